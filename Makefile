@@ -1,0 +1,73 @@
+# Resident Hub. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HUB := $(BIN)/hub
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+residenthub/static/govuk/hub.css: node_modules/.package-lock.json residenthub/static_src/hub.scss scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py
+
+.PHONY: install
+install: $(VENV)/.installed residenthub/static/govuk/hub.css ## Create .venv, install Python and npm packages, build assets
+
+.PHONY: browser
+browser: ## Install Debian's Chromium for browser tests (needs root or sudo)
+	@bash scripts/install_chromium.sh
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(HUB) migrate --noinput -v0
+
+.PHONY: demo
+demo: migrate ## Load the demo council (catalogue, addresses, staff, cases)
+	$(HUB) load_demo
+
+.PHONY: run
+run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
+	@echo "Resident Hub on http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
+	$(HUB) runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: install ## Install everything and run the whole test suite
+	-@bash scripts/install_chromium.sh
+	$(HUB) makemigrations --check --dry-run -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: bench
+bench: install ## Run the benchmarks and append their figures to docs/benchmarks.md
+	$(BIN)/python benchmarks/web.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv, node_modules, built assets and var/
+	rm -rf $(VENV) node_modules residenthub/static/govuk var

@@ -1,0 +1,140 @@
+"""Cases and their append-only timeline. Written only by ``cases.actions``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from residenthub.core.models import TimeStampedModel
+from residenthub.services.definitions import Status
+from residenthub.services.models import Service
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Online"
+    PHONE = "phone", "Phone"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    OPEN311 = "open311", "Open311"
+    API = "api", "API"
+
+
+class NotifyBy(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    NONE = "none", "No updates"
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 1, "Urgent"
+    NORMAL = 2, "Normal"
+
+
+class Case(TimeStampedModel):
+    reference = models.CharField(max_length=20, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=40, db_index=True)
+    is_open = models.BooleanField(default=True, db_index=True)
+    answers = models.JSONField(default=dict)
+    location_text = models.CharField(max_length=500, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, db_index=True)
+    uprn = models.CharField("UPRN", max_length=12, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True, db_index=True)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    notify_by = models.CharField(max_length=8, choices=NotifyBy.choices, default=NotifyBy.EMAIL)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    channel_detail = models.CharField(max_length=120, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    restricted = models.BooleanField(default=False, db_index=True)
+    due_date = models.DateField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                      help_text="Idempotency key: a resubmitted form finds its case.")
+    version = models.PositiveIntegerField(default=1, help_text="Incremented by every action.")
+
+    class Meta:
+        ordering = ["priority", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @cached_property
+    def status_definition(self) -> Status:
+        return self.service.workflow.status(self.status)
+
+    @property
+    def public_status_label(self) -> str:
+        """The resident's words for where the case stands (non-public statuses show the last public one)."""
+        status = self.status_definition
+        if status.public:
+            return status.public_label
+        event = (self.events.filter(public=True, to_status__gt="").order_by("-at", "-id").first())
+        if event:
+            return self.service.workflow.status(event.to_status).public_label
+        return self.service.workflow.status(self.service.workflow.initial).public_label
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and timezone.localdate() > self.due_date
+
+
+class CaseEvent(models.Model):
+    """One entry on a case's timeline. Append-only."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        PUBLIC_UPDATE = "public_update", "Update"
+        INTERNAL_NOTE = "internal_note", "Internal note"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    from_status = models.CharField(max_length=40, blank=True)
+    to_status = models.CharField(max_length=40, blank=True)
+    text = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        from residenthub.core.models import AppendOnlyError
+
+        if self.pk is not None:
+            raise AppendOnlyError("Timeline events cannot be changed")
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the resident's file name on disk: it is personal data and may be hostile.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """A file a resident uploaded. Pending (no case yet) until the form is submitted."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=43, unique=True)
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name

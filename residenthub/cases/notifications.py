@@ -1,0 +1,39 @@
+"""What residents are told, and how: email, text message or nothing, as they chose."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from residenthub.core import outbox
+
+from .models import Case, NotifyBy
+from .tracking import make_token
+
+
+def tracking_url(case: Case) -> str:
+    return settings.SITE_URL + reverse("portal:track_link", args=[make_token(case)])
+
+
+def notify_resident(case: Case, kind: str, *, text: str = "") -> None:
+    """Queue the resident's notification for ``kind`` (submitted, status_changed, public_update)."""
+    if case.notify_by == NotifyBy.NONE:
+        return
+    context = {
+        "case": case, "kind": kind, "text": text, "council_name": settings.COUNCIL_NAME,
+        "council_phone": settings.COUNCIL_PHONE, "status_label": case.public_status_label,
+        "tracking_url": tracking_url(case), "service_name": case.service.name,
+    }
+    with translation.override(case.language if case.language != "en" else "en-gb"):
+        if case.notify_by == NotifyBy.EMAIL and case.contact_email:
+            subject = render_to_string("cases/notifications/subject.txt", context).strip()
+            outbox.queue_email(
+                case.contact_email, subject,
+                render_to_string("cases/notifications/email.txt", context),
+                render_to_string("cases/notifications/email.html", context),
+                case=case)
+        elif case.notify_by == NotifyBy.SMS and case.contact_phone:
+            outbox.queue_sms(case.contact_phone,
+                             render_to_string("cases/notifications/sms.txt", context).strip(), case=case)

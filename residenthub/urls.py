@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Resident Hub administration"
+admin.site.site_title = "Resident Hub"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("residenthub.portal.urls")),
+]
+
+handler404 = "residenthub.portal.views.not_found"
+handler500 = "residenthub.portal.views.server_error"
