@@ -24,6 +24,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_addresses", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture
+def catalogue(db):
+    """The demo catalogue and addresses, reloaded after a transactional test flushed them."""
+    from residenthub.core.models import Address
+
+    if not Service.objects.exists():
+        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if not Address.objects.exists():
+        call_command("load_addresses", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
@@ -33,6 +44,8 @@ def _clear_cache():
 
 
 def _staff(username: str, team_slug: str | None, role=Membership.Role.OFFICER, **extra):
+    if team_slug and not Team.objects.filter(slug=team_slug).exists():
+        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True, **extra)
     if team_slug:
         Membership.objects.create(user=user, team=Team.objects.get(slug=team_slug), role=role)
@@ -62,12 +75,12 @@ def administrator(db):
 
 
 @pytest.fixture
-def pothole(db) -> Service:
+def pothole(catalogue) -> Service:
     return Service.objects.get(code="report-pothole")
 
 
 @pytest.fixture
-def make_case(db):
+def make_case(catalogue):
     """Create a case through the real action, with sensible answers for its service."""
 
     def _make(code: str = "report-pothole", *, email="resident@example.com", notify_by=NotifyBy.EMAIL,
@@ -117,6 +130,14 @@ def minimal_answers(service: Service) -> dict:
     return answers
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on loopback; Django's SMTP backend pointed at it."""
@@ -131,11 +152,12 @@ def smtp_server(settings):
             return "250 OK"
 
     handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_PORT = handler.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = ""
@@ -143,3 +165,16 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def fake_notify(settings):
+    """GOV.UK Notify's API served locally; the settings point the SMS sender at it."""
+    from tests.fakes.notify import API_KEY, TEMPLATE_ID, FakeNotify
+
+    server = FakeNotify().start()
+    settings.NOTIFY_API_KEY = API_KEY
+    settings.NOTIFY_BASE_URL = server.base_url
+    settings.NOTIFY_SMS_TEMPLATE_ID = TEMPLATE_ID
+    yield server
+    server.stop()

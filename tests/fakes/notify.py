@@ -1,0 +1,96 @@
+"""A local HTTP server that speaks GOV.UK Notify's v2 API, for SMS tests.
+
+It checks what the real service checks (the JWT signed with the key's secret, issuer = service
+id, issued in the last 30 seconds; a JSON body with phone_number and template_id) and answers
+in Notify's documented shapes: 201 with the notification, or 4xx with ``errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+
+SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
+SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
+API_KEY = f"test_key-{SERVICE_ID}-{SECRET}"
+TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+
+
+class FakeNotify:
+    def __init__(self):
+        self.received: list[dict] = []
+        self.fail_next = 0  # answer the next N requests with a 500
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeNotify:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _error(self, status: int, kind: str, message: str) -> None:
+                self._reply(status, {"status_code": status, "errors": [{"error": kind, "message": message}]})
+
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                if self.path != "/v2/notifications/sms":
+                    return self._error(404, "NotFound", "Not found")
+                auth = self.headers.get("Authorization", "")
+                if not auth.startswith("Bearer "):
+                    return self._error(401, "AuthError", "Unauthorized: authentication token must be provided")
+                try:
+                    claims = jwt.decode(auth[7:], SECRET, algorithms=["HS256"], options={"verify_iat": True})
+                except jwt.PyJWTError:
+                    return self._error(403, "AuthError", "Invalid token: signature, api token not found")
+                if claims.get("iss") != SERVICE_ID or abs(time.time() - claims.get("iat", 0)) > 30:
+                    return self._error(403, "AuthError", "Invalid token: iss or iat")
+                length = int(self.headers.get("Content-Length", 0))
+                try:
+                    body = json.loads(self.rfile.read(length))
+                except ValueError:
+                    return self._error(400, "BadRequestError", "Invalid JSON")
+                if fake.fail_next > 0:
+                    fake.fail_next -= 1
+                    return self._error(500, "Exception", "Internal server error")
+                for field in ("phone_number", "template_id"):
+                    if not body.get(field):
+                        return self._error(400, "ValidationError", f"{field} is a required property")
+                if body["template_id"] != TEMPLATE_ID:
+                    return self._error(400, "BadRequestError", "Template not found")
+                fake.received.append(body)
+                text = body.get("personalisation", {}).get("body", "")
+                self._reply(201, {
+                    "id": str(uuid.uuid4()), "reference": body.get("reference"),
+                    "content": {"body": text, "from_number": "COUNCIL"},
+                    "uri": f"{fake.base_url}/v2/notifications/x",
+                    "template": {"id": TEMPLATE_ID, "version": 1, "uri": "x"},
+                })
+
+        return Handler
