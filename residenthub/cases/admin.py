@@ -83,7 +83,7 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [CaseEventInline, AttachmentInline]
     readonly_fields = ["reference", "service", "status", "is_open", "answers", "location_text", "postcode", "uprn",
                        "contact_name", "contact_email", "contact_phone", "notify_by", "channel", "channel_detail",
-                       "priority", "restricted", "due_date", "closed_at", "created_at", "version"]
+                       "priority", "restricted", "due_date", "closed_at", "created_at"]
     form = CaseActionForm
     fieldsets = [
         ("Case", {"fields": ["reference", "service", "status", "is_open", "priority", "due_date", "closed_at",
