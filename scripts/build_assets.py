@@ -22,14 +22,26 @@ def main() -> int:
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     sass = ROOT / "node_modules" / ".bin" / "sass"
-    subprocess.run([str(sass), "--load-path=node_modules", "--style=compressed", "--no-source-map", "--quiet",
-                    "residenthub/static_src/hub.scss", str(OUT / "hub.css")], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            str(sass),
+            "--load-path=node_modules",
+            "--style=compressed",
+            "--no-source-map",
+            "--quiet",
+            "residenthub/static_src/hub.scss",
+            str(OUT / "hub.css"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     shutil.copy2(GOVUK / "govuk-frontend.min.js", OUT / "govuk-frontend.min.js")
     shutil.copytree(GOVUK / "assets" / "images", OUT / "assets" / "images", dirs_exist_ok=True)
     (OUT / "NOTICE.txt").write_text(
         "GOV.UK Frontend (npm package govuk-frontend) is Crown copyright, released under the MIT licence;\n"
         "its images are (c) Crown copyright. hub.css is compiled from it by scripts/build_assets.py.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     print(f"assets built in {OUT.relative_to(ROOT)}")
     return 0
 

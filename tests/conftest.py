@@ -83,14 +83,24 @@ def pothole(catalogue) -> Service:
 def make_case(catalogue):
     """Create a case through the real action, with sensible answers for its service."""
 
-    def _make(code: str = "report-pothole", *, email="resident@example.com", notify_by=NotifyBy.EMAIL,
-              answers=None, **kwargs):
+    def _make(
+        code: str = "report-pothole",
+        *,
+        email="resident@example.com",
+        notify_by=NotifyBy.EMAIL,
+        answers=None,
+        **kwargs,
+    ):
         service = Service.objects.get(code=code)
         if answers is None:
             answers = minimal_answers(service)
-        contact = actions.Contact(name=kwargs.pop("name", "Mary O'Brien"), email=email,
-                                  phone=kwargs.pop("phone", ""), notify_by=notify_by,
-                                  postcode=kwargs.pop("postcode", ""))
+        contact = actions.Contact(
+            name=kwargs.pop("name", "Mary O'Brien"),
+            email=email,
+            phone=kwargs.pop("phone", ""),
+            notify_by=notify_by,
+            postcode=kwargs.pop("postcode", ""),
+        )
         return actions.create_case(service=service, answers=answers, contact=contact, **kwargs)
 
     return _make
@@ -106,7 +116,11 @@ def minimal_answers(service: Service) -> dict:
         if kind == "location":
             answers[question.name] = {"description": "Outside 14 Station Road", "postcode": "E20 1AB"}
         elif kind == "address":
-            answers[question.name] = {"uprn": "", "text": "1 Test Street, Demoborough, E20 1AB", "postcode": "E20 1AB"}
+            answers[question.name] = {
+                "uprn": "",
+                "text": "1 Test Street, Demoborough, E20 1AB",
+                "postcode": "E20 1AB",
+            }
         elif kind in {"choice"}:
             answers[question.name] = question.choices[0].value
         elif kind == "choices":

@@ -38,8 +38,11 @@ def _place_from_answers(service: Service, answers: dict[str, Any]) -> dict[str, 
     for question in service.form.questions:
         value = answers.get(question.name)
         if question.type == "address" and isinstance(value, dict):
-            place = {"location_text": value.get("text", ""), "postcode": value.get("postcode", ""),
-                     "uprn": value.get("uprn", "")}
+            place = {
+                "location_text": value.get("text", ""),
+                "postcode": value.get("postcode", ""),
+                "uprn": value.get("uprn", ""),
+            }
             if place["uprn"]:
                 address = Address.objects.filter(uprn=place["uprn"]).first()
                 if address:
@@ -57,11 +60,22 @@ def _new_reference() -> str:
     return references.generate(settings.REFERENCE_PREFIX)
 
 
-def create_case(*, service: Service, answers: dict[str, Any], contact: Contact, channel: str = Channel.WEB,
-                channel_detail: str = "", actor=None, submission_key: str | None = None,
-                attachment_ids: list[int] | tuple[int, ...] = (), session_key: str = "",
-                priority: int = Priority.NORMAL, language: str = "en", ip: str | None = None,
-                received_at=None) -> Case:
+def create_case(
+    *,
+    service: Service,
+    answers: dict[str, Any],
+    contact: Contact,
+    channel: str = Channel.WEB,
+    channel_detail: str = "",
+    actor=None,
+    submission_key: str | None = None,
+    attachment_ids: list[int] | tuple[int, ...] = (),
+    session_key: str = "",
+    priority: int = Priority.NORMAL,
+    language: str = "en",
+    ip: str | None = None,
+    received_at=None,
+) -> Case:
     """Create a case from validated answers. A repeated ``submission_key`` returns the first case.
 
     ``received_at`` is when the council received it (a letter opened today that came yesterday);
@@ -81,23 +95,46 @@ def create_case(*, service: Service, answers: dict[str, Any], contact: Contact, 
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    reference=_new_reference(), service=service, status=service.workflow.initial,
-                    answers=answers, contact_name=contact.name, contact_email=contact.email.lower(),
-                    contact_phone=contact.phone, notify_by=contact.notify_by, channel=channel,
-                    channel_detail=channel_detail, priority=priority, restricted=service.restricted,
+                    reference=_new_reference(),
+                    service=service,
+                    status=service.workflow.initial,
+                    answers=answers,
+                    contact_name=contact.name,
+                    contact_email=contact.email.lower(),
+                    contact_phone=contact.phone,
+                    notify_by=contact.notify_by,
+                    channel=channel,
+                    channel_detail=channel_detail,
+                    priority=priority,
+                    restricted=service.restricted,
                     due_date=add_working_days(timezone.localdate(now), service.target_working_days),
-                    language=language, submission_key=submission_key, created_at=now, **place,
+                    language=language,
+                    submission_key=submission_key,
+                    created_at=now,
+                    **place,
                 )
                 if attachment_ids:
                     pending = Attachment.objects.filter(pk__in=attachment_ids, case__isnull=True)
                     if session_key:
                         pending = pending.filter(session_key=session_key)
                     pending.update(case=case, session_key="")
-                CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUBMITTED, actor=_staff(actor),
-                                         to_status=case.status, public=True, at=now)
+                CaseEvent.objects.create(
+                    case=case,
+                    kind=CaseEvent.Kind.SUBMITTED,
+                    actor=_staff(actor),
+                    to_status=case.status,
+                    public=True,
+                    at=now,
+                )
                 notify_resident(case, "submitted")
-                audit.record("case.created", case, actor=actor, actor_label="" if _staff(actor) else "resident",
-                             detail={"service": service.code, "channel": channel}, ip=ip)
+                audit.record(
+                    "case.created",
+                    case,
+                    actor=actor,
+                    actor_label="" if _staff(actor) else "resident",
+                    detail={"service": service.code, "channel": channel},
+                    ip=ip,
+                )
                 return case
         except IntegrityError:
             if submission_key:
@@ -115,8 +152,10 @@ def _staff(actor):
 def _lock(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ActionError("Someone else changed this case while you were looking at it. "
-                          "Check the latest details and try again.")
+        raise ActionError(
+            "Someone else changed this case while you were looking at it. "
+            "Check the latest details and try again."
+        )
     return locked
 
 
@@ -128,8 +167,16 @@ def _bump(case: Case, **fields) -> None:
 
 
 @transaction.atomic
-def transition(case: Case, to_status: str, *, by, reason: str = "", public_message: str = "",
-               expected_version: int | None = None, ip: str | None = None) -> Case:
+def transition(
+    case: Case,
+    to_status: str,
+    *,
+    by,
+    reason: str = "",
+    public_message: str = "",
+    expected_version: int | None = None,
+    ip: str | None = None,
+) -> Case:
     """Move a case along its workflow. Tells the resident when the new status is public."""
     case = _lock(case, expected_version)
     workflow = case.service.workflow
@@ -145,12 +192,18 @@ def transition(case: Case, to_status: str, *, by, reason: str = "", public_messa
         raise ActionError(f"Give a reason for moving the case to '{target.label}'.")
     from_status = case.status
     now = timezone.now()
-    _bump(case, status=to_status, is_open=not target.is_closed,
-          closed_at=now if target.is_closed else None)
+    _bump(case, status=to_status, is_open=not target.is_closed, closed_at=now if target.is_closed else None)
     text = "\n\n".join(part for part in [public_message.strip(), reason] if part) if target.public else reason
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=_staff(by),
-                             from_status=from_status, to_status=to_status, text=text, public=target.public,
-                             at=now)
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        actor=_staff(by),
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+        public=target.public,
+        at=now,
+    )
     if target.public:
         notify_resident(case, "status_changed", text=public_message.strip())
     audit.record("case.status_changed", case, actor=by, detail={"from": from_status, "to": to_status}, ip=ip)
@@ -158,29 +211,33 @@ def transition(case: Case, to_status: str, *, by, reason: str = "", public_messa
 
 
 @transaction.atomic
-def add_public_update(case: Case, text: str, *, by, expected_version: int | None = None,
-                      ip: str | None = None) -> Case:
+def add_public_update(
+    case: Case, text: str, *, by, expected_version: int | None = None, ip: str | None = None
+) -> Case:
     text = text.strip()
     if not text:
         raise ActionError("Enter the update for the resident.")
     case = _lock(case, expected_version)
     _bump(case)
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.PUBLIC_UPDATE, actor=_staff(by), text=text,
-                             public=True)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.PUBLIC_UPDATE, actor=_staff(by), text=text, public=True
+    )
     notify_resident(case, "public_update", text=text)
     audit.record("case.public_update", case, actor=by, ip=ip)
     return case
 
 
 @transaction.atomic
-def add_internal_note(case: Case, text: str, *, by, expected_version: int | None = None,
-                      ip: str | None = None) -> Case:
+def add_internal_note(
+    case: Case, text: str, *, by, expected_version: int | None = None, ip: str | None = None
+) -> Case:
     text = text.strip()
     if not text:
         raise ActionError("Enter the note.")
     case = _lock(case, expected_version)
     _bump(case)
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.INTERNAL_NOTE, actor=_staff(by), text=text,
-                             public=False)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.INTERNAL_NOTE, actor=_staff(by), text=text, public=False
+    )
     audit.record("case.internal_note", case, actor=by, ip=ip)
     return case

@@ -40,13 +40,20 @@ class AttachmentInline(admin.TabularInline):
 
 class CaseActionForm(forms.ModelForm):
     new_status = forms.ChoiceField(required=False, label="Move to status")
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Required for some statuses, e.g. closing without action. Seen by the resident.")
-    public_message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                     label="Message to the resident",
-                                     help_text="Sent with the status change, or on its own as an update.")
-    internal_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="Staff only.")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for some statuses, e.g. closing without action. Seen by the resident.",
+    )
+    public_message = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Message to the resident",
+        help_text="Sent with the status change, or on its own as an update.",
+    )
+    internal_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Staff only."
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -65,8 +72,10 @@ class CaseActionForm(forms.ModelForm):
         data = super().clean()
         case = self.instance
         if data.get("version") is not None and data["version"] != case.version:
-            raise forms.ValidationError("Someone else changed this case while you were looking at it. "
-                                        "Reload the page to see the latest details.")
+            raise forms.ValidationError(
+                "Someone else changed this case while you were looking at it. "
+                "Reload the page to see the latest details."
+            )
         if data.get("new_status"):
             target = case.service.workflow.status(data["new_status"])
             if target.reason_required and not data.get("reason", "").strip():
@@ -81,16 +90,52 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "postcode"]
     list_select_related = ["service"]
     inlines = [CaseEventInline, AttachmentInline]
-    readonly_fields = ["reference", "service", "status", "is_open", "answers", "location_text", "postcode", "uprn",
-                       "contact_name", "contact_email", "contact_phone", "notify_by", "channel", "channel_detail",
-                       "priority", "restricted", "due_date", "closed_at", "created_at"]
+    readonly_fields = [
+        "reference",
+        "service",
+        "status",
+        "is_open",
+        "answers",
+        "location_text",
+        "postcode",
+        "uprn",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "notify_by",
+        "channel",
+        "channel_detail",
+        "priority",
+        "restricted",
+        "due_date",
+        "closed_at",
+        "created_at",
+    ]
     form = CaseActionForm
     fieldsets = [
-        ("Case", {"fields": ["reference", "service", "status", "is_open", "priority", "due_date", "closed_at",
-                             "channel", "channel_detail", "created_at"]}),
+        (
+            "Case",
+            {
+                "fields": [
+                    "reference",
+                    "service",
+                    "status",
+                    "is_open",
+                    "priority",
+                    "due_date",
+                    "closed_at",
+                    "channel",
+                    "channel_detail",
+                    "created_at",
+                ]
+            },
+        ),
         ("What the resident told us", {"fields": ["answers", "location_text", "postcode", "uprn"]}),
         ("Contact", {"fields": ["contact_name", "contact_email", "contact_phone", "notify_by"]}),
-        ("Act on this case", {"fields": ["new_status", "reason", "public_message", "internal_note", "version"]}),
+        (
+            "Act on this case",
+            {"fields": ["new_status", "reason", "public_message", "internal_note", "version"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -119,15 +164,25 @@ class CaseAdmin(admin.ModelAdmin):
         version = data["version"]
         try:
             if data["new_status"]:
-                obj = actions.transition(obj, data["new_status"], by=request.user, reason=data["reason"],
-                                         public_message=data["public_message"], expected_version=version, ip=ip)
+                obj = actions.transition(
+                    obj,
+                    data["new_status"],
+                    by=request.user,
+                    reason=data["reason"],
+                    public_message=data["public_message"],
+                    expected_version=version,
+                    ip=ip,
+                )
                 version = obj.version
             elif data["public_message"].strip():
-                obj = actions.add_public_update(obj, data["public_message"], by=request.user,
-                                                expected_version=version, ip=ip)
+                obj = actions.add_public_update(
+                    obj, data["public_message"], by=request.user, expected_version=version, ip=ip
+                )
                 version = obj.version
             if data["internal_note"].strip():
-                actions.add_internal_note(obj, data["internal_note"], by=request.user, expected_version=version, ip=ip)
+                actions.add_internal_note(
+                    obj, data["internal_note"], by=request.user, expected_version=version, ip=ip
+                )
         except actions.ActionError as exc:
             messages.error(request, str(exc))
 

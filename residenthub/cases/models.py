@@ -56,8 +56,13 @@ class Case(TimeStampedModel):
     due_date = models.DateField()
     closed_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=10, default="en")
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
-                                      help_text="Idempotency key: a resubmitted form finds its case.")
+    submission_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Idempotency key: a resubmitted form finds its case.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Incremented by every action.")
 
     class Meta:
@@ -76,7 +81,7 @@ class Case(TimeStampedModel):
         status = self.status_definition
         if status.public:
             return status.public_label
-        event = (self.events.filter(public=True, to_status__gt="").order_by("-at", "-id").first())
+        event = self.events.filter(public=True, to_status__gt="").order_by("-at", "-id").first()
         if event:
             return self.service.workflow.status(event.to_status).public_label
         return self.service.workflow.status(self.service.workflow.initial).public_label
@@ -98,8 +103,9 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     from_status = models.CharField(max_length=40, blank=True)
     to_status = models.CharField(max_length=40, blank=True)
     text = models.TextField(blank=True)
@@ -127,7 +133,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A file a resident uploaded. Pending (no case yet) until the form is submitted."""
 
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     token = models.CharField(max_length=43, unique=True)
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     file = models.FileField(upload_to=attachment_path)

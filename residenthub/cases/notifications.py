@@ -22,18 +22,28 @@ def notify_resident(case: Case, kind: str, *, text: str = "") -> None:
     if case.notify_by == NotifyBy.NONE:
         return
     context = {
-        "case": case, "kind": kind, "text": text, "council_name": settings.COUNCIL_NAME,
-        "council_phone": settings.COUNCIL_PHONE, "status_label": case.public_status_label,
-        "tracking_url": tracking_url(case), "service_name": case.service.name,
+        "case": case,
+        "kind": kind,
+        "text": text,
+        "council_name": settings.COUNCIL_NAME,
+        "council_phone": settings.COUNCIL_PHONE,
+        "status_label": case.public_status_label,
+        "tracking_url": tracking_url(case),
+        "service_name": case.service.name,
     }
     with translation.override(case.language if case.language != "en" else "en-gb"):
         if case.notify_by == NotifyBy.EMAIL and case.contact_email:
             subject = render_to_string("cases/notifications/subject.txt", context).strip()
             outbox.queue_email(
-                case.contact_email, subject,
+                case.contact_email,
+                subject,
                 render_to_string("cases/notifications/email.txt", context),
                 render_to_string("cases/notifications/email.html", context),
-                case=case)
+                case=case,
+            )
         elif case.notify_by == NotifyBy.SMS and case.contact_phone:
-            outbox.queue_sms(case.contact_phone,
-                             render_to_string("cases/notifications/sms.txt", context).strip(), case=case)
+            outbox.queue_sms(
+                case.contact_phone,
+                render_to_string("cases/notifications/sms.txt", context).strip(),
+                case=case,
+            )

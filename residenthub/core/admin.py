@@ -30,7 +30,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Failed and waiting notifications, so staff can see them and send them again."""
 
-    list_display = ["created_at", "channel", "subject", "status", "attempts", "next_attempt_at", "last_error", "case"]
+    list_display = [
+        "created_at",
+        "channel",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "case",
+    ]
     list_filter = ["status", "channel"]
     search_fields = ["case__reference"]
     actions = ["retry"]

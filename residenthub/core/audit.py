@@ -13,8 +13,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(action: str, obj, *, actor=None, actor_label: str = "", detail: dict[str, Any] | None = None,
-           ip: str | None = None) -> AuditEntry:
+def record(
+    action: str,
+    obj,
+    *,
+    actor=None,
+    actor_label: str = "",
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
     """Record that ``actor`` did ``action`` to ``obj``. Keep personal data out of ``detail``."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

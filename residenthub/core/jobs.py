@@ -26,8 +26,12 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _deliver_email(message: OutboxMessage) -> str:
-    email = EmailMultiAlternatives(subject=message.subject, body=message.body_text,
-                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[message.recipient])
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     email.send(fail_silently=False)
@@ -63,8 +67,9 @@ def send_now(message_id: int) -> str:
             message.provider_id = DELIVERERS[message.channel](message)
         except Exception as exc:  # any failure of the provider is recorded, never raised
             # Log the kind of error only: provider messages can quote the recipient.
-            logger.warning("outbox message %s attempt %s failed: %s", message.pk, message.attempts,
-                           type(exc).__name__)
+            logger.warning(
+                "outbox message %s attempt %s failed: %s", message.pk, message.attempts, type(exc).__name__
+            )
             message.last_error = f"{type(exc).__name__}: {exc}"[:500]
             if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
@@ -86,9 +91,11 @@ def send_message(message_id: int) -> str:
 @shared_task(name="residenthub.core.jobs.send_due_messages")
 def send_due_messages(limit: int = 500) -> int:
     """Retry pending messages whose backoff has passed (run every minute by beat)."""
-    due = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING,
-                                            next_attempt_at__lte=timezone.now())
-               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    due = list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     for pk in due:
         send_now(pk)
     return len(due)
@@ -97,8 +104,9 @@ def send_due_messages(limit: int = 500) -> int:
 def retry_failed(queryset) -> int:
     """Put failed messages back in the queue (staff action)."""
     ids = list(queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
-    OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxMessage.Status.PENDING,
-                                                    attempts=0, next_attempt_at=timezone.now())
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
     for pk in ids:
         transaction.on_commit(lambda pk=pk: send_message.delay(pk))
     return len(ids)

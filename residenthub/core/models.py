@@ -23,10 +23,12 @@ class AuditEntry(models.Model):
     """Who did what, when, from where. Written by action functions; never edited or deleted."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    actor_label = models.CharField(max_length=150, blank=True,
-                                   help_text="Who acted when not a staff user, e.g. 'resident', 'system'.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="Who acted when not a staff user, e.g. 'resident', 'system'."
+    )
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, db_index=True)
@@ -38,7 +40,8 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or self.actor} {self.action} {self.object_type}:{self.object_id}"
+        who = self.actor_label or self.actor
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -76,8 +79,9 @@ class OutboxMessage(TimeStampedModel):
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="messages")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
 
     class Meta:
         ordering = ["-created_at"]

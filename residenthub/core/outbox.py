@@ -18,12 +18,24 @@ def _enqueue(message: OutboxMessage) -> OutboxMessage:
     return message
 
 
-def queue_email(recipient: str, subject: str, body_text: str, body_html: str = "", *, case=None) -> OutboxMessage:
-    return _enqueue(OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient=recipient, subject=subject,
-        body_text=body_text, body_html=body_html, case=case))
+def queue_email(
+    recipient: str, subject: str, body_text: str, body_html: str = "", *, case=None
+) -> OutboxMessage:
+    return _enqueue(
+        OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.EMAIL,
+            recipient=recipient,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            case=case,
+        )
+    )
 
 
 def queue_sms(recipient: str, body_text: str, *, case=None) -> OutboxMessage:
-    return _enqueue(OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.SMS, recipient=recipient, body_text=body_text, case=case))
+    return _enqueue(
+        OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.SMS, recipient=recipient, body_text=body_text, case=case
+        )
+    )

@@ -37,7 +37,7 @@ def normalise(text: str, prefix: str) -> str | None:
     """
     cleaned = re.sub(r"[\s\-_.]", "", text.upper())
     if cleaned.startswith(prefix) and len(cleaned) > _RANDOM_LENGTH + 1:
-        cleaned = cleaned[len(prefix):]
+        cleaned = cleaned[len(prefix) :]
     if len(cleaned) != _RANDOM_LENGTH + 1 or any(char not in ALPHABET for char in cleaned):
         return None
     if _check_character(cleaned[:-1]) != cleaned[-1]:

@@ -37,8 +37,12 @@ def normalise_uk_phone(text: str, *, mobile_only: bool = False) -> str | None:
     if number.country_code != 44 or not (drama or phonenumbers.is_valid_number(number)):
         return None
     if mobile_only:
-        is_mobile = e164.startswith("+447") if drama else phonenumbers.number_type(number) in {
-            phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+        is_mobile = (
+            e164.startswith("+447")
+            if drama
+            else phonenumbers.number_type(number)
+            in {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+        )
         if not is_mobile:
             return None
     return e164
@@ -46,6 +50,8 @@ def normalise_uk_phone(text: str, *, mobile_only: bool = False) -> str | None:
 
 def display_uk_phone(e164: str) -> str:
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
     except phonenumbers.NumberParseException:
         return e164

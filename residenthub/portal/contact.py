@@ -59,8 +59,15 @@ def parse_contact(post, *, service, answers: dict[str, Any]) -> Outcome:
     if service.contact == "required" and not (raw["email"].strip() or raw["phone"].strip()):
         errors.append(("email", _("Enter an email address or a phone number so we can contact you")))
     elif not errors and not email and not postcode and ask_postcode:
-        errors.append(("email", _("Enter an email address or your postcode so you can check your request later")))
+        errors.append(
+            ("email", _("Enter an email address or your postcode so you can check your request later"))
+        )
     if not errors:
-        outcome.value = {"name": name, "email": email, "phone": phone, "notify_by": notify_by,
-                         "postcode": postcode}
+        outcome.value = {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "notify_by": notify_by,
+            "postcode": postcode,
+        }
     return outcome

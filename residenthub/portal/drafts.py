@@ -20,9 +20,16 @@ class Draft:
         self.request = request
         self.service = service
         drafts = request.session.setdefault("drafts", {})
-        self.data: dict[str, Any] = drafts.setdefault(service.code, {
-            "answers": {}, "done": [], "contact": None, "key": secrets.token_urlsafe(24), "lookup": {},
-        })
+        self.data: dict[str, Any] = drafts.setdefault(
+            service.code,
+            {
+                "answers": {},
+                "done": [],
+                "contact": None,
+                "key": secrets.token_urlsafe(24),
+                "lookup": {},
+            },
+        )
 
     def save(self) -> None:
         self.request.session.modified = True

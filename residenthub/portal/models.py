@@ -20,6 +20,9 @@ class SignInToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"sign-in link of {self.created_at:%Y-%m-%d %H:%M}"
+
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -34,8 +37,9 @@ class SignInToken(models.Model):
     def redeem(cls, token: str) -> str | None:
         """The email the token was issued for, once; None if unknown, used or expired."""
         now = timezone.now()
-        updated = cls.objects.filter(token_hash=cls.hash(token), used_at__isnull=True,
-                                     created_at__gte=now - LINK_LIFETIME).update(used_at=now)
+        updated = cls.objects.filter(
+            token_hash=cls.hash(token), used_at__isnull=True, created_at__gte=now - LINK_LIFETIME
+        ).update(used_at=now)
         if not updated:
             return None
         return cls.objects.get(token_hash=cls.hash(token)).email

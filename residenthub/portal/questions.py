@@ -54,8 +54,9 @@ def _labelled(question: Question) -> str:
     return question.label.rstrip("?").rstrip()
 
 
-def parse(question: Question, post, files, *, session_key: str, previous: Any = None,
-          action: str = "") -> Outcome:
+def parse(
+    question: Question, post, files, *, session_key: str, previous: Any = None, action: str = ""
+) -> Outcome:
     handler = globals()[f"_parse_{question.type}"]
     return handler(question, post, files, session_key=session_key, previous=previous, action=action)
 
@@ -67,11 +68,18 @@ def _parse_text(question, post, files, **_kwargs) -> Outcome:
     outcome = Outcome(raw={"value": raw})
     if not value:
         if question.required:
-            outcome.errors.append((question.name, _("Enter your answer to ‘%(q)s’") % {"q": _labelled(question)}))
+            outcome.errors.append(
+                (question.name, _("Enter your answer to ‘%(q)s’") % {"q": _labelled(question)})
+            )
         return outcome
     if len(value) > limit:
-        outcome.errors.append((question.name, _("Your answer must be %(n)s characters or fewer (it has %(m)s)")
-                               % {"n": f"{limit:,}", "m": f"{len(value):,}"}))
+        outcome.errors.append(
+            (
+                question.name,
+                _("Your answer must be %(n)s characters or fewer (it has %(m)s)")
+                % {"n": f"{limit:,}", "m": f"{len(value):,}"},
+            )
+        )
         return outcome
     outcome.value = value
     return outcome
@@ -94,9 +102,13 @@ def _parse_number(question, post, files, **_kwargs) -> Outcome:
         outcome.errors.append((question.name, _("Enter a whole number, like 3")))
         return outcome
     if question.min is not None and number < question.min:
-        outcome.errors.append((question.name, _("Enter a number that is %(n)s or more") % {"n": question.min}))
+        outcome.errors.append(
+            (question.name, _("Enter a number that is %(n)s or more") % {"n": question.min})
+        )
     elif question.max is not None and number > question.max:
-        outcome.errors.append((question.name, _("Enter a number that is %(n)s or fewer") % {"n": question.max}))
+        outcome.errors.append(
+            (question.name, _("Enter a number that is %(n)s or fewer") % {"n": question.max})
+        )
     else:
         outcome.value = number
     return outcome
@@ -113,8 +125,12 @@ def _parse_date(question, post, files, **_kwargs) -> Outcome:
     missing = [part for part, value in parts.items() if not value]
     if missing:
         names = {"day": _("a day"), "month": _("a month"), "year": _("a year")}
-        outcome.errors.append((f"{question.name}-{missing[0]}", _("The date must include %(part)s")
-                               % {"part": " and ".join(str(names[m]) for m in missing)}))
+        outcome.errors.append(
+            (
+                f"{question.name}-{missing[0]}",
+                _("The date must include %(part)s") % {"part": " and ".join(str(names[m]) for m in missing)},
+            )
+        )
         return outcome
     try:
         if len(parts["year"]) != 4:
@@ -181,7 +197,9 @@ def _parse_email(question, post, files, **_kwargs) -> Outcome:
         return outcome
     email = clean_email(value)
     if email is None:
-        outcome.errors.append((question.name, _("Enter an email address in the correct format, like name@example.com")))
+        outcome.errors.append(
+            (question.name, _("Enter an email address in the correct format, like name@example.com"))
+        )
     else:
         outcome.value = email
     return outcome
@@ -208,7 +226,9 @@ def _parse_phone(question, post, files, **_kwargs) -> Outcome:
         return outcome
     number = normalise_uk_phone(raw)
     if number is None:
-        outcome.errors.append((question.name, _("Enter a UK phone number, like 01632 960 001 or 07700 900 982")))
+        outcome.errors.append(
+            (question.name, _("Enter a UK phone number, like 01632 960 001 or 07700 900 982"))
+        )
     else:
         outcome.value = number
     return outcome
@@ -239,12 +259,16 @@ def _parse_address(question, post, files, *, action: str = "", previous=None, **
     ``action`` is "find" (the Find address button), "manual" (typed address) or "" (pick).
     """
     name = question.name
-    fields = {key: _text(post, f"{name}-{key}").strip()
-              for key in ("postcode", "uprn", "line1", "line2", "town", "manual_postcode")}
+    fields = {
+        key: _text(post, f"{name}-{key}").strip()
+        for key in ("postcode", "uprn", "line1", "line2", "town", "manual_postcode")
+    }
     outcome = Outcome(raw=fields)
     if action == "manual":
         if not fields["line1"]:
-            outcome.errors.append((f"{name}-line1", _("Enter address line 1, typically the building and street")))
+            outcome.errors.append(
+                (f"{name}-line1", _("Enter address line 1, typically the building and street"))
+            )
         if len(fields["line1"]) > 200 or len(fields["line2"]) > 200 or len(fields["town"]) > 100:
             outcome.errors.append((f"{name}-line1", _("Address lines must be 200 characters or fewer")))
         if not fields["town"]:
@@ -255,8 +279,14 @@ def _parse_address(question, post, files, *, action: str = "", previous=None, **
         if outcome.errors:
             return outcome
         text = ", ".join(p for p in [fields["line1"], fields["line2"], fields["town"], postcode] if p)
-        outcome.value = {"uprn": "", "text": text, "postcode": postcode, "line1": fields["line1"],
-                         "line2": fields["line2"], "town": fields["town"]}
+        outcome.value = {
+            "uprn": "",
+            "text": text,
+            "postcode": postcode,
+            "line1": fields["line1"],
+            "line2": fields["line2"],
+            "town": fields["town"],
+        }
         return outcome
     postcode = normalise_postcode(fields["postcode"])
     if not fields["postcode"]:
@@ -295,7 +325,9 @@ def _parse_location(question, post, files, **_kwargs) -> Outcome:
     if postcode_raw.strip():
         postcode = normalise_postcode(postcode_raw) or ""
         if not postcode:
-            outcome.errors.append((f"{name}-postcode", _("Enter a real UK postcode, like SW1A 2AA, or leave it blank")))
+            outcome.errors.append(
+                (f"{name}-postcode", _("Enter a real UK postcode, like SW1A 2AA, or leave it blank"))
+            )
     if outcome.errors or not description.strip():
         return outcome
     outcome.value = {"description": description.strip(), "postcode": postcode}
@@ -317,28 +349,47 @@ def _parse_file(question, post, files, *, session_key: str, previous=None, **_kw
             outcome.errors.append((question.name, _("Select a file")))
         return outcome
     allowed = [EXTENSION_ALIASES.get(a, a) for a in question.accept]
-    names = ", ".join(a.upper() for a in allowed[:-1]) + (_(" or ") if len(allowed) > 1 else "") + allowed[-1].upper()
-    extension = EXTENSION_ALIASES.get(upload.name.rsplit(".", 1)[-1].lower(), upload.name.rsplit(".", 1)[-1].lower()) \
-        if "." in upload.name else ""
+    names = (
+        ", ".join(a.upper() for a in allowed[:-1])
+        + (_(" or ") if len(allowed) > 1 else "")
+        + allowed[-1].upper()
+    )
+    extension = (
+        EXTENSION_ALIASES.get(upload.name.rsplit(".", 1)[-1].lower(), upload.name.rsplit(".", 1)[-1].lower())
+        if "." in upload.name
+        else ""
+    )
     limit = max_upload_bytes(question)
     if upload.size == 0:
         outcome.errors.append((question.name, _("The selected file is empty")))
         return outcome
     if upload.size > limit:
-        outcome.errors.append((question.name, _("The selected file must be smaller than %(n)sMB")
-                               % {"n": limit // (1024 * 1024)}))
+        outcome.errors.append(
+            (
+                question.name,
+                _("The selected file must be smaller than %(n)sMB") % {"n": limit // (1024 * 1024)},
+            )
+        )
         return outcome
     head = upload.read(32)
     upload.seek(0)
     if extension not in allowed or not _matches_signature(extension, head):
         outcome.errors.append((question.name, _("The selected file must be a %(types)s") % {"types": names}))
         return outcome
-    attachment = Attachment(token=secrets.token_urlsafe(32), session_key=session_key,
-                            original_name=upload.name[-255:], content_type=FILE_SIGNATURES[extension][1],
-                            size=upload.size)
+    attachment = Attachment(
+        token=secrets.token_urlsafe(32),
+        session_key=session_key,
+        original_name=upload.name[-255:],
+        content_type=FILE_SIGNATURES[extension][1],
+        size=upload.size,
+    )
     attachment.file.save(attachment.token, upload, save=False)
     attachment.save()
-    outcome.value = {"attachment_id": attachment.pk, "name": attachment.original_name, "size": attachment.size}
+    outcome.value = {
+        "attachment_id": attachment.pk,
+        "name": attachment.original_name,
+        "size": attachment.size,
+    }
     return outcome
 
 
@@ -386,8 +437,12 @@ def initial_raw(question: Question, value: Any) -> dict[str, Any]:
     if kind == "address":
         if value.get("uprn"):
             return {"postcode": value.get("postcode", ""), "uprn": value["uprn"]}
-        return {"line1": value.get("line1", ""), "line2": value.get("line2", ""), "town": value.get("town", ""),
-                "manual_postcode": value.get("postcode", "")}
+        return {
+            "line1": value.get("line1", ""),
+            "line2": value.get("line2", ""),
+            "town": value.get("town", ""),
+            "manual_postcode": value.get("postcode", ""),
+        }
     if kind == "location":
         return {"description": value.get("description", ""), "postcode": value.get("postcode", "")}
     if kind == "phone":

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from residenthub.accounts.queries import can_see_case
 from residenthub.cases import actions
 from residenthub.cases.models import Attachment, Case, CaseEvent
 from residenthub.cases.tracking import read_token
-from residenthub.accounts.queries import can_see_case
 from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.validators import display_uk_phone, normalise_postcode
@@ -32,6 +32,7 @@ RESIDENT_EMAIL_KEY = "resident_email"
 
 # --- Finding a service ---------------------------------------------------------------------------
 
+
 def _search(services, query: str):
     words = [w for w in query.lower().split() if len(w) > 1]
     if not words:
@@ -46,8 +47,11 @@ def _search(services, query: str):
 
 
 def home(request):
-    services = list(Service.objects.filter(active=True).only(
-        "code", "name", "summary", "category", "keywords", "position"))
+    services = list(
+        Service.objects.filter(active=True).only(
+            "code", "name", "summary", "category", "keywords", "position"
+        )
+    )
     query = request.GET.get("q", "").strip()[:200]
     if query:
         return render(request, "portal/search.html", {"query": query, "results": _search(services, query)})
@@ -64,13 +68,19 @@ def _active_service(code: str) -> Service:
 def service_start(request, code):
     service = _active_service(code)
     first = service.form.questions[0]
-    return render(request, "portal/service_start.html", {
-        "service": service, "paragraphs": [p.strip() for p in service.description.split("\n\n") if p.strip()],
-        "start_url": reverse("portal:question", args=[code, first.name]),
-    })
+    return render(
+        request,
+        "portal/service_start.html",
+        {
+            "service": service,
+            "paragraphs": [p.strip() for p in service.description.split("\n\n") if p.strip()],
+            "start_url": reverse("portal:question", args=[code, first.name]),
+        },
+    )
 
 
 # --- Question pages ------------------------------------------------------------------------------
+
 
 def _question_url(service: Service, question, change: bool = False) -> str:
     url = reverse("portal:question", args=[service.code, question.name])
@@ -105,14 +115,22 @@ def question(request, code, name):
     mode = "manual" if request.GET.get("manual") == "1" else ""
     if current.type == "address" and not mode and previous_value and not previous_value.get("uprn"):
         mode = "manual"
-    lookup = draft.data["lookup"].get(current.name) or (raw.get("postcode") if current.type == "address" else "")
+    lookup = draft.data["lookup"].get(current.name) or (
+        raw.get("postcode") if current.type == "address" else ""
+    )
 
     if request.method == "POST":
         action = request.POST.get("action", "")
         if current.type == "address":
             mode = "manual" if action == "manual" else ""
-        outcome = questions.parse(current, request.POST, request.FILES, session_key=_ensure_session_key(request),
-                                  previous=previous_value, action=action)
+        outcome = questions.parse(
+            current,
+            request.POST,
+            request.FILES,
+            session_key=_ensure_session_key(request),
+            previous=previous_value,
+            action=action,
+        )
         raw, errors = outcome.raw, outcome.errors
         if current.type == "address" and action == "find" and outcome.ok:
             draft.data["lookup"][current.name] = raw["postcode"]
@@ -135,16 +153,30 @@ def question(request, code, name):
             return redirect(_question_url(service, upcoming))
 
     previous = draft.previous_of(current)
-    back_url = (reverse("portal:check", args=[code]) if change else
-                _question_url(service, previous) if previous else reverse("portal:service", args=[code]))
+    back_url = (
+        reverse("portal:check", args=[code])
+        if change
+        else _question_url(service, previous)
+        if previous
+        else reverse("portal:service", args=[code])
+    )
     context = {
-        "service": service, "question": current, "raw": raw, "errors": errors,
-        "error_for": dict(reversed(errors)), "back_url": back_url, "change": change,
+        "service": service,
+        "question": current,
+        "raw": raw,
+        "errors": errors,
+        "error_for": dict(reversed(errors)),
+        "back_url": back_url,
+        "change": change,
         "max_length": current.max_length or questions.DEFAULT_MAX_LENGTH.get(current.type),
     }
     if current.type == "address":
-        context.update(mode=mode, lookup=lookup, addresses=questions.addresses_at(lookup) if lookup else [],
-                       manual_url=_question_url(service, current, change) + ("&" if change else "?") + "manual=1")
+        context.update(
+            mode=mode,
+            lookup=lookup,
+            addresses=questions.addresses_at(lookup) if lookup else [],
+            manual_url=_question_url(service, current, change) + ("&" if change else "?") + "manual=1",
+        )
     if current.type == "file":
         context["max_mb"] = questions.max_upload_bytes(current) // (1024 * 1024)
         context["accept"] = ",".join(f".{a}" for a in current.accept)
@@ -172,10 +204,19 @@ def contact(request, code):
             return redirect("portal:check", code=code)
     shown = draft.shown()
     back_url = reverse("portal:check", args=[code]) if change else _question_url(service, shown[-1])
-    return render(request, "portal/contact.html", {
-        "service": service, "raw": raw, "errors": errors, "error_for": dict(reversed(errors)),
-        "back_url": back_url, "ask_postcode": needs_postcode(service, draft.answers),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "portal/contact.html",
+        {
+            "service": service,
+            "raw": raw,
+            "errors": errors,
+            "error_for": dict(reversed(errors)),
+            "back_url": back_url,
+            "ask_postcode": needs_postcode(service, draft.answers),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,14 +240,24 @@ def check(request, code):
             messages.info(request, _("Check your answers, then submit them."))
             return redirect("portal:check", code=code)
         answers = draft.shown_answers()
-        attachment_ids = [v["attachment_id"] for q in service.form.questions if q.type == "file"
-                          for v in [answers.get(q.name)] if isinstance(v, dict)]
+        attachment_ids = [
+            v["attachment_id"]
+            for q in service.form.questions
+            if q.type == "file"
+            for v in [answers.get(q.name)]
+            if isinstance(v, dict)
+        ]
         try:
             case = actions.create_case(
-                service=service, answers=answers, contact=actions.Contact(**draft.contact),
-                submission_key=draft.key, attachment_ids=attachment_ids,
-                session_key=request.session.session_key or "", language=(request.LANGUAGE_CODE or "en")[:2],
-                ip=client_ip(request))
+                service=service,
+                answers=answers,
+                contact=actions.Contact(**draft.contact),
+                submission_key=draft.key,
+                attachment_ids=attachment_ids,
+                session_key=request.session.session_key or "",
+                language=(request.LANGUAGE_CODE or "en")[:2],
+                ip=client_ip(request),
+            )
         except actions.ActionError as exc:
             messages.error(request, str(exc))
             return redirect("portal:check", code=code)
@@ -217,14 +268,27 @@ def check(request, code):
         return redirect("portal:confirmation", code=code)
     rows = []
     for q in draft.shown():
-        rows.append({"label": q.label, "value": questions.display(q, draft.answers.get(q.name)),
-                     "change_url": _question_url(service, q, change=True), "name": q.name})
-    return render(request, "portal/check.html", {
-        "service": service, "rows": rows, "contact": draft.contact, "submission_key": draft.key,
-        "contact_phone": display_uk_phone(draft.contact["phone"]) if draft.contact["phone"] else "",
-        "back_url": reverse("portal:contact", args=[code]),
-        "contact_change_url": reverse("portal:contact", args=[code]) + "?change=1",
-    })
+        rows.append(
+            {
+                "label": q.label,
+                "value": questions.display(q, draft.answers.get(q.name)),
+                "change_url": _question_url(service, q, change=True),
+                "name": q.name,
+            }
+        )
+    return render(
+        request,
+        "portal/check.html",
+        {
+            "service": service,
+            "rows": rows,
+            "contact": draft.contact,
+            "submission_key": draft.key,
+            "contact_phone": display_uk_phone(draft.contact["phone"]) if draft.contact["phone"] else "",
+            "back_url": reverse("portal:contact", args=[code]),
+            "contact_change_url": reverse("portal:contact", args=[code]) + "?change=1",
+        },
+    )
 
 
 def confirmation(request, code):
@@ -236,6 +300,7 @@ def confirmation(request, code):
 
 
 # --- Tracking ------------------------------------------------------------------------------------
+
 
 def _remember(request, reference: str) -> None:
     tracked = [r for r in request.session.get(TRACKED_KEY, []) if r != reference]
@@ -261,9 +326,14 @@ def track(request):
             errors.append(("identity", _("Enter the email address or postcode you gave us")))
         if not errors:
             reference = references.normalise(raw["reference"], settings.REFERENCE_PREFIX)
-            allowed = ratelimit.hit("track-ip", client_ip(request) or "-", limit=settings.RATE_LIMIT_TRACK_PER_HOUR)
+            allowed = ratelimit.hit(
+                "track-ip", client_ip(request) or "-", limit=settings.RATE_LIMIT_TRACK_PER_HOUR
+            )
             if reference:
-                allowed = ratelimit.hit("track-ref", reference, limit=settings.RATE_LIMIT_TRACK_PER_HOUR) and allowed
+                allowed = (
+                    ratelimit.hit("track-ref", reference, limit=settings.RATE_LIMIT_TRACK_PER_HOUR)
+                    and allowed
+                )
             if not allowed:
                 return render(request, "portal/too_many.html", status=429)
             case = _find_for_tracking(reference, raw["identity"]) if reference else None
@@ -271,10 +341,21 @@ def track(request):
                 _remember(request, case.reference)
                 return redirect("portal:track_case", reference=case.reference)
             # One message whether or not the reference exists, so it cannot be probed.
-            errors.append(("reference", _("We could not find a request with those details. Check the reference "
-                                          "and the email address or postcode you gave us.")))
-    return render(request, "portal/track.html", {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
-                  status=400 if errors else 200)
+            errors.append(
+                (
+                    "reference",
+                    _(
+                        "We could not find a request with those details. Check the reference "
+                        "and the email address or postcode you gave us."
+                    ),
+                )
+            )
+    return render(
+        request,
+        "portal/track.html",
+        {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
+        status=400 if errors else 200,
+    )
 
 
 def _find_for_tracking(reference: str, identity: str) -> Case | None:
@@ -312,27 +393,40 @@ def track_case(request, reference):
         else:
             title = _("Update from the council")
         events.append({"at": event.at, "title": title, "text": event.text})
-    return render(request, "portal/track_case.html", {
-        "case": case, "service": case.service, "events": events,
-        "attachments": case.attachments.all(), "status_label": case.public_status_label,
-    })
+    return render(
+        request,
+        "portal/track_case.html",
+        {
+            "case": case,
+            "service": case.service,
+            "events": events,
+            "attachments": case.attachments.all(),
+            "status_label": case.public_status_label,
+        },
+    )
 
 
 def attachment_download(request, reference, token):
     """A resident's own upload, to that resident (or staff who can see the case), never anyone else."""
-    attachment = get_object_or_404(Attachment.objects.select_related("case__service"), token=token,
-                                   case__reference=reference)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("case__service"), token=token, case__reference=reference
+    )
     if not (_may_view(request, attachment.case) or can_see_case(request.user, attachment.case)):
         raise Http404
     if request.user.is_authenticated and attachment.case.restricted:
         audit.record("case.attachment_viewed", attachment.case, actor=request.user, ip=client_ip(request))
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            as_attachment=True, filename=attachment.original_name)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- Resident sign-in by emailed link -------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
@@ -346,21 +440,32 @@ def sign_in(request):
         elif email is None:
             errors.append(("email", _("Enter an email address in the correct format, like name@example.com")))
         else:
-            if not ratelimit.hit("signin", email.lower(), limit=settings.RATE_LIMIT_SIGNIN_PER_HOUR) or \
-                    not ratelimit.hit("signin-ip", client_ip(request) or "-", limit=settings.RATE_LIMIT_SIGNIN_PER_HOUR * 4):
+            if not ratelimit.hit(
+                "signin", email.lower(), limit=settings.RATE_LIMIT_SIGNIN_PER_HOUR
+            ) or not ratelimit.hit(
+                "signin-ip", client_ip(request) or "-", limit=settings.RATE_LIMIT_SIGNIN_PER_HOUR * 4
+            ):
                 return render(request, "portal/too_many.html", status=429)
             if Case.objects.filter(contact_email__iexact=email).exists():
                 token = SignInToken.issue(email.lower())
                 link = settings.SITE_URL + reverse("portal:sign_in_link", args=[token])
                 context = {"link": link, "council_name": settings.COUNCIL_NAME}
-                send_mail(_("Your sign-in link for %(council)s") % {"council": settings.COUNCIL_NAME},
-                          render_to_string("portal/email/sign_in.txt", context),
-                          settings.DEFAULT_FROM_EMAIL, [email],
-                          html_message=render_to_string("portal/email/sign_in.html", context), fail_silently=True)
+                send_mail(
+                    _("Your sign-in link for %(council)s") % {"council": settings.COUNCIL_NAME},
+                    render_to_string("portal/email/sign_in.txt", context),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [email],
+                    html_message=render_to_string("portal/email/sign_in.html", context),
+                    fail_silently=True,
+                )
             # The same page whether or not we know the address.
             return render(request, "portal/sign_in_sent.html", {"email": email})
-    return render(request, "portal/sign_in.html", {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "portal/sign_in.html",
+        {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
+        status=400 if errors else 200,
+    )
 
 
 def sign_in_link(request, token):
@@ -376,8 +481,7 @@ def your_requests(request):
     email = request.session.get(RESIDENT_EMAIL_KEY)
     if not email:
         return redirect("portal:sign_in")
-    cases = (Case.objects.filter(contact_email__iexact=email).select_related("service")
-             .order_by("-created_at"))
+    cases = Case.objects.filter(contact_email__iexact=email).select_related("service").order_by("-created_at")
     return render(request, "portal/your_requests.html", {"cases": cases, "email": email})
 
 
@@ -388,6 +492,7 @@ def sign_out(request):
 
 
 # --- Other pages ---------------------------------------------------------------------------------
+
 
 def static_page(request, page):
     return render(request, f"portal/pages/{page}.html")
@@ -408,4 +513,3 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-

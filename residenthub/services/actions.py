@@ -22,7 +22,9 @@ CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
 
 def read_lgsl(path: Path = LGSL_FILE) -> dict[int, tuple[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return {int(row["LGSL"]): (row["Description"], row["Providing Tier"]) for row in csv.DictReader(handle)}
+        return {
+            int(row["LGSL"]): (row["Description"], row["Providing Tier"]) for row in csv.DictReader(handle)
+        }
 
 
 def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
@@ -49,8 +51,11 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
                 continue
             if team["slug"] in teams:
                 problems.append(f"{where}.teams[{t_index}].slug: {team['slug']!r} is used twice")
-            teams[team["slug"]] = {"name": team["name"], "email": team.get("email", ""),
-                                   "directorate": directorate["slug"]}
+            teams[team["slug"]] = {
+                "name": team["name"],
+                "email": team.get("email", ""),
+                "directorate": directorate["slug"],
+            }
     if not directorates:
         problems.append("directorates: at least one directorate with teams is needed")
 
@@ -103,8 +108,9 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
 def load_lgsl() -> int:
     rows = read_lgsl()
     for code, (description, tier) in rows.items():
-        LgslService.objects.update_or_create(code=code, defaults={"description": description,
-                                                                  "providing_tier": tier})
+        LgslService.objects.update_or_create(
+            code=code, defaults={"description": description, "providing_tier": tier}
+        )
     return len(rows)
 
 
@@ -124,24 +130,37 @@ def load_catalogue(path: Path | None = None) -> dict[str, int]:
     directorates = {}
     for item in catalogue["directorates"]:
         directorates[item["slug"]], _ = Directorate.objects.update_or_create(
-            slug=item["slug"], defaults={"name": item["name"]})
+            slug=item["slug"], defaults={"name": item["name"]}
+        )
     teams = {}
     for slug, item in catalogue["teams"].items():
         teams[slug], _ = Team.objects.update_or_create(
-            slug=slug, defaults={"name": item["name"], "email": item["email"],
-                                 "directorate": directorates[item["directorate"]]})
+            slug=slug,
+            defaults={
+                "name": item["name"],
+                "email": item["email"],
+                "directorate": directorates[item["directorate"]],
+            },
+        )
     for raw in catalogue["services"]:
         Service.objects.update_or_create(
             code=raw["code"],
             defaults={
-                "name": raw["name"], "summary": raw.get("summary", ""),
-                "description": raw.get("description", ""), "category": raw.get("category", ""),
-                "lgsl_id": raw["lgsl"], "team": teams[raw["team"]],
+                "name": raw["name"],
+                "summary": raw.get("summary", ""),
+                "description": raw.get("description", ""),
+                "category": raw.get("category", ""),
+                "lgsl_id": raw["lgsl"],
+                "team": teams[raw["team"]],
                 "target_working_days": raw["target_working_days"],
-                "workflow_name": raw["workflow"], "workflow_definition": catalogue["workflows"][raw["workflow"]],
-                "form_definition": raw["questions"], "restricted": bool(raw.get("restricted", False)),
-                "contact": raw.get("contact", "required"), "keywords": raw.get("keywords", []),
-                "position": raw["position"], "active": True,
+                "workflow_name": raw["workflow"],
+                "workflow_definition": catalogue["workflows"][raw["workflow"]],
+                "form_definition": raw["questions"],
+                "restricted": bool(raw.get("restricted", False)),
+                "contact": raw.get("contact", "required"),
+                "keywords": raw.get("keywords", []),
+                "position": raw["position"],
+                "active": True,
             },
         )
     codes = [raw["code"] for raw in catalogue["services"]]

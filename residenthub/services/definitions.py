@@ -11,8 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 QUESTION_TYPES = {
-    "text", "textarea", "number", "date", "yesno", "choice", "choices", "email", "phone",
-    "postcode", "address", "location", "file",
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "yesno",
+    "choice",
+    "choices",
+    "email",
+    "phone",
+    "postcode",
+    "address",
+    "location",
+    "file",
 }
 DEFAULT_ACCEPT = ("jpg", "png", "gif", "heic", "pdf")
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,49}")
@@ -135,20 +146,30 @@ def validate_questions(raw_questions: Any, path: str, problems: list[str]) -> li
             problems.append(f"{where}.choices: only choice and choices questions have choices")
         show_if = raw.get("show_if")
         if show_if is not None:
-            if not isinstance(show_if, dict) or "question" not in show_if or not (
-                "equals" in show_if or "in" in show_if
+            if (
+                not isinstance(show_if, dict)
+                or "question" not in show_if
+                or not ("equals" in show_if or "in" in show_if)
             ):
-                problems.append(f"{where}.show_if: must be {{question: NAME, equals: VALUE}} or {{question, in: [...]}}")
+                problems.append(
+                    f"{where}.show_if: must be {{question: NAME, equals: VALUE}} or {{question, in: [...]}}"
+                )
             elif show_if["question"] not in seen:
-                problems.append(f"{where}.show_if.question: {show_if['question']!r} is not an earlier question")
+                problems.append(
+                    f"{where}.show_if.question: {show_if['question']!r} is not an earlier question"
+                )
             else:
-                item["show_if"] = {k: (str(v) if k == "equals" else [str(x) for x in v] if k == "in" else v)
-                                   for k, v in show_if.items()}
+                item["show_if"] = {
+                    k: (str(v) if k == "equals" else [str(x) for x in v] if k == "in" else v)
+                    for k, v in show_if.items()
+                }
         if qtype == "file":
             accept = raw.get("accept", list(DEFAULT_ACCEPT))
             bad = [a for a in accept if a not in DEFAULT_ACCEPT]
             if bad:
-                problems.append(f"{where}.accept: unsupported file types {bad}; allowed {list(DEFAULT_ACCEPT)}")
+                problems.append(
+                    f"{where}.accept: unsupported file types {bad}; allowed {list(DEFAULT_ACCEPT)}"
+                )
         for key in ("max_length", "min", "max", "max_size_mb"):
             if key in raw and not isinstance(raw[key], int):
                 problems.append(f"{where}.{key}: must be a whole number")
@@ -221,12 +242,16 @@ def validate_workflow(raw: Any, path: str, problems: list[str]) -> dict[str, Any
         if status["code"] in codes:
             problems.append(f"{where}.code: {status['code']!r} is used twice")
         codes.append(status["code"])
-        clean_statuses.append({
-            "code": str(status["code"]), "label": str(status["label"]),
-            "public_label": str(status.get("public_label") or status["label"]),
-            "state": status["state"], "public": bool(status.get("public", True)),
-            "reason_required": bool(status.get("reason_required", False)),
-        })
+        clean_statuses.append(
+            {
+                "code": str(status["code"]),
+                "label": str(status["label"]),
+                "public_label": str(status.get("public_label") or status["label"]),
+                "state": status["state"],
+                "public": bool(status.get("public", True)),
+                "reason_required": bool(status.get("reason_required", False)),
+            }
+        )
     initial = raw.get("initial")
     if initial not in codes:
         problems.append(f"{path}.initial: {initial!r} is not one of the statuses")

@@ -66,7 +66,9 @@ def test_closing_without_action_needs_a_reason(make_case, highways_officer):
 def test_a_stale_version_is_refused(make_case, highways_officer, housing_officer):
     case = make_case()
     seen_version = case.version
-    actions.add_internal_note(case, "First officer's note.", by=highways_officer, expected_version=seen_version)
+    actions.add_internal_note(
+        case, "First officer's note.", by=highways_officer, expected_version=seen_version
+    )
     with pytest.raises(actions.ActionError, match="Someone else changed this case"):
         actions.transition(case, "in_progress", by=housing_officer, expected_version=seen_version)
     case.refresh_from_db()
@@ -109,12 +111,19 @@ def test_public_label_of_a_hidden_status_is_the_last_public_one(make_case, socia
 
 @pytest.mark.django_db
 def test_only_this_sessions_pending_uploads_are_attached(make_case, tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    mine = Attachment.objects.create(token="t1", session_key="s1", original_name="a.png", content_type="image/png",
-                                     size=1, file="x")
-    theirs = Attachment.objects.create(token="t2", session_key="s2", original_name="b.png",
-                                       content_type="image/png", size=1, file="y")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    mine = Attachment.objects.create(
+        token="t1", session_key="s1", original_name="a.png", content_type="image/png", size=1, file="x"
+    )
+    theirs = Attachment.objects.create(
+        token="t2", session_key="s2", original_name="b.png", content_type="image/png", size=1, file="y"
+    )
     case = make_case(attachment_ids=[mine.pk, theirs.pk], session_key="s1")
     assert list(case.attachments.all()) == [mine]
     theirs.refresh_from_db()

@@ -21,8 +21,11 @@ def _subject(envelope) -> str:
 
 def _parts(envelope) -> dict[str, str]:
     message = message_from_bytes(envelope.content)
-    return {part.get_content_type(): part.get_payload(decode=True).decode()
-            for part in message.walk() if not part.is_multipart()}
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
 
 
 def test_submission_email_goes_through_a_real_smtp_server(smtp_server, make_case):
@@ -42,7 +45,9 @@ def test_submission_email_goes_through_a_real_smtp_server(smtp_server, make_case
 
 def test_status_change_and_public_update_each_send_an_email(smtp_server, make_case, highways_officer):
     case = make_case()
-    case = actions.transition(case, "in_progress", by=highways_officer, public_message="Crew booked for Tuesday.")
+    case = actions.transition(
+        case, "in_progress", by=highways_officer, public_message="Crew booked for Tuesday."
+    )
     actions.add_public_update(case, "We have filled the pothole.", by=highways_officer)
     assert len(smtp_server.messages) == 3
     assert "Crew booked for Tuesday." in _parts(smtp_server.messages[1])["text/plain"]

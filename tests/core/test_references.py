@@ -38,10 +38,10 @@ def test_every_single_character_error_is_caught():
             for char in ALPHABET:
                 if char == code[position] or {char, code[position]} == {"2", "Z"}:
                     continue
-                typo = code[:position] + char + code[position + 1:]
+                typo = code[:position] + char + code[position + 1 :]
                 assert references.normalise(typo, "DBC") is None, (code, typo)
         position = rng.randrange(len(code) - 1)
-        swapped = code[:position] + code[position + 1] + code[position] + code[position + 2:]
+        swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
         if swapped != code and {code[position], code[position + 1]} != {"2", "Z"}:
             assert references.normalise(swapped, "DBC") is None
 

@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
-                       reason="needs DATABASE_URL=postgres://... and REDIS_URL (CI sets both)"),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""),
+        reason="needs DATABASE_URL=postgres://... and REDIS_URL (CI sets both)",
+    ),
 ]
 
 
@@ -32,17 +34,42 @@ def test_celery_worker_sends_the_outbox_through_redis(make_case, smtp_server, se
     # This process cannot reach the SMTP server: only the worker is pointed at it.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     db = connection.settings_dict
-    env = {**os.environ,
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "REDIS_URL": django_settings.REDIS_URL, "JOBS_INLINE": "false", "HUB_ENV": "development",
-           "DEBUG": "false", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port),
-           "EMAIL_USE_TLS": "false", "DJANGO_SETTINGS_MODULE": "residenthub.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": django_settings.REDIS_URL,
+        "JOBS_INLINE": "false",
+        "HUB_ENV": "development",
+        "DEBUG": "false",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_USE_TLS": "false",
+        "DJANGO_SETTINGS_MODULE": "residenthub.settings",
+    }
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = django_settings.REDIS_URL
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "residenthub", "worker", "--pool=solo", "--concurrency=1",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "residenthub",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         case = make_case()
         message = OutboxMessage.objects.get(case=case)

@@ -64,7 +64,9 @@ class FakeNotify:
                     return self._error(404, "NotFound", "Not found")
                 auth = self.headers.get("Authorization", "")
                 if not auth.startswith("Bearer "):
-                    return self._error(401, "AuthError", "Unauthorized: authentication token must be provided")
+                    return self._error(
+                        401, "AuthError", "Unauthorized: authentication token must be provided"
+                    )
                 try:
                     claims = jwt.decode(auth[7:], SECRET, algorithms=["HS256"], options={"verify_iat": True})
                 except jwt.PyJWTError:
@@ -86,11 +88,15 @@ class FakeNotify:
                     return self._error(400, "BadRequestError", "Template not found")
                 fake.received.append(body)
                 text = body.get("personalisation", {}).get("body", "")
-                self._reply(201, {
-                    "id": str(uuid.uuid4()), "reference": body.get("reference"),
-                    "content": {"body": text, "from_number": "COUNCIL"},
-                    "uri": f"{fake.base_url}/v2/notifications/x",
-                    "template": {"id": TEMPLATE_ID, "version": 1, "uri": "x"},
-                })
+                self._reply(
+                    201,
+                    {
+                        "id": str(uuid.uuid4()),
+                        "reference": body.get("reference"),
+                        "content": {"body": text, "from_number": "COUNCIL"},
+                        "uri": f"{fake.base_url}/v2/notifications/x",
+                        "template": {"id": TEMPLATE_ID, "version": 1, "uri": "x"},
+                    },
+                )
 
         return Handler

@@ -20,7 +20,13 @@ def test_report_a_pothole_end_to_end(client):
     assert give_contact(client).status_code == 302
     page = client.get(check_url("report-pothole"))
     body = page.content.decode()
-    for shown in ["Outside 14 Station Road", "E20 1AB", "A cyclist fell off.", "photo.png", "Siân O&#x27;Brien"]:
+    for shown in [
+        "Outside 14 Station Road",
+        "E20 1AB",
+        "A cyclist fell off.",
+        "photo.png",
+        "Siân O&#x27;Brien",
+    ]:
         assert shown in body
     response, _key = submit(client)
     assert response.status_code == 302 and response.url == "/services/report-pothole/confirmation/"
@@ -97,7 +103,9 @@ def test_tampered_submission_key_is_not_submitted(client):
 @pytest.mark.django_db
 def test_required_question_left_empty_shows_the_error_summary(client):
     response = client.post(q("report-pothole", "surface"), {})
-    response = client.post(q("report-pothole", "location"), {"location-description": "", "location-postcode": ""})
+    response = client.post(
+        q("report-pothole", "location"), {"location-description": "", "location-postcode": ""}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body and 'href="#location-description"' in body
@@ -136,7 +144,9 @@ def test_ten_thousand_characters_are_accepted_where_allowed(client):
 @pytest.mark.django_db
 def test_html_and_script_are_escaped_everywhere(client):
     answer_pothole(client, injured="yes")
-    client.post(q("report-pothole", "injury_details"), {"injury_details": "<script>alert('x')</script><b>bold</b>"})
+    client.post(
+        q("report-pothole", "injury_details"), {"injury_details": "<script>alert('x')</script><b>bold</b>"}
+    )
     give_contact(client, name="<img src=x onerror=alert(1)>")
     body = client.get(check_url("report-pothole")).content.decode()
     assert "<script>alert" not in body and "<img src=x" not in body
@@ -144,7 +154,9 @@ def test_html_and_script_are_escaped_everywhere(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["Mary O'Brien", "Siân Evans", "Zoë Clarke", "Nguyễn Văn An", "李伟", "Jean-Luc Picard"])
+@pytest.mark.parametrize(
+    "name", ["Mary O'Brien", "Siân Evans", "Zoë Clarke", "Nguyễn Văn An", "李伟", "Jean-Luc Picard"]
+)
 def test_names_from_everywhere_are_kept_exactly(client, name):
     answer_pothole(client)
     assert give_contact(client, name=name).status_code == 302
@@ -155,46 +167,65 @@ def test_names_from_everywhere_are_kept_exactly(client, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("postcode", ["SW1A", "12345", "ZZ99 9ZZ", "<b>", "E20 1AB 1AB"])
 def test_invalid_postcodes_are_refused(client, postcode):
-    response = client.post(q("report-pothole", "location"),
-                           {"location-description": "By the park", "location-postcode": postcode})
+    response = client.post(
+        q("report-pothole", "location"),
+        {"location-description": "By the park", "location-postcode": postcode},
+    )
     assert response.status_code == 400
     assert "Enter a real UK postcode" in response.content.decode()
     assert "By the park" in response.content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("day", "month", "year", "message"), [
-    ("", "", "", "Enter the date"),
-    ("12", "", "2026", "must include a month"),
-    ("31", "2", "2026", "must be a real date"),
-    ("1", "1", "26", "must be a real date"),
-    ("aa", "bb", "cccc", "must be a real date"),
-])
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "", "", "Enter the date"),
+        ("12", "", "2026", "must include a month"),
+        ("31", "2", "2026", "must be a real date"),
+        ("1", "1", "26", "must be a real date"),
+        ("aa", "bb", "cccc", "must be a real date"),
+    ],
+)
 def test_date_errors(client, day, month, year, message):
     client.post(q("report-noise", "noise_source"), {"noise_source": "music"})
     client.post(q("report-noise", "source_location"), {"source_location-description": "Flat 3 above me"})
-    response = client.post(q("report-noise", "started"),
-                           {"started-day": day, "started-month": month, "started-year": year})
+    response = client.post(
+        q("report-noise", "started"), {"started-day": day, "started-month": month, "started-year": year}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("value", "ok"), [("3", True), ("12", True), ("three", False), ("2.5", False), ("", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("3", True), ("12", True), ("three", False), ("2.5", False), ("", False)]
+)
 def test_number_question(client, value, ok):
     client.post(q("report-noise", "noise_source"), {"noise_source": "music"})
     client.post(q("report-noise", "source_location"), {"source_location-description": "Flat 3 above me"})
-    client.post(q("report-noise", "started"), {"started-day": "1", "started-month": "11", "started-year": "2026"})
+    client.post(
+        q("report-noise", "started"), {"started-day": "1", "started-month": "11", "started-year": "2026"}
+    )
     response = client.post(q("report-noise", "times_recently"), {"times_recently": value})
     assert (response.status_code == 302) is ok
 
 
 @pytest.mark.django_db
 def test_choices_question_needs_one_and_refuses_unknown_values(client):
-    client.post(q("missed-bin", "address"), {"action": "manual", "address-line1": "1 Mill Lane",
-                                               "address-town": "Demoborough", "address-manual_postcode": "E20 1AB"})
+    client.post(
+        q("missed-bin", "address"),
+        {
+            "action": "manual",
+            "address-line1": "1 Mill Lane",
+            "address-town": "Demoborough",
+            "address-manual_postcode": "E20 1AB",
+        },
+    )
     assert client.post(q("missed-bin", "bin_types"), {}).status_code == 400
-    assert client.post(q("missed-bin", "bin_types"), {"bin_types": ["rubbish", "plutonium"]}).status_code == 400
+    assert (
+        client.post(q("missed-bin", "bin_types"), {"bin_types": ["rubbish", "plutonium"]}).status_code == 400
+    )
     assert client.post(q("missed-bin", "bin_types"), {"bin_types": ["rubbish", "food"]}).status_code == 302
 
 
@@ -206,13 +237,18 @@ def test_address_lookup_pick_and_manual(client):
     addresses = found.context["addresses"]
     assert len(addresses) >= 8
     # A UPRN that is not at that postcode (tampered) is refused.
-    refused = client.post(url, {"action": "pick", "address-postcode": "E20 1AB", "address-uprn": "999999999999"})
+    refused = client.post(
+        url, {"action": "pick", "address-postcode": "E20 1AB", "address-uprn": "999999999999"}
+    )
     assert refused.status_code == 400 and "Select an address from the list" in refused.content.decode()
-    chosen = client.post(url, {"action": "pick", "address-postcode": "E20 1AB", "address-uprn": addresses[0].uprn})
+    chosen = client.post(
+        url, {"action": "pick", "address-postcode": "E20 1AB", "address-uprn": addresses[0].uprn}
+    )
     assert chosen.status_code == 302
     # Typed by hand instead.
-    manual = client.post(url, {"action": "manual", "address-line1": "", "address-town": "",
-                               "address-manual_postcode": "nope"})
+    manual = client.post(
+        url, {"action": "manual", "address-line1": "", "address-town": "", "address-manual_postcode": "nope"}
+    )
     body = manual.content.decode()
     assert manual.status_code == 400
     for message in ["Enter address line 1", "Enter town or city", "Enter a real UK postcode"]:
@@ -229,8 +265,13 @@ def test_address_lookup_with_no_addresses_offers_manual_entry(client):
 
 @pytest.mark.django_db
 def test_uploads_are_checked_for_size_type_and_content(client, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     answer_pothole(client)
     url = q("report-pothole", "photo")
     too_big = client.post(url, {"photo": png(size=6 * 1024 * 1024)})
@@ -253,15 +294,18 @@ def _file(name, data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"notify_by": "email", "email": ""}, "email", "Enter an email address so we can email you"),
-    ({"notify_by": "email", "email": "not-an-email"}, "email", "correct format"),
-    ({"notify_by": "sms", "phone": ""}, "phone", "Enter a mobile number"),
-    ({"notify_by": "sms", "phone": "020 7946 0000"}, "phone", "UK mobile number"),
-    ({"notify_by": "sms", "phone": "12345"}, "phone", "Enter a UK phone number"),
-    ({"notify_by": "carrier-pigeon"}, "notify_by", "Select how you would like"),
-    ({"notify_by": "none", "email": "", "name": "x" * 201}, "name", "200 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"notify_by": "email", "email": ""}, "email", "Enter an email address so we can email you"),
+        ({"notify_by": "email", "email": "not-an-email"}, "email", "correct format"),
+        ({"notify_by": "sms", "phone": ""}, "phone", "Enter a mobile number"),
+        ({"notify_by": "sms", "phone": "020 7946 0000"}, "phone", "UK mobile number"),
+        ({"notify_by": "sms", "phone": "12345"}, "phone", "Enter a UK phone number"),
+        ({"notify_by": "carrier-pigeon"}, "notify_by", "Select how you would like"),
+        ({"notify_by": "none", "email": "", "name": "x" * 201}, "name", "200 characters or fewer"),
+    ],
+)
 def test_contact_details_errors(client, data, field, message):
     answer_pothole(client)
     response = give_contact(client, **data)
@@ -292,7 +336,9 @@ def test_anonymous_report_without_postcode_needs_email_or_postcode(client):
     client.post(q(code, "can_share"), {"can_share": "yes"})
     response = give_contact(client, code, name="", email="", notify_by="none")
     assert "or your postcode so you can check your request later" in response.content.decode()
-    assert give_contact(client, code, name="", email="", notify_by="none", postcode="e20 1ab").status_code == 302
+    assert (
+        give_contact(client, code, name="", email="", notify_by="none", postcode="e20 1ab").status_code == 302
+    )
     submit(client, code)
     assert Case.objects.get().postcode == "E20 1AB"
 

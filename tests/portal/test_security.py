@@ -37,14 +37,28 @@ def test_pages_carry_security_headers(client, catalogue):
 
 
 def _hub(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "residenthub.manage", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "residenthub.manage", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-PRODUCTION = {"HUB_ENV": "production", "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
-              "ALLOWED_HOSTS": "council.example", "SITE_URL": "https://council.example"}
+PRODUCTION = {
+    "HUB_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
+    "ALLOWED_HOSTS": "council.example",
+    "SITE_URL": "https://council.example",
+}
 
 
 def test_check_deploy_is_clean_under_production_settings():
@@ -53,16 +67,19 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
-    ({"SECRET_KEY": "short"}, "at least 50 characters"),
-    ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
-    ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
-    ({"UPLOAD_MAX_MB": "lots"}, "UPLOAD_MAX_MB must be a whole number"),
-    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
-    ({"REFERENCE_PREFIX": "db-1"}, "REFERENCE_PREFIX must be 1 to 4 capital letters"),
-    ({"HUB_ENV": "staging"}, "HUB_ENV must be one of"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"UPLOAD_MAX_MB": "lots"}, "UPLOAD_MAX_MB must be a whole number"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
+        ({"REFERENCE_PREFIX": "db-1"}, "REFERENCE_PREFIX must be 1 to 4 capital letters"),
+        ({"HUB_ENV": "staging"}, "HUB_ENV must be one of"),
+    ],
+)
 def test_bad_settings_fail_loudly(override, message):
     result = _hub("check", env_extra={**PRODUCTION, **override})
     assert result.returncode != 0
@@ -77,10 +94,16 @@ def test_secrets_can_come_from_files(tmp_path):
 
 
 @pytest.mark.django_db
-def test_uploads_are_served_only_to_their_resident_and_the_right_staff(client, catalogue, settings, tmp_path,
-                                                                        highways_officer, housing_officer):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+def test_uploads_are_served_only_to_their_resident_and_the_right_staff(
+    client, catalogue, settings, tmp_path, highways_officer, housing_officer
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     answer_pothole(client, photo=png("my-photo.png"))
     give_contact(client)
     submit(client)
@@ -108,7 +131,10 @@ def test_uploads_are_served_only_to_their_resident_and_the_right_staff(client, c
 def test_no_personal_data_in_logs(client, catalogue, caplog):
     caplog.set_level(logging.DEBUG)
     answer_pothole(client)
-    client.post("/services/report-pothole/your-details/", {"name": "Siân O'Brien", "email": "bad@", "notify_by": "email"})
+    client.post(
+        "/services/report-pothole/your-details/",
+        {"name": "Siân O'Brien", "email": "bad@", "notify_by": "email"},
+    )
     give_contact(client, email="sian.secret@example.com", phone="07700 900982")
     submit(client)
     from residenthub.cases.models import Case

@@ -16,8 +16,9 @@ NOT_FOUND = "We could not find a request with those details"
 @pytest.mark.django_db
 def test_track_by_reference_and_email_or_postcode(client, make_case):
     case = make_case(email="mary@example.com")
-    response = client.post("/track/", {"reference": case.reference.lower().replace("-", " "),
-                                       "identity": "MARY@example.com"})
+    response = client.post(
+        "/track/", {"reference": case.reference.lower().replace("-", " "), "identity": "MARY@example.com"}
+    )
     assert response.status_code == 302 and response.url == f"/track/{case.reference}/"
     page = client.get(response.url).content.decode()
     assert case.service.name in page and "We have received your request" in page
@@ -53,7 +54,10 @@ def test_tracking_is_rate_limited(client, make_case, settings):
     assert blocked.status_code == 429
     # The same reference from another address is also limited (no spraying guesses from many IPs).
     elsewhere = Client(REMOTE_ADDR="10.9.9.9")
-    assert elsewhere.post("/track/", {"reference": case.reference, "identity": "mary@example.com"}).status_code == 429
+    assert (
+        elsewhere.post("/track/", {"reference": case.reference, "identity": "mary@example.com"}).status_code
+        == 429
+    )
 
 
 @pytest.mark.django_db

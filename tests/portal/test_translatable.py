@@ -11,9 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "residenthub"
 TEMPLATES = sorted(
-    [*(ROOT / "portal/templates/portal").rglob("*.html"), *(ROOT / "portal/templates/portal").rglob("*.txt"),
-     *(ROOT / "cases/templates/cases/notifications").glob("*"), ROOT / "templates/base.html",
-     ROOT / "templates/404.html", *(ROOT / "templates/includes").glob("*.html")],
+    [
+        *(ROOT / "portal/templates/portal").rglob("*.html"),
+        *(ROOT / "portal/templates/portal").rglob("*.txt"),
+        *(ROOT / "cases/templates/cases/notifications").glob("*"),
+        ROOT / "templates/base.html",
+        ROOT / "templates/404.html",
+        *(ROOT / "templates/includes").glob("*.html"),
+    ],
 )
 
 STRIP = [

@@ -39,7 +39,13 @@ def test_the_demo_catalogue_is_valid_and_complete(settings):
     catalogue = parse_catalogue(settings.CATALOGUE_FILE.read_text(encoding="utf-8"), LGSL)
     codes = {s["code"] for s in catalogue["services"]}
     assert len(codes) >= 26
-    for expected in ["report-pothole", "missed-bin", "child-safeguarding-concern", "foi-request", "borrow-a-laptop"]:
+    for expected in [
+        "report-pothole",
+        "missed-bin",
+        "child-safeguarding-concern",
+        "foi-request",
+        "borrow-a-laptop",
+    ]:
         assert expected in codes
     used_types = {q["type"] for s in catalogue["services"] for q in s["questions"]}
     assert used_types == QUESTION_TYPES
@@ -63,23 +69,38 @@ def test_minimal_catalogue_parses():
     assert parse_catalogue(MINIMAL, LGSL)["services"][0]["code"] == "report-pothole"
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (("type: location", "type: nmber"), "unknown type 'nmber'"),
-    (("lgsl: 557", "lgsl: 99999"), "not a code in the Local Government Service List"),
-    (("team: highways", "team: roads"), "unknown team 'roads'"),
-    (("workflow: simple", "workflow: nope"), "unknown workflow 'nope'"),
-    (("transitions: {received: [done], done: [received]}", "transitions: {received: [closed]}"),
-     "transition to unknown status 'closed'"),
-    (("transitions: {received: [done], done: [received]}", "transitions: {}"), "'done' is unreachable"),
-    (("state: closed", "state: shut"), "must be open or closed"),
-    (("target_working_days: 5", "target_working_days: 0"), "whole number from 1 to 365"),
-    (("code: report-pothole", "code: Report Pothole"), "must be lower-case letters"),
-    (("label: Where is it}", "label: ''}"), "label: is required"),
-    (("{name: where, type: location, label: Where is it}",
-      "{name: where, type: choice, label: Which, choices: [a]}"), "needs at least two choices"),
-    (("{name: where, type: location, label: Where is it}",
-      "{name: where, type: text, label: W, show_if: {question: later, equals: x}}"), "not an earlier question"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("type: location", "type: nmber"), "unknown type 'nmber'"),
+        (("lgsl: 557", "lgsl: 99999"), "not a code in the Local Government Service List"),
+        (("team: highways", "team: roads"), "unknown team 'roads'"),
+        (("workflow: simple", "workflow: nope"), "unknown workflow 'nope'"),
+        (
+            ("transitions: {received: [done], done: [received]}", "transitions: {received: [closed]}"),
+            "transition to unknown status 'closed'",
+        ),
+        (("transitions: {received: [done], done: [received]}", "transitions: {}"), "'done' is unreachable"),
+        (("state: closed", "state: shut"), "must be open or closed"),
+        (("target_working_days: 5", "target_working_days: 0"), "whole number from 1 to 365"),
+        (("code: report-pothole", "code: Report Pothole"), "must be lower-case letters"),
+        (("label: Where is it}", "label: ''}"), "label: is required"),
+        (
+            (
+                "{name: where, type: location, label: Where is it}",
+                "{name: where, type: choice, label: Which, choices: [a]}",
+            ),
+            "needs at least two choices",
+        ),
+        (
+            (
+                "{name: where, type: location, label: Where is it}",
+                "{name: where, type: text, label: W, show_if: {question: later, equals: x}}",
+            ),
+            "not an earlier question",
+        ),
+    ],
+)
 def test_mistakes_are_reported_with_their_path(change, expected):
     problems = _problems(MINIMAL.replace(*change))
     assert any(expected in p for p in problems), problems

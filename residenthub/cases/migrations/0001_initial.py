@@ -2,84 +2,177 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import residenthub.cases.models
 from django.conf import settings
 from django.db import migrations, models
 
+import residenthub.cases.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('services', '0001_initial'),
+        ("services", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('status', models.CharField(db_index=True, max_length=40)),
-                ('is_open', models.BooleanField(db_index=True, default=True)),
-                ('answers', models.JSONField(default=dict)),
-                ('location_text', models.CharField(blank=True, max_length=500)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('uprn', models.CharField(blank=True, max_length=12, verbose_name='UPRN')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('contact_email', models.EmailField(blank=True, db_index=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=20)),
-                ('notify_by', models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('none', 'No updates')], default='email', max_length=8)),
-                ('channel', models.CharField(choices=[('web', 'Online'), ('phone', 'Phone'), ('face_to_face', 'Face to face'), ('email', 'Email'), ('letter', 'Letter'), ('open311', 'Open311'), ('api', 'API')], default='web', max_length=16)),
-                ('channel_detail', models.CharField(blank=True, max_length=120)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Urgent'), (2, 'Normal')], default=2)),
-                ('restricted', models.BooleanField(db_index=True, default=False)),
-                ('due_date', models.DateField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('language', models.CharField(default='en', max_length=10)),
-                ('submission_key', models.CharField(blank=True, help_text='Idempotency key: a resubmitted form finds its case.', max_length=64, null=True, unique=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented by every action.')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='services.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("status", models.CharField(db_index=True, max_length=40)),
+                ("is_open", models.BooleanField(db_index=True, default=True)),
+                ("answers", models.JSONField(default=dict)),
+                ("location_text", models.CharField(blank=True, max_length=500)),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("uprn", models.CharField(blank=True, max_length=12, verbose_name="UPRN")),
+                ("latitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ("longitude", models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("contact_email", models.EmailField(blank=True, db_index=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=20)),
+                (
+                    "notify_by",
+                    models.CharField(
+                        choices=[("email", "Email"), ("sms", "Text message"), ("none", "No updates")],
+                        default="email",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Online"),
+                            ("phone", "Phone"),
+                            ("face_to_face", "Face to face"),
+                            ("email", "Email"),
+                            ("letter", "Letter"),
+                            ("open311", "Open311"),
+                            ("api", "API"),
+                        ],
+                        default="web",
+                        max_length=16,
+                    ),
+                ),
+                ("channel_detail", models.CharField(blank=True, max_length=120)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(choices=[(1, "Urgent"), (2, "Normal")], default=2),
+                ),
+                ("restricted", models.BooleanField(db_index=True, default=False)),
+                ("due_date", models.DateField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("language", models.CharField(default="en", max_length=10)),
+                (
+                    "submission_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Idempotency key: a resubmitted form finds its case.",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, help_text="Incremented by every action.")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="services.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'due_date', 'id'],
+                "ordering": ["priority", "due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=43, unique=True)),
-                ('session_key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('file', models.FileField(upload_to=residenthub.cases.models.attachment_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=43, unique=True)),
+                ("session_key", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("file", models.FileField(upload_to=residenthub.cases.models.attachment_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('submitted', 'Submitted'), ('status_changed', 'Status changed'), ('public_update', 'Update'), ('internal_note', 'Internal note')], max_length=20)),
-                ('from_status', models.CharField(blank=True, max_length=40)),
-                ('to_status', models.CharField(blank=True, max_length=40)),
-                ('text', models.TextField(blank=True)),
-                ('public', models.BooleanField(default=False)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("status_changed", "Status changed"),
+                            ("public_update", "Update"),
+                            ("internal_note", "Internal note"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=40)),
+                ("to_status", models.CharField(blank=True, max_length=40)),
+                ("text", models.TextField(blank=True)),
+                ("public", models.BooleanField(default=False)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
     ]

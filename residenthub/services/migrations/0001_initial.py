@@ -5,49 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LgslService',
+            name="LgslService",
             fields=[
-                ('code', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('description', models.CharField(max_length=300)),
-                ('providing_tier', models.CharField(max_length=40)),
+                ("code", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("description", models.CharField(max_length=300)),
+                ("providing_tier", models.CharField(max_length=40)),
             ],
             options={
-                'verbose_name': 'LGSL service',
-                'ordering': ['code'],
+                "verbose_name": "LGSL service",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=150)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('category', models.CharField(blank=True, max_length=100)),
-                ('target_working_days', models.PositiveSmallIntegerField()),
-                ('workflow_name', models.CharField(max_length=80)),
-                ('workflow_definition', models.JSONField()),
-                ('form_definition', models.JSONField()),
-                ('restricted', models.BooleanField(default=False, help_text='Only the owning team may see its cases.')),
-                ('contact', models.CharField(choices=[('required', 'Required'), ('optional', 'Optional')], default='required', max_length=10)),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True)),
-                ('lgsl', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='services.lgslservice')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=150)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("category", models.CharField(blank=True, max_length=100)),
+                ("target_working_days", models.PositiveSmallIntegerField()),
+                ("workflow_name", models.CharField(max_length=80)),
+                ("workflow_definition", models.JSONField()),
+                ("form_definition", models.JSONField()),
+                (
+                    "restricted",
+                    models.BooleanField(default=False, help_text="Only the owning team may see its cases."),
+                ),
+                (
+                    "contact",
+                    models.CharField(
+                        choices=[("required", "Required"), ("optional", "Optional")],
+                        default="required",
+                        max_length=10,
+                    ),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "lgsl",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="services.lgslservice",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
     ]

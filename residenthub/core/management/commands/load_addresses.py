@@ -32,10 +32,16 @@ class Command(BaseCommand):
                 postcode = normalise_postcode(row["postcode"])
                 if not postcode or not row["uprn"].strip().isdigit():
                     raise CommandError(f"{path} line {line}: invalid postcode or UPRN; nothing was loaded")
-                Address.objects.update_or_create(uprn=row["uprn"].strip(), defaults={
-                    "line1": row["line1"].strip(), "line2": (row.get("line2") or "").strip(),
-                    "town": row["town"].strip(), "postcode": postcode,
-                    "latitude": row.get("latitude") or None, "longitude": row.get("longitude") or None,
-                })
+                Address.objects.update_or_create(
+                    uprn=row["uprn"].strip(),
+                    defaults={
+                        "line1": row["line1"].strip(),
+                        "line2": (row.get("line2") or "").strip(),
+                        "town": row["town"].strip(),
+                        "postcode": postcode,
+                        "latitude": row.get("latitude") or None,
+                        "longitude": row.get("longitude") or None,
+                    },
+                )
                 count += 1
         self.stdout.write(f"Loaded {count} addresses.")

@@ -28,10 +28,14 @@ STAFF = [
     ("manager", "Kwame", "Mensah", "highways", Membership.Role.SERVICE_MANAGER),
 ]
 RESIDENTS = [
-    ("Mary O'Brien", "mary.obrien@example.com"), ("Siân Evans", "sian.evans@example.com"),
-    ("Zoë Clarke", "zoe.clarke@example.org"), ("Nguyễn Văn An", "an.nguyen@example.net"),
-    ("李伟", "li.wei@example.com"), ("Aisha Begum", "aisha.begum@example.co.uk"),
-    ("John Smith", "john.smith@example.com"), ("Olumide Adeyemi", "olu.adeyemi@example.com"),
+    ("Mary O'Brien", "mary.obrien@example.com"),
+    ("Siân Evans", "sian.evans@example.com"),
+    ("Zoë Clarke", "zoe.clarke@example.org"),
+    ("Nguyễn Văn An", "an.nguyen@example.net"),
+    ("李伟", "li.wei@example.com"),
+    ("Aisha Begum", "aisha.begum@example.co.uk"),
+    ("John Smith", "john.smith@example.com"),
+    ("Olumide Adeyemi", "olu.adeyemi@example.com"),
 ]
 
 
@@ -52,15 +56,23 @@ class Command(BaseCommand):
 
     def _staff(self):
         User = get_user_model()
-        admin, created = User.objects.get_or_create(username="admin", defaults={
-            "is_staff": True, "is_superuser": True, "first_name": "Ada", "last_name": "Admin"})
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "first_name": "Ada", "last_name": "Admin"},
+        )
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
         for username, first, last, team_slug, role in STAFF:
-            user, created = User.objects.get_or_create(username=username, defaults={
-                "is_staff": True, "first_name": first, "last_name": last,
-                "email": f"{username}@council.example"})
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@council.example",
+                },
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
@@ -69,8 +81,9 @@ class Command(BaseCommand):
         # Demo staff may use the interim admin tools for cases.
         from django.contrib.auth.models import Permission
 
-        perms = Permission.objects.filter(content_type__app_label="cases",
-                                          codename__in=["view_case", "change_case"])
+        perms = Permission.objects.filter(
+            content_type__app_label="cases", codename__in=["view_case", "change_case"]
+        )
         for username, *_rest in STAFF:
             User.objects.get(username=username).user_permissions.add(*perms)
         self.stdout.write(f"Staff accounts ready (password: {DEMO_PASSWORD}).")
@@ -92,7 +105,8 @@ class Command(BaseCommand):
                     continue
                 answers[question.name] = _demo_answer(question, address, rng)
             case = actions.create_case(
-                service=service, answers=answers,
+                service=service,
+                answers=answers,
                 contact=actions.Contact(name=name, email=email, notify_by=NotifyBy.EMAIL),
                 channel=rng.choice([Channel.WEB] * 6 + [Channel.PHONE, Channel.FACE_TO_FACE, Channel.EMAIL]),
                 priority=Priority.URGENT if index % 9 == 0 else Priority.NORMAL,
@@ -104,9 +118,13 @@ class Command(BaseCommand):
                 if not moves:
                     break
                 target = moves[0]
-                case = actions.transition(case, target.code, by=officer,
-                                          reason="Demo: no further action needed." if target.reason_required else "",
-                                          public_message="We have inspected the site." if index % 2 else "")
+                case = actions.transition(
+                    case,
+                    target.code,
+                    by=officer,
+                    reason="Demo: no further action needed." if target.reason_required else "",
+                    public_message="We have inspected the site." if index % 2 else "",
+                )
         self.stdout.write(f"Created {count} demo cases.")
 
 

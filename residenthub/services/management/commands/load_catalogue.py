@@ -15,5 +15,6 @@ class Command(BaseCommand):
             counts = load_catalogue(path)
         except DefinitionError as exc:
             raise CommandError("The catalogue was not loaded:\n  " + "\n  ".join(exc.problems)) from exc
-        self.stdout.write(f"Loaded {counts['services']} services in {counts['teams']} teams "
-                          f"({counts['retired']} retired).")
+        self.stdout.write(
+            f"Loaded {counts['services']} services in {counts['teams']} teams ({counts['retired']} retired)."
+        )
