@@ -131,6 +131,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "retry-due-notifications": {"task": "residenthub.core.jobs.send_due_messages", "schedule": 60.0},
+    "purge-abandoned-uploads": {"task": "residenthub.cases.jobs.purge_abandoned_uploads", "schedule": 3600.0},
 }
 
 # --- Email and SMS ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ in the inputs so nothing the resident typed is lost when a page is shown again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,8 +250,14 @@ def _parse_postcode(question, post, files, **_kwargs) -> Outcome:
     return outcome
 
 
+def _natural(text: str) -> list:
+    """Sort key that puts "2 Mill Lane" before "10 Mill Lane"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
 def addresses_at(postcode: str) -> list[Address]:
-    return list(Address.objects.filter(postcode=postcode).order_by("line1", "line2"))
+    addresses = Address.objects.filter(postcode=postcode)
+    return sorted(addresses, key=lambda a: (_natural(a.line2 or a.line1), _natural(a.line1)))
 
 
 def _parse_address(question, post, files, *, action: str = "", previous=None, **_kwargs) -> Outcome:

@@ -128,3 +128,35 @@ def test_only_this_sessions_pending_uploads_are_attached(make_case, tmp_path, se
     assert list(case.attachments.all()) == [mine]
     theirs.refresh_from_db()
     assert theirs.case is None
+
+
+@pytest.mark.django_db
+def test_abandoned_uploads_are_purged(tmp_path, settings, make_case):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from residenthub.cases.jobs import purge_abandoned_uploads
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    old = Attachment(token="old", session_key="s", original_name="a.png", content_type="image/png", size=3)
+    old.file.save("old", ContentFile(b"abc"))
+    Attachment.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=3))
+    fresh = Attachment(
+        token="fresh", session_key="s", original_name="b.png", content_type="image/png", size=3
+    )
+    fresh.file.save("fresh", ContentFile(b"abc"))
+    sent = Attachment(token="sent", session_key="", original_name="c.png", content_type="image/png", size=3)
+    sent.file.save("sent", ContentFile(b"abc"))
+    sent.case = make_case()
+    sent.save()
+    Attachment.objects.filter(pk=sent.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=30))
+    assert purge_abandoned_uploads() == 1
+    assert set(Attachment.objects.values_list("token", flat=True)) == {"fresh", "sent"}
+    assert not (tmp_path / old.file.name).exists()
