@@ -131,8 +131,10 @@ def bin_path(name: str) -> Path:
     for folder in (Path(sys.executable).parent, REPO / ".venv" / "bin"):
         if (folder / name).exists():
             return folder / name
-    raise Missing(f"{name} is not installed in the virtualenv: run `make install`, then "
-                  f"`.venv/bin/python benchmarks/web.py`")
+    raise Missing(
+        f"{name} is not installed in the virtualenv: run `make install`, then "
+        f"`.venv/bin/python benchmarks/web.py`"
+    )
 
 
 def free_port() -> int:
@@ -179,8 +181,9 @@ def machine() -> dict[str, str]:
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
@@ -205,9 +208,11 @@ def admin_connection():
     try:
         return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
-        raise Missing(f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({str(exc).strip()}).\n"
-                      "Start it (trust auth for user postgres on 127.0.0.1:5432), or point "
-                      "BENCH_POSTGRES_URL at its `postgres` database.") from exc
+        raise Missing(
+            f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({str(exc).strip()}).\n"
+            "Start it (trust auth for user postgres on 127.0.0.1:5432), or point "
+            "BENCH_POSTGRES_URL at its `postgres` database."
+        ) from exc
 
 
 def bench_db_url() -> str:
@@ -242,34 +247,42 @@ def count_cases() -> int:
 
 
 def app_env(var_dir: Path, port: int, use_redis: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "NOTIFY_API_KEY", "DJANGO_SETTINGS_MODULE"}
-           and not k.endswith("_FILE")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "residenthub.settings",
-        "DATABASE_URL": bench_db_url(),
-        "HUB_ENV": "development",
-        "DEBUG": "false",
-        "JOBS_INLINE": "true",
-        "ALLOWED_HOSTS": HOST,
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-        "SITE_URL": f"http://{HOST}:{port}",
-        "VAR_DIR": str(var_dir),  # emails (file backend) and uploads go to a temporary folder
-        "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",  # never touch other keys in Redis
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "NOTIFY_API_KEY", "DJANGO_SETTINGS_MODULE"}
+        and not k.endswith("_FILE")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "residenthub.settings",
+            "DATABASE_URL": bench_db_url(),
+            "HUB_ENV": "development",
+            "DEBUG": "false",
+            "JOBS_INLINE": "true",
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+            "SITE_URL": f"http://{HOST}:{port}",
+            "VAR_DIR": str(var_dir),  # emails (file backend) and uploads go to a temporary folder
+            "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",  # never touch other keys in Redis
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if use_redis:
         env["REDIS_URL"] = f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
     return env
 
 
 def hub(env: dict[str, str], *args: str, timeout: int = 300) -> str:
-    result = subprocess.run([str(bin_path("hub")), *args], cwd=REPO, env=env, capture_output=True,
-                            text=True, timeout=timeout)
+    result = subprocess.run(
+        [str(bin_path("hub")), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
     if result.returncode != 0:
-        raise BenchError(f"`hub {' '.join(args[:1])}` failed ({result.returncode}):\n"
-                         f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise BenchError(
+            f"`hub {' '.join(args[:1])}` failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result.stdout
 
 
@@ -278,16 +291,30 @@ def shell_json(env: dict[str, str], service_code: str) -> dict:
     out = hub(env, "shell", "-c", snippet)
     for line in out.splitlines():
         if line.startswith("BENCH_JSON "):
-            return json.loads(line[len("BENCH_JSON "):])
+            return json.loads(line[len("BENCH_JSON ") :])
     raise BenchError(f"`hub shell` printed no result:\n{out[-2000:]}")
 
 
 def start_gunicorn(env: dict[str, str], port: int, log_file: Path) -> subprocess.Popen:
-    cmd = [str(bin_path("gunicorn")), "residenthub.wsgi:application", "--workers", str(WORKERS),
-           "--worker-class", "sync", "--bind", f"{HOST}:{port}", "--timeout", "60",
-           "--log-level", "warning", "--error-logfile", str(log_file)]
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    cmd = [
+        str(bin_path("gunicorn")),
+        "residenthub.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log_file),
+    ]
+    return subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop_gunicorn(proc: subprocess.Popen | None) -> None:
@@ -344,9 +371,11 @@ def tracking_cookie(port: int, info: dict) -> str:
     cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
     status, headers, _body = http_get(port, f"/track/{info['reference']}/", {"Cookie": cookie})
     if status != 200:
-        raise BenchError(f"/track/{info['reference']}/ with the session answered {status} "
-                         f"(Location: {headers.get('Location')}), expected 200: the session does not "
-                         "let this resident see the case, so the benchmark would measure a redirect")
+        raise BenchError(
+            f"/track/{info['reference']}/ with the session answered {status} "
+            f"(Location: {headers.get('Location')}), expected 200: the session does not "
+            "let this resident see the case, so the benchmark would measure a redirect"
+        )
     return cookie
 
 
@@ -396,21 +425,38 @@ def parse_wrk(output: str) -> dict:
     lua = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
     if lua is None:
         raise BenchError(f"wrk's done() hook printed nothing (is the Lua script loaded?):\n{output}")
-    hook = json.loads(lua[len("BENCH_JSON "):])
+    hook = json.loads(lua[len("BENCH_JSON ") :])
     result["p95"] = hook["p95_us"] / 1000
     for pct in ("50", "90", "99"):  # the text rounds to 2 decimals; prefer the exact figures
         result[f"p{pct}"] = hook[f"p{pct}_us"] / 1000
     result["errors"] = result["non_2xx_3xx"] + sum(socket_errors)
-    result["detail"] = (f"non-2xx/3xx {result['non_2xx_3xx']}, socket errors "
-                        + ", ".join(f"{k} {v}" for k, v in result["socket_errors"].items()))
+    result["detail"] = f"non-2xx/3xx {result['non_2xx_3xx']}, socket errors " + ", ".join(
+        f"{k} {v}" for k, v in result["socket_errors"].items()
+    )
     return result
 
 
-def run_wrk(port: int, path: str, connections: int, duration: float, lua: Path,
-            headers: dict[str, str] | None = None, quiet: bool = False) -> dict:
+def run_wrk(
+    port: int,
+    path: str,
+    connections: int,
+    duration: float,
+    lua: Path,
+    headers: dict[str, str] | None = None,
+    quiet: bool = False,
+) -> dict:
     threads = min(WRK_THREADS, connections)
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency",
-           "--timeout", WRK_TIMEOUT, "-s", str(lua)]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--latency",
+        "--timeout",
+        WRK_TIMEOUT,
+        "-s",
+        str(lua),
+    ]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     cmd.append(f"http://{HOST}:{port}{path}")
@@ -513,9 +559,18 @@ def _journey(client: Client, plan: dict, serial: int, deadline: float) -> float 
             break
     else:
         raise JourneyError("the questions never led to the contact page")
-    status, location, _body = client.request("POST", contact_url, csrf + [
-        ("name", "Bench Resident"), ("email", "resident@example.com"), ("phone", ""),
-        ("notify_by", "email"), ("postcode", "")])
+    status, location, _body = client.request(
+        "POST",
+        contact_url,
+        csrf
+        + [
+            ("name", "Bench Resident"),
+            ("email", "resident@example.com"),
+            ("phone", ""),
+            ("notify_by", "email"),
+            ("postcode", ""),
+        ],
+    )
     if status != 302 or urllib.parse.urlsplit(location).path != check_url:
         raise JourneyError(f"POST {contact_url} answered {status} {location}, expected 302 to {check_url}")
     status, _loc, body = client.request("GET", check_url)
@@ -591,23 +646,37 @@ def submit_worker(config: dict) -> dict:
     latencies.sort()
     ms = [x * 1000 for x in latencies]
     return {
-        "submits": len(latencies), "wall": wall, "rps": len(latencies) / wall,
-        "journey_rps": total_requests[0] / wall, "requests": total_requests[0],
-        "p50": percentile(ms, 50), "p90": percentile(ms, 90), "p95": percentile(ms, 95),
-        "p99": percentile(ms, 99), "mean": statistics.fmean(ms) if ms else float("nan"),
-        "submit_errors": errors["submit"], "journey_errors": errors["journey"], "samples": samples,
+        "submits": len(latencies),
+        "wall": wall,
+        "rps": len(latencies) / wall,
+        "journey_rps": total_requests[0] / wall,
+        "requests": total_requests[0],
+        "p50": percentile(ms, 50),
+        "p90": percentile(ms, 90),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "mean": statistics.fmean(ms) if ms else float("nan"),
+        "submit_errors": errors["submit"],
+        "journey_errors": errors["journey"],
+        "samples": samples,
     }
 
 
 def run_submit(port: int, clients: int, duration: float, plan: dict) -> dict:
     config = json.dumps({"port": port, "clients": clients, "duration": duration, "plan": plan})
-    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--submit-worker", config],
-                            capture_output=True, text=True, timeout=duration + 180)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--submit-worker", config],
+        capture_output=True,
+        text=True,
+        timeout=duration + 180,
+    )
     line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
-        raise BenchError(f"the submission load generator failed ({result.returncode}):\n"
-                         f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
-    return json.loads(line[len("BENCH_JSON "):])
+        raise BenchError(
+            f"the submission load generator failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        )
+    return json.loads(line[len("BENCH_JSON ") :])
 
 
 # --- Reporting -----------------------------------------------------------------------------------
@@ -617,6 +686,10 @@ def fmt(value: float, digits: int = 1) -> str:
     return "n/a" if value != value else f"{value:,.{digits}f}"  # NaN check
 
 
+def latencies(result: dict) -> str:
+    return ", ".join(f"p{pct} {fmt(result[f'p{pct}'], 2)} ms" for pct in (50, 95, 99))
+
+
 def results_table(rows: list[dict], baseline: dict[int, float]) -> list[list[str]]:
     table = []
     for row in rows:
@@ -624,8 +697,18 @@ def results_table(rows: list[dict], baseline: dict[int, float]) -> list[list[str
         ratio = f"{row['rps'] / base:.0%}" if base else "n/a"
         if row["scenario"] == "submit":
             ratio += "*"
-        table.append([row["scenario"], str(row["connections"]), fmt(row["rps"]), fmt(row["p50"], 2),
-                      fmt(row["p95"], 2), fmt(row["p99"], 2), str(row["errors"]), ratio])
+        table.append(
+            [
+                row["scenario"],
+                str(row["connections"]),
+                fmt(row["rps"]),
+                fmt(row["p50"], 2),
+                fmt(row["p95"], 2),
+                fmt(row["p99"], 2),
+                str(row["errors"]),
+                ratio,
+            ]
+        )
     return table
 
 
@@ -634,10 +717,18 @@ HEADERS = ["scenario", "connections", "req/s", "p50 ms", "p95 ms", "p99 ms", "er
 
 def text_table(table: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(HEADERS)]
-    lines = ["  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(HEADERS, widths, strict=True)))]
+    lines = [
+        "  ".join(
+            h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(HEADERS, widths, strict=True))
+        )
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for row in table:
-        lines.append("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     return "\n".join(lines)
 
 
@@ -657,20 +748,28 @@ def goals(rows: list[dict]) -> list[str]:
         if bare and bare["rps"]:
             ratio = row["rps"] / bare["rps"]
             verdict = "PASS" if ratio >= GOAL_TRACK_RATIO else "MISS"
-            lines.append(f"{verdict}: tracking page throughput >= {GOAL_TRACK_RATIO:.0%} of the bare view's at "
-                         f"{conns} connections: {ratio:.0%} ({fmt(row['rps'])} vs {fmt(bare['rps'])} req/s)")
+            lines.append(
+                f"{verdict}: tracking page throughput >= {GOAL_TRACK_RATIO:.0%} of the bare view's at "
+                f"{conns} connections: {ratio:.0%} ({fmt(row['rps'])} vs {fmt(bare['rps'])} req/s)"
+            )
     track = by.get(("track", GOAL_P95_CONNECTIONS))
     if track:
         verdict = "PASS" if track["p95"] <= GOAL_P95_MS else "MISS"
-        lines.append(f"{verdict}: tracking page p95 <= {GOAL_P95_MS:.0f} ms at {GOAL_P95_CONNECTIONS} "
-                     f"connections: {fmt(track['p95'], 2)} ms")
+        lines.append(
+            f"{verdict}: tracking page p95 <= {GOAL_P95_MS:.0f} ms at {GOAL_P95_CONNECTIONS} "
+            f"connections: {fmt(track['p95'], 2)} ms"
+        )
     else:
-        lines.append(f"NOT MEASURED: tracking page p95 <= {GOAL_P95_MS:.0f} ms at {GOAL_P95_CONNECTIONS} "
-                     "connections (no run at that connection count)")
+        lines.append(
+            f"NOT MEASURED: tracking page p95 <= {GOAL_P95_MS:.0f} ms at {GOAL_P95_CONNECTIONS} "
+            "connections (no run at that connection count)"
+        )
     submit = by.get(("submit", GOAL_P95_CONNECTIONS))
     if submit:
-        lines.append(f"(for information, not a goal) case submission p95 at {GOAL_P95_CONNECTIONS} clients: "
-                     f"{fmt(submit['p95'], 2)} ms")
+        lines.append(
+            f"(for information, not a goal) case submission p95 at {GOAL_P95_CONNECTIONS} clients: "
+            f"{fmt(submit['p95'], 2)} ms"
+        )
     failed = [f"{r['scenario']}@{r['connections']}: {r['errors']}" for r in rows if r["errors"]]
     verdict = "MISS" if failed else "PASS"
     lines.append(f"{verdict}: zero errors in every run" + (f" ({', '.join(failed)})" if failed else ""))
@@ -706,7 +805,7 @@ at the bottom. Compare runs on the same machine only.
   process), **not wrk**: each simulated resident walks the whole journey in a fresh session
   (GET the first question page for the CSRF token, POST each answer, POST contact details, GET
   the check page for the submission key), and only the final POST is timed. Its req/s is timed
-  submits completed / wall time; the untimed journey requests (7 per submit) load the same
+  submits completed / wall time; the untimed journey requests (7 per submit here) load the same
   server, so its "vs bare" ratio (marked `*`) is not comparable with the others. Connections
   means concurrent simulated residents. Errors are submits that did not answer 302 to the
   confirmation page plus journeys that failed before the submit. After each run the number of
@@ -729,16 +828,25 @@ def record(section: str) -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n", 1)[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds per run (default 10)")
-    parser.add_argument("--connections", default="16,64",
-                        help="comma-separated connection counts (default 16,64)")
-    parser.add_argument("--warmup", type=float, default=2,
-                        help="seconds of unrecorded warm-up before each scenario (default 2, 0 for none)")
+    parser.add_argument(
+        "--connections", default="16,64", help="comma-separated connection counts (default 16,64)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2,
+        help="seconds of unrecorded warm-up before each scenario (default 2, 0 for none)",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
-    parser.add_argument("--service", default=DEFAULT_SERVICE,
-                        help=f"service whose journey the submit scenario walks (default {DEFAULT_SERVICE})")
+    parser.add_argument(
+        "--service",
+        default=DEFAULT_SERVICE,
+        help=f"service whose journey the submit scenario walks (default {DEFAULT_SERVICE})",
+    )
     args = parser.parse_args(argv)
     try:
         args.connection_counts = sorted({int(x) for x in args.connections.split(",") if x.strip()})
@@ -753,13 +861,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def check_prerequisites() -> None:
     if shutil.which("wrk") is None:
-        raise Missing("wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu; "
-                      "`sudo apt-get install wrk` if you are not root), then run this again.")
+        raise Missing(
+            "wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu; "
+            "`sudo apt-get install wrk` if you are not root), then run this again."
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
-        raise Missing("psycopg is not importable: run this with the project's virtualenv, "
-                      "`.venv/bin/python benchmarks/web.py` (or `make bench`).") from exc
+        raise Missing(
+            "psycopg is not importable: run this with the project's virtualenv, "
+            "`.venv/bin/python benchmarks/web.py` (or `make bench`)."
+        ) from exc
     bin_path("hub")
     bin_path("gunicorn")
 
@@ -768,7 +880,8 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
     check_prerequisites()
     started_at = dt.datetime.now(dt.UTC)
     use_redis = redis_answers()
-    log(f"Redis at {REDIS_HOST}:{REDIS_PORT}: {'used as the cache' if use_redis else 'not answering, local-memory cache'}")
+    cache = "used as the cache" if use_redis else "not answering, local-memory cache"
+    log(f"Redis at {REDIS_HOST}:{REDIS_PORT}: {cache}")
     work = Path(tempfile.mkdtemp(prefix="bench-web-"))
     port = free_port()
     env = app_env(work / "var", port, use_redis)
@@ -786,12 +899,18 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         plan = info["service"]
         if plan is None:
             raise BenchError(f"no active service {args.service!r} in the demo catalogue")
-        if any(q["type"] not in {"text", "textarea", "choice", "choices", "yesno", "number", "email", "postcode"}
-               for q in plan["questions"]):
-            raise BenchError(f"service {args.service!r} has question types the load generator cannot answer; "
-                             f"pick one with text, choice and yes/no questions (like {DEFAULT_SERVICE})")
-        log(f"tracking page: {info['reference']} ({info['case_service']}, {info['public_events']} public "
-            f"events); submit journey: {plan['code']} ({len(plan['questions'])} questions)")
+        if any(
+            q["type"] not in {"text", "textarea", "choice", "choices", "yesno", "number", "email", "postcode"}
+            for q in plan["questions"]
+        ):
+            raise BenchError(
+                f"service {args.service!r} has question types the load generator cannot answer; "
+                f"pick one with text, choice and yes/no questions (like {DEFAULT_SERVICE})"
+            )
+        log(
+            f"tracking page: {info['reference']} ({info['case_service']}, {info['public_events']} public "
+            f"events); submit journey: {plan['code']} ({len(plan['questions'])} questions)"
+        )
 
         log_file = work / "gunicorn.log"
         gunicorn = start_gunicorn(env, port, log_file)
@@ -804,8 +923,10 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         rows: list[dict] = []
         warm_conns = args.connection_counts[0]
 
-        for scenario, path, headers in (("bare", "/bench/bare", None),
-                                        ("track", f"/track/{info['reference']}/", {"Cookie": cookie})):
+        for scenario, path, headers in (
+            ("bare", "/bench/bare", None),
+            ("track", f"/track/{info['reference']}/", {"Cookie": cookie}),
+        ):
             if args.warmup:
                 log(f"{scenario}: warm-up {args.warmup:g} s")
                 run_wrk(port, path, warm_conns, args.warmup, lua, headers, quiet=True)
@@ -813,13 +934,15 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
                 log(f"{scenario}: wrk -c{conns} for {args.duration:g} s")
                 result = run_wrk(port, path, conns, args.duration, lua, headers)
                 rows.append({"scenario": scenario, "connections": conns, **result})
-                log(f"  {fmt(result['rps'])} req/s, p50 {fmt(result['p50'], 2)} ms, p95 {fmt(result['p95'], 2)} ms, "
-                    f"p99 {fmt(result['p99'], 2)} ms, errors {result['errors']} ({result['detail']})")
+                errors = f"errors {result['errors']} ({result['detail']})"
+                log(f"  {fmt(result['rps'])} req/s, {latencies(result)}, {errors}")
             if scenario == "track":
                 status = http_get(port, path, headers)[0]
                 if status != 200:
-                    raise BenchError(f"after the run the tracking page answered {status}, not 200: the "
-                                     "figures above measured something else")
+                    raise BenchError(
+                        f"after the run the tracking page answered {status}, not 200: the "
+                        "figures above measured something else"
+                    )
 
         if args.warmup:
             log(f"submit: warm-up {args.warmup:g} s")
@@ -830,16 +953,27 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
             result = run_submit(port, conns, args.duration, plan)
             created = count_cases() - before
             errors = result["submit_errors"] + result["journey_errors"]
-            detail = (f"submit errors {result['submit_errors']}, journey errors {result['journey_errors']}, "
-                      f"{result['submits']} submits, {created} cases created, "
-                      f"{fmt(result['journey_rps'])} journey req/s incl. submits")
+            detail = (
+                f"submit errors {result['submit_errors']}, journey errors {result['journey_errors']}, "
+                f"{result['submits']} submits, {created} cases created, "
+                f"{fmt(result['journey_rps'])} journey req/s incl. submits"
+            )
             if created != result["submits"]:
                 detail += f" -- MISMATCH: {created} cases for {result['submits']} successful submits"
                 errors += abs(created - result["submits"])
-            rows.append({"scenario": "submit", "connections": conns, "rps": result["rps"], "p50": result["p50"],
-                         "p95": result["p95"], "p99": result["p99"], "errors": errors, "detail": detail})
-            log(f"  {fmt(result['rps'])} submits/s, p50 {fmt(result['p50'], 2)} ms, p95 {fmt(result['p95'], 2)} ms, "
-                f"p99 {fmt(result['p99'], 2)} ms; {detail}")
+            rows.append(
+                {
+                    "scenario": "submit",
+                    "connections": conns,
+                    "rps": result["rps"],
+                    "p50": result["p50"],
+                    "p95": result["p95"],
+                    "p99": result["p99"],
+                    "errors": errors,
+                    "detail": detail,
+                }
+            )
+            log(f"  {fmt(result['rps'])} submits/s, {latencies(result)}; {detail}")
             for sample in result["samples"]:
                 log(f"  e.g. {sample}")
 
@@ -860,13 +994,17 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
 
     print()
     print(f"Resident Hub web benchmark, {when}, commit {commit}")
-    print(f"Machine: {mach['cores']} cores, {mach['memory']} RAM, {mach['cpu']}; PostgreSQL {pg_version}; "
-          f"cache {'Redis' if use_redis else 'local memory'}")
+    print(
+        f"Machine: {mach['cores']} cores, {mach['memory']} RAM, {mach['cpu']}; PostgreSQL {pg_version}; "
+        f"cache {'Redis' if use_redis else 'local memory'}"
+    )
     print(f"Command: {command}")
     print()
     print(text_table(table))
-    print("* submit: timed final POSTs completed per second, driven by the Python load generator (not wrk),")
-    print("  which walks the whole journey (7 untimed requests per submit) and shares the cores with the server.")
+    untimed = len(plan["questions"]) + 3  # first page, answers, contact details, check page
+    print("* submit: timed final POSTs completed per second, driven by the Python load generator")
+    print(f"  (not wrk), which walks the whole journey ({untimed} untimed requests per submit for")
+    print(f"  {plan['code']}) and shares the cores with the server.")
     print()
     for row in rows:
         print(f"  {row['scenario']}@{row['connections']}: {row['detail']}")
@@ -877,29 +1015,31 @@ def benchmark(args: argparse.Namespace, argv: list[str]) -> int:
         print("\ngunicorn error log (last lines):\n" + gunicorn_log)
 
     if not args.no_record:
-        section = "\n".join([
-            f"## {when}, commit {commit}",
-            "",
-            f"- Machine: {mach['cores']} cores, {mach['memory']} RAM, {mach['cpu']}",
-            f"- PostgreSQL {pg_version}; cache: {'Redis' if use_redis else 'local memory'}; "
-            f"gunicorn {WORKERS} sync workers; {args.duration:g} s per run",
-            f"- Command: `{command}`",
-            f"- Tracking page: a case with {info['public_events']} public timeline events; "
-            f"submit journey: `{plan['code']}`",
-            "",
-            markdown_table(table),
-            "",
-            "`*` submit is driven by the Python load generator, not wrk; see Method.",
-            "",
-            "Errors in detail:",
-            "",
-            *[f"- {row['scenario']} at {row['connections']}: {row['detail']}" for row in rows],
-            "",
-            "Goals from the issue:",
-            "",
-            *[f"- {line}" for line in goal_lines],
-            "",
-        ])
+        section = "\n".join(
+            [
+                f"## {when}, commit {commit}",
+                "",
+                f"- Machine: {mach['cores']} cores, {mach['memory']} RAM, {mach['cpu']}",
+                f"- PostgreSQL {pg_version}; cache: {'Redis' if use_redis else 'local memory'}; "
+                f"gunicorn {WORKERS} sync workers; {args.duration:g} s per run",
+                f"- Command: `{command}`",
+                f"- Tracking page: a case with {info['public_events']} public timeline events; "
+                f"submit journey: `{plan['code']}`",
+                "",
+                markdown_table(table),
+                "",
+                "`*` submit is driven by the Python load generator, not wrk; see Method.",
+                "",
+                "Errors in detail:",
+                "",
+                *[f"- {row['scenario']} at {row['connections']}: {row['detail']}" for row in rows],
+                "",
+                "Goals from the issue:",
+                "",
+                *[f"- {line}" for line in goal_lines],
+                "",
+            ]
+        )
         record(section)
         log(f"appended to {DOCS_FILE.relative_to(REPO)}")
     return 0
