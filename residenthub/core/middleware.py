@@ -1,31 +1,35 @@
 """Security headers that Django's SecurityMiddleware does not set."""
 
-import secrets
+import base64
+import hashlib
+
+# GOV.UK Frontend's one inline script: marks the body so components can tell JavaScript is on.
+# The policy allows it by hash rather than by a per-request nonce, so a rendered page stays the
+# same for every request and can be cached (see portal.views.track_case).
+JS_ENABLED_SCRIPT = (
+    "document.body.className += ' js-enabled' + "
+    "('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');"
+)
+JS_ENABLED_HASH = "sha256-" + base64.b64encode(hashlib.sha256(JS_ENABLED_SCRIPT.encode()).digest()).decode()
+
+_COMMON = (
+    "default-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SITE_POLICY = f"{_COMMON}; script-src 'self' '{JS_ENABLED_HASH}'; style-src 'self'"
+# The Django admin uses inline scripts and styles of its own.
+ADMIN_POLICY = f"{_COMMON}; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
 
 
 class SecurityHeadersMiddleware:
-    """Adds a Content-Security-Policy with a per-request nonce, and Permissions-Policy.
-
-    Templates put ``nonce="{{ request.csp_nonce }}"`` on the one inline script GOV.UK Frontend
-    needs (the ``js-enabled`` class on body).
-    """
+    """Adds a Content-Security-Policy and a Permissions-Policy to every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
-            # Django admin uses inline styles; it gets a policy without the style restriction.
-            style = "style-src 'self' 'unsafe-inline'"
-        else:
-            style = "style-src 'self'"
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src 'self' 'nonce-{request.csp_nonce}'; {style}; "
-            "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
-            "form-action 'self'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        policy = ADMIN_POLICY if request.path.startswith("/admin/") else SITE_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -377,15 +378,38 @@ def track_link(request, token):
     return redirect("portal:track_case", reference=reference)
 
 
+TRACK_PAGE_SECONDS = 600
+
+
 def track_case(request, reference):
-    case = Case.objects.select_related("service").filter(reference=reference).first()
+    """A resident's case: status, target date, public timeline.
+
+    The rendered page is cached per case version and language: every action bumps the version,
+    so a change shows at once, and a resident refreshing the page costs two small queries.
+    """
+    case = (
+        Case.objects.filter(reference=reference).only("pk", "reference", "version", "contact_email").first()
+    )
     if case is None or not _may_view(request, case):
         # Same answer for "no such case" and "not yours": send them to the tracking form.
         return redirect("portal:track")
-    timeline = case.events.filter(public=True).order_by("-at", "-id")
+    key = f"track-page:{case.pk}:{case.version}:{request.LANGUAGE_CODE}"
+    html = cache.get(key)
+    if html is None:
+        pending_messages = len(messages.get_messages(request))
+        html = _render_track_page(request, case.pk)
+        if not pending_messages:
+            cache.set(key, html, TRACK_PAGE_SECONDS)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _render_track_page(request, case_pk: int) -> str:
+    case = Case.objects.select_related("service", "service__team").get(pk=case_pk)
     workflow = case.service.workflow
     events = []
-    for event in timeline:
+    for event in case.events.filter(public=True).order_by("-at", "-id"):
         if event.kind == CaseEvent.Kind.SUBMITTED:
             title = _("Request received")
         elif event.kind == CaseEvent.Kind.STATUS_CHANGED:
@@ -393,16 +417,16 @@ def track_case(request, reference):
         else:
             title = _("Update from the council")
         events.append({"at": event.at, "title": title, "text": event.text})
-    return render(
-        request,
+    return render_to_string(
         "portal/track_case.html",
         {
             "case": case,
             "service": case.service,
             "events": events,
-            "attachments": case.attachments.all(),
+            "attachments": list(case.attachments.all()),
             "status_label": case.public_status_label,
         },
+        request=request,
     )
 
 

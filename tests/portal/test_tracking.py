@@ -149,3 +149,19 @@ def test_sign_out_forgets_everything(client, make_case):
     client.get(f"/track/link/{make_token(case)}/")
     client.post("/account/sign-out/")
     assert client.get(f"/track/{case.reference}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_shows_a_change_at_once(
+    client, make_case, highways_officer, django_assert_max_num_queries
+):
+    case = make_case()
+    client.get(f"/track/link/{make_token(case)}/")
+    url = f"/track/{case.reference}/"
+    assert "We have filled the pothole" not in client.get(url).content.decode()
+    with django_assert_max_num_queries(2):  # the session and the case; the page itself is cached
+        client.get(url)
+    actions.add_public_update(case, "We have filled the pothole.", by=highways_officer)
+    page = client.get(url)
+    assert "We have filled the pothole." in page.content.decode()
+    assert page["Cache-Control"] == "private, no-store"
