@@ -18,6 +18,7 @@ from residenthub.services.models import Service
 
 from .models import Attachment, Case, CaseEvent, Channel, NotifyBy, Priority
 from .notifications import notify_resident
+from .tracking import forget_track_page
 
 
 class ActionError(Exception):
@@ -162,6 +163,7 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 def _bump(case: Case, **fields) -> None:
     fields["version"] = F("version") + 1
     Case.objects.filter(pk=case.pk).update(**fields)
+    forget_track_page(case.reference)
     case.refresh_from_db()
     case.__dict__.pop("status_definition", None)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
 
 _SALT = "residenthub.track"
 LINK_VALID_DAYS = 400
@@ -18,3 +21,21 @@ def read_token(token: str) -> str | None:
         return signing.loads(token, salt=_SALT, max_age=LINK_VALID_DAYS * 86400)
     except signing.BadSignature:
         return None
+
+
+def track_page_key(reference: str, language: str) -> str:
+    return f"track-page:{reference}:{language}"
+
+
+def forget_track_page(reference: str) -> None:
+    """Drop the cached tracking page of a case that has just changed.
+
+    Called now and again after commit: a request that re-renders the page between the two
+    (seeing the old state) cannot leave it cached.
+    """
+
+    def forget() -> None:
+        cache.delete_many([track_page_key(reference, code) for code, _name in settings.LANGUAGES])
+
+    forget()
+    transaction.on_commit(forget)

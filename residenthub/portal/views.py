@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from residenthub.accounts.queries import can_see_case
 from residenthub.cases import actions
 from residenthub.cases.models import Attachment, Case, CaseEvent
-from residenthub.cases.tracking import read_token
+from residenthub.cases.tracking import read_token, track_page_key
 from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.validators import display_uk_phone, normalise_postcode
@@ -308,11 +308,11 @@ def _remember(request, reference: str) -> None:
     request.session[TRACKED_KEY] = [*tracked[-49:], reference]
 
 
-def _may_view(request, case: Case) -> bool:
-    if case.reference in request.session.get(TRACKED_KEY, []):
+def _may_view(request, reference: str, contact_email: str) -> bool:
+    if reference in request.session.get(TRACKED_KEY, []):
         return True
     email = request.session.get(RESIDENT_EMAIL_KEY)
-    return bool(email and case.contact_email and case.contact_email.lower() == email)
+    return bool(email and contact_email and contact_email.lower() == email)
 
 
 @require_http_methods(["GET", "POST"])
@@ -384,22 +384,27 @@ TRACK_PAGE_SECONDS = 600
 def track_case(request, reference):
     """A resident's case: status, target date, public timeline.
 
-    The rendered page is cached per case version and language: every action bumps the version,
-    so a change shows at once, and a resident refreshing the page costs two small queries.
+    The rendered page is cached per case and language, and every action on the case drops it
+    (``cases.tracking.forget_track_page``), so a resident refreshing the page costs a session
+    read and a cache read.
     """
-    case = (
-        Case.objects.filter(reference=reference).only("pk", "reference", "version", "contact_email").first()
-    )
-    if case is None or not _may_view(request, case):
+    key = track_page_key(reference, request.LANGUAGE_CODE)
+    entry = cache.get(key)
+    if entry is None:
+        row = Case.objects.filter(reference=reference).order_by().values_list("pk", "contact_email")[:1]
+        if not row:
+            return redirect("portal:track")
+        pk, contact_email = row[0]
+    else:
+        pk, contact_email, html = entry
+    if not _may_view(request, reference, contact_email):
         # Same answer for "no such case" and "not yours": send them to the tracking form.
         return redirect("portal:track")
-    key = f"track-page:{case.pk}:{case.version}:{request.LANGUAGE_CODE}"
-    html = cache.get(key)
-    if html is None:
+    if entry is None:
         pending_messages = len(messages.get_messages(request))
-        html = _render_track_page(request, case.pk)
+        html = _render_track_page(request, pk)
         if not pending_messages:
-            cache.set(key, html, TRACK_PAGE_SECONDS)
+            cache.set(key, (pk, contact_email, html), TRACK_PAGE_SECONDS)
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -435,7 +440,8 @@ def attachment_download(request, reference, token):
     attachment = get_object_or_404(
         Attachment.objects.select_related("case__service"), token=token, case__reference=reference
     )
-    if not (_may_view(request, attachment.case) or can_see_case(request.user, attachment.case)):
+    case = attachment.case
+    if not (_may_view(request, case.reference, case.contact_email) or can_see_case(request.user, case)):
         raise Http404
     if request.user.is_authenticated and attachment.case.restricted:
         audit.record("case.attachment_viewed", attachment.case, actor=request.user, ip=client_ip(request))
