@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "residenthub.services",
     "residenthub.cases",
     "residenthub.portal",
+    "residenthub.backoffice",
+    "residenthub.triage",
+    "residenthub.identity",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,9 @@ admin.site.site_title = "Resident Hub"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("residenthub.backoffice.urls")),
+    path("staff/identity/", include("residenthub.identity.urls")),
+    path("triage/", include("residenthub.triage.urls")),
     path("", include("residenthub.portal.urls")),
 ]
 

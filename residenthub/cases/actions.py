@@ -18,6 +18,7 @@ from residenthub.services.models import Service
 
 from .models import Attachment, Case, CaseEvent, Channel, NotifyBy, Priority
 from .notifications import notify_resident
+from .signals import case_created
 from .tracking import forget_track_page
 
 
@@ -128,6 +129,7 @@ def create_case(
                     at=now,
                 )
                 notify_resident(case, "submitted")
+                transaction.on_commit(lambda case=case: case_created.send(sender=Case, case=case))
                 audit.record(
                     "case.created",
                     case,
