@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "residenthub.core",
     "residenthub.accounts",
     "residenthub.services",
@@ -75,8 +79,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "residenthub.urls"
@@ -93,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "residenthub.core.context_processors.council",
+                "residenthub.backoffice.context_processors.staff",
             ],
         },
     },
@@ -139,6 +146,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "retry-due-notifications": {"task": "residenthub.core.jobs.send_due_messages", "schedule": 60.0},
     "purge-abandoned-uploads": {"task": "residenthub.cases.jobs.purge_abandoned_uploads", "schedule": 3600.0},
+    "run-clocks": {"task": "residenthub.cases.jobs.run_clocks", "schedule": 900.0},
 }
 
 # --- Email and SMS ------------------------------------------------------------------------------
@@ -173,7 +181,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/staff/login/"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Staff sign-in: locked for half an hour after 5 failed attempts from one address or for one username.
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_TEMPLATE = "backoffice/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A second factor (TOTP) for staff: on in production, off in the demo.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = COUNCIL_NAME
 SESSION_COOKIE_AGE = 60 * 60 * 24
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -239,5 +258,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

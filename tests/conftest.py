@@ -55,7 +55,8 @@ def _staff(username: str, team_slug: str | None, role=Membership.Role.OFFICER, *
 @pytest.fixture
 def highways_officer(db):
     """Officer in the team that owns street reports."""
-    return _staff("highways.officer", "highways")
+    return _staff("highways.officer", "highways", email="officer@council.example", first_name="Hana",
+                  last_name="Okafor")
 
 
 @pytest.fixture
@@ -67,6 +68,17 @@ def housing_officer(db):
 @pytest.fixture
 def socialcare_officer(db):
     return _staff("socialcare.officer", "adult-social-care")
+
+
+@pytest.fixture
+def team_leader(db):
+    """Team leader of the highways team."""
+    return _staff("team.leader", "highways", Membership.Role.TEAM_LEADER, email="leader@council.example")
+
+
+@pytest.fixture
+def service_manager(db):
+    return _staff("manager", "highways", Membership.Role.SERVICE_MANAGER, email="manager@council.example")
 
 
 @pytest.fixture

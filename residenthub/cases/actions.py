@@ -3,6 +3,7 @@ queues the resident's notification and records the audit entry, in one transacti
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +12,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from residenthub.accounts.models import Membership, Team
 from residenthub.core import audit, references
-from residenthub.core.calendar import add_working_days
+from residenthub.core.calendar import add_working_days, working_days_between
 from residenthub.core.models import Address
+from residenthub.services.definitions import fill_template
 from residenthub.services.models import Service
 
-from .models import Attachment, Case, CaseEvent, Channel, NotifyBy, Priority
+from .models import Attachment, Case, CaseAccess, CaseEvent, Channel, NotifyBy, Priority, Reroute
 from .notifications import notify_resident
 from .signals import case_created
 from .tracking import forget_track_page
@@ -110,6 +113,8 @@ def create_case(
                     priority=priority,
                     restricted=service.restricted,
                     due_date=add_working_days(timezone.localdate(now), service.target_working_days),
+                    team_id=service.team_id,
+                    status_entered_at=now,
                     language=language,
                     submission_key=submission_key,
                     created_at=now,
@@ -170,6 +175,28 @@ def _bump(case: Case, **fields) -> None:
     case.__dict__.pop("status_definition", None)
 
 
+def _event(case: Case, kind: str, by, *, text: str = "", public: bool = False, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=_staff(by), text=text, public=public, **fields
+    )
+
+
+def recalculated_due_date(case: Case, service: Service | None = None) -> datetime.date:
+    """The due date from receipt, the service's target and the working days the clock was paused."""
+    service = service or case.service
+    received = timezone.localdate(case.created_at)
+    return add_working_days(received, service.target_working_days + case.paused_working_days)
+
+
+def template_values(case: Case) -> dict[str, str]:
+    return {
+        "resident_name": case.contact_name or "",
+        "reference": case.reference,
+        "service": case.service.name,
+        "due_date": f"{case.due_date:%-d %B %Y}",
+    }
+
+
 @transaction.atomic
 def transition(
     case: Case,
@@ -180,38 +207,90 @@ def transition(
     public_message: str = "",
     expected_version: int | None = None,
     ip: str | None = None,
+    automatic: bool = False,
 ) -> Case:
-    """Move a case along its workflow. Tells the resident when the new status is public."""
+    """Move a case along its workflow. Tells the resident when the new status is public.
+
+    Entering a status that pauses the clock stops it; leaving one restarts it with the due date
+    moved on by the working days it was paused. A status may send a response template on entry.
+    ``automatic`` moves (workflow timers) may follow a status's ``move_to`` without a transition.
+    """
     case = _lock(case, expected_version)
     workflow = case.service.workflow
     try:
         target = workflow.status(to_status)
     except KeyError:
         raise ActionError(f"'{to_status}' is not a status of this service.") from None
-    if not workflow.can_move(case.status, to_status):
-        current = workflow.status(case.status).label
-        raise ActionError(f"A case that is '{current}' cannot move to '{target.label}'.")
+    current = workflow.status(case.status)
+    allowed = workflow.can_move(case.status, to_status) or (automatic and current.move_to == to_status)
+    if not allowed:
+        raise ActionError(f"A case that is '{current.label}' cannot move to '{target.label}'.")
     reason = reason.strip()
     if target.reason_required and not reason:
         raise ActionError(f"Give a reason for moving the case to '{target.label}'.")
     from_status = case.status
     now = timezone.now()
-    _bump(case, status=to_status, is_open=not target.is_closed, closed_at=now if target.is_closed else None)
-    text = "\n\n".join(part for part in [public_message.strip(), reason] if part) if target.public else reason
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.STATUS_CHANGED,
-        actor=_staff(by),
-        from_status=from_status,
-        to_status=to_status,
+    fields: dict[str, Any] = {
+        "status": to_status,
+        "is_open": not target.is_closed,
+        "closed_at": now if target.is_closed else None,
+        "status_entered_at": now,
+        "hold_reminder_sent_at": None,
+    }
+    if case.on_hold_since and not target.pause_clock:
+        paused = working_days_between(timezone.localdate(case.on_hold_since), timezone.localdate(now))
+        case.paused_working_days += paused
+        fields.update(
+            on_hold_since=None,
+            paused_working_days=case.paused_working_days,
+            due_date=recalculated_due_date(case),
+        )
+    elif target.pause_clock and not case.on_hold_since:
+        fields["on_hold_since"] = now
+    _bump(case, **fields)
+    message = public_message.strip()
+    if target.on_enter_template and not message:
+        template = next(
+            (t for t in case.service.response_templates if t["name"] == target.on_enter_template), None
+        )
+        if template:
+            message = fill_template(template["text"], template_values(case))
+    text = "\n\n".join(part for part in [message, reason] if part) if target.public else reason
+    _event(
+        case,
+        CaseEvent.Kind.STATUS_CHANGED,
+        by,
         text=text,
         public=target.public,
+        from_status=from_status,
+        to_status=to_status,
         at=now,
     )
     if target.public:
-        notify_resident(case, "status_changed", text=public_message.strip())
-    audit.record("case.status_changed", case, actor=by, detail={"from": from_status, "to": to_status}, ip=ip)
+        notify_resident(case, "status_changed", text=message)
+    audit.record(
+        "case.status_changed",
+        case,
+        actor=by,
+        actor_label="" if _staff(by) else "system",
+        detail={"from": from_status, "to": to_status},
+        ip=ip,
+    )
     return case
+
+
+def reopen(
+    case: Case, *, by, reason: str, expected_version: int | None = None, ip: str | None = None
+) -> Case:
+    """Reopen a closed case: the first open status its workflow allows from where it is."""
+    if case.is_open:
+        raise ActionError("This case is already open.")
+    if not reason.strip():
+        raise ActionError("Give a reason for reopening the case.")
+    options = [s for s in case.service.workflow.allowed_from(case.status) if not s.is_closed]
+    if not options:
+        raise ActionError("The workflow of this service does not allow this case to be reopened.")
+    return transition(case, options[0].code, by=by, reason=reason, expected_version=expected_version, ip=ip)
 
 
 @transaction.atomic
@@ -223,9 +302,7 @@ def add_public_update(
         raise ActionError("Enter the update for the resident.")
     case = _lock(case, expected_version)
     _bump(case)
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.PUBLIC_UPDATE, actor=_staff(by), text=text, public=True
-    )
+    _event(case, CaseEvent.Kind.PUBLIC_UPDATE, by, text=text, public=True)
     notify_resident(case, "public_update", text=text)
     audit.record("case.public_update", case, actor=by, ip=ip)
     return case
@@ -240,8 +317,177 @@ def add_internal_note(
         raise ActionError("Enter the note.")
     case = _lock(case, expected_version)
     _bump(case)
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.INTERNAL_NOTE, actor=_staff(by), text=text, public=False
-    )
+    _event(case, CaseEvent.Kind.INTERNAL_NOTE, by, text=text)
     audit.record("case.internal_note", case, actor=by, ip=ip)
     return case
+
+
+@transaction.atomic
+def assign(
+    case: Case,
+    *,
+    by,
+    team: Team | None = None,
+    officer=None,
+    expected_version: int | None = None,
+    ip: str | None = None,
+) -> Case:
+    """Give the case to a team, an officer of its team, or both. Officers must be in the team."""
+    case = _lock(case, expected_version)
+    team = team or case.team
+    if officer is not None and not Membership.objects.filter(user=officer, team=team).exists():
+        raise ActionError(f"{officer.get_full_name() or officer.username} is not in the {team.name} team.")
+    if team.pk == case.team_id and getattr(officer, "pk", None) == case.assigned_to_id:
+        raise ActionError("The case is already assigned there.")
+    fields: dict[str, Any] = {"team": team, "assigned_to": officer}
+    _bump(case, **fields)
+    who = officer.get_full_name() or officer.username if officer else "nobody"
+    _event(case, CaseEvent.Kind.ASSIGNED, by, text=f"Assigned to {team.name}, {who}")
+    audit.record(
+        "case.assigned",
+        case,
+        actor=by,
+        ip=ip,
+        detail={"team": team.slug, "officer": getattr(officer, "pk", None)},
+    )
+    return case
+
+
+@transaction.atomic
+def refer(case: Case, team: Team, *, by, reason: str, ip: str | None = None) -> CaseAccess:
+    """Ask another team for help: that team may see this case (and only this case)."""
+    if not reason.strip():
+        raise ActionError("Say why you are referring the case.")
+    case = _lock(case, None)
+    if team.pk in {case.team_id, case.service.team_id}:
+        raise ActionError(f"The {team.name} team can already see this case.")
+    grant, created = CaseAccess.objects.get_or_create(
+        case=case, team=team, defaults={"granted_by": _staff(by), "reason": reason.strip()}
+    )
+    if not created:
+        raise ActionError(f"The case has already been referred to the {team.name} team.")
+    _bump(case)
+    _event(case, CaseEvent.Kind.REFERRED, by, text=f"Referred to {team.name}: {reason.strip()}")
+    audit.record("case.referred", case, actor=by, ip=ip, detail={"team": team.slug})
+    return grant
+
+
+def free_text_of(case: Case) -> str:
+    """What the resident wrote in their own words (text answers and the location description)."""
+    parts = []
+    for question in case.service.form.questions:
+        value = case.answers.get(question.name)
+        if question.type in {"text", "textarea"} and isinstance(value, str):
+            parts.append(value)
+        elif question.type == "location" and isinstance(value, dict):
+            parts.append(value.get("description", ""))
+    return "\n".join(p for p in parts if p)
+
+
+@transaction.atomic
+def reroute(
+    case: Case,
+    service: Service,
+    *,
+    by,
+    reason: str,
+    expected_version: int | None = None,
+    ip: str | None = None,
+) -> Case:
+    """Move a case to the service it really belongs to; the clock is recalculated for that service.
+
+    Kept as a labelled example (``Reroute``) so the triage model learns from it.
+    """
+    if not reason.strip():
+        raise ActionError("Say why the case belongs to the other service.")
+    case = _lock(case, expected_version)
+    if service.pk == case.service_id:
+        raise ActionError("The case is already in that service.")
+    if not service.active:
+        raise ActionError("That service is no longer available.")
+    old_service = case.service
+    codes = {s.code for s in service.workflow.statuses}
+    status = case.status if case.status in codes else service.workflow.initial
+    Reroute.objects.create(
+        case=case,
+        from_service=old_service,
+        to_service=service,
+        text=free_text_of(case),
+        reason=reason.strip(),
+        by=_staff(by),
+    )
+    _bump(
+        case,
+        service=service,
+        team=service.team,
+        assigned_to=None,
+        status=status,
+        restricted=service.restricted,
+        due_date=recalculated_due_date(case, service),
+    )
+    case.__dict__.pop("service", None)
+    _event(
+        case,
+        CaseEvent.Kind.REROUTED,
+        by,
+        public=True,
+        text=f"Passed from {old_service.name} to {service.name}. {reason.strip()}",
+    )
+    notify_resident(case, "public_update", text=f"Your request has been passed to {service.name}.")
+    audit.record(
+        "case.rerouted", case, actor=by, ip=ip, detail={"from": old_service.code, "to": service.code}
+    )
+    return case
+
+
+@transaction.atomic
+def mark_duplicate(
+    case: Case, original: Case, *, by, expected_version: int | None = None, ip: str | None = None
+) -> Case:
+    """Close a case as the same as ``original``; its resident follows the original from now on."""
+    case = _lock(case, expected_version)
+    if original.pk == case.pk:
+        raise ActionError("A case cannot be a duplicate of itself.")
+    if original.duplicate_of_id:
+        original = original.duplicate_of
+    if original.duplicate_of_id == case.pk or original.pk == case.pk:
+        raise ActionError("That would make the two cases duplicates of each other.")
+    if not case.is_open:
+        raise ActionError("Only an open case can be marked as a duplicate.")
+    workflow = case.service.workflow
+    closed = [s for s in workflow.statuses if s.is_closed]
+    status = next((s for s in closed if s.code == "duplicate"), closed[0] if closed else None)
+    if status is None:
+        raise ActionError("The workflow of this service has no closed status.")
+    now = timezone.now()
+    from_status = case.status
+    _bump(
+        case, duplicate_of=original, status=status.code, is_open=False, closed_at=now, status_entered_at=now
+    )
+    text = (
+        f"This is the same as request {original.reference}, which we are already dealing with. "
+        "We will keep you updated on that request."
+    )
+    _event(
+        case,
+        CaseEvent.Kind.DUPLICATE,
+        by,
+        text=text,
+        public=True,
+        from_status=from_status,
+        to_status=status.code,
+    )
+    notify_resident(case, "public_update", text=text)
+    audit.record("case.marked_duplicate", case, actor=by, ip=ip, detail={"original": original.reference})
+    return case
+
+
+def bulk(cases, action, **kwargs) -> tuple[list[Case], list[tuple[Case, str]]]:
+    """Apply one action to many cases; each in its own transaction. Returns (done, failed)."""
+    done, failed = [], []
+    for case in cases:
+        try:
+            done.append(action(case, **kwargs))
+        except ActionError as exc:
+            failed.append((case, str(exc)))
+    return done, failed

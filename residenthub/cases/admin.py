@@ -6,9 +6,8 @@ notification and the audit entry are always written; every other field is read-o
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 
-from residenthub.accounts.queries import team_ids_for
+from residenthub.accounts.queries import case_visibility
 from residenthub.core import audit
 from residenthub.core.audit import client_ip
 
@@ -140,11 +139,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         """Staff see their teams' cases; restricted cases only by their own team."""
-        queryset = super().get_queryset(request).select_related("service")
-        teams = team_ids_for(request.user)
-        if request.user.is_superuser:
-            return queryset.filter(Q(restricted=False) | Q(service__team_id__in=teams))
-        return queryset.filter(service__team_id__in=teams)
+        return super().get_queryset(request).select_related("service").filter(case_visibility(request.user))
 
     def has_add_permission(self, request):
         return False

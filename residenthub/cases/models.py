@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from residenthub.accounts.models import Team
 from residenthub.core.models import TimeStampedModel
 from residenthub.services.definitions import Status
 from residenthub.services.models import Service
@@ -64,9 +65,37 @@ class Case(TimeStampedModel):
         help_text="Idempotency key: a resubmitted form finds its case.",
     )
     version = models.PositiveIntegerField(default=1, help_text="Incremented by every action.")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text="The team dealing with the case (the service's team unless assigned on).",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    status_entered_at = models.DateTimeField(default=timezone.now)
+    on_hold_since = models.DateTimeField(
+        null=True, blank=True, help_text="Clock paused, awaiting the resident."
+    )
+    paused_working_days = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    breach_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    hold_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["priority", "due_date", "id"]
+        indexes = [
+            models.Index(fields=["team", "is_open", "priority", "due_date"], name="queue_order"),
+            models.Index(fields=["assigned_to", "is_open", "priority", "due_date"], name="my_cases_order"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -99,6 +128,13 @@ class CaseEvent(models.Model):
         STATUS_CHANGED = "status_changed", "Status changed"
         PUBLIC_UPDATE = "public_update", "Update"
         INTERNAL_NOTE = "internal_note", "Internal note"
+        ASSIGNED = "assigned", "Assigned"
+        REFERRED = "referred", "Referred"
+        REROUTED = "rerouted", "Moved to another service"
+        DUPLICATE = "duplicate", "Marked as duplicate"
+        ON_HOLD = "on_hold", "Waiting for the resident"
+        RESUMED = "resumed", "Clock restarted"
+        ESCALATION = "escalation", "Escalation"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -146,3 +182,36 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CaseAccess(models.Model):
+    """A team given access to one case by referral (e.g. social care asking housing for help)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "team"], name="one_grant_per_team")]
+
+    def __str__(self) -> str:
+        return f"{self.team} may see {self.case}"
+
+
+class Reroute(models.Model):
+    """A case moved to another service by staff: a labelled example for the triage model."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reroutes")
+    from_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    to_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(help_text="What the resident wrote, for retraining.")
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_service.code} -> {self.to_service.code}"

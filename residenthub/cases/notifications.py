@@ -17,8 +17,15 @@ def tracking_url(case: Case) -> str:
     return settings.SITE_URL + reverse("portal:track_link", args=[make_token(case)])
 
 
-def notify_resident(case: Case, kind: str, *, text: str = "") -> None:
-    """Queue the resident's notification for ``kind`` (submitted, status_changed, public_update)."""
+def notify_resident(case: Case, kind: str, *, text: str = "", status_label: str = "") -> None:
+    """Queue the resident's notification for ``kind`` (submitted, status_changed, public_update).
+
+    Residents whose cases were closed as duplicates of this one follow it: they are told too,
+    about their own reference, with this case's status.
+    """
+    if kind != "submitted":
+        for follower in case.duplicates.exclude(notify_by=NotifyBy.NONE):
+            notify_resident(follower, kind, text=text, status_label=case.public_status_label)
     if case.notify_by == NotifyBy.NONE:
         return
     context = {
@@ -27,7 +34,7 @@ def notify_resident(case: Case, kind: str, *, text: str = "") -> None:
         "text": text,
         "council_name": settings.COUNCIL_NAME,
         "council_phone": settings.COUNCIL_PHONE,
-        "status_label": case.public_status_label,
+        "status_label": status_label or case.public_status_label,
         "tracking_url": tracking_url(case),
         "service_name": case.service.name,
     }

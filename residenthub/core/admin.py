@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .jobs import retry_failed
-from .models import Address, AuditEntry, OutboxMessage
+from .models import Address, AuditEntry, ClosureDay, OutboxMessage
 
 
 @admin.register(AuditEntry)
@@ -61,3 +61,33 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 class AddressAdmin(admin.ModelAdmin):
     list_display = ["uprn", "line1", "line2", "town", "postcode"]
     search_fields = ["uprn", "postcode", "line1"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    """Council closure days. Adding or removing one recalculates every open case's due date."""
+
+    list_display = ["date", "reason"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _calendar_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _calendar_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        _calendar_changed()
+
+
+def _calendar_changed():
+    from django.db import transaction
+
+    from residenthub.cases.jobs import recalculate_due_dates
+
+    from .calendar import forget_closure_days
+
+    forget_closure_days()
+    transaction.on_commit(recalculate_due_dates.delay)

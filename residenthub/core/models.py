@@ -111,3 +111,16 @@ class Address(models.Model):
     @property
     def single_line(self) -> str:
         return ", ".join(part for part in [self.line1, self.line2, self.town, self.postcode] if part)
+
+
+class ClosureDay(models.Model):
+    """A day the council is closed besides bank holidays (e.g. the days between Christmas and New Year)."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.reason}"

@@ -248,11 +248,24 @@ def check(request, code):
             for v in [answers.get(q.name)]
             if isinstance(v, dict)
         ]
+        assisted = (
+            request.session.get("assisted")
+            if request.user.is_authenticated and request.user.is_staff
+            else None
+        )
+        staff_fields = {}
+        if assisted:
+            staff_fields = {
+                "channel": assisted["channel"],
+                "actor": request.user,
+                "channel_detail": f"Raised by {request.user.get_username()}",
+            }
         try:
             case = actions.create_case(
                 service=service,
                 answers=answers,
                 contact=actions.Contact(**draft.contact),
+                **staff_fields,
                 submission_key=draft.key,
                 attachment_ids=attachment_ids,
                 session_key=request.session.session_key or "",
@@ -265,6 +278,7 @@ def check(request, code):
         tracked = request.session.get(TRACKED_KEY, [])
         request.session[TRACKED_KEY] = [*tracked[-49:], case.reference]
         request.session["last_submitted"] = {"code": code, "reference": case.reference}
+        request.session.pop("assisted", None)
         draft.discard()
         return redirect("portal:confirmation", code=code)
     rows = []

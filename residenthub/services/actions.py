@@ -13,7 +13,7 @@ from django.db import transaction
 
 from residenthub.accounts.models import Directorate, Team
 
-from .definitions import DefinitionError, validate_questions, validate_workflow
+from .definitions import DefinitionError, validate_questions, validate_templates, validate_workflow
 from .models import LgslService, Service
 
 LGSL_FILE = Path(__file__).parent / "data" / "lgsl.csv"
@@ -96,7 +96,22 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             problems.append(f"{where}.keywords: must be a list of words")
         questions = validate_questions(raw.get("questions"), f"{where}.questions", problems)
-        services.append({**raw, "questions": questions, "position": index})
+        templates = validate_templates(raw.get("templates"), f"{where}.templates", problems)
+        template_names = {t["name"] for t in templates}
+        for status in workflows.get(raw.get("workflow"), {}).get("statuses", []):
+            if status["on_enter_template"] and status["on_enter_template"] not in template_names:
+                problems.append(
+                    f"{where}.templates: workflow status {status['code']!r} sends template "
+                    f"{status['on_enter_template']!r}, which this service does not define"
+                )
+        escalation = raw.get("escalation") or {}
+        remind_at = escalation.get("remind_at", 0.75) if isinstance(escalation, dict) else None
+        if not isinstance(remind_at, (int, float)) or not 0 < remind_at < 1:
+            problems.append(f"{where}.escalation.remind_at: must be a share of the target between 0 and 1")
+            remind_at = 0.75
+        services.append(
+            {**raw, "questions": questions, "templates": templates, "remind_at": remind_at, "position": index}
+        )
     if not services:
         problems.append("services: the catalogue has no services")
     if problems:

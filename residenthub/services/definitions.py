@@ -186,6 +186,11 @@ class Status:
     state: str  # "open" or "closed"
     public: bool = True
     reason_required: bool = False
+    pause_clock: bool = False  # waiting for the resident: the clock stops while the case is here
+    on_enter_template: str = ""  # response template sent to the resident on entering
+    after_days: int | None = None  # automatic step: after this many days here ...
+    move_to: str = ""  # ... move to this status
+    remind_after_days: int | None = None  # remind the resident after this many days here
 
     @property
     def is_closed(self) -> bool:
@@ -242,16 +247,25 @@ def validate_workflow(raw: Any, path: str, problems: list[str]) -> dict[str, Any
         if status["code"] in codes:
             problems.append(f"{where}.code: {status['code']!r} is used twice")
         codes.append(status["code"])
-        clean_statuses.append(
-            {
-                "code": str(status["code"]),
-                "label": str(status["label"]),
-                "public_label": str(status.get("public_label") or status["label"]),
-                "state": status["state"],
-                "public": bool(status.get("public", True)),
-                "reason_required": bool(status.get("reason_required", False)),
-            }
-        )
+        clean = {
+            "code": str(status["code"]),
+            "label": str(status["label"]),
+            "public_label": str(status.get("public_label") or status["label"]),
+            "state": status["state"],
+            "public": bool(status.get("public", True)),
+            "reason_required": bool(status.get("reason_required", False)),
+            "pause_clock": bool(status.get("pause_clock", False)),
+            "on_enter_template": str(status.get("on_enter_template", "")),
+            "after_days": status.get("after_days"),
+            "move_to": str(status.get("move_to", "")),
+            "remind_after_days": status.get("remind_after_days"),
+        }
+        for key in ("after_days", "remind_after_days"):
+            if clean[key] is not None and (not isinstance(clean[key], int) or clean[key] < 1):
+                problems.append(f"{where}.{key}: must be a whole number of days, 1 or more")
+        if bool(clean["after_days"]) != bool(clean["move_to"]):
+            problems.append(f"{where}: after_days and move_to go together")
+        clean_statuses.append(clean)
     initial = raw.get("initial")
     if initial not in codes:
         problems.append(f"{path}.initial: {initial!r} is not one of the statuses")
@@ -271,11 +285,19 @@ def validate_workflow(raw: Any, path: str, problems: list[str]) -> dict[str, Any
             if target not in codes:
                 problems.append(f"{path}.transitions.{source}: transition to unknown status {target!r}")
         clean_transitions[source] = [t for t in targets if t in codes]
-    # Every status must be reachable from the initial one.
+    for index, status in enumerate(clean_statuses):
+        if status["move_to"] and status["move_to"] not in codes:
+            problems.append(f"{path}.statuses[{index}].move_to: unknown status {status['move_to']!r}")
+    # Every status must be reachable from the initial one (automatic moves count).
+    automatic = {s["code"]: s["move_to"] for s in clean_statuses if s["move_to"] in codes}
     reachable = {initial}
     frontier = [initial]
     while frontier:
-        for target in clean_transitions.get(frontier.pop(), []):
+        current = frontier.pop()
+        for target in [
+            *clean_transitions.get(current, []),
+            *([automatic[current]] if current in automatic else []),
+        ]:
             if target not in reachable:
                 reachable.add(target)
                 frontier.append(target)
@@ -283,3 +305,45 @@ def validate_workflow(raw: Any, path: str, problems: list[str]) -> dict[str, Any
         if code not in reachable:
             problems.append(f"{path}.statuses: {code!r} is unreachable from {initial!r}")
     return {"initial": initial, "statuses": clean_statuses, "transitions": clean_transitions}
+
+
+PLACEHOLDERS = {"resident_name", "reference", "service", "due_date"}
+
+
+def validate_templates(raw: Any, path: str, problems: list[str]) -> list[dict[str, str]]:
+    """Response templates: ``[{name, title, text}]``; text may use {resident_name}, {reference},
+    {service} and {due_date}."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(f"{path}: must be a list of templates")
+        return []
+    result = []
+    names: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"{path}[{index}]"
+        if not isinstance(item, dict) or not {"name", "text"} <= set(item):
+            problems.append(f"{where}: needs name and text")
+            continue
+        if item["name"] in names:
+            problems.append(f"{where}.name: {item['name']!r} is used twice")
+        names.add(item["name"])
+        used = set(re.findall(r"{(\w+)}", item["text"]))
+        unknown = used - PLACEHOLDERS
+        if unknown:
+            problems.append(
+                f"{where}.text: unknown placeholders {sorted(unknown)}; use {sorted(PLACEHOLDERS)}"
+            )
+        result.append(
+            {
+                "name": str(item["name"]),
+                "title": str(item.get("title") or item["name"]),
+                "text": str(item["text"]),
+            }
+        )
+    return result
+
+
+def fill_template(text: str, values: dict[str, str]) -> str:
+    """Replace the known placeholders; anything else in braces is left as typed."""
+    return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), text)

@@ -48,6 +48,10 @@ class Service(models.Model):
     restricted = models.BooleanField(default=False, help_text="Only the owning team may see its cases.")
     contact = models.CharField(max_length=10, choices=Contact.choices, default=Contact.REQUIRED)
     keywords = models.JSONField(default=list, blank=True)
+    response_templates = models.JSONField(default=list, blank=True)
+    remind_at_share = models.FloatField(
+        default=0.75, help_text="Remind the assignee when this share of the target time has passed."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 

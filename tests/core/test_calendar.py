@@ -1,6 +1,11 @@
 import datetime as dt
 
+import pytest
+
 from residenthub.core.calendar import add_working_days, is_working_day, working_days_between
+from residenthub.core.models import ClosureDay
+
+pytestmark = pytest.mark.django_db
 
 D = dt.date
 
@@ -33,3 +38,12 @@ def test_working_days_between_is_the_inverse():
     start = D(2026, 11, 20)
     for days in range(0, 40):
         assert working_days_between(start, add_working_days(start, days)) == days
+
+
+def test_council_closure_days_are_not_working_days():
+    assert add_working_days(D(2026, 12, 29), 1) == D(2026, 12, 30)
+    ClosureDay.objects.create(date=D(2026, 12, 30), reason="Council closed between Christmas and New Year")
+    from residenthub.core.calendar import forget_closure_days
+
+    forget_closure_days()
+    assert add_working_days(D(2026, 12, 29), 1) == D(2026, 12, 31)

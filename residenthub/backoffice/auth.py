@@ -1,0 +1,41 @@
+"""Staff sign-in: username and password (django-axes locks out repeated failures), then a TOTP
+code where two-factor authentication is on (django-otp)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def needs_second_factor(user) -> bool:
+    if not settings.STAFF_2FA_REQUIRED:
+        return False
+    return not user.is_verified()
+
+
+def staff_required(view):
+    """Signed in, staff, and past the second factor when it is required."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.is_staff or not user.is_active:
+            return redirect(f"{reverse('backoffice:login')}?next={request.get_full_path()}")
+        if needs_second_factor(user):
+            return redirect(f"{reverse('backoffice:two_factor')}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

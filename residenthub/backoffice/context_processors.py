@@ -1,0 +1,27 @@
+from residenthub.accounts.queries import is_manager
+
+
+def staff(request):
+    """Staff navigation, and the banner shown while staff fill in a form for a resident."""
+    user = getattr(request, "user", None)
+    context = {"assisted": None}
+    if user is not None and user.is_authenticated and user.is_staff:
+        context["staff_user"] = user
+        context["staff_is_manager"] = lazy_bool(lambda: is_manager(user))
+        session = getattr(request, "session", None)
+        if session is not None:
+            context["assisted"] = session.get("assisted")
+    return context
+
+
+class lazy_bool:  # noqa: N801 - used like a bool in templates
+    """Evaluated only if a template asks, so pages that never show it pay no query."""
+
+    def __init__(self, func):
+        self.func = func
+        self.value = None
+
+    def __bool__(self):
+        if self.value is None:
+            self.value = bool(self.func())
+        return self.value

@@ -1,0 +1,109 @@
+"""Read helpers for cases: visibility, queues, service-level status, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from residenthub.accounts.queries import case_visibility
+from residenthub.core import references
+from residenthub.core.calendar import add_working_days
+from residenthub.core.validators import normalise_postcode, normalise_uk_phone
+
+from .models import Case
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(user))
+
+
+@dataclass(frozen=True)
+class Sla:
+    key: str  # overdue | due_soon | on_track | on_hold | closed
+    label: str
+    colour: str  # a GOV.UK tag modifier
+
+
+SLA = {
+    "overdue": Sla("overdue", "Overdue", "red"),
+    "due_soon": Sla("due_soon", "Due soon", "yellow"),
+    "on_track": Sla("on_track", "On track", "green"),
+    "on_hold": Sla("on_hold", "Clock paused", "grey"),
+    "closed": Sla("closed", "Closed", "grey"),
+}
+
+
+def due_soon_limit(today: dt.date | None = None) -> dt.date:
+    return add_working_days(today or timezone.localdate(), DUE_SOON_WORKING_DAYS)
+
+
+def sla_of(case: Case, today: dt.date, soon: dt.date) -> Sla:
+    if not case.is_open:
+        return SLA["closed"]
+    if case.on_hold_since:
+        return SLA["on_hold"]
+    if case.due_date < today:
+        return SLA["overdue"]
+    if case.due_date <= soon:
+        return SLA["due_soon"]
+    return SLA["on_track"]
+
+
+def sla_filter(key: str, today: dt.date, soon: dt.date) -> Q:
+    running = Q(is_open=True, on_hold_since__isnull=True)
+    return {
+        "overdue": running & Q(due_date__lt=today),
+        "due_soon": running & Q(due_date__gte=today, due_date__lte=soon),
+        "on_track": running & Q(due_date__gt=soon),
+        "on_hold": Q(is_open=True, on_hold_since__isnull=False),
+    }.get(key, Q())
+
+
+def queue_counts(queryset: QuerySet[Case], user, today: dt.date, soon: dt.date) -> dict[str, int]:
+    """Open, overdue, due soon, unassigned and mine, in one query."""
+    return queryset.aggregate(
+        open=Count("pk", filter=Q(is_open=True)),
+        overdue=Count("pk", filter=sla_filter("overdue", today, soon)),
+        due_soon=Count("pk", filter=sla_filter("due_soon", today, soon)),
+        unassigned=Count("pk", filter=Q(is_open=True, assigned_to__isnull=True)),
+        mine=Count("pk", filter=Q(is_open=True, assigned_to=user)),
+    )
+
+
+def search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """By reference, email, phone, postcode (or district), name, or any words in the case.
+
+    PostgreSQL uses full-text search over the resident's words; SQLite a simpler substring match.
+    """
+    text = text.strip()[:200]
+    if not text:
+        return queryset.none()
+    reference = references.normalise(text, settings.REFERENCE_PREFIX)
+    if reference:
+        return queryset.filter(reference=reference)
+    if "@" in text:
+        return queryset.filter(contact_email__iexact=text)
+    phone = normalise_uk_phone(text)
+    if phone:
+        return queryset.filter(contact_phone=phone)
+    postcode = normalise_postcode(text)
+    if postcode:
+        return queryset.filter(postcode=postcode)
+    if text.upper().replace(" ", "").isalnum() and 2 <= len(text) <= 4 and any(c.isdigit() for c in text):
+        return queryset.filter(postcode__startswith=text.upper() + " ")
+    words = Q(contact_name__icontains=text) | Q(location_text__icontains=text)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.db.models import TextField
+        from django.db.models.functions import Cast
+
+        vector = SearchVector("contact_name", "location_text", Cast("answers", TextField()), config="english")
+        return queryset.annotate(search=vector).filter(words | Q(search=SearchQuery(text, config="english")))
+    return queryset.filter(words | Q(answers__icontains=text))
