@@ -55,8 +55,9 @@ def _staff(username: str, team_slug: str | None, role=Membership.Role.OFFICER, *
 @pytest.fixture
 def highways_officer(db):
     """Officer in the team that owns street reports."""
-    return _staff("highways.officer", "highways", email="officer@council.example", first_name="Hana",
-                  last_name="Okafor")
+    return _staff(
+        "highways.officer", "highways", email="officer@council.example", first_name="Hana", last_name="Okafor"
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def needs_second_factor(user) -> bool:
     if not settings.STAFF_2FA_REQUIRED:
         return False
-    return not user.is_verified()
+    # OTPMiddleware adds is_verified() to request.user; a user fresh from authenticate() has not
+    # passed the second factor yet.
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified and is_verified())
 
 
 def staff_required(view):

@@ -126,7 +126,7 @@ def two_factor_setup(request):
     user = request.user
     if not user.is_authenticated or not user.is_staff:
         return redirect("backoffice:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and needs_second_factor(user):
         return redirect("backoffice:two_factor")
     device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
     errors: list[tuple[str, str]] = []
@@ -370,13 +370,22 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
         )
     teams = Team.objects.order_by("name")
     today = timezone.localdate()
+    workflow = case.service.workflow
+    codes = {status.code for status in workflow.statuses}
+    events = [
+        {
+            "event": event,
+            "status": workflow.status(event.to_status).label if event.to_status in codes else event.to_status,
+        }
+        for event in case.events.select_related("actor").order_by("-at", "-id")
+    ]
     return render(
         request,
         "backoffice/case.html",
         {
             "case": case,
             "answers": answers,
-            "events": case.events.select_related("actor").order_by("-at", "-id"),
+            "events": events,
             "attachments": case.attachments.all(),
             "other_cases": other_cases,
             "sla": sla_of(case, today, due_soon_limit(today)),

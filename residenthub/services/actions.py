@@ -174,6 +174,8 @@ def load_catalogue(path: Path | None = None) -> dict[str, int]:
                 "restricted": bool(raw.get("restricted", False)),
                 "contact": raw.get("contact", "required"),
                 "keywords": raw.get("keywords", []),
+                "response_templates": raw["templates"],
+                "remind_at_share": raw["remind_at"],
                 "position": raw["position"],
                 "active": True,
             },

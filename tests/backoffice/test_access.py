@@ -15,8 +15,13 @@ def personas(highways_officer, housing_officer, team_leader, service_manager, ad
     case = make_case()
     resident.get(f"/track/link/{make_token(case)}/")
     clients = {"anonymous": Client(), "resident": resident}
-    for name, user in [("officer", highways_officer), ("other_team", housing_officer), ("team_leader", team_leader),
-                       ("manager", service_manager), ("administrator", administrator)]:
+    for name, user in [
+        ("officer", highways_officer),
+        ("other_team", housing_officer),
+        ("team_leader", team_leader),
+        ("manager", service_manager),
+        ("administrator", administrator),
+    ]:
         client = Client()
         client.force_login(user)
         clients[name] = client
@@ -32,18 +37,62 @@ def test_every_staff_page_with_every_persona(personas):
     case_url = f"/staff/cases/{case.reference}/"
     expected = {
         # url: {persona: status}
-        "/staff/": {"officer": ALLOW, "other_team": ALLOW, "team_leader": ALLOW, "manager": ALLOW, "administrator": ALLOW},
-        "/staff/mine/": {"officer": ALLOW, "other_team": ALLOW, "team_leader": ALLOW, "manager": ALLOW, "administrator": ALLOW},
-        case_url: {"officer": ALLOW, "other_team": DENY, "team_leader": ALLOW, "manager": ALLOW, "administrator": ALLOW},
-        "/staff/search/?q=pothole": {"officer": ALLOW, "other_team": ALLOW, "team_leader": ALLOW, "manager": ALLOW,
-                                     "administrator": ALLOW},
-        "/staff/new/": {"officer": ALLOW, "other_team": ALLOW, "team_leader": ALLOW, "manager": ALLOW, "administrator": ALLOW},
-        "/staff/audit/": {"officer": FORBIDDEN, "other_team": FORBIDDEN, "team_leader": ALLOW, "manager": ALLOW,
-                          "administrator": ALLOW},
-        "/staff/export.csv": {"officer": FORBIDDEN, "other_team": FORBIDDEN, "team_leader": ALLOW, "manager": ALLOW,
-                              "administrator": ALLOW},
-        "/staff/export.xlsx": {"officer": FORBIDDEN, "other_team": FORBIDDEN, "team_leader": ALLOW, "manager": ALLOW,
-                               "administrator": ALLOW},
+        "/staff/": {
+            "officer": ALLOW,
+            "other_team": ALLOW,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/mine/": {
+            "officer": ALLOW,
+            "other_team": ALLOW,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        case_url: {
+            "officer": ALLOW,
+            "other_team": DENY,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/search/?q=pothole": {
+            "officer": ALLOW,
+            "other_team": ALLOW,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/new/": {
+            "officer": ALLOW,
+            "other_team": ALLOW,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/audit/": {
+            "officer": FORBIDDEN,
+            "other_team": FORBIDDEN,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/export.csv": {
+            "officer": FORBIDDEN,
+            "other_team": FORBIDDEN,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
+        "/staff/export.xlsx": {
+            "officer": FORBIDDEN,
+            "other_team": FORBIDDEN,
+            "team_leader": ALLOW,
+            "manager": ALLOW,
+            "administrator": ALLOW,
+        },
     }
     for url, outcomes in expected.items():
         for persona in ["anonymous", "resident"]:
@@ -53,8 +102,9 @@ def test_every_staff_page_with_every_persona(personas):
             response = clients[persona].get(url)
             assert response.status_code == status, (url, persona, response.status_code)
     # Actions too: another team cannot act on the case.
-    response = clients["other_team"].post(f"{case_url}act/", {"action": "note", "note_text": "x",
-                                                               "version": case.version})
+    response = clients["other_team"].post(
+        f"{case_url}act/", {"action": "note", "note_text": "x", "version": case.version}
+    )
     assert response.status_code == DENY
     response = clients["anonymous"].post(f"{case_url}act/", {"action": "note", "note_text": "x"})
     assert response.status_code == LOGIN
@@ -62,20 +112,28 @@ def test_every_staff_page_with_every_persona(personas):
     assert clients["resident"].get(case_url).status_code == LOGIN
 
 
-def test_restricted_case_is_denied_to_other_teams_and_every_view_audited(make_case, highways_officer,
-                                                                          socialcare_officer, administrator):
+def test_restricted_case_is_denied_to_other_teams_and_every_view_audited(
+    make_case, highways_officer, socialcare_officer, administrator
+):
     case = make_case("adult-social-care-assessment")
     url = f"/staff/cases/{case.reference}/"
     for user in (highways_officer, administrator):
         client = Client()
         client.force_login(user)
         assert client.get(url).status_code == 404
-        assert AuditEntry.objects.filter(action="case.view_denied", actor=user, object_id=str(case.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="case.view_denied", actor=user, object_id=str(case.pk)
+        ).exists()
     client = Client()
     client.force_login(socialcare_officer)
     assert client.get(url).status_code == 200
     client.get(url)
-    assert AuditEntry.objects.filter(action="case.viewed", actor=socialcare_officer, object_id=str(case.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(
+            action="case.viewed", actor=socialcare_officer, object_id=str(case.pk)
+        ).count()
+        == 2
+    )
     # Not in other teams' queues or searches either.
     admin = Client()
     admin.force_login(administrator)
@@ -91,8 +149,10 @@ def test_a_referral_lets_the_other_team_see_that_case_only(make_case, socialcare
     from residenthub.accounts.models import Team
 
     housing = Team.objects.get(slug="housing-repairs")
-    response = staff.post(f"/staff/cases/{case.reference}/act/",
-                          {"action": "refer", "refer_team": housing.pk, "refer_reason": "Needs a grab rail fitted."})
+    response = staff.post(
+        f"/staff/cases/{case.reference}/act/",
+        {"action": "refer", "refer_team": housing.pk, "refer_reason": "Needs a grab rail fitted."},
+    )
     assert response.status_code == 302
     housing_client = Client()
     housing_client.force_login(housing_officer)

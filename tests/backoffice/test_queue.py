@@ -106,7 +106,7 @@ def test_my_cases(make_case, highways_officer):
 
 
 def test_export_csv_and_xlsx_without_contact_details(make_case, team_leader, highways_officer):
-    case = make_case(name="=HYPERLINK(\"evil\")")
+    case = make_case(name='=HYPERLINK("evil")')
     client = _client(team_leader)
     response = client.get("/staff/export.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -129,19 +129,36 @@ def test_formula_injection_is_neutralised():
 
 
 def test_search_by_everything(make_case, highways_officer):
-    case = make_case(name="Zoë O'Brien", email="zoe@example.org", phone="07700 900982",
-                     answers={"location": {"description": "Junction of Mill Lane and Station Road", "postcode": "E20 1AB"},
-                              "surface": "road", "size": "large", "injured": "no"})
+    case = make_case(
+        name="Zoë O'Brien",
+        email="zoe@example.org",
+        phone="07700 900982",
+        answers={
+            "location": {"description": "Junction of Mill Lane and Station Road", "postcode": "E20 1AB"},
+            "surface": "road",
+            "size": "large",
+            "injured": "no",
+        },
+    )
     from residenthub.cases.models import Case as CaseModel
 
     CaseModel.objects.filter(pk=case.pk).update(contact_phone="+447700900982")
     other = make_case(email="someone@example.com", name="John Smith")
     client = _client(highways_officer)
-    for query in [case.reference, case.reference.lower().replace("-", " "), "zoe@example.org", "07700 900982",
-                  "O'Brien", "Mill Lane"]:
+    for query in [
+        case.reference,
+        case.reference.lower().replace("-", " "),
+        "zoe@example.org",
+        "07700 900982",
+        "O'Brien",
+        "Mill Lane",
+    ]:
         page = client.get("/staff/search/", {"q": query}).content.decode()
         assert case.reference in page, query
         assert other.reference not in page, query
     page = client.get("/staff/search/", {"q": "E20 1AB"}).content.decode()
     assert case.reference in page and other.reference in page
-    assert "No cases you can see match" in client.get("/staff/search/", {"q": "nothing like this"}).content.decode()
+    assert (
+        "No cases you can see match"
+        in client.get("/staff/search/", {"q": "nothing like this"}).content.decode()
+    )
