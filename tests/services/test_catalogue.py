@@ -137,3 +137,73 @@ def test_services_that_leave_the_file_are_retired_not_deleted(catalogue, tmp_pat
     assert case.service == missed_bin
     load_catalogue()  # the full demo catalogue again
     assert Service.objects.get(code="missed-bin").active
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            (
+                "      - {code: done, label: Done, state: closed}",
+                "      - {code: done, label: Done, state: closed, after_days: 3}",
+            ),
+            "after_days and move_to go together",
+        ),
+        (
+            (
+                "      - {code: done, label: Done, state: closed}",
+                "      - {code: done, label: Done, state: closed, after_days: 3, move_to: limbo}",
+            ),
+            "unknown status 'limbo'",
+        ),
+        (
+            (
+                "      - {code: done, label: Done, state: closed}",
+                "      - {code: done, label: Done, state: closed, on_enter_template: thanks}",
+            ),
+            "sends template 'thanks', which this service does not define",
+        ),
+        (
+            ("    questions:", "    templates: [{name: t, text: 'Hello {resident}'}]\n    questions:"),
+            "unknown placeholders ['resident']",
+        ),
+        (("    questions:", "    escalation: {remind_at: 2}\n    questions:"), "between 0 and 1"),
+    ],
+)
+def test_workflow_automation_and_templates_are_validated(change, expected):
+    problems = _problems(MINIMAL.replace(*change))
+    assert any(expected in p for p in problems), problems
+
+
+def test_automatic_moves_make_a_status_reachable():
+    text = MINIMAL.replace(
+        "      - {code: done, label: Done, state: closed}",
+        "      - {code: done, label: Done, state: closed}\n"
+        "      - {code: waiting, label: Waiting, state: open, after_days: 3, move_to: expired}\n"
+        "      - {code: expired, label: Expired, state: closed}",
+    ).replace(
+        "transitions: {received: [done], done: [received]}",
+        "transitions: {received: [done, waiting], done: [received], waiting: [done]}",
+    )
+    assert parse_catalogue(text, LGSL)["workflows"]["simple"]["statuses"][3]["code"] == "expired"
+
+
+@pytest.mark.django_db
+def test_entering_a_status_can_send_a_response_template(make_case, highways_officer):
+    from django.core import mail
+
+    from residenthub.cases import actions
+
+    case = make_case(name="Siân Evans")
+    service = case.service
+    workflow = dict(service.workflow_definition)
+    workflow["statuses"] = [
+        dict(s, on_enter_template="inspected") if s["code"] == "in_progress" else s
+        for s in workflow["statuses"]
+    ]
+    Service.objects.filter(pk=service.pk).update(workflow_definition=workflow)
+    case = type(case).objects.get(pk=case.pk)
+    mail.outbox.clear()
+    with_template = actions.transition(case, "in_progress", by=highways_officer)
+    event = with_template.events.last()
+    assert "Dear Siân Evans" in event.text and case.reference in event.text
