@@ -112,6 +112,10 @@ class Command(BaseCommand):
                 priority=Priority.URGENT if index % 9 == 0 else Priority.NORMAL,
                 received_at=now - dt.timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 8)),
             )
+            if case.team.slug == "highways" and index % 3 == 0:
+                case = actions.assign(
+                    case, by=officer, officer=get_user_model().objects.get(username="highways.officer")
+                )
             # Walk some cases along their workflow so the demo has every kind of state.
             for _step in range(index % 4):
                 moves = case.service.workflow.allowed_from(case.status)
