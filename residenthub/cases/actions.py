@@ -171,6 +171,8 @@ def _bump(case: Case, **fields) -> None:
     fields["version"] = F("version") + 1
     Case.objects.filter(pk=case.pk).update(**fields)
     forget_track_page(case.reference)
+    for follower in case.duplicates.values_list("reference", flat=True):
+        forget_track_page(follower)  # their page shows this case's status
     case.refresh_from_db()
     case.__dict__.pop("status_definition", None)
 

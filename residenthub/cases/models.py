@@ -110,9 +110,14 @@ class Case(TimeStampedModel):
         status = self.status_definition
         if status.public:
             return status.public_label
-        event = self.events.filter(public=True, to_status__gt="").order_by("-at", "-id").first()
-        if event:
-            return self.service.workflow.status(event.to_status).public_label
+        workflow = self.service.workflow
+        for to_status in (
+            self.events.filter(public=True, to_status__gt="")
+            .order_by("-at", "-id")
+            .values_list("to_status", flat=True)
+        ):
+            if workflow.has(to_status) and workflow.status(to_status).public:
+                return workflow.status(to_status).public_label
         return self.service.workflow.status(self.service.workflow.initial).public_label
 
     @property

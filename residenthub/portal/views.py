@@ -425,13 +425,13 @@ def track_case(request, reference):
 
 
 def _render_track_page(request, case_pk: int) -> str:
-    case = Case.objects.select_related("service", "service__team").get(pk=case_pk)
+    case = Case.objects.select_related("service", "service__team", "duplicate_of__service").get(pk=case_pk)
     workflow = case.service.workflow
     events = []
     for event in case.events.filter(public=True).order_by("-at", "-id"):
         if event.kind == CaseEvent.Kind.SUBMITTED:
             title = _("Request received")
-        elif event.kind == CaseEvent.Kind.STATUS_CHANGED:
+        elif event.kind == CaseEvent.Kind.STATUS_CHANGED and workflow.has(event.to_status):
             title = workflow.status(event.to_status).public_label
         else:
             title = _("Update from the council")
@@ -444,6 +444,7 @@ def _render_track_page(request, case_pk: int) -> str:
             "events": events,
             "attachments": list(case.attachments.all()),
             "status_label": case.public_status_label,
+            "original": case.duplicate_of,
         },
         request=request,
     )

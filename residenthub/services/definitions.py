@@ -209,6 +209,9 @@ class Workflow:
                 return status
         raise KeyError(code)
 
+    def has(self, code: str) -> bool:
+        return any(status.code == code for status in self.statuses)
+
     def allowed_from(self, code: str) -> list[Status]:
         return [self.status(target) for target in self.transitions.get(code, ())]
 

@@ -165,3 +165,35 @@ def test_the_tracking_page_shows_a_change_at_once(
     page = client.get(url)
     assert "We have filled the pothole." in page.content.decode()
     assert page["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_tracking_survives_a_move_to_a_service_with_another_workflow(client, make_case, socialcare_officer):
+    from residenthub.services.models import Service
+
+    case = make_case("adult-social-care-assessment")
+    case = actions.transition(case, "screening", by=socialcare_officer)
+    case = actions.reroute(
+        case,
+        Service.objects.get(code="housing-repair"),
+        by=socialcare_officer,
+        reason="It is a housing repair.",
+    )
+    client.get(f"/track/link/{make_token(case)}/")
+    page = client.get(f"/track/{case.reference}/")
+    assert page.status_code == 200
+    assert "Passed from" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_shows_the_original_and_follows_its_changes(client, make_case, highways_officer):
+    original = make_case(email="first@example.com")
+    duplicate = make_case(email="second@example.com")
+    actions.mark_duplicate(duplicate, original, by=highways_officer)
+    client.get(f"/track/link/{make_token(duplicate)}/")
+    url = f"/track/{duplicate.reference}/"
+    page = client.get(url).content.decode()
+    assert original.reference in page and "We have received your request" in page
+    actions.transition(original, "in_progress", by=highways_officer)
+    page = client.get(url).content.decode()
+    assert original.service.workflow.status("in_progress").public_label in page
