@@ -67,6 +67,9 @@ format: install ## Format the code with ruff
 .PHONY: bench
 bench: install ## Run the benchmarks and append their figures to docs/benchmarks.md
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/triage.py
+	$(BIN)/python benchmarks/linkage.py
+	$(BIN)/python benchmarks/queue_page.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/

@@ -190,16 +190,67 @@ def _filtered(request, base):
     return queryset, params, today, soon
 
 
+QUEUE_COLUMNS = (
+    "reference",
+    "priority",
+    "restricted",
+    "channel",
+    "status",
+    "due_date",
+    "is_open",
+    "on_hold_since",
+    "postcode",
+    "service__name",
+    "service__workflow_definition",
+    "team__name",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__username",
+)
+# Which count already answers "how many rows?" for a queue with only this filter.
+KNOWN_COUNTS = {
+    (): "open",
+    (("sla", "overdue"),): "overdue",
+    (("sla", "due_soon"),): "due_soon",
+    (("assigned", "nobody"),): "unassigned",
+    (("assigned", "me"),): "mine",
+}
+
+
+class _KnownCountPaginator(Paginator):
+    """A paginator told its count, when the queue counts already worked it out."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if known_count is not None:
+            self.__dict__["count"] = known_count
+
+
 def _queue(request, *, mine: bool):
-    base = visible_cases(request.user)
+    """A queue: the cases a team deals with (or one officer's), urgent first, then by due date.
+
+    The queue is the cases whose ``team`` is one of yours, so the database can walk the
+    ``queue_order`` index; cases of your services dealt with by another team, or referred to
+    you, are still yours to open and search (``case_visibility``) and ``?scope=referred`` lists
+    the referrals.
+    """
+    user = request.user
+    teams = team_ids_for(user)
     if mine:
-        base = base.filter(assigned_to=request.user)
+        base = Case.objects.filter(assigned_to=user, team_id__in=teams)
+    elif request.GET.get("scope") == "referred":
+        base = Case.objects.filter(access_grants__team_id__in=teams).distinct()
+    elif teams:
+        base = Case.objects.filter(team_id__in=teams)
+    else:  # an administrator in no team: every case they may see
+        base = visible_cases(user)
     queryset, params, today, soon = _filtered(request, base)
-    counts = queue_counts(base, request.user, today, soon)
-    queryset = queryset.select_related("service", "team", "assigned_to").order_by(
-        "priority", "due_date", "id"
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(base, user, today, soon)
+    queryset = queryset.select_related("service", "team", "assigned_to").only(*QUEUE_COLUMNS)
+    queryset = queryset.order_by("priority", "due_date", "id")
+    active = tuple((key, value) for key, value in params.items() if value)
+    known = counts.get(KNOWN_COUNTS[active]) if active in KNOWN_COUNTS else None
+    page = _KnownCountPaginator(queryset, PAGE_SIZE, known_count=known).get_page(request.GET.get("page"))
     rows = [{"case": case, "sla": sla_of(case, today, soon)} for case in page.object_list]
     teams = Team.objects.filter(pk__in=team_ids_for(request.user)).order_by("name")
     query = request.GET.copy()

@@ -158,4 +158,4 @@ def test_a_referral_lets_the_other_team_see_that_case_only(make_case, socialcare
     housing_client.force_login(housing_officer)
     assert housing_client.get(f"/staff/cases/{case.reference}/").status_code == 200
     assert housing_client.get(f"/staff/cases/{other.reference}/").status_code == 404
-    assert case.reference in housing_client.get("/staff/").content.decode()
+    assert case.reference in housing_client.get("/staff/?scope=referred").content.decode()
