@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULE = {
     "retry-due-notifications": {"task": "residenthub.core.jobs.send_due_messages", "schedule": 60.0},
     "purge-abandoned-uploads": {"task": "residenthub.cases.jobs.purge_abandoned_uploads", "schedule": 3600.0},
     "run-clocks": {"task": "residenthub.cases.jobs.run_clocks", "schedule": 900.0},
+    # Retrain the triage model from residents' choices and staff re-routings; kept only if better.
+    "triage-retrain": {"task": "triage.retrain", "schedule": 7 * 24 * 3600.0},
 }
 
 # --- Email and SMS ------------------------------------------------------------------------------
@@ -173,6 +175,14 @@ if NOTIFY_API_KEY and not NOTIFY_SMS_TEMPLATE_ID:
         "(a Notify text template whose body is ((body)))"
     )
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
+
+# --- The AI front door (docs/triage.md) and the single resident view (docs/identity.md) ---------
+TRIAGE_MODEL_PATH = env_str("TRIAGE_MODEL_PATH", str(VAR_DIR / "triage" / "model.joblib"))
+TRIAGE_TRANSLATE_URL = env_str("TRIAGE_TRANSLATE_URL", "")  # a LibreTranslate-compatible service
+TRIAGE_TRANSLATE_API_KEY = env_str("TRIAGE_TRANSLATE_API_KEY", "")
+TRIAGE_API_TOKEN = env_str("TRIAGE_API_TOKEN", "")  # bearer token for the phone-channel API
+TRIAGE_TEAMS = env_list("TRIAGE_TEAMS", ["customer-services"])  # teams working the human triage queue
+TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 50, minimum=1)) / 100
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,5 +268,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

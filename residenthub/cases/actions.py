@@ -493,3 +493,21 @@ def bulk(cases, action, **kwargs) -> tuple[list[Case], list[tuple[Case, str]]]:
         except ActionError as exc:
             failed.append((case, str(exc)))
     return done, failed
+
+
+@transaction.atomic
+def set_priority(case: Case, priority: int, *, by, reason: str, ip: str | None = None) -> Case:
+    """Raise or lower a case's priority (e.g. triage found a vulnerable resident), with the reason."""
+    if priority not in Priority.values:
+        raise ActionError("Choose urgent or normal.")
+    if not reason.strip():
+        raise ActionError("Give a reason for changing the priority.")
+    case = _lock(case, None)
+    if case.priority == priority:
+        return case
+    _bump(case, priority=priority)
+    _event(
+        case, CaseEvent.Kind.INTERNAL_NOTE, by, text=f"Priority: {Priority(priority).label}. {reason.strip()}"
+    )
+    audit.record("case.priority_changed", case, actor=by, ip=ip, detail={"priority": priority})
+    return case

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.queries import can_see_case
 from residenthub.cases import actions
-from residenthub.cases.models import Attachment, Case, CaseEvent
+from residenthub.cases.models import Attachment, Case, CaseEvent, Priority
 from residenthub.cases.tracking import read_token, track_page_key
 from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
@@ -254,6 +254,8 @@ def check(request, code):
             else None
         )
         staff_fields = {}
+        # A message the front door flagged (a child at risk, no heating...) starts urgent.
+        flagged = bool((draft.data.get("triage") or {}).get("urgent"))
         if assisted:
             staff_fields = {
                 "channel": assisted["channel"],
@@ -265,6 +267,7 @@ def check(request, code):
                 service=service,
                 answers=answers,
                 contact=actions.Contact(**draft.contact),
+                priority=Priority.URGENT if flagged else Priority.NORMAL,
                 **staff_fields,
                 submission_key=draft.key,
                 attachment_ids=attachment_ids,

@@ -15,6 +15,7 @@ TEMPLATES = sorted(
         *(ROOT / "portal/templates/portal").rglob("*.html"),
         *(ROOT / "portal/templates/portal").rglob("*.txt"),
         *(ROOT / "cases/templates/cases/notifications").glob("*"),
+        *(p for p in (ROOT / "triage/templates/triage").glob("*.html") if not p.name.startswith("staff_")),
         ROOT / "templates/base.html",
         ROOT / "templates/404.html",
         *(ROOT / "templates/includes").glob("*.html"),

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         call_command("load_catalogue", stdout=self.stdout)
         call_command("load_addresses", stdout=self.stdout)
         self._staff()
+        call_command("triage", "train", stdout=self.stdout)  # so the first resident does not wait for it
         if Case.objects.exists():
             self.stdout.write("Demo cases already loaded.")
             return

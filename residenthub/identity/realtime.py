@@ -1,0 +1,103 @@
+"""Point-of-entry matching: a candidate index in front of Splink's real-time scoring.
+
+Scoring one record against a whole table with ``predict_between`` takes hundreds of milliseconds,
+so candidates come first from an index of blocking keys (a database table in the app, a dict in the
+benchmark), and only those few candidates are scored with ``splink.realtime.compare_records`` using
+the trained model stored with the latest linkage run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+import duckdb
+from splink import DuckDBAPI
+from splink.internals.realtime import compare_records
+
+MAX_CANDIDATES = 60
+TF_COLUMNS = ("first_name", "last_name", "postcode")
+
+
+def candidate_keys(record: dict) -> list[str]:
+    """The blocking keys of a standard record; any shared key makes two records candidates."""
+    get = record.get
+    first, last = get("first_name_canon") or "", get("last_name") or ""
+    keys = []
+    if first and last:
+        keys.append(f"n:{first}|{last}")
+    if last and get("postcode"):
+        keys.append(f"lp:{last}|{get('postcode')}")
+    if first and get("postcode"):
+        keys.append(f"fp:{first}|{get('postcode')}")
+    if last and get("dob"):
+        keys.append(f"ld:{last}|{get('dob')}")
+    if first and get("dob"):
+        keys.append(f"fd:{first}|{get('dob')}")
+    for name, prefix in (("email", "e"), ("phone", "t"), ("nhs_number", "nhs"), ("ni_number", "ni")):
+        if get(name):
+            keys.append(f"{prefix}:{get(name)}")
+    if get("uprn") and first:
+        keys.append(f"u:{get('uprn')}|{first[:1]}")
+    return [k[:200] for k in keys]
+
+
+class Scorer:
+    """Scores a record against candidates with a trained model. One per process (DuckDB is in-process)."""
+
+    def __init__(self, model: dict, tf_tables: dict[str, dict[str, float]]):
+        self.model = model
+        self.tf_tables = tf_tables
+        self.columns = _model_columns(model)
+        self.key = f"hub-{id(self)}"
+        self._lock = threading.Lock()
+        self._db_api = DuckDBAPI(connection=duckdb.connect())
+
+    def _prepare(self, record: dict) -> dict:
+        row = {col: (record.get(col) or None) for col in self.columns}
+        row["unique_id"] = str(record.get("unique_id") or "new")
+        for col, table in self.tf_tables.items():
+            if f"tf_{col}" in self.columns or col in self.columns:
+                value = row.get(col)
+                row[f"tf_{col}"] = table.get(value) if value else None
+        return row
+
+    def score(self, record: dict, candidates: Iterable[dict]) -> list[tuple[str, float]]:
+        """(candidate unique_id, match probability), best first."""
+        candidates = [self._prepare(c) for c in candidates]
+        if not candidates:
+            return []
+        new = self._prepare(record)
+        new["unique_id"] = "__new__"
+        with self._lock:
+            result = compare_records(
+                [new], candidates, self.model, self._db_api, sql_cache_key=self.key
+            ).as_duckdbpyrelation()
+            rows = result.project("unique_id_r, match_probability").fetchall()
+            self._drop_temporary_tables()
+        return sorted(((str(uid), float(p)) for uid, p in rows), key=lambda x: -x[1])
+
+    def _drop_temporary_tables(self) -> None:
+        con = self._db_api._con
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_name like '__splink__%' and table_type = 'BASE TABLE'"
+        ).fetchall():
+            con.execute(f'drop table if exists "{name}"')
+        for (name,) in con.execute(
+            "select table_name from information_schema.views where table_name like '__splink__%'"
+        ).fetchall():
+            con.execute(f'drop view if exists "{name}"')
+
+
+def _model_columns(model: dict) -> list[str]:
+    """Every input column the model's comparisons read (plus their tf_ columns)."""
+    import re
+
+    from .sources import RECORD_COLUMNS
+
+    text = str(model.get("comparisons", ""))
+    cols = [c for c in RECORD_COLUMNS if c != "unique_id"]  # blocking rules retain some of them too
+    cols += sorted(set(re.findall(r"\b((?:c|id)_[a-z0-9_]+?)_[lr]\b", text)))
+    tf = [f"tf_{c}" for c in TF_COLUMNS if c in cols] + [f"tf_{c}" for c in cols if c.startswith("c_")]
+    return list(dict.fromkeys(["unique_id", *cols, *tf]))

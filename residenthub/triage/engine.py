@@ -1,0 +1,220 @@
+"""Triage one message: language, urgency and vulnerability flags, likely services, details.
+
+Pure: reads the model and the catalogue, writes nothing (``triage.actions`` records the result).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from . import language as lang
+from . import translation
+from .extract import Details, extract
+from .model import OFF_TOPIC, get_model
+from .urgency import Flag, find_flags
+
+MAX_TEXT = 20_000  # what we read; the record keeps everything the resident sent
+_CLAUSE_SPLIT = re.compile(
+    r"[.!?;\n]+|\b(?:and also|and now|and then|as well as|also|plus|but|another thing|and)\b", re.I
+)
+_WORD = re.compile(r"[^\W\d_]{2,}", re.U)
+_PROFANITY = re.compile(
+    r"\b(?:f+u+c+k\w*|shit\w*|bastard\w*|bollocks|wank\w*|twat\w*|c+u+n+t\w*|arsehole\w*|dickhead\w*|"
+    r"prick\w*|idiots?|useless)\b",
+    re.I,
+)
+# A vulnerability flag alone does not make a case urgent for services whose residents all qualify
+# (everyone asking for a Blue Badge has a disability); every other flag always does.
+VULNERABLE_NOT_URGENT_FOR = {"blue-badge"}
+# The service a flag points to, offered first whatever the model says (the phrase explains why).
+FLAG_SERVICES = {
+    "child_at_risk": "child-safeguarding-concern",
+    "adult_at_risk": "adult-social-care-assessment",
+    "homeless_tonight": "homelessness-help",
+}
+
+
+def confident_threshold() -> float:
+    return float(getattr(settings, "TRIAGE_CONFIDENT", 0.5))
+
+
+def possible_threshold() -> float:
+    return float(getattr(settings, "TRIAGE_POSSIBLE", 0.2))
+
+
+def off_topic_threshold() -> float:
+    return float(getattr(settings, "TRIAGE_OFF_TOPIC", 0.4))
+
+
+@dataclass
+class Suggestion:
+    code: str
+    confidence: float
+    from_part: bool = False  # found in one part of a message about several things
+    from_flag: str = ""  # the urgency category that points to this service
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "confidence": round(self.confidence, 4),
+            "from_part": self.from_part,
+            "from_flag": self.from_flag,
+        }
+
+
+@dataclass
+class Result:
+    text: str
+    language: lang.Detected
+    outcome: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    details: Details = field(default_factory=Details)
+    translated_text: str = ""
+    off_topic_confidence: float = 0.0
+    notes: list[str] = field(default_factory=list)  # "truncated", "html", "abusive", "mixed_language"
+    model_version: str = ""
+
+    @property
+    def best(self) -> Suggestion | None:
+        return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def confidence(self) -> float:
+        return self.best.confidence if self.best else 0.0
+
+    @property
+    def urgent(self) -> bool:
+        kinds = {f.kind for f in self.flags}
+        if "urgent" in kinds:
+            return True
+        if "vulnerable" in kinds:
+            return not (self.best and self.best.code in VULNERABLE_NOT_URGENT_FOR)
+        return False
+
+    @property
+    def confident(self) -> bool:
+        return self.outcome == "suggested"
+
+    def as_dict(self) -> dict:
+        return {
+            "language": self.language.code,
+            "language_confidence": round(self.language.confidence, 3),
+            "outcome": self.outcome,
+            "services": [s.as_dict() for s in self.suggestions],
+            "flags": [f.as_dict() for f in self.flags],
+            "urgent": self.urgent,
+            "details": self.details.as_dict(),
+            "notes": self.notes,
+        }
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message that may each be about something different."""
+    if len(text.split()) < 6:
+        return []
+    parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text[:2000])]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts[:6] if len(parts) > 1 else []
+
+
+def analyse(text: str, *, today=None) -> Result:
+    original = text or ""
+    working = original[:MAX_TEXT]
+    notes: list[str] = []
+    if len(original) > MAX_TEXT:
+        notes.append("truncated")
+    if re.search(r"<[a-z!/][^>]*>", working, re.I):
+        notes.append("html")
+    if _PROFANITY.search(working):
+        notes.append("abusive")
+    if not _WORD.search(working):
+        # Empty, only emoji, only numbers or punctuation: nothing the model can read.
+        flags = find_flags(working)
+        return Result(
+            original,
+            lang.Detected(lang.UNDETERMINED, 0.0),
+            "not_sure" if flags else "empty",
+            flags=flags,
+            details=extract(working, today),
+            notes=notes,
+        )
+
+    detected = lang.detect(working)
+    if detected.mixed_with:
+        notes.append("mixed_language")
+    english = working
+    translated = ""
+    needs_translation = detected.code not in {"en", lang.UNDETERMINED}
+    if needs_translation and translation.configured():
+        translated = translation.translate(working, source=detected.code) or ""
+        if translated:
+            english = translated
+            needs_translation = False
+
+    flags = find_flags(working, translated)
+    details = extract(working, today)
+    model = get_model()
+    parts = clauses(english)
+    predictions = model.predict_many([english, *parts], top=4)
+    whole = predictions[0]
+    readable = whole[0].code != OFF_TOPIC and whole[0].confidence >= confident_threshold()
+    if needs_translation and working.isascii() and readable:
+        # Plain ASCII the English model reads with confidence ("pothole on Mill Lane"): short
+        # text fools language detection more often than it fools the model.
+        detected = lang.Detected("en", detected.confidence, detected.code)
+        needs_translation = False
+        notes.append("language_uncertain")
+    off_topic = next((p.confidence for p in whole if p.code == OFF_TOPIC), 0.0)
+    suggestions = [
+        Suggestion(p.code, p.confidence) for p in whole if p.code != OFF_TOPIC and p.confidence >= 0.1
+    ][:3]
+    for part in predictions[1:]:
+        top = part[0]
+        new = all(s.code != top.code for s in suggestions)
+        if new and top.code != OFF_TOPIC and top.confidence >= confident_threshold():
+            suggestions.append(Suggestion(top.code, top.confidence, from_part=True))
+    suggestions = suggestions[:4]
+    for flag in flags:
+        code = FLAG_SERVICES.get(flag.category)
+        if code and (not suggestions or suggestions[0].code != code):
+            model_says = next((p.confidence for p in whole if p.code == code), 0.0)
+            suggestions = [s for s in suggestions if s.code != code]
+            suggestions.insert(0, Suggestion(code, model_says, from_flag=flag.category))
+            break
+
+    best = max((s.confidence for s in suggestions), default=0.0)
+    if suggestions and suggestions[0].from_flag:
+        best = max(best, confident_threshold())  # the rule is explainable and recall comes first
+    if needs_translation:
+        outcome = "translation_needed"
+        # Only the English part of a mixed message can be read; otherwise a person reads it.
+        keep = detected.mixed_with == "en"
+        suggestions = [
+            s for s in suggestions if s.from_flag or (keep and s.confidence >= confident_threshold())
+        ]
+    elif whole[0].code == OFF_TOPIC and off_topic >= off_topic_threshold():
+        outcome = "not_sure" if flags else "not_council"
+        suggestions = (
+            [s for s in suggestions if s.from_flag or s.confidence >= possible_threshold()] if flags else []
+        )
+    elif best >= confident_threshold():
+        outcome = "suggested"
+    else:
+        outcome = "not_sure"
+        suggestions = [s for s in suggestions if s.from_flag or s.confidence >= possible_threshold()]
+    return Result(
+        original,
+        detected,
+        outcome,
+        suggestions=suggestions,
+        flags=flags,
+        details=details,
+        translated_text=translated,
+        off_topic_confidence=off_topic,
+        notes=notes,
+        model_version=model.version,
+    )

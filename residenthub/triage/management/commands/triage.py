@@ -1,0 +1,129 @@
+"""``hub triage classify IN.csv --out OUT.csv``, ``hub triage train FILE.csv``,
+``hub triage evaluate FILE.csv`` and ``hub triage retrain`` (from staff re-routings)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from residenthub.services.models import Service
+
+
+class Command(BaseCommand):
+    help = "The AI front door: classify a CSV of messages, train the model, evaluate it."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        classify = sub.add_parser("classify", help="Triage the 'text' column of a CSV file.")
+        classify.add_argument("input")
+        classify.add_argument("--out", required=True, help="Where to write the CSV with the results.")
+        train = sub.add_parser("train", help="Train from the seed corpus plus FILE.csv (text,service_code).")
+        train.add_argument("file", nargs="?", help="The council's own labelled history (optional).")
+        train.add_argument("--no-seed", action="store_true", help="Train from FILE.csv alone.")
+        evaluate = sub.add_parser("evaluate", help="Accuracy, macro-F1 and confusion matrix on FILE.csv.")
+        evaluate.add_argument("file")
+        sub.add_parser("retrain", help="Retrain with staff re-routings; keep the new model only if better.")
+
+    def handle(self, *args, subcommand, **options):
+        getattr(self, f"_{subcommand}")(**options)
+
+    # --- classify ---------------------------------------------------------------------------------
+
+    def _classify(self, input, out, **_options):
+        from residenthub.triage import engine
+
+        try:
+            handle = open(input, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot read {input}: {exc.strerror}") from None
+        with handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                raise CommandError(f"{input} has no 'text' column")
+            rows = list(reader)
+        lgsl = dict(Service.objects.values_list("code", "lgsl_id"))
+        added = ["service_code", "lgsl_code", "confidence", "language", "flags"]
+        fields = [f for f in reader.fieldnames if f not in added] + added
+        try:
+            target = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+        with target:
+            writer = csv.DictWriter(target, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                result = engine.analyse(row.get("text") or "")
+                code = result.best.code if result.outcome == "suggested" and result.best else ""
+                row.update(
+                    service_code=code,
+                    lgsl_code=lgsl.get(code, "") if code else "",
+                    confidence=f"{result.confidence:.3f}",
+                    language=result.language.code,
+                    flags=";".join(f.category for f in result.flags),
+                )
+                writer.writerow(row)
+        self.stdout.write(f"Classified {len(rows)} messages into {out}")
+
+    # --- train ------------------------------------------------------------------------------------
+
+    def _train(self, file=None, no_seed=False, **_options):
+        from residenthub.triage import model as triage_model
+
+        known = set(Service.objects.values_list("code", flat=True))
+        examples = triage_model.Examples() if no_seed else triage_model.seed_examples()
+        if file:
+            try:
+                extra, problems = triage_model.read_labelled(file, known_codes=known or None)
+            except (OSError, triage_model.TrainingDataError) as exc:
+                raise CommandError(f"{file}: {exc}") from None
+            for problem in problems[:20]:
+                self.stderr.write(f"{file}: {problem} (skipped)")
+            examples.extend(extra)
+        if not examples:
+            raise CommandError("nothing to train on")
+        started = time.perf_counter()
+        try:
+            model = triage_model.TriageModel.train(examples)
+        except triage_model.TrainingDataError as exc:
+            raise CommandError(str(exc)) from None
+        path = model.save()
+        triage_model.set_model(model)
+        self.stdout.write(
+            f"Trained on {len(examples)} examples ({len(set(examples.labels))} labels) in "
+            f"{time.perf_counter() - started:.1f} s; saved to {path} (version {model.version})"
+        )
+
+    # --- evaluate ---------------------------------------------------------------------------------
+
+    def _evaluate(self, file, **_options):
+        from residenthub.triage import engine, evaluation
+        from residenthub.triage import model as triage_model
+
+        try:
+            examples, problems = triage_model.read_labelled(file)
+        except (OSError, triage_model.TrainingDataError) as exc:
+            raise CommandError(f"{file}: {exc}") from None
+        for problem in problems[:20]:
+            self.stderr.write(f"{file}: {problem} (skipped)")
+        if not examples:
+            raise CommandError(f"{file} has no labelled rows")
+        scores = evaluation.evaluate(
+            triage_model.get_model(), examples, threshold=engine.confident_threshold()
+        )
+        self.stdout.write(f"Messages: {scores.total}")
+        self.stdout.write(f"Accuracy: {scores.accuracy:.3f}")
+        self.stdout.write(f"Macro-F1: {scores.macro_f1:.3f}")
+        self.stdout.write(scores.confusion_text())
+
+    # --- retrain ----------------------------------------------------------------------------------
+
+    def _retrain(self, **_options):
+        from residenthub.triage import jobs
+
+        outcome = jobs.retrain_from_feedback()
+        self.stdout.write(outcome.summary())
+        if outcome.error:
+            sys.exit(1)

@@ -1,0 +1,335 @@
+"""Urgency and vulnerability flags: explainable rules tuned for recall.
+
+Each rule is a handful of regular expressions; a flag carries the exact phrase that triggered it,
+so staff and residents can see why. The rules run on the resident's own words (and on the English
+translation when there is one). False alarms are cheap (a case raised to urgent that a person
+lowers); a missed child at risk is not, so the patterns lean towards catching too much.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# Words for a child; "12 year old" counts when under 18.
+CHILD = (
+    r"(?:kids?|child(?:ren)?|chlid|babies|baby|babys|toddlers?|infants?|newborn|little (?:boy|girl|one)s?|"
+    r"(?:[1-9]|1[0-7])[ -](?:years?|yrs?)[ -]old|(?:\d{1,2})[ -](?:months?|weeks?)[ -]old|"
+    r"teen(?:ager)?s?|young (?:boy|girl|person|people)|(?:my|his|her|their) (?:son|daughter)s?|pregnant)"
+)
+PERSON = (
+    r"(?:mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|"
+    r"husband|wife|partner|neighbour|neighbor|he|she|someone|somebody|man|woman|lady|person|child|son|"
+    r"daughter|brother|sister|friend|patient|uncle|aunt|auntie|i|i'?ve|they|resident|tenant)"
+)
+W = r"[^.!?\n]{0,%d}"  # a short gap inside one sentence
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    label: str
+    kind: str  # "urgent" or "vulnerable"
+    patterns: tuple[re.Pattern, ...]
+    requires: tuple[re.Pattern, ...] = ()  # every one must also match somewhere (e.g. a child)
+
+
+def _p(*patterns: str) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in patterns)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "child_at_risk",
+        _("A child may be at risk"),
+        "urgent",
+        _p(
+            rf"\b{CHILD}\b{W % 60}\b(?:left (?:alone|on (?:their|its|his|her) own|home alone|unattended|"
+            r"by (?:them|him|her)sel(?:f|ves))|on (?:their|its|his|her) own|home alone|unattended|"
+            r"hit(?:s|ting)?|beat(?:s|ing|en)?|slapp?\w*|punch\w*|kick(?:s|ed|ing)|scream\w*|abus\w*|"
+            r"neglect\w*|touch(?:es|ed|ing)|hurt\w*|bruis\w*|wander\w*|starv\w*|locked (?:in|out)|"
+            r"in danger|at risk|not safe|unsafe|groom\w*|exploit\w*|trafficked|burn(?:s|ed|t))",
+            rf"\b(?:left|leaving|leaves)\b{W % 25}\b{CHILD}\b{W % 25}\b(?:alone|on (?:its|their|his|her) own|"
+            r"unattended|home alone)",
+            r"\b(?:child|children|kids?|baby) (?:abuse|neglect|protection|sexual exploitation|cruelty)\b",
+            r"\b(?:touch(?:es|ed|ing) (?:her|him|them) (?:inappropriately|down there)|"
+            r"sexual(?:ly)? (?:abus\w*|exploit\w*|assault\w*))",
+            rf"\b(?:hit(?:s|ting)?|beat(?:s|ing)?|hurt(?:s|ing)?|abus(?:es|ing)|neglect(?:s|ing)|starv\w*)\b"
+            rf"{W % 20}\b{CHILD}\b",
+        ),
+    ),
+    Rule(
+        "adult_at_risk",
+        _("An adult may be at risk of abuse or neglect"),
+        "urgent",
+        _p(
+            r"\bfinancial(?:ly)? abus\w*|\belder(?:ly)? abuse|\bcuckoo\w*|"
+            r"\btaken over (?:his|her|their|my) (?:flat|home|house)",
+            rf"\bcarers?\b{W % 40}\b(?:hit\w*|abus\w*|steal\w*|stole|slap\w*|hurt\w*|rough|shout\w* at|"
+            r"neglect\w*|took (?:her|his) money)",
+            rf"\b(?:mum|mother|dad|father|nan|gran|grandma|grandmother|grandad|grandfather|neighbour|"
+            rf"uncle|aunt|man|woman|lady|adult|brother|sister|resident)\b{W % 40}\b(?:being|been|is|was) "
+            r"(?:abused|hit|beaten|neglected|exploited|robbed|taken advantage of|threatened)",
+            rf"\b(?:carers?|son|daughter|nephew|niece|lodger|neighbour)\b{W % 40}"
+            r"\b(?:tak\w+|took|steal\w*|stole) "
+            r"(?:all )?(?:her|his|their|my) (?:money|cards?|pension|savings|benefits)",
+            r"\bvulnerable (?:adult|man|woman|person|neighbour)\b",
+            r"\b(?:modern )?slavery\b",
+        ),
+    ),
+    Rule(
+        "domestic_abuse",
+        _("Domestic abuse"),
+        "urgent",
+        _p(
+            r"\bdomestic (?:abuse|violence)\b",
+            r"\b(?:partner|husband|wife|boyfriend|girlfriend|ex|ex-partner|ex-husband|ex-wife|fianc[ée]e?|"
+            rf"stepdad|stepfather|son-in-law)\b{W % 40}\b(?:hits?|hitting|beat(?:s|ing)?|punch\w*|violent|"
+            r"abus\w*|threat\w*|hurt(?:s|ing)?|attack\w*|controlling|strangl\w*|chok\w*|stalk\w*|"
+            r"kill me|rape\w*)",
+            r"\b(?:flee(?:ing)?|fled|escap(?:e|ing)) (?:from )?(?:my |an )?(?:abus\w*|violen\w*|partner|"
+            r"husband|wife|boyfriend|domestic)",
+            r"\b(?:scared|afraid|frightened) (?:to go|of going) home\b",
+            r"\bcoercive control\b",
+            r"\brefuge\b",
+        ),
+    ),
+    Rule(
+        "self_harm",
+        _("Risk of suicide or self-harm"),
+        "urgent",
+        _p(
+            r"\bsuicid\w*",
+            r"\bkill(?:ing)? (?:my|him|her|them)sel(?:f|ves)\b",
+            r"\bend(?:ing)? (?:it all|my life|my own life|it)\b",
+            r"\btake my (?:own )?life\b",
+            r"\b(?:don'?t|do not|no longer) want to (?:be alive|live|be here|go on)\b",
+            r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
+            r"\bself[- ]?harm\w*",
+            r"\bcut(?:ting|s)? (?:my|him|her|them)sel(?:f|ves)\b",
+            r"\boverdos\w*",
+            r"\bbetter off dead\b",
+            r"\bwant(?:s)? to die\b",
+            r"\bharm(?:ing)? (?:my|him|her)self\b",
+        ),
+    ),
+    Rule(
+        "homeless_tonight",
+        _("Homeless tonight or sleeping rough"),
+        "urgent",
+        _p(
+            r"\bsleep(?:ing|s)? rough\b|\brough sleep\w*",
+            r"\bnowhere (?:to|for (?:me|us) to) (?:sleep|stay|go|live)\b",
+            r"\bon the streets? (?:tonight|today|now)\b",
+            rf"\b(?:homeless|kicked out|thrown out|locked out|evicted|made to leave)\b{W % 30}"
+            r"\b(?:tonight|today|right now|this evening)\b",
+            r"\b(?:sleeping|living|slept) (?:in|on) (?:the|a|my|our) (?:park|car|van|doorway|street|"
+            r"station|bus|bench|stairwell|tent|night bus)",
+            r"\bsleeping in (?:the )?doorways?\b",
+            r"\b(?:street|streets) tonight\b",
+        ),
+    ),
+    Rule(
+        "no_heating_child",
+        _("No heating or water with a child in the home"),
+        "urgent",
+        _p(
+            r"\bno (?:heating|hot water|running water|water|heat|gas|electric(?:ity|s)?)\b",
+            rf"\b(?:heating|boiler|hot water|radiators?|water)\b{W % 30}"
+            r"\b(?:broken|not working|isn'?t working|stopped|gone off|packed up|broke down|broken down|"
+            r"off|cut off|died|failed)",
+            r"\b(?:boiler|heating)'?s? (?:broken|broke|not working|died|gone)",
+            r"\bfreezing\b",
+        ),
+        requires=_p(rf"\b{CHILD}\b"),
+    ),
+    Rule(
+        "older_or_disabled",
+        _("Older or disabled person"),
+        "vulnerable",
+        _p(
+            r"\b(?:elderly|pensioners?|o(?:ld|lder) (?:person|people|man|woman|lady|gentleman|neighbour)|"
+            r"(?:[7-9]\d|1[01]\d)[ -]?(?:years?|yrs?)[ -]?old|aged (?:[7-9]\d|1[01]\d)|"
+            r"i'?m (?:[7-9]\d|1[01]\d)\b|"
+            r"disabled|disabilit\w*|wheelchair|dementia|alzheimer'?s?|blind|deaf|housebound|bed[- ]?bound|"
+            r"frail|mobility scooter|walking frame|zimmer|terminally ill|learning difficult\w*|"
+            r"parkinson'?s|stroke)\b",
+        ),
+    ),
+    Rule(
+        "gas",
+        _("Smell of gas"),
+        "urgent",
+        _p(
+            r"\bsmell(?:s|ing)? (?:of )?gas\b",
+            r"\bgas (?:leak\w*|smell\w*|escape)\b",
+            r"\bsmells? like gas\b",
+            r"\bleaking gas\b|\bgas is leaking\b",
+            r"\bcarbon monoxide\b|\bco alarm\b",
+        ),
+    ),
+    Rule(
+        "flooding",
+        _("Flooding"),
+        "urgent",
+        _p(
+            rf"\bflood(?:ed|ing|s)?\b{W % 40}"
+            r"\b(?:house|home|flat|property|kitchen|basement|electrics|bedroom|living room|ground floor|"
+            r"shop|cellar)",
+            r"\b(?:house|home|flat|property|kitchen|basement|cellar|ground floor|bedroom)\b"
+            rf"{W % 20}\bflood\w*",
+            r"\bwater (?:is )?(?:pouring|gushing|coming|flooding|pour(?:s|ed)|rushing|streaming) "
+            r"(?:in|into|through|down)\b",
+            r"\bburst (?:its )?banks\b|\bburst (?:water )?(?:main|pipe)s?\b|\bpipes? (?:has |have )?burst\b",
+            rf"\bwater\b{W % 30}\b(?:electrics|sockets|light fittings?|fuse ?box)",
+            r"\b(?:road|street|house|flat) is flooded\b|\bunder water\b|\bunderwater\b",
+            r"\bflash flood\w*",
+        ),
+    ),
+    Rule(
+        "dangerous_structure",
+        _("Dangerous structure"),
+        "urgent",
+        _p(
+            r"\bcollaps\w*",
+            r"\babout to (?:fall|come down|collapse|give way)\b",
+            rf"\b(?:wall|roof|ceiling|balcony|chimney|building|scaffold\w*|bricks?|masonry|structure|"
+            rf"canopy|sign|hoarding|tiles?)\b{W % 40}"
+            r"\b(?:fall(?:en|ing)? (?:off|down|in|onto)|fell (?:off|down|in)|"
+            r"unsafe|loose|crumbling|swaying|dangerous|unstable|bulging|giving way|coming down|come down)",
+            r"\b(?:dangerous|unsafe|unstable) (?:structure|building|wall|scaffold\w*|balcony|roof)\b",
+        ),
+    ),
+    Rule(
+        "fallen",
+        _("Someone has fallen"),
+        "urgent",
+        _p(
+            rf"\b{PERSON}\b{W % 25}"
+            r"\b(?:has fallen|have fallen|had a fall|fell (?:over|down|in|out|off|and|on)|"
+            r"fallen (?:over|down|and|on)|has had a fall|taken a fall|collapsed)",
+            r"\bcan'?t get (?:up|off the floor|back up)\b|\bcannot get (?:up|off the floor)\b",
+            r"\bon the floor and can'?t\b",
+            r"\bhad a (?:bad )?fall\b",
+            r"\b(?:lying|lay) on the (?:floor|ground)\b",
+        ),
+    ),
+)
+
+CATEGORIES = tuple(rule.category for rule in RULES)
+
+
+@dataclass(frozen=True)
+class Flag:
+    category: str
+    phrase: str
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return str(RULE_BY_CATEGORY[self.category].label)
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "phrase": self.phrase, "kind": self.kind, "label": self.label}
+
+
+RULE_BY_CATEGORY = {rule.category: rule for rule in RULES}
+
+
+def find_flags(*texts: str) -> list[Flag]:
+    """Flags raised by any of the texts (the original and, when there is one, its translation)."""
+    flags: dict[str, Flag] = {}
+    for text in texts:
+        if not text:
+            continue
+        for rule in RULES:
+            if rule.category in flags:
+                continue
+            match = next((m for p in rule.patterns for m in [p.search(text)] if m), None)
+            if match is None:
+                continue
+            phrases = [match.group(0)]
+            if rule.requires:
+                extra = [p.search(text) for p in rule.requires]
+                if not all(extra):
+                    continue
+                phrases += [m.group(0) for m in extra if m.group(0).lower() not in match.group(0).lower()]
+            flags[rule.category] = Flag(rule.category, " + ".join(p.strip() for p in phrases), rule.kind)
+    return [flags[c] for c in CATEGORIES if c in flags]
+
+
+# --- What the resident is told at once -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmergencyContact:
+    key: str
+    name: str
+    number: str
+    when: str
+
+
+def _contacts() -> dict[str, EmergencyContact]:
+    return {
+        "999": EmergencyContact(
+            "999", str(_("Emergency services")), "999", str(_("if anyone is in danger now"))
+        ),
+        "gas": EmergencyContact(
+            "gas",
+            str(_("National Gas Emergency Service")),
+            "0800 111 999",
+            str(_("leave the building, do not use switches or flames, then call free, 24 hours a day")),
+        ),
+        "samaritans": EmergencyContact(
+            "samaritans", str(_("Samaritans")), "116 123", str(_("free, 24 hours a day, to talk to someone"))
+        ),
+        "domestic_abuse": EmergencyContact(
+            "domestic_abuse",
+            str(_("National Domestic Abuse Helpline")),
+            "0808 2000 247",
+            str(_("free and confidential, 24 hours a day")),
+        ),
+        "out_of_hours": EmergencyContact(
+            "out_of_hours",
+            str(_("Council emergency line")),
+            settings.OUT_OF_HOURS_PHONE,
+            str(_("evenings, nights and weekends")),
+        ),
+        "council": EmergencyContact(
+            "council", str(_("Council contact centre")), settings.COUNCIL_PHONE, str(_("in office hours"))
+        ),
+    }
+
+
+CONTACTS_FOR = {
+    "child_at_risk": ["999", "out_of_hours"],
+    "adult_at_risk": ["999", "out_of_hours"],
+    "domestic_abuse": ["999", "domestic_abuse"],
+    "self_harm": ["999", "samaritans"],
+    "homeless_tonight": ["out_of_hours"],
+    "no_heating_child": ["out_of_hours"],
+    "older_or_disabled": ["council"],
+    "gas": ["gas", "999"],
+    "flooding": ["999", "out_of_hours"],
+    "dangerous_structure": ["999", "out_of_hours"],
+    "fallen": ["999"],
+}
+
+
+def contacts_for(flags: list[Flag]) -> list[EmergencyContact]:
+    """The numbers to show, most urgent first, each once."""
+    table = _contacts()
+    keys: list[str] = []
+    for flag in flags:
+        for key in CONTACTS_FOR[flag.category]:
+            if key not in keys:
+                keys.append(key)
+    order = ["999", "gas", "samaritans", "domestic_abuse", "out_of_hours", "council"]
+    return [table[k] for k in sorted(keys, key=order.index)]
+
+
+def is_urgent(flags: list[Flag]) -> bool:
+    return any(flag.kind == "urgent" for flag in flags)

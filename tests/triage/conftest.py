@@ -1,0 +1,27 @@
+"""Triage test fixtures: one model trained from the seed corpus per session, in a temporary place."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+
+from residenthub.triage import model as triage_model
+
+
+@pytest.fixture(scope="session", autouse=True)
+def triage_model_for_tests(tmp_path_factory):
+    """Train once per session from the shipped seed corpus and persist it where tests can find it."""
+    path = tmp_path_factory.mktemp("triage") / "model.joblib"
+    django_settings.TRIAGE_MODEL_PATH = str(path)
+    trained = triage_model.TriageModel.train(triage_model.seed_examples())
+    trained.save(path)
+    triage_model.set_model(trained)
+    yield trained
+    triage_model.set_model(None)
+
+
+@pytest.fixture
+def customer_services_officer(db):
+    from tests.conftest import _staff
+
+    return _staff("cs.officer", "customer-services")

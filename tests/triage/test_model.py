@@ -1,0 +1,101 @@
+"""The classifier on the held-out test set, and how it is persisted."""
+
+import csv
+import io
+
+import pytest
+
+from residenthub.triage import evaluation
+from residenthub.triage import model as triage_model
+from residenthub.triage.engine import confident_threshold
+
+
+def _test_rows():
+    with open(triage_model.TEST_FILE, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_test_set_never_overlaps_the_training_data():
+    seed = {t.lower().strip() for t in triage_model.seed_examples().texts}
+    assert not [r["text"] for r in _test_rows() if r["text"].lower().strip() in seed]
+
+
+def test_seed_corpus_has_30_phrasings_per_service(catalogue):
+    from residenthub.services.models import Service
+
+    labels = triage_model.read_labelled(triage_model.SEED_FILE)[0].labels
+    for code in Service.objects.values_list("code", flat=True):
+        assert labels.count(code) >= 30, code
+
+
+def test_held_out_accuracy_and_macro_f1(triage_model_for_tests):
+    rows = [r for r in _test_rows() if r["service_code"]]
+    gold = [r["service_code"] for r in rows]
+    best = [p[0].code for p in triage_model_for_tests.predict_many([r["text"] for r in rows], top=1)]
+    scores = evaluation.score(gold, best)
+    assert scores.accuracy >= 0.80
+    assert scores.macro_f1 >= 0.85
+
+
+def test_beats_the_tfidf_logistic_regression_baseline(triage_model_for_tests):
+    rows = [r for r in _test_rows() if r["service_code"]]
+    gold = [r["service_code"] for r in rows]
+    texts = [r["text"] for r in rows]
+    baseline = triage_model.TriageModel.train(triage_model.seed_examples(), kind="baseline")
+    ours = evaluation.score(gold, [p[0].code for p in triage_model_for_tests.predict_many(texts, top=1)])
+    theirs = evaluation.score(gold, [p[0].code for p in baseline.predict_many(texts, top=1)])
+    assert ours.macro_f1 > theirs.macro_f1
+
+
+def test_off_topic_is_rarely_routed_with_high_confidence(triage_model_for_tests):
+    texts = [r["text"] for r in _test_rows() if not r["service_code"] and not r["flags"]]
+    assert len(texts) >= 30
+    routed = sum(
+        1
+        for top in triage_model_for_tests.predict_many(texts, top=1)
+        if top[0].code != triage_model.OFF_TOPIC and top[0].confidence >= confident_threshold()
+    )
+    assert routed / len(texts) <= 0.05
+
+
+def test_confidences_are_probabilities(triage_model_for_tests):
+    top = triage_model_for_tests.predict("my bin was not collected", top=27)
+    assert abs(sum(p.confidence for p in top) - 1) < 1e-6
+    assert top == sorted(top, key=lambda p: -p.confidence)
+
+
+def test_save_and_load_round_trip(tmp_path, triage_model_for_tests):
+    path = triage_model_for_tests.save(tmp_path / "m.joblib")
+    loaded = triage_model.TriageModel.load(path)
+    assert loaded.version == triage_model_for_tests.version
+    assert loaded.predict("pothole on Mill Lane")[0].code == "report-pothole"
+
+
+def test_stale_or_damaged_files_are_not_loaded(tmp_path, monkeypatch, triage_model_for_tests):
+    path = triage_model_for_tests.save(tmp_path / "m.joblib")
+    monkeypatch.setattr(triage_model, "FORMAT", triage_model.FORMAT + 1)
+    assert triage_model.TriageModel.load(path) is None
+    damaged = tmp_path / "bad.joblib"
+    damaged.write_bytes(b"not a model")
+    assert triage_model.TriageModel.load(damaged) is None
+    assert triage_model.TriageModel.load(tmp_path / "missing.joblib") is None
+
+
+def test_trained_and_saved_on_first_use_when_missing(tmp_path, settings, triage_model_for_tests):
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "first.joblib")
+    triage_model.set_model(None)
+    try:
+        model = triage_model.get_model()
+        assert (tmp_path / "first.joblib").exists()
+        assert triage_model.get_model() is model  # loaded once per process
+    finally:
+        triage_model.set_model(triage_model_for_tests)
+
+
+def test_reading_labelled_files_reports_problems():
+    text = "text,service_code\npothole here,report-pothole\n,missed-bin\nhello,none\nfoo,not-a-service\n"
+    examples, problems = triage_model.read_labelled(io.StringIO(text), known_codes={"report-pothole"})
+    assert examples.labels == ["report-pothole", triage_model.OFF_TOPIC]
+    assert problems == ["line 3: empty text", "line 5: unknown service code 'not-a-service'"]
+    with pytest.raises(triage_model.TrainingDataError):
+        triage_model.read_labelled(io.StringIO("words\nhello\n"))
