@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from residenthub.backoffice.auth import staff_required
 from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit
 
 from . import actions, queries
 from .models import Household, Person
 from .sources import build_record
-
-
-def staff_required(view):
-    return login_required(
-        user_passes_test(lambda u: u.is_staff, login_url="/admin/login/")(view), login_url="/admin/login/"
-    )
-
 
 SHOWN_FIELDS = (
     ("first_name", "First name"),

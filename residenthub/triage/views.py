@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Channel
 from residenthub.core.validators import normalise_uk_phone
 from residenthub.portal.drafts import Draft
@@ -266,7 +266,7 @@ def _staff_only(request) -> None:
         raise PermissionDenied
 
 
-@login_required(login_url="/admin/login/")
+@staff_required
 def staff_log(request):
     _staff_only(request)
     records = TriageRecord.objects.select_related("service", "chosen_service").order_by("-created_at", "-id")
@@ -295,7 +295,7 @@ def staff_log(request):
     )
 
 
-@login_required(login_url="/admin/login/")
+@staff_required
 def staff_queue(request):
     _staff_only(request)
     records = (
@@ -306,7 +306,7 @@ def staff_queue(request):
     return render(request, "triage/staff_queue.html", {"records": records[:200]})
 
 
-@login_required(login_url="/admin/login/")
+@staff_required
 @require_http_methods(["GET", "POST"])
 def staff_record(request, pk):
     _staff_only(request)

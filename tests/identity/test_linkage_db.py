@@ -171,7 +171,7 @@ def test_review_queue_accept_and_reject(linked, client, administrator):
 
 def test_staff_pages_need_login(client, linked):
     page = client.get(reverse("identity:review_list"))
-    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+    assert page.status_code == 302 and "/staff/login/" in page["Location"]
 
 
 def test_person_page_hides_restricted_sources_and_is_audited(

@@ -275,7 +275,7 @@ def test_phone_api_method_and_token(client, catalogue, settings):
 
 
 def test_staff_pages_need_the_right_staff(client, catalogue, highways_officer):
-    assert client.get("/triage/staff/")["Location"].startswith("/admin/login/")
+    assert client.get("/triage/staff/")["Location"].startswith("/staff/login/")
     client.force_login(highways_officer)
     assert client.get("/triage/staff/").status_code == 403
     assert client.get("/triage/staff/queue/").status_code == 403
