@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "residenthub.backoffice",
     "residenthub.triage",
     "residenthub.identity",
+    "residenthub.api",
+    "residenthub.foi",
 ]
 
 MIDDLEWARE = [

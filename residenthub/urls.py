@@ -10,6 +10,10 @@ urlpatterns = [
     path("staff/", include("residenthub.backoffice.urls")),
     path("staff/identity/", include("residenthub.identity.urls")),
     path("triage/", include("residenthub.triage.urls")),
+    path("api/v1/", include("residenthub.api.urls")),
+    path("open311/v2/", include("residenthub.api.open311_urls")),
+    path("staff/foi/", include("residenthub.foi.urls")),
+    path("disclosure-log/", include("residenthub.foi.public_urls")),
     path("", include("residenthub.portal.urls")),
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FOIConfig(AppConfig):
+    name = "residenthub.foi"
+    label = "foi"
