@@ -16,12 +16,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MOBILE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -77,8 +82,9 @@ def chromium():
     manager = sync_playwright().start()
     try:
         try:
-            browser = manager.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+            browser = manager.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
         except Exception as exc:
             _missing(f"Chromium at {CHROMIUM} would not start: {exc}")
         yield browser
@@ -89,27 +95,6 @@ def chromium():
             os.environ.pop(ASYNC_UNSAFE, None)
         else:
             os.environ[ASYNC_UNSAFE] = previous
-
-
-@pytest.fixture(scope="session")
-def live_server(request):
-    """pytest-django's live server, started with a usable MEDIA_URL.
-
-    settings.MEDIA_URL is None (uploads are never served from a URL), but Django's
-    LiveServerThread wraps the site in a media-file handler that does
-    ``urlparse(settings.MEDIA_URL)``; with None that gives bytes and every request fails with
-    "TypeError: startswith first arg must be str or a tuple of str, not bytes". So the server is
-    built with MEDIA_URL pointing at a path nothing uses. The handler reads the setting only when
-    the server starts, so the override lasts just that long.
-    """
-    from pytest_django.live_server_helper import LiveServer
-
-    addr = (request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-            or "localhost")
-    with override_settings(MEDIA_URL="/uploads-are-never-served-from-a-url/"):
-        server = LiveServer(addr)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -172,8 +157,9 @@ def open_page(chromium, hub, axe_source) -> Iterator[Callable]:
     pages = []
 
     def _open(*, js: bool = True, viewport: dict | None = None):
-        context = chromium.new_context(java_script_enabled=js, viewport=viewport or MOBILE,
-                                       base_url=hub.url, locale="en-GB")
+        context = chromium.new_context(
+            java_script_enabled=js, viewport=viewport or MOBILE, base_url=hub.url, locale="en-GB"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         if js:
@@ -207,8 +193,10 @@ def axe_source() -> str:
 def _format_violations(violations: list[dict], where: str) -> str:
     lines = [f"{len(violations)} accessibility violation(s) on {where}:"]
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}  "
-                     f"[{violation.get('helpUrl', '')}]")
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}  "
+            f"[{violation.get('helpUrl', '')}]"
+        )
         for node in violation["nodes"]:
             lines.append(f"    target: {node['target']}")
             lines.append(f"      html: {node.get('html', '')[:200]}")
@@ -254,7 +242,8 @@ def check_page(axe_source, chromium, hub) -> Iterator[Callable]:
     def _no_sideways_scroll(page, where: str) -> None:
         sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
         assert sizes["scroll"] <= sizes["inner"], (
-            f"{where} scrolls sideways at {sizes['inner']}px wide: the page is {sizes['scroll']}px wide")
+            f"{where} scrolls sideways at {sizes['inner']}px wide: the page is {sizes['scroll']}px wide"
+        )
 
     def _check(page, label: str = "") -> None:
         where = f"{label or 'page'} ({page.url})"
@@ -265,9 +254,14 @@ def check_page(axe_source, chromium, hub) -> Iterator[Callable]:
             url = page.url
 
             def serve(route):
-                route.fulfill(status=200, body=html, headers={
-                    "Content-Type": "text/html; charset=utf-8",
-                    "Content-Security-Policy": "script-src 'none'"})
+                route.fulfill(
+                    status=200,
+                    body=html,
+                    headers={
+                        "Content-Type": "text/html; charset=utf-8",
+                        "Content-Security-Policy": "script-src 'none'",
+                    },
+                )
 
             def same_url(candidate: str) -> bool:
                 return candidate == url
@@ -287,4 +281,3 @@ def check_page(axe_source, chromium, hub) -> Iterator[Callable]:
     yield _check
     for context in twins[:1]:
         context.close()
-

@@ -12,8 +12,10 @@ try:
 except ImportError:  # pragma: no cover - the dev extra installs it
     if os.environ.get("CI") == "true":
         raise
-    pytest.skip("!!! BROWSER TESTS NOT RUN: the playwright package is not installed "
-                "(pip install -e '.[dev]')", allow_module_level=True)
+    pytest.skip(
+        "!!! BROWSER TESTS NOT RUN: the playwright package is not installed (pip install -e '.[dev]')",
+        allow_module_level=True,
+    )
 
 
 def visit(page: Page, path: str, status: int = 200):

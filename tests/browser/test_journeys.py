@@ -20,14 +20,17 @@ pytestmark = pytest.mark.browser
 # The smallest valid PNG: a 1x1 transparent pixel.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082"
+)
 
 
 def summary_rows(page, index: int = 0) -> dict[str, str]:
     """The rows of a GOV.UK summary list, key -> value as the resident reads them."""
     rows = page.locator("dl.govuk-summary-list").nth(index).locator(".govuk-summary-list__row")
-    return {row.locator("dt").inner_text().strip(): row.locator("dd").first.inner_text().strip()
-            for row in rows.all()}
+    return {
+        row.locator("dt").inner_text().strip(): row.locator("dd").first.inner_text().strip()
+        for row in rows.all()
+    }
 
 
 def confirmation_reference(page) -> str:
@@ -42,8 +45,13 @@ def confirmation_reference(page) -> str:
 @pytest.fixture
 def upload_dir(settings, tmp_path):
     """Uploads go to a temporary folder, not var/uploads."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     return tmp_path
 
 
@@ -62,7 +70,8 @@ def test_report_a_pothole_on_a_phone_with_javascript(open_page, check_page, uplo
     press(page, "Continue", status=400)
     assert_error_summary(page, "location-description", "Describe where it is", js=True)
     expect(page.locator("#location-description")).to_have_attribute(
-        "aria-describedby", "location-description-hint location-description-error")
+        "aria-describedby", "location-description-hint location-description-error"
+    )
     check_page(page, "location, with an error")
     page.get_by_label("Describe the location").fill("Outside 14 Station Road, by the bus stop")
     page.get_by_label("Postcode (optional)").fill("e20 1ab")
@@ -81,7 +90,8 @@ def test_report_a_pothole_on_a_phone_with_javascript(open_page, check_page, uplo
     assert heading(page) == "Add a photo (optional)"
     check_page(page, "photo")
     page.get_by_label("Add a photo (optional)").set_input_files(
-        {"name": "pothole.png", "mimeType": "image/png", "buffer": PNG})
+        {"name": "pothole.png", "mimeType": "image/png", "buffer": PNG}
+    )
     press(page, "Continue")
 
     assert heading(page) == "Has anyone been hurt or has a vehicle been damaged?"
@@ -128,7 +138,8 @@ def test_report_a_pothole_on_a_phone_with_javascript(open_page, check_page, uplo
     assert page.url.endswith("/services/report-pothole/size/?change=1")
     expect(page.get_by_label("Smaller than a dinner plate")).to_be_checked()
     expect(page.locator(".govuk-back-link")).to_have_attribute(
-        "href", "/services/report-pothole/check-your-answers/")
+        "href", "/services/report-pothole/check-your-answers/"
+    )
     check_page(page, "changing size")
     page.get_by_label("Larger than a dinner plate").check()
     press(page, "Continue")
@@ -147,11 +158,16 @@ def test_report_a_pothole_on_a_phone_with_javascript(open_page, check_page, uplo
     assert case.contact_name == "Siân O'Brien"
     assert case.contact_email == "sian.obrien@example.com"
     assert case.answers["size"] == "large"
-    assert case.answers["location"] == {"description": "Outside 14 Station Road, by the bus stop",
-                                        "postcode": "E20 1AB"}
+    assert case.answers["location"] == {
+        "description": "Outside 14 Station Road, by the bus stop",
+        "postcode": "E20 1AB",
+    }
     assert case.attachments.get().original_name == "pothole.png"
-    assert any(reference in message.subject or reference in message.body for message in mail.outbox
-               if "sian.obrien@example.com" in message.to), "no confirmation email with the reference"
+    assert any(
+        reference in message.subject or reference in message.body
+        for message in mail.outbox
+        if "sian.obrien@example.com" in message.to
+    ), "no confirmation email with the reference"
 
     # The confirmation's link shows the request to the resident who made it.
     with page.expect_navigation():
@@ -263,8 +279,9 @@ def test_missed_bin_with_a_typed_address_without_javascript(open_page, check_pag
     check_page(page, "manual address")
 
     press(page, "Continue", status=400)
-    assert_error_summary(page, "address-line1", "Enter address line 1, typically the building and street",
-                         js=False)
+    assert_error_summary(
+        page, "address-line1", "Enter address line 1, typically the building and street", js=False
+    )
     summary_links = page.locator(".govuk-error-summary__list a")
     expect(summary_links).to_have_count(3)
     expect(summary_links.nth(1)).to_have_attribute("href", "#address-town")

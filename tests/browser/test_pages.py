@@ -40,7 +40,8 @@ def test_every_service_start_page(open_page, check_page):
         visit(page, f"/services/{service.code}/")
         assert heading(page) == service.name
         expect(page.get_by_role("button", name="Start now")).to_have_attribute(
-            "href", f"/services/{service.code}/{service.form.questions[0].name}/")
+            "href", f"/services/{service.code}/{service.form.questions[0].name}/"
+        )
         check_page(page, f"start page of {service.code}")
 
 
@@ -113,8 +114,11 @@ def test_tracking_and_sign_in_pages(open_page, check_page):
 
 def test_information_pages(open_page, check_page):
     page = open_page()
-    for path, title in [("/accessibility/", "Accessibility statement"), ("/privacy/", "Privacy notice"),
-                        ("/cookies/", "Cookies")]:
+    for path, title in [
+        ("/accessibility/", "Accessibility statement"),
+        ("/privacy/", "Privacy notice"),
+        ("/cookies/", "Cookies"),
+    ]:
         visit(page, path)
         assert heading(page) == title
         check_page(page, title)

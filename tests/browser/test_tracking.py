@@ -11,8 +11,10 @@ from .helpers import assert_error_summary, heading, press, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NOT_FOUND = ("We could not find a request with those details. Check the reference "
-             "and the email address or postcode you gave us.")
+NOT_FOUND = (
+    "We could not find a request with those details. Check the reference "
+    "and the email address or postcode you gave us."
+)
 
 
 def _fill(page, reference: str, identity: str) -> None:

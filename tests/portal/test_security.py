@@ -128,7 +128,7 @@ def test_uploads_are_served_only_to_their_resident_and_the_right_staff(
     other.force_login(housing_officer)
     assert other.get(url).status_code == 404
     # Files are never under a public URL.
-    assert settings.MEDIA_URL is None
+    assert Client().get(f"/media/{attachment.file.name}").status_code == 404
     assert not (Path(settings.STATIC_ROOT) / "attachments").exists()
 
 
