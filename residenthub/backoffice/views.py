@@ -41,6 +41,7 @@ from residenthub.services.definitions import fill_template
 from residenthub.services.models import Service
 
 from .auth import needs_second_factor, safe_next, staff_required
+from .rows import case_table
 
 PAGE_SIZE = 50
 User = get_user_model()
@@ -252,6 +253,7 @@ def _queue(request, *, mine: bool):
     known = counts.get(KNOWN_COUNTS[active]) if active in KNOWN_COUNTS else None
     page = _KnownCountPaginator(queryset, PAGE_SIZE, known_count=known).get_page(request.GET.get("page"))
     rows = [{"case": case, "sla": sla_of(case, today, soon)} for case in page.object_list]
+    table = case_table(rows, caption="Cases", selectable=True)
     teams = Team.objects.filter(pk__in=team_ids_for(request.user)).order_by("name")
     query = request.GET.copy()
     query.pop("page", None)
@@ -261,6 +263,7 @@ def _queue(request, *, mine: bool):
         {
             "mine": mine,
             "rows": rows,
+            "table": table,
             "page": page,
             "counts": counts,
             "params": params,
@@ -621,7 +624,7 @@ def search_cases(request):
     if text.strip():
         results = list(
             search(visible_cases(request.user), text)
-            .select_related("service", "team")
+            .select_related("service", "team", "assigned_to")
             .order_by("-created_at")[:100]
         )
         if any(c.restricted for c in results):
@@ -635,7 +638,10 @@ def search_cases(request):
         "backoffice/search.html",
         {
             "q": text,
-            "rows": [{"case": c, "sla": sla_of(c, today, soon)} for c in results],
+            "rows": results,
+            "table": case_table(
+                [{"case": c, "sla": sla_of(c, today, soon)} for c in results], caption="Search results"
+            ),
         },
     )
 
