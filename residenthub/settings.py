@@ -275,3 +275,24 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- APIs (Open311 GeoReport v2, REST /api/v1, webhooks; see docs/api.md) --------------------------
+# Empty: the endpoint serves one jurisdiction and jurisdiction_id is optional; set: it must match.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+API_RATE_LIMIT_PER_HOUR = env_int("API_RATE_LIMIT_PER_HOUR", 1000, minimum=1)  # writes, per API key
+API_READ_RATE_LIMIT_PER_HOUR = env_int("API_READ_RATE_LIMIT_PER_HOUR", 10000, minimum=1)  # reads, per IP
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)  # failed deliveries in a row
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+
+# --- Information requests (FOI, EIR, subject access, complaints) -----------------------------------
+FOI_REFERENCE_PREFIX = env_str("FOI_REFERENCE_PREFIX", "FOI")
+FOI_TEAM = "information-governance"  # its members and administrators work the requests
+FOI_COMPLAINT_STAGES = [
+    {"stage": 1, "name": "Stage 1", "working_days": 10},
+    {"stage": 2, "name": "Stage 2 (review by a senior manager)", "working_days": 20},
+]
+FOI_COUNCILLOR_ENQUIRY_DAYS = 10
+FOI_APPROVER_ROLES = ["team_leader", "service_manager"]
+FOI_MAX_DOCUMENT_MB = 25
+CELERY_BEAT_SCHEDULE["retry-due-webhooks"] = {"task": "residenthub.api.webhooks.deliver_due", "schedule": 60.0}

@@ -1,0 +1,45 @@
+from django.contrib import admin, messages
+
+from . import keys
+from .models import ApiKey, WebhookDelivery, WebhookSubscription
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "scopes", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["name", "scopes", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key, raw = keys.create_key(obj.name, obj.scopes or None, obj.user)
+        obj.pk, obj.prefix, obj.key_hash = key.pk, key.prefix, key.key_hash
+        messages.warning(request, f"The key for {key.name} is {raw} — copy it now; it is not shown again.")
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request, queryset):
+        for key in queryset:
+            keys.revoke(key)
+        messages.success(request, f"Revoked {queryset.count()} key(s).")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: cases name the client that sent them
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "active", "consecutive_failures", "disabled_at", "disabled_reason"]
+    readonly_fields = ["consecutive_failures", "disabled_at", "disabled_reason"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "subscription", "status", "attempts", "response_status", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
