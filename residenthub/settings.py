@@ -295,4 +295,7 @@ FOI_COMPLAINT_STAGES = [
 FOI_COUNCILLOR_ENQUIRY_DAYS = 10
 FOI_APPROVER_ROLES = ["team_leader", "service_manager"]
 FOI_MAX_DOCUMENT_MB = 25
-CELERY_BEAT_SCHEDULE["retry-due-webhooks"] = {"task": "residenthub.api.webhooks.deliver_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["retry-due-webhooks"] = {
+    "task": "residenthub.api.webhooks.deliver_due",
+    "schedule": 60.0,
+}

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "foi_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.disclosure_log, name="log"),
+    path("disclosure-log.csv", views.disclosure_csv, name="csv"),
+    path("disclosure-log.json", views.disclosure_json, name="json"),
+    path("<str:reference>/", views.disclosure_item, name="item"),
+]

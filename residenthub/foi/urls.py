@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "foi"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.new_request, name="new"),
+    path("email/", views.upload_email, name="upload_email"),
+    path("performance/", views.performance, name="performance"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("<str:reference>/", views.detail, name="detail"),
+    path("<str:reference>/documents/", views.upload_document, name="upload_document"),
+]

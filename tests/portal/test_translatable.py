@@ -16,6 +16,7 @@ TEMPLATES = sorted(
         *(ROOT / "portal/templates/portal").rglob("*.txt"),
         *(ROOT / "cases/templates/cases/notifications").glob("*"),
         *(p for p in (ROOT / "triage/templates/triage").glob("*.html") if not p.name.startswith("staff_")),
+        *(ROOT / "foi/templates/foi").glob("disclosure_*.html"),
         ROOT / "templates/base.html",
         ROOT / "templates/404.html",
         *(ROOT / "templates/includes").glob("*.html"),

@@ -1,0 +1,661 @@
+"""The only writers of information requests: each action validates, updates the clock, writes the timeline
+event, the audit entry and any email in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from residenthub.accounts.models import Membership
+from residenthub.core import audit
+from residenthub.core.calendar import council_closure_days, forget_closure_days
+from residenthub.core.outbox import queue_email
+from residenthub.core.references import generate
+
+from . import clocks
+from .models import (
+    EXEMPTION_CODES,
+    OPEN_STATUSES,
+    ClockPause,
+    Document,
+    InformationRequest,
+    InternalTask,
+    Kind,
+    Outcome,
+    RequestEvent,
+    Source,
+    Span,
+    Status,
+)
+from .redaction import documents
+from .redaction.detect import detect_many
+
+
+class FOIError(Exception):
+    """A change the rules do not allow; the message is for the officer."""
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _event(req: InformationRequest, kind: str, by=None, text: str = "", **detail) -> RequestEvent:
+    return RequestEvent.objects.create(request=req, kind=kind, actor=_user(by), text=text, detail=detail)
+
+
+def _audit(action: str, req, by=None, **detail):
+    audit.record(action, req, actor=by, actor_label="" if _user(by) else "system", detail=detail)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _recompute(req: InformationRequest) -> None:
+    req.due_date = req.compute_due_date()
+
+
+ACK_SUBJECT = "We have received your request {reference}"
+ACK_BODY = """Dear {name},
+
+Thank you for your {kind_label}, which we received on {received:%-d %B %Y}. Your reference is {reference}.
+
+We will reply by {due:%-d %B %Y}.{extra}
+
+{council}
+"""
+
+
+def _acknowledge(req: InformationRequest, by=None) -> None:
+    extra = ""
+    if req.kind == Kind.SAR:
+        extra = "\n\nWe may need to confirm your identity first; if so, the time starts when we have it."
+    if req.requester_email:
+        queue_email(
+            req.requester_email,
+            ACK_SUBJECT.format(reference=req.reference),
+            ACK_BODY.format(
+                name=req.requester_name or "requester",
+                kind_label=req.get_kind_display().lower(),
+                received=req.received_on,
+                reference=req.reference,
+                due=req.due_date,
+                extra=extra,
+                council=settings.COUNCIL_NAME,
+            ),
+            case=req.case,
+        )
+    req.status = Status.ACKNOWLEDGED
+    req.save(update_fields=["status", "updated_at"])
+    _event(req, "acknowledged", by, due_date=str(req.due_date))
+
+
+def log_request(
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    received_on: dt.date | None = None,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_address: str = "",
+    source: str = Source.STAFF,
+    case=None,
+    directorate=None,
+    original_email: bytes | None = None,
+    by=None,
+    acknowledge: bool = True,
+) -> InformationRequest:
+    """Log a request, set its clock and (by default) send the automatic acknowledgement with the due date."""
+    if kind not in Kind.values:
+        raise FOIError(f"Unknown request type {kind!r}.")
+    if not subject.strip() or not body.strip():
+        raise FOIError("A request needs a subject and the text of the request.")
+    received_on = received_on or _today()
+    with transaction.atomic():
+        req = InformationRequest(
+            reference=generate(getattr(settings, "FOI_REFERENCE_PREFIX", "FOI")),
+            kind=kind,
+            source=source,
+            subject=subject.strip()[:300],
+            body=body,
+            requester_name=requester_name,
+            requester_email=requester_email.lower(),
+            requester_address=requester_address,
+            case=case,
+            directorate=directorate,
+            received_on=received_on,
+            clock_start=received_on,
+            original_email=original_email,
+        )
+        _recompute(req)
+        req.save()
+        _event(req, "logged", by, source=source, due_date=str(req.due_date))
+        _audit("foi.logged", req, by, kind=kind, source=source)
+        if acknowledge:
+            _acknowledge(req, by)
+    return req
+
+
+# --- requests from the web form and by email ---------------------------------------------------------
+SERVICE_KINDS = {"foi-request": Kind.FOI, "make-a-complaint": Kind.COMPLAINT}
+
+
+def create_from_case(case) -> InformationRequest | None:
+    """A case from the web form of a mirrored service becomes a request linked to it."""
+    kind = SERVICE_KINDS.get(case.service.code)
+    if kind is None or InformationRequest.objects.filter(case=case).exists():
+        return None
+    answers = case.answers or {}
+    if kind == Kind.FOI and answers.get("about_yourself") == "yes":
+        kind = Kind.SAR
+    body = answers.get("request") or answers.get("complaint") or ""
+    if answers.get("time_period"):
+        body += f"\n\nTime period: {answers['time_period']}"
+    subject = " ".join(body.split())[:120] or case.service.name
+    return log_request(
+        kind=kind,
+        subject=subject,
+        body=body or case.service.name,
+        received_on=timezone.localdate(case.created_at),
+        requester_name=case.contact_name,
+        requester_email=case.contact_email,
+        source=Source.WEB,
+        case=case,
+        directorate=case.team.directorate if case.team_id else None,
+    )
+
+
+_EIR_WORDS = re.compile(
+    r"\b(environment(al)?|pollution|air quality|planning|noise|emissions|waste|flood)", re.I
+)
+_SAR_WORDS = re.compile(
+    r"\b(subject access|my personal data|information (you|the council) hold[s]? (on|about) me)", re.I
+)
+_COMPLAINT_WORDS = re.compile(r"\bcomplain(t|ts|ing)?\b", re.I)
+
+
+def guess_kind(text: str) -> str:
+    if _SAR_WORDS.search(text):
+        return Kind.SAR
+    if _COMPLAINT_WORDS.search(text):
+        return Kind.COMPLAINT
+    if _EIR_WORDS.search(text):
+        return Kind.EIR
+    return Kind.FOI
+
+
+def create_from_email(raw: bytes, *, by=None, kind: str | None = None) -> InformationRequest:
+    """Parse an email sent to the requests mailbox into a request; the original bytes are kept."""
+    from email.utils import parseaddr
+
+    if len(raw) > documents.max_bytes():
+        raise FOIError("The email is too large to log as a request.")
+    message = documents.parse_email(raw)
+    name, address = parseaddr(str(message.get("From", "")))
+    if not address or "@" not in address:
+        raise FOIError("The email has no sender address, so it cannot be logged as a request.")
+    subject = str(message.get("Subject", "")).strip() or "(no subject)"
+    body = documents.email_body(message)
+    if not body:
+        raise FOIError("The email has no text to log as a request.")
+    received = _today()
+    if message.get("Date"):
+        with contextlib.suppress(AttributeError, TypeError, ValueError):
+            received = timezone.localdate(message["Date"].datetime)
+    return log_request(
+        kind=kind or guess_kind(subject + " " + body),
+        subject=subject,
+        body=body,
+        received_on=received,
+        requester_name=name,
+        requester_email=address,
+        source=Source.EMAIL,
+        original_email=raw,
+        by=by,
+    )
+
+
+# --- the clock ----------------------------------------------------------------------------------------
+def _lock(req: InformationRequest) -> InformationRequest:
+    return InformationRequest.objects.select_for_update().get(pk=req.pk)
+
+
+def _pause_effect(kind: str, reason: str) -> str:
+    """Clarification restarts an FOI/EIR clock (s.1(3), reg. 9(4)); an ID check or fee starts a SAR clock
+    again from receipt. FOI fees (s.10(2)) and complaint waits stop the clock without restarting it."""
+    if kind in (Kind.FOI, Kind.EIR) and reason == ClockPause.Reason.CLARIFICATION:
+        return "restart"
+    if kind == Kind.SAR and reason in (ClockPause.Reason.IDENTITY, ClockPause.Reason.FEE):
+        return "restart"
+    return "pause"
+
+
+def pause_clock(
+    req, reason: str, *, on: dt.date | None = None, by=None, note: str = ""
+) -> InformationRequest:
+    if reason not in ClockPause.Reason.values:
+        raise FOIError("Choose why the clock is paused: clarification, fees notice or identity check.")
+    with transaction.atomic():
+        req = _lock(req)
+        if req.status not in OPEN_STATUSES or req.status == Status.PAUSED:
+            raise FOIError("Only a running clock can be paused.")
+        on = on or _today()
+        ClockPause.objects.create(
+            request=req,
+            reason=reason,
+            started_on=on,
+            effect=_pause_effect(req.kind, reason),
+            due_before=req.due_date,
+        )
+        req.status = Status.PAUSED
+        req.save(update_fields=["status", "updated_at"])
+        _event(req, "clock_paused", by, note, reason=reason)
+        _audit("foi.clock_paused", req, by, reason=reason)
+        if req.requester_email:
+            queue_email(
+                req.requester_email,
+                f"We need something from you about {req.reference}",
+                f"Dear {req.requester_name or 'requester'},\n\n{note or 'We need more information.'}\n\n"
+                f"The time to answer your request is paused until you reply.\n\n{settings.COUNCIL_NAME}\n",
+                case=req.case,
+            )
+    return req
+
+
+def resume_clock(req, *, on: dt.date | None = None, by=None) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        pause = req.pauses.filter(ended_on__isnull=True).order_by("-id").first()
+        if req.status != Status.PAUSED or pause is None:
+            raise FOIError("The clock is not paused.")
+        on = on or _today()
+        if on < pause.started_on:
+            raise FOIError("The reply cannot come before the clock was paused.")
+        pause.ended_on = on
+        pause.save(update_fields=["ended_on"])
+        if pause.effect == "restart":
+            req.clock_start = on
+            req.paused_working_days = 0
+            req.paused_calendar_days = 0
+        elif req.kind == Kind.SAR:
+            req.paused_calendar_days += (on - pause.started_on).days
+        else:
+            req.paused_working_days += clocks.working_days_paused(req.kind, pause.started_on, on)
+        _recompute(req)
+        req.status = Status.GATHERING
+        req.save()
+        _event(req, "clock_resumed", by, effect=pause.effect, due_date=str(req.due_date))
+        _audit("foi.clock_resumed", req, by, effect=pause.effect)
+    return req
+
+
+def extend(req, *, working_days: int = 0, months: int = 0, reason: str, by=None) -> InformationRequest:
+    if not reason.strip():
+        raise FOIError("Give the reason for the extension.")
+    with transaction.atomic():
+        req = _lock(req)
+        try:
+            clocks.check_extension(req.kind, req.extra_working_days + working_days, req.extra_months + months)
+        except clocks.ClockError as exc:
+            raise FOIError(str(exc)) from exc
+        req.extra_working_days += working_days
+        req.extra_months += months
+        _recompute(req)
+        req.save()
+        _event(req, "extended", by, reason, due_date=str(req.due_date))
+        _audit("foi.extended", req, by, working_days=working_days, months=months)
+    return req
+
+
+def escalate_complaint(req, *, on: dt.date | None = None, by=None, reason: str = "") -> InformationRequest:
+    """Move a complaint to its next configured stage; the new stage's clock runs from ``on``."""
+    if req.kind != Kind.COMPLAINT:
+        raise FOIError("Only complaints have stages.")
+    stages = sorted(int(s["stage"]) for s in clocks.complaint_stages())
+    later = [s for s in stages if s > req.stage]
+    if not later:
+        raise FOIError("This complaint is at its last stage: the next step is the Ombudsman.")
+    with transaction.atomic():
+        req = _lock(req)
+        req.stage = later[0]
+        req.clock_start = on or _today()
+        req.paused_working_days = 0
+        req.status = Status.GATHERING
+        req.responded_on = None
+        req.on_time = None
+        _recompute(req)
+        req.save()
+        _event(req, "escalated", by, reason, stage=req.stage, due_date=str(req.due_date))
+        _audit("foi.escalated", req, by, stage=req.stage)
+    return req
+
+
+def recalculate_open_requests() -> int:
+    """Recompute every open request's due date (after a closure day or bank holiday is added)."""
+    forget_closure_days()
+    closures = council_closure_days()
+    changed = 0
+    for req in InformationRequest.objects.filter(status__in=OPEN_STATUSES).iterator():
+        new = req.compute_due_date(closures)
+        if new != req.due_date:
+            old = req.due_date
+            InformationRequest.objects.filter(pk=req.pk).update(due_date=new)
+            _event(req, "due_date_recalculated", None, old=str(old), new=str(new))
+            changed += 1
+    return changed
+
+
+# --- the work ---------------------------------------------------------------------------------------
+def _transition(req, to: str, allowed_from: Sequence[str]) -> None:
+    if req.status not in allowed_from:
+        raise FOIError(
+            f"A request that is {req.get_status_display().lower()} cannot move to {Status(to).label}."
+        )
+    req.status = to
+
+
+def add_task(req, *, team, description: str, working_days: int = 5, by=None) -> InternalTask:
+    from residenthub.core.calendar import add_working_days
+
+    with transaction.atomic():
+        due = add_working_days(_today(), working_days)
+        task = InternalTask.objects.create(request=req, team=team, description=description, due_date=due)
+        if req.status in (Status.LOGGED, Status.ACKNOWLEDGED):
+            req.status = Status.GATHERING
+            req.save(update_fields=["status", "updated_at"])
+        _event(req, "task_added", by, description, team=team.slug, due_date=str(due))
+        _audit("foi.task_added", req, by, team=team.slug)
+        if team.email:
+            queue_email(
+                team.email,
+                f"Information needed for {req.reference} by {due:%-d %B %Y}",
+                f"{description}\n\nPlease answer by {due:%-d %B %Y}.",
+            )
+    return task
+
+
+def complete_task(task: InternalTask, *, answer: str, by=None) -> InternalTask:
+    with transaction.atomic():
+        task.done_at = timezone.now()
+        task.answer = answer
+        task.save(update_fields=["done_at", "answer"])
+        _event(task.request, "task_done", by, team=task.team.slug)
+    return task
+
+
+def save_draft(req, text: str, *, by=None) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(
+            req,
+            Status.DRAFT,
+            [
+                Status.LOGGED,
+                Status.ACKNOWLEDGED,
+                Status.GATHERING,
+                Status.DRAFT,
+                Status.INTERNAL_REVIEW,
+                Status.AWAITING_APPROVAL,
+            ],
+        )
+        req.draft_text = text
+        req.approved_by = None
+        req.approved_at = None
+        req.save()
+        _event(req, "draft_saved", by)
+    return req
+
+
+def submit_for_approval(req, *, by=None) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.AWAITING_APPROVAL, [Status.DRAFT])
+        req.save()
+        _event(req, "submitted_for_approval", by)
+    return req
+
+
+def can_approve(user) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = getattr(
+        settings, "FOI_APPROVER_ROLES", [Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER]
+    )
+    team = getattr(settings, "FOI_TEAM", "information-governance")
+    return Membership.objects.filter(user=user, team__slug=team, role__in=roles).exists()
+
+
+def approve(req, *, by) -> InformationRequest:
+    if not _user(by) or not can_approve(by):
+        raise FOIError("Only a team leader or manager of information governance can approve a response.")
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.APPROVED, [Status.AWAITING_APPROVAL])
+        req.approved_by = by
+        req.approved_at = timezone.now()
+        req.save()
+        _event(req, "approved", by)
+        _audit("foi.approved", req, by)
+    return req
+
+
+def respond(
+    req,
+    *,
+    outcome: str,
+    exemptions: Sequence[str] = (),
+    text: str | None = None,
+    on: dt.date | None = None,
+    by=None,
+) -> InformationRequest:
+    if outcome not in Outcome.values:
+        raise FOIError("Choose the outcome of the request.")
+    unknown = [e for e in exemptions if e not in EXEMPTION_CODES]
+    if unknown:
+        raise FOIError(f"Unknown exemption: {', '.join(unknown)}.")
+    if outcome in (Outcome.PARTIAL, Outcome.REFUSED) and req.kind in (Kind.FOI, Kind.EIR) and not exemptions:
+        raise FOIError("A refusal (in full or in part) must cite the exemptions or exceptions relied on.")
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.RESPONDED, [Status.APPROVED])
+        req.outcome = outcome
+        req.exemptions = list(exemptions)
+        req.response_text = text if text is not None else req.draft_text
+        req.responded_on = on or _today()
+        req.on_time = req.responded_on <= req.due_date
+        req.save()
+        _event(req, "responded", by, outcome=outcome, exemptions=list(exemptions), on_time=req.on_time)
+        _audit("foi.responded", req, by, outcome=outcome, on_time=req.on_time)
+        if req.requester_email:
+            queue_email(
+                req.requester_email, f"Our response to {req.reference}", req.response_text, case=req.case
+            )
+    return req
+
+
+def request_internal_review(
+    req, *, on: dt.date | None = None, by=None, grounds: str = ""
+) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.INTERNAL_REVIEW, [Status.RESPONDED, Status.CLOSED])
+        req.review_requested_on = on or _today()
+        req.review_due = clocks.internal_review_due(req.review_requested_on)
+        req.save()
+        _event(req, "internal_review_requested", by, grounds, review_due=str(req.review_due))
+        _audit("foi.internal_review", req, by)
+    return req
+
+
+def complete_internal_review(req, *, outcome: str, by=None) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.CLOSED, [Status.INTERNAL_REVIEW])
+        req.review_outcome = outcome[:200]
+        req.save()
+        _event(req, "internal_review_completed", by, outcome)
+    return req
+
+
+def refer(req, *, to: str, by=None, note: str = "") -> InformationRequest:
+    if to not in ("ico", "ombudsman"):
+        raise FOIError("Refer to the ICO or the Ombudsman.")
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.REFERRED, [Status.RESPONDED, Status.CLOSED, Status.INTERNAL_REVIEW])
+        req.referred_to = to
+        req.save()
+        _event(req, "referred", by, note, to=to)
+        _audit("foi.referred", req, by, to=to)
+    return req
+
+
+def close(req, *, by=None) -> InformationRequest:
+    with transaction.atomic():
+        req = _lock(req)
+        _transition(req, Status.CLOSED, [Status.RESPONDED])
+        req.save()
+        _event(req, "closed", by)
+    return req
+
+
+# --- disclosure log -----------------------------------------------------------------------------------
+def publish(req, *, by=None, title: str = "") -> InformationRequest:
+    """Put a responded FOI/EIR request on the disclosure log, with personal data redacted."""
+    if req.kind not in (Kind.FOI, Kind.EIR):
+        raise FOIError("Only FOI and EIR responses are published in the disclosure log.")
+    if req.responded_on is None:
+        raise FOIError("Only a request that has been answered can be published.")
+    names = [req.requester_name] if req.requester_name else []
+    request_text, response_text = req.body, req.response_text
+    spans_req, spans_resp = detect_many([request_text, response_text], known_names=names)
+    with transaction.atomic():
+        req = _lock(req)
+        req.publish = True
+        req.published_at = timezone.now()
+        req.published_title = title or documents.redact_text(
+            req.subject, [(s.start, s.end, "") for s in detect_many([req.subject], known_names=names)[0]]
+        )
+        req.published_text = (
+            documents.redact_text(request_text, [(s.start, s.end, "") for s in spans_req])
+            + "\n\n---\n\n"
+            + documents.redact_text(response_text, [(s.start, s.end, "") for s in spans_resp])
+        )
+        req.save()
+        _event(req, "published", by)
+        _audit("foi.published", req, by)
+    return req
+
+
+# --- documents and redaction --------------------------------------------------------------------------
+def known_names_for(req: InformationRequest | None) -> list[str]:
+    if req is None:
+        return []
+    names = [req.requester_name]
+    if req.case_id:
+        names.append(req.case.contact_name)
+    return [n for n in names if n]
+
+
+def add_document(req, name: str, data: bytes, *, by=None) -> Document:
+    """Read a document (clear errors for bad input; nothing stored then) and detect its spans."""
+    try:
+        extracted = documents.extract(name, data)
+    except documents.DocumentError as exc:
+        raise FOIError(str(exc)) from exc
+    spans = detect_many([extracted.text], known_names=known_names_for(req))[0]
+    with transaction.atomic():
+        doc = Document.objects.create(
+            request=req,
+            name=name[:255],
+            file_type=extracted.file_type,
+            original=data,
+            text=extracted.text,
+            pages=extracted.pages,
+        )
+        Span.objects.bulk_create(
+            Span(document=doc, start=s.start, end=s.end, entity_type=s.entity_type) for s in spans
+        )
+        if req is not None:
+            _event(req, "document_added", by, doc.name, spans=len(spans))
+            _audit("foi.document_added", req, by, document=doc.pk)
+    return doc
+
+
+def decide_span(span: Span, *, decision: str, reason: str = "", by=None) -> Span:
+    if decision not in (Span.Decision.ACCEPTED, Span.Decision.REJECTED):
+        raise FOIError("Choose redact or keep.")
+    if decision == Span.Decision.ACCEPTED and reason not in EXEMPTION_CODES:
+        raise FOIError("Give the exemption that applies to this redaction.")
+    if decision == Span.Decision.REJECTED and not reason.strip():
+        raise FOIError("Say why this text is kept.")
+    span.decision = decision
+    span.reason = reason[:20]
+    span.decided_by = _user(by)
+    span.decided_at = timezone.now()
+    span.save()
+    return span
+
+
+def add_span(
+    doc: Document, *, start: int, end: int, reason: str, by=None, entity_type: str = "OFFICER"
+) -> Span:
+    if not (0 <= start < end <= len(doc.text)):
+        raise FOIError("Select some text in the document to redact.")
+    if reason not in EXEMPTION_CODES:
+        raise FOIError("Give the exemption that applies to this redaction.")
+    return Span.objects.create(
+        document=doc,
+        start=start,
+        end=end,
+        entity_type=entity_type,
+        added_by_officer=True,
+        decision=Span.Decision.ACCEPTED,
+        reason=reason,
+        decided_by=_user(by),
+        decided_at=timezone.now(),
+    )
+
+
+def apply_redaction(
+    doc: Document, *, out_type: str | None = None, by=None, include_pending: bool = False
+) -> bytes:
+    decisions = [Span.Decision.ACCEPTED, *([Span.Decision.PENDING] if include_pending else [])]
+    chosen = list(doc.spans.filter(decision__in=decisions))
+    if not include_pending and doc.spans.filter(decision=Span.Decision.PENDING).exists():
+        raise FOIError("Review every highlighted span (redact or keep) before producing the redacted copy.")
+    text = documents.redact_text(doc.text, [(s.start, s.end, s.reason) for s in chosen])
+    data = documents.render(text, out_type or documents.output_type_for(doc.file_type))
+    with transaction.atomic():
+        doc.redacted = data
+        doc.redacted_at = timezone.now()
+        doc.save(update_fields=["redacted", "redacted_at", "updated_at"])
+        if doc.request_id:
+            _event(doc.request, "redaction_applied", by, doc.name, spans=len(chosen))
+            _audit("foi.redaction_applied", doc.request, by, document=doc.pk, spans=len(chosen))
+    return data
+
+
+def redaction_log(doc: Document) -> list[dict]:
+    """Each span, what was decided, by whom, why: kept with the request (the text only for staff)."""
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "entity_type": s.entity_type,
+            "text": doc.text[s.start : s.end],
+            "decision": s.decision,
+            "reason": s.reason,
+            "added_by_officer": s.added_by_officer,
+            "decided_by": s.decided_by.get_username() if s.decided_by_id else "",
+            "decided_at": s.decided_at.isoformat() if s.decided_at else "",
+        }
+        for s in doc.spans.select_related("decided_by")
+    ]

@@ -1,0 +1,177 @@
+"""Read helpers: performance figures, overdue and due-soon lists, similar requests, the disclosure log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from residenthub.core.calendar import add_working_days
+
+from .models import OPEN_STATUSES, InformationRequest, Kind
+
+_WORD = re.compile(r"[a-z]{3,}")
+_STOP = {
+    "the",
+    "and",
+    "for",
+    "with",
+    "that",
+    "this",
+    "from",
+    "have",
+    "has",
+    "are",
+    "was",
+    "were",
+    "you",
+    "your",
+    "our",
+    "all",
+    "any",
+    "about",
+    "into",
+    "please",
+    "would",
+    "like",
+    "information",
+    "request",
+    "council",
+    "could",
+    "can",
+    "how",
+    "many",
+    "much",
+    "what",
+    "which",
+    "when",
+    "who",
+    "its",
+    "their",
+    "them",
+    "been",
+    "under",
+    "act",
+    "freedom",
+}
+
+
+def quarter_of(day: dt.date) -> str:
+    """UK financial-year quarter, as the ICO and councils report: 2025-26 Q1 is April to June 2025."""
+    start_year = day.year if day.month >= 4 else day.year - 1
+    quarter = (day.month - 4) % 12 // 3 + 1
+    return f"{start_year}-{(start_year + 1) % 100:02d} Q{quarter}"
+
+
+def performance(requests=None) -> dict:
+    """Share answered on time, by type, by directorate, by quarter (of the response date)."""
+    qs = requests if requests is not None else InformationRequest.objects.all()
+    answered = qs.filter(responded_on__isnull=False).select_related("directorate")
+    groups: dict[str, dict[str, list[int]]] = {"kind": {}, "directorate": {}, "quarter": {}}
+    total = [0, 0]
+    for req in answered:
+        keys = {
+            "kind": req.get_kind_display(),
+            "directorate": req.directorate.name if req.directorate_id else "Not set",
+            "quarter": quarter_of(req.responded_on),
+        }
+        for group, key in keys.items():
+            cell = groups[group].setdefault(key, [0, 0])
+            cell[0] += 1
+            cell[1] += 1 if req.on_time else 0
+        total[0] += 1
+        total[1] += 1 if req.on_time else 0
+
+    def share(cell):
+        return {
+            "answered": cell[0],
+            "on_time": cell[1],
+            "share": round(cell[1] / cell[0], 4) if cell[0] else None,
+        }
+
+    return {
+        "overall": share(total),
+        **{group: {k: share(v) for k, v in sorted(cells.items())} for group, cells in groups.items()},
+    }
+
+
+def ico_figures(quarter: str) -> dict:
+    """FOI/EIR figures as councils report them: received, answered in time, in time with extension, late."""
+    received = defaultdict(int)
+    answered = defaultdict(lambda: [0, 0, 0])
+    for req in InformationRequest.objects.filter(kind__in=[Kind.FOI, Kind.EIR]):
+        if quarter_of(req.received_on) == quarter:
+            received[req.kind] += 1
+        if req.responded_on and quarter_of(req.responded_on) == quarter:
+            cell = answered[req.kind]
+            if req.on_time and not req.extra_working_days:
+                cell[0] += 1
+            elif req.on_time:
+                cell[1] += 1
+            else:
+                cell[2] += 1
+    out = {}
+    for kind in (Kind.FOI, Kind.EIR):
+        in_time, extended, late = answered[kind]
+        total = in_time + extended + late
+        out[kind] = {
+            "received": received[kind],
+            "answered": total,
+            "within_20_working_days": in_time,
+            "within_extension": extended,
+            "late": late,
+            "share_within_20": round(in_time / total, 4) if total else None,
+        }
+    return out
+
+
+def overdue(today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return InformationRequest.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today).exclude(
+        status="paused"
+    )
+
+
+def due_soon(today: dt.date | None = None, working_days: int = 5):
+    today = today or timezone.localdate()
+    limit = add_working_days(today, working_days)
+    return InformationRequest.objects.filter(
+        status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=limit
+    ).exclude(status="paused")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def similar_requests(req: InformationRequest, limit: int = 5, threshold: float = 0.2):
+    """Published and in-progress requests with the most words in common (Jaccard on subject and text)."""
+    mine = _words(req.subject + " " + req.body)
+    if not mine:
+        return []
+    candidates = InformationRequest.objects.filter(Q(publish=True) | Q(status__in=OPEN_STATUSES)).exclude(
+        pk=req.pk
+    )
+    candidates = candidates.filter(kind__in=[Kind.FOI, Kind.EIR]).only(
+        "id", "reference", "subject", "body", "publish", "status", "published_title"
+    )
+    scored = []
+    for other in candidates[:2000]:
+        theirs = _words(other.subject + " " + other.body)
+        if not theirs:
+            continue
+        score = len(mine & theirs) / len(mine | theirs)
+        if score >= threshold:
+            scored.append((score, other))
+    scored.sort(key=lambda item: -item[0])
+    return [(round(score, 3), other) for score, other in scored[:limit]]
+
+
+def disclosure_log(query: str = ""):
+    qs = InformationRequest.objects.filter(publish=True).order_by("-published_at")
+    for word in query.split()[:8]:
+        qs = qs.filter(Q(published_title__icontains=word) | Q(published_text__icontains=word))
+    return qs

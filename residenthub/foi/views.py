@@ -1,0 +1,300 @@
+"""Staff pages for information requests (information-governance team and administrators) and the public
+disclosure log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from residenthub.accounts.models import Membership
+from residenthub.backoffice.auth import staff_required
+
+from . import actions, queries
+from .models import EXEMPTIONS, ClockPause, Document, InformationRequest, Kind, Outcome, Span
+
+
+def can_work_requests(user) -> bool:
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, team__slug=getattr(settings, "FOI_TEAM", "information-governance")
+    ).exists()
+
+
+def ig_required(view):
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        if not can_work_requests(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@ig_required
+def queue(request):
+    open_requests = InformationRequest.objects.filter(status__in=actions.OPEN_STATUSES).order_by("due_date")
+    return render(
+        request,
+        "foi/queue.html",
+        {
+            "requests": open_requests[:200],
+            "overdue": queries.overdue()[:100],
+            "due_soon": queries.due_soon()[:100],
+        },
+    )
+
+
+@ig_required
+@require_http_methods(["GET", "POST"])
+def new_request(request):
+    errors, values = [], {}
+    if request.method == "POST":
+        values = request.POST
+        kind = values.get("kind", "")
+        if kind not in Kind.values:
+            errors.append(("kind", "Choose the type of request"))
+        if not values.get("subject", "").strip():
+            errors.append(("subject", "Enter a subject"))
+        if not values.get("body", "").strip():
+            errors.append(("body", "Enter the request"))
+        received = None
+        try:
+            received = (
+                dt.date.fromisoformat(values.get("received_on", "")) if values.get("received_on") else None
+            )
+        except ValueError:
+            errors.append(("received_on", "Enter the date received as YYYY-MM-DD"))
+        if not errors:
+            req = actions.log_request(
+                kind=kind,
+                subject=values["subject"],
+                body=values["body"],
+                received_on=received,
+                requester_name=values.get("requester_name", ""),
+                requester_email=values.get("requester_email", ""),
+                by=request.user,
+            )
+            return redirect("foi:detail", reference=req.reference)
+    return render(
+        request,
+        "foi/new.html",
+        {"errors": errors, "error_for": dict(errors), "values": values, "kinds": Kind.choices},
+    )
+
+
+@ig_required
+@require_http_methods(["GET", "POST"])
+def upload_email(request):
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("eml")
+        if upload is None:
+            errors.append(("eml", "Choose an .eml file"))
+        else:
+            try:
+                req = actions.create_from_email(upload.read(), by=request.user)
+                return redirect("foi:detail", reference=req.reference)
+            except (actions.FOIError, actions.documents.DocumentError) as exc:
+                errors.append(("eml", str(exc)))
+    return render(request, "foi/upload_email.html", {"errors": errors, "error_for": dict(errors)})
+
+
+ACTIONS = {
+    "pause": lambda req, p, u: actions.pause_clock(req, p.get("reason", ""), by=u, note=p.get("note", "")),
+    "resume": lambda req, p, u: actions.resume_clock(req, by=u),
+    "draft": lambda req, p, u: actions.save_draft(req, p.get("text", ""), by=u),
+    "submit": lambda req, p, u: actions.submit_for_approval(req, by=u),
+    "approve": lambda req, p, u: actions.approve(req, by=u),
+    "respond": lambda req, p, u: actions.respond(
+        req, outcome=p.get("outcome", ""), exemptions=p.getlist("exemptions"), by=u
+    ),
+    "review": lambda req, p, u: actions.request_internal_review(req, by=u, grounds=p.get("note", "")),
+    "refer": lambda req, p, u: actions.refer(req, to=p.get("to", ""), by=u, note=p.get("note", "")),
+    "publish": lambda req, p, u: actions.publish(req, by=u),
+    "escalate": lambda req, p, u: actions.escalate_complaint(req, by=u, reason=p.get("note", "")),
+}
+
+
+@ig_required
+@require_http_methods(["GET", "POST"])
+def detail(request, reference):
+    req = get_object_or_404(InformationRequest, reference=reference)
+    errors = []
+    if request.method == "POST":
+        action = ACTIONS.get(request.POST.get("action", ""))
+        try:
+            if action is None:
+                raise actions.FOIError("Choose an action")
+            action(req, request.POST, request.user)
+            return redirect("foi:detail", reference=req.reference)
+        except actions.FOIError as exc:
+            errors.append(("action", str(exc)))
+        req.refresh_from_db()
+    return render(
+        request,
+        "foi/detail.html",
+        {
+            "req": req,
+            "errors": errors,
+            "error_for": dict(errors),
+            "events": req.events.select_related("actor"),
+            "tasks": req.tasks.select_related("team"),
+            "documents": req.documents.all(),
+            "similar": queries.similar_requests(req),
+            "exemptions": EXEMPTIONS,
+            "outcomes": Outcome.choices,
+            "pause_reasons": ClockPause.Reason.choices,
+        },
+    )
+
+
+@ig_required
+@require_http_methods(["POST"])
+def upload_document(request, reference):
+    req = get_object_or_404(InformationRequest, reference=reference)
+    upload = request.FILES.get("document")
+    if upload is None:
+        return redirect("foi:detail", reference=reference)
+    try:
+        doc = actions.add_document(req, upload.name, upload.read(), by=request.user)
+    except actions.FOIError as exc:
+        return render(
+            request,
+            "foi/detail.html",
+            {
+                "req": req,
+                "errors": [("document", str(exc))],
+                "error_for": {"document": str(exc)},
+                "events": req.events.all(),
+                "tasks": req.tasks.all(),
+                "documents": req.documents.all(),
+                "similar": [],
+                "exemptions": EXEMPTIONS,
+                "outcomes": Outcome.choices,
+                "pause_reasons": ClockPause.Reason.choices,
+            },
+            status=400,
+        )
+    return redirect("foi:document", pk=doc.pk)
+
+
+@ig_required
+@require_http_methods(["GET", "POST"])
+def document(request, pk):
+    doc = get_object_or_404(Document, pk=pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "add":
+                actions.add_span(
+                    doc,
+                    start=int(request.POST.get("start", -1)),
+                    end=int(request.POST.get("end", -1)),
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                )
+            elif request.POST.get("action") == "apply":
+                data = actions.apply_redaction(
+                    doc, out_type=request.POST.get("format") or None, by=request.user
+                )
+                kind = request.POST.get("format") or actions.documents.output_type_for(doc.file_type)
+                types = {
+                    "pdf": "application/pdf",
+                    "txt": "text/plain; charset=utf-8",
+                    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                }
+                response = HttpResponse(data, content_type=types[kind])
+                response["Content-Disposition"] = f'attachment; filename="redacted-{doc.pk}.{kind}"'
+                return response
+            else:
+                span = get_object_or_404(Span, pk=request.POST.get("span"), document=doc)
+                actions.decide_span(
+                    span,
+                    decision=request.POST.get("decision", ""),
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                )
+            return redirect("foi:document", pk=doc.pk)
+        except (actions.FOIError, ValueError) as exc:
+            errors.append(("redaction", str(exc)))
+    spans = [(s, doc.text[s.start : s.end]) for s in doc.spans.all()]
+    return render(
+        request,
+        "foi/document.html",
+        {
+            "doc": doc,
+            "spans": spans,
+            "errors": errors,
+            "error_for": dict(errors),
+            "exemptions": EXEMPTIONS,
+            "log": actions.redaction_log(doc),
+        },
+    )
+
+
+@ig_required
+def performance(request):
+    quarter = request.GET.get("quarter") or queries.quarter_of(dt.date.today())
+    return render(
+        request,
+        "foi/performance.html",
+        {"figures": queries.performance(), "ico": queries.ico_figures(quarter), "quarter": quarter},
+    )
+
+
+# --- public disclosure log ----------------------------------------------------------------------------
+def _log_rows(query: str):
+    return [
+        {
+            "reference": r.reference,
+            "type": r.kind,
+            "title": r.published_title,
+            "received_on": r.received_on.isoformat(),
+            "responded_on": r.responded_on.isoformat() if r.responded_on else "",
+            "outcome": r.outcome,
+            "exemptions": r.exemptions,
+            "text": r.published_text,
+        }
+        for r in queries.disclosure_log(query)[:1000]
+    ]
+
+
+def disclosure_log(request):
+    query = request.GET.get("q", "")[:200]
+    return render(request, "foi/disclosure_log.html", {"rows": _log_rows(query), "q": query})
+
+
+def disclosure_item(request, reference):
+    req = get_object_or_404(InformationRequest, reference=reference, publish=True)
+    return render(request, "foi/disclosure_item.html", {"req": req})
+
+
+def _safe_cell(value):
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def disclosure_csv(request):
+    rows = _log_rows(request.GET.get("q", "")[:200])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="disclosure-log.csv"'
+    fields = ["reference", "type", "title", "received_on", "responded_on", "outcome", "exemptions", "text"]
+    writer = csv.writer(response)
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_safe_cell(row[f]) for f in fields])
+    return response
+
+
+def disclosure_json(request):
+    return JsonResponse(
+        {"requests": _log_rows(request.GET.get("q", "")[:200])}, json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,94 @@
+"""Staff pages (information governance and administrators only) and the public disclosure log."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from residenthub.foi import actions
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, user):
+    client.force_login(user)
+
+
+def _published(leader):
+    req = actions.log_request(
+        kind="foi",
+        subject="Parking fines 2024",
+        body="How many fines? I am Ann Lee.",
+        requester_name="Ann Lee",
+        received_on=dt.date(2025, 8, 22),
+    )
+    req = actions.approve(
+        actions.submit_for_approval(actions.save_draft(req, "Dear Ann Lee, 12,000 fines.")), by=leader
+    )
+    req = actions.respond(req, outcome="full", on=dt.date(2025, 9, 1))
+    return actions.publish(req)
+
+
+def test_who_may_see_the_staff_pages(client, ig_officer, highways_officer, administrator):
+    assert client.get("/staff/foi/").status_code == 302  # outsider: sign in
+    _login(client, highways_officer)
+    assert client.get("/staff/foi/").status_code == 403
+    _login(client, ig_officer)
+    assert client.get("/staff/foi/").status_code == 200
+    _login(client, administrator)
+    assert client.get("/staff/foi/").status_code == 200
+
+
+def test_staff_log_a_request_and_pause(client, ig_officer):
+    _login(client, ig_officer)
+    response = client.post("/staff/foi/new/", {"kind": "foi", "subject": "", "body": "", "received_on": "x"})
+    assert response.status_code == 200 and b"Enter a subject" in response.content
+    response = client.post(
+        "/staff/foi/new/",
+        {
+            "kind": "foi",
+            "subject": "Trees",
+            "body": "Trees felled in 2024",
+            "received_on": "2025-08-22",
+            "requester_email": "a@example.com",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert b"22 September 2025" in page.content
+    client.post(response["Location"], {"action": "pause", "reason": "clarification", "note": "Which park?"})
+    page = client.get(response["Location"])
+    assert b"Clock paused" in page.content
+
+
+def test_upload_document_with_bad_file(client, ig_officer):
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="x", body="y")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("a.pdf", b"not a pdf")}
+    )
+    assert response.status_code == 400 and b"not a valid PDF" in response.content
+    assert not req.documents.exists()
+
+
+def test_public_disclosure_log_html_csv_json(client, ig_leader):
+    req = _published(ig_leader)
+    page = client.get("/disclosure-log/?q=parking")
+    assert page.status_code == 200 and req.reference.encode() in page.content
+    item = client.get(f"/disclosure-log/{req.reference}/")
+    assert b"12,000 fines" in item.content and b"Ann Lee" not in item.content
+    data = json.loads(client.get("/disclosure-log/disclosure-log.json").content)
+    assert data["requests"][0]["reference"] == req.reference
+    assert "Ann Lee" not in json.dumps(data)
+    csv_text = client.get("/disclosure-log/disclosure-log.csv").content.decode()
+    assert req.reference in csv_text and "Ann Lee" not in csv_text
+    assert client.get("/disclosure-log/?q=nothingmatches").content.count(b"/disclosure-log/FOI") == 0
+
+
+def test_performance_page(client, ig_leader):
+    _published(ig_leader)
+    _login(client, ig_leader)
+    page = client.get("/staff/foi/performance/?quarter=2025-26 Q2")
+    assert page.status_code == 200 and b"1 of 1" in page.content
