@@ -251,3 +251,26 @@ class Span(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_type} {self.start}-{self.end}"
+
+
+class SubjectAccessPack(models.Model):
+    """A subject access pack built for a SAR: the PDF and HTML, their index, what was checked and the
+    redaction log (the removed text is for staff only, like ``Span``)."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="sar_packs")
+    built_at = models.DateTimeField(default=timezone.now)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pdf = models.BinaryField()
+    html = models.TextField()
+    index = models.JSONField(default=list)  # [{"number", "title", "page"}]
+    sources_checked = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    redaction_log = models.JSONField(default=list)  # [{"section", "entity_type", "text", "reason"}]
+
+    class Meta:
+        ordering = ["-built_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Subject access pack {self.pk} for {self.request_id}"

@@ -8,15 +8,25 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.models import Membership
 from residenthub.backoffice.auth import staff_required
+from residenthub.core import audit
 
-from . import actions, queries
-from .models import EXEMPTIONS, ClockPause, Document, InformationRequest, Kind, Outcome, Span
+from . import actions, queries, sar
+from .models import (
+    EXEMPTIONS,
+    ClockPause,
+    Document,
+    InformationRequest,
+    Kind,
+    Outcome,
+    Span,
+    SubjectAccessPack,
+)
 
 
 def can_work_requests(user) -> bool:
@@ -120,6 +130,7 @@ ACTIONS = {
     "refer": lambda req, p, u: actions.refer(req, to=p.get("to", ""), by=u, note=p.get("note", "")),
     "publish": lambda req, p, u: actions.publish(req, by=u),
     "escalate": lambda req, p, u: actions.escalate_complaint(req, by=u, reason=p.get("note", "")),
+    "sar_pack": lambda req, p, u: sar.build_pack(req, by=u),
 }
 
 
@@ -152,8 +163,26 @@ def detail(request, reference):
             "exemptions": EXEMPTIONS,
             "outcomes": Outcome.choices,
             "pause_reasons": ClockPause.Reason.choices,
+            "packs": req.sar_packs.all(),
         },
     )
+
+
+@ig_required
+def sar_pack_download(request, pk, fmt):
+    pack = get_object_or_404(SubjectAccessPack, pk=pk)
+    audit.record(
+        "foi.sar_pack_downloaded", pack.request, actor=request.user, detail={"pack": pk, "format": fmt}
+    )
+    if fmt == "pdf":
+        response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    elif fmt == "html":
+        response = HttpResponse(pack.html, content_type="text/html; charset=utf-8")
+    else:
+        raise Http404
+    name = f"subject-access-{pack.request.reference}-{pack.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @ig_required

@@ -225,3 +225,31 @@ def test_officer_review_and_redaction_log(ig_officer):
     log = actions.redaction_log(doc)
     assert {row["text"]: row["decision"] for row in log}["Bob Hart"] == "rejected"
     assert all(row["decided_by"] == "ig.officer" for row in log)
+
+
+def test_names_where_letters_and_notes_put_them():
+    text = (
+        "Dear Zebedee Quarmby,\nHer neighbour Ottoline Vasquez-Brand called; Mr Hewitt-Nkemelu and "
+        "Dr A. Lowther were told. Signed: Florin Tadeusz\nYours sincerely,\nWilhelmina Ofori\n"
+        "The Neighbour Liaison Team and Dear Sir or Madam are not people."
+    )
+    people = {s.text for s in d.detect(text, use_model=False) if s.entity_type == d.PERSON}
+    assert people == {
+        "Zebedee Quarmby",
+        "Ottoline Vasquez-Brand",
+        "Hewitt-Nkemelu",
+        "A. Lowther",
+        "Florin Tadeusz",
+        "Wilhelmina Ofori",
+    }
+
+
+def test_first_name_list_and_allowed_identifiers():
+    spans = d.detect("Notes were passed to Sandra Okonedo about Priya Patel's bins.", use_model=False)
+    assert [s.text for s in spans] == ["Sandra Okonedo", "Priya Patel"]
+    allowed = d.detect(
+        "Priya Patel (priya@example.com, 07700 900123) and Sandra Okonedo",
+        use_model=False,
+        allow=["Priya Patel", "priya@example.com", "07700900123"],
+    )
+    assert [s.text for s in allowed] == ["Sandra Okonedo"]

