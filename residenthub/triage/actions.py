@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from residenthub.accounts.models import Membership
 from residenthub.cases import actions as case_actions
 from residenthub.cases.models import Case, Channel, Priority
-from residenthub.core import audit
+from residenthub.core import audit, outbox
 from residenthub.services.models import Service
 
 from .engine import Result
-from .models import Outcome, Resolution, TriageRecord
+from .models import AnswerFeedback, Outcome, Resolution, TriageRecord
 from .prefill import prefill
 
 
@@ -45,9 +48,28 @@ def record(result: Result, *, channel: str = Channel.WEB, call_id: str = "") -> 
         urgent=result.urgent,
         details=result.details.as_dict(),
         model_version=result.model_version,
+        answer=_answer_dict(result),
         needs_human=needs_human,
         resolution=Resolution.HUMAN if needs_human else Resolution.PENDING,
     )
+
+
+def _answer_dict(result: Result) -> dict:
+    if not result.question:
+        return {}
+    if result.answer is None:
+        return {"found": False}
+    return {"found": True, **result.answer.as_dict()}
+
+
+def answer_feedback(rec: TriageRecord, *, helpful: bool) -> AnswerFeedback:
+    """'Did this answer your question?': one answer per message and page; a second click replaces it."""
+    if not rec.answer.get("found"):
+        raise TriageError("There is no answer to give feedback on.")
+    feedback, _created = AnswerFeedback.objects.update_or_create(
+        record=rec, page=rec.answer["url"][:300], defaults={"helpful": helpful, "created_at": timezone.now()}
+    )
+    return feedback
 
 
 def suggested_services(rec: TriageRecord) -> list[tuple[Service, float, dict]]:
@@ -121,6 +143,8 @@ def route(rec: TriageRecord, service: Service, *, by, note: str = "") -> Case:
         priority=Priority.URGENT if rec.urgent else Priority.NORMAL,
         language=rec.language if len(rec.language) <= 10 else "en",
     )
+    if rec.urgent:
+        alert_team(case, rec)
     rec.chosen_service = service
     rec.case = case
     rec.resolution = Resolution.REROUTED
@@ -149,20 +173,100 @@ def close(rec: TriageRecord, *, by, note: str = "") -> TriageRecord:
     return rec
 
 
+@transaction.atomic
 def link_case(case: Case) -> TriageRecord | None:
-    """Called when a case is created: tie it to the triage record whose draft made it, and raise it
-    to urgent when the message was flagged."""
+    """Called when a case is created: tie it to the triage record whose draft made it, and when the
+    message was flagged raise the case to urgent and alert its team, all in one transaction."""
     if not case.submission_key:
         return None
-    rec = TriageRecord.objects.filter(draft_key=case.submission_key, case__isnull=True).first()
+    rec = (
+        TriageRecord.objects.select_for_update()
+        .filter(draft_key=case.submission_key, case__isnull=True)
+        .first()
+    )
     if rec is None:
         return None
     rec.case = case
     rec.chosen_service_id = case.service_id
     rec.save(update_fields=["case", "chosen_service"])
-    if rec.urgent and case.priority != Priority.URGENT:
-        raise_priority(case, reason="Flagged by triage: " + ", ".join(rec.flag_labels))
+    if rec.urgent:
+        if case.priority != Priority.URGENT:
+            raise_priority(case, reason="Flagged by triage: " + ", ".join(rec.flag_labels))
+        alert_team(case, rec)
     return rec
+
+
+def alert_recipients(case: Case) -> list[str]:
+    """The case's team mailbox, then its team leaders' and service managers' own addresses."""
+    team = case.team
+    if team is None:
+        return []
+    leaders = (
+        Membership.objects.filter(
+            team=team,
+            role__in=[Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    seen: dict[str, str] = {}
+    for address in [team.email, *leaders]:
+        if address and address.strip().lower() not in seen:
+            seen[address.strip().lower()] = address.strip()
+    return list(seen.values())
+
+
+def alert_text(case: Case, rec: TriageRecord) -> tuple[str, str]:
+    """Subject and body of the alert. Only what staff see on the case anyway, and never the
+    resident's name, contact details or address: the link leads to the case for those."""
+    from .urgency import RULE_BY_CATEGORY
+
+    url = settings.SITE_URL + reverse("backoffice:case", args=[case.reference])
+    lines = []
+    for flag in rec.flags:
+        rule = RULE_BY_CATEGORY.get(flag.get("category"))
+        label = str(rule.label) if rule else flag.get("category", "")
+        phrase = " ".join(str(flag.get("phrase", "")).split())[:200]
+        lines.append(f'- {label}: "{phrase}"' if phrase else f"- {label}")
+    team = case.team.name if case.team else case.service.name
+    subject = f"Urgent case {case.reference}: {case.service.name} (flagged by the front door)"
+    body = "\n".join(
+        [
+            f"A case flagged as urgent by the front door has been created for {team}.",
+            "",
+            f"Reference: {case.reference}",
+            f"Service: {case.service.name}",
+            f"Channel: {case.get_channel_display()}",
+            "Priority: urgent",
+            "",
+            "Why it was flagged (the words that triggered it):",
+            *lines,
+            "",
+            f"Open the case: {url}",
+            "",
+            "Please look at it now. A flagged case is never closed automatically.",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def alert_team(case: Case, rec: TriageRecord) -> int:
+    """Alert the owning team at once that a flagged case has arrived: an email to the team mailbox and
+    to each team leader and service manager, queued in the caller's transaction. Returns how many."""
+    recipients = alert_recipients(case)
+    subject, body = alert_text(case, rec)
+    for address in recipients:
+        outbox.queue_email(address, subject, body, case=case)
+    audit.record(
+        "triage.team_alerted",
+        case,
+        actor=None,
+        actor_label="triage",
+        detail={"recipients": len(recipients), "flags": [f.get("category") for f in rec.flags]},
+    )
+    return len(recipients)
 
 
 def raise_priority(case: Case, *, reason: str) -> None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from . import answers, translation
 from . import language as lang
-from . import translation
 from .extract import Details, extract
 from .model import OFF_TOPIC, get_model
 from .urgency import Flag, find_flags
@@ -77,6 +77,8 @@ class Result:
     off_topic_confidence: float = 0.0
     notes: list[str] = field(default_factory=list)  # "truncated", "html", "abusive", "mixed_language"
     model_version: str = ""
+    question: bool = False  # the message asks for information: we looked for an answer on our pages
+    answer: answers.Answer | None = None
 
     @property
     def best(self) -> Suggestion | None:
@@ -109,6 +111,7 @@ class Result:
             "urgent": self.urgent,
             "details": self.details.as_dict(),
             "notes": self.notes,
+            "question": self.question,
         }
 
 
@@ -186,6 +189,10 @@ def analyse(text: str, *, today=None) -> Result:
             suggestions.insert(0, Suggestion(code, model_says, from_flag=flag.category))
             break
 
+    # A question our pages answer gets the passage and its link, alongside the services.
+    question = not needs_translation and answers.is_question(english)
+    answer = answers.find_answer(english) if question else None
+
     best = max((s.confidence for s in suggestions), default=0.0)
     if suggestions and suggestions[0].from_flag:
         best = max(best, confident_threshold())  # the rule is explainable and recall comes first
@@ -217,4 +224,6 @@ def analyse(text: str, *, today=None) -> Result:
         off_topic_confidence=off_topic,
         notes=notes,
         model_version=model.version,
+        question=question,
+        answer=answer,
     )

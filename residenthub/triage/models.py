@@ -52,6 +52,12 @@ class TriageRecord(models.Model):
     urgent = models.BooleanField(default=False, db_index=True)
     details = models.JSONField(default=dict, help_text="Details found in the text (postcode, dates...).")
     model_version = models.CharField(max_length=60, blank=True)
+    answer = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="{} when the message asked nothing; {'found': false} when our pages had no answer; "
+        "else {'found': true, 'title', 'url', 'snippet', 'heading', 'score', 'coverage', 'page'}.",
+    )
 
     resolution = models.CharField(
         max_length=10, choices=Resolution.choices, default=Resolution.PENDING, db_index=True
@@ -105,8 +111,13 @@ class AnswerFeedback(models.Model):
     record = models.ForeignKey(
         TriageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    page = models.CharField(max_length=300)
+    page = models.CharField(max_length=300, help_text="The URL of the page the answer came from.")
     helpful = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "page"], name="one_answer_feedback_per_record_page")
+        ]
 
     def __str__(self) -> str:
         return f"{self.page}: {'yes' if self.helpful else 'no'}"

@@ -115,4 +115,13 @@ def phone_reply(rec: TriageRecord, result) -> dict:
         "action": action,
         "transfer_to": transfer_to,
         "emergency_contacts": [{"name": c.name, "number": c.number} for c in contacts],
+        "answer": phone_answer(rec),
     }
+
+
+def phone_answer(rec: TriageRecord) -> dict | None:
+    """The passage from the council's pages that answers the caller's question, to read out or
+    text to them, with its link; None when they asked nothing or the pages have no answer."""
+    if not rec.answer.get("found"):
+        return None
+    return {"text": rec.answer["snippet"], "url": rec.answer["url"], "title": rec.answer["title"]}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("result/<uuid:token>/", views.result, name="result"),
     path("result/<uuid:token>/person/", views.person, name="person"),
     path("result/<uuid:token>/sent/", views.sent, name="sent"),
+    path("result/<uuid:token>/answer/", views.answer_feedback, name="answer_feedback"),
     path("chat/", views.chat, name="chat"),
     path("api/phone/", views.phone, name="phone"),
     path("staff/", views.staff_log, name="staff_log"),

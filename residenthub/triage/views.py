@@ -27,7 +27,7 @@ from residenthub.portal.questions import clean_email
 from residenthub.services.models import Service
 
 from . import actions, engine, language, replies
-from .models import Outcome, Resolution, TriageRecord
+from .models import AnswerFeedback, Outcome, Resolution, TriageRecord
 from .urgency import RULE_BY_CATEGORY, Flag, contacts_for
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,8 @@ def result_context(rec: TriageRecord) -> dict:
         if rec.outcome == Outcome.TRANSLATION_NEEDED
         else "",
         "OUT_OF_HOURS_PHONE": settings.OUT_OF_HOURS_PHONE,
+        "answer": rec.answer,
+        "feedback": AnswerFeedback.objects.filter(record=rec).first() if rec.answer.get("found") else None,
     }
 
 
@@ -175,6 +177,31 @@ def sent(request, token):
     return render(request, "triage/sent.html", result_context(rec))
 
 
+@require_http_methods(["POST"])
+def answer_feedback(request, token):
+    """'Did this answer your question?': yes or no, stored with the message and the page.
+
+    Without JavaScript the form posts and the resident is sent back (to the result page, or to the
+    webchat with ``next=chat``); with it (``X-Requested-With: fetch``) the answer box comes back."""
+    rec = _own_record(request, token)
+    helpful = request.POST.get("helpful")
+    back = reverse("triage:chat") + "#latest" if request.POST.get("next") == "chat" else None
+    back = back or reverse("triage:result", args=[rec.token])
+    fetched = request.headers.get("X-Requested-With") == "fetch"
+    if helpful not in {"yes", "no"} or not rec.answer.get("found"):
+        if fetched:
+            return render(request, "triage/_answer.html", result_context(rec), status=400)
+        messages.error(request, _("Choose yes or no"))
+        return redirect(back)
+    actions.answer_feedback(rec, helpful=helpful == "yes")
+    if fetched:
+        context = result_context(rec)
+        context["answer_next"] = request.POST.get("next", "")
+        return render(request, "triage/_answer.html", context)
+    messages.success(request, _("Thank you for telling us whether this answered your question."))
+    return redirect(back)
+
+
 # --- Webchat -------------------------------------------------------------------------------------------
 
 
@@ -199,6 +226,7 @@ def chat(request):
     records = {str(r.token): r for r in TriageRecord.objects.filter(token__in=[t["record"] for t in turns])}
     conversation = [result_context(records[t["record"]]) for t in turns if t["record"] in records]
     context = {
+        "answer_next": "chat",
         "conversation": conversation,
         "errors": errors,
         "error_for": dict(errors),

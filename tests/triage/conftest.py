@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
+from residenthub.triage import answers
 from residenthub.triage import model as triage_model
 
 
@@ -18,6 +19,16 @@ def triage_model_for_tests(tmp_path_factory):
     triage_model.set_model(trained)
     yield trained
     triage_model.set_model(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pages_index_for_tests(tmp_path_factory):
+    """The index of the shipped demo pages, kept out of var/ (rebuilt on first use, as in production)."""
+    path = tmp_path_factory.mktemp("pages") / "pages-index.json"
+    django_settings.TRIAGE_PAGES_INDEX = str(path)
+    answers.set_index(None)
+    yield path
+    answers.set_index(None)
 
 
 @pytest.fixture

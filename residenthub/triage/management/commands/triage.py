@@ -1,5 +1,6 @@
 """``hub triage classify IN.csv --out OUT.csv``, ``hub triage train FILE.csv``,
-``hub triage evaluate FILE.csv`` and ``hub triage retrain`` (from staff re-routings)."""
+``hub triage evaluate FILE.csv``, ``hub triage retrain`` (from staff re-routings) and
+``hub triage index [FOLDER]`` (the search index of the council's pages)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         evaluate = sub.add_parser("evaluate", help="Accuracy, macro-F1 and confusion matrix on FILE.csv.")
         evaluate.add_argument("file")
         sub.add_parser("retrain", help="Retrain with staff re-routings; keep the new model only if better.")
+        index = sub.add_parser("index", help="Index a folder of the council's pages (Markdown or HTML).")
+        index.add_argument("folder", nargs="?", help="Default: TRIAGE_PAGES_DIR, else the demo pages.")
 
     def handle(self, *args, subcommand, **options):
         getattr(self, f"_{subcommand}")(**options)
@@ -127,3 +130,25 @@ class Command(BaseCommand):
         self.stdout.write(outcome.summary())
         if outcome.error:
             sys.exit(1)
+
+    # --- index ------------------------------------------------------------------------------------
+
+    def _index(self, folder=None, **_options):
+        from residenthub.triage import answers
+
+        started = time.perf_counter()
+        try:
+            index, problems = answers.build_index(folder)
+        except answers.PageError as exc:
+            raise CommandError(f"{exc}; the current index is unchanged") from None
+        for problem in problems:
+            self.stderr.write(problem)
+        try:
+            path = index.save()
+        except OSError as exc:
+            raise CommandError(f"cannot write {answers.index_path()}: {exc.strerror}") from None
+        answers.set_index(index)
+        self.stdout.write(
+            f"Indexed {len(index.pages)} pages ({index.n} passages) from {index.source} in "
+            f"{time.perf_counter() - started:.2f} s; saved to {path}"
+        )
