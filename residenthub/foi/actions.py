@@ -624,6 +624,23 @@ def add_span(
     )
 
 
+def add_text_spans(doc: Document, *, text: str, reason: str, by=None) -> list[Span]:
+    """Redact every occurrence of ``text`` (the words the officer selected or typed), ignoring case."""
+    wanted = text.strip()
+    if not wanted:
+        raise FOIError("Select or type the words to redact.")
+    lowered, needle = doc.text.lower(), wanted.lower()
+    starts = []
+    position = lowered.find(needle)
+    while position != -1:
+        starts.append(position)
+        position = lowered.find(needle, position + len(needle))
+    if not starts:
+        raise FOIError("Those words are not in the document. Select text from the document below.")
+    with transaction.atomic():
+        return [add_span(doc, start=start, end=start + len(wanted), reason=reason, by=by) for start in starts]
+
+
 def apply_redaction(
     doc: Document, *, out_type: str | None = None, by=None, include_pending: bool = False
 ) -> bytes:

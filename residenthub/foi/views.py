@@ -223,10 +223,9 @@ def document(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "add":
-                actions.add_span(
+                actions.add_text_spans(
                     doc,
-                    start=int(request.POST.get("start", -1)),
-                    end=int(request.POST.get("end", -1)),
+                    text=request.POST.get("words", "")[:1000],
                     reason=request.POST.get("reason", ""),
                     by=request.user,
                 )

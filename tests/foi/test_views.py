@@ -92,3 +92,22 @@ def test_performance_page(client, ig_leader):
     _login(client, ig_leader)
     page = client.get("/staff/foi/performance/?quarter=2025-26 Q2")
     assert page.status_code == 200 and b"1 of 1" in page.content
+
+
+def test_officer_adds_a_redaction_by_selecting_or_typing_words(client, ig_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
+    text = b"Officers spoke to the tenant at Flat 9. The tenant at Flat 9 agreed to turn it down."
+    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
+    doc = req.documents.get()
+    url = f"/staff/foi/documents/{doc.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Words to redact" in page.content
+    missing = client.post(url, {"action": "add", "words": "Flat 10", "reason": "s40_2"})
+    assert "not in the document" in missing.content.decode()
+    client.post(url, {"action": "add", "words": "flat 9", "reason": "s40_2"})
+    added = doc.spans.filter(added_by_officer=True)
+    assert added.count() == 2
+    assert {doc.text[s.start : s.end] for s in added} == {"Flat 9"}
