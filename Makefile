@@ -71,6 +71,7 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	$(BIN)/python benchmarks/linkage.py
 	$(BIN)/python benchmarks/queue_page.py
 	$(BIN)/python benchmarks/redaction.py
+	$(BIN)/python benchmarks/open311.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from residenthub.cases import actions
 from residenthub.cases.models import Case, CaseEvent
+from residenthub.cases.queries import share_services
 from residenthub.core import ratelimit
 from residenthub.core.audit import client_ip
 
@@ -311,7 +312,7 @@ def _search(params):
     cases = public.public_cases().order_by("-created_at", "-id")
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        return list(cases.filter(reference__in=ids[:MAX_RESULTS]))
+        return share_services(list(cases.filter(reference__in=ids[:MAX_RESULTS])))
     codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
     if codes:
         cases = cases.filter(service__code__in=codes)
@@ -328,7 +329,7 @@ def _search(params):
     cases = cases.filter(created_at__gte=start)
     if end:
         cases = cases.filter(created_at__lte=end)
-    return list(cases[:MAX_RESULTS])
+    return share_services(list(cases[:MAX_RESULTS]))
 
 
 @open311_view()
@@ -365,9 +366,9 @@ def updates(request, fmt, params):
     events = events.filter(at__gte=start)
     if end:
         events = events.filter(at__lte=end)
-    return render.respond(
-        fmt, "service_requests_updates", [public.update_dict(e) for e in events[:MAX_RESULTS]]
-    )
+    events = list(events[:MAX_RESULTS])
+    share_services([event.case for event in events])
+    return render.respond(fmt, "service_requests_updates", [public.update_dict(e) for e in events])
 
 
 def _post_update(request, fmt, params, key):
