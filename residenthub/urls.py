@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("residenthub.portal.urls")),
 ]
 
+handler403 = "residenthub.portal.views.forbidden"
 handler404 = "residenthub.portal.views.not_found"
 handler500 = "residenthub.portal.views.server_error"

@@ -9,9 +9,10 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -305,7 +306,7 @@ def export(request, fmt):
     No contact details: an export leaves the system, so it carries what a report needs.
     """
     if not is_manager(request.user):
-        return HttpResponseForbidden("Only team leaders and managers can export queues.")
+        raise PermissionDenied("Only team leaders and managers can export queues.")
     queryset, _params, today, soon = _filtered(request, visible_cases(request.user))
     queryset = queryset.select_related("service", "team", "assigned_to").order_by(
         "priority", "due_date", "id"
@@ -701,7 +702,7 @@ def stop_assisting(request):
 def audit_log(request):
     """The audit trail, read-only, for team leaders, managers and administrators."""
     if not is_manager(request.user):
-        return HttpResponseForbidden("Only team leaders and managers can read the audit trail.")
+        raise PermissionDenied("Only team leaders and managers can read the audit trail.")
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     reference = request.GET.get("case", "").strip().upper()[:20]
     case = None

@@ -182,6 +182,7 @@ def run_linkage(*, backend: str | None = None) -> LinkageRun:
             timings=result.timings,
         )
         moves = _assign_persons(run, result, by_uid)
+        _follow_case_links()
         reviews = _store_reviews(run, result, by_uid, limits)
         households = rebuild_households()
         run.finished_at = timezone.now()
@@ -248,6 +249,29 @@ def _assign_persons(run: LinkageRun, result: linkage.LinkageResult, by_uid: dict
     return moved
 
 
+def _follow_case_links() -> None:
+    """A case belongs to the person its record now belongs to; a case checked before the records it
+    matches were imported (a new person then) is linked once a run puts its record with them."""
+    person_of = dict(
+        PersonLink.objects.filter(record__source__slug=CASES_SOURCE).values_list("record_id", "person_id")
+    )
+    sizes = Counter(
+        PersonLink.objects.filter(person_id__in=set(person_of.values())).values_list("person_id", flat=True)
+    )
+    changed = []
+    for link in CaseLink.objects.filter(record__isnull=False):
+        person = person_of.get(link.record_id)
+        if person is None:
+            continue
+        status = link.status
+        if status != CaseLink.Status.LINKED and sizes[person] > 1:
+            status = CaseLink.Status.LINKED
+        if (person, status) != (link.person_id, link.status):
+            link.person_id, link.status, link.decided_by = person, status, "linkage"
+            changed.append(link)
+    CaseLink.objects.bulk_update(changed, ["person", "status", "decided_by"], batch_size=1000)
+
+
 def _store_reviews(run, result, by_uid, limits) -> int:
     decided = {
         (p.record_l_id, p.record_r_id)
@@ -279,8 +303,10 @@ def _store_reviews(run, result, by_uid, limits) -> int:
 
 def rebuild_households() -> int:
     """Persons grouped by UPRN where known, else normalised address; past addresses kept as past."""
-    rows = PersonLink.objects.filter(record__removed=False, person__archived=False).values_list(
-        "person_id", "record__standard"
+    rows = list(
+        PersonLink.objects.filter(record__removed=False, person__archived=False).values_list(
+            "person_id", "record__standard"
+        )
     )
     addresses: dict[int, dict[str, tuple[str, str, str]]] = defaultdict(dict)
     for person_id, standard in rows:
@@ -301,6 +327,23 @@ def rebuild_households() -> int:
         first, last, _ = addresses[person_id].get(key, (when, when, label))
         addresses[person_id][key] = (min(first, when) if first else when, max(last, when), label)
     existing = {h.key: h for h in Household.objects.all()}
+    # A record without a UPRN at an address another record gives a UPRN for is in that UPRN's household.
+    uprn_of = {
+        s["address_key"]: f"uprn:{s['uprn']}" for _, s in rows if s.get("uprn") and s.get("address_key")
+    }
+    for by_key in addresses.values():
+        for key in [k for k in by_key if k.startswith("addr:") and k[5:] in uprn_of]:
+            first, last, label = by_key.pop(key)
+            target = uprn_of[key[5:]]
+            if target in by_key:
+                f2, l2, label2 = by_key[target]
+                by_key[target] = (
+                    min(x for x in (first, f2) if x) if first or f2 else "",
+                    max(last, l2),
+                    label2,
+                )
+            else:
+                by_key[target] = (first, last, label)
     HouseholdMembership.objects.all().delete()
     memberships = []
     for person_id, by_key in addresses.items():
@@ -384,6 +427,7 @@ def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEve
         kind=PersonEvent.Kind.MANUAL_SPLIT, person=person, other=old, moves=moves, actor=by
     )
     audit("identity.person.split", old, actor=by, ip=ip, detail={"new": person.public_id})
+    _follow_case_links()
     rebuild_households()
     return event
 
@@ -408,6 +452,7 @@ def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
     event.reversed_by = reverse
     event.save(update_fields=["reversed_by"])
     audit("identity.person.undo", event.person, actor=by, ip=ip, detail={"event": event.pk})
+    _follow_case_links()
     rebuild_households()
     return reverse
 

@@ -8,10 +8,12 @@ the trained model stored with the latest linkage run.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 
 import duckdb
+import pyarrow as pa
 from splink import DuckDBAPI
 from splink.internals.realtime import compare_records
 
@@ -43,7 +45,15 @@ def candidate_keys(record: dict) -> list[str]:
 
 
 class Scorer:
-    """Scores a record against candidates with a trained model. One per process (DuckDB is in-process)."""
+    """Scores a record against candidates with a trained model. One per process (DuckDB is in-process).
+
+    Splink's ``compare_records`` writes both inputs to tables and runs five statements per call
+    (about 30 ms). Its SQL depends only on the model, so it is taken once from ``compare_records``
+    and then run as one statement over the inputs registered as Arrow tables (no copy, no cleanup):
+    the same probabilities, several times faster.
+    """
+
+    LEFT, RIGHT = "hub_poe_left", "hub_poe_right"
 
     def __init__(self, model: dict, tf_tables: dict[str, dict[str, float]]):
         self.model = model
@@ -52,18 +62,58 @@ class Scorer:
         self.key = f"hub-{id(self)}"
         self._lock = threading.Lock()
         self._db_api = DuckDBAPI(connection=duckdb.connect())
+        self._con = self._db_api._con
+        self._schema = pa.schema(
+            [(c, pa.float64() if c.startswith("tf_") else pa.string()) for c in self.columns]
+        )
+        self._tf = [
+            (col, table)
+            for col, table in tf_tables.items()
+            if f"tf_{col}" in self.columns or col in self.columns
+        ]
+        self._sql = self._compile()
+
+    def _compile(self) -> str:
+        """The prediction SQL for this model, reading ``hub_poe_left`` and ``hub_poe_right``."""
+        first, second = self._prepare({"unique_id": "a"}), self._prepare({"unique_id": "b"})
+        predictions = compare_records([first], [second], self.model, self._db_api)
+        sql = predictions.sql_used_to_create
+        sql = re.sub(r"\b__splink__compare_records_left_\w+", self.LEFT, sql)
+        sql = re.sub(r"\b__splink__compare_records_right_\w+", self.RIGHT, sql)
+        self._drop_temporary_tables()
+        return f"select unique_id_r, match_probability from ({sql})"  # noqa: S608 - Splink SQL, no input
 
     def _prepare(self, record: dict) -> dict:
         row = {col: (record.get(col) or None) for col in self.columns}
         row["unique_id"] = str(record.get("unique_id") or "new")
-        for col, table in self.tf_tables.items():
-            if f"tf_{col}" in self.columns or col in self.columns:
-                value = row.get(col)
-                row[f"tf_{col}"] = table.get(value) if value else None
+        for col, table in self._tf:
+            value = row.get(col)
+            row[f"tf_{col}"] = table.get(value) if value else None
         return row
+
+    def _table(self, rows: list[dict]) -> pa.Table:
+        return pa.Table.from_pylist(rows, schema=self._schema)
 
     def score(self, record: dict, candidates: Iterable[dict]) -> list[tuple[str, float]]:
         """(candidate unique_id, match probability), best first."""
+        candidates = [self._prepare(c) for c in candidates]
+        if not candidates:
+            return []
+        new = self._prepare(record)
+        new["unique_id"] = "__new__"
+        left, right = self._table([new]), self._table(candidates)
+        with self._lock:
+            self._con.register(self.LEFT, left)
+            self._con.register(self.RIGHT, right)
+            try:
+                rows = self._con.execute(self._sql).fetchall()
+            finally:
+                self._con.unregister(self.LEFT)
+                self._con.unregister(self.RIGHT)
+        return sorted(((str(uid), float(p)) for uid, p in rows), key=lambda x: -x[1])
+
+    def score_with_splink(self, record: dict, candidates: Iterable[dict]) -> list[tuple[str, float]]:
+        """The same answer through ``compare_records`` itself (slower; kept to check ``score``)."""
         candidates = [self._prepare(c) for c in candidates]
         if not candidates:
             return []
@@ -92,8 +142,6 @@ class Scorer:
 
 def _model_columns(model: dict) -> list[str]:
     """Every input column the model's comparisons read (plus their tf_ columns)."""
-    import re
-
     from .sources import RECORD_COLUMNS
 
     text = str(model.get("comparisons", ""))

@@ -555,6 +555,10 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -73,3 +73,30 @@ def assert_error_summary(page: Page, field_id: str, message: str | re.Pattern, *
         link.click()
         expect(target).to_be_focused()
         expect(target).to_be_in_viewport()
+
+
+def sign_in(page: Page, username: str, password: str, *, status: int = 200) -> None:
+    """Sign in through the staff sign-in form, as an officer would."""
+    visit(page, "/staff/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    press(page, "Sign in", status=status)
+
+
+def focused(page: Page, selector: str) -> bool:
+    return page.evaluate(
+        "s => document.activeElement !== null && document.activeElement.matches(s)", selector
+    )
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 150, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus.
+
+    Fails when it is not reached within ``limit`` presses: it is not in the tab order.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if focused(page, selector):
+            return
+    raise AssertionError(f"{selector} was not reached with {limit} presses of {key} at {page.url}")

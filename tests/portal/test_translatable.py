@@ -19,6 +19,7 @@ TEMPLATES = sorted(
         *(ROOT / "foi/templates/foi").glob("disclosure_*.html"),
         ROOT / "templates/base.html",
         ROOT / "templates/404.html",
+        ROOT / "templates/403.html",
         *(ROOT / "templates/includes").glob("*.html"),
     ],
 )

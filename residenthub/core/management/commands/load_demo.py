@@ -50,6 +50,9 @@ class Command(BaseCommand):
         call_command("load_addresses", stdout=self.stdout)
         self._staff()
         call_command("triage", "train", stdout=self.stdout)  # so the first resident does not wait for it
+        # The single resident view: five source extracts linked into persons (skipped once loaded), so
+        # the demo cases below are linked to persons as they are submitted.
+        call_command("identity", "demo", stdout=self.stdout)
         if Case.objects.exists():
             self.stdout.write("Demo cases already loaded.")
             return
@@ -130,7 +133,30 @@ class Command(BaseCommand):
                     reason="Demo: no further action needed." if target.reason_required else "",
                     public_message="We have inspected the site." if index % 2 else "",
                 )
+        self._demo_resident_case(services)
         self.stdout.write(f"Created {count} demo cases.")
+
+    def _demo_resident_case(self, services):
+        """The identity demo resident (docs/identity.md) reports a pothole outside her home, spelled
+        as she writes it; the point-of-entry check links it to her person."""
+        service = next((s for s in services if s.code == "report-pothole"), services[0])
+        address = Address.objects.filter(uprn="100090000057").first() or Address.objects.first()
+        rng = random.Random(57)
+        answers = {}
+        for question in service.form.questions:
+            if question.is_shown(answers) and question.required:
+                answers[question.name] = _demo_answer(question, address, rng)
+        actions.create_case(
+            service=service,
+            answers=answers,
+            contact=actions.Contact(
+                name="Maggie O'Brien",
+                email="maggie.obrien@example.com",
+                notify_by=NotifyBy.EMAIL,
+                postcode=address.postcode,
+            ),
+            channel=Channel.WEB,
+        )
 
 
 def _demo_answer(question, address, rng):

@@ -36,6 +36,12 @@ class Command(BaseCommand):
         link.add_argument("--backend", choices=["duckdb", "spark"], default=None)
         export = sub.add_parser("export", help="Write every record with its person and household")
         export.add_argument("--out", required=True)
+        demo = sub.add_parser(
+            "demo", help="Import the demo's five source extracts, run the linkage, check existing cases"
+        )
+        demo.add_argument(
+            "--force", action="store_true", help="import and link again even if the demo is already loaded"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -94,6 +100,28 @@ class Command(BaseCommand):
 
         run = actions.run_linkage(backend=options["backend"])
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in run.counts.items()))
+
+    def _demo(self, options):
+        from residenthub.identity import demo
+        from residenthub.identity.models import ImportRun, LinkageRun
+
+        slugs = {"council-tax", "housing", "benefits", "adult-social-care", "libraries"}
+        imported = set(
+            ImportRun.objects.filter(source__slug__in=slugs).values_list("source__slug", flat=True)
+        )
+        if (
+            imported == slugs
+            and LinkageRun.objects.filter(finished_at__isnull=False).exists()
+            and not (options["force"])
+        ):
+            self.stdout.write("Identity demo already loaded.")
+            return
+        demo.load(log=self.stdout.write)
+        person = demo.resident_person()
+        if person is not None:
+            self.stdout.write(
+                f"Demo resident {demo.DEMO_RESIDENT['name']}: /staff/identity/person/{person.public_id}/"
+            )
 
     def _export(self, options):
         from residenthub.identity.models import HouseholdMembership, PersonLink

@@ -5,14 +5,12 @@ const log = () => document.getElementById("chat-log");
 
 if (form && window.fetch) {
   form.addEventListener("submit", async (event) => {
-    const submitter = event.submitter;
-    if (submitter && submitter.name === "action") return; // "Start again" reloads the page
     const box = form.querySelector("textarea");
     if (!box.value.trim()) return; // let the server show the error message
     event.preventDefault();
     const data = new FormData(form);
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         headers: { "X-Requested-With": "fetch" },
