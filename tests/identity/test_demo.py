@@ -16,7 +16,14 @@ from residenthub.accounts.models import Membership, Team
 from residenthub.cases.models import Case
 from residenthub.core.models import AuditEntry
 from residenthub.identity import demo
-from residenthub.identity.models import CaseLink, HouseholdMembership, ImportRun, PersonLink, Source
+from residenthub.identity.models import (
+    CaseLink,
+    HouseholdMembership,
+    ImportRun,
+    PersonLink,
+    Source,
+    SourceRecord,
+)
 
 from ..conftest import _staff
 from ..portal.helpers import answer_pothole, give_contact, submit
@@ -132,6 +139,8 @@ def test_done_means(catalogue, client, make_case, highways_officer, socialcare_o
 
     scorer = realtime_cache.scorer()
     probe = link.record.standard
-    candidates = [dict(r.standard, unique_id=r.uid) for r in PersonLink.objects.exclude(record=link.record)]
+    records = SourceRecord.objects.exclude(pk=link.record_id).select_related("source")
+    candidates = [dict(r.standard, unique_id=r.uid) for r in records]
     candidates = [c for c in candidates if c.get("postcode") == "E20 1AB"][:60]
+    assert len(candidates) > 10
     assert scorer.score(probe, candidates) == scorer.score_with_splink(probe, candidates)
