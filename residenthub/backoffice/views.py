@@ -31,6 +31,7 @@ from residenthub.cases.queries import (
     search,
     sla_filter,
     sla_of,
+    team_queue_counts,
     visible_cases,
 )
 from residenthub.core import audit, references
@@ -247,7 +248,10 @@ def _queue(request, *, mine: bool):
     else:  # an administrator in no team: every case they may see
         base = visible_cases(user)
     queryset, params, today, soon = _filtered(request, base)
-    counts = queue_counts(base, user, today, soon)
+    if teams and not mine and request.GET.get("scope") != "referred":
+        counts = team_queue_counts(teams, user, today, soon)
+    else:
+        counts = queue_counts(base, user, today, soon)
     queryset = queryset.select_related("service", "team", "assigned_to").only(*QUEUE_COLUMNS)
     queryset = queryset.order_by("priority", "due_date", "id")
     active = tuple((key, value) for key, value in params.items() if value)

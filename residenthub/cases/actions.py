@@ -21,6 +21,7 @@ from residenthub.services.models import Service
 
 from .models import Attachment, Case, CaseAccess, CaseEvent, Channel, NotifyBy, Priority, Reroute
 from .notifications import notify_resident
+from .queries import forget_team_counts
 from .signals import case_created
 from .tracking import forget_track_page
 
@@ -134,6 +135,8 @@ def create_case(
                     at=now,
                 )
                 notify_resident(case, "submitted")
+                forget_team_counts(case.team_id)  # now, and again after commit (see _bump)
+                transaction.on_commit(lambda team=case.team_id: forget_team_counts(team))
                 transaction.on_commit(lambda case=case: case_created.send(sender=Case, case=case))
                 audit.record(
                     "case.created",
@@ -169,7 +172,12 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 def _bump(case: Case, **fields) -> None:
     fields["version"] = F("version") + 1
+    old_team = case.team_id
     Case.objects.filter(pk=case.pk).update(**fields)
+    new_team = getattr(fields.get("team"), "pk", old_team)
+    # Now and after commit: a page counting in between cannot keep the old figures cached.
+    forget_team_counts(old_team, new_team)
+    transaction.on_commit(lambda: forget_team_counts(old_team, new_team))
     forget_track_page(case.reference)
     for follower in case.duplicates.values_list("reference", flat=True):
         forget_track_page(follower)  # their page shows this case's status

@@ -142,11 +142,15 @@ def recalculate_due_dates() -> int:
     """After the calendar changed (a closure day added or removed): every open case's due date again."""
     from .actions import recalculated_due_date
     from .models import Case
+    from .queries import forget_team_counts
 
     changed = 0
+    teams = set()
     for case in Case.objects.filter(is_open=True).select_related("service").iterator():
         due = recalculated_due_date(case)
         if due != case.due_date:
             Case.objects.filter(pk=case.pk).update(due_date=due)
+            teams.add(case.team_id)
             changed += 1
+    forget_team_counts(*teams)
     return changed

@@ -73,8 +73,49 @@ def queue_counts(queryset: QuerySet[Case], user, today: dt.date, soon: dt.date) 
         overdue=Count("pk", filter=sla_filter("overdue", today, soon)),
         due_soon=Count("pk", filter=sla_filter("due_soon", today, soon)),
         unassigned=Count("pk", filter=Q(is_open=True, assigned_to__isnull=True)),
-        mine=Count("pk", filter=Q(is_open=True, assigned_to=user)),
+        mine=Count("pk", filter=Q(is_open=True, assigned_to=user))
+        if user
+        else Count("pk", filter=Q(pk=None)),
     )
+
+
+_TEAM_VERSION = "queue-version:{}"
+TEAM_COUNTS_SECONDS = 600
+
+
+def team_queue_counts(team_ids: set[int], user, today: dt.date, soon: dt.date) -> dict[str, int]:
+    """``queue_counts`` for the teams' queue, cached until any case of those teams changes.
+
+    Counting 40,000 open cases takes tens of milliseconds, more than the rest of the page; every
+    case action bumps its teams' version (``forget_team_counts``), so a cached figure is never
+    stale, and the day is part of the key because "overdue" changes at midnight. "Mine" is
+    per officer and cheap (an index), so it is counted each time.
+    """
+    from django.core.cache import cache
+
+    version_keys = [_TEAM_VERSION.format(team) for team in sorted(team_ids)]
+    versions = cache.get_many(version_keys)
+    key = "queue-counts:{}:{}".format(
+        ",".join(f"{k.rsplit(':', 1)[1]}.{versions.get(k, 0)}" for k in version_keys), today.isoformat()
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = queue_counts(Case.objects.filter(team_id__in=team_ids), None, today, soon)
+        cache.set(key, counts, TEAM_COUNTS_SECONDS)
+    mine = Case.objects.filter(team_id__in=team_ids, assigned_to=user, is_open=True).count()
+    return {**counts, "mine": mine}
+
+
+def forget_team_counts(*team_ids: int | None) -> None:
+    from django.core.cache import cache
+
+    for team in {t for t in team_ids if t}:
+        key = _TEAM_VERSION.format(team)
+        if not cache.add(key, 1, None):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, None)
 
 
 def search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
