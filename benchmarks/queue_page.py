@@ -48,7 +48,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -98,23 +97,15 @@ Missing = web.Missing
 
 
 def db_url() -> str:
-    parts = urllib.parse.urlsplit(web.PG_ADMIN_URL)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{DB_NAME}"))
+    return web.bench_db_url(DB_NAME)
 
 
 def create_database() -> str:
-    with web.admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-        return conn.info.parameter_status("server_version") or "?"
+    return web.create_database(DB_NAME)
 
 
 def drop_database() -> None:
-    try:
-        with web.admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    except Exception as exc:  # cleanup must not hide the real error
-        log(f"could not drop database {DB_NAME}: {exc}")
+    web.drop_database(DB_NAME)
 
 
 # --- Child processes with Django set up (run as `queue.py --fill-worker` etc.) ------------------

@@ -215,25 +215,26 @@ def admin_connection():
         ) from exc
 
 
-def bench_db_url() -> str:
+def bench_db_url(name: str = DB_NAME) -> str:
     parts = urllib.parse.urlsplit(PG_ADMIN_URL)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{DB_NAME}"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def create_database() -> str:
+def create_database(name: str = DB_NAME) -> str:
+    """A fresh, empty database (each benchmark script has its own name); returns the server version."""
     with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
         version = conn.info.parameter_status("server_version") or "?"
     return version
 
 
-def drop_database() -> None:
+def drop_database(name: str = DB_NAME) -> None:
     try:
         with admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     except Exception as exc:  # cleanup must not hide the real error
-        log(f"could not drop database {DB_NAME}: {exc}")
+        log(f"could not drop database {name}: {exc}")
 
 
 def count_cases() -> int:
