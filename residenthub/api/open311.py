@@ -19,6 +19,7 @@ from residenthub.cases.models import Case, CaseEvent
 from residenthub.cases.queries import share_services
 from residenthub.core import ratelimit
 from residenthub.core.audit import client_ip
+from residenthub.core.text import unstorable
 
 from . import intake, keys, public, render, statuses
 from .models import Scope
@@ -46,6 +47,8 @@ def open311_view(methods: tuple[str, ...] = ("GET",)):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                if unstorable(list(args) + list(kwargs.values())):
+                    raise Refused(404, "No such resource")
                 params = _params(request)
                 _check_jurisdiction(params)
                 if request.method == "GET" and not ratelimit.hit(
@@ -65,6 +68,13 @@ def open311_view(methods: tuple[str, ...] = ("GET",)):
 
 def _params(request):
     """GET query, or the POST body: form-encoded, multipart, JSON or XML, as one QueryDict."""
+    params = _read_params(request)
+    if any(unstorable(key) or unstorable(values) for key, values in params.lists()):
+        raise Refused(400, "The request has characters that cannot be stored (NUL or a lone surrogate)")
+    return params
+
+
+def _read_params(request):
     if request.method == "GET":
         return request.GET
     content_type = request.content_type or ""

@@ -19,6 +19,7 @@ from residenthub.cases.models import Case, Channel
 from residenthub.cases.tracking import make_token, read_token
 from residenthub.core import ratelimit
 from residenthub.core.audit import client_ip
+from residenthub.core.text import unstorable
 
 from . import intake, keys, public
 from .models import Scope
@@ -48,6 +49,8 @@ def endpoint(methods=("GET",), scope: str | None = None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             try:
+                if unstorable(list(args) + list(kwargs.values())):
+                    raise ApiError(404, "not_found", "No such resource.")
                 if request.method not in methods:
                     raise ApiError(405, "method_not_allowed", f"Use {' or '.join(methods)}.")
                 request.api_key = None
@@ -97,6 +100,10 @@ def _body(request) -> dict:
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json", "The body must be a JSON object.")
+    if unstorable(data):
+        raise ApiError(
+            400, "bad_characters", "The body has characters that cannot be stored (NUL or a lone surrogate)."
+        )
     return data
 
 

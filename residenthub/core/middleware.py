@@ -33,3 +33,37 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class RejectUnstorableInput:
+    """Answers 400 to a page request whose query or form holds characters we cannot store.
+
+    The APIs under /api/ and /open311/ check their own input, to answer in their own formats.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(("/api/", "/open311/")):
+            from django.shortcuts import render
+
+            from .text import unstorable
+
+            if unstorable(request.path):  # no page has such an address
+                return render(request, "404.html", status=404)
+            if self._unstorable(request):
+                return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _unstorable(request) -> bool:
+        from django.http.multipartparser import MultiPartParserError
+
+        from .text import unstorable
+
+        try:
+            values = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+        except (MultiPartParserError, ValueError):
+            return False  # a broken body is the view's to refuse
+        return any(unstorable(key) or unstorable(items) for key, items in values)

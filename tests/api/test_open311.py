@@ -312,3 +312,11 @@ def test_admin_registers_keys(client, administrator):
     assert response.status_code == 200
     key = ApiKey.objects.get(name="Highways system")
     assert key.prefix in response.content.decode()
+
+
+def test_nul_characters_are_a_spec_error_not_a_server_error(client, api_key):
+    _key, raw = api_key
+    response = client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "report\x00pothole"})
+    assert response.status_code == 400
+    assert "cannot be stored" in response.json()[0]["description"]
+    assert client.get("/open311/v2/services/%00.xml").status_code in {400, 404}

@@ -186,3 +186,12 @@ def test_schemathesis_no_server_errors(catalogue, live_server, highways_officer)
 
         run()
     assert not failures, failures[:5]
+
+
+def test_characters_no_database_can_store_are_a_clear_error(client, catalogue):
+    key, raw = keys.create_key("Fuzzer", [Scope.CASES_CREATE])
+    body = '{"service_code": "\\u0000", "answers": {}, "description": "x\\ud9e4"}'
+    response = client.post(f"{API}/cases", body, content_type="application/json", **auth(raw))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_characters"
+    assert not Case.objects.exists()

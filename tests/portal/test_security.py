@@ -152,3 +152,25 @@ def test_no_personal_data_in_logs(client, catalogue, caplog):
     for secret in ["sian.secret@example.com", "Siân", "07700 900982", "+447700900982"]:
         assert secret not in logged
         assert secret not in handler_output
+
+
+@pytest.mark.django_db
+def test_characters_no_database_can_store_are_refused_not_a_server_error(client, catalogue):
+    response = client.post(
+        "/services/report-pothole/location/",
+        {"location-description": "by the\x00 park", "location-postcode": ""},
+    )
+    assert response.status_code == 400
+    assert "characters we cannot accept" in response.content.decode()
+    assert client.get("/", {"q": "bins\x00"}).status_code == 400
+    assert client.post("/track/", {"reference": "DBC\x00", "identity": "x"}).status_code == 400
+    assert client.get("/track/DBC%00/").status_code == 404
+    assert client.get("/staff/cases/%00/").status_code == 404
+    # Nothing already saved is lost: the earlier answer is still there.
+    client.post(
+        "/services/report-pothole/location/", {"location-description": "By the park", "location-postcode": ""}
+    )
+    client.post(
+        "/services/report-pothole/location/", {"location-description": "\x00", "location-postcode": ""}
+    )
+    assert "By the park" in client.get("/services/report-pothole/location/").content.decode()

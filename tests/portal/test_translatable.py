@@ -20,6 +20,7 @@ TEMPLATES = sorted(
         ROOT / "templates/base.html",
         ROOT / "templates/404.html",
         ROOT / "templates/403.html",
+        ROOT / "templates/400.html",
         *(ROOT / "templates/includes").glob("*.html"),
     ],
 )
