@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[RawRow]]:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise SourceError([Problem(None, None, f"cannot open {path.name} as an XLSX workbook")]) from exc
     try:
         ws = book[sheet] if sheet else book.worksheets[0]
