@@ -458,33 +458,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="seconds of unrecorded warm-up before each scenario (default 2, 0 for none)",
     )
     parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
-    args = parser.parse_args(argv)
-    try:
-        args.connection_counts = sorted({int(x) for x in args.connections.split(",") if x.strip()})
-    except ValueError:
-        parser.error("--connections must be whole numbers separated by commas, like 16,64")
-    if not args.connection_counts or min(args.connection_counts) < 1:
-        parser.error("--connections needs at least one count of 1 or more")
-    if args.duration < 1:
-        parser.error("--duration must be at least 1 second")
+    args = web.check_common_args(parser, parser.parse_args(argv))
     return args
 
 
 def check_prerequisites() -> None:
-    if shutil.which("wrk") is None:
-        raise Missing(
-            "wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu; "
-            "`sudo apt-get install wrk` if you are not root), then run this again."
-        )
-    try:
-        import psycopg  # noqa: F401
-    except ImportError as exc:
-        raise Missing(
-            "psycopg is not importable: run this with the project's virtualenv, "
-            "`.venv/bin/python benchmarks/open311.py` (or `make bench`)."
-        ) from exc
-    web.bin_path("hub")
-    web.bin_path("gunicorn")
+    web.check_prerequisites("open311.py")
 
 
 def benchmark(args: argparse.Namespace, argv: list[str]) -> int:

@@ -482,38 +482,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--cases", type=int, default=DEFAULT_CASES, help=f"cases to add (default {DEFAULT_CASES:,})"
     )
     parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
-    args = parser.parse_args(argv)
-    try:
-        args.connection_counts = sorted({int(x) for x in args.connections.split(",") if x.strip()})
-    except ValueError:
-        parser.error("--connections must be whole numbers separated by commas, like 4,16")
-    if not args.connection_counts or min(args.connection_counts) < 1:
-        parser.error("--connections needs at least one count of 1 or more")
-    if args.duration < 1:
-        parser.error("--duration must be at least 1 second")
+    args = web.check_common_args(parser, parser.parse_args(argv))
     if args.cases < 0:
         parser.error("--cases cannot be negative")
     return args
 
 
 def check_prerequisites() -> None:
-    if shutil.which("wrk") is None:
-        raise Missing(
-            "wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu; "
-            "`sudo apt-get install wrk` if you are not root), then run this again."
-        )
-    try:
-        import django  # noqa: F401
-        import psycopg  # noqa: F401
-    except ImportError as exc:
-        raise Missing(
-            "Django or psycopg is not importable: run this with the project's virtualenv, "
-            "`.venv/bin/python benchmarks/queue_page.py` (or `make bench`)."
-        ) from exc
-    folders = (Path(sys.executable).parent, REPO / ".venv" / "bin")
-    for name in ("hub", "gunicorn"):
-        if not any((folder / name).exists() for folder in folders):
-            raise Missing(f"{name} is not installed in the virtualenv: run `make install` first")
+    web.check_prerequisites("queue_page.py")
 
 
 def benchmark(args: argparse.Namespace, argv: list[str]) -> int:

@@ -848,7 +848,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=DEFAULT_SERVICE,
         help=f"service whose journey the submit scenario walks (default {DEFAULT_SERVICE})",
     )
-    args = parser.parse_args(argv)
+    return check_common_args(parser, parser.parse_args(argv))
+
+
+def check_common_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """``--connections`` and ``--duration``, shared by every benchmark script."""
     try:
         args.connection_counts = sorted({int(x) for x in args.connections.split(",") if x.strip()})
     except ValueError:
@@ -860,7 +864,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def check_prerequisites() -> None:
+def check_prerequisites(script: str = "web.py") -> None:
+    """wrk, psycopg and the virtualenv's hub and gunicorn; every benchmark script needs them."""
     if shutil.which("wrk") is None:
         raise Missing(
             "wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu; "
@@ -871,7 +876,7 @@ def check_prerequisites() -> None:
     except ImportError as exc:
         raise Missing(
             "psycopg is not importable: run this with the project's virtualenv, "
-            "`.venv/bin/python benchmarks/web.py` (or `make bench`)."
+            f"`.venv/bin/python benchmarks/{script}` (or `make bench`)."
         ) from exc
     bin_path("hub")
     bin_path("gunicorn")

@@ -65,3 +65,25 @@ def can_see_case(user, case) -> bool:
     if case.access_grants.filter(team_id__in=teams).exists():
         return True
     return user.is_superuser and not case.restricted
+
+
+def team_alert_addresses(team) -> list[str]:
+    """Where a team's alerts go: its mailbox, then its active team leaders' and service managers'
+    own addresses, each once (case-insensitively), in that order."""
+    if team is None:
+        return []
+    leaders = (
+        Membership.objects.filter(
+            team=team,
+            role__in=[Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    seen: dict[str, str] = {}
+    for address in [team.email, *leaders]:
+        if address and address.strip().lower() not in seen:
+            seen[address.strip().lower()] = address.strip()
+    return list(seen.values())

@@ -53,7 +53,7 @@ def run_clocks(now=None) -> dict[str, int]:
     """
     from django.db import transaction
 
-    from residenthub.accounts.models import Membership
+    from residenthub.accounts.queries import team_alert_addresses
     from residenthub.core.calendar import working_days_between
 
     from . import actions
@@ -87,12 +87,9 @@ def run_clocks(now=None) -> dict[str, int]:
     for case in open_cases.filter(
         on_hold_since__isnull=True, breach_alert_sent_at__isnull=True, due_date__lt=today
     ):
-        leaders = Membership.objects.filter(
-            team=case.team, role__in=[Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER]
-        ).values_list("user__email", flat=True)
         with transaction.atomic():
             _staff_email(
-                [*leaders, case.team.email],
+                team_alert_addresses(case.team),
                 f"Overdue: {case.reference} was due on {case.due_date:%-d %B}",
                 f"{case.service.name} case {case.reference} passed its due date "
                 f"({case.due_date:%-d %B %Y}).\n\n{_case_url(case)}\n",

@@ -67,16 +67,16 @@ def sla_filter(key: str, today: dt.date, soon: dt.date) -> Q:
 
 
 def queue_counts(queryset: QuerySet[Case], user, today: dt.date, soon: dt.date) -> dict[str, int]:
-    """Open, overdue, due soon, unassigned and mine, in one query over the open cases."""
-    return queryset.filter(is_open=True).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=sla_filter("overdue", today, soon)),
-        due_soon=Count("pk", filter=sla_filter("due_soon", today, soon)),
-        unassigned=Count("pk", filter=Q(is_open=True, assigned_to__isnull=True)),
-        mine=Count("pk", filter=Q(is_open=True, assigned_to=user))
-        if user
-        else Count("pk", filter=Q(pk=None)),
-    )
+    """Open, overdue, due soon, unassigned (and "mine" for an officer), in one query over the open cases."""
+    counts = {
+        "open": Count("pk"),
+        "overdue": Count("pk", filter=sla_filter("overdue", today, soon)),
+        "due_soon": Count("pk", filter=sla_filter("due_soon", today, soon)),
+        "unassigned": Count("pk", filter=Q(assigned_to__isnull=True)),
+    }
+    if user is not None:
+        counts["mine"] = Count("pk", filter=Q(assigned_to=user))
+    return queryset.filter(is_open=True).aggregate(**counts)
 
 
 _TEAM_VERSION = "queue-version:{}"

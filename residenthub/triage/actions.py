@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from residenthub.accounts.models import Membership
+from residenthub.accounts.queries import team_alert_addresses
 from residenthub.cases import actions as case_actions
 from residenthub.cases.models import Case, Channel, Priority
 from residenthub.core import audit, outbox
@@ -198,24 +198,7 @@ def link_case(case: Case) -> TriageRecord | None:
 
 def alert_recipients(case: Case) -> list[str]:
     """The case's team mailbox, then its team leaders' and service managers' own addresses."""
-    team = case.team
-    if team is None:
-        return []
-    leaders = (
-        Membership.objects.filter(
-            team=team,
-            role__in=[Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER],
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    seen: dict[str, str] = {}
-    for address in [team.email, *leaders]:
-        if address and address.strip().lower() not in seen:
-            seen[address.strip().lower()] = address.strip()
-    return list(seen.values())
+    return team_alert_addresses(case.team)
 
 
 def alert_text(case: Case, rec: TriageRecord) -> tuple[str, str]:
