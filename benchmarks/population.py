@@ -252,6 +252,47 @@ NICK = {
 }
 LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
+# The lists above are the common names. A real borough also has a long tail of rarer names; without
+# it, 400,000 people would share a few thousand first-name/surname pairs (dozens of different people
+# per pair), which no council sees and which no blocking rule could cope with. The tail is made up
+# from syllables, so it is ours and needs no licence.
+_HEADS = [
+    "ash", "bar", "black", "brad", "brook", "cart", "chad", "craw", "dal", "dun", "fair", "farn",
+    "gold", "hart", "hol", "kings", "lang", "mar", "mel", "mid", "new", "north", "pen", "ram",
+    "red", "rock", "south", "stan", "thorn", "wake", "west", "whit", "win", "york", "ald", "bel",
+    "cran", "east", "hather", "lock",
+]  # fmt: skip
+_TAILS = [
+    "ley", "ton", "field", "worth", "ford", "well", "wood", "by", "ham", "more", "son", "man",
+    "er", "combe", "hurst", "bridge", "croft", "dale", "wick", "stone", "brook", "land", "low",
+    "shaw", "ridge",
+]  # fmt: skip
+_SYLLABLES = [
+    "ka", "ko", "ma", "mo", "na", "ni", "ta", "to", "ra", "ri", "sa", "se", "la", "lo", "da", "de",
+    "ba", "bo", "ya", "yu", "ha", "hi", "pa", "po", "ga", "go", "fa", "fe", "wa", "we", "ze", "zo",
+    "cha", "sha", "tu", "ku", "nu", "mi", "ji", "vi",
+]  # fmt: skip
+
+
+def _surname(rng: random.Random) -> str:
+    """A quarter common surnames, a third place-like (Ashworth), the rest from three syllables."""
+    roll = rng.random()
+    if roll < 0.25:
+        return rng.choice(SURNAMES)
+    if roll < 0.6:
+        return rng.choice(_HEADS) + rng.choice(_TAILS)
+    return "".join(rng.choice(_SYLLABLES) for _ in range(3))
+
+
+_COMMON_FIRST = [f for f in FIRST if f not in NICK.values()]
+
+
+def _first_name(rng: random.Random) -> str:
+    """Mostly common given names; one in three from two syllables and an ending (Kemira)."""
+    if rng.random() < 0.67:
+        return rng.choice(_COMMON_FIRST)
+    return rng.choice(_SYLLABLES) + rng.choice(_SYLLABLES) + rng.choice(["", "a", "n", "h", "el"])
+
 
 def _typo(rng: random.Random, text: str) -> str:
     if len(text) < 3:
@@ -284,13 +325,13 @@ def generate(persons: int, seed: int = 2026) -> Iterator[dict]:
     while made < persons:
         household_index += 1
         home = _address(rng, household_index)
-        surname = rng.choice(SURNAMES)
+        surname = _surname(rng)
         size = min(rng.choice([1, 1, 2, 2, 2, 3, 4, 5]), persons - made)
         for _ in range(size):
             made += 1
             person = f"T{made}"
-            first = rng.choice([f for f in FIRST if f not in NICK.values()])
-            last = surname if rng.random() < 0.85 else rng.choice(SURNAMES)
+            first = _first_name(rng)
+            last = surname if rng.random() < 0.85 else _surname(rng)
             year, month, day = rng.randint(1930, 2008), rng.randint(1, 12), rng.randint(1, 28)
             email = f"{first}.{last}{rng.randint(1, 99)}@example.com" if rng.random() < 0.6 else ""
             phone = f"07700 9{rng.randint(0, 99999):05d}" if rng.random() < 0.5 else ""

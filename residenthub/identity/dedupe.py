@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import linkage
-from .sources import Mapping, Problem, Standardised, load_input
+from .sources import Mapping, Problem, load_input
 
 OUTPUT_COLUMNS = ("record_id", "person_id", "household_id", "match_probability")
 
@@ -28,15 +28,16 @@ def household_key(record: dict) -> str:
     return ""
 
 
-def households(records: list[dict], person_of: dict[str, str]) -> dict[str, str]:
-    """person id -> household id, from each person's latest known address (by record date)."""
+def households(addresses: list[tuple[str, str, str]], person_of: dict[str, str]) -> dict[str, str]:
+    """person id -> household id, from each person's latest known address (by record date).
+
+    ``addresses`` holds (record id, household key, record date) for each record.
+    """
     latest: dict[str, tuple[str, str]] = {}
-    for record in records:
-        key = household_key(record)
+    for uid, key, when in addresses:
         if not key:
             continue
-        person = person_of[record["unique_id"]]
-        when = record.get("record_date") or ""
+        person = person_of[uid]
         if person not in latest or when >= latest[person][0]:
             latest[person] = (when, key)
     return {
@@ -50,7 +51,6 @@ class DedupeOutput:
     rows: list[tuple[str, str, str, str]]
     warnings: list[Problem]
     result: linkage.LinkageResult
-    data: Standardised
 
 
 def dedupe(
@@ -60,22 +60,25 @@ def dedupe(
     thresholds: linkage.Thresholds = linkage.Thresholds(),  # noqa: B008
     invalid_values: str = "blank",
 ) -> DedupeOutput:
-    data = load_input(mapping, input_path, invalid_values=invalid_values)
+    data = load_input(mapping, input_path, invalid_values=invalid_values, keep_raw=False)
     table = linkage.records_table(data.records, mapping.compare_columns)
+    # Only ids and addresses are needed after linking: let the records go before it (peak memory).
+    addresses = [(r["unique_id"], household_key(r), r.get("record_date") or "") for r in data.records]
+    warnings = data.warnings
+    del data
     result = linkage.link(table, thresholds=thresholds)
     members: dict[str, list[str]] = {}
     for uid, cluster_id in result.clusters.items():
         members.setdefault(cluster_id, []).append(uid)
     person_of_cluster = {cid: person_id_for(ids) for cid, ids in members.items()}
     person_of = {uid: person_of_cluster[cid] for uid, cid in result.clusters.items()}
-    household_of = households(data.records, person_of)
+    household_of = households(addresses, person_of)
     rows = []
-    for record in data.records:
-        uid = record["unique_id"]
+    for uid, _, _ in addresses:
         person = person_of[uid]
         probability = result.best.get(uid)
         rows.append((uid, person, household_of.get(person, ""), f"{probability:.6f}" if probability else ""))
-    return DedupeOutput(rows, data.warnings, result, data)
+    return DedupeOutput(rows, warnings, result)
 
 
 def write_csv(rows, out: str | Path) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -145,9 +147,17 @@ def comparisons(cols: set[str]) -> list:
                     cll.NullLevel("dob"),
                     cll.ExactMatchLevel("dob"),
                     cll.CustomLevel("dob_l = dob_swap_r", label_for_charts="Day and month swapped"),
-                    cll.DamerauLevenshteinLevel("dob", 1),
-                    cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=1, metric="year"),
-                    cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=5, metric="year"),
+                    cll.LevenshteinLevel("dob", 1),
+                    # Birth years one or five apart: integer arithmetic on the year, which costs a
+                    # fraction of parsing both dates for every pair (measured in DuckDB).
+                    cll.CustomLevel(
+                        "abs(cast(birth_year_l as int) - cast(birth_year_r as int)) <= 1",
+                        label_for_charts="Born within a year",
+                    ),
+                    cll.CustomLevel(
+                        "abs(cast(birth_year_l as int) - cast(birth_year_r as int)) <= 5",
+                        label_for_charts="Born within five years",
+                    ),
                     cll.ElseLevel(),
                 ],
                 output_column_name="dob",
@@ -194,11 +204,11 @@ def comparisons(cols: set[str]) -> list:
             comps.append(cl.ExactMatch(name))
     for name in ("nhs_number", "ni_number"):
         if name in cols:
-            comps.append(cl.DamerauLevenshteinAtThresholds(name, [1]))
+            comps.append(cl.LevenshteinAtThresholds(name, [1]))
     if "sex" in cols:
         comps.append(cl.ExactMatch("sex"))
     for name in sorted(c for c in cols if c.startswith("id_")):
-        comps.append(cl.DamerauLevenshteinAtThresholds(name, [1, 2]))
+        comps.append(cl.LevenshteinAtThresholds(name, [1, 2]))
     for name in sorted(c for c in cols if c.startswith("c_")):
         comps.append(
             cl.CustomComparison(
@@ -282,6 +292,20 @@ def settings_for(cols: set[str]) -> SettingsCreator:
 
 # --- running ------------------------------------------------------------------------------------
 
+# DuckDB takes 80% of the machine's memory unless told otherwise; with a limit it spills to disk
+# instead. 3 GB keeps a million-record run under 8 GB in all (measured: docs/benchmarks.md).
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a memory limit, spilling to the system temp directory."""
+    return duckdb.connect(
+        config={
+            "memory_limit": memory_limit,
+            "temp_directory": str(Path(tempfile.gettempdir()) / "residenthub-duckdb"),
+        }
+    )
+
 
 def records_table(records: Iterable[dict], extra_columns: Iterable[str] = ()) -> pa.Table:
     """Standard records to an Arrow table; '' becomes NULL so Splink treats it as unknown."""
@@ -301,12 +325,13 @@ def link(
     seed: int = 42,
     max_pairs: float | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LinkageResult:
     """Train a model on ``table`` by EM, predict, apply constraints, cluster."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     constraints = constraints or Constraints()
-    con = con or duckdb.connect()
+    con = con or connect(memory_limit)
     db_api = DuckDBAPI(connection=con)
     cols = present_columns(table)
     n = table.num_rows
@@ -416,7 +441,7 @@ def train(linker: Linker, cols: set[str], n: int, *, seed: int, max_pairs: float
             linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
         except Exception:  # too little data to estimate: keep Splink's default prior
             logger.info("could not estimate the prior; using the default")
-    pairs = max_pairs or min(5e6, max(1e5, n * 100.0))
+    pairs = max_pairs or min(5e6, max(1e5, n * 40.0))
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     em_rules = []
     if has("first_name") and has("last_name"):

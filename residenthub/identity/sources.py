@@ -372,9 +372,19 @@ _VALIDATORS = {
 
 
 def standardise_rows(
-    mapping: Mapping, header: list[str], rows: Iterable[RawRow], *, invalid_values: str | None = None
+    mapping: Mapping,
+    header: list[str],
+    rows: Iterable[RawRow],
+    *,
+    invalid_values: str | None = None,
+    keep_raw: bool = True,
 ) -> Standardised:
-    """Check the columns, the ids and every value; return standard records or raise ``SourceError``."""
+    """Check the columns, the ids and every value; return standard records or raise ``SourceError``.
+
+    ``rows`` is consumed (a list is emptied as it is read). ``keep_raw=False`` leaves ``raw`` empty:
+    imports keep each record's mapped values as its history; a one-off dedupe does not need them
+    (a million of them cost about a gigabyte).
+    """
     mode = invalid_values or mapping.invalid_values
     columns = set(header)
     wanted = [mapping.id, *mapping.fields.values(), *mapping.compare, *mapping.identifiers]
@@ -386,7 +396,7 @@ def standardise_rows(
                 for c in missing
             ]
         )
-    rows = list(rows)
+    rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         raise SourceError([Problem(None, None, "the input has a header but no records")])
     problems: list[Problem] = []
@@ -395,7 +405,9 @@ def standardise_rows(
     records: list[dict] = []
     raw: dict[str, dict] = {}
     row_numbers: dict[str, int] = {}
-    for raw_row in rows:
+    compare_columns = mapping.compare_columns
+    for index, raw_row in enumerate(rows):
+        rows[index] = None  # consumed: each raw row is freed once standardised (peak memory)
         values = raw_row.values
         uid = str(values.get(mapping.id, "")).strip()
         if not uid:
@@ -422,8 +434,9 @@ def standardise_rows(
                 problem = Problem(raw_row.row, mapping.fields[name], str(exc))
                 (warnings if mode == "blank" else problems).append(problem)
                 clean[name] = ""
-        records.append(build_record(uid, mapping.source, mapped, clean, mapping.compare_columns))
-        raw[uid] = mapped
+        records.append(build_record(uid, mapping.source, mapped, clean, compare_columns))
+        if keep_raw:
+            raw[uid] = mapped
         row_numbers[uid] = raw_row.row
     if problems:
         raise SourceError(problems)
@@ -478,6 +491,8 @@ def build_record(uid: str, source: str, mapped: dict, clean: dict, compare_colum
     return record
 
 
-def load_input(mapping: Mapping, location, *, invalid_values: str | None = None) -> Standardised:
+def load_input(
+    mapping: Mapping, location, *, invalid_values: str | None = None, keep_raw: bool = True
+) -> Standardised:
     header, rows = read_rows(mapping, location)
-    return standardise_rows(mapping, header, rows, invalid_values=invalid_values)
+    return standardise_rows(mapping, header, rows, invalid_values=invalid_values, keep_raw=keep_raw)

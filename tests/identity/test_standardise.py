@@ -80,3 +80,26 @@ def test_address_parsing():
         "london",
     )
     assert std.parse_address("12 Station Road").key("E20 1AB") == "|12|station road|E20 1AB"
+
+
+def test_remembered_answers_are_the_same_answers():
+    """The functions remember recent values; asking twice gives the same result, and errors stay errors."""
+    for _ in range(2):
+        assert std.parse_dob("07/04/1958") == "1958-04-07"
+        assert std.parse_dob("1958-31-12") == "1958-12-31"  # read as transposed, both times
+        assert std.clean_name("Mrs Peggy O'Brien") == "peggy obrien"
+        with pytest.raises(std.InvalidValue):
+            std.parse_dob("31/02/1990")
+        with pytest.raises(std.InvalidValue):
+            std.normalise_postcode("ZZ")
+
+
+def test_future_dates_judged_against_today_even_when_remembered():
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert std.parse_dob("2000-01-01", today=dt.date(2001, 1, 1)) == "2000-01-01"
+    with pytest.raises(std.InvalidValue, match="future"):
+        std.parse_dob("2000-01-01", today=dt.date(1999, 1, 1))  # the parse is remembered, the check is not
+    with pytest.raises(std.InvalidValue, match="future"):
+        std.parse_dob(tomorrow)
