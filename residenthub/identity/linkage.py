@@ -346,11 +346,9 @@ def link(
 
     predict_start = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=thresholds.review)
-    rows = (
-        predictions.as_duckdbpyrelation()
-        .project("unique_id_l, unique_id_r, match_probability, match_weight")
-        .fetchall()
-    )
+    relation = predictions.as_duckdbpyrelation()
+    probability = guarded_probability(relation.columns)
+    rows = relation.project(f"unique_id_l, unique_id_r, {probability}, match_weight").fetchall()
     explanations = explain(predictions, thresholds)
     timings["predict"] = time.perf_counter() - predict_start
 
@@ -378,6 +376,52 @@ def link(
     tf_tables = term_frequencies(con, cols)
     pairs = [(a, b, p, w) for (a, b), (p, w) in scored.items()]
     return LinkageResult(clusters, pairs, best, model, timings, tf_tables, explanations)
+
+
+# Pairs that contradict themselves are scored no higher than this (not linked, not attached, not
+# queued for review): first names that disagree outright (not a typo, nickname or middle name) with no
+# shared date of birth, or dates of birth more than a year apart (and not a day/month swap or a single
+# mistyped character), in either case with no shared email, phone, NHS or NI number. Such pairs are
+# nearly always two people of one household, parent and child with one name among them, where a rare
+# surname and a shared address each look like strong evidence though they are one fact about a family
+# (Splink's comparisons are assumed independent). Measured in docs/benchmarks.md.
+CONTRADICTION_CAP = 0.2
+
+
+def contradiction_guard(columns: list[str]) -> str:
+    """SQL over the predictions: true for the pairs capped at ``CONTRADICTION_CAP``."""
+    has = set(columns).__contains__
+    both = [name for name in ("dob", "email", "phone", "nhs_number", "ni_number") if has(f"{name}_l")]
+    same = {name: f"coalesce({name}_l = {name}_r, false)" for name in both}
+    reasons = []
+    if has("gamma_first_name"):
+        # With both dates of birth known, the date decides (below); a name alone does not.
+        no_dob = "(dob_l is null or dob_r is null)" if "dob" in same else "true"
+        reasons.append(f"(gamma_first_name = 0 and {no_dob})")
+    if "dob" in same and has("birth_year_l") and has("dob_swap_l"):
+        reasons.append(
+            "(abs(cast(birth_year_l as int) - cast(birth_year_r as int)) > 1 "
+            "and levenshtein(dob_l, dob_r) > 1 and coalesce(dob_l <> dob_swap_r, true))"
+        )
+    home = [
+        f"coalesce({a}_l = {a}_r and {b}_l = {b}_r, false)" if b else f"coalesce({a}_l = {a}_r, false)"
+        for a, b in (("uprn", ""), ("postcode", ""), ("number", "street"))
+        if has(f"{a}_l") and (not b or has(f"{b}_l"))
+    ]
+    if not reasons or not home or not has("last_name_l"):
+        return ""
+    household = f"coalesce(last_name_l = last_name_r, false) and ({' or '.join(home)})"
+    shared = " or ".join(same[name] for name in both if name != "dob")
+    guard = f"{household} and ({' or '.join(reasons)})"
+    return f"{guard} and not ({shared})" if shared else guard
+
+
+def guarded_probability(columns: list[str]) -> str:
+    """SQL for the match probability with ``contradiction_guard`` applied (as in the point of entry)."""
+    guard = contradiction_guard(columns)
+    if not guard:
+        return "match_probability"
+    return f"case when {guard} then least(match_probability, {CONTRADICTION_CAP}) else match_probability end"
 
 
 def explain(predictions, thresholds: Thresholds) -> dict[tuple[str, str], dict[str, float]]:

@@ -17,6 +17,8 @@ import pyarrow as pa
 from splink import DuckDBAPI
 from splink.internals.realtime import compare_records
 
+from . import linkage
+
 MAX_CANDIDATES = 60
 TF_COLUMNS = ("first_name", "last_name", "postcode")
 
@@ -80,8 +82,9 @@ class Scorer:
         sql = predictions.sql_used_to_create
         sql = re.sub(r"\b__splink__compare_records_left_\w+", self.LEFT, sql)
         sql = re.sub(r"\b__splink__compare_records_right_\w+", self.RIGHT, sql)
+        self._probability = linkage.guarded_probability(predictions.as_duckdbpyrelation().columns)
         self._drop_temporary_tables()
-        return f"select unique_id_r, match_probability from ({sql})"  # noqa: S608 - Splink SQL, no input
+        return f"select unique_id_r, {self._probability} from ({sql})"  # noqa: S608 - Splink SQL, no input
 
     def _prepare(self, record: dict) -> dict:
         row = {col: (record.get(col) or None) for col in self.columns}
@@ -123,7 +126,7 @@ class Scorer:
             result = compare_records(
                 [new], candidates, self.model, self._db_api, sql_cache_key=self.key
             ).as_duckdbpyrelation()
-            rows = result.project("unique_id_r, match_probability").fetchall()
+            rows = result.project(f"unique_id_r, {self._probability}").fetchall()
             self._drop_temporary_tables()
         return sorted(((str(uid), float(p)) for uid, p in rows), key=lambda x: -x[1])
 
