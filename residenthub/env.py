@@ -8,6 +8,7 @@ start-up instead of surfacing as odd behaviour later. ``NAME_FILE`` is accepted 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -73,3 +74,17 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, not {value!r}")
     return value
+
+
+def env_dict(name: str) -> dict[str, str]:
+    """A JSON object of strings (e.g. Spark settings); empty when unset."""
+    value = _raw(name)
+    if value is None or not value.strip():
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, like {{"spark.driver.memory": "4g"}}')
+    return {str(k): str(v) for k, v in data.items()}

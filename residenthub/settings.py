@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_choice, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_dict, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -186,6 +186,11 @@ TRIAGE_TRANSLATE_API_KEY = env_str("TRIAGE_TRANSLATE_API_KEY", "")
 TRIAGE_API_TOKEN = env_str("TRIAGE_API_TOKEN", "")  # bearer token for the phone-channel API
 TRIAGE_TEAMS = env_list("TRIAGE_TEAMS", ["customer-services"])  # teams working the human triage queue
 TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 50, minimum=1)) / 100
+# Where record linkage runs: duckdb (in the process) or spark (docs/identity.md, "Scale out on Spark").
+IDENTITY_BACKEND = env_choice("IDENTITY_BACKEND", "duckdb", {"duckdb", "spark"})
+IDENTITY_DUCKDB_MEMORY_LIMIT = env_str("IDENTITY_DUCKDB_MEMORY_LIMIT", "3GB")
+IDENTITY_SPARK_MASTER = env_str("IDENTITY_SPARK_MASTER", "local[2]")
+IDENTITY_SPARK_CONF = env_dict("IDENTITY_SPARK_CONF")  # JSON object of Spark settings
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from residenthub.core.audit import record as audit
 
-from . import linkage, realtime
+from . import engines, linkage, realtime
 from .dedupe import household_key
 from .models import (
     CandidateKey,
@@ -156,9 +156,19 @@ def constraints() -> linkage.Constraints:
     return result
 
 
+def engine_for(backend: str | None = None):
+    """The linkage engine the settings ask for (``IDENTITY_BACKEND`` and its options)."""
+    backend = backend or settings.IDENTITY_BACKEND
+    if backend == "spark":
+        return engines.make_engine(
+            "spark", master=settings.IDENTITY_SPARK_MASTER, conf=settings.IDENTITY_SPARK_CONF
+        )
+    return engines.make_engine(backend, memory_limit=settings.IDENTITY_DUCKDB_MEMORY_LIMIT)
+
+
 def run_linkage(*, backend: str | None = None) -> LinkageRun:
     """Link every current record; keep person ids stable; never override a human decision."""
-    backend = backend or getattr(settings, "IDENTITY_BACKEND", "duckdb")
+    backend = backend or settings.IDENTITY_BACKEND
     limits = thresholds()
     records = list(SourceRecord.objects.filter(removed=False).select_related("source"))
     by_uid = {r.uid: r for r in records}
@@ -166,12 +176,7 @@ def run_linkage(*, backend: str | None = None) -> LinkageRun:
     compare_cols = sorted({k for r in standard for k in r if k.startswith(("c_", "id_"))})
     table = linkage.records_table(standard, compare_cols)
     started = timezone.now()
-    if backend == "spark":
-        from . import spark
-
-        result = spark.link(table, thresholds=limits, constraints=constraints())
-    else:
-        result = linkage.link(table, thresholds=limits, constraints=constraints())
+    result = linkage.link(table, thresholds=limits, constraints=constraints(), engine=engine_for(backend))
     with transaction.atomic():
         run = LinkageRun.objects.create(
             started_at=started,

@@ -59,6 +59,7 @@ def dedupe(
     *,
     thresholds: linkage.Thresholds = linkage.Thresholds(),  # noqa: B008
     invalid_values: str = "blank",
+    engine=None,
 ) -> DedupeOutput:
     data = load_input(mapping, input_path, invalid_values=invalid_values, keep_raw=False)
     table = linkage.records_table(data.records, mapping.compare_columns)
@@ -66,7 +67,7 @@ def dedupe(
     addresses = [(r["unique_id"], household_key(r), r.get("record_date") or "") for r in data.records]
     warnings = data.warnings
     del data
-    result = linkage.link(table, thresholds=thresholds)
+    result = linkage.link(table, thresholds=thresholds, engine=engine)
     members: dict[str, list[str]] = {}
     for uid, cluster_id in result.clusters.items():
         members.setdefault(cluster_id, []).append(uid)

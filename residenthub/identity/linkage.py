@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from . import engines
 from .sources import RECORD_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -191,7 +189,8 @@ def comparisons(cols: set[str]) -> list:
                     label_for_charts="Same postcode district",
                 ),
                 cll.CustomLevel(
-                    "regexp_extract(postcode_l, '^[A-Z]+') = regexp_extract(postcode_r, '^[A-Z]+')",
+                    # group 1 named: DuckDB and Spark differ on the default group
+                    "regexp_extract(postcode_l, '^([A-Z]+)', 1) = regexp_extract(postcode_r, '^([A-Z]+)', 1)",
                     label_for_charts="Same postcode area",
                 ),
             ]
@@ -292,20 +291,6 @@ def settings_for(cols: set[str]) -> SettingsCreator:
 
 # --- running ------------------------------------------------------------------------------------
 
-# DuckDB takes 80% of the machine's memory unless told otherwise; with a limit it spills to disk
-# instead. 3 GB keeps a million-record run under 8 GB in all (measured: docs/benchmarks.md).
-DEFAULT_MEMORY_LIMIT = "3GB"
-
-
-def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a memory limit, spilling to the system temp directory."""
-    return duckdb.connect(
-        config={
-            "memory_limit": memory_limit,
-            "temp_directory": str(Path(tempfile.gettempdir()) / "residenthub-duckdb"),
-        }
-    )
-
 
 def records_table(records: Iterable[dict], extra_columns: Iterable[str] = ()) -> pa.Table:
     """Standard records to an Arrow table; '' becomes NULL so Splink treats it as unknown."""
@@ -324,32 +309,32 @@ def link(
     constraints: Constraints | None = None,
     seed: int = 42,
     max_pairs: float | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    engine=None,
+    backend: str = "duckdb",
 ) -> LinkageResult:
-    """Train a model on ``table`` by EM, predict, apply constraints, cluster."""
+    """Train a model on ``table`` by EM, predict, apply constraints, cluster.
+
+    ``engine`` (from ``engines.make_engine``) or ``backend`` says where: DuckDB here, or Spark.
+    """
     timings: dict[str, float] = {}
     start = time.perf_counter()
     constraints = constraints or Constraints()
-    con = con or connect(memory_limit)
-    db_api = DuckDBAPI(connection=con)
     cols = present_columns(table)
     n = table.num_rows
     if n < MIN_RECORDS_FOR_MODEL:
         return exact_only(table)
-    con.register("__hub_input_arrow", table)
-    con.execute("create or replace table __hub_input as select * from __hub_input_arrow")
-    con.unregister("__hub_input_arrow")
-    linker = Linker(db_api.register(con.table("__hub_input")), settings_for(cols))
+    engine = engine or engines.make_engine(backend)
+    linker = Linker(engine.register(table), settings_for(cols))
     train(linker, cols, n, seed=seed, max_pairs=max_pairs)
     timings["train"] = time.perf_counter() - start
 
     predict_start = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=thresholds.review)
-    relation = predictions.as_duckdbpyrelation()
-    probability = guarded_probability(relation.columns)
-    rows = relation.project(f"unique_id_l, unique_id_r, {probability}, match_weight").fetchall()
-    explanations = explain(predictions, thresholds)
+    columns = engine.columns(predictions)
+    rows = engine.rows(
+        predictions, ["unique_id_l", "unique_id_r", guarded_probability(columns), "match_weight"]
+    )
+    explanations = explain(engine, predictions, columns, thresholds)
     timings["predict"] = time.perf_counter() - predict_start
 
     cluster_start = time.perf_counter()
@@ -360,7 +345,7 @@ def link(
         scored.pop(pair_key(*pair), None)
     for pair in constraints.must_link:
         scored[pair_key(*pair)] = (1.0, 99.0)
-    clusters = cluster(table.column("unique_id").to_pylist(), scored, thresholds.link, db_api)
+    clusters = cluster(table.column("unique_id").to_pylist(), scored, thresholds.link, engine)
     clusters = attach_small(clusters, scored, thresholds.attach, thresholds.attach_max_size)
     clusters = enforce_cannot_link(clusters, scored, constraints.cannot_link, thresholds.link)
     best: dict[str, float] = {}
@@ -373,7 +358,7 @@ def link(
     timings["cluster"] = time.perf_counter() - cluster_start
     timings["total"] = time.perf_counter() - start
     model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
-    tf_tables = term_frequencies(con, cols)
+    tf_tables = term_frequencies(table, cols)
     pairs = [(a, b, p, w) for (a, b), (p, w) in scored.items()]
     return LinkageResult(clusters, pairs, best, model, timings, tf_tables, explanations)
 
@@ -424,23 +409,19 @@ def guarded_probability(columns: list[str]) -> str:
     return f"case when {guard} then least(match_probability, {CONTRADICTION_CAP}) else match_probability end"
 
 
-def explain(predictions, thresholds: Thresholds) -> dict[tuple[str, str], dict[str, float]]:
-    """Each comparison's contribution (log2 Bayes factor, TF adjustment included) for review-band pairs."""
-    relation = predictions.as_duckdbpyrelation()
-    bf_columns = [c for c in relation.columns if c.startswith("bf_") and not c.startswith("bf_tf_adj_")]
-    if not bf_columns:
+def explain(engine, predictions, columns: list[str], thresholds: Thresholds) -> dict:
+    """Each comparison's contribution to the match weight (log2 Bayes factor, TF adjustment
+    included) for the review-band pairs. Splink 5 names these ``mw_<comparison>`` and
+    ``mw_tf_adj_<comparison>``."""
+    names = [c[3:] for c in columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
+    if not names:
         return {}
-    names = [c[3:] for c in bf_columns]
-    parts = []
-    for name in names:
-        tf = f"bf_tf_adj_{name}"
-        expr = f'"bf_{name}" * coalesce("{tf}", 1)' if tf in relation.columns else f'"bf_{name}"'
-        parts.append(f"log2(greatest({expr}, 1e-300))")
-    rows = (
-        relation.filter(f"match_probability >= {thresholds.review} and match_probability < {thresholds.link}")
-        .project(", ".join(["unique_id_l", "unique_id_r", *parts]))
-        .fetchall()
-    )
+    parts = [
+        f"mw_{name} + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else f"mw_{name}"
+        for name in names
+    ]
+    where = f"match_probability >= {thresholds.review} and match_probability < {thresholds.link}"
+    rows = engine.rows(predictions, ["unique_id_l", "unique_id_r", *parts], where)
     return {
         pair_key(row[0], row[1]): {n: round(float(v), 3) for n, v in zip(names, row[2:], strict=True)}
         for row in rows
@@ -501,8 +482,8 @@ def train(linker: Linker, cols: set[str], n: int, *, seed: int, max_pairs: float
             logger.info("EM session skipped: %s", exc)
 
 
-def cluster(ids: list[str], scored: dict, threshold: float, db_api: DuckDBAPI) -> dict[str, str]:
-    """Connected components over pairs >= threshold, through Splink's clusterer."""
+def cluster(ids: list[str], scored: dict, threshold: float, engine) -> dict[str, str]:
+    """Connected components over pairs >= threshold, through Splink's clusterer (in the engine)."""
     nodes = pa.table({"unique_id": pa.array(ids, type=pa.string())})
     edges_rows = [(a, b, p) for (a, b), (p, _) in scored.items() if p >= threshold]
     edges = pa.table(
@@ -513,10 +494,13 @@ def cluster(ids: list[str], scored: dict, threshold: float, db_api: DuckDBAPI) -
         }
     )
     result = cluster_pairwise_predictions_at_threshold(
-        nodes, edges, db_api, node_id_column_name="unique_id", threshold_match_probability=threshold
+        engine.table(nodes),
+        engine.table(edges),
+        engine.db_api,
+        node_id_column_name="unique_id",
+        threshold_match_probability=threshold,
     )
-    mapping = dict(result.as_duckdbpyrelation().project("unique_id, cluster_id").fetchall())
-    return {str(k): str(v) for k, v in mapping.items()}
+    return {str(k): str(v) for k, v in engine.rows(result, ["unique_id", "cluster_id"])}
 
 
 def attach_small(clusters: dict[str, str], scored: dict, threshold: float, max_size: int) -> dict[str, str]:
@@ -592,15 +576,18 @@ def enforce_cannot_link(
     return result
 
 
-def term_frequencies(con: duckdb.DuckDBPyConnection, cols: set[str]) -> dict[str, dict[str, float]]:
+def term_frequencies(table: pa.Table, cols: set[str]) -> dict[str, dict[str, float]]:
     """Relative frequency of each value of the TF-adjusted columns (for real-time scoring)."""
     tables = {}
     for name in ["first_name", "last_name", "postcode", *sorted(c for c in cols if c.startswith("c_"))]:
         if name not in cols:
             continue
-        rows = con.execute(
-            f'select "{name}", count(*) * 1.0 / sum(count(*)) over () from __hub_input '  # noqa: S608
-            f'where "{name}" is not null group by 1'
-        ).fetchall()
-        tables[name] = {value: float(freq) for value, freq in rows}
+        counts = table.column(name).drop_null().value_counts()
+        total = sum(counts.field("counts").to_pylist())
+        tables[name] = {
+            value: count / total
+            for value, count in zip(
+                counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
+            )
+        }
     return tables

@@ -2,7 +2,7 @@
 
 import yaml
 
-from residenthub.identity import dedupe, linkage
+from residenthub.identity import dedupe, engines
 from residenthub.identity.sources import Mapping, RawRow, load_input, standardise_rows
 
 MAPPING = Mapping.from_dict({"id": "id", "fields": {"first_name": "first", "last_name": "last"}})
@@ -28,7 +28,7 @@ def test_rows_are_consumed_as_they_are_standardised():
 
 
 def test_duckdb_connection_has_a_memory_limit():
-    con = linkage.connect("1GB")
+    con = engines.connect("1GB")
     limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
     assert limit == "953.6 MiB"  # DuckDB reports 1 GB (10^9 bytes) in MiB
     assert (

@@ -26,6 +26,9 @@ class Command(BaseCommand):
             action="store_true",
             help="fail on any invalid value instead of blanking and reporting it",
         )
+        dedupe.add_argument(
+            "--backend", choices=["duckdb", "spark"], default=None, help="default: IDENTITY_BACKEND"
+        )
         imp = sub.add_parser("import", help="Import a source extract (CSV, XLSX or SQL) into the database")
         imp.add_argument(
             "input", nargs="?", default=None, help="file; omit for a SQL source (url in mapping)"
@@ -33,7 +36,9 @@ class Command(BaseCommand):
         imp.add_argument("--mapping", required=True)
         imp.add_argument("--team", default=None, help="slug of the team that owns a restricted source")
         link = sub.add_parser("link", help="Run linkage over every imported record")
-        link.add_argument("--backend", choices=["duckdb", "spark"], default=None)
+        link.add_argument(
+            "--backend", choices=["duckdb", "spark"], default=None, help="default: IDENTITY_BACKEND"
+        )
         export = sub.add_parser("export", help="Write every record with its person and household")
         export.add_argument("--out", required=True)
         demo = sub.add_parser(
@@ -50,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _dedupe(self, options):
-        from residenthub.identity import dedupe, linkage
+        from residenthub.identity import actions, dedupe, linkage
 
         mapping = Mapping.load(options["mapping"])
         defaults = linkage.Thresholds()
@@ -67,6 +72,7 @@ class Command(BaseCommand):
             mapping,
             thresholds=limits,
             invalid_values="fail" if options["strict"] else "blank",
+            engine=actions.engine_for(options["backend"]),
         )
         dedupe.write_csv(output.rows, options["out"])
         for warning in output.warnings[:20]:

@@ -1,0 +1,128 @@
+"""The same linkage on Spark (pyspark local mode, Java 17): same persons as DuckDB, constraints kept.
+
+Spark runs each step as a job, so a linkage of a few hundred records takes about a minute here; the
+session is started once and each backend runs once per module.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from residenthub.identity import engines, linkage
+from residenthub.identity.sources import Mapping, load_input
+
+from .conftest import rows_of
+
+pytestmark = pytest.mark.spark
+
+# Small data: one shuffle partition, and lineage broken by caching rather than writing Parquet.
+TEST_CONF = {
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "2",
+    "spark.sql.adaptive.enabled": "false",
+    "residenthub.break_lineage_method": "persist",
+}
+
+
+@pytest.fixture(scope="module")
+def records(population_csv, population_mapping):
+    mapping = Mapping.from_dict(yaml.safe_load(population_mapping.read_text()))
+    return load_input(mapping, population_csv, invalid_values="blank").records
+
+
+@pytest.fixture(scope="module")
+def both(records):
+    """The population linked on each backend with the same human decisions."""
+    table = linkage.records_table(records)
+    plain = linkage.link(table)
+    clusters = plain.clusters
+    members: dict[str, list[str]] = {}
+    for uid, cluster in clusters.items():
+        members.setdefault(cluster, []).append(uid)
+    together = next(sorted(m)[:2] for m in members.values() if len(m) >= 3)  # a linked pair
+    apart = sorted(next(sorted(m) for m in members.values() if len(m) == 1) + [together[0]])  # two people
+    constraints = linkage.Constraints(must_link={tuple(apart)}, cannot_link={tuple(together)})
+    duck = linkage.link(table, constraints=constraints)
+    spark = linkage.link(table, constraints=constraints, engine=engines.make_engine("spark", conf=TEST_CONF))
+    return duck, spark, together, apart
+
+
+def partition(clusters: dict[str, str]) -> set[frozenset]:
+    groups: dict[str, set[str]] = {}
+    for uid, cluster in clusters.items():
+        groups.setdefault(cluster, set()).add(uid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_spark_finds_the_same_persons_as_duckdb(both):
+    duck, spark, _, _ = both
+    assert partition(spark.clusters) == partition(duck.clusters)
+    assert spark.clusters == duck.clusters  # cluster ids are the smallest member on both
+    assert spark.tf_tables == duck.tf_tables
+    assert spark.model["comparisons"] and spark.model["sql_dialect"] == "spark"
+    assert duck.model["sql_dialect"] == "duckdb"
+
+
+def test_spark_probabilities_agree_with_duckdb(both):
+    """EM starts from a u sample drawn by each engine, so the weights differ a little, no more."""
+    duck, spark, _, _ = both
+    d = {linkage.pair_key(a, b): p for a, b, p, _ in duck.pairs}
+    s = {linkage.pair_key(a, b): p for a, b, p, _ in spark.pairs}
+    common = d.keys() & s.keys()
+    assert len(common) >= 0.95 * max(len(d), len(s))
+    assert max(abs(d[k] - s[k]) for k in common) < 0.05
+    assert len(duck.explanations) >= 5
+    shared = duck.explanations.keys() & spark.explanations.keys()
+    assert len(shared) >= 0.9 * len(duck.explanations)
+    for key in shared:  # the same comparisons explain each pair, with close weights
+        assert spark.explanations[key].keys() == duck.explanations[key].keys()
+        assert all(abs(spark.explanations[key][c] - v) < 0.5 for c, v in duck.explanations[key].items())
+
+
+def test_spark_keeps_human_decisions(both):
+    _, spark, together, apart = both
+    assert spark.clusters[together[0]] != spark.clusters[together[1]]  # rejected: kept apart
+    assert spark.clusters[apart[0]] == spark.clusters[apart[1]]  # accepted: kept together
+
+
+def test_dedupe_command_on_spark_writes_the_same_file(
+    both, population_csv, population_mapping, tmp_path, settings
+):
+    settings.IDENTITY_SPARK_CONF = TEST_CONF
+    duck_out, spark_out = tmp_path / "duck.csv", tmp_path / "spark.csv"
+    args = ["identity", "dedupe", str(population_csv), "--mapping", str(population_mapping)]
+    call_command(*args, "--out", str(duck_out))
+    call_command(*args, "--out", str(spark_out), "--backend", "spark")
+    duck_rows, spark_rows = rows_of(duck_out), rows_of(spark_out)
+    assert [(r["record_id"], r["person_id"], r["household_id"]) for r in spark_rows] == [
+        (r["record_id"], r["person_id"], r["household_id"]) for r in duck_rows
+    ]
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown linkage backend 'hadoop'"):
+        engines.make_engine("hadoop")
+    env = dict(os.environ, IDENTITY_BACKEND="hadoop", DJANGO_SETTINGS_MODULE="residenthub.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "IDENTITY_BACKEND must be one of ['duckdb', 'spark'], not 'hadoop'" in result.stderr
+
+
+def test_spark_conf_must_be_a_json_object(monkeypatch):
+    from residenthub.env import env_dict
+
+    monkeypatch.setenv("IDENTITY_SPARK_CONF", '["spark.driver.memory", "4g"]')
+    with pytest.raises(ImproperlyConfigured, match="IDENTITY_SPARK_CONF must be a JSON object"):
+        env_dict("IDENTITY_SPARK_CONF")
+    monkeypatch.setenv("IDENTITY_SPARK_CONF", "{not json")
+    with pytest.raises(ImproperlyConfigured, match="IDENTITY_SPARK_CONF must be a JSON object"):
+        env_dict("IDENTITY_SPARK_CONF")
+    monkeypatch.setenv("IDENTITY_SPARK_CONF", '{"spark.driver.memory": "4g"}')
+    assert env_dict("IDENTITY_SPARK_CONF") == {"spark.driver.memory": "4g"}
