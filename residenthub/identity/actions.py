@@ -568,8 +568,12 @@ def check_case(case) -> CaseLink:
     if status == CaseLink.Status.REVIEW:
         other = SourceRecord.objects.get(pk=best[2])
         left, right = sorted([other, record], key=lambda r: r.pk)
+        scorer = realtime_cache.scorer()
+        explanation = (
+            scorer.explain(standard, dict(other.standard, unique_id=str(other.pk))) if scorer else {}
+        )
         ReviewPair.objects.get_or_create(
-            record_l=left, record_r=right, defaults={"probability": best[1], "explanation": {}}
+            record_l=left, record_r=right, defaults={"probability": best[1], "explanation": explanation}
         )
     _index([record])
     elapsed = (time.perf_counter() - start) * 1000

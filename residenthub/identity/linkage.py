@@ -409,21 +409,30 @@ def guarded_probability(columns: list[str]) -> str:
     return f"case when {guard} then least(match_probability, {CONTRADICTION_CAP}) else match_probability end"
 
 
-def explain(engine, predictions, columns: list[str], thresholds: Thresholds) -> dict:
-    """Each comparison's contribution to the match weight (log2 Bayes factor, TF adjustment
-    included) for the review-band pairs. Splink 5 names these ``mw_<comparison>`` and
-    ``mw_tf_adj_<comparison>``."""
+def contributions(columns: list[str]) -> list[tuple[str, str]]:
+    """(comparison, SQL) for each comparison's contribution to the match weight (log2 Bayes factor,
+    TF adjustment included). Splink 5 names these ``mw_<comparison>`` and ``mw_tf_adj_<comparison>``."""
     names = [c[3:] for c in columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
-    if not names:
-        return {}
-    parts = [
-        f"mw_{name} + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else f"mw_{name}"
+    return [
+        (
+            name,
+            f"mw_{name} + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else f"mw_{name}",
+        )
         for name in names
     ]
+
+
+def explain(engine, predictions, columns: list[str], thresholds: Thresholds) -> dict:
+    """``contributions`` for every review-band pair."""
+    parts = contributions(columns)
+    if not parts:
+        return {}
     where = f"match_probability >= {thresholds.review} and match_probability < {thresholds.link}"
-    rows = engine.rows(predictions, ["unique_id_l", "unique_id_r", *parts], where)
+    rows = engine.rows(predictions, ["unique_id_l", "unique_id_r", *(sql for _, sql in parts)], where)
     return {
-        pair_key(row[0], row[1]): {n: round(float(v), 3) for n, v in zip(names, row[2:], strict=True)}
+        pair_key(row[0], row[1]): {
+            name: round(float(v), 3) for (name, _), v in zip(parts, row[2:], strict=True)
+        }
         for row in rows
     }
 

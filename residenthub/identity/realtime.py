@@ -82,8 +82,13 @@ class Scorer:
         sql = predictions.sql_used_to_create
         sql = re.sub(r"\b__splink__compare_records_left_\w+", self.LEFT, sql)
         sql = re.sub(r"\b__splink__compare_records_right_\w+", self.RIGHT, sql)
-        self._probability = linkage.guarded_probability(predictions.as_duckdbpyrelation().columns)
+        columns = predictions.as_duckdbpyrelation().columns
+        self._probability = linkage.guarded_probability(columns)
+        self._contributions = linkage.contributions(columns)
         self._drop_temporary_tables()
+        self._explain_sql = "select {} from ({})".format(  # noqa: S608 - Splink SQL, no input
+            ", ".join(expr for _, expr in self._contributions) or "1", sql
+        )
         return f"select unique_id_r, {self._probability} from ({sql})"  # noqa: S608 - Splink SQL, no input
 
     def _prepare(self, record: dict) -> dict:
@@ -114,6 +119,22 @@ class Scorer:
                 self._con.unregister(self.LEFT)
                 self._con.unregister(self.RIGHT)
         return sorted(((str(uid), float(p)) for uid, p in rows), key=lambda x: -x[1])
+
+    def explain(self, record: dict, candidate: dict) -> dict[str, float]:
+        """Each comparison's contribution to the match weight, as the review page shows it."""
+        if not self._contributions:
+            return {}
+        new = self._prepare(record)
+        new["unique_id"] = "__new__"
+        with self._lock:
+            self._con.register(self.LEFT, self._table([new]))
+            self._con.register(self.RIGHT, self._table([self._prepare(candidate)]))
+            try:
+                row = self._con.execute(self._explain_sql).fetchall()[0]
+            finally:
+                self._con.unregister(self.LEFT)
+                self._con.unregister(self.RIGHT)
+        return {name: round(float(v), 3) for (name, _), v in zip(self._contributions, row, strict=True)}
 
     def score_with_splink(self, record: dict, candidates: Iterable[dict]) -> list[tuple[str, float]]:
         """The same answer through ``compare_records`` itself (slower; kept to check ``score``)."""

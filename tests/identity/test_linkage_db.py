@@ -230,3 +230,16 @@ def test_new_case_links_to_the_known_person(
         content_type="application/json",
     )
     assert response.json()["candidates"][0]["person_id"] == link.person.public_id
+
+
+def test_uncertain_case_goes_to_review_with_its_explanation(
+    linked, make_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(name="Sarah Jones", email="", postcode="SW9 9ZZ")  # H5 is "Sara Jones", SW9 9ZZ
+    link = CaseLink.objects.get(case=case)
+    assert link.status == "review", link.probability
+    pair = ReviewPair.objects.get(record_r=link.record)
+    assert pair.record_l.uid == "housing:H5"
+    assert {"first_name", "last_name", "address"} <= set(pair.explanation)
+    assert pair.explanation["last_name"] > 0 and pair.explanation["first_name"] > 0  # Sara ~ Sarah
