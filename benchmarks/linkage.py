@@ -389,6 +389,48 @@ def machine() -> str:
     )
 
 
+TIME_RATIO_GOAL = 1.2
+HISTORICAL_BCUBED_GOAL = 0.93
+SCALE_SECONDS_GOAL, SCALE_MB_GOAL, POE_P95_GOAL_MS = 600, 8192, 50
+
+
+def goal_lines(figures: dict[tuple[str, str], dict], scale: dict | None) -> list[str]:
+    """PASS/FAIL for each goal of the issue, from the figures of this run."""
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
+    lines = []
+    for name in dict.fromkeys(n for n, _ in figures):
+        plain, hub = figures[(name, "plain")], figures[(name, "hub")]
+        ratio = hub["seconds"] / plain["seconds"]
+        lines.append(
+            f"- {verdict(ratio <= TIME_RATIO_GOAL)}: {name} time {ratio:.2f}x plain Splink's "
+            f"(goal <= {TIME_RATIO_GOAL}x)"
+        )
+        not_below = hub["bcubed_f1"] >= plain["bcubed_f1"] and hub["f1"] >= plain["f1"]
+        lines.append(
+            f"- {verdict(not_below)}: {name} not below plain Splink: B-cubed F1 {hub['bcubed_f1']:.4f} vs "
+            f"{plain['bcubed_f1']:.4f}, pairwise F1 {hub['f1']:.4f} vs {plain['f1']:.4f}"
+        )
+        if name == "historical_50k_dev":
+            lines.append(
+                f"- {verdict(hub['bcubed_f1'] >= HISTORICAL_BCUBED_GOAL)}: historical_50k_dev B-cubed F1 "
+                f"{hub['bcubed_f1']:.4f} (goal >= {HISTORICAL_BCUBED_GOAL})"
+            )
+    if scale:
+        hub, poe = scale["hub"], scale["poe"]
+        lines += [
+            f"- {verdict(hub['wall'] <= SCALE_SECONDS_GOAL)}: {scale['records']} records deduped in "
+            f"{hub['wall']:.1f} s wall (goal <= {SCALE_SECONDS_GOAL} s)",
+            f"- {verdict(hub['peak_mb'] <= SCALE_MB_GOAL)}: peak memory {hub['peak_mb']:.0f} MB "
+            f"(goal <= {SCALE_MB_GOAL} MB)",
+            f"- {verdict(poe['p95_ms'] <= POE_P95_GOAL_MS)}: point-of-entry p95 {poe['p95_ms']:.1f} ms against "
+            f"{poe['records']} records (goal <= {POE_P95_GOAL_MS} ms)",
+        ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -410,13 +452,15 @@ def main() -> None:
         "| data set | method | precision | recall | F1 | B-cubed F1 | review | seconds | peak MB |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
+    figures: dict[tuple[str, str], dict] = {}
+    scale = None
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for name in args.only:
             csv_path, id_col = prepare(name, workdir)
             truth = truth_of(csv_path, id_col)
             for method in ("plain", "hub"):
-                f = measure(method, name, csv_path, MAPPINGS[name], truth)
+                f = figures[(name, method)] = measure(method, name, csv_path, MAPPINGS[name], truth)
                 line = (
                     f"| {name} | {'plain Splink' if method == 'plain' else 'Resident Hub'} | {f['precision']:.4f} | "
                     f"{f['recall']:.4f} | {f['f1']:.4f} | {f['bcubed_f1']:.4f} | {f['review']} | "
@@ -425,7 +469,7 @@ def main() -> None:
                 print(line, flush=True)
                 lines.append(line)
         if args.scale:
-            s = scale_run(args.scale, workdir)
+            s = scale = scale_run(args.scale, workdir)
             h = s["hub"]
             line = (
                 f"\nSynthetic population (benchmarks/population.py, seed 2026): {s['persons']} persons, "
@@ -441,6 +485,9 @@ def main() -> None:
             )
             print(line)
             lines.append(line)
+    goals = goal_lines(figures, scale)
+    print("\n".join(goals))
+    lines += ["", *goals]
     if not args.no_append:
         with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
