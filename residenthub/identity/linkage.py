@@ -363,13 +363,13 @@ def link(
     return LinkageResult(clusters, pairs, best, model, timings, tf_tables, explanations)
 
 
-# Pairs that contradict themselves are scored no higher than this (not linked, not attached, not
-# queued for review): first names that disagree outright (not a typo, nickname or middle name) with no
-# shared date of birth, or dates of birth more than a year apart (and not a day/month swap or a single
-# mistyped character), in either case with no shared email, phone, NHS or NI number. Such pairs are
-# nearly always two people of one household, parent and child with one name among them, where a rare
-# surname and a shared address each look like strong evidence though they are one fact about a family
-# (Splink's comparisons are assumed independent). Measured in docs/benchmarks.md.
+# A pair that shares a surname and an address (UPRN, postcode, or number and street) and contradicts
+# itself is scored no higher than this (not linked, not attached, not queued for review): first names
+# that disagree outright (not a typo, nickname or middle name) while a date of birth is missing, or
+# dates of birth more than a year apart (neither a day/month swap nor one mistyped character); unless
+# the two share an email, phone, NHS or NI number. Such pairs are nearly always two people of one
+# household: a rare surname and a shared address each look like strong evidence, though they are one
+# fact about a family (Splink's comparisons are assumed independent). Measured in docs/identity.md.
 CONTRADICTION_CAP = 0.2
 
 
