@@ -12,6 +12,7 @@ class Scope(models.TextChoices):
     CASES_CREATE = "cases:create", "REST: create cases"
     CASES_READ = "cases:read", "REST staff: read cases the key's user may see"
     CASES_WRITE = "cases:write", "REST staff: transition, note and assign those cases"
+    PERSONS_MATCH = "persons:match", "REST staff: the point-of-entry duplicate check (single resident view)"
 
 
 class ApiKey(models.Model):

@@ -129,6 +129,15 @@ def document() -> dict:
                     errors=("400", "404", "409", "429"),
                 )
             },
+            "/staff/persons/match": {
+                "post": _op(
+                    "Match a contact to known residents",
+                    ref("PersonMatches"),
+                    scope="persons:match",
+                    body=ref("Contact"),
+                    errors=("400", "429"),
+                )
+            },
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key"}},
@@ -267,6 +276,37 @@ def document() -> dict:
                 "Assign": {
                     "type": "object",
                     "properties": {"team": {"type": "string"}, "officer": {"type": "string"}},
+                },
+                "Contact": {
+                    "type": "object",
+                    "description": "A name, or at least one of the other fields.",
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "example": "Maggie O'Brien"},
+                        "dob": {"type": "string", "description": "YYYY-MM-DD or DD/MM/YYYY"},
+                        "email": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "postcode": {"type": "string", "example": "E20 1AB"},
+                    },
+                },
+                "PersonMatches": {
+                    "type": "object",
+                    "required": ["candidates"],
+                    "properties": {
+                        "candidates": {
+                            "type": "array",
+                            "maxItems": 10,
+                            "items": {
+                                "type": "object",
+                                "required": ["person_id", "match_probability", "decision"],
+                                "properties": {
+                                    "person_id": {"type": "string"},
+                                    "match_probability": {"type": "number", "minimum": 0, "maximum": 1},
+                                    "decision": {"type": "string", "enum": ["link", "review", "no match"]},
+                                },
+                            },
+                        }
+                    },
                 },
             },
         },

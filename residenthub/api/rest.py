@@ -19,6 +19,7 @@ from residenthub.cases.models import Case, Channel
 from residenthub.cases.tracking import make_token, read_token
 from residenthub.core import ratelimit
 from residenthub.core.audit import client_ip
+from residenthub.core.audit import record as audit
 from residenthub.core.text import unstorable
 
 from . import intake, keys, public
@@ -64,7 +65,7 @@ def endpoint(methods=("GET",), scope: str | None = None):
                         )
                     if scope not in key.scopes:
                         raise ApiError(403, "forbidden", f"This key does not have the {scope} scope.")
-                    if scope in {Scope.CASES_READ, Scope.CASES_WRITE} and not (
+                    if scope in {Scope.CASES_READ, Scope.CASES_WRITE, Scope.PERSONS_MATCH} and not (
                         key.user and key.user.is_staff and key.user.is_active
                     ):
                         raise ApiError(403, "forbidden", "This key is not linked to an active staff user.")
@@ -359,6 +360,29 @@ def staff_assign(request, reference):
 
 
 # --- The document and its page -------------------------------------------------------------------
+
+
+@endpoint(("POST",), scope=Scope.PERSONS_MATCH)
+def staff_person_match(request):
+    """The point-of-entry duplicate check: is this contact a resident we already know?"""
+    from residenthub.identity import actions as identity
+
+    body = _body(request)
+    try:
+        candidates = identity.match_contact(body)
+    except identity.ContactError as exc:
+        raise ApiError(
+            400, "invalid", "The contact could not be read.", [f"{k}: {v}" for k, v in exc.errors.items()]
+        ) from None
+    audit(
+        "identity.match.api",
+        request.api_key,
+        actor=request.api_key.user,
+        actor_label=request.api_key.name,
+        ip=client_ip(request),
+        detail={"candidates": len(candidates)},
+    )
+    return JsonResponse({"candidates": candidates})
 
 
 def openapi_json(request):

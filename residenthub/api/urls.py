@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/cases/<str:reference>/transition", rest.staff_transition, name="transition"),
     path("staff/cases/<str:reference>/notes", rest.staff_note, name="notes"),
     path("staff/cases/<str:reference>/assign", rest.staff_assign, name="assign"),
+    path("staff/persons/match", rest.staff_person_match, name="person_match"),
     re_path(r"^.*$", rest.not_found),  # every unknown /api/v1/ path answers in JSON
 ]

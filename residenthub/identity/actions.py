@@ -515,6 +515,61 @@ def find_candidates(standard: dict, *, exclude_record: int | None = None) -> lis
     return sorted(((persons[p], prob, rec) for p, (prob, rec) in best.items()), key=lambda x: -x[1])
 
 
+class ContactError(ValueError):
+    """A contact's values cannot be read; ``errors`` maps each field to why (no value in it)."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+MATCH_FIELDS = ("name", "dob", "email", "phone", "postcode")
+
+
+def match_contact(contact: dict, *, limit: int = 10) -> list[dict]:
+    """The point-of-entry check for a contact ({name, dob, email, phone, postcode}), as the staff JSON
+    endpoint and the REST API answer it: candidate persons, best first, each with a decision."""
+    from . import standardise as std
+
+    unknown = sorted(set(contact) - set(MATCH_FIELDS))
+    errors = {name: f"unknown field (known: {', '.join(MATCH_FIELDS)})" for name in unknown}
+    errors |= {n: "must be a string" for n in MATCH_FIELDS if not isinstance(contact.get(n, ""), str)}
+    if errors:
+        raise ContactError(errors)
+    first, middle, last = std.split_full_name(contact.get("name", ""))
+    clean = {}
+    for name, func in (
+        ("dob", std.parse_dob),
+        ("email", std.normalise_email),
+        ("phone", std.normalise_phone),
+        ("postcode", std.normalise_postcode),
+    ):
+        try:
+            clean[name] = func(contact.get(name, ""))
+        except std.InvalidValue as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ContactError(errors)
+    if not (first or last) and not any(clean.values()):
+        raise ContactError({"name": "give a name, or at least one of dob, email, phone, postcode"})
+    record = build_record(
+        "query", "query", {"first_name": first, "middle_name": middle, "last_name": last}, clean, []
+    )
+    limits = thresholds()
+    return [
+        {
+            "person_id": person.public_id,
+            "match_probability": round(probability, 6),
+            "decision": "link"
+            if probability >= limits.link
+            else "review"
+            if probability >= limits.review
+            else "no match",
+        }
+        for person, probability, _ in find_candidates(record)[:limit]
+    ]
+
+
 def case_standard_record(case) -> dict:
     from . import standardise as std
 

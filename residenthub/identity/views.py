@@ -14,7 +14,6 @@ from residenthub.core.audit import record as audit
 
 from . import actions, queries
 from .models import Household, Person
-from .sources import build_record
 
 SHOWN_FIELDS = (
     ("first_name", "First name"),
@@ -127,45 +126,16 @@ def household_detail(request, public_id: str):
 @staff_required
 @require_POST
 def match(request):
-    """Point-of-entry check as JSON: POST {"name", "dob", "email", "phone", "postcode"} -> candidates."""
+    """Point-of-entry check as JSON: POST {"name", "dob", "email", "phone", "postcode"} -> candidates
+    (the REST API has the same under /api/v1/staff/persons/match)."""
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
         return JsonResponse({"error": "the body must be JSON"}, status=400)
-    from . import standardise as std
-
-    first, middle, last = std.split_full_name(body.get("name", ""))
-    clean, errors = {}, {}
-    for name, func in (
-        ("dob", std.parse_dob),
-        ("email", std.normalise_email),
-        ("phone", std.normalise_phone),
-        ("postcode", std.normalise_postcode),
-    ):
-        try:
-            clean[name] = func(body.get(name, ""))
-        except std.InvalidValue as exc:
-            errors[name] = str(exc)
-    if errors:
-        return JsonResponse({"errors": errors}, status=400)
-    record = build_record(
-        "query", "query", {"first_name": first, "middle_name": middle, "last_name": last}, clean, []
-    )
-    candidates = actions.find_candidates(record)
-    limits = actions.thresholds()
-    return JsonResponse(
-        {
-            "candidates": [
-                {
-                    "person_id": p.public_id,
-                    "match_probability": round(prob, 6),
-                    "decision": "link"
-                    if prob >= limits.link
-                    else "review"
-                    if prob >= limits.review
-                    else "no match",
-                }
-                for p, prob, _ in candidates[:10]
-            ]
-        }
-    )
+    if not isinstance(body, dict):
+        return JsonResponse({"error": "the body must be a JSON object"}, status=400)
+    try:
+        candidates = actions.match_contact(body)
+    except actions.ContactError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    return JsonResponse({"candidates": candidates})

@@ -155,7 +155,9 @@ def test_schemathesis_no_server_errors(catalogue, live_server, highways_officer)
     from hypothesis import HealthCheck, given, settings
 
     _k, raw = keys.create_key(
-        "Fuzz", [Scope.CASES_CREATE, Scope.CASES_READ, Scope.CASES_WRITE], highways_officer
+        "Fuzz",
+        [Scope.CASES_CREATE, Scope.CASES_READ, Scope.CASES_WRITE, Scope.PERSONS_MATCH],
+        highways_officer,
     )
     schema = schemathesis.openapi.from_url(f"{live_server.url}{API}/openapi.json")
     schema.config.base_url = f"{live_server.url}{API}"
