@@ -126,3 +126,17 @@ def test_spark_conf_must_be_a_json_object(monkeypatch):
         env_dict("IDENTITY_SPARK_CONF")
     monkeypatch.setenv("IDENTITY_SPARK_CONF", '{"spark.driver.memory": "4g"}')
     assert env_dict("IDENTITY_SPARK_CONF") == {"spark.driver.memory": "4g"}
+
+
+def test_engine_follows_the_settings(settings):
+    from residenthub.identity import actions
+
+    settings.IDENTITY_SPARK_CONF = TEST_CONF
+    engine = actions.engine_for("spark")
+    assert isinstance(engine, engines.SparkEngine)
+    assert engine.spark.conf.get("spark.sql.shuffle.partitions") == "1"
+    assert engine.spark.sparkContext.master == settings.IDENTITY_SPARK_MASTER == "local[2]"
+    settings.IDENTITY_BACKEND, settings.IDENTITY_DUCKDB_MEMORY_LIMIT = "duckdb", "2GB"
+    duck = actions.engine_for()
+    assert isinstance(duck, engines.DuckDBEngine)
+    assert duck.con.execute("select current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"
