@@ -62,10 +62,18 @@ def review_pair(request, pk: int):
         }
         for k, label in keys
     ]
-    explanation = sorted(pair.explanation.items(), key=lambda kv: -abs(kv[1]))
+    labels = {**dict(SHOWN_FIELDS), "address": "Address"}
+    named = [
+        (labels.get(name) or name[2:].replace("_", " ").capitalize(), weight)
+        for name, weight in sorted(pair.explanation.items(), key=lambda kv: -abs(kv[1]))
+    ]
+    explanation = [(label, weight) for label, weight in named if weight]
+    not_compared = [label for label, weight in named if not weight]  # missing on one side or both
     audit("identity.review.viewed", pair, actor=request.user, ip=client_ip(request))
     return render(
-        request, "identity/review_pair.html", {"pair": pair, "rows": rows, "explanation": explanation}
+        request,
+        "identity/review_pair.html",
+        {"pair": pair, "rows": rows, "explanation": explanation, "not_compared": not_compared},
     )
 
 

@@ -165,11 +165,14 @@ def test_review_queue_accept_and_reject(linked, client, administrator):
     h5 = SourceRecord.objects.get(source_key="H5")
     h4 = SourceRecord.objects.get(source_key="H4")
     accept = ReviewPair.objects.create(
-        record_l=t4, record_r=h5, probability=0.6, explanation={"first_name": -3.1}
+        record_l=t4, record_r=h5, probability=0.6, explanation={"first_name": -3.1, "c_gp_practice": 0.0}
     )
     client.force_login(administrator)
     page = client.get(reverse("identity:review_pair", args=[accept.pk]))
-    assert page.status_code == 200 and b"Same person (a)" in page.content and b"first_name" in page.content
+    assert page.status_code == 200 and b"Same person (a)" in page.content
+    text = page.content.decode()
+    assert "First name</dt>" in text and "-3.10" in text  # each field by its name, with its weight
+    assert "No evidence either way (missing on one side): Gp practice." in text
     client.post(reverse("identity:review_decide", args=[accept.pk]), {"decision": "accepted"})
     accept.refresh_from_db()
     assert accept.status == "accepted" and accept.decided_by == administrator
