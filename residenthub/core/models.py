@@ -19,7 +19,40 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an append-only record."""
 
 
-class AuditEntry(models.Model):
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted: audit entries and timelines.
+
+    Guarded here for the ORM and, on PostgreSQL, by a trigger (core migration 0004) so that raw SQL
+    cannot change them either. Erasure of personal data inside such records goes through the
+    retention app's own, audited, path.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted")
+
+
+class AuditEntry(AppendOnlyModel):
     """Who did what, when, from where. Written by action functions; never edited or deleted."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -42,14 +75,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.actor_label or self.actor
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be deleted")
 
 
 class OutboxMessage(TimeStampedModel):
