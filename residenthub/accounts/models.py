@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import models
 
+# The read-only councillor role is this auth group (migration 0002): insights only, no cases.
+COUNCILLOR_GROUP = "councillor"
+
 
 class Directorate(models.Model):
     slug = models.SlugField(unique=True)

@@ -125,6 +125,9 @@ class Address(models.Model):
     postcode = models.CharField(max_length=8, db_index=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    ward = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="Electoral ward, for insights by area."
+    )
 
     class Meta:
         ordering = ["postcode", "line1"]

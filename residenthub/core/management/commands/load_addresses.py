@@ -11,7 +11,7 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_addresses.csv"
 
 
 class Command(BaseCommand):
-    help = "Load the council's addresses (CSV: uprn,line1,line2,town,postcode,latitude,longitude)."
+    help = "Load the council's addresses (CSV: uprn,line1,line2,town,postcode,latitude,longitude[,ward])."
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEMO_FILE))
@@ -41,6 +41,7 @@ class Command(BaseCommand):
                         "postcode": postcode,
                         "latitude": row.get("latitude") or None,
                         "longitude": row.get("longitude") or None,
+                        **({"ward": row["ward"].strip()} if row.get("ward") is not None else {}),
                     },
                 )
                 count += 1
