@@ -22,7 +22,7 @@ from residenthub.services.models import Service
 from .models import Attachment, Case, CaseAccess, CaseEvent, Channel, NotifyBy, Priority, Reroute
 from .notifications import notify_resident
 from .queries import forget_team_counts
-from .signals import case_created
+from .signals import case_closed, case_created
 from .tracking import forget_track_page
 
 
@@ -37,6 +37,7 @@ class Contact:
     phone: str = ""
     notify_by: str = NotifyBy.EMAIL
     postcode: str = ""
+    address: str = ""  # postal address for letters, lines separated by newlines
 
 
 def _place_from_answers(service: Service, answers: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +109,7 @@ def create_case(
                     contact_name=contact.name,
                     contact_email=contact.email.lower(),
                     contact_phone=contact.phone,
+                    contact_address=contact.address,
                     notify_by=contact.notify_by,
                     channel=channel,
                     channel_detail=channel_detail,
@@ -278,6 +280,8 @@ def transition(
     )
     if target.public:
         notify_resident(case, "status_changed", text=message)
+    if target.is_closed:
+        transaction.on_commit(lambda case=case: case_closed.send(sender=Case, case=case))
     audit.record(
         "case.status_changed",
         case,

@@ -27,6 +27,7 @@ class Channel(models.TextChoices):
 class NotifyBy(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "Text message"
+    POST = "post", "Letter by post"
     NONE = "none", "No updates"
 
 
@@ -49,6 +50,9 @@ class Case(TimeStampedModel):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True, db_index=True)
     contact_phone = models.CharField(max_length=20, blank=True)
+    contact_address = models.TextField(
+        blank=True, help_text="Postal address for letters, one line per line (residents who chose post)."
+    )
     notify_by = models.CharField(max_length=8, choices=NotifyBy.choices, default=NotifyBy.EMAIL)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
     channel_detail = models.CharField(max_length=120, blank=True)

@@ -7,3 +7,5 @@ The single resident view uses it for its point-of-entry duplicate check.
 from django.dispatch import Signal
 
 case_created = Signal()
+# Sent after the transaction that closed a case commits, with ``case`` ("how did we do?" listens).
+case_closed = Signal()
