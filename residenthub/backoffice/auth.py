@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from residenthub.accounts.permissions import is_active_staff, needs_second_factor
 
-def needs_second_factor(user) -> bool:
-    if not settings.STAFF_2FA_REQUIRED:
-        return False
-    # OTPMiddleware adds is_verified() to request.user; a user fresh from authenticate() has not
-    # passed the second factor yet.
-    is_verified = getattr(user, "is_verified", None)
-    return not (is_verified and is_verified())
+__all__ = ["needs_second_factor", "safe_next", "staff_required"]
 
 
 def staff_required(view):
@@ -26,7 +20,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not user.is_authenticated or not user.is_staff or not user.is_active:
+        if not is_active_staff(user):
             return redirect(f"{reverse('backoffice:login')}?next={request.get_full_path()}")
         if needs_second_factor(user):
             return redirect(f"{reverse('backoffice:two_factor')}?next={request.get_full_path()}")

@@ -1,4 +1,4 @@
-from residenthub.accounts.queries import is_manager
+from residenthub.accounts.permissions import can_triage, is_manager
 
 
 def staff(request):
@@ -8,17 +8,11 @@ def staff(request):
     if user is not None and user.is_authenticated and user.is_staff:
         context["staff_user"] = user
         context["staff_is_manager"] = lazy_bool(lambda: is_manager(user))
-        context["staff_can_triage"] = lazy_bool(lambda: _can_triage(user))
+        context["staff_can_triage"] = lazy_bool(lambda: can_triage(user))
         session = getattr(request, "session", None)
         if session is not None:
             context["assisted"] = session.get("assisted")
     return context
-
-
-def _can_triage(user) -> bool:
-    from residenthub.triage.views import can_triage
-
-    return can_triage(user)
 
 
 class lazy_bool:  # noqa: N801 - used like a bool in templates

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from residenthub.accounts import permissions
 from residenthub.accounts.models import Membership, Team
 from residenthub.core import audit, references
 from residenthub.core.calendar import add_working_days, working_days_between
@@ -162,6 +163,22 @@ def _staff(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _may_work(case: Case, by) -> None:
+    """Staff change a case only if their team deals with it or owns its service; a referral lets a
+    team read and add notes, nothing more. Jobs and API clients act as the system (by=None)."""
+    user = _staff(by)
+    if user is not None and not permissions.can_work_case(user, case):
+        raise ActionError(
+            "Your team can read this case but not change it. Ask the team dealing with it, or add a note."
+        )
+
+
+def _may_note(case: Case, by) -> None:
+    user = _staff(by)
+    if user is not None and not permissions.can_note_case(user, case):
+        raise ActionError("You cannot add to this case.")
+
+
 def _lock(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -228,6 +245,7 @@ def transition(
     ``automatic`` moves (workflow timers) may follow a status's ``move_to`` without a transition.
     """
     case = _lock(case, expected_version)
+    _may_work(case, by)
     workflow = case.service.workflow
     try:
         target = workflow.status(to_status)
@@ -315,6 +333,7 @@ def add_public_update(
     if not text:
         raise ActionError("Enter the update for the resident.")
     case = _lock(case, expected_version)
+    _may_work(case, by)
     _bump(case)
     _event(case, CaseEvent.Kind.PUBLIC_UPDATE, by, text=text, public=True)
     notify_resident(case, "public_update", text=text)
@@ -330,6 +349,7 @@ def add_internal_note(
     if not text:
         raise ActionError("Enter the note.")
     case = _lock(case, expected_version)
+    _may_note(case, by)
     _bump(case)
     _event(case, CaseEvent.Kind.INTERNAL_NOTE, by, text=text)
     audit.record("case.internal_note", case, actor=by, ip=ip)
@@ -348,6 +368,7 @@ def assign(
 ) -> Case:
     """Give the case to a team, an officer of its team, or both. Officers must be in the team."""
     case = _lock(case, expected_version)
+    _may_work(case, by)
     team = team or case.team
     if officer is not None and not Membership.objects.filter(user=officer, team=team).exists():
         raise ActionError(f"{officer.get_full_name() or officer.username} is not in the {team.name} team.")
@@ -373,6 +394,7 @@ def refer(case: Case, team: Team, *, by, reason: str, ip: str | None = None) -> 
     if not reason.strip():
         raise ActionError("Say why you are referring the case.")
     case = _lock(case, None)
+    _may_work(case, by)
     if team.pk in {case.team_id, case.service.team_id}:
         raise ActionError(f"The {team.name} team can already see this case.")
     grant, created = CaseAccess.objects.get_or_create(
@@ -415,6 +437,7 @@ def reroute(
     if not reason.strip():
         raise ActionError("Say why the case belongs to the other service.")
     case = _lock(case, expected_version)
+    _may_work(case, by)
     if service.pk == case.service_id:
         raise ActionError("The case is already in that service.")
     if not service.active:
@@ -436,7 +459,8 @@ def reroute(
         team=service.team,
         assigned_to=None,
         status=status,
-        restricted=service.restricted,
+        # Once restricted, always restricted: only a lead of the owning team lifts it (lift_restriction).
+        restricted=case.restricted or service.restricted,
         due_date=recalculated_due_date(case, service),
     )
     case.__dict__.pop("service", None)
@@ -460,6 +484,7 @@ def mark_duplicate(
 ) -> Case:
     """Close a case as the same as ``original``; its resident follows the original from now on."""
     case = _lock(case, expected_version)
+    _may_work(case, by)
     if original.pk == case.pk:
         raise ActionError("A case cannot be a duplicate of itself.")
     if original.duplicate_of_id:
@@ -515,6 +540,7 @@ def set_priority(case: Case, priority: int, *, by, reason: str, ip: str | None =
     if not reason.strip():
         raise ActionError("Give a reason for changing the priority.")
     case = _lock(case, None)
+    _may_work(case, by)
     if case.priority == priority:
         return case
     _bump(case, priority=priority)
@@ -522,4 +548,49 @@ def set_priority(case: Case, priority: int, *, by, reason: str, ip: str | None =
         case, CaseEvent.Kind.INTERNAL_NOTE, by, text=f"Priority: {Priority(priority).label}. {reason.strip()}"
     )
     audit.record("case.priority_changed", case, actor=by, ip=ip, detail={"priority": priority})
+    return case
+
+
+@transaction.atomic
+def lift_restriction(
+    case: Case, *, by, reason: str, expected_version: int | None = None, ip: str | None = None
+) -> Case:
+    """Make a restricted case visible beyond its own teams (Open311, webhooks, administrators).
+
+    Only a lead of the team that owns the case's service or deals with it may do this, with a reason;
+    it is on the timeline and in the audit trail (SECURITY.md)."""
+    if not reason.strip():
+        raise ActionError("Give a reason for lifting the restriction.")
+    case = _lock(case, expected_version)
+    if not case.restricted:
+        raise ActionError("This case is not restricted.")
+    user = _staff(by)
+    if user is None or not permissions.can_lift_restriction(user, case):
+        raise ActionError("Only a team leader or service manager of the owning team can lift a restriction.")
+    if case.service.restricted:
+        raise ActionError(f"Cases of {case.service.name} are always restricted. Re-route it first.")
+    _bump(case, restricted=False)
+    _event(case, CaseEvent.Kind.INTERNAL_NOTE, by, text=f"Restriction lifted. {reason.strip()}")
+    audit.record("case.restriction_lifted", case, actor=by, ip=ip, detail={"reason_given": True})
+    return case
+
+
+@transaction.atomic
+def record_address_change(case: Case, address: str, *, moved_on, by=None, ip: str | None = None) -> Case:
+    """Tell us once (issue 15): the resident says they moved. A note on the case for the team, and
+    the postal address letters go to when ``address`` is given (residents who get updates by post)."""
+    case = _lock(case, None)
+    _bump(case, **({"contact_address": address} if address else {}))
+    text = f"The resident told us they moved on {moved_on:%-d %B %Y}."
+    if address:
+        text += " Letters now go to: " + ", ".join(address.splitlines()[1:])
+    _event(case, CaseEvent.Kind.INTERNAL_NOTE, by, text=text)
+    audit.record(
+        "case.address_change_recorded",
+        case,
+        actor=_staff(by),
+        actor_label="" if _staff(by) else "resident",
+        ip=ip,
+        detail={"postal_address_changed": bool(address)},
+    )
     return case

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from residenthub.accounts.models import Membership
+from residenthub.accounts import permissions
 from residenthub.core import audit
 from residenthub.core.calendar import council_closure_days, forget_closure_days
 from residenthub.core.outbox import queue_email
@@ -423,13 +423,7 @@ def submit_for_approval(req, *, by=None) -> InformationRequest:
 
 
 def can_approve(user) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    roles = getattr(
-        settings, "FOI_APPROVER_ROLES", [Membership.Role.TEAM_LEADER, Membership.Role.SERVICE_MANAGER]
-    )
-    team = getattr(settings, "FOI_TEAM", "information-governance")
-    return Membership.objects.filter(user=user, team__slug=team, role__in=roles).exists()
+    return permissions.can_approve_requests(user)
 
 
 def approve(req, *, by) -> InformationRequest:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from residenthub.accounts.models import Membership
+from residenthub.accounts.permissions import can_work_requests
 from residenthub.backoffice.auth import staff_required
 from residenthub.core import audit
 
@@ -27,14 +26,6 @@ from .models import (
     Span,
     SubjectAccessPack,
 )
-
-
-def can_work_requests(user) -> bool:
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, team__slug=getattr(settings, "FOI_TEAM", "information-governance")
-    ).exists()
 
 
 def ig_required(view):

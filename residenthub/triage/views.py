@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from residenthub.accounts.permissions import can_triage
 from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Channel
 from residenthub.core.validators import normalise_uk_phone
@@ -277,16 +278,6 @@ def phone(request):
 
 
 # --- Staff ---------------------------------------------------------------------------------------------
-
-
-def can_triage(user) -> bool:
-    """Staff who read the front door's messages: the contact centre team(s), and administrators."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    teams = getattr(settings, "TRIAGE_TEAMS", None) or ["customer-services"]
-    return user.memberships.filter(team__slug__in=teams).exists()
 
 
 def _staff_only(request) -> None:
