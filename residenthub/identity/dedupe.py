@@ -60,6 +60,7 @@ def dedupe(
     thresholds: linkage.Thresholds = linkage.Thresholds(),  # noqa: B008
     invalid_values: str = "blank",
     engine=None,
+    backend: str = "duckdb",
 ) -> DedupeOutput:
     data = load_input(mapping, input_path, invalid_values=invalid_values, keep_raw=False)
     table = linkage.records_table(data.records, mapping.compare_columns)
@@ -67,7 +68,7 @@ def dedupe(
     addresses = [(r["unique_id"], household_key(r), r.get("record_date") or "") for r in data.records]
     warnings = data.warnings
     del data
-    result = linkage.link(table, thresholds=thresholds, engine=engine)
+    result = linkage.link(table, thresholds=thresholds, engine=engine, backend=backend)
     members: dict[str, list[str]] = {}
     for uid, cluster_id in result.clusters.items():
         members.setdefault(cluster_id, []).append(uid)
