@@ -92,7 +92,12 @@ class WordPiece:
         out = []
         for char in unicodedata.normalize("NFD", text.lower()):
             code = ord(char)
-            if code == 0 or code == 0xFFFD or unicodedata.category(char) in {"Cc", "Cf"} and char not in "\t\n\r":
+            if (
+                code == 0
+                or code == 0xFFFD
+                or unicodedata.category(char) in {"Cc", "Cf"}
+                and char not in "\t\n\r"
+            ):
                 continue
             if unicodedata.category(char) == "Mn":  # accents stripped, as the uncased model expects
                 continue
@@ -186,7 +191,10 @@ class Encoder:
                     "qkv_b": np.concatenate([qb, kb, vb]),
                     "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
                     "out_b": w[p + "attention.output.dense.bias"],
-                    "ln1": (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                    "ln1": (
+                        w[p + "attention.output.LayerNorm.weight"],
+                        w[p + "attention.output.LayerNorm.bias"],
+                    ),
                     "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
                     "up_b": w[p + "intermediate.dense.bias"],
                     "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),

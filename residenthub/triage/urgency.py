@@ -23,7 +23,8 @@ CHILD = (
 PERSON = (
     r"(?:mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|"
     r"husband|wife|partner|neighbour|neighbor|he|she|someone|somebody|man|woman|lady|person|child|son|"
-    r"daughter|brother|sister|friend|patient|uncle|aunt|auntie|i|i'?ve|they|resident|tenant)"
+    r"daughter|brother|sister|friend|patient|uncle|aunt|auntie|i|i'?ve|they|resident|tenant|people|constituent|"
+    r"pedestrians?|caller|kid|boy|girl)"
 )
 W = r"[^.!?\n]{0,%d}"  # a short gap inside one sentence
 
@@ -129,6 +130,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:sleeping|living|slept) (?:in|on) (?:the|a|my|our) (?:park|car|van|doorway|street|"
             r"station|bus|bench|stairwell|tent|night bus)",
             r"\bsleeping in (?:the )?doorways?\b",
+            r"\b(?:sleeping|sleeps|slept) (?:outside|outdoors|out) in (?:the )?(?:cold|snow|rain|freezing|-?\d+ degrees)",
             r"\b(?:street|streets) tonight\b",
         ),
     ),
@@ -148,15 +150,105 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "older_or_disabled",
-        _("Older or disabled person"),
+        _("Older, disabled or housebound person"),
         "vulnerable",
         _p(
-            r"\b(?:elderly|pensioners?|o(?:ld|lder) (?:person|people|man|woman|lady|gentleman|neighbour)|"
+            r"\b(?:elderly|pensioners?|senior citizens?|old age|o(?:ld|lder) (?:person|people|man|men|woman|women|"
+            r"lady|ladies|gentleman|neighbou?r|couple|parents?|mum|mother|dad|father)|"
             r"(?:[7-9]\d|1[01]\d)[ -]?(?:years?|yrs?)[ -]?old|aged (?:[7-9]\d|1[01]\d)|"
-            r"i'?m (?:[7-9]\d|1[01]\d)\b|"
-            r"disabled|disabilit\w*|wheelchair|dementia|alzheimer'?s?|blind|deaf|housebound|bed[- ]?bound|"
-            r"frail|mobility scooter|walking frame|zimmer|terminally ill|learning difficult\w*|"
+            r"(?:i'?m|i am|(?:she|he|who|they|neighbou?rs?|mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|"
+            r"grandmother|grandad|grandpa|grandfather|husband|wife|aunt|auntie|uncle|tenant|resident|parents?) "
+            r"(?:is|are)|(?:she|he|who)'s) (?:over |nearly |almost )?(?:[7-9]\d|1[01]\d)\b"
+            r"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent|pounds?|metres?|meters?|m\b|kg|mph|degrees?))|"
+            r"disabled|disabilit\w*|handicapped|wheel ?chairs?|dementia|alzheimer'?s?|blind|partially sighted|deaf|housebound|"
+            r"house[- ]bound|bed[- ]?bound|bed[- ]?ridden|frail|mobility (?:scooter|problems?|issues?)|walking (?:frame|stick)|"
+            r"zimmer|crutches|terminally ill|learning difficult\w*|learning disabilit\w*|autis\w*|"
             r"parkinson'?s|stroke)\b",
+            r"\b(?:can'?t|cannot|can not|unable to|not able to|too (?:weak|frail|ill) to) "
+            r"(?:get|go|walk|step) (?:out(?:side)?|outdoors|down the stairs|to the shops)\b",
+            r"\b(?:can'?t|cannot|unable to) (?:leave|get out of) (?:the|her|his|my|their|our) (?:house|home|flat|bed)\b",
+            r"\bstuck (?:indoors|inside|at home|in (?:the|her|his|my) (?:flat|house|home))\b",
+        ),
+    ),
+    Rule(
+        "pregnancy_or_young_children",
+        _("Pregnancy or young children"),
+        "vulnerable",
+        _p(
+            r"\b(?:pregnan\w*|expecting a baby|new[- ]?born|babies|baby|babys|toddlers?|infants?|"
+            r"(?:[1-9]|1[0-2])[ -](?:months?|weeks?)[ -]old|(?:[1-9]|1[0-2])[ -](?:years?|yrs?)[ -]old|"
+            r"(?:young|small|little) (?:kids|children|child|ones|boy|girl)|my (?:kids|children))\b",
+        ),
+    ),
+    Rule(
+        "no_heating_or_water",
+        _("No heating, water or power at home"),
+        "vulnerable",
+        _p(
+            r"\bno (?:heating|hot water|running water|drinking water|water supply|water|heat|gas supply|"
+            r"electric(?:ity|s)?|power)\b",
+            rf"\b(?:heating|boiler|hot water|radiators?|water supply)\b{W % 30}"
+            r"\b(?:broken|not working|isn'?t working|stopped|gone off|packed up|broke down|broken down|"
+            r"cut off|died|failed)",
+            r"\b(?:boiler|heating)'?s? (?:broken|broke|not working|died|gone)",
+            r"\bfreezing (?:cold )?(?:in|at) (?:the|my|our|her|his) (?:flat|house|home)\b",
+        ),
+    ),
+    Rule(
+        "health_condition",
+        _("Serious illness or health condition"),
+        "vulnerable",
+        _p(
+            r"\b(?:terminally|seriously|chronically|very) ill\b|\bcancer\b|\bchemo\w*|\bdialysis\b|"
+            r"\bon oxygen\b|\bheart (?:condition|problems?|attack)\b|\basthma\w*|\bcopd\b|"
+            r"\bbreathing (?:problems?|difficult\w*)\b|\bmental health\b|\bdepress(?:ed|ion)\b|\bepilep\w*|"
+            r"\bjust (?:had|come out of) (?:an )?(?:operation|surgery|hospital)\b",
+        ),
+    ),
+    Rule(
+        "language_barrier",
+        _("Language barrier"),
+        "vulnerable",
+        _p(
+            r"\b(?:don'?t|does not|doesn'?t|do not|can'?t|cannot|can not) (?:speak|read|understand|write) "
+            r"(?:much |good |any |very good |well in )?english\b",
+            r"\b(?:no|little|poor|limited|not much) english\b",
+            r"\benglish (?:is not|isn'?t) (?:my|her|his|their|our) (?:first )?language\b",
+            r"\bneed(?:s)? an? (?:interpreter|translator)\b",
+        ),
+    ),
+    Rule(
+        "carer",
+        _("Carer, or someone who depends on a carer"),
+        "vulnerable",
+        _p(
+            r"\b(?:i'?m|i am|as) (?:a|the|her|his|their|my \w+'?s) (?:full[- ]time |unpaid |only |young )?carer\b",
+            r"\b(?:i|we) (?:care|caring) for (?:my|our)\b|\bcaring for (?:my|our|her|his)\b",
+            r"\b(?:i|we) look after (?:my|our) (?:disabled|elderly|sick|ill|poorly)\b",
+            r"\byoung carers?\b|\bher carers?\b|\bhis carers?\b|\bcarers? (?:comes?|visits?)\b",
+        ),
+    ),
+    Rule(
+        "self_neglect",
+        _("Self-neglect"),
+        "vulnerable",
+        _p(
+            r"\bself[- ]neglect\w*|\bhoard(?:er|ing)\b",
+            r"\bnot (?:eating|washing|looking after (?:him|her|them|my)sel(?:f|ves))\b",
+            r"\b(?:hasn'?t|has not|haven'?t) (?:eaten|washed|been seen|left (?:the|her|his) (?:house|flat))\b",
+            r"\bliving in (?:squalor|filth)\b|\bnot been seen for\b",
+        ),
+    ),
+    Rule(
+        "threats",
+        _("Threats or violence"),
+        "urgent",
+        _p(
+            r"\bthreat(?:en|ened|ening|ens)\b(?:\s+(?:me|us|him|her|them|to))?",
+            r"\bdeath threats?\b|\b(?:said|says) (?:he|she|they)(?:'?d| would| will|'ll) (?:kill|hurt|stab|burn)\b",
+            r"\b(?:pulled|carrying|waving|has) an? (?:knife|gun|machete|weapon)\b",
+            r"\b(?:assault\w*|attacked|beat(?:en)? up|punched|stabbed|shot at)\b",
+            r"\b(?:harass\w*|intimidat\w*|stalk(?:ed|ing))\b",
         ),
     ),
     Rule(
@@ -164,7 +256,7 @@ RULES: tuple[Rule, ...] = (
         _("Smell of gas"),
         "urgent",
         _p(
-            r"\bsmell(?:s|ing)? (?:of )?gas\b",
+            r"\b(?:smell(?:s|ing)?|odou?r|stench) (?:of )?(?:natural )?gas\b",
             r"\bgas (?:leak\w*|smell\w*|escape)\b",
             r"\bsmells? like gas\b",
             r"\bleaking gas\b|\bgas is leaking\b",
@@ -194,7 +286,7 @@ RULES: tuple[Rule, ...] = (
         _("Dangerous structure"),
         "urgent",
         _p(
-            r"\bcollaps\w*",
+            r"\bcollaps\w*|\bcollasp\w*|\bcan fall (?:any ?time|at any time)\b",
             r"\babout to (?:fall|come down|collapse|give way)\b",
             rf"\b(?:wall|roof|ceiling|balcony|chimney|building|scaffold\w*|bricks?|masonry|structure|"
             rf"canopy|sign|hoarding|tiles?)\b{W % 40}"
@@ -214,6 +306,7 @@ RULES: tuple[Rule, ...] = (
             r"\bcan'?t get (?:up|off the floor|back up)\b|\bcannot get (?:up|off the floor)\b",
             r"\bon the floor and can'?t\b",
             r"\bhad a (?:bad )?fall\b",
+            r"\b(?:slipped|tripped) and (?:fell|fall|hurt)\w*\b|\b(?:watched|saw) (?:\w+ ){0,3}(?:fall|fell|slip)\w*\b",
             r"\b(?:lying|lay) on the (?:floor|ground)\b",
         ),
     ),
@@ -258,6 +351,8 @@ def find_flags(*texts: str) -> list[Flag]:
                     continue
                 phrases += [m.group(0) for m in extra if m.group(0).lower() not in match.group(0).lower()]
             flags[rule.category] = Flag(rule.category, " + ".join(p.strip() for p in phrases), rule.kind)
+    if "no_heating_child" in flags:  # the urgent flag already says it, with the child
+        flags.pop("no_heating_or_water", None)
     return [flags[c] for c in CATEGORIES if c in flags]
 
 
@@ -312,6 +407,13 @@ CONTACTS_FOR = {
     "homeless_tonight": ["out_of_hours"],
     "no_heating_child": ["out_of_hours"],
     "older_or_disabled": ["council"],
+    "pregnancy_or_young_children": ["council"],
+    "no_heating_or_water": ["out_of_hours"],
+    "health_condition": ["council"],
+    "language_barrier": ["council"],
+    "carer": ["council"],
+    "self_neglect": ["council"],
+    "threats": ["999"],
     "gas": ["gas", "999"],
     "flooding": ["999", "out_of_hours"],
     "dangerous_structure": ["999", "out_of_hours"],

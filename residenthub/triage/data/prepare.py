@@ -59,7 +59,9 @@ def held_back(text: str) -> bool:
 
 def load_mapping() -> dict[tuple[str, str], str]:
     with open(HERE / "mapping.csv", encoding="utf-8", newline="") as handle:
-        return {(r["source"], r["source_category"].lower()): r["service_code"] for r in csv.DictReader(handle)}
+        return {
+            (r["source"], r["source_category"].lower()): r["service_code"] for r in csv.DictReader(handle)
+        }
 
 
 def nyc(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
