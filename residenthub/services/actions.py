@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from residenthub.accounts.models import Directorate, Team
+from residenthub.payments.fees import validate_fee
 
 from .definitions import DefinitionError, validate_questions, validate_templates, validate_workflow
 from .models import LgslService, Service
@@ -97,6 +98,7 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
             problems.append(f"{where}.keywords: must be a list of words")
         questions = validate_questions(raw.get("questions"), f"{where}.questions", problems)
         templates = validate_templates(raw.get("templates"), f"{where}.templates", problems)
+        fee = validate_fee(raw.get("fee"), where, questions, problems)  # payments: fees as data
         template_names = {t["name"] for t in templates}
         for status in workflows.get(raw.get("workflow"), {}).get("statuses", []):
             if status["on_enter_template"] and status["on_enter_template"] not in template_names:
@@ -110,7 +112,14 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
             problems.append(f"{where}.escalation.remind_at: must be a share of the target between 0 and 1")
             remind_at = 0.75
         services.append(
-            {**raw, "questions": questions, "templates": templates, "remind_at": remind_at, "position": index}
+            {
+                **raw,
+                "questions": questions,
+                "templates": templates,
+                "remind_at": remind_at,
+                "position": index,
+                "fee": fee,
+            }
         )
     if not services:
         problems.append("services: the catalogue has no services")
@@ -180,6 +189,9 @@ def load_catalogue(path: Path | None = None) -> dict[str, int]:
                 "active": True,
             },
         )
+    from residenthub.payments.actions import sync_fees
+
+    sync_fees(catalogue["services"])  # payments: each service's fee, or none
     codes = [raw["code"] for raw in catalogue["services"]]
     retired = Service.objects.exclude(code__in=codes).filter(active=True).update(active=False)
     return {"services": len(codes), "teams": len(teams), "retired": retired}

@@ -1,0 +1,46 @@
+"""The two hooks the resident journey (residenthub/portal) calls: the price on "check your answers",
+and the payment after the case is created. Kept here so the portal needs only two lines."""
+
+from __future__ import annotations
+
+import logging
+
+from residenthub.core.actions import ActionError, Actor
+
+from . import actions, govuk_pay
+from .fees import pounds
+from .models import Charge
+
+logger = logging.getLogger(__name__)
+
+
+def check_context(service, answers) -> dict:
+    """Context for "check your answers": the fee, its lines and whether card payment is possible."""
+    priced = actions.quote_for(service, answers)
+    if priced is None:
+        return {}
+    return {
+        "fee": priced,
+        "fee_lines": [{"text": line.text, "amount": pounds(line.pence)} for line in priced.lines],
+        "fee_vat": pounds(priced.vat),
+        "card_payments": govuk_pay.configured(),
+    }
+
+
+def after_submission(request, case) -> str | None:
+    """Where the resident goes after the case is created: GOV.UK Pay's page when there is something
+    to pay and card payments are set up, our pay page when GOV.UK Pay could not be reached, or
+    None (the usual confirmation, which shows the amount and how else to pay)."""
+    charge = actions.open_charge(case, by=Actor.from_request(request))
+    if charge is None or charge.status != Charge.Status.DUE or not govuk_pay.configured():
+        return None
+    if case.channel != "web":
+        return None  # staff raising a case for a caller take the payment from the staff pages
+    try:
+        payment = actions.start_card_payment(
+            charge, by=Actor.from_request(request), language=(request.LANGUAGE_CODE or "en")[:2]
+        )
+    except ActionError as exc:
+        request.session["payment_failure"] = str(exc)
+        return f"/pay/{case.reference}/"
+    return payment.next_url or f"/pay/{case.reference}/"
