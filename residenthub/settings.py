@@ -48,7 +48,7 @@ UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10, minimum=1)
 
 # --- Apps ---------------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "residenthub.accounts.admin_site.HubAdminConfig",  # the admin behind the staff sign-in and 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -189,6 +189,7 @@ if LETTERS_VIA_NOTIFY and not NOTIFY_API_KEY:
     raise ImproperlyConfigured("LETTERS_VIA_NOTIFY needs NOTIFY_API_KEY")
 LETTERS_POSTAGE = env_choice("LETTERS_POSTAGE", "second", {"first", "second", "economy"})
 LETTERS_RETURN_ADDRESS = env_str("LETTERS_RETURN_ADDRESS", "Town Hall, 1 High Street, Demoborough, E20 1AA")
+LETTERS_FONT = env_str("LETTERS_FONT", "")  # a TrueType font to embed; DejaVu Sans when empty
 # Tell us once: which team keeps each identity source's records (source slug -> team slug).
 TELL_US_ONCE_TEAMS = env_dict("TELL_US_ONCE_TEAMS") or {
     "council-tax": "revenues",
@@ -205,7 +206,8 @@ TRIAGE_TRANSLATE_URL = env_str("TRIAGE_TRANSLATE_URL", "")  # a LibreTranslate-c
 TRIAGE_TRANSLATE_API_KEY = env_str("TRIAGE_TRANSLATE_API_KEY", "")
 TRIAGE_API_TOKEN = env_str("TRIAGE_API_TOKEN", "")  # bearer token for the phone-channel API
 TRIAGE_TEAMS = env_list("TRIAGE_TEAMS", ["customer-services"])  # teams working the human triage queue
-TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 50, minimum=1)) / 100
+# 0: use the bar calibrated with the model on held-back real reports (docs/adr/0015-not-sure-calibrated.md)
+TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 0, minimum=0)) / 100
 # Where record linkage runs: duckdb (in the process) or spark (docs/identity.md, "Scale out on Spark").
 IDENTITY_BACKEND = env_choice("IDENTITY_BACKEND", "duckdb", {"duckdb", "spark"})
 IDENTITY_DUCKDB_MEMORY_LIMIT = env_str("IDENTITY_DUCKDB_MEMORY_LIMIT", "3GB")
@@ -307,6 +309,8 @@ LOGGING = {
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
 API_RATE_LIMIT_PER_HOUR = env_int("API_RATE_LIMIT_PER_HOUR", 1000, minimum=1)  # writes, per API key
 API_READ_RATE_LIMIT_PER_HOUR = env_int("API_READ_RATE_LIMIT_PER_HOUR", 10000, minimum=1)  # reads, per IP
+# Members of this team may mint API keys bound to another staff user (everyone else: only their own).
+API_KEY_ADMIN_TEAM = env_str("API_KEY_ADMIN_TEAM", "key-administrators")
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)  # failed deliveries in a row
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
@@ -397,26 +401,4 @@ CELERY_BEAT_SCHEDULE["insights-rollups"] = {
 CELERY_BEAT_SCHEDULE["insights-reports"] = {
     "task": "residenthub.insights.jobs.send_due_reports",
     "schedule": 3600.0,  # sends each monthly/weekly report once, the first run of its day
-}
-
-# --- Payments: fees paid through GOV.UK Pay (docs/payments.md) ----------------------------------
-INSTALLED_APPS.append("residenthub.payments")
-GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
-GOVUK_PAY_MOTO_API_KEY = env_str("GOVUK_PAY_MOTO_API_KEY", "")  # the phone (MOTO) account, if separate
-GOVUK_PAY_BASE_URL = env_str("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk")
-GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
-GOVUK_PAY_TIMEOUT_SECONDS = env_int("GOVUK_PAY_TIMEOUT_SECONDS", 10, minimum=1)
-if not re.fullmatch(r"https?://[^\s]+", GOVUK_PAY_BASE_URL):
-    raise ImproperlyConfigured(f"GOVUK_PAY_BASE_URL must be an http(s) URL, not {GOVUK_PAY_BASE_URL!r}")
-# Refunds above this many pounds need a second member of staff to approve them.
-PAYMENTS_REFUND_APPROVAL_ABOVE = env_int("PAYMENTS_REFUND_APPROVAL_ABOVE_POUNDS", 50, minimum=0) * 100
-PAYMENTS_EXPORT_DIR = Path(env_str("PAYMENTS_EXPORT_DIR", str(VAR_DIR / "payments")))
-PAYMENTS_FINANCE_TEAMS = env_list("PAYMENTS_FINANCE_TEAMS", ["revenues"])  # see every payment and mismatch
-CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
-    "task": "residenthub.payments.jobs.reconcile_yesterday",
-    "schedule": 3600.0,  # hourly: it runs yesterday's reconciliation once, the first time after 06:00
-}
-CELERY_BEAT_SCHEDULE["payments-check-unfinished"] = {
-    "task": "residenthub.payments.jobs.check_unfinished",
-    "schedule": 600.0,
 }

@@ -1,9 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Resident Hub administration"
-admin.site.site_title = "Resident Hub"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,7 +11,14 @@ urlpatterns = [
     path("open311/v2/", include("residenthub.api.open311_urls")),
     path("staff/foi/", include("residenthub.foi.urls")),
     path("disclosure-log/", include("residenthub.foi.public_urls")),
+    path("staff/minutes/", include("residenthub.minutes.urls")),
+    path("minutes/", include("residenthub.minutes.public_urls")),
     path("", include("residenthub.payments.urls")),
+    path("staff/tasks/", include("residenthub.residents.urls")),
+    path("staff/letters/", include("residenthub.letters.urls")),
+    path("", include("residenthub.feedback.urls")),
+    path("staff/insights/", include("residenthub.insights.urls")),
+    path("open-data/", include("residenthub.insights.public_urls")),
     path("", include("residenthub.portal.urls")),
 ]
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from residenthub.accounts import permissions
 from residenthub.accounts.models import Team
 from residenthub.accounts.queries import can_see_case, is_manager, team_ids_for
 from residenthub.cases import actions
@@ -38,6 +39,7 @@ from residenthub.core import audit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.models import AuditEntry
 from residenthub.core.validators import display_uk_phone
+from residenthub.identity.people import case_panel
 from residenthub.portal import questions
 from residenthub.services.definitions import fill_template
 from residenthub.services.models import Service
@@ -418,15 +420,9 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
     template = next((t for t in case.service.response_templates if t["name"] == template_name), None)
     if template and "update_text" not in raw:
         raw["update_text"] = fill_template(template["text"], actions.template_values(case)).strip()
-    other_cases = []
-    if case.contact_email:
-        other_cases = list(
-            visible_cases(request.user)
-            .filter(contact_email__iexact=case.contact_email)
-            .exclude(pk=case.pk)
-            .select_related("service")
-            .order_by("-created_at")[:20]
-        )
+    # The resident and their other cases come from the person the case is linked to (issue 15).
+    person_panel = case_panel(case, request.user)
+    other_cases = person_panel["other_cases"]
     teams = Team.objects.order_by("name")
     today = timezone.localdate()
     workflow = case.service.workflow
@@ -447,6 +443,7 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
             "events": events,
             "attachments": case.attachments.all(),
             "other_cases": other_cases,
+            "person_panel": person_panel,
             "sla": sla_of(case, today, due_soon_limit(today)),
             "next_statuses": case.service.workflow.allowed_from(case.status),
             "workflow": case.service.workflow,
@@ -457,6 +454,9 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
             ),
             "services": Service.objects.filter(active=True).exclude(pk=case.service_id).only("code", "name"),
             "grants": case.access_grants.select_related("team"),
+            "can_lift_restriction": case.restricted
+            and not case.service.restricted
+            and permissions.can_lift_restriction(request.user, case),
             "errors": errors,
             "error_for": dict(reversed(errors)),
             "raw": raw,
@@ -475,6 +475,7 @@ ACTION_FIELDS = {
     "reroute": ("service", "reroute_reason"),
     "duplicate": ("original",),
     "reopen": ("reopen_reason",),
+    "lift": ("lift_reason",),
 }
 ERROR_FIELD = {
     "status": "to_status",
@@ -485,6 +486,7 @@ ERROR_FIELD = {
     "reroute": "service",
     "duplicate": "original",
     "reopen": "reopen_reason",
+    "lift": "lift_reason",
 }
 
 
@@ -564,6 +566,9 @@ def case_action(request, reference):
                 raise actions.ActionError("Enter the reference of a case you can see, like DBC-K7MQ-4TXA")
             actions.mark_duplicate(case, original, by=by, expected_version=expected, ip=ip)
             done = f"Closed as a duplicate of {original.reference}."
+        elif action == "lift":
+            actions.lift_restriction(case, by=by, reason=raw["lift_reason"], expected_version=expected, ip=ip)
+            done = "Restriction lifted."
         else:
             actions.reopen(case, by=by, reason=raw["reopen_reason"], expected_version=expected, ip=ip)
             done = "Case reopened."

@@ -1,7 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from .jobs import retry_failed
-from .models import Address, AuditEntry, ClosureDay, OutboxMessage
+from .models import Address, AuditEntry, ClosureDay
 
 
 @admin.register(AuditEntry)
@@ -24,37 +23,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """Failed and waiting notifications, so staff can see them and send them again."""
-
-    list_display = [
-        "created_at",
-        "channel",
-        "subject",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "case",
-    ]
-    list_filter = ["status", "channel"]
-    search_fields = ["case__reference"]
-    actions = ["retry"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Send the selected failed messages again")
-    def retry(self, request, queryset):
-        count = retry_failed(queryset)
-        self.message_user(request, f"{count} message(s) queued to send again.", messages.SUCCESS)
 
 
 @admin.register(Address)
