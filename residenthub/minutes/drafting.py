@@ -1,0 +1,731 @@
+"""Draft minutes from a transcript, offline: extractive, rules plus a small classifier.
+
+The pipeline, on plain data so the CLI, the web app and the benchmark share it:
+
+1. split transcript segments into sentences, each keeping the times it came from;
+2. align sentences to agenda items: the chair's "item 3" announcements where there are any, else
+   TF-IDF similarity to the item titles smoothed by a monotonic path (items are taken in order);
+3. find decisions ("RESOLVED", "agreed that", votes) and actions ("X to ... by DATE") with
+   patterns, confirmed by a classifier trained on public real minutes (data/SOURCES.md);
+4. pick summary sentences per item by centrality, leaving out procedure and the lines above.
+
+Every line of the draft carries ``start``/``end`` seconds of the transcript it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+ROLES = ("chair", "vice-chair", "member", "officer", "other")
+
+
+@dataclass
+class Attendee:
+    name: str
+    role: str = "member"
+    title: str = ""  # "Head of Digital": how officers are named in minutes
+    present: bool = True
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: float
+    end: float
+    speaker: str = ""
+    item: int = -1  # index into the agenda, -1 = before the first item
+
+
+@dataclass
+class Action:
+    text: str
+    owner: str = ""
+    due: str = ""  # ISO date or ""
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class Decision:
+    text: str  # "RESOLVED: That ..."
+    vote: str = ""
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class SummaryLine:
+    text: str
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class DraftItem:
+    title: str
+    summary: list[SummaryLine] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    start: float | None = None
+    end: float | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.title,
+            "summary": " ".join(line.text for line in self.summary),
+            "summary_lines": [asdict(line) for line in self.summary],
+            "decisions": [d.text for d in self.decisions],
+            "decision_lines": [asdict(d) for d in self.decisions],
+            "actions": [asdict(a) for a in self.actions],
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Draft:
+    items: list[DraftItem]
+    present: list[Attendee]
+    apologies: list[Attendee]
+    declarations: list[SummaryLine]
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "present": [asdict(a) for a in self.present],
+            "apologies": [asdict(a) for a in self.apologies],
+            "declarations": [asdict(d) for d in self.declarations],
+            "items": [item.as_json() for item in self.items],
+            "warnings": self.warnings,
+        }
+
+
+# --- 1. sentences ----------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
+
+
+def split_sentences(segments: list[dict]) -> list[Sentence]:
+    """Sentences with times: a segment's span is shared out in proportion to characters."""
+    out: list[Sentence] = []
+    for seg in segments:
+        text = " ".join(str(seg.get("text", "")).split())
+        if not text:
+            continue
+        start, end = float(seg.get("start", 0.0)), float(seg.get("end", 0.0))
+        parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+        total = sum(len(p) for p in parts) or 1
+        at = start
+        for part in parts:
+            span = (end - start) * len(part) / total
+            out.append(Sentence(part, round(at, 2), round(at + span, 2), str(seg.get("speaker", "") or "")))
+            at += span
+    return out
+
+
+def text_as_segments(text: str) -> list[dict]:
+    """Plain text (no times) as segments: one per line, time = line number, for drafting from notes."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [
+        {"start": float(i), "end": float(i + 1), "speaker": "", "text": line} for i, line in enumerate(lines)
+    ]
+
+
+# --- 2. agenda alignment -----------------------------------------------------------------------------
+
+_ORDINALS = {
+    "one": 1,
+    "first": 1,
+    "two": 2,
+    "second": 2,
+    "three": 3,
+    "third": 3,
+    "four": 4,
+    "fourth": 4,
+    "five": 5,
+    "fifth": 5,
+    "six": 6,
+    "sixth": 6,
+    "seven": 7,
+    "seventh": 7,
+    "eight": 8,
+    "eighth": 8,
+    "nine": 9,
+    "ninth": 9,
+    "ten": 10,
+    "tenth": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_ITEM_CALL = re.compile(
+    r"\b(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE
+)
+_MOVE_ON = re.compile(
+    r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b|\bnext item\b|\bwe now\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    """a an the and or of to in on for at by with from as is are was were be been it this that these
+    those we you i he she they our your their its item agenda report update committee council members
+    member chair thank thanks please next now move moving on so okay ok well let us let's will would
+    can could""".split()  # noqa: SIM905
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if w not in _STOP and len(w) > 2]
+
+
+def _item_number(text: str) -> int | None:
+    match = _ITEM_CALL.search(text)
+    if not match:
+        return None
+    raw = match.group(1).lower()
+    return int(raw) if raw.isdigit() else _ORDINALS.get(raw)
+
+
+def _title_overlap(sentence: str, title: str) -> float:
+    words = set(_tokens(title))
+    if not words:
+        return 0.0
+    return len(words & set(_tokens(sentence))) / len(words)
+
+
+def align(sentences: list[Sentence], titles: list[str], *, method: str = "monotonic") -> list[int]:
+    """The agenda item of each sentence (-1 before the first item starts).
+
+    ``monotonic``: announcements of an item ("item 3", "moving on to <title>") fix where items start;
+    between them, TF-IDF similarity with a path that only moves forward (dynamic programming).
+    ``argmax``: each sentence to its most similar title (the baseline the benchmark compares).
+    """
+    n, k = len(sentences), len(titles)
+    if not n or not k:
+        return [-1] * n
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [s.text for s in sentences] + list(titles)
+    vec = TfidfVectorizer(tokenizer=_tokens, token_pattern=None, lowercase=False, sublinear_tf=True)
+    try:
+        matrix = vec.fit_transform(docs)
+    except ValueError:  # nothing but stop words
+        return [-1] * n
+    sims = (matrix[:n] @ matrix[n:].T).toarray()  # n x k
+    if method == "argmax":
+        return [int(np.argmax(row)) if row.max() > 0 else -1 for row in sims]
+    # Smooth: a sentence also speaks for its neighbours.
+    window = 3
+    padded = np.pad(sims, ((window, window), (0, 0)))
+    smooth = np.stack([padded[i : i + 2 * window + 1].mean(axis=0) for i in range(n)])
+    # Announcements: strong evidence for where an item starts.
+    anchors: dict[int, int] = {}
+    for i, s in enumerate(sentences):
+        number = _item_number(s.text)
+        if number is not None and 1 <= number <= k:
+            anchors[i] = number - 1
+        elif _MOVE_ON.search(s.text):
+            overlaps = [_title_overlap(s.text, t) for t in titles]
+            best = int(np.argmax(overlaps))
+            if overlaps[best] >= 0.5:
+                anchors[i] = best
+    # States 0..k: 0 = before the first item, j = item j-1. A path that only moves forward; entering
+    # an item costs little where nothing announces it, and a lot away from its announcement.
+    states = k + 1
+    score = np.zeros((n, states))
+    score[:, 1:] = smooth
+    score[:, 0] = 0.02  # opening business (apologies, declarations) unless an item is clearly discussed
+    announced = set(anchors.values())
+    enter = np.array([0.0] + [8.0 if j in announced else 0.15 for j in range(k)])
+    for i, j in anchors.items():
+        score[i, j + 1] += 2.0
+    best = np.full((n, states), -np.inf)
+    back = np.zeros((n, states), dtype=int)
+    best[0] = score[0] - enter
+    best[0, 0] = score[0, 0]
+    for i in range(1, n):
+        entering = enter.copy()
+        if i in anchors:
+            entering[anchors[i] + 1] = 0.0
+        for j in range(states):
+            stay = best[i - 1, j]
+            prev = best[i - 1, :j]
+            move = (prev.max() - entering[j]) if j else -np.inf
+            if j and move > stay:
+                back[i, j] = int(np.argmax(prev))
+                best[i, j] = move + score[i, j]
+            else:
+                back[i, j] = j
+                best[i, j] = stay + score[i, j]
+    path = [int(np.argmax(best[-1]))]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    path.reverse()
+    return [p - 1 for p in path]
+
+
+def agenda_mismatch(sentences: list[Sentence], titles: list[str], assigned: list[int]) -> list[str]:
+    """Warnings when the agenda does not seem to be the one the meeting followed."""
+    warnings: list[str] = []
+    if not titles or not sentences:
+        return warnings
+    counts = [assigned.count(j) for j in range(len(titles))]
+    missing = [titles[j] for j, c in enumerate(counts) if c == 0]
+    vocabulary = set()
+    for s in sentences:
+        vocabulary.update(_tokens(s.text))
+    unrelated = [t for t in titles if _tokens(t) and not (set(_tokens(t)) & vocabulary)]
+    if titles and len(unrelated) >= max(1, (len(titles) + 1) // 2):
+        warnings.append(
+            "The agenda does not match the recording: "
+            f"{len(unrelated)} of {len(titles)} agenda items are never mentioned "
+            f"({'; '.join(unrelated[:3])}). Check that you chose the right agenda."
+        )
+    elif missing:
+        warnings.append(f"No discussion was found for: {'; '.join(missing)}. Check these items by hand.")
+    return warnings
+
+
+# --- 3. decisions and actions ------------------------------------------------------------------------
+
+_RESOLVED_WORD = r"res(?:olv|vol|ovl|lov|olov)ed"  # minutes have typos: the seed's own "RESVOLED"
+_RESOLVED = re.compile(r"^\s*(?:so,?\s*)?" + _RESOLVED_WORD + r"\b\s*[:,-]?\s*", re.IGNORECASE)
+_DECISION_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b" + _RESOLVED_WORD + r"\b",
+        r"\b(the )?(committee|members|cabinet|panel|board|council) (resolved|agreed|approved|noted|decided|endorsed|recommended)\b",  # noqa: E501
+        r"\b(it was|was) (resolved|agreed|moved|decided)\b",
+        r"\bmotion (was )?(carried|passed|approved|agreed|lost|fell|defeated)\b",
+        r"\b(carried|agreed) unanimously\b|\bunanimously (agreed|resolved|approved|carried)\b",
+        r"\b(all|those) in favour\b|\b\d+ (votes )?(in favour|for)\b",
+        r"\bso resolved\b|\bthat is (agreed|carried|resolved)\b|\bare we agreed\b",
+        r"\bbe (noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
+    )
+]
+_ACTION_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\baction\s*(point|item)?\s*[:\-]",
+        r"\baction (for|on)\b",
+        r"\b(will|would|to|agreed to|undertook to|undertake to|asked to|requested to) (circulate|provide|report|bring|send|write|review|prepare|share|arrange|update|investigate|contact|confirm|look into|follow up|produce|draft|liaise|present|publish|set up|organise|organize|consult|check|explore|come back)\b",  # noqa: E501
+        r"\b(by|before) (the )?(next meeting|end of|\d{1,2}(st|nd|rd|th)? \w+|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december)\b",  # noqa: E501
+        r"\breport back\b|\bcome back to (the )?committee\b",
+    )
+]
+_DATE_PATTERN = 3  # a deadline alone is weak evidence: "all will be inspected by the end of May"
+_VOTE = re.compile(
+    r"(?P<for>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:votes?\s+)?(?:in favour|for)\W+(?:(?:and\s+|with\s+)?(?P<against>\d+|\w+|none)\s+against)?"  # noqa: E501
+    r"(?:\W+(?:and\s+)?(?P<abst>\d+|\w+|no|none)\s+abstentions?)?",
+    re.IGNORECASE,
+)
+_UNANIMOUS = re.compile(r"\bunanimous(ly)?\b", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "no": 0,
+    "none": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+
+def _num(word: str | None) -> int | None:
+    if word is None:
+        return None
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def find_vote(text: str) -> str:
+    """ "For 7, against 2, abstentions 1" or "unanimous" or ""."""
+    match = _VOTE.search(text)
+    if match and _num(match.group("for")) is not None:
+        parts = [f"For {_num(match.group('for'))}"]
+        if _num(match.group("against")) is not None:
+            parts.append(f"against {_num(match.group('against'))}")
+        if _num(match.group("abst")) is not None:
+            parts.append(f"abstentions {_num(match.group('abst'))}")
+        return ", ".join(parts)
+    if _UNANIMOUS.search(text):
+        return "Unanimous"
+    return ""
+
+
+def _vote_only(text: str) -> bool:
+    """ "That was agreed unanimously." / "The vote was 7 in favour ...": a vote, no new resolution."""
+    if not find_vote(text):
+        return False
+    rest = _VOTE.sub("", text)
+    rest = re.sub(
+        r"\b(that|this|it|the|vote|was|were|is|agreed|carried|passed|unanimously|with|and|votes?)\b",
+        "",
+        rest,
+        flags=re.IGNORECASE,
+    )
+    return len(_tokens(rest)) <= 1
+
+
+@dataclass
+class Detector:
+    """Patterns, confirmed by a classifier where one is trained (``data/detector.joblib``)."""
+
+    model: object | None = None
+    threshold: float = 0.5
+
+    def decision_score(self, text: str) -> float:
+        pattern = any(p.search(text) for p in _DECISION_PATTERNS)
+        return self._combine(text, pattern, "decision")
+
+    def action_score(self, text: str) -> float:
+        strong = any(p.search(text) for i, p in enumerate(_ACTION_PATTERNS) if i != _DATE_PATTERN)
+        weak = bool(_ACTION_PATTERNS[_DATE_PATTERN].search(text))
+        return self._combine(text, strong, "action", weak=weak)
+
+    def _combine(self, text: str, pattern: bool, label: str, *, weak: bool = False) -> float:
+        if self.model is None:
+            return 1.0 if pattern else (0.4 if weak else 0.0)
+        probs = self.model.predict_proba([text])[0]
+        classes = list(self.model.classes_)
+        p = float(probs[classes.index(label)]) if label in classes else 0.0
+        # A pattern hit needs only weak support; without one, the model must be sure.
+        return p + (0.35 if pattern else 0.1 if weak else -0.25)
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> Detector:
+    path = DATA_DIR / "detector.joblib"
+    if path.exists():
+        import joblib
+
+        return Detector(model=joblib.load(path))
+    return Detector()
+
+
+def resolution_text(text: str) -> str:
+    """A decision sentence in the minutes' form: "RESOLVED: That ..."."""
+    text = " ".join(text.split()).rstrip(" .") + "."
+    body = _RESOLVED.sub("", text, count=1) if _RESOLVED.search(text) else text
+    body = re.sub(r"^(so|okay|right|then|and)\b[, ]*", "", body, flags=re.IGNORECASE)
+    match = re.search(
+        r"\b(?:agreed|resolved|decided|moved|recommended|proposed)\s+that\s+(.+)$|^that\s+(.+)$",
+        body,
+        re.IGNORECASE,
+    )
+    if match:
+        body = match.group(1) or match.group(2)
+    else:
+        body = re.sub(
+            r"^(the )?(committee|members|cabinet|panel|board|council) (resolved|agreed|decided|noted)( to)?\s*",  # noqa: E501
+            "",
+            body,
+            flags=re.IGNORECASE,
+        )
+    body = _VOTE.sub("", body)
+    body = re.sub(r",?\s*(with|by)\s*$", "", body.strip(" ,;.")).strip(" ,;.")
+    body = re.sub(r"\b(unanimously|all in favour)\b", "", body, flags=re.IGNORECASE).strip(" ,;.")
+    if not body:
+        return ""
+    return f"RESOLVED: That {body[0].lower() + body[1:]}."
+
+
+# --- owners and due dates ----------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
+    + "|".join(_MONTHS)
+    + r")(?:\s+(?P<year>\d{4}))?\b|\b(?P<month2>"
+    + "|".join(_MONTHS)
+    + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?\b",
+    re.IGNORECASE,
+)
+_END_OF = re.compile(r"\b(?:end of|by)\s+(?P<month>" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
+_WITHIN = re.compile(
+    r"\b(?:within|in)\s+(?P<n>\d+|one|two|three|four|six|eight)\s+(?P<unit>days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
+_NEXT_MEETING = re.compile(r"\b(by|before|at|for) the next meeting\b", re.IGNORECASE)
+
+
+def find_due(text: str, meeting_date: dt.date | None, *, next_meeting_days: int = 28) -> str:
+    """The due date an action names, as an ISO date, or "" when it names none."""
+    base = meeting_date or dt.date.today()
+    match = _DATE.search(text)
+    if match:
+        month = _MONTHS[(match.group("month") or match.group("month2")).lower()]
+        day = int(match.group("day") or match.group("day2"))
+        year_text = match.group("year") or match.group("year2")
+        year = int(year_text) if year_text else base.year
+        try:
+            due = dt.date(year, month, day)
+        except ValueError:
+            return ""
+        if not year_text and due < base:
+            due = due.replace(year=due.year + 1)
+        return due.isoformat()
+    match = _END_OF.search(text)
+    if match:
+        month = _MONTHS[match.group("month").lower()]
+        year = base.year + (1 if month < base.month else 0)
+        next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return (next_first - dt.timedelta(days=1)).isoformat()
+    match = _WITHIN.search(text)
+    if match:
+        n = _num(match.group("n")) or 1
+        unit = match.group("unit").lower()
+        days = n * {"d": 1, "w": 7, "m": 30}[unit[0]]
+        return (base + dt.timedelta(days=days)).isoformat()
+    if _NEXT_MEETING.search(text):
+        return (base + dt.timedelta(days=next_meeting_days)).isoformat()
+    return ""
+
+
+def _name_forms(attendee: Attendee) -> list[str]:
+    parts = attendee.name.split()
+    forms = [attendee.name]
+    honorific = re.compile(r"^(cllr|councillor|mr|mrs|ms|miss|dr|mx)\.?$", re.IGNORECASE)
+    core = [p for p in parts if not honorific.match(p)]
+    if core:
+        forms.append(" ".join(core))
+        if len(core) > 1:
+            forms.append(core[-1])  # surname
+            forms.append(core[0])  # first name
+    if attendee.title:
+        forms.append(attendee.title)
+    return [f for f in forms if len(f) > 2]
+
+
+def find_owner(text: str, attendees: list[Attendee], speaker: str = "") -> str:
+    """Who an action is for: an attendee named (or by job title) in it, else the speaker of "I will"."""
+    lowered = text.lower()
+    best: tuple[int, str] | None = None
+    for attendee in attendees:
+        for form in _name_forms(attendee):
+            at = re.search(r"\b" + re.escape(form.lower()) + r"\b", lowered)
+            if at:
+                # Prefer names near "to"/"will": the one doing it, not the one asked about.
+                position = at.start()
+                after = lowered[at.end() : at.end() + 30]
+                bonus = -1000 if re.match(r"\s*(to|will|would|has agreed|agreed|undertook|,)\b", after) else 0
+                key = position + bonus
+                if best is None or key < best[0]:
+                    best = (key, attendee.name)
+                break
+    if best:
+        return best[1]
+    if speaker and re.search(r"\b(i will|i'll|i shall|i can|we will|we'll)\b", lowered):
+        return speaker
+    match = re.search(r"\b(the [A-Z][\w ]{2,40}?(?:Officer|Director|Manager|Head of \w+|Clerk))\b", text)
+    return match.group(1) if match else ""
+
+
+def action_text(text: str) -> str:
+    text = " ".join(text.split()).strip()
+    text = re.sub(r"^(action( point| item)?\s*[:\-]\s*)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(so|okay|right|and)\b[, ]*", "", text, flags=re.IGNORECASE)
+    return (text[0].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
+# --- 4. summary ---------------------------------------------------------------------------------------
+
+_PROCEDURAL = re.compile(
+    r"\b(good (morning|afternoon|evening)|welcome|thank you|thanks|can you hear|are we agreed|"
+    r"any (other )?(questions|comments)|next item|moving on|item (number )?\w+|that concludes|"
+    r"i('ll| will) (now )?hand over|over to you|let'?s (start|begin|move))\b",
+    re.IGNORECASE,
+)
+
+
+def summarise(sentences: list[Sentence], skip: set[int], *, ratio: float = 0.35, most: int = 6) -> list[int]:
+    """Indexes of the sentences that summarise a stretch: central (TF-IDF) and contentful."""
+    candidates = [
+        i
+        for i, s in enumerate(sentences)
+        if i not in skip and len(_tokens(s.text)) >= 4 and not _PROCEDURAL.search(s.text)
+    ]
+    if not candidates:
+        return []
+    keep = max(1, min(most, round(len(candidates) * ratio)))
+    if len(candidates) <= keep:
+        return candidates
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(tokenizer=_tokens, token_pattern=None, lowercase=False, sublinear_tf=True)
+    try:
+        matrix = vec.fit_transform([sentences[i].text for i in candidates])
+    except ValueError:
+        return candidates[:keep]
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    scores = matrix @ centroid
+    chosen: list[int] = []
+    chosen_rows: list[int] = []
+    order = np.argsort(-scores)
+    for row in order:
+        # Avoid near-duplicates (maximal marginal relevance, lightly).
+        if chosen_rows:
+            overlap = (matrix[row] @ matrix[chosen_rows].T).toarray().max()
+            if overlap > 0.7:
+                continue
+        chosen_rows.append(int(row))
+        chosen.append(candidates[int(row)])
+        if len(chosen) >= keep:
+            break
+    return sorted(chosen)
+
+
+def reported(text: str) -> str:
+    """Light touch towards the minutes' reported speech, without inventing anything."""
+    text = " ".join(text.split())
+    text = re.sub(r"^(so|okay|right|well|and|um|uh)\b[, ]*", "", text, flags=re.IGNORECASE)
+    return text[0].upper() + text[1:] if text else text
+
+
+# --- the whole draft -----------------------------------------------------------------------------------
+
+_DECLARATION = re.compile(
+    r"\b(declar\w+|interests?)\b.*\b(interest|declar\w+)\b|\bno declarations\b|\bnothing to declare\b",
+    re.IGNORECASE,
+)
+
+
+def draft(
+    segments: list[dict],
+    agenda: list[str],
+    attendees: list[Attendee],
+    *,
+    meeting_date: dt.date | None = None,
+    detector: Detector | None = None,
+    align_method: str = "monotonic",
+) -> Draft:
+    """The whole draft: present, apologies, declarations, then each item's summary, resolutions, actions."""
+    detector = detector or default_detector()
+    sentences = split_sentences(segments)
+    titles = [t for t in agenda if t.strip()]
+    warnings: list[str] = []
+    if not sentences:
+        warnings.append("The transcript has no words in it: there is nothing to draft from.")
+    if not titles:
+        titles = ["Minutes"]
+        assigned = [0] * len(sentences)
+    else:
+        assigned = align(sentences, titles, method=align_method)
+        warnings += agenda_mismatch(sentences, titles, assigned)
+    for s, a in zip(sentences, assigned, strict=True):
+        s.item = a
+    present = [a for a in attendees if a.present]
+    apologies = [a for a in attendees if not a.present]
+    declarations = [
+        SummaryLine(reported(s.text), s.start, s.end)
+        for s in sentences
+        if s.item == -1 and _DECLARATION.search(s.text)
+    ]
+    items: list[DraftItem] = []
+    for j, title in enumerate(titles):
+        own = [s for s in sentences if s.item == j]
+        item = DraftItem(title=title)
+        if own:
+            item.start, item.end = own[0].start, own[-1].end
+        used: set[int] = set()
+        for i, s in enumerate(own):
+            if item.decisions and i - 1 in used and _vote_only(s.text):
+                item.decisions[-1].vote = item.decisions[-1].vote or find_vote(s.text)
+                used.add(i)
+            elif detector.decision_score(s.text) >= detector.threshold:
+                resolution = resolution_text(s.text)
+                vote = find_vote(s.text)
+                # A vote is often announced in the sentence after the resolution.
+                if not vote and i + 1 < len(own):
+                    vote = find_vote(own[i + 1].text)
+                if resolution and not any(d.text == resolution for d in item.decisions):
+                    item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                used.add(i)
+            elif detector.action_score(s.text) >= detector.threshold:
+                item.actions.append(
+                    Action(
+                        action_text(s.text),
+                        find_owner(s.text, attendees, s.speaker),
+                        find_due(s.text, meeting_date),
+                        s.start,
+                        s.end,
+                    )
+                )
+                used.add(i)
+        for i in summarise(own, used):
+            item.summary.append(SummaryLine(reported(own[i].text), own[i].start, own[i].end))
+        items.append(item)
+    return Draft(
+        items=items, present=present, apologies=apologies, declarations=declarations, warnings=warnings
+    )
+
+
+# --- attendees and agenda from text ----------------------------------------------------------------------
+
+
+def parse_attendees(text: str) -> list[Attendee]:
+    """One attendee a line: "Name, role[, title]"; "Apologies:" starts the absent ones.
+
+    ``Cllr Jane Smith, chair`` / ``Sam Patel, officer, Head of Digital`` / ``Apologies: Cllr Lee``.
+    """
+    out: list[Attendee] = []
+    present = True
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("-*• ").strip()
+        if not line or line.startswith("#"):
+            continue
+        if re.match(r"^apologies\b", line, re.IGNORECASE):
+            present = False
+            line = re.sub(r"^apologies( for absence)?\s*[:\-]?\s*", "", line, flags=re.IGNORECASE)
+            if not line:
+                continue
+        if re.match(r"^present\s*[:\-]?\s*$", line, re.IGNORECASE):
+            present = True
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        name = parts[0]
+        role = parts[1].lower() if len(parts) > 1 and parts[1].lower() in ROLES else "member"
+        title = (
+            parts[2]
+            if len(parts) > 2
+            else (parts[1] if len(parts) > 1 and parts[1].lower() not in ROLES else "")
+        )
+        if role == "member" and title:
+            role = "officer"
+        out.append(Attendee(name=name, role=role, title=title, present=present))
+    return out

@@ -1,0 +1,118 @@
+"""The offline drafting pipeline on text: alignment, resolutions, votes, actions, owners, due dates."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from residenthub.minutes import drafting, scripted
+
+from .conftest import timed_segments
+
+SEED = Path("/work/shared/seeds/committee-minutes-digital-transformation.txt")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_scripted_meetings_give_every_resolution_and_action_under_its_item(seed):
+    script = scripted.meeting(seed, items=4)
+    result = drafting.draft(
+        timed_segments(script),
+        script.agenda,
+        drafting.parse_attendees(script.attendees_text()),
+        meeting_date=script.date,
+    )
+    for truth in script.decisions:
+        assert [d.text for d in result.items[truth["item"]].decisions] == [truth["text"]]
+    for truth in script.actions:
+        found = result.items[truth["item"]].actions
+        assert [(a.owner, a.due) for a in found] == [(truth["owner"], truth["due"])]
+    # Every line is linked to the transcript time it came from.
+    for item in result.items:
+        for line in [*item.summary, *item.decisions, *item.actions]:
+            assert line.end > line.start >= 0
+        assert item.summary, f"no summary for {item.title}"
+
+
+def test_the_seed_minutes_own_resolution_is_found_despite_its_typo():
+    text = (
+        SEED.read_text(encoding="utf-8") if SEED.exists() else "Minutes:\nRESVOLED: That the update be noted."
+    )
+    result = drafting.draft(drafting.text_as_segments(text), [], [])
+    decisions = [d.text for item in result.items for d in item.decisions]
+    assert decisions[-1].startswith("RESOLVED: That the update")
+    assert decisions[-1].endswith("be noted.")
+
+
+@pytest.mark.parametrize(
+    ("spoken", "vote"),
+    [
+        ("The vote was 7 in favour, 2 against and 1 abstentions.", "For 7, against 2, abstentions 1"),
+        ("That was carried with five votes in favour and one against.", "For 5, against 1"),
+        ("That was agreed unanimously.", "Unanimous"),
+        ("The report be approved for implementation from April.", ""),
+    ],
+)
+def test_votes(spoken, vote):
+    assert drafting.find_vote(spoken) == vote
+
+
+@pytest.mark.parametrize(
+    ("spoken", "due"),
+    [
+        ("Sarah to circulate the note by 13 April 2026.", "2026-04-13"),
+        ("Tom will report back by the end of May.", "2026-05-31"),
+        ("Grace to send it within two weeks.", "2026-03-16"),
+        ("An update for the next meeting.", "2026-03-30"),
+        ("Send it on 3 January.", "2027-01-03"),  # a date already past means next year
+        ("No date here.", ""),
+    ],
+)
+def test_due_dates(spoken, due):
+    assert drafting.find_due(spoken, dt.date(2026, 3, 2)) == due
+
+
+def test_owner_is_the_attendee_who_is_to_act_not_the_one_mentioned():
+    people = [
+        drafting.Attendee("Councillor Amina Shah"),
+        drafting.Attendee("Sarah Whitfield", "officer", "Head of Digital"),
+    ]
+    text = "Whitfield to send Councillor Shah the breakdown by ward."
+    assert drafting.find_owner(text, people) == "Sarah Whitfield"
+    assert drafting.find_owner("The Head of Digital will circulate it.", people) == "Sarah Whitfield"
+    assert drafting.find_owner("I will circulate it by Friday.", people, speaker="Amina Shah") == "Amina Shah"
+
+
+def test_announced_items_fix_the_boundaries_even_when_words_overlap():
+    script = scripted.meeting(1, items=5)
+    sentences = drafting.split_sentences(timed_segments(script))
+    assigned = drafting.align(sentences, script.agenda)
+    assert assigned == sorted(assigned), "items only move forward"
+    for index, title in enumerate(script.agenda):
+        announce = next(i for i, s in enumerate(sentences) if s.text.startswith(f"Item {index + 1},"))
+        assert assigned[announce] == index, title
+
+
+def test_a_mismatched_agenda_is_reported():
+    script = scripted.meeting(2, items=3)
+    wrong = ["Cemetery fees", "Allotment waiting lists", "Twinning arrangements with Lille"]
+    result = drafting.draft(timed_segments(script), wrong, [])
+    assert any("does not match the recording" in w for w in result.warnings)
+
+
+def test_an_empty_transcript_says_so():
+    result = drafting.draft([], ["Budget"], [])
+    assert result.warnings == ["The transcript has no words in it: there is nothing to draft from."]
+    assert result.items[0].decisions == [] and result.items[0].actions == []
+
+
+def test_attendees_with_roles_titles_and_apologies():
+    people = drafting.parse_attendees(
+        "Cllr Jane Holloway, chair\n- Sam Patel, officer, Head of Digital\nTom Lee, Chief Executive\n"
+        "Apologies:\nCllr Peter Okafor, member"
+    )
+    assert [(p.name, p.role, p.title, p.present) for p in people] == [
+        ("Cllr Jane Holloway", "chair", "", True),
+        ("Sam Patel", "officer", "Head of Digital", True),
+        ("Tom Lee", "officer", "Chief Executive", True),
+        ("Cllr Peter Okafor", "member", "", False),
+    ]
