@@ -1,0 +1,99 @@
+"""Server-rendered SVG charts (pygal: chosen by measurement, docs/adr/0082-charts.md).
+
+Each chart is inline SVG with ``role="img"`` and an accessible name; pygal's inline script is
+removed (the charts need no JavaScript, and the content security policy forbids inline scripts).
+Every chart sits beside a caption, a one-sentence summary and the same data as a table, so the
+chart is never the only way to read a figure. Suppressed cells are left out of the chart.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pygal
+from pygal.style import Style
+
+# GOV.UK palette: blue, orange, turquoise, dark grey, purple; high contrast on white, printable.
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#0b0c0c",
+    foreground_strong="#0b0c0c",
+    foreground_subtle="#505a5f",
+    opacity="1",
+    opacity_hover="1",
+    colors=("#1d70b8", "#f47738", "#28a197", "#505a5f", "#4c2c92", "#d4351c", "#00703c"),
+    font_family="Arial, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    value_font_size=12,
+    title_font_size=15,
+)
+_SCRIPT = re.compile(r"<script.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _options(height: int) -> dict:
+    return {
+        "style": STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "width": 760,
+        "height": height,
+        "show_legend": False,
+        "print_values": False,
+        "margin": 12,
+        "truncate_label": 28,
+        "no_data_text": "No figures to show",
+    }
+
+
+def _finish(chart, label: str) -> str:
+    svg = chart.render(is_unicode=True)
+    svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
+    return svg.replace(
+        "<svg ", f'<svg role="img" aria-label="{html.escape(label, quote=True)}" focusable="false" ', 1
+    )
+
+
+def _numbers(values):
+    return [v if isinstance(v, int | float) else None for v in values]
+
+
+def bar(label: str, categories: list[str], values: list, *, horizontal: bool = True, unit: str = "") -> str:
+    """One series of bars; suppressed or missing values are left out."""
+    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    height = max(220, 40 + 26 * len(categories)) if horizontal else 320
+    chart = kind(**_options(height), x_label_rotation=0 if horizontal else 30)
+    chart.x_labels = [str(c) for c in categories]
+    if unit:
+        chart.value_formatter = lambda v: f"{v:g}{unit}"
+    chart.add(label, _numbers(values))
+    return _finish(chart, label)
+
+
+def lines(label: str, categories: list[str], series: dict[str, list], *, unit: str = "") -> str:
+    """Several series over time (e.g. channels by month), with a legend."""
+    options = _options(340)
+    options["show_legend"] = True
+    options["legend_at_bottom"] = True
+    chart = pygal.Line(**options, x_label_rotation=30, dots_size=4)
+    chart.x_labels = categories
+    if unit:
+        chart.value_formatter = lambda v: f"{v:g}{unit}"
+    for name, values in series.items():
+        chart.add(name, _numbers(values))
+    return _finish(chart, label)
+
+
+def stacked(label: str, categories: list[str], series: dict[str, list]) -> str:
+    options = _options(max(240, 60 + 26 * len(categories)))
+    options["show_legend"] = True
+    options["legend_at_bottom"] = True
+    chart = pygal.StackedBar(**options, x_label_rotation=30)
+    chart.x_labels = categories
+    for name, values in series.items():
+        chart.add(name, _numbers(values))
+    return _finish(chart, label)

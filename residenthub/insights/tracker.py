@@ -1,0 +1,113 @@
+"""What the benefits page and the Cabinet report show: programmes (budget, spend, projects,
+milestones), Table 3 beside the reported and measured actuals, and the loader's findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import charts
+from .benefits import measured
+from .models import Benefit, BenefitsLoad, Programme
+
+
+def current_year(today=None) -> str:
+    today = today or timezone.localdate()
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def context(year: str | None = None) -> dict:
+    year = year or current_year()
+    load = BenefitsLoad.objects.first()
+    years = (load.register.get("years") if load else None) or [year]
+    programmes = []
+    for p in Programme.objects.prefetch_related("projects__milestones"):
+        budget = sum(_d(v) for v in p.budget.values())
+        spend = sum(_d(v) for v in p.spend.values())
+        milestones = [m for proj in p.projects.all() for m in proj.milestones.all()]
+        late = [m for m in milestones if not m.done_on and m.due < timezone.localdate()]
+        programmes.append(
+            {
+                "programme": p,
+                "budget_by_year": [_d(p.budget.get(y)) for y in years],
+                "spend_by_year": [_d(p.spend.get(y)) if y in p.spend else None for y in years],
+                "budget": budget,
+                "spend": spend,
+                "spend_share": round(100 * spend / budget, 1) if budget else None,
+                "milestones_done": sum(1 for m in milestones if m.done_on),
+                "milestones": len(milestones),
+                "late": late,
+                "status": "Behind" if late else "On track",
+            }
+        )
+    benefits = list(Benefit.objects.select_related("programme").prefetch_related("rag_history"))
+    rows = []
+    measured_rows = []
+    for b in benefits:
+        row = {
+            "benefit": b,
+            "targets": [_d(b.targets.get(y)) if y in b.targets else None for y in years],
+            "actuals": [_d(b.actuals.get(y)) if y in b.actuals else None for y in years],
+        }
+        if b.measure:
+            m = measured(b, year)
+            row["measured"] = m
+            measured_rows.append(row)
+        rows.append(row)
+    register = (load.register.get("register") if load else {}) or {}
+    table3 = []
+    actual_by_dir = defaultdict(lambda: defaultdict(Decimal))
+    for b in benefits:
+        for y, v in b.actuals.items():
+            actual_by_dir[b.directorate][y] += _d(v)
+    for d in register.get("directorates", []):
+        table3.append(
+            {
+                "name": d["name"],
+                "planned": [_d(d["years"].get(y)) for y in years],
+                "reported": [actual_by_dir[d["name"]].get(y) for y in years],
+                "stated_total": d.get("stated_total"),
+            }
+        )
+    planned_total = [_d(register.get("total", {}).get(y)) for y in years]
+    reported_total = [sum((r["reported"][i] or 0 for r in table3), Decimal(0)) for i in range(len(years))]
+    measured_total = sum((r["measured"].value for r in measured_rows), Decimal(0))
+    chart_years = [str(y) for y in years]
+    spend_chart = charts.stacked(
+        "Programme spend against budget (£'000)",
+        [p["programme"].name for p in programmes],
+        {
+            "Budget": [float(p["budget"]) for p in programmes],
+            "Spent": [float(p["spend"]) for p in programmes],
+        },
+    )
+    benefits_chart = charts.lines(
+        "Benefits: Table 3 against reported (£'000)",
+        chart_years,
+        {"Table 3": [float(v) for v in planned_total], "Reported": [float(v) for v in reported_total]},
+    )
+    return {
+        "year": year,
+        "years": years,
+        "load": load,
+        "findings": load.findings if load else [],
+        "programmes": programmes,
+        "budget_total": sum((p["budget"] for p in programmes), Decimal(0)),
+        "spend_total": sum((p["spend"] for p in programmes), Decimal(0)),
+        "contingency": (load.register.get("contingency") if load else 0),
+        "benefits": rows,
+        "measured": measured_rows,
+        "measured_total": measured_total,
+        "table3": table3,
+        "planned_total": planned_total,
+        "reported_total": reported_total,
+        "spend_chart": spend_chart,
+        "benefits_chart": benefits_chart,
+    }
