@@ -51,6 +51,7 @@ run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 .PHONY: test
 test: install ## Install everything and run the whole test suite
 	-@bash scripts/install_chromium.sh
+	@bash scripts/install_pdf_deps.sh
 	$(HUB) makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -72,6 +73,8 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	$(BIN)/python benchmarks/queue_page.py
 	$(BIN)/python benchmarks/redaction.py
 	$(BIN)/python benchmarks/open311.py
+	@bash scripts/install_pdf_deps.sh
+	$(BIN)/python benchmarks/insights.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/
