@@ -113,6 +113,7 @@ def make_case(catalogue):
             phone=kwargs.pop("phone", ""),
             notify_by=notify_by,
             postcode=kwargs.pop("postcode", ""),
+            address=kwargs.pop("address", ""),
         )
         return actions.create_case(service=service, answers=answers, contact=contact, **kwargs)
 

@@ -12,7 +12,7 @@ from residenthub.backoffice.auth import staff_required
 from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit
 
-from . import actions, queries
+from . import actions, queries, views_people
 from .models import Household, Person
 
 SHOWN_FIELDS = (
@@ -111,6 +111,7 @@ def person_detail(request, public_id: str):
             "cases": queries.person_cases(person, request.user),
             "households": queries.households(person),
             "name": _display_name(records),
+            **views_people.person_extra(request, person, records),
         },
     )
 

@@ -22,7 +22,10 @@ def needs_postcode(service, answers: dict[str, Any]) -> bool:
 
 
 def parse_contact(post, *, service, answers: dict[str, Any]) -> Outcome:
-    raw = {key: (post.get(key) or "") for key in ("name", "email", "phone", "notify_by", "postcode")}
+    raw = {
+        key: (post.get(key) or "")
+        for key in ("name", "email", "phone", "notify_by", "postcode", *ADDRESS_FIELDS)
+    }
     outcome = Outcome(raw=raw)
     errors = outcome.errors
     name = raw["name"].strip()
@@ -50,6 +53,9 @@ def parse_contact(post, *, service, answers: dict[str, Any]) -> Outcome:
         errors.append(("phone", _("Enter a mobile number so we can text you, or choose another option")))
     elif notify_by == NotifyBy.SMS and phone and not normalise_uk_phone(phone, mobile_only=True):
         errors.append(("phone", _("Enter a UK mobile number, like 07700 900 982, to get text messages")))
+    address = ""
+    if notify_by == NotifyBy.POST:
+        address = _postal_address(raw, name, errors)
     postcode = ""
     ask_postcode = needs_postcode(service, answers)
     if ask_postcode and raw["postcode"].strip():
@@ -69,5 +75,63 @@ def parse_contact(post, *, service, answers: dict[str, Any]) -> Outcome:
             "phone": phone,
             "notify_by": notify_by,
             "postcode": postcode,
+            "address": address,
         }
     return outcome
+
+
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_town", "address_postcode")
+
+
+def _postal_address(raw: dict, name: str, errors: list) -> str:
+    """The address letters go to, for residents who chose post: name, lines, town, postcode."""
+    line1 = raw["address_line_1"].strip()[:200]
+    line2 = raw["address_line_2"].strip()[:200]
+    town = raw["address_town"].strip()[:100]
+    postcode = normalise_postcode(raw["address_postcode"]) if raw["address_postcode"].strip() else ""
+    if not name:
+        errors.append(("name", _("Enter your full name so we can address letters to you")))
+    if not line1:
+        errors.append(("address_line_1", _("Enter the first line of your address, like 14 Station Road")))
+    if not town:
+        errors.append(("address_town", _("Enter your town or city")))
+    if not raw["address_postcode"].strip():
+        errors.append(("address_postcode", _("Enter your postcode")))
+    elif not postcode:
+        errors.append(("address_postcode", _("Enter a real UK postcode, like SW1A 2AA")))
+    return "\n".join(x for x in [name, line1, line2, town, postcode] if x)
+
+
+def address_fields(contact: dict | None) -> dict:
+    """The address lines of a saved contact back into the page's fields (to change them)."""
+    lines = ((contact or {}).get("address") or "").splitlines()
+    if len(lines) < 3:
+        return {}
+    body = lines[1:]
+    fields = {
+        "address_line_1": body[0],
+        "address_postcode": body[-1],
+        "address_town": body[-2] if len(body) > 2 else "",
+    }
+    if len(body) > 3:
+        fields["address_line_2"] = body[1]
+    return fields
+
+
+def account_prefill(request) -> dict:
+    """A signed-in resident's saved details as this page's starting values (issue 15)."""
+    from .account import contact_prefill
+
+    prefill = contact_prefill(request) or {}
+    return {**prefill, **address_fields(prefill)} if prefill else {}
+
+
+def account_address_answer(request) -> dict | None:
+    """A signed-in resident's saved address as an address question's starting answer."""
+    from .account import account_for
+
+    account = account_for(request)
+    if account is None or account.address is None:
+        return None
+    a = account.address
+    return {"uprn": a.uprn, "text": a.single_line, "postcode": a.postcode}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account, views
 
 app_name = "portal"
 
@@ -17,7 +17,13 @@ urlpatterns = [
     path("track/<str:reference>/files/<str:token>/", views.attachment_download, name="attachment"),
     path("account/sign-in/", views.sign_in, name="sign_in"),
     path("account/sign-in/<str:token>/", views.sign_in_link, name="sign_in_link"),
-    path("account/requests/", views.your_requests, name="your_requests"),
+    path("account/requests/", account.your_requests, name="your_requests"),
+    path("account/", account.account_home, name="account"),
+    path("account/details/", account.account_details, name="account_details"),
+    path("account/address/", account.account_address, name="account_address"),
+    path("account/move/", account.move, name="move"),
+    path("account/move/check/", account.move_check, name="move_check"),
+    path("account/move/done/", account.move_done, name="move_done"),
     path("account/sign-out/", views.sign_out, name="sign_out"),
     path("accessibility/", views.static_page, {"page": "accessibility"}, name="accessibility"),
     path("privacy/", views.static_page, {"page": "privacy"}, name="privacy"),

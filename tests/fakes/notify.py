@@ -1,4 +1,4 @@
-"""A local HTTP server that speaks GOV.UK Notify's v2 API, for SMS tests.
+"""A local HTTP server that speaks GOV.UK Notify's v2 API, for SMS and precompiled letter tests.
 
 It checks what the real service checks (the JWT signed with the key's secret, issuer = service
 id, issued in the last 30 seconds; a JSON body with phone_number and template_id) and answers
@@ -24,6 +24,7 @@ TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 class FakeNotify:
     def __init__(self):
         self.received: list[dict] = []
+        self.letters: list[dict] = []  # precompiled letters: {"reference", "postage", "pdf": bytes}
         self.fail_next = 0  # answer the next N requests with a 500
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -60,7 +61,7 @@ class FakeNotify:
                 self._reply(status, {"status_code": status, "errors": [{"error": kind, "message": message}]})
 
             def do_POST(self):  # noqa: N802 - http.server's naming
-                if self.path != "/v2/notifications/sms":
+                if self.path not in ("/v2/notifications/sms", "/v2/notifications/letter"):
                     return self._error(404, "NotFound", "Not found")
                 auth = self.headers.get("Authorization", "")
                 if not auth.startswith("Bearer "):
@@ -81,6 +82,8 @@ class FakeNotify:
                 if fake.fail_next > 0:
                     fake.fail_next -= 1
                     return self._error(500, "Exception", "Internal server error")
+                if self.path == "/v2/notifications/letter":
+                    return self._letter(body)
                 for field in ("phone_number", "template_id"):
                     if not body.get(field):
                         return self._error(400, "ValidationError", f"{field} is a required property")
@@ -97,6 +100,27 @@ class FakeNotify:
                         "uri": f"{fake.base_url}/v2/notifications/x",
                         "template": {"id": TEMPLATE_ID, "version": 1, "uri": "x"},
                     },
+                )
+
+            def _letter(self, body: dict):
+                """Precompiled letter: reference and base64 content (a PDF) required, postage optional."""
+                import base64
+                import binascii
+
+                for field in ("reference", "content"):
+                    if not body.get(field):
+                        return self._error(400, "ValidationError", f"{field} is a required property")
+                if body.get("postage", "second") not in {"first", "second", "economy", "europe", "rest-of-world"}:
+                    return self._error(400, "ValidationError", "postage invalid")
+                try:
+                    pdf = base64.b64decode(body["content"], validate=True)
+                except (binascii.Error, ValueError):
+                    return self._error(400, "ValidationError", "Cannot decode letter content")
+                if not pdf.startswith(b"%PDF"):
+                    return self._error(400, "ValidationError", "Letter content is not a valid PDF")
+                fake.letters.append({"reference": body["reference"], "postage": body.get("postage"), "pdf": pdf})
+                self._reply(
+                    201, {"id": str(uuid.uuid4()), "reference": body["reference"], "postage": body.get("postage")}
                 )
 
         return Handler

@@ -1,0 +1,142 @@
+"""Staff pages of issue 15: person search, the 360 page's timeline/flags/preferences, and the case
+page's person decisions (confirm, not this person, link to another person)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from residenthub.accounts.queries import can_see_case
+from residenthub.backoffice.auth import staff_required
+from residenthub.core.actions import ActionError, Actor, audit
+
+from . import case_actions, people, search
+from .models import Person
+
+
+@staff_required
+def person_search(request):
+    """/staff/identity/people/?q=: find a resident by any mix of what the officer knows.
+
+    ``?case=REF`` carries a case whose link the officer is changing: each result then offers
+    "Link the case to this person"."""
+    text = request.GET.get("q", "")[:200]
+    case = _case_for_linking(request)
+    query, results, errors = None, [], []
+    if "q" in request.GET:
+        if not text.strip():
+            errors.append(("q", "Enter a name, date of birth, postcode, address, email, phone or reference"))
+        else:
+            query, results = search.search_people(text, request.user)
+            audit(
+                Actor.from_request(request),
+                "identity.person.searched",
+                request.user,
+                results=len(results),
+                restricted=sum(r.restricted for r in results),
+            )
+    return render(
+        request,
+        "identity/people.html",
+        {
+            "q": text,
+            "query": query,
+            "results": results,
+            "errors": errors,
+            "error_for": dict(errors),
+            "case": case,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _case_for_linking(request):
+    from residenthub.cases.models import Case
+
+    reference = request.GET.get("case", "").strip().upper()[:20]
+    if not reference:
+        return None
+    case = Case.objects.select_related("service").filter(reference=reference).first()
+    return case if case is not None and can_see_case(request.user, case) else None
+
+
+def person_extra(request, person, records) -> dict:
+    """What the 360 page adds to the original person page: timeline with filters, household
+    members, contact preferences and language, and flags."""
+    cases = list(people.visible_person_cases(person, request.user))
+    chosen = {k for k, _ in people.TIMELINE_KINDS if k in request.GET.getlist("show")}
+    kinds = chosen or {k for k, _ in people.TIMELINE_KINDS}
+    from residenthub.residents.models import PersonFlag
+
+    return {
+        "timeline": people.timeline(person, request.user, records, cases, kinds)[:300],
+        "timeline_kinds": people.TIMELINE_KINDS,
+        "timeline_shown": kinds,
+        "members": people.household_members(person, request.user),
+        "preferences": people.preferences(person, cases),
+        "flags": people.flags(person, cases),
+        "flag_kinds": PersonFlag.Kind.choices,
+        "open_cases": [c for c in cases if c.is_open],
+    }
+
+
+@staff_required
+@require_POST
+def person_flag(request, public_id: str):
+    """Set or clear a flag on a person (audited, with who and when)."""
+    from residenthub.residents import actions as resident_actions
+    from residenthub.residents.models import PersonFlag
+
+    person = get_object_or_404(Person, public_id=public_id)
+    by = Actor.from_request(request)
+    try:
+        if request.POST.get("clear"):
+            flag = PersonFlag.objects.filter(person=person, pk=request.POST["clear"]).first()
+            if flag is None:
+                raise Http404
+            resident_actions.clear_flag(flag, by=by)
+            messages.success(request, "Flag removed.")
+        else:
+            resident_actions.set_flag(
+                person, request.POST.get("kind", ""), request.POST.get("detail", ""), by=by
+            )
+            messages.success(request, "Flag added.")
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("identity:person", args=[person.public_id]) + "#flags")
+
+
+@staff_required
+@require_POST
+def case_person(request, reference: str):
+    """The case page's person decisions: confirm, "not this person", or link to another person."""
+    from residenthub.cases.models import Case
+
+    case = Case.objects.select_related("service").filter(reference=reference).first()
+    if case is None or not can_see_case(request.user, case):
+        raise Http404
+    decision = request.POST.get("decision", "")
+    by = Actor.from_request(request)
+    try:
+        if decision == "confirm":
+            case_actions.confirm(case, by=by)
+            messages.success(request, "Link to the person confirmed.")
+        elif decision == "unlink":
+            case_actions.unlink(case, by=by)
+            messages.success(
+                request, "Case unlinked: it now has a person of its own, and the decision is recorded."
+            )
+        elif decision == "link":
+            person = Person.objects.filter(public_id=request.POST.get("person", "")).first()
+            if person is None:
+                raise ActionError("Choose a person from the search results.")
+            case_actions.link_to(case, person, by=by)
+            messages.success(request, f"Case linked to {person.public_id}.")
+        else:
+            raise ActionError("Choose what to do with the link.")
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("backoffice:case", args=[case.reference]) + "#person")
