@@ -54,3 +54,9 @@ def notify_resident(case: Case, kind: str, *, text: str = "", status_label: str 
                 render_to_string("cases/notifications/sms.txt", context).strip(),
                 case=case,
             )
+        elif case.notify_by == NotifyBy.POST and case.contact_address:
+            from residenthub.letters.actions import queue_letter  # issue 15: letters by post
+
+            queue_letter(
+                case, kind, text=text, status_label=context["status_label"], link=context["tracking_url"]
+            )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.queries import can_see_case
@@ -24,10 +25,16 @@ from residenthub.payments import journey as payment_journey
 from residenthub.services.models import Service
 
 from . import questions
-from .contact import needs_postcode, parse_contact
+from .contact import account_address_answer, account_prefill, address_fields, needs_postcode, parse_contact
 from .drafts import Draft
 from .models import SignInToken
 
+ADDRESS_INPUTS = [  # the postal address for letters, on "your contact details" (issue 15)
+    ("address_line_1", _lazy("Address line 1"), "", "address-line1"),
+    ("address_line_2", _lazy("Address line 2 (optional)"), "", "address-line2"),
+    ("address_town", _lazy("Town or city"), "govuk-!-width-two-thirds", "address-level2"),
+    ("address_postcode", _lazy("Postcode"), "govuk-input--width-10", "postal-code"),
+]
 TRACKED_KEY = "tracked_cases"
 RESIDENT_EMAIL_KEY = "resident_email"
 
@@ -112,6 +119,8 @@ def question(request, code, name):
         return redirect(_question_url(service, unanswered))
     change = request.GET.get("change") == "1"
     previous_value = draft.answers.get(current.name)
+    if previous_value is None and current.type == "address" and request.method == "GET":
+        previous_value = account_address_answer(request)  # the resident's saved address, to confirm
     raw = questions.initial_raw(current, previous_value)
     errors: list[tuple[str, str]] = []
     mode = "manual" if request.GET.get("manual") == "1" else ""
@@ -194,7 +203,8 @@ def contact(request, code):
     if unanswered:
         return redirect(_question_url(service, unanswered))
     change = request.GET.get("change") == "1"
-    raw = dict(draft.contact or {"notify_by": ""})
+    raw = dict(draft.contact or account_prefill(request) or {"notify_by": ""})
+    raw.update(address_fields(raw))
     if raw.get("phone"):
         raw["phone"] = display_uk_phone(raw["phone"])
     errors: list[tuple[str, str]] = []
@@ -216,6 +226,7 @@ def contact(request, code):
             "error_for": dict(reversed(errors)),
             "back_url": back_url,
             "ask_postcode": needs_postcode(service, draft.answers),
+            "address_inputs": ADDRESS_INPUTS,
         },
         status=400 if errors else 200,
     )
