@@ -699,6 +699,9 @@ def reconcile(day: dt.date, *, by=None) -> ReconciliationRun:
     for moto in keys:
         provider_payments += govuk_pay.settled_payments(text, moto=moto)
         provider_refunds += govuk_pay.settled_refunds(text, moto=moto)
+    # One entry per id, even if two accounts' searches overlapped.
+    provider_payments = list({str(p.get("payment_id")): p for p in provider_payments}.values())
+    provider_refunds = list({str(r.get("refund_id")): r for r in provider_refunds}.values())
     run, _ = ReconciliationRun.objects.get_or_create(date=day)
     ours = {
         p.provider_id: p

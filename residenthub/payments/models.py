@@ -53,6 +53,10 @@ class Charge(TimeStampedModel):
     def amount_display(self) -> str:
         return pounds(self.amount)
 
+    @property
+    def vat_display(self) -> str:
+        return pounds(self.vat)
+
 
 class Payment(TimeStampedModel):
     """One attempt to pay a charge: online or by phone through GOV.UK Pay, or recorded by staff."""

@@ -172,6 +172,10 @@ class FakePay:
             self.refunds[refund["refund_id"]] = refund
         return refund
 
+    def _account_of(self, refund: dict) -> str:
+        payment = self.payments.get(refund["payment_id"])
+        return payment["account"] if payment else "main"
+
     # --- Webhooks -------------------------------------------------------------------------------
 
     def _webhook(self, event_type: str, resource_type: str, resource_id: str, resource: dict) -> None:
@@ -225,12 +229,13 @@ class FakePay:
             "settlement_summary": {},
             "events": [],
             "token": token,
+            "account": "main",
         }
 
     def public(self, payment: dict) -> dict:
         """The payment as the API shows it (no card number: GOV.UK Pay shows only a brand and last digits,
         which Resident Hub never keeps)."""
-        data = {k: v for k, v in payment.items() if k not in {"events", "token", "card_brand"}}
+        data = {k: v for k, v in payment.items() if k not in {"events", "token", "card_brand", "account"}}
         links = {"self": {"href": f"{self.base_url}/v1/payments/{payment['payment_id']}", "method": "GET"}}
         if not payment["state"]["finished"]:
             links["next_url"] = {"href": f"{self.base_url}/secure/{payment['token']}", "method": "GET"}
@@ -280,6 +285,8 @@ class FakePay:
                 if auth not in {f"Bearer {API_KEY}", f"Bearer {MOTO_KEY}"}:
                     self._error(401, "P0920", "Credentials are required to access this resource")
                     return False
+                # Each API key is one GOV.UK Pay account (service): it sees only its own payments.
+                self.account = "moto" if auth == f"Bearer {MOTO_KEY}" else "main"
                 if fake.delay_seconds:
                     time.sleep(fake.delay_seconds)
                 if fake.fail_next > 0:
@@ -306,12 +313,14 @@ class FakePay:
                 query = dict(urllib.parse.parse_qsl(url.query))
                 with fake.lock:
                     if parts == ["v1", "payments"]:
-                        return self._search(list(fake.payments.values()), query, fake.public)
+                        mine = [p for p in fake.payments.values() if p["account"] == self.account]
+                        return self._search(mine, query, fake.public)
                     if parts == ["v1", "refunds"]:
-                        return self._search(list(fake.refunds.values()), query, dict)
+                        mine = [r for r in fake.refunds.values() if fake._account_of(r) == self.account]
+                        return self._search(mine, query, dict)
                     if len(parts) >= 3 and parts[:2] == ["v1", "payments"]:
                         payment = fake.payments.get(parts[2])
-                        if payment is None:
+                        if payment is None or payment["account"] != self.account:
                             return self._error(404, "P0200", "Not found")
                         if len(parts) == 3:
                             return self._reply(200, fake.public(payment))
@@ -370,7 +379,7 @@ class FakePay:
                 if len(parts) == 4 and parts[:2] == ["v1", "payments"] and parts[3] == "cancel":
                     with fake.lock:
                         payment = fake.payments.get(parts[2])
-                        if payment is None:
+                        if payment is None or payment["account"] != self.account:
                             return self._error(404, "P0500", "Not found")
                         if payment["state"]["status"] not in {"created", "started", "submitted"}:
                             return self._error(400, "P0501", "Cancellation of payment failed")
@@ -418,6 +427,7 @@ class FakePay:
                         bool(body.get("moto")),
                         body.get("language", "en"),
                     )
+                    payment["account"] = self.account
                     fake.payments[payment["payment_id"]] = payment
                     fake.by_token[payment["token"]] = payment["payment_id"]
                     payment["events"].append({"state": dict(payment["state"]), "updated": fake._now()})
@@ -429,7 +439,7 @@ class FakePay:
             def _refund(self, payment_id: str, body: dict) -> None:
                 with fake.lock:
                     payment = fake.payments.get(payment_id)
-                    if payment is None:
+                    if payment is None or payment["account"] != self.account:
                         return self._error(404, "P0600", "Not found")
                     if payment["state"]["status"] != "success":
                         return self._error(400, "P0603", "The payment is not available for refund")
