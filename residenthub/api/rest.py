@@ -369,7 +369,7 @@ def staff_person_match(request):
 
     body = _body(request)
     try:
-        candidates = identity.match_contact(body)
+        candidates = identity.match_contact(body, user=request.api_key.user)
     except identity.ContactError as exc:
         raise ApiError(
             400, "invalid", "The contact could not be read.", [f"{k}: {v}" for k, v in exc.errors.items()]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from residenthub.accounts import permissions
 from residenthub.core.audit import record as audit
 
 from . import engines, linkage, realtime
@@ -306,18 +307,28 @@ def _store_reviews(run, result, by_uid, limits) -> int:
     return len(pairs)
 
 
+def new_household_id() -> str:
+    """Random, not derived from the address: knowing an address must not give its household's page."""
+    while True:
+        candidate = f"H{secrets.token_hex(5).upper()}"
+        if not Household.objects.filter(public_id=candidate).exists():
+            return candidate
+
+
 def rebuild_households() -> int:
     """Persons grouped by UPRN where known, else normalised address; past addresses kept as past."""
     rows = list(
         PersonLink.objects.filter(record__removed=False, person__archived=False).values_list(
-            "person_id", "record__standard"
+            "person_id", "record__standard", "record__source_id"
         )
     )
     addresses: dict[int, dict[str, tuple[str, str, str]]] = defaultdict(dict)
-    for person_id, standard in rows:
+    sources: dict[tuple[int, str], set[int]] = defaultdict(set)  # (person, household key) -> sources
+    for person_id, standard, source_id in rows:
         key = household_key(standard)
         if not key:
             continue
+        sources[(person_id, key)].add(source_id)
         when = standard.get("record_date") or ""
         label = ", ".join(
             x
@@ -334,12 +345,13 @@ def rebuild_households() -> int:
     existing = {h.key: h for h in Household.objects.all()}
     # A record without a UPRN at an address another record gives a UPRN for is in that UPRN's household.
     uprn_of = {
-        s["address_key"]: f"uprn:{s['uprn']}" for _, s in rows if s.get("uprn") and s.get("address_key")
+        s["address_key"]: f"uprn:{s['uprn']}" for _, s, _ in rows if s.get("uprn") and s.get("address_key")
     }
-    for by_key in addresses.values():
+    for person_id, by_key in addresses.items():
         for key in [k for k in by_key if k.startswith("addr:") and k[5:] in uprn_of]:
             first, last, label = by_key.pop(key)
             target = uprn_of[key[5:]]
+            sources[(person_id, target)] |= sources.pop((person_id, key), set())
             if target in by_key:
                 f2, l2, label2 = by_key[target]
                 by_key[target] = (
@@ -356,8 +368,9 @@ def rebuild_households() -> int:
         for index, (key, (since, _until, label)) in enumerate(ordered):
             household = existing.get(key)
             if household is None:
-                digest = hashlib.sha256(key.encode()).hexdigest()[:10].upper()
-                household = Household.objects.create(public_id=f"H{digest}", key=key, label=label.upper())
+                household = Household.objects.create(
+                    public_id=new_household_id(), key=key, label=label.upper()
+                )
                 existing[key] = household
             current = index == len(ordered) - 1
             memberships.append(
@@ -367,6 +380,7 @@ def rebuild_households() -> int:
                     since=since,
                     until="" if current else ordered[index + 1][1][0],
                     current=current,
+                    source_ids=sorted(sources[(person_id, key)]),
                 )
             )
     HouseholdMembership.objects.bulk_create(memberships, batch_size=1000)
@@ -487,8 +501,14 @@ class _RealtimeCache:
 realtime_cache = _RealtimeCache()
 
 
-def find_candidates(standard: dict, *, exclude_record: int | None = None) -> list[tuple[Person, float, int]]:
-    """(person, probability, best record pk), best first, for a standard record."""
+def find_candidates(
+    standard: dict, *, exclude_record: int | None = None, user=None
+) -> list[tuple[Person, float, int]]:
+    """(person, probability, best record pk), best first, for a standard record.
+
+    With ``user``, only records from sources that user may see are matched, so a match endpoint
+    cannot reveal that social care knows someone. Without it (the system linking a new case) all are.
+    """
     scorer = realtime_cache.scorer()
     keys = realtime.candidate_keys(standard)
     if scorer is None or not keys:
@@ -499,11 +519,10 @@ def find_candidates(standard: dict, *, exclude_record: int | None = None) -> lis
         .values_list("record_id", flat=True)
         .distinct()[: realtime.MAX_CANDIDATES]
     )
-    candidates = list(
-        SourceRecord.objects.filter(pk__in=record_ids, removed=False, link__isnull=False).values_list(
-            "pk", "standard", "link__person_id"
-        )
-    )
+    records = SourceRecord.objects.filter(pk__in=record_ids, removed=False, link__isnull=False)
+    if user is not None:
+        records = records.filter(source__in=Source.objects.filter(permissions.visible_sources(user)))
+    candidates = list(records.values_list("pk", "standard", "link__person_id"))
     scored = scorer.score(standard, [dict(s, unique_id=str(pk)) for pk, s, _ in candidates])
     person_of = {str(pk): person for pk, _, person in candidates}
     best: dict[int, tuple[float, int]] = {}
@@ -526,7 +545,7 @@ class ContactError(ValueError):
 MATCH_FIELDS = ("name", "dob", "email", "phone", "postcode")
 
 
-def match_contact(contact: dict, *, limit: int = 10) -> list[dict]:
+def match_contact(contact: dict, *, user, limit: int = 10) -> list[dict]:
     """The point-of-entry check for a contact ({name, dob, email, phone, postcode}), as the staff JSON
     endpoint and the REST API answer it: candidate persons, best first, each with a decision."""
     from . import standardise as std
@@ -566,7 +585,7 @@ def match_contact(contact: dict, *, limit: int = 10) -> list[dict]:
             if probability >= limits.review
             else "no match",
         }
-        for person, probability, _ in find_candidates(record)[:limit]
+        for person, probability, _ in find_candidates(record, user=user)[:limit]
     ]
 
 

@@ -209,6 +209,9 @@ class HouseholdMembership(models.Model):
     since = models.CharField(max_length=10, blank=True)  # earliest record date at this address
     until = models.CharField(max_length=10, blank=True)  # set when a later address is known
     current = models.BooleanField(default=True)
+    # The sources whose records put this person at this address: staff see the membership only if they
+    # may see one of them, so an address known only to social care stays with social care.
+    source_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "person"], name="identity_member_unique")]

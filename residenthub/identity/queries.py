@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from residenthub.accounts.queries import can_see_case, team_ids_for
+from residenthub.accounts.permissions import can_see_case
+from residenthub.accounts.permissions import visible_sources as visible_sources
 
 from .models import CaseLink, HouseholdMembership, PersonLink, ReviewPair, Source
 
 
-def visible_sources(user) -> Q:
-    """Unrestricted sources, and restricted ones owned by one of the user's teams."""
-    return Q(restricted=False) | Q(restricted=True, team_id__in=team_ids_for(user))
+def visible_source_ids(user) -> set[int]:
+    cached = getattr(user, "_visible_source_ids", None)
+    if cached is None:
+        cached = set(Source.objects.filter(visible_sources(user)).values_list("pk", flat=True))
+        if user is not None:
+            user._visible_source_ids = cached
+    return cached
 
 
 def person_records(person, user):
+    """The person's records from sources the user may see. The second value is kept for callers and
+    is always 0: saying how many records are hidden would say that social care knows the person."""
     allowed = Source.objects.filter(visible_sources(user))
     links = (
         PersonLink.objects.filter(person=person, record__source__in=allowed)
         .select_related("record__source")
         .order_by("record__source__name", "-record__last_seen")
     )
-    hidden = PersonLink.objects.filter(person=person).exclude(record__source__in=allowed).count()
-    return [link.record for link in links], hidden
+    return [link.record for link in links], 0
 
 
 CONTACT_FIELDS = (("email", "Email"), ("phone", "Phone"), ("postcode", "Postcode"), ("street", "Street"))
@@ -52,12 +56,26 @@ def person_cases(person, user):
     return [link.case for link in links if can_see_case(user, link.case)]
 
 
-def households(person):
-    return (
+def _visible(membership: HouseholdMembership, allowed: set[int]) -> bool:
+    return bool(allowed.intersection(membership.source_ids or []))
+
+
+def households(person, user):
+    """The person's addresses that the user may know: those evidenced by a source they may see."""
+    allowed = visible_source_ids(user)
+    memberships = (
         HouseholdMembership.objects.filter(person=person)
         .select_related("household")
         .order_by("-current", "-since")
     )
+    return [m for m in memberships if _visible(m, allowed)]
+
+
+def household_members(household, user):
+    """The household's members the user may know are there; empty means the user may not see it."""
+    allowed = visible_source_ids(user)
+    memberships = household.memberships.select_related("person").order_by("-current", "person__public_id")
+    return [m for m in memberships if _visible(m, allowed)]
 
 
 def review_queue(user):

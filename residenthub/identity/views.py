@@ -99,6 +99,11 @@ def person_detail(request, public_id: str):
     if person.merged_into_id:
         return redirect("identity:person", public_id=person.merged_into.public_id)
     records, hidden = queries.person_records(person, request.user)
+    cases = queries.person_cases(person, request.user)
+    if not records and not cases:
+        # Known only from sources this user may not see: the page must not say the person exists.
+        audit("identity.person.view_denied", person, actor=request.user, ip=client_ip(request))
+        raise Http404
     audit("identity.person.viewed", person, actor=request.user, ip=client_ip(request))
     return render(
         request,
@@ -108,8 +113,8 @@ def person_detail(request, public_id: str):
             "records": records,
             "hidden": hidden,
             "contacts": queries.contact_details(records),
-            "cases": queries.person_cases(person, request.user),
-            "households": queries.households(person),
+            "cases": cases,
+            "households": queries.households(person, request.user),
             "name": _display_name(records),
             **views_people.person_extra(request, person, records),
         },
@@ -127,7 +132,9 @@ def _display_name(records) -> str:
 @staff_required
 def household_detail(request, public_id: str):
     household = get_object_or_404(Household, public_id=public_id)
-    members = household.memberships.select_related("person").order_by("-current", "person__public_id")
+    members = queries.household_members(household, request.user)
+    if not members:
+        raise Http404  # known only from sources this user may not see
     audit("identity.household.viewed", household, actor=request.user, ip=client_ip(request))
     return render(request, "identity/household.html", {"household": household, "members": members})
 
@@ -144,7 +151,14 @@ def match(request):
     if not isinstance(body, dict):
         return JsonResponse({"error": "the body must be a JSON object"}, status=400)
     try:
-        candidates = actions.match_contact(body)
+        candidates = actions.match_contact(body, user=request.user)
     except actions.ContactError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
+    audit(
+        "identity.match.staff",
+        request.user,
+        actor=request.user,
+        ip=client_ip(request),
+        detail={"candidates": len(candidates)},
+    )
     return JsonResponse({"candidates": candidates})
