@@ -88,11 +88,12 @@ def lines(label: str, categories: list[str], series: dict[str, list], *, unit: s
     return _finish(chart, label)
 
 
-def stacked(label: str, categories: list[str], series: dict[str, list]) -> str:
-    options = _options(max(240, 60 + 26 * len(categories)))
+def grouped(label: str, categories: list[str], series: dict[str, list]) -> str:
+    """Bars side by side for each category (e.g. budget and spend by programme), with a legend."""
+    options = _options(max(260, 80 + 40 * len(categories)))
     options["show_legend"] = True
     options["legend_at_bottom"] = True
-    chart = pygal.StackedBar(**options, x_label_rotation=30)
+    chart = pygal.HorizontalBar(**options)
     chart.x_labels = categories
     for name, values in series.items():
         chart.add(name, _numbers(values))

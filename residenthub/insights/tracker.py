@@ -80,7 +80,7 @@ def context(year: str | None = None) -> dict:
     reported_total = [sum((r["reported"][i] or 0 for r in table3), Decimal(0)) for i in range(len(years))]
     measured_total = sum((r["measured"].value for r in measured_rows), Decimal(0))
     chart_years = [str(y) for y in years]
-    spend_chart = charts.stacked(
+    spend_chart = charts.grouped(
         "Programme spend against budget (£'000)",
         [p["programme"].name for p in programmes],
         {
