@@ -52,6 +52,7 @@ run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 test: install ## Install everything and run the whole test suite
 	-@bash scripts/install_chromium.sh
 	@bash scripts/install_pdf_deps.sh
+	-@bash scripts/install_voice_deps.sh
 	$(HUB) makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,148 @@
+"""The speech engine: one per process, local (faster-whisper) or a council's cloud service.
+
+An engine is anything with ``name``, ``multilingual`` and ``transcribe(samples, language=, vad=,
+prompt=) -> Transcript``; ``SPEECH_BACKEND`` picks one. Loading the local model takes a moment
+and some memory, so it happens once, on first use, and is shared by every thread (calls are
+serialised: CTranslate2 already uses every thread it was given).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from django.conf import settings
+
+from . import guards, models
+from .audio import AudioError, load_audio
+from .types import Segment, Transcript
+
+SAMPLE_RATE = 16000
+
+
+class SpeechEngine(Protocol):
+    name: str
+    multilingual: bool
+
+    def transcribe(
+        self, samples: np.ndarray, *, language: str | None, vad: bool, prompt: str | None
+    ) -> Transcript: ...
+
+
+class LocalWhisper:
+    """Whisper through faster-whisper (CTranslate2, int8 on the CPU), with silero VAD (ONNX)."""
+
+    def __init__(self, model: str, *, threads: int, compute_type: str, beam_size: int, model_dir: Path):
+        from faster_whisper import WhisperModel
+
+        path = models.resolve(model, model_dir)
+        self.name = f"local:{model}"
+        self.beam_size = beam_size
+        self.model = WhisperModel(
+            str(path), device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=1
+        )
+        self.multilingual = bool(self.model.model.is_multilingual)
+        self._lock = threading.Lock()
+
+    def transcribe(
+        self, samples: np.ndarray, *, language: str | None, vad: bool, prompt: str | None
+    ) -> Transcript:
+        if not self.multilingual:
+            language = "en"
+        with self._lock:
+            pieces, info = self.model.transcribe(
+                samples,
+                language=language,
+                beam_size=self.beam_size,
+                vad_filter=vad,
+                vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+                condition_on_previous_text=False,  # a loop cannot feed on itself
+                initial_prompt=prompt or None,
+            )
+            segments = [
+                Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces
+            ]
+        return Transcript(
+            segments=segments,
+            language=info.language,
+            language_probability=float(info.language_probability),
+            duration=len(samples) / SAMPLE_RATE,
+        )
+
+
+_engine: SpeechEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> SpeechEngine:
+    """The process's engine, built from settings on first use."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = build_engine()
+    return _engine
+
+
+def set_engine(engine: SpeechEngine | None) -> SpeechEngine | None:
+    """Swap the process's engine (None: rebuild from settings on next use); returns the old one."""
+    global _engine
+    with _engine_lock:
+        previous, _engine = _engine, engine
+    return previous
+
+
+def build_engine() -> SpeechEngine:
+    if settings.SPEECH_BACKEND == "cloud":
+        from .cloud import CloudWhisper
+
+        return CloudWhisper(
+            settings.SPEECH_CLOUD_URL,
+            api_key=settings.SPEECH_CLOUD_API_KEY,
+            model=settings.SPEECH_CLOUD_MODEL,
+            timeout=settings.SPEECH_CLOUD_TIMEOUT_SECONDS,
+        )
+    return LocalWhisper(
+        settings.SPEECH_MODEL,
+        threads=settings.SPEECH_THREADS,
+        compute_type=settings.SPEECH_COMPUTE_TYPE,
+        beam_size=settings.SPEECH_BEAM_SIZE,
+        model_dir=Path(settings.SPEECH_MODEL_DIR),
+    )
+
+
+def as_samples(audio: str | Path | bytes | np.ndarray) -> np.ndarray:
+    """16 kHz mono float32 from a path, encoded bytes or an array already at 16 kHz."""
+    if isinstance(audio, np.ndarray):
+        if audio.ndim != 1:
+            raise AudioError(f"Audio samples must be one channel (a 1-D array), not shape {audio.shape}.")
+        if audio.size == 0:
+            raise AudioError("The audio is empty (no samples).")
+        if audio.dtype == np.int16:
+            return audio.astype(np.float32) / 32768.0
+        if not np.issubdtype(audio.dtype, np.floating):
+            raise AudioError(f"Audio samples must be float32 or int16, not {audio.dtype}.")
+        if not np.all(np.isfinite(audio)):
+            raise AudioError("The audio samples contain NaN or infinite values.")
+        return audio.astype(np.float32, copy=False)
+    return load_audio(audio, sample_rate=SAMPLE_RATE)
+
+
+def transcribe(
+    audio: str | Path | bytes | np.ndarray,
+    *,
+    language: str | None = None,
+    vad: bool = True,
+    prompt: str | None = None,
+) -> Transcript:
+    """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
+    vocabulary (e.g. the names of council services); ``vad`` skips non-speech first."""
+    samples = as_samples(audio)
+    duration = len(samples) / SAMPLE_RATE
+    if guards.is_silent(samples):
+        return Transcript([], language or "en", 0.0, duration, ["silence"])
+    result = get_engine().transcribe(samples, language=language, vad=vad, prompt=prompt)
+    result.duration = duration
+    return guards.clean(result)

@@ -1,0 +1,92 @@
+"""transcribe() with the shipped model (loaded once per test session), and its guards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from residenthub.speech import Segment, Transcript, transcribe
+from residenthub.speech.guards import clean, collapse_repeats
+from residenthub.speech.synth import synthesise, telephone
+
+
+def words(text: str) -> str:
+    return " ".join(text.lower().replace(",", " ").replace(".", " ").split())
+
+
+def test_telephone_audio_is_heard(audio_dir):
+    result = transcribe(audio_dir / "mulaw.wav")
+    said = words(result.text)
+    assert "riverside" in said and "week" in said, said
+    assert result.language == "en" and 0.5 < result.language_probability <= 1.0
+    assert 3.0 < result.duration < 7.0
+    assert result.segments and all(isinstance(s, Segment) for s in result.segments)
+    first, last = result.segments[0], result.segments[-1]
+    assert 0.0 <= first.start < first.end <= last.end <= result.duration + 0.5
+    assert -2.0 < first.avg_logprob <= 0.0 and 0.0 <= first.no_speech_prob <= 1.0
+
+
+def test_bytes_and_arrays_give_the_same_text(audio_dir):
+    from_bytes = transcribe((audio_dir / "speech.mp3").read_bytes(), language="en")
+    from_array = transcribe(synthesise("my bins were not collected on tuesday", voice="en-gb"), language="en")
+    assert "riverside" in words(from_bytes.text)
+    assert "collected" in words(from_array.text)
+
+
+def test_silence_gives_no_words(audio_dir):
+    result = transcribe(audio_dir / "silence.wav", vad=False)
+    assert result.text == "" and result.notes == ["silence"]
+
+
+@pytest.mark.parametrize("vad", [True, False])
+def test_noise_gives_no_invented_sentences(audio_dir, vad):
+    result = transcribe(audio_dir / "noise.wav", vad=vad)
+    assert len(result.text.split()) <= 2, result.text  # never a sentence out of hiss
+
+
+def test_language_is_detected_from_speech():
+    speech = telephone(
+        synthesise("Bonjour, ma poubelle n'a pas été ramassée ce matin, je voudrais la signaler.", voice="fr")
+    )
+    from residenthub.speech.synth import resample
+
+    result = transcribe(resample(speech, 8000, 16000))
+    assert result.language == "fr", (result.language, result.text)
+
+
+def test_repeats_are_cut_to_three_never_removed():
+    assert collapse_repeats("help help help help help me") == "help help help me"
+    assert (
+        collapse_repeats("I need help. I need help. I need help. I need help.")
+        == "I need help. I need help. I need help."
+    )
+    assert collapse_repeats("please help") == "please help"
+    looping = Transcript([Segment(i, i + 1, "Thank you for calling.", -0.3, 0.1) for i in range(6)])
+    assert len(clean(looping).segments) == 3 and "repetition_removed" in looping.notes
+
+
+def test_stock_phrases_over_noise_are_dropped():
+    hiss = Transcript(
+        [Segment(0, 1, "Thank you.", -0.9, 0.5), Segment(1, 2, "My bin is missing.", -0.2, 0.05)]
+    )
+    assert clean(hiss).text == "My bin is missing."
+    meant = Transcript([Segment(0, 1, "Thank you.", -0.1, 0.02)])
+    assert clean(meant).text == "Thank you."
+
+
+def test_transcript_shapes():
+    t = Transcript(
+        [Segment(0.0, 1.5, "hello", -0.1, 0.01), Segment(1.5, 2.0, " there ", -0.2, 0.02)], "en", 0.9, 2.0
+    )
+    assert t.text == "hello there"
+    assert 0.8 < t.confidence < 1.0
+    data = t.as_dict()
+    assert data["text"] == "hello there" and data["segments"][1]["end"] == 2.0
+    assert Transcript().text == "" and Transcript().confidence == 0.0
+
+
+def test_telephone_channel_is_8k_and_band_limited():
+    tone = np.sin(2 * np.pi * 100 * np.arange(16000) / 16000).astype(np.float32) * 0.5
+    line = telephone(tone)
+    assert len(line) == 8000
+    assert float(np.abs(line).max()) < 0.05  # 100 Hz is below the 300 Hz telephone band
