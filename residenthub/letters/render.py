@@ -15,7 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 
-FONT_CANDIDATES = (
+FONT_CANDIDATES = (  # fonts-liberation (scripts/install_pdf_deps.sh, run by make test) or DejaVu
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 )
@@ -34,7 +35,7 @@ def font_path() -> Path:
     for candidate in (settings.LETTERS_FONT, *FONT_CANDIDATES):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    raise LetterError("No font to embed in letters: run scripts/install_letter_fonts.sh or set LETTERS_FONT")
+    raise LetterError("No font to embed in letters: run scripts/install_pdf_deps.sh or set LETTERS_FONT")
 
 
 def address_lines(address: str) -> list[str]:
