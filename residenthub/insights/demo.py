@@ -23,6 +23,7 @@ def load(cases: int = DEMO_CASES, days: int = DEMO_DAYS) -> str:
     from . import actions, rollup
     from .models import ReportDefinition
 
+    _councillor()
     made = 0
     if not Case.objects.filter(channel_detail=MARKER).exists():
         made = _history(cases, days)
@@ -114,3 +115,26 @@ def _walk_to_closed(case, staff, when) -> None:
             case_actions.transition(
                 case, target.code, by=staff, reason="Demo: done." if target.reason_required else ""
             )
+
+
+def _councillor() -> None:
+    """The demo's read-only councillor (``councillor`` / the demo password): insights, no cases."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from residenthub.accounts.models import COUNCILLOR_GROUP
+    from residenthub.core.management.commands.load_demo import DEMO_PASSWORD
+
+    user, created = get_user_model().objects.get_or_create(
+        username="councillor",
+        defaults={
+            "is_staff": True,
+            "first_name": "Douglas",
+            "last_name": "Mills",
+            "email": "councillor@council.example",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=COUNCILLOR_GROUP)[0])

@@ -55,8 +55,10 @@ class Command(BaseCommand):
         call_command("identity", "demo", stdout=self.stdout)
         if Case.objects.exists():
             self.stdout.write("Demo cases already loaded.")
-            return
-        self._cases(cases)
+        else:
+            self._cases(cases)
+        # Insights: five past months of requests, the daily roll-ups, the benefits register, reports.
+        call_command("insights", "demo", stdout=self.stdout)
 
     def _staff(self):
         User = get_user_model()
