@@ -93,12 +93,11 @@ def test_load_wards_by_postcode_and_uprn(tmp_path):
 def test_parquet_export_for_analysts(month, tmp_path):
     call_command("insights", "export", "--out", str(tmp_path), stdout=io.StringIO())
     con = duckdb.connect()
-    received = con.execute(f"select sum(received) from '{tmp_path}/daily_case_stats.parquet'").fetchall()[0][
-        0
-    ]
+    con.execute(f"set file_search_path = '{tmp_path}'")
+    received = con.execute("select sum(received) from 'daily_case_stats.parquet'").fetchall()[0][0]
     assert received == 9
     names = con.execute(
-        f"select s.code from '{tmp_path}/daily_case_stats.parquet' d join '{tmp_path}/services.parquet' s "
-        "using (service_id) group by 1"
+        "select s.code from 'daily_case_stats.parquet' d "
+        "join 'services.parquet' s using (service_id) group by 1"
     ).fetchall()
     assert names == [("report-pothole",)]

@@ -125,10 +125,10 @@ def test_front_door_outcomes(make_case):
     now = timezone.now()
     case = make_case()
     kinds = (
-        [dict(answer={"found": True, "url": "/x"})] * 6  # settled by an answer
-        + [dict(case=case, resolution=Resolution.ACCEPTED)] * 5  # routed
-        + [dict(resolution=Resolution.HUMAN, needs_human=True)] * 2
-        + [dict(resolution=Resolution.REROUTED, case=case)]
+        [{"answer": {"found": True, "url": "/x"}}] * 6  # settled by an answer
+        + [{"case": case, "resolution": Resolution.ACCEPTED}] * 5  # routed
+        + [{"resolution": Resolution.HUMAN, "needs_human": True}] * 2
+        + [{"resolution": Resolution.REROUTED, "case": case}]
     )
     for extra in kinds:
         TriageRecord.objects.create(outcome=Outcome.SUGGESTED, created_at=now, **extra)
