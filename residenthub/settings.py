@@ -311,6 +311,9 @@ API_RATE_LIMIT_PER_HOUR = env_int("API_RATE_LIMIT_PER_HOUR", 1000, minimum=1)  #
 API_READ_RATE_LIMIT_PER_HOUR = env_int("API_READ_RATE_LIMIT_PER_HOUR", 10000, minimum=1)  # reads, per IP
 # Members of this team may mint API keys bound to another staff user (everyone else: only their own).
 API_KEY_ADMIN_TEAM = env_str("API_KEY_ADMIN_TEAM", "key-administrators")
+# A client sending the same request again within this many hours gets the first case back (a retry);
+# later, the same words are a new report.
+API_RETRY_WINDOW_HOURS = env_int("API_RETRY_WINDOW_HOURS", 24, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)  # failed deliveries in a row
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
@@ -401,4 +404,39 @@ CELERY_BEAT_SCHEDULE["insights-rollups"] = {
 CELERY_BEAT_SCHEDULE["insights-reports"] = {
     "task": "residenthub.insights.jobs.send_due_reports",
     "schedule": 3600.0,  # sends each monthly/weekly report once, the first run of its day
+}
+
+# --- The phone front door (docs/voice.md) ------------------------------------------------------------
+INSTALLED_APPS.append("residenthub.voice")
+VOICE_TEAMS = env_list("VOICE_TEAMS", TRIAGE_TEAMS)  # teams that see every callback (the contact centre)
+VOICE_GREETING = env_str(
+    "VOICE_GREETING",
+    "Hello, you are through to {council}. This call may be recorded. "
+    "In a few words, what can I help you with?",
+)
+VOICE_TTS_VOICE = env_str("VOICE_TTS_VOICE", "flite:slt")  # flite:NAME (slt, kal, awb, rms) or espeak-ng
+VOICE_PROMPTS_DIR = env_str("VOICE_PROMPTS_DIR", "")  # recorded WAV prompts (greeting.wav) used when present
+VOICE_LANGUAGES = env_list("VOICE_LANGUAGES", ["en"])  # languages the agent serves; others get an interpreter
+VOICE_LANGUAGE_MIN_PROBABILITY = env_int("VOICE_LANGUAGE_MIN_PERCENT", 70, minimum=1) / 100
+VOICE_LANGUAGE_HINT = env_str("VOICE_LANGUAGE_HINT", "")  # e.g. "en" to skip language detection
+VOICE_MIN_CONFIDENCE = env_int("VOICE_MIN_CONFIDENCE_PERCENT", 35, minimum=1) / 100
+VOICE_MAX_CALL_SECONDS = env_int("VOICE_MAX_CALL_SECONDS", 600, minimum=30)
+VOICE_MAX_UTTERANCE_SECONDS = env_int("VOICE_MAX_UTTERANCE_SECONDS", 30, minimum=5)
+VOICE_PRIORITY_TRANSFER = env_str("VOICE_PRIORITY_TRANSFER", "")  # SIP URI or number of the priority queue
+VOICE_RECORDING_DIR = env_str("VOICE_RECORDING_DIR", str(VAR_DIR / "voice" / "recordings"))
+VOICE_RECORDING_RETENTION_DAYS = env_int("VOICE_RECORDING_RETENTION_DAYS", 30, minimum=0)
+# SIP user agent (hub voice agent): registers to the council's PBX or SIP trunk.
+VOICE_SIP_SERVER = env_str("VOICE_SIP_SERVER", "127.0.0.1")
+VOICE_SIP_PORT = env_int("VOICE_SIP_PORT", 5060, minimum=1)
+VOICE_SIP_USERNAME = env_str("VOICE_SIP_USERNAME", "hub")
+VOICE_SIP_PASSWORD = env_str("VOICE_SIP_PASSWORD", "")
+VOICE_SIP_BIND = env_str("VOICE_SIP_BIND", "127.0.0.1")  # the address the agent listens on
+VOICE_SIP_LOCAL_PORT = env_int("VOICE_SIP_LOCAL_PORT", 5070, minimum=1)
+VOICE_RTP_PORTS = env_str("VOICE_RTP_PORTS", "10000-10100")
+# Telephony webhooks (TwiML-style): the provider's auth token signs each request (X-Twilio-Signature).
+VOICE_WEBHOOK_AUTH_TOKEN = env_str("VOICE_WEBHOOK_AUTH_TOKEN", "")
+VOICE_WEBHOOK_SPEECH = env_choice("VOICE_WEBHOOK_SPEECH", "provider", {"provider", "local"})
+CELERY_BEAT_SCHEDULE["voice-purge-recordings"] = {
+    "task": "residenthub.voice.jobs.purge_recordings",
+    "schedule": 86400.0,
 }

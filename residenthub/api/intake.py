@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +30,8 @@ from residenthub.core.validators import normalise_postcode, normalise_uk_phone
 from residenthub.portal import questions as form_questions
 from residenthub.portal.contact import parse_contact
 from residenthub.services.models import Service
+
+from .models import ClientCase
 
 MAX_DESCRIPTION = 4000  # GeoReport v2
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
@@ -198,21 +201,41 @@ def _note(sub: Submission, client: str, used: set[str], text_target: str | None)
     return f"Sent by {client} through the API:\n" + "\n".join(lines)
 
 
-def submission_key(client_key: str, sub: Submission) -> str:
-    """The same submission sent twice (a client retrying after a timeout) finds the first case."""
+def body_hash(sub: Submission) -> str:
     body = {
         k: v for k, v in sub.__dict__.items() if k not in {"service", "media"} and v not in ("", None, {})
     }
     body["service"] = sub.service.code
     body["media"] = getattr(sub.media, "size", None)
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{client_key}:{digest}"[:64]
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _window(at: float) -> int:
+    return int(at // (settings.API_RETRY_WINDOW_HOURS * 3600))
+
+
+def submission_key(client_key: str, sub: Submission, *, now: float | None = None) -> str:
+    """The same submission sent twice within the retry window (a client retrying after a timeout)
+    finds the first case; sent again later, it is a new report (the same pothole, a month on)."""
+    now = time.time() if now is None else now
+    return f"{client_key}:{body_hash(sub)[:40]}:{_window(now)}"[:64]
+
+
+def _earlier_retry(client_key: str, sub: Submission) -> Case | None:
+    """A case from the same body in the previous window, still inside the retry window."""
+    now = time.time()
+    previous = f"{client_key}:{body_hash(sub)[:40]}:{_window(now) - 1}"[:64]
+    case = Case.objects.filter(submission_key=previous).first()
+    if case and (now - case.created_at.timestamp()) <= settings.API_RETRY_WINDOW_HOURS * 3600:
+        return case
+    return None
 
 
 def submit(
     sub: Submission,
     *,
     client: str,
+    api_key=None,
     channel: str = Channel.OPEN311,
     key_id: str = "",
     idempotency_key: str = "",
@@ -290,7 +313,17 @@ def submit(
             errors.extend((400, f"{field_id}: {message}") for field_id, message in contact.errors)
             if errors:
                 raise IntakeError(errors)
-            key = f"{key_id}:{idempotency_key}"[:64] if idempotency_key else submission_key(key_id, sub)
+            digest = body_hash(sub)
+            if idempotency_key:
+                key = f"{key_id}:{idempotency_key}"[:64]
+                earlier = ClientCase.objects.filter(case__submission_key=key).first()
+                if earlier is not None and earlier.body_hash and earlier.body_hash != digest:
+                    raise IntakeError([(422, "Idempotency-Key was already used with a different body")])
+            else:
+                key = submission_key(key_id, sub)
+                earlier_case = _earlier_retry(key_id, sub)
+                if earlier_case is not None:
+                    return earlier_case
             case = actions.create_case(
                 service=service,
                 answers=answers,
@@ -302,6 +335,10 @@ def submit(
                 session_key=session_key,
                 ip=ip,
             )
+            if api_key is not None:
+                ClientCase.objects.get_or_create(
+                    key=api_key, case=case, defaults={"kind": ClientCase.Kind.SUBMITTED, "body_hash": digest}
+                )
             if case.version == 1 and not case.events.filter(kind="internal_note").exists():
                 note = _note(sub, client, known & set(sub.attributes), text_target)
                 if note:

@@ -94,3 +94,29 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} to {self.subscription}"
+
+
+class ClientCase(models.Model):
+    """A case a client may update: one it sent in, or one staff shared with it.
+
+    An Open311 or REST key changes only these cases (SECURITY.md); ``body_hash`` is the digest of
+    the submission, so a repeated Idempotency-Key with a different body is refused."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Sent in by the client"
+        SHARED = "shared", "Shared with the client by staff"
+
+    key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="cases")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="api_clients")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBMITTED)
+    body_hash = models.CharField(max_length=64, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "case"], name="api_client_case_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} for {self.key}"

@@ -18,11 +18,12 @@ from residenthub.cases import actions
 from residenthub.cases.models import Case, CaseEvent
 from residenthub.cases.queries import share_services
 from residenthub.core import ratelimit
+from residenthub.core.actions import Actor
 from residenthub.core.audit import client_ip
 from residenthub.core.text import unstorable
 
 from . import intake, keys, public, render, statuses
-from .models import Scope
+from .models import ClientCase, Scope
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_DAYS = 90
@@ -291,6 +292,7 @@ def requests_view(request, fmt, params):
         case = intake.submit(
             _submission(service, params, request.FILES),
             client=key.name,
+            api_key=key,
             key_id=f"o311:{key.pk}",
             ip=client_ip(request),
         )
@@ -388,6 +390,9 @@ def _post_update(request, fmt, params, key):
     case = public.public_cases().filter(reference=reference).first()
     if case is None:
         raise Refused(404, f"service_request_id {reference!r} was not found")
+    if not ClientCase.objects.filter(key=key, case=case).exists():
+        # A key updates only the requests it sent in, or ones staff shared with it (SECURITY.md).
+        raise Refused(403, f"this api_key may not update service_request_id {reference!r}")
     status = (params.get("status") or "").strip().upper()
     if status not in statuses.ALL_EXTENDED:
         raise Refused(400, f"status must be one of {', '.join(sorted(statuses.ALL_EXTENDED))}")
@@ -404,19 +409,18 @@ def _post_update(request, fmt, params, key):
         note += f"\nPhoto or file at: {media_url[:500]}"
     workflow = case.service.workflow
     ip = client_ip(request)
+    by = Actor(label=f"api:{key.name} (key {key.prefix})"[:150], ip=ip)
     try:
         if not case.is_open and status in {"REOPEN", "OPEN"} | statuses.OPEN_EXTENDED:
-            case = actions.reopen(
-                case, by=None, reason=f"Reopened at the request of {key.name}: {text}", ip=ip
-            )
+            case = actions.reopen(case, by=by, reason=f"Reopened at the request of {key.name}: {text}", ip=ip)
         elif statuses.extended(workflow, case.status) != status and status not in {"OPEN", "REOPEN"}:
             target = statuses.target_for(workflow, case.status, status)
             if target is None:
                 raise Refused(400, f"status {status} cannot follow the request's current status")
             reason = f"Update from {key.name}" if workflow.status(target).reason_required else ""
-            case = actions.transition(case, target, by=None, public_message=text, reason=reason, ip=ip)
+            case = actions.transition(case, target, by=by, public_message=text, reason=reason, ip=ip)
         else:
-            case = actions.add_internal_note(case, note, by=None, ip=ip)
+            case = actions.add_internal_note(case, note, by=by, ip=ip)
     except actions.ActionError as exc:
         raise Refused(400, str(exc)) from None
     event = CaseEvent.objects.filter(case=case).order_by("-id").first()

@@ -74,6 +74,7 @@ def document() -> dict:
                     ok="201",
                     body=ref("NewCase"),
                     params=[{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}],
+                    errors=("400", "404", "422", "429"),
                 )
             },
             "/cases/track/{token}": {

@@ -82,6 +82,13 @@ def endpoint(methods=("GET",), scope: str | None = None):
             except ApiError as exc:
                 return error_response(exc.status, exc.code, exc.message, exc.details)
             except intake.IntakeError as exc:
+                if exc.status == 422:
+                    return error_response(
+                        422,
+                        "idempotency_key_reused",
+                        "The case was not created.",
+                        [d for _c, d in exc.errors],
+                    )
                 status = 404 if exc.status == 404 else 400
                 return error_response(
                     status, "invalid", "The case was not created.", [d for _c, d in exc.errors]
@@ -236,6 +243,7 @@ def create_case(request):
     case = intake.submit(
         sub,
         client=key.name,
+        api_key=key,
         channel=Channel.API,
         key_id=f"api:{key.pk}",
         idempotency_key=request.headers.get("Idempotency-Key", "")[:40],

@@ -15,6 +15,7 @@ from django.utils import timezone
 from residenthub.accounts import permissions
 from residenthub.accounts.models import Membership, Team
 from residenthub.core import audit, references
+from residenthub.core.actions import as_actor
 from residenthub.core.calendar import add_working_days, working_days_between
 from residenthub.core.models import Address
 from residenthub.services.definitions import fill_template
@@ -160,7 +161,8 @@ def create_case(
 
 
 def _staff(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    """The staff user behind ``actor`` (a user, a ``core.actions.Actor`` or None)."""
+    return as_actor(actor).staff
 
 
 def _may_work(case: Case, by) -> None:

@@ -22,7 +22,13 @@ def record(
     detail: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Record that ``actor`` did ``action`` to ``obj``. Keep personal data out of ``detail``."""
+    """Record that ``actor`` did ``action`` to ``obj``. Keep personal data out of ``detail``.
+
+    ``actor`` may be a staff user, None, or a ``core.actions.Actor`` (whose label and IP are used)."""
+    if actor is not None and not hasattr(actor, "is_authenticated") and hasattr(actor, "label"):
+        actor_label = actor.label or actor_label
+        ip = ip or actor.ip
+        actor = actor.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(
