@@ -6,6 +6,7 @@ and it refuses while any drafted line has not been accepted.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 from pathlib import Path
@@ -166,6 +167,13 @@ def add_recording(meeting: Meeting, upload, *, by=None) -> Recording:
     return recording
 
 
+def vocabulary(meeting: Meeting) -> str:
+    """Names and agenda titles, to bias speech recognition towards how the clerk spells them."""
+    names = [a.name for a in meeting.attendees.all()]
+    titles = [i.title for i in meeting.items.all()]
+    return (f"{meeting.committee.name}. " + ", ".join(names) + ". " + "; ".join(titles) + ".")[:800]
+
+
 def _progress(recording: Recording, pct: int, stage: str) -> None:
     Recording.objects.filter(pk=recording.pk).update(
         progress=pct, stage=stage[:200], status=Recording.Status.PROCESSING
@@ -183,6 +191,7 @@ def process_recording(recording: Recording) -> None:
             recording.file.path,
             attendees=max(meeting.attendees.filter(present=True).count(), 2) or None,
             progress=lambda pct, stage: _progress(recording, pct, stage),
+            prompt=vocabulary(meeting),
         )
     except RecordingError as exc:
         _failed(recording, str(exc))
@@ -366,8 +375,10 @@ def build_draft(meeting: Meeting, *, by=None) -> drafting.Draft:
             order += 1
     MinuteLine.objects.bulk_create(lines)
     # Each transcript line remembers its agenda item: closed items' lines are then hidden by item.
-    assigned = drafting.align(drafting.split_sentences(rows), [i.title for i in items]) if items else []
-    _tag_segments(segments, rows, items, assigned)
+    if items:
+        sentences = drafting.split_sentences(rows)
+        assigned = drafting.align(sentences, [i.title for i in items])
+        _tag_segments(segments, sentences, assigned, items)
     meeting.status = Meeting.Status.DRAFTED
     meeting.warnings = result.warnings
     meeting.save(update_fields=["status", "warnings", "updated_at"])
@@ -375,18 +386,15 @@ def build_draft(meeting: Meeting, *, by=None) -> drafting.Draft:
     return result
 
 
-def _tag_segments(segments, rows, items, assigned) -> None:
-    sentences = drafting.split_sentences(rows)
-    # Sentences come from segments in order; map each segment to the item of its first sentence.
-    at = 0
-    for seg, row in zip(segments, rows, strict=True):
-        count = len(drafting.split_sentences([row]))
-        if count and at < len(assigned):
-            j = assigned[at]
-            seg.item = items[j] if 0 <= j < len(items) else None
-        at += count
+def _tag_segments(segments, sentences, assigned, items) -> None:
+    """A segment belongs to the item of the sentence its middle falls in (or the last one before)."""
+    starts = [sentence.start for sentence in sentences]
+
+    for seg in segments:
+        k = bisect.bisect_right(starts, (seg.start + seg.end) / 2) - 1
+        j = assigned[k] if 0 <= k < len(assigned) else -1
+        seg.item = items[j] if 0 <= j < len(items) else None
     Segment.objects.bulk_update(segments, ["item"])
-    del sentences
 
 
 @transaction.atomic

@@ -114,20 +114,44 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
 
 
 def split_sentences(segments: list[dict]) -> list[Sentence]:
-    """Sentences with times: a segment's span is shared out in proportion to characters."""
-    out: list[Sentence] = []
+    """Sentences with times, across segment boundaries (speech recognisers cut mid-sentence).
+
+    The segments' text is read as one stream; each character keeps the time and speaker of its
+    segment (spread evenly over it), so a sentence runs from its first character's time to its last's
+    and belongs to the speaker of most of its characters.
+    """
+    chars: list[str] = []
+    times: list[float] = []
+    speakers: list[str] = []
     for seg in segments:
         text = " ".join(str(seg.get("text", "")).split())
         if not text:
             continue
         start, end = float(seg.get("start", 0.0)), float(seg.get("end", 0.0))
-        parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
-        total = sum(len(p) for p in parts) or 1
-        at = start
-        for part in parts:
-            span = (end - start) * len(part) / total
-            out.append(Sentence(part, round(at, 2), round(at + span, 2), str(seg.get("speaker", "") or "")))
-            at += span
+        if chars:
+            chars.append(" ")
+            times.append(start)
+            speakers.append(speakers[-1])
+        step = (end - start) / max(len(text), 1)
+        for k, ch in enumerate(text):
+            chars.append(ch)
+            times.append(start + step * (k + 1))
+            speakers.append(str(seg.get("speaker", "") or ""))
+    stream = "".join(chars)
+    out: list[Sentence] = []
+    at = 0
+    bounds = [m.start() for m in _SENTENCE_END.finditer(stream)] + [len(stream)]
+    for end_at in bounds:
+        piece = stream[at:end_at]
+        lead = len(piece) - len(piece.lstrip())
+        first, last = at + lead, end_at - 1
+        text = piece.strip()
+        if text:
+            span = speakers[first : last + 1]
+            speaker = max(set(span), key=span.count)
+            start_time = times[first] - (times[first + 1] - times[first] if first + 1 < len(times) else 0)
+            out.append(Sentence(text, round(max(start_time, 0.0), 2), round(times[last], 2), speaker))
+        at = end_at
     return out
 
 
@@ -423,6 +447,7 @@ def resolution_text(text: str) -> str:
     """A decision sentence in the minutes' form: "RESOLVED: That ..."."""
     text = " ".join(text.split()).rstrip(" .") + "."
     body = _RESOLVED.sub("", text, count=1) if _RESOLVED.search(text) else text
+    body = re.sub(r"^(at|and|not)\s+(?=the\b)", "", body, flags=re.IGNORECASE)  # "that" misheard
     body = re.sub(r"^(so|okay|right|then|and)\b[, ]*", "", body, flags=re.IGNORECASE)
     match = re.search(
         r"\b(?:agreed|resolved|decided|moved|recommended|proposed)\s+that\s+(.+)$|^that\s+(.+)$",

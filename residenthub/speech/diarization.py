@@ -137,7 +137,10 @@ def mfcc(audio: np.ndarray, *, n_mfcc: int = 30) -> np.ndarray:
 
 
 def voice_prints(
-    audio: np.ndarray, spans: list[tuple[float, float]], *, frames: tuple[np.ndarray, np.ndarray] | None = None
+    audio: np.ndarray,
+    spans: list[tuple[float, float]],
+    *,
+    frames: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """One vector per (start, end) span: the mean of normalised MFCCs over its clean frames."""
     features = mfcc(audio)
@@ -189,6 +192,53 @@ def cluster(prints: np.ndarray, *, max_speakers: int | None = None) -> np.ndarra
     return np.asarray(best_labels)
 
 
+def _pauses(
+    frames: tuple[np.ndarray, np.ndarray] | None, audio: np.ndarray, start: float, end: float
+) -> list[float]:
+    """Mid-points of pauses (>= 0.3 s of nobody speaking) inside (start, end), away from its edges."""
+    if frames is not None:
+        times, probs = frames
+        inside = (times > start + 1.0) & (times < end - 1.0)
+        quiet = probs[:, 0] > 0.6
+        t, q = times[inside], quiet[inside]
+    else:
+        hop = 160
+        a = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        if len(a) < hop * 10:
+            return []
+        energy = np.sqrt(np.mean(a[: len(a) // hop * hop].reshape(-1, hop) ** 2, axis=1))
+        t = start + (np.arange(len(energy)) + 0.5) * hop / SAMPLE_RATE
+        keep = (t > start + 1.0) & (t < end - 1.0)
+        t, q = t[keep], (energy < 0.1 * (np.median(energy) + 1e-9))[keep]
+    points: list[float] = []
+    run_start = None
+    for time, is_quiet in zip(t, q, strict=True):
+        if is_quiet and run_start is None:
+            run_start = time
+        elif not is_quiet and run_start is not None:
+            if time - run_start >= 0.3:
+                points.append((run_start + time) / 2)
+            run_start = None
+    return points
+
+
+def _split_text(text: str, fractions: list[float]) -> list[str]:
+    """Split ``text`` at word boundaries near the given fractions of its length (speech is ~even)."""
+    words = text.split()
+    cuts = (
+        sorted({min(max(round(f * len(words)), 1), len(words) - 1) for f in fractions})
+        if len(words) > 1
+        else []
+    )
+    pieces, at = [], 0
+    for cut in cuts:
+        if cut > at:
+            pieces.append(" ".join(words[at:cut]))
+            at = cut
+    pieces.append(" ".join(words[at:]))
+    return pieces
+
+
 def assign_speakers(
     audio: np.ndarray,
     segments: list[dict],
@@ -196,8 +246,10 @@ def assign_speakers(
     sample_rate: int = SAMPLE_RATE,
     max_speakers: int | None = None,
     use_segmentation: bool = True,
+    split: bool = True,
 ) -> list[dict]:
-    """Set ``segment["speaker"]`` to SPEAKER_n on each transcript segment (in place) and return them."""
+    """Label transcript segments SPEAKER_n, in place; a segment whose parts (between pauses) sound
+    like different people is split in two, its words shared out in proportion to time."""
     if sample_rate != SAMPLE_RATE:
         raise ValueError("diarisation expects 16 kHz audio")
     if not segments:
@@ -208,11 +260,43 @@ def assign_speakers(
             frames = segmentation(audio)
         except DiarizationUnavailable:
             frames = None
-    spans = [(float(s["start"]), float(s["end"])) for s in segments]
-    prints = voice_prints(audio, spans, frames=frames)
+    # Sub-turns: each segment cut at its internal pauses.
+    turns: list[tuple[int, float, float]] = []
+    for n, seg in enumerate(segments):
+        start, end = float(seg["start"]), float(seg["end"])
+        cuts = _pauses(frames, audio, start, end) if split else []
+        edges = [start, *cuts, end]
+        turns += [(n, a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    prints = voice_prints(audio, [(a, b) for _, a, b in turns], frames=frames)
     labels = cluster(prints, max_speakers=max_speakers)
     names: dict[int, str] = {}
-    for seg, label in zip(segments, labels, strict=True):
-        names.setdefault(int(label), f"SPEAKER_{len(names) + 1}")
-        seg["speaker"] = names[int(label)]
+    out: list[dict] = []
+    for n, seg in enumerate(segments):
+        own = [(a, b, int(lab)) for (m, a, b), lab in zip(turns, labels, strict=True) if m == n]
+        # Runs of the same label within the segment.
+        runs: list[list] = []
+        for a, b, lab in own:
+            if runs and runs[-1][2] == lab:
+                runs[-1][1] = b
+            else:
+                runs.append([a, b, lab])
+        if len(runs) > 1:
+            start, end = float(seg["start"]), float(seg["end"])
+            fractions = [(r[0] - start) / max(end - start, 1e-6) for r in runs[1:]]
+            texts = _split_text(seg["text"], fractions)
+            if len(texts) != len(runs):
+                runs = [[start, end, max(runs, key=lambda r: r[1] - r[0])[2]]]
+                texts = [seg["text"]]
+        else:
+            texts = [seg["text"]]
+        for (a, b, lab), text in zip(runs, texts, strict=True):
+            names.setdefault(lab, f"SPEAKER_{len(names) + 1}")
+            piece = (
+                dict(seg)
+                if len(runs) == 1
+                else {**seg, "start": round(a, 2), "end": round(b, 2), "text": text}
+            )
+            piece["speaker"] = names[lab]
+            out.append(piece)
+    segments[:] = out
     return segments
