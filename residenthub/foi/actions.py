@@ -456,6 +456,8 @@ def respond(
         raise FOIError(f"Unknown exemption: {', '.join(unknown)}.")
     if outcome in (Outcome.PARTIAL, Outcome.REFUSED) and req.kind in (Kind.FOI, Kind.EIR) and not exemptions:
         raise FOIError("A refusal (in full or in part) must cite the exemptions or exceptions relied on.")
+    for doc in req.documents.filter(purpose=Document.Purpose.DOCUMENT):
+        _require_reviewed(doc)  # no document is released on the automatic pass alone
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.RESPONDED, [Status.APPROVED])
@@ -521,34 +523,90 @@ def close(req, *, by=None) -> InformationRequest:
 
 
 # --- disclosure log -----------------------------------------------------------------------------------
-def publish(req, *, by=None, title: str = "") -> InformationRequest:
-    """Put a responded FOI/EIR request on the disclosure log, with personal data redacted."""
+PUBLICATION_SEPARATOR = "\n\n---\n\n"
+
+
+def _human(by) -> bool:
+    return bool(_user(by))
+
+
+def prepare_publication(req, *, by) -> Document:
+    """Draft the disclosure log entry (title, request, response) with the personal data the detector finds
+    marked for the officer's review. Nothing is published until every page of it has been reviewed."""
     if req.kind not in (Kind.FOI, Kind.EIR):
         raise FOIError("Only FOI and EIR responses are published in the disclosure log.")
     if req.responded_on is None:
         raise FOIError("Only a request that has been answered can be published.")
-    names = [req.requester_name] if req.requester_name else []
-    request_text, response_text = req.body, req.response_text
-    spans_req, spans_resp = detect_many([request_text, response_text], known_names=names)
+    if not _human(by):
+        raise FOIError("An officer must prepare the disclosure log entry.")
+    text = req.subject + PUBLICATION_SEPARATOR + req.body + PUBLICATION_SEPARATOR + req.response_text
+    spans = detect_many([text], known_names=known_names_for(req))[0]
+    with transaction.atomic():
+        req.documents.filter(purpose=Document.Purpose.PUBLICATION).delete()
+        doc = Document.objects.create(
+            request=req,
+            name=f"Disclosure log entry {req.reference}",
+            file_type="txt",
+            original=text.encode("utf-8"),
+            text=text,
+            pages=1,
+            page_info=[{"page": 1, "scanned": False, "low_confidence": False}],
+            purpose=Document.Purpose.PUBLICATION,
+        )
+        Span.objects.bulk_create(
+            Span(document=doc, start=s.start, end=s.end, entity_type=s.entity_type, score=s.score, page=1)
+            for s in spans
+        )
+        _event(req, "publication_prepared", by, spans=len(spans))
+        _audit("foi.publication_prepared", req, by, document=doc.pk, spans=len(spans))
+    return doc
+
+
+def publication_document(req) -> Document | None:
+    return req.documents.filter(purpose=Document.Purpose.PUBLICATION).order_by("-id").first()
+
+
+def publish(req, *, by=None, title: str = "") -> InformationRequest:
+    """Put a responded FOI/EIR request on the disclosure log: only the text an officer reviewed, page by
+    page, with the redactions they accepted. The automatic pass alone never publishes (finding 9)."""
+    if req.kind not in (Kind.FOI, Kind.EIR):
+        raise FOIError("Only FOI and EIR responses are published in the disclosure log.")
+    if req.responded_on is None:
+        raise FOIError("Only a request that has been answered can be published.")
+    if not _human(by):
+        raise FOIError("Only an officer can publish, after reviewing the redactions.")
+    doc = publication_document(req)
+    if doc is None:
+        raise FOIError("Prepare the disclosure log entry and review its redactions before publishing.")
+    _require_reviewed(doc)
+    for other in req.documents.filter(purpose=Document.Purpose.DOCUMENT):
+        _require_reviewed(other)
+    accepted = [
+        (s.start, s.end, pdf_label(s.reason)) for s in doc.spans.filter(decision=Span.Decision.ACCEPTED)
+    ]
+    redacted = documents.redact_text(doc.text, accepted)
+    parts = redacted.split(PUBLICATION_SEPARATOR, 2)
+    if len(parts) != 3:
+        raise FOIError("A redaction covers the separators of the entry: prepare the entry again.")
     with transaction.atomic():
         req = _lock(req)
         req.publish = True
         req.published_at = timezone.now()
-        req.published_title = title or documents.redact_text(
-            req.subject, [(s.start, s.end, "") for s in detect_many([req.subject], known_names=names)[0]]
-        )
-        req.published_text = (
-            documents.redact_text(request_text, [(s.start, s.end, "") for s in spans_req])
-            + "\n\n---\n\n"
-            + documents.redact_text(response_text, [(s.start, s.end, "") for s in spans_resp])
-        )
+        req.published_title = (title or parts[0])[:300]
+        req.published_text = parts[1] + PUBLICATION_SEPARATOR + parts[2]
         req.save()
-        _event(req, "published", by)
-        _audit("foi.published", req, by)
+        _event(req, "published", by, document=doc.pk)
+        _audit("foi.published", req, by, document=doc.pk, reviewed_pages=doc.page_count)
     return req
 
 
 # --- documents and redaction --------------------------------------------------------------------------
+def pdf_label(reason: str) -> str:
+    from .redaction.pdf import label
+
+    return label(reason)
+
+
 def known_names_for(req: InformationRequest | None) -> list[str]:
     if req is None:
         return []
@@ -558,13 +616,28 @@ def known_names_for(req: InformationRequest | None) -> list[str]:
     return [n for n in names if n]
 
 
+def _span_rects(doc: Document, start: int, end: int) -> list[list[float]]:
+    """Boxes of the words between two offsets (PDFs), merged per line."""
+    page = doc.page_of(start)
+    if not doc.layout or page > len(doc.layout):
+        return []
+    from .redaction.pdf import PageText, Word, span_rects
+
+    words = [Word(w[0], w[1], tuple(w[2:6])) for w in doc.layout[page - 1]]
+    info = doc.page_info[page - 1] if page <= len(doc.page_info) else {}
+    page_text = PageText(page - 1, "", words, info.get("width", 595), info.get("height", 842))
+    return [[round(v, 2) for v in r] for r in span_rects(page_text, start, end)]
+
+
 def add_document(req, name: str, data: bytes, *, by=None) -> Document:
-    """Read a document (clear errors for bad input; nothing stored then) and detect its spans."""
+    """Read a document (OCR for scanned pages; clear errors for bad input, nothing stored then) and detect
+    its spans, page by page."""
     try:
         extracted = documents.extract(name, data)
     except documents.DocumentError as exc:
         raise FOIError(str(exc)) from exc
-    spans = detect_many([extracted.text], known_names=known_names_for(req))[0]
+    pages = extracted.text.split(documents.PAGE_BREAK)
+    found = detect_many(pages, known_names=known_names_for(req))
     with transaction.atomic():
         doc = Document.objects.create(
             request=req,
@@ -573,14 +646,39 @@ def add_document(req, name: str, data: bytes, *, by=None) -> Document:
             original=data,
             text=extracted.text,
             pages=extracted.pages,
+            page_info=extracted.page_info(),
+            layout=extracted.layout(),
+            fallback=extracted.fallback,
         )
-        Span.objects.bulk_create(
-            Span(document=doc, start=s.start, end=s.end, entity_type=s.entity_type) for s in spans
-        )
+        spans, offset = [], 0
+        for number, (page_text, page_spans) in enumerate(zip(pages, found, strict=True), 1):
+            for s in page_spans:
+                start, end = s.start + offset, s.end + offset
+                spans.append(
+                    Span(
+                        document=doc,
+                        start=start,
+                        end=end,
+                        entity_type=s.entity_type,
+                        score=s.score,
+                        page=number,
+                        rects=_span_rects(doc, start, end),
+                    )
+                )
+            offset += len(page_text) + 1
+        Span.objects.bulk_create(spans)
+        low = [p["page"] for p in doc.page_info if p.get("low_confidence")]
         if req is not None:
-            _event(req, "document_added", by, doc.name, spans=len(spans))
-            _audit("foi.document_added", req, by, document=doc.pk)
+            _event(req, "document_added", by, doc.name, spans=len(spans), low_confidence_pages=low)
+            _audit("foi.document_added", req, by, document=doc.pk, spans=len(spans))
     return doc
+
+
+def _changed(doc: Document, page: int, by, action: str, **detail) -> None:
+    """A change on a page undoes that page's review: the officer must look at it again."""
+    doc.page_reviews.filter(page=page).delete()
+    if doc.request_id:
+        _audit(action, doc.request, by, document=doc.pk, page=page, **detail)
 
 
 def decide_span(span: Span, *, decision: str, reason: str = "", by=None) -> Span:
@@ -590,11 +688,13 @@ def decide_span(span: Span, *, decision: str, reason: str = "", by=None) -> Span
         raise FOIError("Give the exemption that applies to this redaction.")
     if decision == Span.Decision.REJECTED and not reason.strip():
         raise FOIError("Say why this text is kept.")
-    span.decision = decision
-    span.reason = reason[:20]
-    span.decided_by = _user(by)
-    span.decided_at = timezone.now()
-    span.save()
+    with transaction.atomic():
+        span.decision = decision
+        span.reason = reason[:20]
+        span.decided_by = _user(by)
+        span.decided_at = timezone.now()
+        span.save()
+        _changed(span.document, span.page, by, "foi.span_decided", span=span.pk, decision=decision)
     return span
 
 
@@ -605,17 +705,59 @@ def add_span(
         raise FOIError("Select some text in the document to redact.")
     if reason not in EXEMPTION_CODES:
         raise FOIError("Give the exemption that applies to this redaction.")
-    return Span.objects.create(
-        document=doc,
-        start=start,
-        end=end,
-        entity_type=entity_type,
-        added_by_officer=True,
-        decision=Span.Decision.ACCEPTED,
-        reason=reason,
-        decided_by=_user(by),
-        decided_at=timezone.now(),
-    )
+    with transaction.atomic():
+        span = Span.objects.create(
+            document=doc,
+            start=start,
+            end=end,
+            entity_type=entity_type,
+            page=doc.page_of(start),
+            rects=_span_rects(doc, start, end),
+            added_by_officer=True,
+            decision=Span.Decision.ACCEPTED,
+            reason=reason,
+            decided_by=_user(by),
+            decided_at=timezone.now(),
+        )
+        _changed(doc, span.page, by, "foi.span_added", span=span.pk)
+    return span
+
+
+def add_area(doc: Document, *, page: int, rect: Sequence[float], reason: str, by=None) -> Span:
+    """An area the officer drew on a PDF page (a signature, a photo, handwriting the OCR did not read)."""
+    if doc.file_type != "pdf" or doc.fallback:
+        raise FOIError("Areas can be drawn only on PDF pages; select the words instead.")
+    if not 1 <= page <= doc.page_count:
+        raise FOIError(f"Choose a page from 1 to {doc.page_count}.")
+    if reason not in EXEMPTION_CODES:
+        raise FOIError("Give the exemption that applies to this redaction.")
+    try:
+        x0, y0, x1, y1 = (float(v) for v in rect)
+    except (TypeError, ValueError) as exc:
+        raise FOIError("Give the area as four numbers: left, top, right and bottom.") from exc
+    info = doc.page_info[page - 1] if page <= len(doc.page_info) else {}
+    width, height = float(info.get("width", 595)), float(info.get("height", 842))
+    if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
+        raise FOIError(
+            f"The area must lie on the page: left < right within 0-{width:.0f}, top < bottom within 0-{height:.0f}."
+        )
+    offset = sum(len(p) + 1 for p in doc.text.split(documents.PAGE_BREAK)[: page - 1])
+    with transaction.atomic():
+        span = Span.objects.create(
+            document=doc,
+            start=offset,
+            end=offset,
+            entity_type="AREA",
+            page=page,
+            rects=[[x0, y0, x1, y1]],
+            added_by_officer=True,
+            decision=Span.Decision.ACCEPTED,
+            reason=reason,
+            decided_by=_user(by),
+            decided_at=timezone.now(),
+        )
+        _changed(doc, page, by, "foi.area_added", span=span.pk)
+    return span
 
 
 def add_text_spans(doc: Document, *, text: str, reason: str, by=None) -> list[Span]:
@@ -635,15 +777,71 @@ def add_text_spans(doc: Document, *, text: str, reason: str, by=None) -> list[Sp
         return [add_span(doc, start=start, end=start + len(wanted), reason=reason, by=by) for start in starts]
 
 
-def apply_redaction(
-    doc: Document, *, out_type: str | None = None, by=None, include_pending: bool = False
-) -> bytes:
-    decisions = [Span.Decision.ACCEPTED, *([Span.Decision.PENDING] if include_pending else [])]
-    chosen = list(doc.spans.filter(decision__in=decisions))
-    if not include_pending and doc.spans.filter(decision=Span.Decision.PENDING).exists():
-        raise FOIError("Review every highlighted span (redact or keep) before producing the redacted copy.")
-    text = documents.redact_text(doc.text, [(s.start, s.end, s.reason) for s in chosen])
-    data = documents.render(text, out_type or documents.output_type_for(doc.file_type))
+def review_page(doc: Document, page: int, *, by) -> None:
+    """The officer confirms they have reviewed every box on a page. Refused while a box there is undecided."""
+    if not _human(by):
+        raise FOIError("Only an officer can review a page.")
+    if not 1 <= page <= doc.page_count:
+        raise FOIError(f"Choose a page from 1 to {doc.page_count}.")
+    pending = doc.spans.filter(page=page, decision=Span.Decision.PENDING).count()
+    if pending:
+        raise FOIError(f"Page {page} has {pending} highlighted item(s) to decide (redact or keep) first.")
+    from .models import PageReview
+
+    with transaction.atomic():
+        PageReview.objects.update_or_create(
+            document=doc, page=page, defaults={"reviewed_by": by, "reviewed_at": timezone.now()}
+        )
+        if doc.request_id:
+            _event(doc.request, "page_reviewed", by, doc.name, page=page)
+            _audit("foi.page_reviewed", doc.request, by, document=doc.pk, page=page)
+
+
+def unreviewed_pages(doc: Document) -> list[int]:
+    done = set(doc.page_reviews.values_list("page", flat=True))
+    return [p for p in range(1, doc.page_count + 1) if p not in done]
+
+
+def _require_reviewed(doc: Document) -> None:
+    pending = doc.spans.filter(decision=Span.Decision.PENDING).count()
+    if pending:
+        raise FOIError(f"{doc.name}: decide every highlighted item (redact or keep) first ({pending} left).")
+    missing = unreviewed_pages(doc)
+    if missing:
+        pages = ", ".join(str(p) for p in missing[:20])
+        raise FOIError(f"{doc.name}: an officer must review every page's redactions first (page(s) {pages}).")
+
+
+def apply_redaction(doc: Document, *, out_type: str | None = None, by=None) -> bytes:
+    """The redacted copy, from the officer's decisions only, once every page has been reviewed."""
+    if not _human(by):
+        raise FOIError("Only an officer can release a redacted copy, after reviewing every page.")
+    _require_reviewed(doc)
+    chosen = list(doc.spans.filter(decision=Span.Decision.ACCEPTED))
+    from .redaction import pdf as pdfredact
+
+    extracted = documents.Extracted(doc.file_type, doc.text, doc.pages, fallback=doc.fallback)
+    if doc.file_type == "pdf" and not doc.fallback:
+        pages, offset = [], 0
+        for number, page_text in enumerate(doc.text.split(documents.PAGE_BREAK)):
+            info = doc.page_info[number] if number < len(doc.page_info) else {}
+            words = [
+                pdfredact.Word(w[0] - offset, w[1] - offset, tuple(w[2:6]))
+                for w in (doc.layout[number] if number < len(doc.layout) else [])
+            ]
+            pages.append(
+                pdfredact.PageText(number, page_text, words, info.get("width", 595), info.get("height", 842))
+            )
+            offset += len(page_text) + 1
+        extracted.page_texts = pages
+    spans = [(s.start, s.end, s.reason) for s in chosen if not s.is_area]
+    areas = [(s.page - 1, tuple(r), s.reason) for s in chosen if s.is_area for r in s.rects]
+    try:
+        data, _ = documents.redact_file(
+            doc.name, bytes(doc.original), extracted, spans, areas, out_type=out_type
+        )
+    except documents.DocumentError as exc:
+        raise FOIError(str(exc)) from exc
     with transaction.atomic():
         doc.redacted = data
         doc.redacted_at = timezone.now()
@@ -658,10 +856,11 @@ def redaction_log(doc: Document) -> list[dict]:
     """Each span, what was decided, by whom, why: kept with the request (the text only for staff)."""
     return [
         {
+            "page": s.page,
             "start": s.start,
             "end": s.end,
             "entity_type": s.entity_type,
-            "text": doc.text[s.start : s.end],
+            "text": "(area)" if s.is_area else doc.text[s.start : s.end],
             "decision": s.decision,
             "reason": s.reason,
             "added_by_officer": s.added_by_officer,

@@ -211,7 +211,14 @@ class InternalTask(models.Model):
 
 
 class Document(TimeStampedModel):
-    """A document to redact, kept with its request, its detected spans and its redacted output."""
+    """A document to redact, kept with its request, its detected spans and its redacted output.
+
+    ``purpose`` "publication" is the text of a disclosure log entry (request and response), reviewed like
+    any document before it can be published."""
+
+    class Purpose(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        PUBLICATION = "publication", "Disclosure log entry"
 
     request = models.ForeignKey(
         InformationRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
@@ -223,9 +230,41 @@ class Document(TimeStampedModel):
     pages = models.PositiveIntegerField(default=1)
     redacted = models.BinaryField(null=True, blank=True)
     redacted_at = models.DateTimeField(null=True, blank=True)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.DOCUMENT)
+    # Per page: {"page", "width", "height", "scanned", "ocr_confidence", "low_confidence"}
+    page_info = models.JSONField(default=list, blank=True)
+    # Per page: [[start, end, x0, y0, x1, y1], ...] word boxes (PDF points) with offsets in ``text``
+    layout = models.JSONField(default=list, blank=True)
+    fallback = models.BooleanField(
+        default=False, help_text="A broken PDF, redacted by rebuilding (ADR 0040)."
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def page_count(self) -> int:
+        return max(1, len(self.page_info) or self.pages or 1)
+
+    def page_of(self, offset: int) -> int:
+        """1-based page holding a character offset of ``text``."""
+        return self.text.count("\f", 0, max(0, offset)) + 1
+
+
+class PageReview(models.Model):
+    """An officer has looked at every box on this page and decided each one: the gate to release."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="page_reviews")
+    page = models.PositiveIntegerField()  # 1-based
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "page"], name="foi_page_review_once")]
+        ordering = ["document", "page"]
+
+    def __str__(self) -> str:
+        return f"Page {self.page} of document {self.document_id} reviewed"
 
 
 class Span(models.Model):
@@ -238,6 +277,10 @@ class Span(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     entity_type = models.CharField(max_length=40)
+    page = models.PositiveIntegerField(default=1)  # 1-based
+    # Boxes on the page, PDF points from the top left: [[x0, y0, x1, y1], ...]; an officer's area has only these
+    rects = models.JSONField(default=list, blank=True)
+    score = models.FloatField(null=True, blank=True)
     added_by_officer = models.BooleanField(default=False)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     reason = models.CharField(max_length=20, blank=True)  # an exemption code
@@ -247,10 +290,14 @@ class Span(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["start", "end"]
+        ordering = ["page", "start", "end", "id"]
 
     def __str__(self) -> str:
         return f"{self.entity_type} {self.start}-{self.end}"
+
+    @property
+    def is_area(self) -> bool:
+        return self.entity_type == "AREA"
 
 
 class SubjectAccessPack(models.Model):

@@ -119,6 +119,7 @@ ACTIONS = {
     ),
     "review": lambda req, p, u: actions.request_internal_review(req, by=u, grounds=p.get("note", "")),
     "refer": lambda req, p, u: actions.refer(req, to=p.get("to", ""), by=u, note=p.get("note", "")),
+    "prepare_publication": lambda req, p, u: actions.prepare_publication(req, by=u),
     "publish": lambda req, p, u: actions.publish(req, by=u),
     "escalate": lambda req, p, u: actions.escalate_complaint(req, by=u, reason=p.get("note", "")),
     "sar_pack": lambda req, p, u: sar.build_pack(req, by=u),
@@ -155,6 +156,7 @@ def detail(request, reference):
             "outcomes": Outcome.choices,
             "pause_reasons": ClockPause.Reason.choices,
             "packs": req.sar_packs.all(),
+            "publication": actions.publication_document(req),
         },
     )
 
@@ -206,33 +208,123 @@ def upload_document(request, reference):
     return redirect("foi:document", pk=doc.pk)
 
 
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "txt": "text/plain; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _pages_summary(doc: Document) -> list[dict]:
+    reviewed = {r.page: r for r in doc.page_reviews.select_related("reviewed_by")}
+    counts: dict[int, dict] = {}
+    for span in doc.spans.all():
+        c = counts.setdefault(span.page, {"total": 0, "pending": 0})
+        c["total"] += 1
+        c["pending"] += span.decision == Span.Decision.PENDING
+    out = []
+    for number in range(1, doc.page_count + 1):
+        info = doc.page_info[number - 1] if number <= len(doc.page_info) else {}
+        out.append(
+            {
+                "number": number,
+                "info": info,
+                "review": reviewed.get(number),
+                "total": counts.get(number, {}).get("total", 0),
+                "pending": counts.get(number, {}).get("pending", 0),
+            }
+        )
+    return out
+
+
 @ig_required
 @require_http_methods(["GET", "POST"])
 def document(request, pk):
+    """The document's pages, each with its review status, and the download once all are reviewed."""
     doc = get_object_or_404(Document, pk=pk)
     errors = []
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "add":
+            data = actions.apply_redaction(doc, out_type=request.POST.get("format") or None, by=request.user)
+            kind = request.POST.get("format") or actions.documents.output_type_for(doc.file_type)
+            response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+            response["Content-Disposition"] = f'attachment; filename="redacted-{doc.pk}.{kind}"'
+            return response
+        except (actions.FOIError, ValueError) as exc:
+            errors.append(("download", str(exc)))
+    pages = _pages_summary(doc)
+    return render(
+        request,
+        "foi/document.html",
+        {
+            "doc": doc,
+            "pages": pages,
+            "all_reviewed": all(p["review"] for p in pages) and not any(p["pending"] for p in pages),
+            "errors": errors,
+            "log": actions.redaction_log(doc),
+            "formats": [
+                doc.file_type if doc.file_type != "eml" else "txt",
+                *(["txt"] if doc.file_type in ("pdf", "docx") else []),
+            ],
+        },
+    )
+
+
+def _page_text(doc: Document, number: int) -> tuple[int, str]:
+    pieces = doc.text.split("\f")
+    offset = sum(len(p) + 1 for p in pieces[: number - 1])
+    return offset, pieces[number - 1] if number <= len(pieces) else ""
+
+
+def _marked(text: str, offset: int, spans) -> list[tuple[str, int | None, str]]:
+    """The page text cut into (piece, box number or None, decision) for highlighting."""
+    out, pos = [], 0
+    for number, span in spans:
+        if span.is_area:
+            continue
+        start, end = span.start - offset, span.end - offset
+        if start < pos or start >= len(text):
+            continue
+        out.append((text[pos:start], None, ""))
+        out.append((text[start:end], number, span.decision))
+        pos = end
+    out.append((text[pos:], None, ""))
+    return out
+
+
+@ig_required
+@require_http_methods(["GET", "POST"])
+def document_page(request, pk, page):
+    """Review one page: the page with every box drawn and numbered, each box to redact or keep, words or
+    an area to add, and "I have reviewed this page"."""
+    doc = get_object_or_404(Document, pk=pk)
+    if not 1 <= page <= doc.page_count:
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add":
                 actions.add_text_spans(
                     doc,
                     text=request.POST.get("words", "")[:1000],
                     reason=request.POST.get("reason", ""),
                     by=request.user,
                 )
-            elif request.POST.get("action") == "apply":
-                data = actions.apply_redaction(
-                    doc, out_type=request.POST.get("format") or None, by=request.user
+            elif action == "area":
+                actions.add_area(
+                    doc,
+                    page=page,
+                    rect=[request.POST.get(k, "") for k in ("x0", "y0", "x1", "y1")],
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
                 )
-                kind = request.POST.get("format") or actions.documents.output_type_for(doc.file_type)
-                types = {
-                    "pdf": "application/pdf",
-                    "txt": "text/plain; charset=utf-8",
-                    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                }
-                response = HttpResponse(data, content_type=types[kind])
-                response["Content-Disposition"] = f'attachment; filename="redacted-{doc.pk}.{kind}"'
-                return response
+            elif action == "reviewed":
+                actions.review_page(doc, page, by=request.user)
+                following = page + 1 if page < doc.page_count else None
+                if following:
+                    return redirect("foi:document_page", pk=doc.pk, page=following)
+                return redirect("foi:document", pk=doc.pk)
             else:
                 span = get_object_or_404(Span, pk=request.POST.get("span"), document=doc)
                 actions.decide_span(
@@ -241,22 +333,65 @@ def document(request, pk):
                     reason=request.POST.get("reason", ""),
                     by=request.user,
                 )
-            return redirect("foi:document", pk=doc.pk)
+            return redirect(f"{request.path}#boxes")
         except (actions.FOIError, ValueError) as exc:
-            errors.append(("redaction", str(exc)))
-    spans = [(s, doc.text[s.start : s.end]) for s in doc.spans.all()]
+            field = {"add": "words", "area": "x0", "reviewed": "reviewed"}.get(action, "boxes")
+            errors.append((field, str(exc)))
+    spans = list(enumerate(doc.spans.filter(page=page).select_related("decided_by"), 1))
+    offset, text = _page_text(doc, page)
+    info = doc.page_info[page - 1] if page <= len(doc.page_info) else {}
+    is_pdf = doc.file_type == "pdf" and not doc.fallback
+    width, height = float(info.get("width", 595)), float(info.get("height", 842))
+    boxes = [
+        {"number": n, "span": s, "x": r[0], "y": r[1], "w": r[2] - r[0], "h": r[3] - r[1]}
+        for n, s in spans
+        for r in s.rects
+    ]
+    review = doc.page_reviews.filter(page=page).select_related("reviewed_by").first()
+    audit.record(
+        "foi.page_viewed", doc.request or doc, actor=request.user, detail={"document": doc.pk, "page": page}
+    )
     return render(
         request,
-        "foi/document.html",
+        "foi/document_page.html",
         {
             "doc": doc,
-            "spans": spans,
+            "page": page,
+            "pages": range(1, doc.page_count + 1),
+            "info": info,
+            "is_pdf": is_pdf,
+            "width": width,
+            "height": height,
+            "boxes": boxes,
+            "spans": [
+                (n, s, "(area drawn on the page)" if s.is_area else doc.text[s.start : s.end])
+                for n, s in spans
+            ],
+            "marked": _marked(text, offset, spans),
+            "review": review,
             "errors": errors,
-            "error_for": dict(errors),
             "exemptions": EXEMPTIONS,
-            "log": actions.redaction_log(doc),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if page < doc.page_count else None,
         },
     )
+
+
+@ig_required
+def document_page_image(request, pk, page):
+    """The original page as PNG, for the review screen (staff only; never cached)."""
+    doc = get_object_or_404(Document, pk=pk)
+    if doc.file_type != "pdf" or doc.fallback or not 1 <= page <= doc.page_count:
+        raise Http404
+    from .redaction import pdf as pdfredact
+
+    try:
+        png = pdfredact.render_page_png(bytes(doc.original), page - 1)
+    except actions.documents.DocumentError as exc:
+        raise Http404 from exc
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @ig_required

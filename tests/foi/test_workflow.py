@@ -12,6 +12,15 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
+def review_publication(req, officer):
+    """An officer prepares the entry, redacts what the detector found and reviews its page."""
+    doc = actions.prepare_publication(req, by=officer)
+    for span in doc.spans.all():
+        actions.decide_span(span, decision="accepted", reason="s40_2", by=officer)
+    actions.review_page(doc, 1, by=officer)
+    return doc
+
+
 def _foi(**kw):
     values = {
         "kind": "foi",
@@ -50,6 +59,9 @@ def test_done_means_scenario_clarification_moves_the_date(ig_officer, ig_leader)
     req = actions.approve(req, by=ig_leader)
     req = actions.respond(req, outcome="partial", exemptions=["s40_2"], on=D(2025, 10, 8), by=ig_officer)
     assert req.on_time is True
+    with pytest.raises(actions.FOIError, match="Prepare the disclosure log entry"):
+        actions.publish(req, by=ig_officer)  # the detector alone never publishes
+    review_publication(req, ig_officer)
     req = actions.publish(req, by=ig_officer)
     log = list(queries.disclosure_log("pothole"))
     assert log == [req]

@@ -1,9 +1,10 @@
 """Reading documents to redact and writing redacted copies with the text truly removed.
 
-A redacted PDF is never the original with boxes drawn on it: it is a new PDF written (fpdf2, LGPL) from the
-text extracted (pypdf, BSD) with each redacted span replaced by a marker, page by page, with fresh
-metadata. The same for DOCX (a new document from the redacted paragraphs, python-docx) and text. What is
-not in the text layer (images, scanned pages) is not carried over at all.
+PDFs are redacted in place with PyMuPDF (``pdf.py``, ADR 0043): boxes over the words, text, drawings and
+image pixels underneath removed, the layout kept; scanned pages are read by OCR first. Word documents are
+redacted in place too (``docx_redact.py``). Text and email give text. Only a PDF that PyMuPDF cannot open
+but pypdf can read is rebuilt from its text (ADR 0040's method, kept as the fallback for broken files; the
+log says so): then layout and images are lost.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +35,23 @@ class Extracted:
     file_type: str
     text: str
     pages: int
+    page_texts: list = field(default_factory=list)  # pdf.PageText per page (PDF only)
+    fallback: bool = False  # a broken PDF read by pypdf: redacted by rebuilding
+
+    def page_info(self) -> list[dict]:
+        if self.page_texts:
+            return [p.info() for p in self.page_texts]
+        return [{"page": i + 1, "scanned": False, "low_confidence": False} for i in range(self.pages)]
+
+    def layout(self) -> list[list[list[float]]]:
+        """Per page, [start, end, x0, y0, x1, y1] of each word, offsets in ``text``."""
+        out, offset = [], 0
+        for page in self.page_texts:
+            out.append(
+                [[w.start + offset, w.end + offset, *(round(v, 2) for v in w.rect)] for w in page.words]
+            )
+            offset += len(page.text) + 1
+        return out
 
 
 def max_bytes() -> int:
@@ -63,6 +81,9 @@ def ocr_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
+logger = logging.getLogger(__name__)
+
+
 def extract(name: str, data: bytes) -> Extracted:
     if len(data) > max_bytes():
         raise DocumentError(
@@ -89,6 +110,32 @@ def decode_text(name: str, data: bytes) -> str:
 
 
 def _extract_pdf(name: str, data: bytes) -> Extracted:
+    from . import pdf
+
+    try:
+        doc = pdf.open_pdf(data, name)
+    except DocumentError as exc:
+        if "encrypted" in str(exc):
+            raise
+        return _extract_pdf_fallback(name, data)
+    try:
+        pages = pdf.read_pages(doc)
+    finally:
+        doc.close()
+    if not any(page.text.strip() for page in pages):
+        hint = (
+            "OCR found no text on it either."
+            if ocr_available()
+            else "It looks scanned. OCR is not available on this server (tesseract is not installed): "
+            "ask for a text version, or install it with scripts/install_ocr.sh."
+        )
+        raise DocumentError(f"{name} has no text layer, so nothing in it can be found or redacted. {hint}")
+    text = PAGE_BREAK.join(page.text.replace(PAGE_BREAK, " ") for page in pages)
+    return Extracted("pdf", text, len(pages), page_texts=pages)
+
+
+def _extract_pdf_fallback(name: str, data: bytes) -> Extracted:
+    """A PDF PyMuPDF cannot open: read what pypdf can, to be redacted by rebuilding (ADR 0040)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -102,35 +149,23 @@ def _extract_pdf(name: str, data: bytes) -> Extracted:
         pages = [(page.extract_text() or "").replace(PAGE_BREAK, " ") for page in reader.pages]
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
         raise DocumentError(
             f"{name} is damaged and cannot be read as a PDF ({exc.__class__.__name__})."
         ) from exc
-    if not pages:
-        raise DocumentError(f"{name} has no pages.")
-    if not any(page.strip() for page in pages):
-        hint = (
-            "Tesseract is installed: run OCR on it first (e.g. `ocrmypdf`), then upload the result."
-            if ocr_available()
-            else "It looks scanned. OCR is not available on this server (tesseract is not installed): "
-            "ask for a text version."
-        )
-        raise DocumentError(f"{name} has no text layer, so nothing in it can be found or redacted. {hint}")
-    return Extracted("pdf", PAGE_BREAK.join(pages), len(pages))
+    if not pages or not any(page.strip() for page in pages):
+        raise DocumentError(f"{name} is damaged and cannot be read as a PDF (no readable pages).")
+    logger.warning(
+        "PDF could not be opened for layout-preserving redaction; it will be rebuilt from its text"
+    )
+    return Extracted("pdf", PAGE_BREAK.join(pages), len(pages), fallback=True)
 
 
 def _extract_docx(name: str, data: bytes) -> Extracted:
-    import docx
+    from . import docx_redact
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged zip
-        raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return Extracted("docx", "\n".join(lines), 1)
+    text, _ = docx_redact.read(data, name)
+    return Extracted("docx", text, 1)
 
 
 def parse_email(data: bytes):
@@ -267,3 +302,45 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def redact_file(
+    name: str,
+    data: bytes,
+    extracted: Extracted,
+    spans: Sequence[tuple[int, int, str]],
+    areas: Sequence[tuple[int, tuple[float, float, float, float], str]] = (),
+    out_type: str | None = None,
+) -> tuple[bytes, str]:
+    """The redacted copy of an uploaded file: (bytes, type). ``spans`` are (start, end, reason) in
+    ``extracted.text``; ``areas`` are (page, rect, reason) drawn by the officer (PDF only)."""
+    from . import pdf
+
+    kind = extracted.file_type
+    out_type = out_type or output_type_for(kind)
+    if kind == "pdf" and out_type == "pdf" and not extracted.fallback:
+        boxes = [pdf.Box(page, rect, reason) for page, rect, reason in areas]
+        offset = 0
+        for page in extracted.page_texts:
+            end_of_page = offset + len(page.text)
+            for start, end, reason in spans:
+                if start < end_of_page and end > offset:
+                    for rect in pdf.span_rects(
+                        page, max(start, offset) - offset, min(end, end_of_page) - offset
+                    ):
+                        boxes.append(pdf.Box(page.number, rect, reason))
+            offset = end_of_page + 1
+        doc = pdf.open_pdf(data, name)
+        try:
+            pdf.redact(doc, boxes)
+            return pdf.save(doc), "pdf"
+        finally:
+            doc.close()
+    if kind == "docx" and out_type == "docx":
+        from . import docx_redact
+
+        return docx_redact.redact(data, [(s, e, marker(pdf.label(r))) for s, e, r in spans], name), "docx"
+    if kind == "pdf" and extracted.fallback:
+        logger.warning("Redacting by rebuilding the PDF from its text (fallback for a broken file)")
+    text = redact_text(extracted.text, [(s, e, pdf.label(r)) for s, e, r in spans])
+    return render(text, out_type), out_type

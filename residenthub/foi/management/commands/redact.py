@@ -1,5 +1,8 @@
 """``hub redact detect IN.txt --json``, ``hub redact detect --jsonl IN.jsonl``,
-``hub redact apply IN --out OUT``."""
+``hub redact apply IN --out OUT [--reason s40_2]`` (PDF, DOCX, TXT, EML).
+
+``apply`` is the automatic pass alone, for trying the detector on files: what goes to a requester or the
+disclosure log goes through the officer's page-by-page review on the staff pages."""
 
 from __future__ import annotations
 
@@ -28,7 +31,9 @@ class Command(BaseCommand):
         apply.add_argument("path")
         apply.add_argument("--out", required=True)
         apply.add_argument("--known-name", action="append", default=[])
-        apply.add_argument("--reason", default="", help="the reason shown in each marker, e.g. s40_2")
+        apply.add_argument(
+            "--reason", default="s40_2", help="the exemption shown on each box or marker (default s40_2)"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -75,19 +80,46 @@ class Command(BaseCommand):
         for offset in range(0, len(texts), batch):
             chunk = detect_many(texts[offset : offset + batch], known_names=names)
             for item_id, spans in zip(ids[offset : offset + batch], chunk, strict=True):
-                self.stdout.write(
-                    json.dumps({"id": item_id, "spans": [s.as_dict() for s in spans]}, ensure_ascii=False)
-                )
+                out = [
+                    {"start": s.start, "end": s.end, "entity_type": s.entity_type, "score": s.score}
+                    for s in spans
+                ]
+                self.stdout.write(json.dumps({"id": item_id, "spans": out}, ensure_ascii=False))
 
     def _apply(self, options):
-        extracted = self._read(options["path"])
-        spans = detect_many([extracted.text], known_names=options["known_name"])[0]
-        redacted = documents.redact_text(extracted.text, [(s.start, s.end, options["reason"]) for s in spans])
+        from residenthub.foi.models import EXEMPTION_CODES
+
+        reason = options["reason"]
+        if reason and reason not in EXEMPTION_CODES:
+            raise CommandError(
+                f"Unknown exemption {reason!r}; use one of: {', '.join(sorted(EXEMPTION_CODES))}."
+            )
+        file = Path(options["path"])
+        if not file.is_file():
+            raise CommandError(f"{options['path']}: no such file")
+        data = file.read_bytes()
+        extracted = documents.extract(file.name, data)
+        spans = detect_many(extracted.text.split(documents.PAGE_BREAK), known_names=options["known_name"])
+        flat, offset = [], 0
+        for page_text, page_spans in zip(extracted.text.split(documents.PAGE_BREAK), spans, strict=True):
+            flat += [(s.start + offset, s.end + offset, reason, s.entity_type) for s in page_spans]
+            offset += len(page_text) + 1
         out_type = documents.output_type_for(extracted.file_type, options["out"])
-        data = documents.render(redacted, out_type)
+        data, out_type = documents.redact_file(
+            file.name, data, extracted, [(s, e, r) for s, e, r, _ in flat], out_type=out_type
+        )
         documents.write_atomically(options["out"], data)
         counts: dict[str, int] = {}
-        for span in spans:
-            counts[span.entity_type] = counts.get(span.entity_type, 0) + 1
+        for *_, kind in flat:
+            counts[kind] = counts.get(kind, 0) + 1
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing found"
-        self.stderr.write(f"Redacted {len(spans)} spans ({summary}); wrote {options['out']} ({out_type}).")
+        low = [str(p["page"]) for p in extracted.page_info() if p.get("low_confidence")]
+        note = f" Low OCR confidence on page(s) {', '.join(low)}: check them by eye." if low else ""
+        fallback = (
+            " The PDF could not be opened as it is, so it was rebuilt from its text."
+            if extracted.fallback
+            else ""
+        )
+        self.stderr.write(
+            f"Redacted {len(flat)} spans ({summary}); wrote {options['out']} ({out_type}).{note}{fallback}"
+        )

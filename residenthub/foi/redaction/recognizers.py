@@ -1,0 +1,663 @@
+"""Our recognisers, registered in Presidio's AnalyzerEngine beside its spaCy NER (see ``detect.py``).
+
+Each finds one family of personal data by shape and checksum, or by context; none downloads anything.
+Names are the hard part: ``HubNameRecognizer`` adds to the model's PERSON entities the names in the places
+letters put them (titles, "Dear", sign-offs, relations), runs of name-shaped words where a first name from
+the gazetteer leads or a surname closes, and a line holding nothing but a name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import phonenumbers
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from . import gazetteer
+
+NHS_NUMBER = "UK_NHS"
+NI_NUMBER = "UK_NINO"
+POSTCODE = "UK_POSTCODE"
+PHONE = "PHONE_NUMBER"
+EMAIL = "EMAIL_ADDRESS"
+DOB = "DATE_OF_BIRTH"
+DATE = "DATE_TIME"
+SORT_CODE = "UK_SORT_CODE"
+ACCOUNT = "UK_BANK_ACCOUNT"
+VEHICLE = "UK_VEHICLE_REGISTRATION"
+PASSPORT = "UK_PASSPORT"
+DRIVING_LICENCE = "UK_DRIVING_LICENCE"
+CARD = "CREDIT_CARD"
+IBAN = "IBAN_CODE"
+IP = "IP_ADDRESS"
+URL = "URL"
+PERSON = "PERSON"
+ADDRESS = "ADDRESS"
+
+
+def _result(kind: str, start: int, end: int, score: float, source: str) -> RecognizerResult:
+    return RecognizerResult(kind, start, end, score, recognition_metadata={"recognizer_name": source})
+
+
+def _context(text: str, start: int, end: int, pattern: re.Pattern, before: int = 40, after: int = 10) -> bool:
+    window = text[max(0, start - before) : start] + " " + text[end : end + after]
+    return bool(pattern.search(window))
+
+
+# --- checksums -------------------------------------------------------------------------------------------
+def nhs_checksum_ok(digits: str) -> bool:
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def iban_ok(value: str) -> bool:
+    value = re.sub(r"[\s-]", "", value).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", value):
+        return False
+    moved = value[4:] + value[:4]
+    number = "".join(str(int(ch, 36)) for ch in moved)
+    return int(number) % 97 == 1
+
+
+# --- UK identifiers ------------------------------------------------------------------------------------
+_NHS = re.compile(r"(?<![\w-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w-])")
+_NINO = re.compile(
+    r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])"
+    r"(?![A-Za-z0-9])",
+    re.I,
+)
+_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])(GIR ?0AA|(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)) ?\d[ABD-HJLNP-UW-Z]{2})"  # noqa: E501
+    r"(?![A-Za-z0-9])"
+)
+_SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
+_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bbank\b|\baccount\b", re.I)
+_ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
+_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bbank\b", re.I)
+_VEHICLE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-HJ-PR-Y][A-HJ-PR-Y]\d{2} ?[A-HJ-PR-Z]{3}|[A-HJ-NP-Y]\d{1,3} ?[A-HJ-PR-Y]{3})(?![A-Za-z0-9])"  # noqa: E501
+)
+_VEHICLE_CONTEXT = re.compile(
+    r"vehicle|registration|\breg\b|\bcar\b|\bvan\b|number plate|\bVRM\b|parked|\bPCN\b", re.I
+)
+_PASSPORT = re.compile(r"(?<![\w-])(\d{9})(?![\w-])")
+_PASSPORT_CONTEXT = re.compile(r"passport", re.I)
+_LICENCE = re.compile(r"(?<![A-Za-z0-9])([A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2})(?:\s?\d{2})?(?![A-Za-z0-9])")
+
+
+def _licence_ok(value: str) -> bool:
+    digits = value[5:11]
+    month = int(digits[1:3])
+    day = int(digits[3:5])
+    return (1 <= month <= 12 or 51 <= month <= 62) and 1 <= day <= 31
+
+
+class HubUkIdentifierRecognizer(EntityRecognizer):
+    """NHS number (mod 11), NI number, postcode, sort code and account (next to bank words), vehicle
+    registration, passport (next to "passport"), DVLA driving licence."""
+
+    ENTITIES = [NHS_NUMBER, NI_NUMBER, POSTCODE, SORT_CODE, ACCOUNT, VEHICLE, PASSPORT, DRIVING_LICENCE]
+
+    def __init__(self):
+        super().__init__(supported_entities=self.ENTITIES, name="HubUkIdentifierRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        name = self.name
+        for m in _NHS.finditer(text):
+            if nhs_checksum_ok("".join(m.groups())):
+                out.append(_result(NHS_NUMBER, m.start(), m.end(), 1.0, name))
+        for m in _NINO.finditer(text):
+            value = m.group(0)
+            if value.isupper() or _context(
+                text, m.start(), m.end(), re.compile(r"insurance|\bNI\b|NINO", re.I)
+            ):
+                out.append(_result(NI_NUMBER, m.start(), m.end(), 0.9, name))
+        for m in _POSTCODE.finditer(text):
+            out.append(_result(POSTCODE, m.start(), m.end(), 0.85, name))
+        for m in _LICENCE.finditer(text):
+            if _licence_ok(m.group(1)):
+                out.append(_result(DRIVING_LICENCE, m.start(), m.end(), 0.9, name))
+        for m in _PASSPORT.finditer(text):
+            if _context(text, m.start(), m.end(), _PASSPORT_CONTEXT):
+                out.append(_result(PASSPORT, m.start(), m.end(), 0.8, name))
+        for m in _SORT_CODE.finditer(text):
+            if _context(text, m.start(), m.end(), _SORT_CONTEXT, before=50):
+                out.append(_result(SORT_CODE, m.start(), m.end(), 0.8, name))
+        for m in _ACCOUNT.finditer(text):
+            if _context(text, m.start(), m.end(), _ACCOUNT_CONTEXT, before=50):
+                out.append(_result(ACCOUNT, m.start(), m.end(), 0.8, name))
+        for m in _VEHICLE.finditer(text):
+            value = m.group(0)
+            modern = value[0].isalpha() and value[1].isalpha()
+            if modern or _context(text, m.start(), m.end(), _VEHICLE_CONTEXT, before=50):
+                out.append(_result(VEHICLE, m.start(), m.end(), 0.7, name))
+        return out
+
+
+# --- payment cards, IBAN, IP, email, URL -----------------------------------------------------------------
+_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){10,30}(?![A-Za-z0-9])")
+_CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{5}")
+_CARD_CONTEXT = re.compile(r"card|visa|master ?card|amex|american express|maestro|debit|credit|\bpan\b", re.I)
+_IBAN_CONTEXT = re.compile(r"\biban\b|\bbic\b|swift|bank", re.I)
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
+_IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])")
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
+_PERSONAL_PATH = re.compile(
+    r"/(?:~|@|u/|user/|users/|profile/|people/|person/|members?/|in/|author/)|[?&](?:user|name|email|id)=|"
+    r"facebook\.com/|twitter\.com/|x\.com/|instagram\.com/|linkedin\.com/|tiktok\.com/",
+    re.I,
+)
+
+
+class HubFinancialAndNetworkRecognizer(EntityRecognizer):
+    """Payment cards (Luhn, 13-19 digits, spaced or dashed), IBAN (mod 97), IPv4/IPv6 (parsed), email,
+    URLs whose path names a person (profiles, ~user, ?email=)."""
+
+    ENTITIES = [CARD, IBAN, IP, EMAIL, URL]
+
+    def __init__(self):
+        super().__init__(supported_entities=self.ENTITIES, name="HubFinancialAndNetworkRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        name = self.name
+        for m in _CARD.finditer(text):
+            digits = re.sub(r"\D", "", m.group(0))
+            if not 13 <= len(digits) <= 19:
+                continue
+            if digits[0] in "2345689" and luhn_ok(digits):
+                out.append(_result(CARD, m.start(), m.end(), 1.0, name))
+            elif _CARD_GROUPS.fullmatch(m.group(0)) or _context(text, m.start(), m.end(), _CARD_CONTEXT, 40):
+                # a mistyped or made-up number written like a card is still redacted
+                out.append(_result(CARD, m.start(), m.end(), 0.6, name))
+        for m in _IBAN.finditer(text):
+            value = m.group(0).rstrip(" -")
+            if iban_ok(value):
+                out.append(_result(IBAN, m.start(), m.start() + len(value), 1.0, name))
+            elif _context(text, m.start(), m.end(), _IBAN_CONTEXT, 30):
+                out.append(_result(IBAN, m.start(), m.start() + len(value), 0.6, name))
+        for m in _IPV4.finditer(text):
+            try:
+                ipaddress.IPv4Address(m.group(0))
+            except ValueError:
+                continue
+            out.append(_result(IP, m.start(), m.end(), 0.9, name))
+        for m in _IPV6.finditer(text):
+            value = m.group(0)
+            if value.count(":") < 2 or re.fullmatch(r"[\d:]+", value) and len(value) < 8:
+                continue  # times such as 10:30:00
+            try:
+                ipaddress.IPv6Address(value)
+            except ValueError:
+                continue
+            out.append(_result(IP, m.start(), m.end(), 0.9, name))
+        for m in _EMAIL.finditer(text):
+            out.append(_result(EMAIL, m.start(), m.end(), 1.0, name))
+        for m in _URL.finditer(text):
+            value = m.group(0).rstrip(".,;:")
+            if _PERSONAL_PATH.search(value):
+                out.append(_result(URL, m.start(), m.start() + len(value), 0.8, name))
+        return out
+
+
+# --- phone numbers ------------------------------------------------------------------------------------
+_PHONE_CONTEXT = re.compile(
+    r"phone|\btel\b|telephone|mobile|\bcell\b|\bcall\b|\bfax\b|contact|number|\bmob\b|\bph\b|whatsapp|text",
+    re.I,
+)
+_PHONE_SHAPE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,20}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)")
+
+
+class HubPhoneRecognizer(EntityRecognizer):
+    """UK and international numbers through libphonenumber (regions GB, then US, then any number written
+    with a + or 00), and digit groups of phone length next to phone words."""
+
+    ENTITIES = [PHONE]
+    REGIONS = ("GB", "US")
+
+    def __init__(self):
+        super().__init__(supported_entities=self.ENTITIES, name="HubPhoneRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        seen: list[tuple[int, int]] = []
+        for region in self.REGIONS:
+            for match in phonenumbers.PhoneNumberMatcher(
+                text, region, leniency=phonenumbers.Leniency.POSSIBLE
+            ):
+                if any(s <= match.start < e for s, e in seen):
+                    continue
+                digits = re.sub(r"\D", "", match.raw_string)
+                if len(digits) < 7:
+                    continue
+                valid = phonenumbers.is_valid_number(match.number)
+                raw = match.raw_string
+                shaped = bool(re.search(r"[\s().+-]", raw)) or raw.startswith(("0", "+"))
+                if not shaped:  # a bare run of digits is an invoice or a reference more often than a phone
+                    continue
+                if "." in raw and not valid:  # version numbers, amounts
+                    continue
+                score = 0.85 if valid else 0.6
+                seen.append((match.start, match.end))
+                out.append(_result(PHONE, match.start, match.end, score, self.name))
+        for m in _PHONE_SHAPE.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in seen):
+                continue
+            digits = re.sub(r"\D", "", m.group(0))
+            if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
+                out.append(_result(PHONE, m.start(), m.end(), 0.5, self.name))
+        return out
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"  # noqa: E501
+_DATE = re.compile(
+    r"(?<![\d/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/-]\d{1,2}[/-]\d{1,2}|"
+    r"\d{1,2}(?:st|nd|rd|th)?(?: of)? "
+    + _MONTHS
+    + r",? \d{4}|"
+    + _MONTHS
+    + r"\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\d/])",
+    re.I,
+)
+_DOB_CONTEXT = re.compile(r"(?:\bd\.?o\.?b\b\.?|date of birth|\bborn\b|\bbirthday\b|\bbirth ?date\b)", re.I)
+_PERSONAL_DATE_CONTEXT = re.compile(
+    r"\b(?:born|birth|died|death|deceased|aged?|married|divorced|admitted|discharged|arrested|appointment|"
+    r"visited|moved|tenancy|evicted|my|his|her|their|he|she|i)\b",
+    re.I,
+)
+
+
+class HubPersonalDateRecognizer(EntityRecognizer):
+    """A date next to "date of birth"/"born" is a date of birth; a full date next to words about a person
+    (died, admitted, married, his/her/my...) is personal; other dates (meetings, invoices) are not flagged."""
+
+    ENTITIES = [DOB, DATE]
+
+    def __init__(self):
+        super().__init__(supported_entities=self.ENTITIES, name="HubPersonalDateRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        for m in _DATE.finditer(text):
+            if _context(text, m.start(), m.end(), _DOB_CONTEXT, before=30, after=0):
+                out.append(_result(DOB, m.start(), m.end(), 0.9, self.name))
+            elif _context(text, m.start(), m.end(), _PERSONAL_DATE_CONTEXT, before=50, after=10):
+                out.append(_result(DATE, m.start(), m.end(), 0.5, self.name))
+        return out
+
+
+# --- addresses -----------------------------------------------------------------------------------------
+# UK street words, the USPS street suffixes (Publication 28, appendix C) and their abbreviations.
+_STREET_WORDS = (
+    "Road|Rd|Street|St|Avenue|Ave|Av|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Place|Pl|Crescent|Cres|Grove|Gardens|"
+    "Gdns|Terrace|Hill|Park|Square|Sq|Walk|Mews|Rise|Row|Parade|Green|View|Vale|Yard|Wharf|Gate|Boulevard|Blvd|"
+    "Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|Trl|Pike|Loop|Alley|Aly|Run|Path|Pass|Plaza|Plz|Point|Pt|Ridge|"
+    "Rdg|Heights|Hts|Crossing|Xing|Estate|Estates|Embankment|Broadway|Causeway|Chase|Croft|Fields|Meadow|"
+    "Meadows|Orchard|Passage|Quay|Route|Rte|Branch|Bridge|Brg|Brook|Brooks|Burg|Bypass|Camp|Canyon|Cape|"
+    "Center|Centre|Ctr|Cliff|Cliffs|Club|Common|Corner|Corners|Course|Courts|Cove|Coves|Creek|Crk|Crest|Curve|"
+    "Dale|Dam|Divide|Expressway|Expy|Extension|Ext|Fall|Falls|Ferry|Field|Flat|Flats|Ford|Fords|Forest|Forge|"
+    "Fork|Forks|Fort|Ft|Freeway|Fwy|Garden|Gateway|Glen|Glens|Greens|Grv|Harbor|Harbour|Hbr|Haven|Hollow|"
+    "Inlet|Island|Islands|Isle|Junction|Jct|Key|Keys|Knoll|Knolls|Lake|Lakes|Land|Landing|Light|Lights|Loaf|"
+    "Lock|Locks|Lodge|Mall|Manor|Manors|Mill|Mills|Mission|Motorway|Mount|Mt|Mountain|Mtn|Neck|Oval|Overpass|"
+    "Pine|Pines|Plain|Plains|Port|Prairie|Radial|Ramp|Ranch|Rapid|Rapids|Rest|River|Rv|Roads|Shoal|Shoals|"
+    "Shore|Shores|Skyway|Spring|Springs|Spur|Squares|Station|Sta|Stravenue|Stream|Streets|Summit|Smt|Trace|"
+    "Track|Trafficway|Trailer|Tunnel|Turnpike|Tpke|Underpass|Union|Valley|Vly|Via|Viaduct|Village|Vlg|Ville|"
+    "Vista|Vis|Wall|Ways|Well|Wells|Strasse|Straße|Str|Weg|Gasse|Platz|Allee|Straat|Laan|Vej|Gade|Gatan|"
+    "Vägen|Katu|Tie"
+)
+_LEAD_STREET = (
+    r"(?:Rue|Via|Viale|Vicolo|Corso|Calle|Carrer|Avenida|Avda\.?|Av\.|Rua|Travessa|Paseo|Piazza|Plaza|Praça|"
+    r"Boulevard|Bd\.?|Chemin|Allée|Impasse|Place|Ulica|ul\.|Aleja|al\.|Strada|Str\.|Sokak|Cadde(?:si)?|Jalan|Jl\.)"
+)
+_SUFFIX_STREET = (
+    r"(?:strasse|straße|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|steeg|vej|gade|gata|"
+    r"gatan|vägen|veien|gate|katu|tie|polku|kuja|utca|út|ulice|iela|gatvė|tänav|sokak|caddesi)"
+)
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"
+_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
+_STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
+_PLACE = rf"(?:{_ZIPISH}|{_STOP}[A-ZÀ-ÖØ-Þ][\w'’.-]*)"
+_SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+)"
+_TAIL = rf"(?:{_SEP}{_PLACE}(?:[ \t]+{_PLACE}){{0,3}}){{0,5}}"
+_ADDRESS = re.compile(
+    rf"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+[A-Za-z]?,?[ \t]+)?(?<![\w£$€.,]){_NUM},?[ \t]+"
+    rf"(?:(?:{_CAP}|of|the|de|la|du|von|van)[ \t]+){{0,4}}"
+    rf"(?:{_STREET_WORDS})\b\.?{_UNIT}?{_TAIL}"
+)
+_ADDRESS_FOREIGN = re.compile(
+    rf"(?:(?<![\w£$€.,]){_NUM}[ \t]+)?(?<![\w])(?:"
+    rf"(?i:{_LEAD_STREET})[ \t]+(?:{_CAP}|de|del|la|da|do|dos|das|des|di|du)(?:[ \t]+(?:{_CAP}|de|del|la|da|do|dos|das|des|di|du)){{0,4}},?[ \t]+{_NUM}"  # noqa: E501
+    rf"|{_CAP}(?i:{_SUFFIX_STREET})[ \t]+{_NUM})"
+    rf"{_UNIT}?{_TAIL}"
+)
+# A number and capitalised words, then a town and a postcode or ZIP: "12 Koningin Julianaplein, 2595 AA Den Haag".
+_ADDRESS_GENERIC = re.compile(
+    rf"(?<![\w£$€.,]){_NUM},?[ \t]+{_STOP}{_CAP}(?:[ \t]+{_CAP}){{0,4}}{_UNIT}?(?P<tail>{_TAIL})"
+)
+_PO_BOX = re.compile(
+    rf"\b(?:P\.?\s?O\.?\s?Box|Postbox|Postfach|Apartado|Caixa Postal)[ \t]+\d{{1,6}}{_TAIL}", re.I
+)
+_TAIL_HAS_POSTCODE = re.compile(rf"(?<![\w-]){_ZIPISH}(?![\w-])|,[ \t]*[A-Z]{{2}}\b")
+
+
+class HubAddressRecognizer(EntityRecognizer):
+    """Street addresses: a house number, up to four words and a street word (UK, US, Commonwealth, German,
+    Dutch, Nordic...), or a street then its number (Rue, Via, Calle, -straße, -katu...), with the flat or
+    suite and the town, region, postcode and country that follow on the same or the next lines."""
+
+    ENTITIES = [ADDRESS]
+
+    def __init__(self):
+        super().__init__(supported_entities=self.ENTITIES, name="HubAddressRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX):
+            for m in pattern.finditer(text):
+                value = m.group(0).rstrip(" ,.-\n\t")
+                out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.7, self.name))
+        for m in _ADDRESS_GENERIC.finditer(text):
+            tail = m.group("tail")
+            parts = tail.count("\n") + tail.count(",")
+            if parts >= 2 or (parts >= 1 and _TAIL_HAS_POSTCODE.search(tail)):
+                value = m.group(0).rstrip(" ,.-\n\t")
+                out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.55, self.name))
+        return out
+
+
+# --- names ---------------------------------------------------------------------------------------------
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Cllr|Councillor)"
+_TITLE_PREFIX = re.compile(r"^(?i:" + _TITLES + r")\.?\s+")
+_WORD = r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"
+_UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:[-'’][A-ZÀ-ÖØ-Þ]{2,})?"
+_ANYCASE = r"[A-Za-zÀ-ÖØ-öø-ÿ]{2,}(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]{2,})?"
+_INITIAL = r"[A-Z]\.?"
+_NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER})){{0,2}}"
+_TITLED = re.compile(
+    rf"\b(?i:{_TITLES})\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t]){{0,2}}(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER}))?"
+    rf"|(?-i:[a-z]{{2,}})(?:[ \t][a-z]{{2,}})?)"
+)
+_DEAR = re.compile(rf"\b(?i:dear|hi|hello)[ \t]+(?P<name>{_NAME})")
+_SIGN_OFF = re.compile(
+    r"(?:Yours[ \t]+(?:sincerely|faithfully|truly)|(?:Kind|Best|Warm|With[ \t]+kind)[ \t]+regards|Regards"
+    r"|Best[ \t]+wishes|Many[ \t]+thanks|Thanks|Thank[ \t]+you|Cheers)[ \t]*[,.!]?[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+    rf"(?:{_TITLES}\.?[ \t]+)?"
+    rf"(?P<name>{_NAME})[ \t]*(?=$|\n|,)",
+    re.I,
+)
+_SIGNED = re.compile(
+    rf"\b(?i:signed|sign-off|from|name|contact|cc|attn|attention)(?:[ \t]+by)?[ \t]*:?[ \t]+(?P<name>{_NAME})"
+)
+_RELATION = re.compile(
+    r"\b(?i:neighbou?rs?|partner|ex-partner|husband|wife|son|daughter|friend|boyfriend|girlfriend|landlord"
+    r"|landlady|tenant|lodger|mother|father|mum|dad|brother|sister|carer|uncle|aunt|nephew|niece|cousin"
+    r"|grandson|granddaughter|grandmother|grandfather|stepson|stepdaughter|spouse|occupier|parent|guardian"
+    r"|relative|child|visitor|witness|contractor|colleague|patient|client|customer|resident|applicant"
+    r"|claimant|student|pupil|named|called)"
+    rf",?[ \t]+(?P<name>{_NAME})"
+)
+# After a little word ("with", "by"...), only names the gazetteer knows.
+_WEAK = re.compile(rf"\b(?i:by|with|to|for|and|from|met|saw|told|asked|thank)[ \t]+(?P<name>{_NAME})")
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*|[A-Z]\.")
+_NOT_PERSON_WORDS = {
+    w.lower()
+    for w in (
+        "Sir Madam Resident Residents Occupier Householder Customer Colleague Colleagues Team All Council "
+        "Councillor Borough Friend Friends Neighbour Neighbours Applicant Requester Road Street Avenue Lane Close "
+        "Drive Crescent Terrace Square Station School Academy College University Church Chapel Hospital Surgery "
+        "Centre Center Library Committee Department Service Services House Ltd Limited Trust Partnership "
+        "Association Inc Corp Company Group Bank Court Park City County State Republic Kingdom United Street "
+        "Dear Regards Yours Sincerely Faithfully Hello Hi To From Notes NHS FOI Monday Tuesday Wednesday "
+        "Thursday Friday Saturday Sunday January February March April June July August September October "
+        "November December Thanks Thank Best Kind Cheers Manager Officer Director Team Reference Invoice "
+        "Account Payment Card Total Date Page Subject Re Fwd Attn Please Contact Phone Email Name Address "
+        "Tel Mobile The This That These Those And Or Of In On At For With By Our Your Their His Her My We "
+        "Ward Estate Housing Social Care Adult Children Services Planning Highways Environmental Health "
+        "England Wales Scotland Ireland Britain London Europe America Africa Asia Police Fire Ambulance "
+        "Government Ministry Office Authority Agency Society Club Foundation Institute Museum Hotel Restaurant "
+        "Cafe Shop Store Market Airport Port River Lake Mount North South East West Central Upper Lower New Old "
+        "Great Little St Saint Royal National International Global Mr Mrs Ms Miss Dr Prof Cllr Flat Apartment "
+        "Unit Suite Floor Yes No Not Signed Signature Date Time Note Total Amount Description Balance Visa"
+    ).split()
+}
+
+
+_NAME_SHAPE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*")
+
+
+def _is_name_token(word: str) -> bool:
+    low = word.lower().strip(".")
+    return low not in _NOT_PERSON_WORDS
+
+
+class HubNameRecognizer(EntityRecognizer):
+    """Names the model misses: after titles and greetings, under sign-offs, after relations, runs led by a
+    gazetteer first name or closed by a gazetteer surname (any case), and lines that hold only a name."""
+
+    ENTITIES = [PERSON]
+
+    def __init__(self, use_gazetteer: bool = True, use_patterns: bool = True):
+        self.use_gazetteer = use_gazetteer
+        self.use_patterns = use_patterns
+        super().__init__(supported_entities=self.ENTITIES, name="HubNameRecognizer")
+
+    def load(self) -> None:
+        if self.use_gazetteer:
+            gazetteer.first_names()
+            gazetteer.surnames()
+            gazetteer.common_words()
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out: list[RecognizerResult] = []
+        if self.use_patterns:
+            for pattern, score in (
+                (_TITLED, 0.85),
+                (_DEAR, 0.8),
+                (_SIGN_OFF, 0.85),
+                (_SIGNED, 0.6),
+                (_RELATION, 0.5),
+            ):
+                for m in pattern.finditer(text):
+                    found = self._clean(
+                        text,
+                        m.start("name"),
+                        m.group("name"),
+                        strict=pattern is _WEAK or pattern is _SIGNED,
+                    )
+                    if found:
+                        out.append(_result(PERSON, *found, score, self.name))
+        if self.use_gazetteer:
+            out += self._gazetteer_runs(text)
+            doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
+            if doc is not None and hasattr(doc, "ents"):
+                out += self._mislabelled(doc)
+        return out
+
+    _OTHER_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
+
+    def _mislabelled(self, doc) -> list[RecognizerResult]:
+        """Entities the model labelled as an organisation, place or work that the gazetteer says are names
+        ("Dear Carolyn Hopkins" read as an organisation)."""
+        first, last, common = gazetteer.first_names(), gazetteer.surnames(), gazetteer.common_words()
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in self._OTHER_LABELS:
+                continue
+            words = ent.text.split()
+            if not 1 <= len(words) <= 3 or not all(_NAME_SHAPE.fullmatch(w) for w in words):
+                continue
+            if not all(_is_name_token(w) for w in words):
+                continue
+            lows = [w.lower().rstrip(".") for w in words]
+            known = [w for w in lows if (w in first or w in last) and w not in common]
+            if len(words) == 1 and not (lows[0] in first and lows[0] not in common):
+                continue
+            if known:
+                out.append(_result(PERSON, ent.start_char, ent.end_char, 0.5, self.name))
+        return out
+
+    def _clean(self, text: str, start: int, value: str, strict: bool = False):
+        title = _TITLE_PREFIX.match(value)
+        if title:
+            start += title.end()
+            value = value[title.end() :]
+        words = value.split()
+        keep = []
+        for w in words:
+            if not _is_name_token(w):
+                break
+            keep.append(w)
+        if not keep:
+            return None
+        if strict:  # after "with", "by", "for"... only names the gazetteer knows
+            first, surnames_ = gazetteer.first_names(), gazetteer.surnames()
+            lows = [w.lower().strip(".") for w in keep]
+            if not (lows[0] in first or (len(lows) > 1 and lows[-1] in surnames_)):
+                return None
+            if len(lows) == 1 and lows[0] in gazetteer.common_words():
+                return None
+        value = " ".join(keep)
+        end = start + len(value)
+        if text[start:end] != value:  # tabs or double spaces inside: take the span as written
+            end = start + len(" ".join(words[: len(keep)]))
+            end = min(end, len(text))
+        return start, end
+
+    def _gazetteer_runs(self, text: str) -> list[RecognizerResult]:
+        first = gazetteer.first_names()
+        last = gazetteer.surnames()
+        common = gazetteer.common_words()
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        out = []
+        i = 0
+        n = len(tokens)
+
+        def shape(word: str) -> str:
+            if word.isupper():
+                return "U"
+            if word[0].isupper():
+                return "T"
+            if word.islower():
+                return "l"
+            return "?"
+
+        def gap_ok(a: int, b: int) -> bool:
+            between = text[tokens[a][1] : tokens[b][0]]
+            return between in (" ", "  ", "\t") or (between == " " and True)
+
+        while i < n:
+            s, e, w = tokens[i]
+            low = w.lower().rstrip(".")
+            is_initial = len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith("."))
+            best = None
+            if (low in first or is_initial) and _is_name_token(w):
+                # extend over following name-shaped tokens of the same case
+                j = i
+                while j + 1 < n and j - i < 3 and gap_ok(j, j + 1):
+                    nxt = tokens[j + 1][2]
+                    if (
+                        not _is_name_token(nxt)
+                        or shape(nxt) not in (shape(w), "T", "U")
+                        and not (shape(w) == "l" and shape(nxt) == "l")
+                    ):
+                        break
+                    if is_initial and j == i and shape(nxt) == "l":
+                        break
+                    j += 1
+                    if shape(nxt) == "l" or shape(w) == "l":
+                        # lower case: only gazetteer words that are not ordinary English
+                        nlow = nxt.lower()
+                        if nlow not in last or nlow in common:
+                            j -= 1
+                            break
+                if j > i:
+                    words = [tokens[k][2] for k in range(i, j + 1)]
+                    lows = [x.lower().rstrip(".") for x in words]
+                    shp = shape(words[-1])
+                    known_last = lows[-1] in last
+                    if shp == "l":
+                        ok = low in first and known_last and low not in common and lows[-1] not in common
+                    elif is_initial:
+                        ok = known_last and shp in ("T", "U")
+                    else:
+                        ok = shape(w) in ("T", "U") and (known_last or lows[-1] not in common)
+                        if low in common and not known_last:
+                            ok = False
+                    if ok:
+                        best = (s, tokens[j][1], 0.6 if known_last else 0.45, j)
+            if (
+                best is None
+                and shape(w) in ("T", "U")
+                and low in last
+                and low not in common
+                and _is_name_token(w)
+            ):
+                # a surname closing a run: "Okonkwo" after a capitalised word the model did not know
+                if i > 0 and gap_ok(i - 1, i):
+                    pw = tokens[i - 1][2]
+                    plow = pw.lower()
+                    if shape(pw) == shape(w) and _is_name_token(pw) and plow not in common:
+                        best = (tokens[i - 1][0], e, 0.45, i)
+            if best is None and shape(w) == "T" and low in first and low not in common and _is_name_token(w):
+                # a first name on its own ("Priya called"), when it is not an English word
+                best = (s, e, 0.45, i)
+            if best:
+                out.append(_result(PERSON, best[0], best[1], best[2], self.name))
+                i = best[3] + 1
+                continue
+            i += 1
+        out += self._name_lines(text, first, last, common)
+        return out
+
+    def _name_lines(self, text, first, last, common) -> list[RecognizerResult]:
+        out = []
+        for m in re.finditer(
+            r"(?m)^[ \t]*(?P<name>(?:[A-Z][\w'’-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,3})[ \t]*,?[ \t]*$",
+            text,
+        ):
+            words = m.group("name").split()
+            lows = [w.lower().rstrip(".") for w in words]
+            if not all(_is_name_token(w) for w in words):
+                continue
+            if any(w in first for w in lows[:1]) or any(w in last and w not in common for w in lows[1:]):
+                out.append(_result(PERSON, m.start("name"), m.end("name"), 0.55, self.name))
+        return out
