@@ -44,7 +44,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 RETURN_SALT = "residenthub.payments.return"
-RETURN_VALID_DAYS = 7
 OFFLINE_METHODS = {Payment.Method.CASH, Payment.Method.CHEQUE, Payment.Method.OTHER}
 PAY_STATES = {s.value for s in Payment.State} - {Payment.State.CREATING}
 
@@ -190,13 +189,18 @@ def open_charge(case: Case, *, by=None) -> Charge | None:
 
 
 def return_url(payment: Payment) -> str:
-    token = signing.dumps(payment.pk, salt=RETURN_SALT, compress=False)
+    """The signed state GOV.UK Pay sends the resident back with: which attempt this was.
+
+    No timestamp in it, so the same attempt always has the same URL: a retried create with the
+    same Idempotency-Key must send the same body. It only ever leads to a status check.
+    """
+    token = signing.Signer(salt=RETURN_SALT).sign(str(payment.pk))
     return settings.SITE_URL + reverse("payments:return", args=[token])
 
 
 def read_return_token(token: str) -> int | None:
     try:
-        return int(signing.loads(token, salt=RETURN_SALT, max_age=RETURN_VALID_DAYS * 86400))
+        return int(signing.Signer(salt=RETURN_SALT).unsign(token))
     except (signing.BadSignature, TypeError, ValueError):
         return None
 
@@ -264,11 +268,14 @@ def _cancel_at_pay(payment: Payment) -> None:
     )
 
 
-def start_card_payment(charge: Charge, *, by, moto: bool = False, language: str = "en") -> Payment:
+def start_card_payment(
+    charge: Charge, *, by, moto: bool = False, language: str = "en", reuse: bool = False
+) -> Payment:
     """A card payment for what ``charge`` still owes: GOV.UK Pay's page is at ``payment.next_url``.
 
     An unfinished earlier attempt is checked first, and cancelled at GOV.UK Pay if it was never
     completed; if it cannot be cancelled (the card is being authorised) nothing new is started.
+    With ``reuse`` (a form submitted twice) an attempt nobody has opened yet is handed out again.
     """
     actor = as_actor(by)
     if moto:
@@ -343,6 +350,8 @@ def start_card_payment(charge: Charge, *, by, moto: bool = False, language: str 
             raise ActionError("We could not reach the payment service. Try again in a few minutes.") from exc
         if current.state in Payment.FINISHED:
             continue
+        if reuse and current.state == Payment.State.CREATED and current.next_url and current.method == method:
+            return current
         if current.state in {Payment.State.CREATED, Payment.State.STARTED} or (
             current.state == Payment.State.SUBMITTED
         ):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from django.urls import reverse
+
 from residenthub.core.actions import ActionError, Actor
 
 from . import actions, govuk_pay
@@ -38,9 +40,9 @@ def after_submission(request, case) -> str | None:
         return None  # staff raising a case for a caller take the payment from the staff pages
     try:
         payment = actions.start_card_payment(
-            charge, by=Actor.from_request(request), language=(request.LANGUAGE_CODE or "en")[:2]
+            charge, by=Actor.from_request(request), language=(request.LANGUAGE_CODE or "en")[:2], reuse=True
         )
     except ActionError as exc:
         request.session["payment_failure"] = str(exc)
-        return f"/pay/{case.reference}/"
-    return payment.next_url or f"/pay/{case.reference}/"
+        return reverse("payments:pay", args=[case.reference])
+    return payment.next_url or reverse("payments:pay", args=[case.reference])

@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def bulky_case(make_case):
     """A bulky waste case for 4 items (£60), with its charge."""
-    from tests.conftest import minimal_answers
-
     from residenthub.services.models import Service
+    from tests.conftest import minimal_answers
 
     answers = minimal_answers(Service.objects.get(code="bulky-waste"))
     answers["item_count"] = 4

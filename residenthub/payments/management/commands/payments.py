@@ -36,6 +36,7 @@ class Command(BaseCommand):
             except govuk_pay.PayError as exc:
                 raise CommandError(f"GOV.UK Pay: {exc}") from exc
             self.stdout.write(
-                f"{day}: {run.provider_payments} payments and {run.provider_refunds} refunds from GOV.UK Pay, "
+                f"{day}: {run.provider_payments} payments and {run.provider_refunds} refunds "
+                "from GOV.UK Pay, "
                 f"{run.matched} matched, {run.mismatches} mismatches"
             )
