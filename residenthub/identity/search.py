@@ -325,23 +325,34 @@ def _key(queryset, name: str, value: str):
 
 
 def _by_name(query: Query, base) -> list[tuple[int, int, str, str, dict]]:
-    """Candidates by surname: trigram similarity on PostgreSQL (a misspelling still finds them),
-    exact surname or given name elsewhere; the given name narrows a common surname."""
+    """Candidates by name. PostgreSQL: surnames similar by trigram (a misspelling still finds them; the
+    GIN index of migration 0002 answers it), the closest names first, in either order (surname first
+    too), so a common surname cannot crowd out the person. Elsewhere: the surname's first letters."""
     fields = ("pk", "link__person_id", "source__slug", "source_key", "standard")
-    names = [query.last] + ([query.first] if len(query.first) > 1 else [])
+    two = len(query.first) > 1
     if _postgres():
         from django.contrib.postgres.lookups import TrigramSimilar
+        from django.contrib.postgres.search import TrigramSimilarity
+        from django.db.models.functions import Greatest
 
-        condition = Q()
-        for name in names:
-            condition |= Q(TrigramSimilar(KT("standard__last_name"), name))
-        rows = list(base.filter(condition).values_list(*fields)[: MAX_CANDIDATES * 4])
-        if len(names) == 1:  # one word: it may be a given name
+        last, first = KT("standard__last_name"), KT("standard__first_name")
+        condition = Q(TrigramSimilar(last, query.last))
+        rank = TrigramSimilarity(last, query.last)
+        if two:
+            condition |= Q(TrigramSimilar(last, query.first))
+            rank = Greatest(
+                TrigramSimilarity(last, query.last) + TrigramSimilarity(first, query.first),
+                TrigramSimilarity(last, query.first) + TrigramSimilarity(first, query.last),
+            )
+        rows = list(
+            base.filter(condition).annotate(rank=rank).order_by("-rank").values_list(*fields)[:MAX_CANDIDATES]
+        )
+        if not two:  # one word: it may be a given name
             canon = std.canonical_first_name(query.last)
             rows += list(_key(base, "first_name_canon", canon).values_list(*fields)[:MAX_CANDIDATES])
         return rows
     condition = Q(standard__first_name_canon=std.canonical_first_name(query.last))
-    for name in names:
+    for name in [query.last] + ([query.first] if two else []):
         condition |= Q(standard__last_name__startswith=name[:3])
     return list(base.filter(condition).values_list(*fields)[: MAX_CANDIDATES * 4])
 
@@ -403,37 +414,46 @@ def _needed_score(query: Query) -> float:
 
 
 def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
-    """Name, date of birth, current address, household, sources and open cases: four queries."""
+    """Name, date of birth, current address, household, sources and open cases, in two queries: the
+    persons (with their open cases the user may see and their current household, as subqueries) and
+    their records from sources the user may see."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from residenthub.cases.models import Case
+
     from .models import Person
 
     ids = [p for p, _ in ranked]
-    persons = Person.objects.in_bulk(ids)
-    records = defaultdict(list)
-    for person_id, name, restricted, standard, data in (
-        PersonLink.objects.filter(person_id__in=ids, record__removed=False)
-        .filter(record__source__in=_visible_source_ids(user))
-        .values_list(
-            "person_id",
-            "record__source__name",
-            "record__source__restricted",
-            "record__standard",
-            "record__data",
-        )
-    ):
-        records[person_id].append((name, restricted, standard, data))
-    households = {
-        m["person_id"]: (m["household__public_id"], m["household__label"])
-        for m in HouseholdMembership.objects.filter(person_id__in=ids, current=True).values(
-            "person_id", "household__public_id", "household__label"
+    open_cases = (
+        Case.objects.filter(case_visibility(user), is_open=True, identity_link__person=OuterRef("pk"))
+        .order_by()
+        .values("identity_link__person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    current = HouseholdMembership.objects.filter(person=OuterRef("pk"), current=True)
+    household_fields = {
+        "hh_id": Subquery(current.values("household__public_id")[:1]),
+        "hh_label": Subquery(current.values("household__label")[:1]),
+    }
+    evidence = "source_ids" in {f.name for f in HouseholdMembership._meta.get_fields()}
+    if evidence:  # which sources put the person there (only those the user may see count)
+        household_fields["hh_sources"] = Subquery(current.values("source_ids")[:1])
+    persons = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=ids).annotate(
+            open_cases=Coalesce(Subquery(open_cases), 0), **household_fields
         )
     }
-    open_cases = dict(
-        CaseLink.objects.filter(person_id__in=ids, case__is_open=True)
-        .filter(case__in=_visible_case_ids(user, ids))
-        .values_list("person_id")
-        .annotate(n=Count("pk"))
-        .values_list("person_id", "n")
-    )
+    allowed = set(_visible_source_ids(user))
+    records = defaultdict(list)
+    for person_id, name, restricted, standard in (
+        PersonLink.objects.filter(person_id__in=ids, record__removed=False)
+        .filter(record__source__in=list(allowed))
+        .values_list("person_id", "record__source__name", "record__source__restricted", "record__standard")
+    ):
+        records[person_id].append((name, restricted, standard))
     results = []
     for person_id, score in ranked:
         person = persons.get(person_id)
@@ -448,7 +468,7 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
             key=lambda r: (r[2].get("source") != "cases", r[2].get("record_date") or ""),
             reverse=True,
         )
-        for _name, _restricted, s, _data in by_date:
+        for _name, _restricted, s in by_date:
             if not result.name and (s.get("first_name") or s.get("last_name")):
                 result.name = display_name(s)
             if not result.dob and s.get("dob"):
@@ -456,19 +476,14 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
             if not result.address and s.get("street"):
                 result.address = address_label(s)
         if not result.address:
-            result.address = next((s["postcode"] for _n, _r, s, _d in by_date if s.get("postcode")), "")
-        result.sources = sorted({name for name, _r, _s, _d in held})
-        result.restricted = any(r for _n, r, _s, _d in held)
-        result.household, result.household_label = households.get(person_id, ("", ""))
-        result.open_cases = open_cases.get(person_id, 0)
+            result.address = next((s["postcode"] for _n, _r, s in by_date if s.get("postcode")), "")
+        result.sources = sorted({name for name, _r, _s in held})
+        result.restricted = any(r for _n, r, _s in held)
+        if person.hh_id and (not evidence or allowed.intersection(person.hh_sources or [])):
+            result.household, result.household_label = person.hh_id, person.hh_label or ""
+        result.open_cases = person.open_cases
         results.append(result)
     return results
-
-
-def _visible_case_ids(user, person_ids):
-    from residenthub.cases.models import Case
-
-    return Case.objects.filter(case_visibility(user), identity_link__person_id__in=person_ids).values("pk")
 
 
 def display_name(s: dict) -> str:
