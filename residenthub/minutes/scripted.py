@@ -207,7 +207,7 @@ def _say_date(day: dt.date) -> str:
 
 
 def meeting(
-    seed: int = 0, *, items: int = 3, questions: int = 2, date: dt.date | None = None
+    seed: int = 0, *, items: int = 3, questions: int = 2, talk: int | None = None, date: dt.date | None = None
 ) -> ScriptedMeeting:
     """One scripted meeting; ``items`` agenda items drawn from TOPICS."""
     rnd = random.Random(seed)
@@ -229,10 +229,10 @@ def meeting(
     say(Line(chair[0], "Good evening and welcome to this meeting of the committee."))
     say(Line(chair[0], f"We have received apologies from {absent[0]}."))
     say(Line(chair[0], "Are there any declarations of interest? There are no declarations of interest."))
-    for index, (title, talk, asks, answers, resolution) in enumerate(topics, 1):
+    for index, (title, report, asks, answers, resolution) in enumerate(topics, 1):
         officer = rnd.choice(officers)
         say(Line(chair[0], f"Item {index}, {title}. I will hand over to {officer[0]}."))
-        for sentence in talk:
+        for sentence in report[:talk]:
             say(Line(officer[0], sentence))
         for q in range(min(questions, len(asks))):
             asker = rnd.choice(present_members)

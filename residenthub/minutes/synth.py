@@ -76,7 +76,7 @@ def say(text: str, voice: tuple[str, str, int], workdir: Path) -> np.ndarray:
 def speak(meeting: ScriptedMeeting, *, pause: float = 0.6, rng: np.random.Generator | None = None):
     """(audio, truth): truth is [{"start", "end", "speaker", "text"}] per scripted line."""
     if not available():
-        raise SynthUnavailable("espeak-ng, flite and ffmpeg are needed (scripts/install_minutes_deps.sh)")
+        raise SynthUnavailable("espeak-ng, flite and ffmpeg are needed (scripts/install_voice_deps.sh)")
     rng = rng or np.random.default_rng(0)
     people = [name for name, *_ in meeting.attendees]
     voice_of = {name: VOICES[i % len(VOICES)] for i, name in enumerate(people)}
