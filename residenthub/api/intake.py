@@ -82,7 +82,15 @@ def attributes_from(params) -> dict[str, list[str]]:
 
 
 def public_services():
+    """Services a keyed client may send requests to through the REST API: every unrestricted one."""
     return Service.objects.filter(active=True, restricted=False).select_related("team")
+
+
+def open311_services():
+    """Services marked ``open311: true`` in the catalogue: reports about public places, never
+    homelessness, care, badges or complaints (SECURITY.md). Only these are listed, accept requests
+    and have their requests readable in Open311."""
+    return public_services().filter(open311=True)
 
 
 def _coordinates(sub: Submission) -> tuple[Decimal, Decimal] | None:

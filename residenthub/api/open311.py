@@ -145,7 +145,7 @@ def _service(code: str):
     code = (code or "").strip()
     if not code:
         raise Refused(400, "service_code was not provided")
-    service = intake.public_services().filter(code=code).first()
+    service = intake.open311_services().filter(code=code).first()
     if service is None:
         raise Refused(404, f"service_code {code!r} was not found")
     return service
@@ -191,7 +191,7 @@ def service_dict(service) -> dict:
 
 @open311_view()
 def services(request, fmt, params):
-    return render.respond(fmt, "services", [service_dict(s) for s in intake.public_services()])
+    return render.respond(fmt, "services", [service_dict(s) for s in intake.open311_services()])
 
 
 DATATYPES = {

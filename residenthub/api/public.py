@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 
 from residenthub.cases.models import Case, CaseEvent
@@ -15,7 +17,7 @@ from .render import w3c
 
 def public_cases() -> QuerySet[Case]:
     return (
-        Case.objects.filter(restricted=False, service__restricted=False)
+        Case.objects.filter(restricted=False, service__restricted=False, service__open311=True)
         .select_related("service", "team")
         .annotate(last_public=Max("events__at", filter=Q(events__public=True)))
     )
@@ -30,11 +32,30 @@ def place_kind(service) -> str:
 
 
 def clean_text(text: str, case: Case) -> str:
-    """Public text with emails, phones, postcodes and the resident's name taken out."""
-    text = scrub(text or "")
-    for part in {case.contact_name, *case.contact_name.split()}:
-        if len(part) > 2:
-            text = re.sub(re.escape(part), "[name]", text, flags=re.IGNORECASE)
+    """Public text with the personal data the redaction detector finds (names, addresses, phones,
+    emails, card numbers...) and the resident's name taken out. Answers are cached by their text:
+    timeline events never change, and the detector costs milliseconds a text."""
+    text = text or ""
+    if not text.strip():
+        return ""
+    digest = hashlib.sha256(f"{case.contact_name}\x00{text}".encode()).hexdigest()
+    key = f"open311:clean:{digest}"
+    cleaned = cache.get(key)
+    if cleaned is None:
+        cleaned = _redact(text, case)
+        cache.set(key, cleaned, timeout=7 * 24 * 3600)
+    return cleaned
+
+
+def _redact(text: str, case: Case) -> str:
+    from residenthub.foi.redaction.detect import detect
+
+    names = [n for n in {case.contact_name, *case.contact_name.split()} if len(n) > 2]
+    for span in sorted(detect(text, known_names=names), key=lambda s: s.start, reverse=True):
+        text = f"{text[: span.start]}[removed]{text[span.end :]}"
+    text = scrub(text)  # the log scrubber's patterns as a second net
+    for part in names:
+        text = re.sub(re.escape(part), "[name]", text, flags=re.IGNORECASE)
     return text
 
 

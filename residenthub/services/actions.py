@@ -93,9 +93,16 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
             problems.append(f"{where}.target_working_days: must be a whole number from 1 to 365")
         if raw.get("contact", "required") not in {"required", "optional"}:
             problems.append(f"{where}.contact: must be required or optional")
+        if not isinstance(raw.get("open311", False), bool):
+            problems.append(f"{where}.open311: must be true or false")
+        elif raw.get("open311") and raw.get("restricted"):
+            problems.append(f"{where}.open311: a restricted service cannot be listed in Open311")
         keywords = raw.get("keywords", [])
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             problems.append(f"{where}.keywords: must be a list of words")
+        synonyms = raw.get("synonyms", [])  # residents' words for it (triage matches on them)
+        if not isinstance(synonyms, list) or not all(isinstance(k, str) and k.strip() for k in synonyms):
+            problems.append(f"{where}.synonyms: must be a list of words or phrases")
         questions = validate_questions(raw.get("questions"), f"{where}.questions", problems)
         templates = validate_templates(raw.get("templates"), f"{where}.templates", problems)
         fee = validate_fee(raw.get("fee"), where, questions, problems)  # payments: fees as data
@@ -181,8 +188,10 @@ def load_catalogue(path: Path | None = None) -> dict[str, int]:
                 "workflow_definition": catalogue["workflows"][raw["workflow"]],
                 "form_definition": raw["questions"],
                 "restricted": bool(raw.get("restricted", False)),
+                "open311": bool(raw.get("open311", False)) and not raw.get("restricted", False),
                 "contact": raw.get("contact", "required"),
-                "keywords": raw.get("keywords", []),
+                # Synonyms are kept with the keywords: search and triage both read them there.
+                "keywords": list(dict.fromkeys([*raw.get("keywords", []), *raw.get("synonyms", [])])),
                 "response_templates": raw["templates"],
                 "remind_at_share": raw["remind_at"],
                 "position": raw["position"],

@@ -46,6 +46,10 @@ class Service(models.Model):
     workflow_definition = models.JSONField()
     form_definition = models.JSONField()
     restricted = models.BooleanField(default=False, help_text="Only the owning team may see its cases.")
+    open311 = models.BooleanField(
+        default=False,
+        help_text="Listed in Open311, its requests readable by anyone: reports about public places only.",
+    )
     contact = models.CharField(max_length=10, choices=Contact.choices, default=Contact.REQUIRED)
     keywords = models.JSONField(default=list, blank=True)
     response_templates = models.JSONField(default=list, blank=True)

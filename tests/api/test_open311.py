@@ -194,10 +194,13 @@ def test_wrong_datatype_and_bad_bodies(client, api_key, catalogue):
         "long": "0.0",
         "email": "a@example.com",
     }
-    response = client.post(f"{BASE}/requests.json", noise)
+    # Noise complaints are about neighbours and homes: not an Open311 service (SECURITY.md).
+    assert client.post(f"{BASE}/requests.json", noise).status_code == 404
+    wrong = pothole_form(raw, **{"attribute[surface]": "lava", "attribute[injured]": "perhaps"})
+    response = client.post(f"{BASE}/requests.json", wrong)
     assert response.status_code == 400
     descriptions = " ".join(e["description"] for e in response.json())
-    assert "times_recently" in descriptions and "started" in descriptions
+    assert "surface" in descriptions and "injured" in descriptions
     bad_json = client.post(f"{BASE}/requests.json", "{not json", content_type="application/json")
     assert bad_json.status_code == 400 and bad_json.json()[0]["code"] == 400
     bad_xml = client.post(f"{BASE}/requests.xml", b"<request><oops>", content_type="text/xml")
@@ -240,7 +243,10 @@ def test_get_requests_and_privacy(client, make_case):
     hidden = make_case("child-safeguarding-concern")
     data = client.get(f"{BASE}/requests.json").json()
     refs = {r["service_request_id"] for r in data}
-    assert case.reference in refs and home.reference in refs and hidden.reference not in refs
+    # Only services the catalogue marks open311 (public places): not bins at a home, not safeguarding.
+    assert case.reference in refs and home.reference not in refs and hidden.reference not in refs
+    for service in ("homelessness-help", "blue-badge", "adult-social-care-assessment", "missed-bin"):
+        assert service not in json.dumps(client.get(f"{BASE}/services.json").json())
     text = json.dumps(data)
     for secret in ("Mary", "mary@example.com", "7700900123", "1 Test Street"):
         assert secret not in text
@@ -251,7 +257,8 @@ def test_get_requests_and_privacy(client, make_case):
     assert client.get(f"{BASE}/requests/{hidden.reference}.json").status_code == 404
     assert client.get(f"{BASE}/requests/DBC-XXXX-XXXX.xml").status_code == 404
     assert client.get(f"{BASE}/requests.json", {"status": "closed"}).json() == []
-    assert len(client.get(f"{BASE}/requests.json", {"service_code": "missed-bin"}).json()) == 1
+    assert len(client.get(f"{BASE}/requests.json", {"service_code": "report-pothole"}).json()) == 1
+    assert client.get(f"{BASE}/requests.json", {"service_code": "missed-bin"}).json() == []
     only = client.get(f"{BASE}/requests.json", {"service_request_id": f"{case.reference},NOPE"}).json()
     assert [r["service_request_id"] for r in only] == [case.reference]
     assert client.get(f"{BASE}/requests.json", {"start_date": "yesterday"}).status_code == 400
