@@ -67,7 +67,7 @@ def handwritten_scan_png() -> bytes:
     return _png(page)
 
 
-def council_letter_pdf() -> bytes:
+def council_letter_pdf(scan: bool = True) -> bytes:
     import pymupdf
 
     doc = pymupdf.open()
@@ -107,9 +107,9 @@ def council_letter_pdf() -> bytes:
     ):
         page.insert_text((50, y), line, fontsize=11, fontname="helv")
         y += 16
-    # page 3: a scan
-    page = doc.new_page(width=595, height=842)
-    page.insert_image(page.rect, stream=handwritten_scan_png())
+    if scan:  # page 3: a scan
+        page = doc.new_page(width=595, height=842)
+        page.insert_image(page.rect, stream=handwritten_scan_png())
     doc.set_metadata({"author": OFFICER, "title": f"Letter to {PAYEE}", "subject": CARD})
     doc.embfile_add("notes.txt", f"Notes about {PAYEE}".encode())
     data = doc.tobytes(deflate=True)
