@@ -15,6 +15,7 @@ def fake_pay(settings, tmp_path):
     settings.GOVUK_PAY_API_KEY = API_KEY
     settings.GOVUK_PAY_MOTO_API_KEY = MOTO_KEY
     settings.GOVUK_PAY_BASE_URL = server.base_url
+    settings.GOVUK_PAY_PAGES_ORIGIN = server.base_url
     settings.GOVUK_PAY_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.GOVUK_PAY_TIMEOUT_SECONDS = 2
     settings.PAYMENTS_EXPORT_DIR = tmp_path / "payments"
