@@ -251,3 +251,15 @@ def test_no_card_number_is_stored_or_logged(client, catalogue, fake_pay, caplog,
                         found.append((table, value[:80]))
     assert not found
     assert "4444" not in caplog.text.replace(" ", "")
+
+
+def test_receipt_by_text_message_when_the_resident_chose_texts(client, catalogue, fake_pay):
+    from residenthub.core.models import OutboxMessage
+
+    answer_bulky_waste(client, items=2, notify_by="sms")
+    response, _key = submit(client)
+    client.get(local_path(pay_on_hosted_page(response["Location"])))
+    case = latest_case()
+    texts = OutboxMessage.objects.filter(case=case, channel="sms", body_text__contains="payment of £30 received")
+    assert texts.count() == 1 and texts.get().recipient == "+447700900123"
+    assert not OutboxMessage.objects.filter(case=case, channel="email").exists()
