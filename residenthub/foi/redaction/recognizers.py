@@ -36,6 +36,17 @@ PERSON = "PERSON"
 ADDRESS = "ADDRESS"
 
 
+def _char_class(test) -> str:
+    chars = "".join(chr(c) for c in range(0x41, 0x2000) if test(chr(c)) and chr(c) not in "]\\^-")
+    return "[" + chars + "]"
+
+
+# Upper- and lower-case letters of the Latin, Greek and Cyrillic scripts (re has no \p{Lu}).
+UP = _char_class(str.isupper)
+LO = _char_class(str.islower)
+LETTER = UP[:-1] + LO[1:]
+
+
 def _result(kind: str, start: int, end: int, score: float, source: str) -> RecognizerResult:
     return RecognizerResult(kind, start, end, score, recognition_metadata={"recognizer_name": source})
 
@@ -347,13 +358,13 @@ _SUFFIX_STREET = (
     r"(?:strasse|straße|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|steeg|vej|gade|gata|"
     r"gatan|vägen|veien|gate|katu|tie|polku|kuja|utca|út|ulice|iela|gatvė|tänav|sokak|caddesi)"
 )
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_CAP = UP + r"[\w'’.-]*"
 _NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
 _UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"
-_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
+_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
 _STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
-_PLACE = rf"(?:{_ZIPISH}|{_STOP}[A-ZÀ-ÖØ-Þ][\w'’.-]*)"
-_SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+)"
+_PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP})"
+_SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
 _TAIL = rf"(?:{_SEP}{_PLACE}(?:[ \t]+{_PLACE}){{0,3}}){{0,5}}"
 _ADDRESS = re.compile(
     rf"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+[A-Za-z]?,?[ \t]+)?(?<![\w£$€.,]){_NUM},?[ \t]+"
@@ -369,6 +380,18 @@ _ADDRESS_FOREIGN = re.compile(
 # A number and capitalised words, then a town and a postcode or ZIP: "12 Koningin Julianaplein, 2595 AA Den Haag".
 _ADDRESS_GENERIC = re.compile(
     rf"(?<![\w£$€.,]){_NUM},?[ \t]+{_STOP}{_CAP}(?:[ \t]+{_CAP}){{0,4}}{_UNIT}?(?P<tail>{_TAIL})"
+)
+# A street then its number, then a postcode and town: "Trädgårdsstigen 794\n26720 Västerås", "Viaducto Sur 159".
+_ADDRESS_CONTINENTAL = re.compile(
+    rf"(?<![\w]){_STOP}{_CAP}(?:[ \t]+(?:{_CAP}|de|del|la|las|los|da|do|dos|das|di|du|van|von|der|den|am|an|im"
+    rf"|utca|út|tér|u\.|körút|ulica|aleja|al\.|strada|calea|bulevardul|sokak|caddesi|vej|gade|gate|veien|väg|vägen"
+    rf"|gatan|katu|tie)){{0,3}},?[ \t]+{_NUM}\.?{_UNIT}?(?P<tail>{_TAIL})"
+)
+# A number, then a street word in lower case: "44, rue Adam", "12 calle de la Montaña".
+_ADDRESS_LOWER_LEAD = re.compile(
+    rf"(?<![\w£$€.,]){_NUM},?[ \t]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route|calle|via|viale|"
+    rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"
+    rf"{_UNIT}?{_TAIL}"
 )
 _PO_BOX = re.compile(
     rf"\b(?:P\.?\s?O\.?\s?Box|Postbox|Postfach|Apartado|Caixa Postal)[ \t]+\d{{1,6}}{_TAIL}", re.I
@@ -391,11 +414,11 @@ class HubAddressRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         out = []
-        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX):
+        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX, _ADDRESS_LOWER_LEAD):
             for m in pattern.finditer(text):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.7, self.name))
-        for m in _ADDRESS_GENERIC.finditer(text):
+        for m in [*_ADDRESS_GENERIC.finditer(text), *_ADDRESS_CONTINENTAL.finditer(text)]:
             tail = m.group("tail")
             parts = tail.count("\n") + tail.count(",")
             if parts >= 2 or (parts >= 1 and _TAIL_HAS_POSTCODE.search(tail)):
@@ -407,9 +430,8 @@ class HubAddressRecognizer(EntityRecognizer):
 # --- names ---------------------------------------------------------------------------------------------
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Cllr|Councillor)"
 _TITLE_PREFIX = re.compile(r"^(?i:" + _TITLES + r")\.?\s+")
-_WORD = r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"
-_UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:[-'’][A-ZÀ-ÖØ-Þ]{2,})?"
-_ANYCASE = r"[A-Za-zÀ-ÖØ-öø-ÿ]{2,}(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]{2,})?"
+_WORD = rf"(?:Mc|Mac|O['’]|D['’])?{UP}{LO}+(?:[-'’]{UP}?{LO}+)?"
+_UPPER = rf"{UP}{{2,}}(?:[-'’]{UP}{{2,}})?"
 _INITIAL = r"[A-Z]\.?"
 _NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER})){{0,2}}"
 _TITLED = re.compile(
@@ -437,7 +459,7 @@ _RELATION = re.compile(
 )
 # After a little word ("with", "by"...), only names the gazetteer knows.
 _WEAK = re.compile(rf"\b(?i:by|with|to|for|and|from|met|saw|told|asked|thank)[ \t]+(?P<name>{_NAME})")
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*|[A-Z]\.")
+_TOKEN = re.compile(rf"{LETTER}(?:{LETTER}|['’-])*|[A-Z]\.")
 _NOT_PERSON_WORDS = {
     w.lower()
     for w in (
@@ -461,7 +483,7 @@ _NOT_PERSON_WORDS = {
 }
 
 
-_NAME_SHAPE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]*")
+_NAME_SHAPE = re.compile(rf"{UP}(?:{LETTER}|['’.-])*")
 
 
 def _is_name_token(word: str) -> bool:
@@ -637,9 +659,11 @@ class HubNameRecognizer(EntityRecognizer):
                     plow = pw.lower()
                     if shape(pw) == shape(w) and _is_name_token(pw) and plow not in common:
                         best = (tokens[i - 1][0], e, 0.45, i)
-            if best is None and shape(w) == "T" and low in first and low not in common and _is_name_token(w):
-                # a first name on its own ("Priya called"), when it is not an English word
-                best = (s, e, 0.45, i)
+            if best is None and shape(w) == "T" and low not in common and _is_name_token(w):
+                if low in first:  # a first name on its own ("Priya called"), when it is not an English word
+                    best = (s, e, 0.45, i)
+                elif low in last and len(low) > 3:  # a surname on its own ("Holohan phoned")
+                    best = (s, e, 0.4, i)
             if best:
                 out.append(_result(PERSON, best[0], best[1], best[2], self.name))
                 i = best[3] + 1
