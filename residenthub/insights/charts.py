@@ -1,13 +1,15 @@
 """Server-rendered SVG charts (pygal: chosen by measurement, docs/adr/0082-charts.md).
 
-Each chart is inline SVG with ``role="img"`` and an accessible name; pygal's inline script is
-removed (the charts need no JavaScript, and the content security policy forbids inline scripts).
+Each chart is SVG with ``role="img"`` and an accessible name; pygal's inline script is removed (the
+charts need no JavaScript). Pages show it as an <img> with a data: URI (the content security policy
+forbids the inline styles of an inline SVG); PDF reports embed the SVG itself.
 Every chart sits beside a caption, a one-sentence summary and the same data as a table, so the
 chart is never the only way to read a figure. Suppressed cells are left out of the chart.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -98,3 +100,7 @@ def grouped(label: str, categories: list[str], series: dict[str, list]) -> str:
     for name, values in series.items():
         chart.add(name, _numbers(values))
     return _finish(chart, label)
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -39,10 +39,19 @@ def _load(path: str) -> dict:
     for channel, value in costs.items():
         if not isinstance(value, int | float) or value < 0:
             raise UnitCostError(f"{path}: the cost of '{channel}' must be a number of pounds, not {value!r}")
-    missing = set(Channel.values) - set(costs)
+    default = data.get("default")
+    if not isinstance(default, int | float) or default < 0:
+        raise UnitCostError(
+            f"{path}: 'default' (the cost of a channel not listed) must be a number of pounds"
+        )
+    missing = sorted(set(Channel.values) - set(costs))
+    source = str(data.get("source", ""))
     if missing:
-        raise UnitCostError(f"{path}: no cost for channels {sorted(missing)}")
-    return {"costs": {k: float(v) for k, v in costs.items()}, "source": str(data.get("source", ""))}
+        source += f"; {', '.join(missing)}: the default £{default:.2f}"
+    return {
+        "costs": {**{k: float(v) for k, v in costs.items()}, **dict.fromkeys(missing, float(default))},
+        "source": source,
+    }
 
 
 def unit_costs() -> dict:

@@ -28,7 +28,7 @@ SUPPRESSED = "<5"
 ONLINE = {Channel.WEB, Channel.OPEN311, Channel.API}
 CHANNEL_GROUPS = (
     ("Online", ONLINE),
-    ("Phone", {Channel.PHONE}),
+    ("Phone", {Channel.PHONE, *[c for c in Channel.values if c.startswith("phone_")]}),
     ("Face to face", {Channel.FACE_TO_FACE}),
     ("Letter", {Channel.LETTER}),
     ("Email", {Channel.EMAIL}),
@@ -79,6 +79,12 @@ class Panel:
     rows: list[list]
     chart: str = ""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def chart_uri(self) -> str:
+        """The chart as a data: URI for an <img>: the pages' content security policy forbids the
+        inline styles an inline SVG carries, and an image keeps them to itself."""
+        return charts.data_uri(self.chart) if self.chart else ""
 
 
 class Names:

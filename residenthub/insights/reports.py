@@ -43,7 +43,9 @@ def render(definition: ReportDefinition, period: str) -> tuple[bytes, str, int, 
         except ValueError:
             raise ReportError(f"'{period}' is not a financial year: use for example 2025/26.") from None
         ctx = tracker.context(period)
-        ctx.update(definition=definition, period=period, generated=generated, council=settings.COUNCIL_NAME)
+        ctx.update(
+            definition=definition, period=period, generated=generated, council=settings.COUNCIL_NAME, pdf=True
+        )
         ctx["panels"] = panels.build(panels_period, ("channel_shift", "front_door", "information_requests"))
         html = render_to_string("insights/report_cabinet.html", ctx)
         csv_text = _cabinet_csv(ctx)

@@ -110,4 +110,6 @@ def context(year: str | None = None) -> dict:
         "reported_total": reported_total,
         "spend_chart": spend_chart,
         "benefits_chart": benefits_chart,
+        "spend_chart_uri": charts.data_uri(spend_chart),
+        "benefits_chart_uri": charts.data_uri(benefits_chart),
     }

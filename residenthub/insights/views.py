@@ -68,7 +68,13 @@ def _export(request, built, filters, title):
 def _page_context(request, filters, errors):
     return {
         "filters": filters,
-        "errors": [(f, errors[f]) for f in FIELD_ORDER if f in errors],
+        # The base template's error summary links each message to its field (format and panel,
+        # which are not fields of the form, to the period).
+        "errors": [
+            (f"f-{f if f in FIELD_ORDER else 'period'}", errors[f])
+            for f in (*FIELD_ORDER, "panel", "format")
+            if f in errors
+        ],
         "error_map": errors,
         "raw": {k: request.GET.get(k, "") for k in FIELD_ORDER} if "period" in errors else {},
         "export_query": filters.query(),

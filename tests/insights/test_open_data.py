@@ -63,12 +63,12 @@ def test_completion_rate_counts_journeys_started_from_drafts(client, month, poth
 
 def test_unit_costs_file_errors(settings, tmp_path):
     path = tmp_path / "costs.yaml"
-    path.write_text("costs: {web: 0.1, phone: -1}\n")
+    path.write_text("default: 1\ncosts: {web: 0.1, phone: -1}\n")
     settings.INSIGHTS_UNIT_COSTS_FILE = str(path)
     kpis._load.cache_clear()
     with pytest.raises(kpis.UnitCostError, match="the cost of 'phone' must be a number of pounds"):
         kpis.unit_costs()
-    path.write_text("costs: {web: 0.1, pigeon: 3}\n")
+    path.write_text("default: 1\ncosts: {web: 0.1, pigeon: 3}\n")
     kpis._load.cache_clear()
     with pytest.raises(kpis.UnitCostError, match="unknown channels \\['pigeon'\\]"):
         kpis.unit_costs()
