@@ -4,6 +4,7 @@ on every insights page, with and without JavaScript."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -76,7 +77,7 @@ def test_service_manager_journey_and_axe(open_page, check_page, last_months_high
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV", exact=True).click()
     path = download.value.path()
-    content = open(path, encoding="utf-8").read()
+    content = Path(path).read_text(encoding="utf-8")
     assert "Channel,Online" in content and "Team,Highways" in content and "Station" in content
     # The CSV link keeps focus after the download (GOV.UK's yellow focus state, which axe misreads
     # as an unstyled link); check the page as it reads, not mid-click.
@@ -94,7 +95,10 @@ def test_service_manager_journey_and_axe(open_page, check_page, last_months_high
     assert_error_summary(
         page,
         "f-period",
-        "'soon' is not a period: use a month (2026-10), a financial year (2025/26) or a date range (2026-09-01..2026-10-31).",
+        (
+            "'soon' is not a period: use a month (2026-10), a financial year (2025/26) "
+            "or a date range (2026-09-01..2026-10-31)."
+        ),
     )
     check_page(page, "dashboard with an error")
 
