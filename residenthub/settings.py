@@ -205,6 +205,11 @@ TRIAGE_MODEL_PATH = env_str("TRIAGE_MODEL_PATH", str(VAR_DIR / "triage" / "model
 TRIAGE_TRANSLATE_URL = env_str("TRIAGE_TRANSLATE_URL", "")  # a LibreTranslate-compatible service
 TRIAGE_TRANSLATE_API_KEY = env_str("TRIAGE_TRANSLATE_API_KEY", "")
 TRIAGE_API_TOKEN = env_str("TRIAGE_API_TOKEN", "")  # bearer token for the phone-channel API
+# Without a key the phone API answers 401; open only in development, never in production.
+TRIAGE_PHONE_API_OPEN = env_bool("TRIAGE_PHONE_API_OPEN", not PRODUCTION)
+if PRODUCTION and TRIAGE_PHONE_API_OPEN:
+    raise ImproperlyConfigured("TRIAGE_PHONE_API_OPEN cannot be true in production: give telephony a key")
+TRIAGE_PHONE_RATE_LIMIT_PER_HOUR = env_int("TRIAGE_PHONE_RATE_LIMIT_PER_HOUR", 3000, minimum=1)
 TRIAGE_TEAMS = env_list("TRIAGE_TEAMS", ["customer-services"])  # teams working the human triage queue
 # 0: use the bar calibrated with the model on held-back real reports (docs/adr/0015-not-sure-calibrated.md)
 TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 0, minimum=0)) / 100

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from residenthub.api import phone
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("residenthub.backoffice.urls")),
     path("staff/identity/", include("residenthub.identity.urls")),
+    path("triage/api/phone/", phone.phone, name="triage_phone"),  # key-checked: residenthub/api/phone.py
     path("triage/", include("residenthub.triage.urls")),
     path("api/v1/", include("residenthub.api.urls")),
     path("open311/v2/", include("residenthub.api.open311_urls")),

@@ -13,6 +13,7 @@ class Scope(models.TextChoices):
     CASES_READ = "cases:read", "REST staff: read cases the key's user may see"
     CASES_WRITE = "cases:write", "REST staff: transition, note and assign those cases"
     PERSONS_MATCH = "persons:match", "REST staff: the point-of-entry duplicate check (single resident view)"
+    TRIAGE_PHONE = "triage:phone", "Phone channel: post call transcripts to /triage/api/phone/"
 
 
 class ApiKey(models.Model):

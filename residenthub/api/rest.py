@@ -13,11 +13,13 @@ from django.shortcuts import render as render_page
 from django.views.decorators.csrf import csrf_exempt
 
 from residenthub.accounts.models import Team
-from residenthub.accounts.queries import can_see_case, case_visibility
+from residenthub.accounts.permissions import can_see_case, case_visibility
 from residenthub.cases import actions
 from residenthub.cases.models import Case, Channel
 from residenthub.cases.tracking import make_token, read_token
 from residenthub.core import ratelimit
+from residenthub.core.actions import Actor
+from residenthub.core.actions import audit as core_audit
 from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit
 from residenthub.core.text import unstorable
@@ -293,10 +295,19 @@ def _visible(request):
     return Case.objects.filter(case_visibility(request.api_key.user)).select_related("service", "team")
 
 
+def _api_actor(request) -> Actor:
+    key = request.api_key
+    return Actor(user=key.user, label=f"api:{key.name} (key {key.prefix})"[:150], ip=client_ip(request))
+
+
 def _get_case(request, reference) -> Case:
     case = Case.objects.select_related("service", "team").filter(reference=reference.upper()).first()
     if case is None or not can_see_case(request.api_key.user, case):
+        if case is not None and case.restricted:
+            core_audit(_api_actor(request), "case.view_denied", case, via="api")
         raise ApiError(404, "not_found", f"No case {reference!r} that you may see.")
+    if case.restricted:
+        core_audit(_api_actor(request), "case.viewed", case, via="api")
     return case
 
 
@@ -307,10 +318,11 @@ def staff_cases(request):
         cases = cases.filter(status=request.GET["status"])
     if request.GET.get("open") in {"true", "false"}:
         cases = cases.filter(is_open=request.GET["open"] == "true")
-    return _page(
-        request,
-        cases,
-        lambda c: {
+
+    def row(c):
+        if c.restricted:  # every read of a restricted case is audited, lists included
+            core_audit(_api_actor(request), "case.listed", c, via="api")
+        return {
             "reference": c.reference,
             "service": c.service.code,
             "status": c.status,
@@ -318,8 +330,9 @@ def staff_cases(request):
             "team": c.team.slug,
             "due_date": c.due_date.isoformat(),
             "priority": c.get_priority_display().lower(),
-        },
-    )
+        }
+
+    return _page(request, cases, row)
 
 
 @endpoint(scope=Scope.CASES_READ)

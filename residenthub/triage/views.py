@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from residenthub.accounts.permissions import can_triage
+from residenthub.accounts.permissions import can_see_case, can_triage, case_visibility
 from residenthub.backoffice.auth import staff_required
-from residenthub.cases.models import Channel
+from residenthub.cases.models import Case, Channel
+from residenthub.core.audit import client_ip
+from residenthub.core.audit import record as audit
 from residenthub.core.validators import normalise_uk_phone
 from residenthub.portal.drafts import Draft
 from residenthub.portal.questions import clean_email
@@ -252,9 +254,7 @@ def phone(request):
         response = _api_error(405, "method_not_allowed", "Use POST with a JSON body.")
         response["Allow"] = "POST"
         return response
-    token = getattr(settings, "TRIAGE_API_TOKEN", "")
-    if token and request.headers.get("Authorization", "") != f"Bearer {token}":
-        return _api_error(401, "unauthorised", "Send the API token as 'Authorization: Bearer <token>'.")
+    # The key check and the rate limit are in front of this view: residenthub/api/phone.py.
     if len(request.body) > 200_000:
         return _api_error(413, "too_large", "The body must be 200 kB or less.")
     try:
@@ -285,10 +285,17 @@ def _staff_only(request) -> None:
         raise PermissionDenied
 
 
+def _visible_records(user):
+    """Messages whose case became restricted follow the case: only its teams read them."""
+    hidden = Q(case__restricted=True) & ~Q(case__in=Case.objects.filter(case_visibility(user)).values("pk"))
+    return TriageRecord.objects.exclude(hidden)
+
+
 @staff_required
 def staff_log(request):
     _staff_only(request)
-    records = TriageRecord.objects.select_related("service", "chosen_service").order_by("-created_at", "-id")
+    records = _visible_records(request.user).select_related("service", "chosen_service")
+    records = records.order_by("-created_at", "-id")
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.values:
         records = records.filter(outcome=outcome)
@@ -318,7 +325,8 @@ def staff_log(request):
 def staff_queue(request):
     _staff_only(request)
     records = (
-        TriageRecord.objects.filter(needs_human=True, handled_at__isnull=True)
+        _visible_records(request.user)
+        .filter(needs_human=True, handled_at__isnull=True)
         .select_related("service")
         .order_by("-urgent", "created_at", "id")
     )
@@ -330,6 +338,11 @@ def staff_queue(request):
 def staff_record(request, pk):
     _staff_only(request)
     rec = get_object_or_404(TriageRecord.objects.select_related("service", "chosen_service", "case"), pk=pk)
+    if rec.case is not None and rec.case.restricted:
+        if not can_see_case(request.user, rec.case):
+            audit("triage.record.view_denied", rec, actor=request.user, ip=client_ip(request))
+            raise Http404
+        audit("triage.record.viewed", rec, actor=request.user, ip=client_ip(request))
     errors: list[tuple[str, str]] = []
     services = list(Service.objects.filter(active=True).order_by("name"))
     if request.method == "POST":

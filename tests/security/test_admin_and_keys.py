@@ -33,7 +33,7 @@ def test_password_alone_does_not_open_the_admin_when_2fa_is_required(administrat
     client.post("/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"})
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert "/admin/" != response.url
+    assert response.url != "/admin/"
     assert client.get("/admin/core/outboxmessage/").status_code == 302
     # Signed in with the password on the staff page but without the code: still no admin.
     client.post("/staff/login/", {"username": "admin", "password": PASSWORD})
@@ -108,4 +108,3 @@ def test_outbox_admin_hides_restricted_cases_of_other_teams_and_audits_views(
     client.force_login(socialcare_officer)
     assert client.get(f"/admin/core/outboxmessage/{message.pk}/change/").status_code == 200
     assert AuditEntry.objects.filter(action="outbox.viewed", object_id=str(message.pk)).exists()
-

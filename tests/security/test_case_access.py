@@ -26,7 +26,9 @@ def test_rerouting_a_social_care_case_to_housing_keeps_it_restricted(social_care
     assert Case.objects.get(pk=case.pk).restricted
 
 
-def test_a_referred_team_cannot_reroute_or_change_status(social_care_case, socialcare_officer, housing_officer):
+def test_a_referred_team_cannot_reroute_or_change_status(
+    social_care_case, socialcare_officer, housing_officer
+):
     actions.refer(
         social_care_case, Team.objects.get(slug="housing-repairs"), by=socialcare_officer, reason="Damp"
     )

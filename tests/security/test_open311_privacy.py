@@ -39,3 +39,43 @@ def test_update_text_goes_through_the_redaction_detector(client, make_case, high
     assert "crew booked" in text
     for secret in ("Whitcombe", "27 Larkspur", "E20 3QT", "900456"):
         assert secret not in text, secret
+
+
+def test_phone_api_needs_a_key_when_not_open_and_is_rate_limited(client, catalogue, settings):
+    """Finding 11 (medium): the phone transcript API needs a triage:phone key, compared in constant
+    time, and is rate limited."""
+    settings.TRIAGE_PHONE_API_OPEN = False
+    settings.TRIAGE_API_TOKEN = ""
+    body = {"transcript": "there is a pothole on the high street"}
+
+    def post(**headers):
+        return client.post("/triage/api/phone/", body, content_type="application/json", headers=headers)
+
+    assert post().status_code == 401
+    assert post(Authorization="Bearer rh_nope_nope").status_code == 401
+    _k, open311_only = keys.create_key("Wrong scope", [Scope.OPEN311])
+    assert post(Authorization=f"Bearer {open311_only}").status_code == 401
+    _k, raw = keys.create_key("Telephony", [Scope.TRIAGE_PHONE])
+    assert post(Authorization=f"Bearer {raw}").status_code == 200
+    settings.TRIAGE_PHONE_RATE_LIMIT_PER_HOUR = 1
+    assert post(Authorization=f"Bearer {raw}").status_code == 429
+
+
+def test_open_phone_api_is_refused_in_production(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "HUB_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "council.example",
+        "SITE_URL": "https://council.example",
+        "TRIAGE_PHONE_API_OPEN": "true",
+        "DJANGO_SETTINGS_MODULE": "residenthub.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "TRIAGE_PHONE_API_OPEN" in result.stderr
