@@ -185,6 +185,35 @@ def open_charge(case: Case, *, by=None) -> Charge | None:
         return Charge.objects.get(case=case)
 
 
+def reprice(charge: Charge, *, by=None) -> Charge:
+    """Price an untouched charge again: a concession evidenced by a record linked since (the resident
+    view links a case a moment after it is made) lowers it. Never raises a price, never after a payment."""
+    if charge.status != Charge.Status.DUE or charge.payments.exists():
+        return charge
+    case = charge.case
+    priced = quote_for(case.service, case.answers, case)
+    if priced is None or priced.total >= charge.amount:
+        return charge
+    with transaction.atomic():
+        locked = _lock_charge(charge)
+        if locked.payments.exists() or locked.status != Charge.Status.DUE:
+            return locked
+        Charge.objects.filter(pk=locked.pk).update(
+            amount=priced.total,
+            vat=priced.vat,
+            breakdown=priced.as_json(),
+            status=Charge.Status.NOT_REQUIRED if priced.total == 0 else Charge.Status.DUE,
+            version=locked.version + 1,
+        )
+        _event(locked, "charge.repriced", amount=priced.total - locked.amount, concession=priced.concession)
+        audit(
+            as_actor(by), "payment.charge_repriced", locked, amount=priced.total, concession=priced.concession
+        )
+        locked.refresh_from_db()
+    forget_track_page(case.reference)
+    return locked
+
+
 # --- Card payments through GOV.UK Pay ------------------------------------------------------------
 
 
@@ -283,6 +312,7 @@ def start_card_payment(
     if not govuk_pay.configured(moto=moto):
         raise ActionError("Card payments are not set up. Record a payment made another way instead.")
     method = Payment.Method.MOTO if moto else Payment.Method.ONLINE
+    charge = reprice(charge, by=by)
     for _round in range(4):
         with transaction.atomic():
             locked = _lock_charge(charge)

@@ -65,6 +65,7 @@ def pay(request, reference):
     charge = actions.open_charge(case)
     if charge is None:
         raise Http404
+    charge = actions.reprice(charge)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         try:

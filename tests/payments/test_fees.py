@@ -193,13 +193,16 @@ def test_a_linked_benefits_record_makes_three_items_free(make_case):
     answers = minimal_answers(Service.objects.get(code="bulky-waste"))
     answers["item_count"] = 4
     case = make_case("bulky-waste", answers=answers)
+    before = actions.open_charge(case)
+    assert before.amount == 6000  # not linked yet
     person = Person.objects.create(public_id="P-TEST-0001")
     source = Source.objects.get_or_create(slug="benefits", defaults={"name": "Benefits"})[0]
     record = SourceRecord.objects.create(source=source, source_key="HB1", fingerprint="x")
     PersonLink.objects.create(record=record, person=person)
     CaseLink.objects.update_or_create(case=case, defaults={"person": person, "status": "linked"})
-    case.refresh_from_db()
-    charge = actions.open_charge(case)
+    case = type(case).objects.get(pk=case.pk)
+    charge = actions.reprice(actions.open_charge(case))  # as the pay page and a payment's start do
+    assert charge.events.filter(kind="charge.repriced", amount=-4500).exists()
     assert (
         charge.amount == 1500
         and charge.breakdown["concession"] == "First 3 items free with council tax support"

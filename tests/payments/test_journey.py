@@ -260,6 +260,8 @@ def test_receipt_by_text_message_when_the_resident_chose_texts(client, catalogue
     response, _key = submit(client)
     client.get(local_path(pay_on_hosted_page(response["Location"])))
     case = latest_case()
-    texts = OutboxMessage.objects.filter(case=case, channel="sms", body_text__contains="payment of £30 received")
+    texts = OutboxMessage.objects.filter(
+        case=case, channel="sms", body_text__contains="payment of £30 received"
+    )
     assert texts.count() == 1 and texts.get().recipient == "+447700900123"
     assert not OutboxMessage.objects.filter(case=case, channel="email").exists()
