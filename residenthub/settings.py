@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_choice, env_dict, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_dict, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -231,7 +231,10 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 # Staff sign-in: locked for half an hour after 5 failed attempts from one address or for one username.
 AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_ATTEMPTS", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock out a username from one address, not the username everywhere: anyone could otherwise lock a
+# named officer out. The address is the real client's, behind TRUSTED_PROXIES (core.audit.client_ip).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "residenthub.core.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -255,6 +258,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For is believed (e.g. the load balancer's addresses). Empty: the
+# connecting address is the client's. Lock-outs, rate limits and audit entries use the result.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
 RATE_LIMIT_TRACK_PER_HOUR = env_int("RATE_LIMIT_TRACK_PER_HOUR", 20, minimum=1)
 RATE_LIMIT_SIGNIN_PER_HOUR = env_int("RATE_LIMIT_SIGNIN_PER_HOUR", 5, minimum=1)
 
