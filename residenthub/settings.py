@@ -328,6 +328,12 @@ API_RETRY_WINDOW_HOURS = env_int("API_RETRY_WINDOW_HOURS", 24, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)  # failed deliveries in a row
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Subscribers are called only at public addresses over HTTPS; list ranges inside the council's network
+# that may be called (e.g. 10.20.0.0/16 for an internal system), and allow plain HTTP outside production.
+WEBHOOK_ALLOWED_NETWORKS = env_networks("WEBHOOK_ALLOWED_NETWORKS", [])
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", not PRODUCTION)
+if PRODUCTION and WEBHOOK_ALLOW_HTTP:
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_HTTP cannot be true in production")
 
 # --- Information requests (FOI, EIR, subject access, complaints) -----------------------------------
 FOI_REFERENCE_PREFIX = env_str("FOI_REFERENCE_PREFIX", "FOI")

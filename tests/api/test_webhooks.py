@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    import ipaddress
+
+    # The receiver is on loopback, which subscribers may not use unless the operator allows it.
+    settings.WEBHOOK_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)
     received, answers = [], []
 
     class Handler(BaseHTTPRequestHandler):
