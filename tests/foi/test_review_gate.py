@@ -124,7 +124,7 @@ def test_review_screen_draws_boxes_and_works_with_buttons(client, ig_officer, hi
     page = client.get(f"/staff/foi/documents/{doc.pk}/pages/1/")
     content = page.content.decode()
     assert page.status_code == 200
-    assert content.count("<rect ") == sum(len(s.rects) for s in doc.spans.filter(page=1)) > 0
+    assert content.count("<g><rect ") == sum(len(s.rects) for s in doc.spans.filter(page=1)) > 0
     assert "Redact box 1" in content and "Keep box 1" in content and 'id="x0"' in content
     image = client.get(f"/staff/foi/documents/{doc.pk}/pages/1/image.png")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
