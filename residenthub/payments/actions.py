@@ -264,6 +264,9 @@ def apply_state(payment: Payment, state: govuk_pay.PayState, *, source: str, by=
         Payment.objects.filter(pk=payment.pk).update(**fields, updated_at=timezone.now())
         payment.refresh_from_db()
         if changed:
+            reference = charge.case.reference
+            forget_track_page(reference)
+            after_commit(lambda: forget_track_page(reference))
             amount = payment.amount if new == Payment.State.SUCCESS else 0
             _event(charge, f"payment.{new}", payment=payment, amount=amount, source=source, code=state.code)
             audit(as_actor(by) if by else Actor.system(source), f"payment.{new}", payment, code=state.code)
@@ -464,7 +467,20 @@ def handle_webhook(body: bytes, signature: str) -> str:
         except IntegrityError:
             return "duplicate"
         apply_state(payment, state, source="webhook")
+    if "refund" in str(message.get("event_type", "")):
+        check_refunds(payment)
     return "ok"
+
+
+def check_refunds(payment: Payment) -> None:
+    """Ask GOV.UK Pay about this payment's refunds still submitted (a refund webhook came)."""
+    moto = payment.method == Payment.Method.MOTO
+    for refund in payment.refunds.filter(status=Refund.Status.SUBMITTED).exclude(provider_id=None):
+        try:
+            data = govuk_pay.get_refund(payment.provider_id, refund.provider_id, moto=moto)
+        except govuk_pay.PayError:
+            continue  # the next webhook, the job or reconciliation will tell us
+        _refund_state(refund, data, source="webhook")
 
 
 # --- Staff: payments taken other ways ------------------------------------------------------------
@@ -892,4 +908,9 @@ def check_unfinished(*, older_than_minutes: int = 5) -> int:
             checked += 1
         except govuk_pay.PayError:
             logger.warning("payment %s could not be checked", payment.pk)
+    submitted = Payment.objects.filter(
+        refunds__status=Refund.Status.SUBMITTED, refunds__created_at__lt=cutoff
+    )
+    for payment in submitted.distinct()[:500]:
+        check_refunds(payment)
     return checked

@@ -201,3 +201,17 @@ def test_mismatch_list_is_for_finance_staff_only(
         assert client.get("/staff/payments/finance-2026-11-25.csv").status_code == status
     client.logout()
     assert client.get("/staff/payments/mismatches/").status_code == 302
+
+
+def test_a_refund_webhook_confirms_the_refund(client, bulky_case, waste_officer, fake_pay):
+    payment = actions.start_card_payment(bulky_case.charge, by=waste_officer, moto=True)
+    fake_pay.complete(payment.provider_id)
+    actions.refresh(payment)
+    fake_pay.webhooks.clear()
+    refund = actions.request_refund(payment, amount=1500, reason="One item fewer", by=waste_officer)
+    assert refund.status == Refund.Status.SUBMITTED
+    body, signature = next(w for w in fake_pay.webhooks if b"card_payment_refunded" in w[0])
+    answer = client.post("/pay/webhook/", body, content_type="application/json", HTTP_PAY_SIGNATURE=signature)
+    assert answer.status_code == 200
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCESS
