@@ -345,6 +345,9 @@ FOI_COMPLAINT_STAGES = [
 FOI_COUNCILLOR_ENQUIRY_DAYS = 10
 FOI_APPROVER_ROLES = ["team_leader", "service_manager"]
 FOI_MAX_DOCUMENT_MB = 25
+# A subject access pack follows a case-person link made automatically only at or above this match
+# probability; links staff confirmed always count (SECURITY.md, finding 10).
+SAR_LINK_MIN_PROBABILITY = float(env_int("SAR_LINK_MIN_PERCENT", 99, minimum=50)) / 100
 CELERY_BEAT_SCHEDULE["retry-due-webhooks"] = {
     "task": "residenthub.api.webhooks.deliver_due",
     "schedule": 60.0,

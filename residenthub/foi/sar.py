@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -73,7 +74,42 @@ def requester_identifiers(req: InformationRequest) -> dict[str, set[str]]:
     return ids
 
 
-def gather(req: InformationRequest, user) -> Gathered:
+def _confirmed_links(CaseLink, cases):  # noqa: N803 - the model, passed in
+    """Case-person links a pack may follow: confirmed by staff, or scored at or above
+    ``SAR_LINK_MIN_PROBABILITY``. An automatic link made from a contact detail someone else could have
+    typed must not pull a stranger's records into a requester's pack."""
+    automatic = {"system", "linkage"}
+    return CaseLink.objects.filter(
+        case__in=cases, person__isnull=False, status=CaseLink.Status.LINKED
+    ).filter(~Q(decided_by__in=automatic) | Q(probability__gte=settings.SAR_LINK_MIN_PROBABILITY))
+
+
+def source_key(item) -> str:
+    """How the officer names a source to leave out: ``cases:<service>`` or ``records:<source>``."""
+    if isinstance(item, Case):
+        return f"cases:{item.service.code}"
+    return f"records:{item.source.slug}"
+
+
+def source_label(item) -> str:
+    if isinstance(item, Case):
+        return f"Cases: {item.service.name}"
+    return f"Single resident view: {item.source.name}"
+
+
+def preview(req: InformationRequest, user) -> list[dict]:
+    """Each source the pack would draw on, with how many items, for the officer to check first."""
+    found = gather(req, user)
+    sources: dict[str, dict] = {}
+    for item in [*found.cases, *found.records]:
+        entry = sources.setdefault(
+            source_key(item), {"key": source_key(item), "label": source_label(item), "count": 0}
+        )
+        entry["count"] += 1
+    return sorted(sources.values(), key=lambda s: s["label"])
+
+
+def gather(req: InformationRequest, user, exclude: frozenset[str] | set[str] = frozenset()) -> Gathered:
     ids = requester_identifiers(req)
     query = Q(pk__in=[])
     for email in ids["email"]:
@@ -101,14 +137,14 @@ def gather(req: InformationRequest, user) -> Gathered:
     except ImportError:  # pragma: no cover - the single resident view is not installed
         CaseLink = None
     if CaseLink is not None:
-        person_ids = set(
-            CaseLink.objects.filter(case__in=matched, person__isnull=False).values_list(
-                "person_id", flat=True
-            )
-        )
+        person_ids = set(_confirmed_links(CaseLink, matched).values_list("person_id", flat=True))
         if person_ids:
             seen = {c.pk for c in matched}
-            for link in CaseLink.objects.filter(person_id__in=person_ids).select_related("case__service"):
+            for link in (
+                _confirmed_links(CaseLink, Case.objects.all())
+                .filter(person_id__in=person_ids)
+                .select_related("case__service")
+            ):
                 if link.case_id not in seen:
                     matched.append(link.case)
                     seen.add(link.case_id)
@@ -146,6 +182,11 @@ def gather(req: InformationRequest, user) -> Gathered:
             hidden += 1
     if hidden:
         sources_checked.append("Restricted records this officer may not see were not checked")
+    if exclude:
+        left_out = sorted({source_label(i) for i in [*visible, *records] if source_key(i) in exclude})
+        visible = [c for c in visible if source_key(c) not in exclude]
+        records = [r for r in records if source_key(r) not in exclude]
+        sources_checked += [f"{label} (left out by the officer)" for label in left_out]
     return Gathered(visible, records, sources_checked, hidden, name_only, persons)
 
 
@@ -350,7 +391,9 @@ def _html(title: str, intro: list[str], sections: list[Section]) -> str:
     return "\n".join(parts)
 
 
-def build_pack(req: InformationRequest, *, by) -> SubjectAccessPack:
+def build_pack(
+    req: InformationRequest, *, by, exclude: frozenset[str] | set[str] = frozenset()
+) -> SubjectAccessPack:
     """Gather, redact and store the pack with the request; log it on the timeline, redaction log and audit."""
     from . import actions
 
@@ -361,7 +404,7 @@ def build_pack(req: InformationRequest, *, by) -> SubjectAccessPack:
         )
     if not (req.requester_name.strip() or req.requester_email):
         raise actions.FOIError("Record the requester's name or email first: the pack is found by them.")
-    found = gather(req, by)
+    found = gather(req, by, exclude=set(exclude))
     ids = requester_identifiers(req)
     for key, values in _linked_identifiers(req, found).items():
         ids[key] |= values
@@ -378,6 +421,7 @@ def build_pack(req: InformationRequest, *, by) -> SubjectAccessPack:
         "hidden_restricted": found.hidden_restricted,
         "name_only_matches": found.name_only,
         "persons": found.persons,
+        "left_out": sorted(exclude),
     }
     with transaction.atomic():
         pack = SubjectAccessPack.objects.create(

@@ -122,7 +122,7 @@ ACTIONS = {
     "prepare_publication": lambda req, p, u: actions.prepare_publication(req, by=u),
     "publish": lambda req, p, u: actions.publish(req, by=u),
     "escalate": lambda req, p, u: actions.escalate_complaint(req, by=u, reason=p.get("note", "")),
-    "sar_pack": lambda req, p, u: sar.build_pack(req, by=u),
+    "sar_pack": lambda req, p, u: sar.build_pack(req, by=u, exclude=set(p.getlist("exclude"))),
 }
 
 
@@ -156,6 +156,7 @@ def detail(request, reference):
             "outcomes": Outcome.choices,
             "pause_reasons": ClockPause.Reason.choices,
             "packs": req.sar_packs.all(),
+            "sar_sources": sar.preview(req, request.user) if req.kind == "sar" else [],
             "publication": actions.publication_document(req),
         },
     )

@@ -101,7 +101,9 @@ def test_linked_person_records_from_the_single_resident_view(priya, ig_officer):
         fingerprint="x",
     )
     PersonLink.objects.create(record=record, person=person)
-    CaseLink.objects.update_or_create(case=first, defaults={"person": person, "status": "linked"})
+    CaseLink.objects.update_or_create(
+        case=first, defaults={"person": person, "status": "linked", "probability": 0.999}
+    )
     pack = sar.build_pack(_sar(), by=ig_officer)
     text = _pdf_text(bytes(pack.pdf))
     assert "Council tax: record CT-991" in text and "Band: C" in text
@@ -165,3 +167,45 @@ def test_staff_page_builds_and_downloads_the_pack(client, priya, ig_officer):
     foi = actions.log_request(kind="foi", subject="x", body="y")
     response = client.post(f"/staff/foi/{foi.reference}/", {"action": "sar_pack"})
     assert b"only built for a subject access request" in response.content
+
+
+def _stranger_linked(first, probability, decided_by="system"):
+    """A council tax record of someone else, linked to the requester's case automatically."""
+    from residenthub.identity.models import CaseLink, Person, PersonLink, Source, SourceRecord
+
+    person = Person.objects.create(public_id="P-STRANGER")
+    tax = Source.objects.create(slug="council-tax", name="Council tax")
+    record = SourceRecord.objects.create(
+        source=tax,
+        source_key="CT-404",
+        data={"name": "Somebody Else", "band": "H"},
+        standard={"first_name": "Somebody", "last_name": "Else"},
+        fingerprint="y",
+    )
+    PersonLink.objects.create(record=record, person=person)
+    CaseLink.objects.update_or_create(
+        case=first,
+        defaults={"person": person, "status": "linked", "probability": probability, "decided_by": decided_by},
+    )
+
+
+def test_an_unconfirmed_automatic_link_does_not_feed_the_pack(priya, ig_officer):
+    """Security finding 10: only links above the confirmation threshold or confirmed by staff."""
+    first, _ = priya
+    _stranger_linked(first, 0.95)
+    pack = sar.build_pack(_sar(), by=ig_officer)
+    assert "CT-404" not in _pdf_text(bytes(pack.pdf))
+    assert pack.summary["persons"] == []
+
+
+def test_a_link_staff_confirmed_feeds_the_pack_and_the_officer_can_leave_a_source_out(priya, ig_officer):
+    first, _ = priya
+    _stranger_linked(first, 0.6, decided_by="ig.officer")
+    req = _sar()
+    keys = {s["key"] for s in sar.preview(req, ig_officer)}
+    assert "records:council-tax" in keys and "cases:report-pothole" in keys
+    assert "CT-404" in _pdf_text(bytes(sar.build_pack(req, by=ig_officer).pdf))
+    pack = sar.build_pack(req, by=ig_officer, exclude={"records:council-tax"})
+    text = _pdf_text(bytes(pack.pdf))
+    assert "CT-404" not in text and "Single resident view: Council tax (left out by the officer)" in text
+    assert pack.summary["left_out"] == ["records:council-tax"]
