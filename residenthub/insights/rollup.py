@@ -7,7 +7,7 @@ built one, and rebuilds the last ``REBUILD_DAYS`` days, which late changes (a le
 earlier date of receipt, a reopened case) may have touched.
 
 Backlog (open cases at the end of a day) is a snapshot: it is taken for every day of a short build
-(the nightly one), and for month ends and the last day of a long catch-up.
+(the nightly one and its rebuild window), and for month ends and the last day of a long catch-up.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from residenthub.core.calendar import council_closure_days, is_working_day
 from .models import UNKNOWN_WARD, DailyBacklog, DailyCaseStat, DailyCloseTime, RollupDay
 
 REBUILD_DAYS = 7
-SNAPSHOT_EVERY_DAY_UP_TO = 31
+SNAPSHOT_EVERY_DAY_UP_TO = 8  # the nightly build and its rebuild window
 CHUNK = 20_000
 
 
@@ -63,8 +63,10 @@ class WorkingDays:
             and last < self.start + dt.timedelta(len(self.cumulative))
         ):
             return
-        start = min(first, self.start or first) - dt.timedelta(days=1)
+        # Grow in big steps: cases arrive in any order, and each rebuild walks the whole range.
+        start = min(first, self.start or first) - dt.timedelta(days=366)
         end = max(last, (self.start + dt.timedelta(len(self.cumulative) - 1)) if self.start else last)
+        end += dt.timedelta(days=31)
         total, cumulative, day = 0, [], start
         while day <= end:
             total += is_working_day(day, closures=self.closures)
