@@ -361,7 +361,7 @@ _SUFFIX_STREET = (
 _CAP = UP + r"[\w'’.-]*"
 _NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
 _UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"
-_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
+_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{2}-\d{3}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
 _STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
 _PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP})"
 _SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
@@ -393,9 +393,19 @@ _ADDRESS_LOWER_LEAD = re.compile(
     rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"
     rf"{_UNIT}?{_TAIL}"
 )
+# A block of short lines, one of them with a number: the address block of a letter or a form.
+_BLOCK_TOKEN = rf"(?:{_PLACE}|{_NUM}\.?|(?i:apt\.?|suite|unit|flat|no\.?|\#)|de|la|da|do|del|di|du|van|von|der)"
+_BLOCK_LINE = rf"[ \t]*,?[ \t]*{_BLOCK_TOKEN}(?:[ \t,]+{_BLOCK_TOKEN}){{0,5}}[ \t,]*"
+_BLOCK_STREET = re.compile(rf"(?m)^[ \t,]*\d{{1,5}}[A-Za-z]?,?[ \t]+{_CAP}|\b(?:{_STREET_WORDS})\b|{_CAP}(?i:{_SUFFIX_STREET})\b")
+_BLOCK_POST = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{5}(?:-\d{4})?|\d{3}[ -]\d{2}|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d)(?![\w-])|,[ \t]*[A-Z]{2}\b"
+)
+_ADDRESS_BLOCK = re.compile(rf"(?m)^(?:{_BLOCK_LINE}\n){{2,5}}{_BLOCK_LINE}$")
 _PO_BOX = re.compile(
     rf"\b(?:P\.?\s?O\.?\s?Box|Postbox|Postfach|Apartado|Caixa Postal)[ \t]+\d{{1,6}}{_TAIL}", re.I
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _TAIL_HAS_POSTCODE = re.compile(rf"(?<![\w-]){_ZIPISH}(?![\w-])|,[ \t]*[A-Z]{{2}}\b")
 
 
@@ -418,10 +428,18 @@ class HubAddressRecognizer(EntityRecognizer):
             for m in pattern.finditer(text):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.7, self.name))
+        for m in _ADDRESS_BLOCK.finditer(text):
+            block = m.group(0)
+            lines = [line for line in block.split("\n") if line.strip(" \t,")]
+            if len(lines) >= 3 and len(block.split()) <= 16 and _BLOCK_STREET.search(block) and _BLOCK_POST.search(block):
+                start = m.start() + (len(block) - len(block.lstrip(" \t,\n")))
+                value = block.strip(" \t,\n")
+                out.append(_result(ADDRESS, start, start + len(value), 0.5, self.name))
         for m in [*_ADDRESS_GENERIC.finditer(text), *_ADDRESS_CONTINENTAL.finditer(text)]:
             tail = m.group("tail")
             parts = tail.count("\n") + tail.count(",")
-            if parts >= 2 or (parts >= 1 and _TAIL_HAS_POSTCODE.search(tail)):
+            postcode = any(not _YEAR.fullmatch(p.group(0)) for p in _TAIL_HAS_POSTCODE.finditer(tail))
+            if parts >= 2 or (parts >= 1 and postcode):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.55, self.name))
         return out
@@ -484,6 +502,23 @@ _NOT_PERSON_WORDS = {
 
 
 _NAME_SHAPE = re.compile(rf"{UP}(?:{LETTER}|['’.-])*")
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le", "la", "bin",
+              "binti", "ibn", "al", "el", "ter", "ten", "y", "e", "af", "zu"}
+
+
+class _Surnames:
+    """Membership in the surname list, also for hyphenated ("Lindström-Niemi") and prefixed ("al-Hassan")."""
+
+    def __init__(self, names: frozenset[str], common: frozenset[str]):
+        self.names = names
+
+    def __contains__(self, word: str) -> bool:
+        if word in self.names:
+            return True
+        parts = [p for p in re.split(r"[-'’]", word) if len(p) > 1]
+        return len(parts) > 1 and any(p in self.names for p in parts if p not in _PARTICLES)
 
 
 def _is_name_token(word: str) -> bool:
@@ -586,8 +621,8 @@ class HubNameRecognizer(EntityRecognizer):
 
     def _gazetteer_runs(self, text: str) -> list[RecognizerResult]:
         first = gazetteer.first_names()
-        last = gazetteer.surnames()
         common = gazetteer.common_words()
+        last = _Surnames(gazetteer.surnames(), common)
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         out = []
         i = 0
@@ -614,8 +649,17 @@ class HubNameRecognizer(EntityRecognizer):
             if (low in first or is_initial) and _is_name_token(w):
                 # extend over following name-shaped tokens of the same case
                 j = i
-                while j + 1 < n and j - i < 3 and gap_ok(j, j + 1):
+                while j + 1 < n and j - i < 4 and gap_ok(j, j + 1):
                     nxt = tokens[j + 1][2]
+                    if (
+                        nxt.lower() in _PARTICLES
+                        and j + 2 < n
+                        and gap_ok(j + 1, j + 2)
+                        and shape(tokens[j + 2][2]) in ("T", "U")
+                        and shape(w) != "l"
+                    ):
+                        j += 1  # "Ludwig van Beethoven", "Maria del Carmen", "Ahmed bin Rashid"
+                        continue
                     if (
                         not _is_name_token(nxt)
                         or shape(nxt) not in (shape(w), "T", "U")
