@@ -103,6 +103,16 @@ def quote_for(service, answers: dict[str, Any], case: Case | None = None):
     return quote(fee, answers, service_name=service.name, record_sources=sources)
 
 
+def is_payable(charge: Charge) -> bool:
+    """Whether the resident may pay now: always, unless the fee is due only from a workflow status
+    (``pay_after``, e.g. a Blue Badge is paid for once approved) the case has not reached yet."""
+    status = charge.breakdown.get("pay_after") or ""
+    if not status:
+        return True
+    case = charge.case
+    return case.status == status or case.events.filter(to_status=status).exists()
+
+
 # --- The ledger ----------------------------------------------------------------------------------
 
 
@@ -312,6 +322,8 @@ def start_card_payment(
     actor = as_actor(by)
     if moto:
         require_staff(actor, "Only staff can take a payment by phone.")
+    elif not actor.staff and not is_payable(charge):
+        raise ActionError("You cannot pay for this yet. We will tell you when you can.")
     if not govuk_pay.configured(moto=moto):
         raise ActionError("Card payments are not set up. Record a payment made another way instead.")
     method = Payment.Method.MOTO if moto else Payment.Method.ONLINE

@@ -17,7 +17,16 @@ AMOUNT_RE = re.compile(r"\d{1,6}(\.\d{2})?")
 LEDGER_RE = re.compile(r"[A-Z0-9][A-Z0-9/_.-]{1,39}")
 MAX_PENCE = 10_000_000  # GOV.UK Pay's ceiling for one payment (£100,000)
 VAT_RATE_PERCENT = 20
-FEE_KEYS = {"description", "ledger_code", "vat", "amount", "per_item", "by_answer", "concessions"}
+FEE_KEYS = {
+    "description",
+    "ledger_code",
+    "vat",
+    "amount",
+    "per_item",
+    "by_answer",
+    "concessions",
+    "pay_after",
+}
 CONCESSION_KEYS = {"name", "answer", "record", "free", "free_items", "percent_off"}
 
 
@@ -43,8 +52,15 @@ def pounds(pence: int) -> str:
     return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
 
 
-def validate_fee(raw: Any, where: str, questions: list[dict[str, Any]], problems: list[str]) -> dict | None:
-    """Check a service's ``fee`` block against its questions; returns the normalised fee or None.
+def validate_fee(
+    raw: Any,
+    where: str,
+    questions: list[dict[str, Any]],
+    problems: list[str],
+    statuses: list[str] | None = None,
+) -> dict | None:
+    """Check a service's ``fee`` block against its questions (and its workflow's ``statuses`` for
+    ``pay_after``); returns the normalised fee or None.
 
     Every problem names the service and field, e.g. ``services[9] (bulky-waste).fee.per_item.question``.
     """
@@ -72,6 +88,13 @@ def validate_fee(raw: Any, where: str, questions: list[dict[str, Any]], problems
             "capital letters, digits and - / _ . (e.g. GF-WST410)"
         )
     clean["ledger_code"] = ledger if isinstance(ledger, str) else ""
+    pay_after = raw.get("pay_after", "")
+    if pay_after and (not isinstance(pay_after, str) or (statuses is not None and pay_after not in statuses)):
+        problems.append(
+            f"{path}.pay_after: {pay_after!r} must be a status of the service's workflow "
+            "(the resident pays once the case has reached it)"
+        )
+    clean["pay_after"] = pay_after if isinstance(pay_after, str) else ""
     kinds = [k for k in ("amount", "per_item", "by_answer") if k in raw]
     if len(kinds) != 1:
         problems.append(
@@ -206,6 +229,7 @@ class Quote:
     description: str
     concession: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
+    pay_after: str = ""  # a workflow status: not payable before the case reaches it
 
     @property
     def display(self) -> str:
@@ -220,6 +244,7 @@ class Quote:
             "description": self.description,
             "concession": self.concession,
             "evidence": self.evidence,
+            "pay_after": self.pay_after,
         }
 
 
@@ -283,4 +308,5 @@ def quote(fee: dict[str, Any], answers: dict[str, Any], *, service_name: str, re
         description=(fee["description"] or service_name)[:255],
         concession=applied,
         evidence=evidence,
+        pay_after=fee.get("pay_after", ""),
     )

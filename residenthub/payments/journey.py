@@ -21,11 +21,15 @@ def check_context(service, answers) -> dict:
     priced = actions.quote_for(service, answers)
     if priced is None:
         return {}
+    pay_after = ""
+    if priced.pay_after and service.workflow.has(priced.pay_after):
+        pay_after = service.workflow.status(priced.pay_after).public_label
     return {
         "fee": priced,
+        "fee_pay_after": pay_after,
         "fee_lines": [{"text": line.text, "amount": pounds(line.pence)} for line in priced.lines],
         "fee_vat": pounds(priced.vat),
-        "card_payments": govuk_pay.configured(),
+        "card_payments": govuk_pay.configured() and not pay_after,  # "Accept and pay" on the button
     }
 
 
@@ -36,6 +40,8 @@ def after_submission(request, case) -> str | None:
     charge = actions.open_charge(case, by=Actor.from_request(request))
     if charge is None or charge.status != Charge.Status.DUE or not govuk_pay.configured():
         return None
+    if not actions.is_payable(charge):
+        return None  # paid later, from the tracking page, once the case reaches the fee's status
     if case.channel != "web":
         return None  # staff raising a case for a caller take the payment from the staff pages
     try:

@@ -45,6 +45,7 @@ class Summary:
     in_progress: bool
     last_failure: str
     overpaid: bool
+    payable: bool = True
 
     @property
     def label(self) -> str:
@@ -57,6 +58,8 @@ class Summary:
             return "Paid" if not self.refunded else f"Paid, {pounds(self.refunded)} refunded"
         if self.in_progress:
             return "Payment in progress"
+        if not self.payable:
+            return "Not due yet"
         return "Not paid"
 
     @property
@@ -65,11 +68,17 @@ class Summary:
             Charge.Status.PAID: "green",
             Charge.Status.NOT_REQUIRED: "grey",
             Charge.Status.REFUNDED: "purple",
-        }.get(self.charge.status, "red" if not self.in_progress else "yellow")
+        }.get(self.charge.status, "yellow" if self.in_progress else "red" if self.payable else "grey")
 
     @property
     def owed(self) -> int:
         return max(self.charge.amount - self.paid, 0) if self.charge.status == Charge.Status.DUE else 0
+
+
+def is_payable(charge) -> bool:
+    from .actions import is_payable as payable
+
+    return payable(charge)
 
 
 def summary(case) -> Summary | None:
@@ -94,6 +103,7 @@ def summary(case) -> Summary | None:
         in_progress=any(p.state in Payment.IN_FLIGHT for p in payments),
         last_failure=failure_text(failed) if failed and payments[0] == failed else "",
         overpaid=sum(1 for p in payments if p.state == Payment.State.SUCCESS and p.is_card) > 1,
+        payable=is_payable(charge),
     )
 
 

@@ -105,7 +105,13 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
             problems.append(f"{where}.synonyms: must be a list of words or phrases")
         questions = validate_questions(raw.get("questions"), f"{where}.questions", problems)
         templates = validate_templates(raw.get("templates"), f"{where}.templates", problems)
-        fee = validate_fee(raw.get("fee"), where, questions, problems)  # payments: fees as data
+        fee = validate_fee(  # payments: fees as data
+            raw.get("fee"),
+            where,
+            questions,
+            problems,
+            [s["code"] for s in workflows.get(raw.get("workflow"), {}).get("statuses", [])],
+        )
         template_names = {t["name"] for t in templates}
         for status in workflows.get(raw.get("workflow"), {}).get("statuses", []):
             if status["on_enter_template"] and status["on_enter_template"] not in template_names:

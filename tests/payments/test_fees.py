@@ -28,7 +28,7 @@ WHERE = "services[9] (bulky-waste)"
 
 def check(raw):
     problems: list[str] = []
-    fee = validate_fee(raw, WHERE, QUESTIONS, problems)
+    fee = validate_fee(raw, WHERE, QUESTIONS, problems, ["received", "approved"])
     return fee, problems
 
 
@@ -66,6 +66,10 @@ def check(raw):
         ),
         ({"ledger_code": "GF-1", "amount": "1.00", "vat": "yes"}, ".fee.vat: must be true"),
         ({"ledger_code": "GF-1", "amount": "1.00", "price": 3}, ".fee: unknown keys ['price']"),
+        (
+            {"ledger_code": "GF-1", "amount": "1.00", "pay_after": "aproved"},
+            ".fee.pay_after: 'aproved' must be a status",
+        ),
         ({"ledger_code": "GF-1", "amount": "200000.00"}, ".fee.amount: '200000.00'"),
         (
             {"ledger_code": "GF-1", "amount": "1.00", "concessions": [{"name": "X", "free": True}]},
@@ -176,7 +180,7 @@ def test_the_loader_stores_fees_and_forgets_removed_ones(catalogue):
     from residenthub.payments.models import ServiceFee
 
     codes = set(ServiceFee.objects.values_list("service__code", flat=True))
-    assert codes == {"bulky-waste", "pest-control"}
+    assert codes == {"blue-badge", "bulky-waste", "pest-control"}
     fee = ServiceFee.objects.get(service__code="bulky-waste").definition
     assert fee["kind"] == "per_item" and fee["amount"] == 1500 and fee["ledger_code"] == "GF-WST410"
 

@@ -10,7 +10,15 @@ from django.core import mail
 
 from residenthub.payments.models import Charge, Payment, PaymentEvent
 
-from .helpers import answer_bulky_waste, check_page, latest_case, local_path, pay_on_hosted_page, submit
+from .helpers import (
+    answer_bulky_waste,
+    check_page,
+    latest_case,
+    local_path,
+    pay_on_hosted_page,
+    submission_key,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +273,52 @@ def test_receipt_by_text_message_when_the_resident_chose_texts(client, catalogue
     )
     assert texts.count() == 1 and texts.get().recipient == "+447700900123"
     assert not OutboxMessage.objects.filter(case=case, channel="email").exists()
+
+
+def test_blue_badge_is_paid_for_once_approved(client, catalogue, fake_pay):
+    """A fee with ``pay_after``: nothing to pay on sending; "Pay now" once the case is approved."""
+    from residenthub.cases import actions as case_actions
+    from tests.conftest import _staff
+
+    code = "blue-badge"
+    steps = [
+        ("applying_for", {"applying_for": "myself"}),
+        (
+            "date_of_birth",
+            {"date_of_birth-day": "7", "date_of_birth-month": "4", "date_of_birth-year": "1958"},
+        ),
+        (
+            "address",
+            {
+                "action": "manual",
+                "address-line1": "2 Mill Lane",
+                "address-town": "Demoborough",
+                "address-manual_postcode": "E20 1AB",
+            },
+        ),
+        ("qualifying_benefit", {"qualifying_benefit": "pip"}),
+        ("evidence", {}),
+    ]
+    for name, data in steps:
+        assert client.post(f"/services/{code}/{name}/", data).status_code == 302, name
+    client.post(
+        f"/services/{code}/your-details/", {"name": "A B", "email": "a@example.com", "notify_by": "email"}
+    )
+    page = client.get(f"/services/{code}/check-your-answers/")
+    html = page.content.decode()
+    assert "£10" in html and "You do not pay now" in html and "Your application has been approved" in html
+    assert "Accept and send" in html
+    response = client.post(f"/services/{code}/check-your-answers/", {"submission_key": submission_key(page)})
+    assert response["Location"] == f"/services/{code}/confirmation/"
+    case = latest_case()
+    assert "Not due yet" in client.get(response["Location"]).content.decode()
+    refused = client.post(f"/pay/{case.reference}/")
+    assert refused.status_code == 400 and "You cannot pay for this yet" in refused.content.decode()
+    assert fake_pay.created_calls == 0
+
+    officer = _staff("parking.officer", "parking")
+    case_actions.transition(case, "approved", by=officer)
+    track = client.get(f"/track/{case.reference}/").content.decode()
+    assert "Not paid" in track and f"/pay/{case.reference}/" in track
+    assert client.post(f"/pay/{case.reference}/").status_code == 303
+    assert fake_pay.created_calls == 1
