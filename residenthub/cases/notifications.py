@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +19,17 @@ def tracking_url(case: Case) -> str:
     return settings.SITE_URL + reverse("portal:track_link", args=[make_token(case)])
 
 
+def for_follower(text: str, original: Case, follower: Case) -> str:
+    """The original's message as the follower should read it: a template filled for the original
+    says "Dear <original resident>"; the follower gets their own name (or none), never the other's."""
+    names = [original.contact_name.strip(), *original.contact_name.split()[:1]]
+    for name in sorted({n for n in names if len(n) > 1}, key=len, reverse=True):
+        text = re.sub(
+            rf"\b{re.escape(name)}\b", follower.contact_name.strip() or "resident", text, flags=re.I
+        )
+    return text.replace(original.reference, follower.reference)
+
+
 def notify_resident(case: Case, kind: str, *, text: str = "", status_label: str = "") -> None:
     """Queue the resident's notification for ``kind`` (submitted, status_changed, public_update).
 
@@ -25,7 +38,9 @@ def notify_resident(case: Case, kind: str, *, text: str = "", status_label: str 
     """
     if kind != "submitted":
         for follower in case.duplicates.exclude(notify_by=NotifyBy.NONE):
-            notify_resident(follower, kind, text=text, status_label=case.public_status_label)
+            notify_resident(
+                follower, kind, text=for_follower(text, case, follower), status_label=case.public_status_label
+            )
     if case.notify_by == NotifyBy.NONE:
         return
     context = {

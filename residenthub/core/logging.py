@@ -21,6 +21,9 @@ def scrub(text: str) -> str:
 
 
 class ScrubPersonalData(logging.Filter):
+    """Scrubs the message and, where the record carries an exception, its traceback text too: an
+    exception's message often quotes the value that broke it (an email address, a phone number)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
@@ -29,4 +32,12 @@ class ScrubPersonalData(logging.Filter):
         cleaned = scrub(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[0] is not None:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            # The formatter prints exc_text when set; dropping exc_info stops it formatting the raw one.
+            record.exc_text, record.exc_info = scrub(text), None
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True

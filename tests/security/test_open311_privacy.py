@@ -79,3 +79,14 @@ def test_open_phone_api_is_refused_in_production(tmp_path):
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "TRIAGE_PHONE_API_OPEN" in result.stderr
+
+
+def test_utf16_xml_with_entities_is_refused(client, catalogue):
+    """Finding 12 (low): the DTD guard holds whatever the encoding."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        "<request><api_key>&a;</api_key></request>"
+    )
+    response = client.post("/open311/v2/requests.xml", body.encode("utf-16"), content_type="text/xml")
+    assert response.status_code == 400
+    assert b"DOCTYPE" in response.content

@@ -46,3 +46,26 @@ def test_lockout_is_per_username_and_address_behind_the_proxy(highways_officer, 
     assert response.status_code == 302 and response["Location"] == "/staff/"
     entry = AuditEntry.objects.filter(action="staff.signed_in").latest("at")
     assert entry.ip_address == "198.51.100.20"
+
+
+def test_tracebacks_are_scrubbed_too():
+    """Finding 15 (low): personal data in an exception's text does not reach the log."""
+    import io
+    import logging
+
+    from residenthub.core.logging import ScrubPersonalData
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ScrubPersonalData())
+    logger = logging.getLogger("tests.scrub")
+    logger.addHandler(handler)
+    try:
+        raise ValueError("could not send to mary.obrien@example.com on 07700 900982")
+    except ValueError:
+        logger.exception("sending failed")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Traceback" in written and "ValueError" in written
+    assert "mary.obrien" not in written and "900982" not in written
