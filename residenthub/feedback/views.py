@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from residenthub.accounts.queries import is_manager, team_ids_for
+from residenthub.accounts.permissions import is_manager, team_ids_for
 from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Case
 from residenthub.core.actions import ActionError, Actor

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from residenthub.accounts.queries import case_visibility, team_ids_for
+from residenthub.accounts.permissions import case_visibility, team_ids_for
 
 from . import queries
-from .models import CaseLink, HouseholdMembership, Person, PersonLink
+from .models import CaseLink, Person, PersonLink
 from .search import address_label, display_name
 
 TIMELINE_KINDS = (
@@ -152,45 +152,36 @@ def timeline(person, user, records, cases, kinds: set[str]) -> list[Item]:
 
 
 def _may_see_requests(user) -> bool:
-    try:
-        from residenthub.accounts.permissions import can_work_requests
-    except ImportError:  # pragma: no cover - before the permissions module
-        return bool(getattr(user, "is_superuser", False))
+    from residenthub.accounts.permissions import can_work_requests
+
     return can_work_requests(user)
 
 
 def household_members(person, user) -> list[dict]:
-    """The other current members of the person's current household, named from visible records."""
-    current = HouseholdMembership.objects.filter(person=person, current=True).values_list(
-        "household_id", flat=True
-    )
-    others = (
-        HouseholdMembership.objects.filter(household_id__in=current, current=True)
-        .exclude(person=person)
-        .select_related("person", "household")
-    )
-    allowed = queries.visible_sources(user)
+    """The other current members of the person's current households, as far as the user may know
+    them (a membership counts only when a source the user may see puts the person there), named
+    from records the user may see."""
+    allowed = queries.visible_source_ids(user)
     members = []
-    for membership in others:
-        link = (
-            PersonLink.objects.filter(person=membership.person, record__source__in=_sources(allowed))
-            .select_related("record")
-            .first()
-        )
-        members.append(
-            {
-                "public_id": membership.person.public_id,
-                "name": display_name(link.record.standard) if link else "",
-                "since": membership.since,
-            }
-        )
+    for membership in queries.households(person, user):
+        if not membership.current:
+            continue
+        for other in queries.household_members(membership.household, user):
+            if other.person_id == person.pk or not other.current:
+                continue
+            link = (
+                PersonLink.objects.filter(person_id=other.person_id, record__source_id__in=allowed)
+                .select_related("record")
+                .first()
+            )
+            members.append(
+                {
+                    "public_id": other.person.public_id,
+                    "name": display_name(link.record.standard) if link else "",
+                    "since": other.since,
+                }
+            )
     return members
-
-
-def _sources(q):
-    from .models import Source
-
-    return Source.objects.filter(q)
 
 
 def preferences(person, cases) -> dict:

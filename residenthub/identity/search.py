@@ -21,11 +21,11 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 
-from residenthub.accounts.queries import case_visibility
+from residenthub.accounts.permissions import case_visibility
 
+from . import queries
 from . import standardise as std
 from .models import CaseLink, HouseholdMembership, PersonLink, SourceRecord
-from .queries import visible_sources
 
 MAX_CANDIDATES = 400
 MAX_RESULTS = 25
@@ -267,14 +267,7 @@ def _records(user):
 
 
 def _visible_source_ids(user) -> list[int]:
-    from .models import Source
-
-    cached = getattr(user, "_identity_sources", None)
-    if cached is None:
-        cached = list(Source.objects.filter(visible_sources(user)).values_list("pk", flat=True))
-        if user is not None:
-            user._identity_sources = cached
-    return cached
+    return sorted(queries.visible_source_ids(user))
 
 
 def _postgres() -> bool:
@@ -324,6 +317,18 @@ def _key(queryset, name: str, value: str):
     return queryset.filter(**{f"standard__{name}": value})
 
 
+def _exact_name(query: Query, base):
+    """Records whose surname is exactly the one typed (with the given name's canonical form when
+    one was typed, in either order): the (surname, given name) index of migration 0004."""
+    names = base.alias(k_last=KT("standard__last_name"), k_canon=KT("standard__first_name_canon"))
+    if len(query.first) > 1:
+        return names.filter(
+            Q(k_last=query.last, k_canon=query.first_canon)
+            | Q(k_last=query.first, k_canon=std.canonical_first_name(query.last))
+        )
+    return names.filter(k_last=query.last)  # an initial or a surname alone: scored in Python
+
+
 def _by_name(query: Query, base) -> list[tuple[int, int, str, str, dict]]:
     """Candidates by name. PostgreSQL: surnames similar by trigram (a misspelling still finds them; the
     GIN index of migration 0002 answers it), the closest names first, in either order (surname first
@@ -335,6 +340,10 @@ def _by_name(query: Query, base) -> list[tuple[int, int, str, str, dict]]:
         from django.contrib.postgres.search import TrigramSimilarity
         from django.db.models.functions import Greatest
 
+        exact = _exact_name(query, base).values_list(*fields)[:MAX_CANDIDATES]
+        rows = list(exact)
+        if rows:
+            return rows
         last, first = KT("standard__last_name"), KT("standard__first_name")
         condition = Q(TrigramSimilar(last, query.last))
         rank = TrigramSimilarity(last, query.last)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from residenthub.accounts.queries import can_see_case
+from residenthub.accounts.permissions import can_see_case
 from residenthub.backoffice.auth import staff_required
 from residenthub.core.actions import ActionError, Actor, audit
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from residenthub.accounts.models import Team
-from residenthub.accounts.queries import team_ids_for
+from residenthub.accounts.permissions import team_ids_for
 from residenthub.cases import actions as case_actions
 from residenthub.cases.models import Case, NotifyBy
 from residenthub.core.actions import ActionError, Actor, atomic, audit, require_staff

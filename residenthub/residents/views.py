@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from residenthub.accounts.queries import team_ids_for
+from residenthub.accounts.permissions import team_ids_for
 from residenthub.backoffice.auth import staff_required
 from residenthub.core.actions import ActionError, Actor
 
