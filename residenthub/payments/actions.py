@@ -260,10 +260,13 @@ def apply_state(payment: Payment, state: govuk_pay.PayState, *, source: str, by=
             fields["settled_date"] = dt.date.fromisoformat(state.settled_date[:10])
         new = state.status if state.status in PAY_STATES else payment.state
         changed = False
-        if payment.state in Payment.FINISHED and new != payment.state:
+        money_taken = new == Payment.State.SUCCESS and payment.state != Payment.State.SUCCESS
+        if payment.state in Payment.FINISHED and new != payment.state and not money_taken:
             if new in Payment.FINISHED:
                 logger.warning("payment %s: GOV.UK Pay says %s after %s", payment.pk, new, payment.state)
         elif new != payment.state:
+            # Forward only; the one exception is GOV.UK Pay saying it took the money after all,
+            # which always wins (never a payment taken but not recorded).
             fields["state"] = new
             changed = True
             if new == Payment.State.SUCCESS:
@@ -337,15 +340,27 @@ def start_card_payment(
                     if locked.status == Charge.Status.PAID
                     else "Nothing is owed."
                 )
+            paid = sum(locked.payments.filter(state=Payment.State.SUCCESS).values_list("amount", flat=True))
+            owed = locked.amount - paid
+            if owed <= 0:
+                raise ActionError("This has already been paid.")
             current = locked.payments.filter(
                 state__in=Payment.IN_FLIGHT, method__in=[Payment.Method.ONLINE, Payment.Method.MOTO]
             ).first()
+            if current is not None and current.state == Payment.State.CREATING and current.amount != owed:
+                # Never shown to anyone (GOV.UK Pay did not answer), and now for the wrong amount
+                # (part was paid another way since): abandon it rather than send its old body again.
+                Payment.objects.filter(pk=current.pk).update(
+                    state=Payment.State.ERROR, failure_message="Superseded: the amount owed changed"
+                )
+                _event(locked, "payment.error", payment=current, source="retry", superseded=True)
+                current = None
             if current is None:
                 Charge.objects.filter(pk=locked.pk).update(attempts=locked.attempts + 1)
                 current = Payment.objects.create(
                     charge=locked,
                     method=method,
-                    amount=locked.amount,
+                    amount=owed,
                     state=Payment.State.CREATING,
                     idempotency_key=f"{locked.case.reference}-{locked.attempts + 1}",
                     taken_by=actor.staff,

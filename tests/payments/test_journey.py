@@ -322,3 +322,29 @@ def test_blue_badge_is_paid_for_once_approved(client, catalogue, fake_pay):
     assert "Not paid" in track and f"/pay/{case.reference}/" in track
     assert client.post(f"/pay/{case.reference}/").status_code == 303
     assert fake_pay.created_calls == 1
+
+
+def test_success_reported_after_we_thought_it_failed_still_counts(client, catalogue, fake_pay):
+    """GOV.UK Pay's word that money was taken always wins over an earlier failure we recorded."""
+    from residenthub.payments import actions, govuk_pay
+
+    answer_bulky_waste(client, items=1)
+    submit(client)
+    payment = latest_case().charge.payments.get()
+    actions.apply_state(
+        payment,
+        govuk_pay.PayState(payment.provider_id, "failed", True, 1500, "", "P0050", "x"),
+        source="test",
+    )
+    fake_pay.complete(payment.provider_id)
+    actions.refresh(payment)
+    payment.refresh_from_db()
+    assert payment.state == "success" and payment.charge.status == "paid"
+    # ...while a late "failed" never undoes a success.
+    actions.apply_state(
+        payment,
+        govuk_pay.PayState(payment.provider_id, "failed", True, 1500, "", "P0010", "x"),
+        source="test",
+    )
+    payment.refresh_from_db()
+    assert payment.state == "success"

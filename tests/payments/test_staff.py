@@ -215,3 +215,15 @@ def test_a_refund_webhook_confirms_the_refund(client, bulky_case, waste_officer,
     assert answer.status_code == 200
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCESS
+
+
+def test_a_card_payment_after_a_part_payment_asks_only_for_the_rest(bulky_case, waste_officer, fake_pay):
+    actions.record_payment(
+        bulky_case.charge, amount=2000, method="cheque", note="Cheque 000123", by=waste_officer
+    )
+    payment = actions.start_card_payment(bulky_case.charge, by=waste_officer, moto=True)
+    assert payment.amount == 4000 and fake_pay.payments[payment.provider_id]["amount"] == 4000
+    fake_pay.complete(payment.provider_id)
+    actions.refresh(payment)
+    bulky_case.charge.refresh_from_db()
+    assert bulky_case.charge.status == Charge.Status.PAID
