@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "residenthub.core.middleware.SecurityHeadersMiddleware",
+    "residenthub.core.middleware.RequestBodyLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -293,6 +294,11 @@ STORAGES = {
 # Uploads are never served from a public URL (no MEDIA_URL route): see portal.views.attachment_download.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest body any page takes (a resident's upload plus the form), and the larger ones only staff
+# pages take (core.middleware.RequestBodyLimit answers 413 before reading more).
+REQUEST_BODY_MAX_BYTES = (UPLOAD_MAX_MB + 1) * 1024 * 1024
+REQUEST_BODY_LIMITS: dict[str, int] = {}  # path prefix -> bytes; apps add theirs below
+UPLOAD_MAX_PENDING = env_int("UPLOAD_MAX_PENDING", 20, minimum=1)  # unsent uploads a visitor may hold
 
 # --- Logging: never personal data ---------------------------------------------------------------
 LOGGING = {
@@ -345,6 +351,7 @@ FOI_COMPLAINT_STAGES = [
 FOI_COUNCILLOR_ENQUIRY_DAYS = 10
 FOI_APPROVER_ROLES = ["team_leader", "service_manager"]
 FOI_MAX_DOCUMENT_MB = 25
+REQUEST_BODY_LIMITS["/staff/foi/"] = (FOI_MAX_DOCUMENT_MB + 1) * 1024 * 1024
 # A subject access pack follows a case-person link made automatically only at or above this match
 # probability; links staff confirmed always count (SECURITY.md, finding 10).
 SAR_LINK_MIN_PROBABILITY = float(env_int("SAR_LINK_MIN_PERCENT", 99, minimum=50)) / 100
@@ -384,6 +391,7 @@ MINUTES_TEAM = env_str("MINUTES_TEAM", "democratic-services")  # its members wor
 MINUTES_CLOSED_ROLES = env_list("MINUTES_CLOSED_ROLES", ["team_leader", "service_manager", "administrator"])
 MINUTES_RECORDING_RETENTION_DAYS = env_int("MINUTES_RECORDING_RETENTION_DAYS", 90, minimum=0)
 MINUTES_MAX_RECORDING_MB = env_int("MINUTES_MAX_RECORDING_MB", 1024, minimum=1)
+REQUEST_BODY_LIMITS["/staff/minutes/"] = (MINUTES_MAX_RECORDING_MB + 1) * 1024 * 1024
 MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 7, minimum=0)  # days before an action is due
 # Optional: an OpenAI-compatible chat endpoint the council runs, to rewrite summaries. Off when empty.
 MINUTES_LLM_URL = env_str("MINUTES_LLM_URL", "").rstrip("/")

@@ -67,3 +67,38 @@ class RejectUnstorableInput:
         except (MultiPartParserError, ValueError):
             return False  # a broken body is the view's to refuse
         return any(unstorable(key) or unstorable(items) for key, items in values)
+
+
+class RequestBodyLimit:
+    """Answers 413 before reading a body larger than the path allows, so nobody can make the server
+    spool gigabytes to disk by posting to a form. The largest bodies (recordings, FOI documents) are
+    allowed only under the staff paths that take them (``REQUEST_BODY_LIMITS``). The proxy in front
+    should refuse bodies above the largest limit too (docs/operations.md), since a chunked request
+    has no length to check here."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.default = settings.REQUEST_BODY_MAX_BYTES
+        self.limits = sorted(settings.REQUEST_BODY_LIMITS.items(), key=lambda item: -len(item[0]))
+
+    def limit_for(self, path: str) -> int:
+        return next((limit for prefix, limit in self.limits if path.startswith(prefix)), self.default)
+
+    def __call__(self, request):
+        from django.http import HttpResponse, JsonResponse
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = self.limit_for(request.path)
+        if length > limit:
+            message = f"The request is too large: at most {limit // (1024 * 1024)} MB can be sent here."
+            if request.path.startswith(("/api/", "/open311/", "/triage/api/")):
+                return JsonResponse(
+                    {"error": {"status": 413, "code": "too_large", "message": message}}, status=413
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

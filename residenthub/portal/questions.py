@@ -378,6 +378,15 @@ def _parse_file(question, post, files, *, session_key: str, previous=None, **_kw
             )
         )
         return outcome
+    pending = Attachment.objects.filter(session_key=session_key, case__isnull=True).count()
+    if session_key and pending >= settings.UPLOAD_MAX_PENDING:
+        outcome.errors.append(
+            (
+                question.name,
+                _("You have uploaded too many files without sending a request. Send it, or start again"),
+            )
+        )
+        return outcome
     head = upload.read(32)
     upload.seek(0)
     if extension not in allowed or not _matches_signature(extension, head):
