@@ -45,6 +45,12 @@ def _open(data: bytes, name: str) -> zipfile.ZipFile:
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
     if total > 20 * max_bytes():  # a zip bomb: far more inside than any real document
         raise DocumentError(f"{name} expands to {total // 1048576} MB, too large to redact safely.")
+    for info in archive.infolist():  # one part packed far tighter than text or images ever are
+        if info.file_size > 1048576 and info.file_size > 200 * max(info.compress_size, 1):
+            raise DocumentError(
+                f"{name} holds a part that expands {info.file_size // max(info.compress_size, 1)}"
+                " times: too large to redact safely."
+            )
     if "word/document.xml" not in archive.namelist():
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.")
     return archive

@@ -90,6 +90,9 @@ def label(reason: str) -> str:
     return reason
 
 
+MAX_PAGES = 2000  # a PDF claiming more pages than any FOI bundle is refused before it is read
+
+
 def open_pdf(data: bytes, name: str = "document.pdf"):
     import pymupdf
 
@@ -106,6 +109,12 @@ def open_pdf(data: bytes, name: str = "document.pdf"):
     if doc.page_count == 0:
         doc.close()
         raise DocumentError(f"{name} has no pages.")
+    if doc.page_count > MAX_PAGES:
+        pages = doc.page_count
+        doc.close()
+        raise DocumentError(
+            f"{name} has {pages:,} pages; at most {MAX_PAGES:,} can be redacted at once. Split it."
+        )
     _show_all_layers(doc)
     return doc
 
@@ -303,12 +312,9 @@ def scrub(doc) -> None:
 
 def _flatten_layers(doc) -> None:
     """Drop the layer switches (all content was shown and reviewed)."""
-    try:
-        catalog = doc.pdf_catalog()
-        if doc.xref_get_key(catalog, "OCProperties")[0] != "null":
-            doc.xref_set_key(catalog, "OCProperties", "null")
-    except Exception:  # noqa: BLE001
-        pass
+    catalog = doc.pdf_catalog()
+    if doc.xref_get_key(catalog, "OCProperties")[0] != "null":
+        doc.xref_set_key(catalog, "OCProperties", "null")
 
 
 def save(doc) -> bytes:
