@@ -739,7 +739,7 @@ def add_area(doc: Document, *, page: int, rect: Sequence[float], reason: str, by
     width, height = float(info.get("width", 595)), float(info.get("height", 842))
     if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
         raise FOIError(
-            f"The area must lie on the page: left < right within 0-{width:.0f}, top < bottom within 0-{height:.0f}."
+            f"The area must lie on the page: left < right within 0-{width:.0f}, top < bottom within 0-{height:.0f}."  # noqa: E501
         )
     offset = sum(len(p) + 1 for p in doc.text.split(documents.PAGE_BREAK)[: page - 1])
     with transaction.atomic():

@@ -278,7 +278,7 @@ class Span(models.Model):
     end = models.PositiveIntegerField()
     entity_type = models.CharField(max_length=40)
     page = models.PositiveIntegerField(default=1)  # 1-based
-    # Boxes on the page, PDF points from the top left: [[x0, y0, x1, y1], ...]; an officer's area has only these
+    # Boxes on the page, PDF points from the top left: [[x0, y0, x1, y1], ...]; an officer's area has only these  # noqa: E501
     rects = models.JSONField(default=list, blank=True)
     score = models.FloatField(null=True, blank=True)
     added_by_officer = models.BooleanField(default=False)

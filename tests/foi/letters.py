@@ -129,7 +129,7 @@ def all_text_and_bytes(data: bytes) -> tuple[str, str]:
             chunks.append(doc.xref_object(xref, compressed=False))
             if doc.xref_is_stream(xref):
                 chunks.append((doc.xref_stream(xref) or b"").decode("latin-1"))
-        except Exception:  # noqa: BLE001  (a free slot in the cross-reference table)
+        except Exception:  # noqa: BLE001, S112  (a free slot in the cross-reference table)
             continue
     chunks += [doc.embfile_info(i)["name"] for i in range(doc.embfile_count())]
     doc.close()

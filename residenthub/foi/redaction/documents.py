@@ -137,7 +137,6 @@ def _extract_pdf(name: str, data: bytes) -> Extracted:
 def _extract_pdf_fallback(name: str, data: bytes) -> Extracted:
     """A PDF PyMuPDF cannot open: read what pypdf can, to be redacted by rebuilding (ADR 0040)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -360,8 +360,8 @@ _SUFFIX_STREET = (
 )
 _CAP = UP + r"[\w'’.-]*"
 _NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
-_UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"
-_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{2}-\d{3}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"
+_UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"  # noqa: E501
+_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{2}-\d{3}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"  # noqa: E501
 _STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
 _PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP})"
 _SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
@@ -377,28 +377,32 @@ _ADDRESS_FOREIGN = re.compile(
     rf"|{_CAP}(?i:{_SUFFIX_STREET})[ \t]+{_NUM})"
     rf"{_UNIT}?{_TAIL}"
 )
-# A number and capitalised words, then a town and a postcode or ZIP: "12 Koningin Julianaplein, 2595 AA Den Haag".
+# A number and capitalised words, then a town and a postcode or ZIP: "12 Koningin Julianaplein, 2595 AA Den Haag".  # noqa: E501
 _ADDRESS_GENERIC = re.compile(
     rf"(?<![\w£$€.,]){_NUM},?[ \t]+{_STOP}{_CAP}(?:[ \t]+{_CAP}){{0,4}}{_UNIT}?(?P<tail>{_TAIL})"
 )
-# A street then its number, then a postcode and town: "Trädgårdsstigen 794\n26720 Västerås", "Viaducto Sur 159".
+# A street then its number, then a postcode and town: "Trädgårdsstigen 794\n26720 Västerås", "Viaducto Sur 159".  # noqa: E501
 _ADDRESS_CONTINENTAL = re.compile(
-    rf"(?<![\w]){_STOP}{_CAP}(?:[ \t]+(?:{_CAP}|de|del|la|las|los|da|do|dos|das|di|du|van|von|der|den|am|an|im"
+    rf"(?<![\w]){_STOP}{_CAP}(?:[ \t]+(?:{_CAP}|de|del|la|las|los|da|do|dos|das|di|du|van|von|der|den|am|an|im"  # noqa: E501
     rf"|utca|út|tér|u\.|körút|ulica|aleja|al\.|strada|calea|bulevardul|sokak|caddesi|vej|gade|gate|veien|väg|vägen"
     rf"|gatan|katu|tie)){{0,3}},?[ \t]+{_NUM}\.?{_UNIT}?(?P<tail>{_TAIL})"
 )
 # A number, then a street word in lower case: "44, rue Adam", "12 calle de la Montaña".
 _ADDRESS_LOWER_LEAD = re.compile(
-    rf"(?<![\w£$€.,]){_NUM},?[ \t]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route|calle|via|viale|"
-    rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"
+    rf"(?<![\w£$€.,]){_NUM},?[ \t]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route|calle|via|viale|"  # noqa: E501
+    rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"  # noqa: E501
     rf"{_UNIT}?{_TAIL}"
 )
 # A block of short lines, one of them with a number: the address block of a letter or a form.
-_BLOCK_TOKEN = rf"(?:{_PLACE}|{_NUM}\.?|(?i:apt\.?|suite|unit|flat|no\.?|\#)|de|la|da|do|del|di|du|van|von|der)"
+_BLOCK_TOKEN = (
+    rf"(?:{_PLACE}|{_NUM}\.?|(?i:apt\.?|suite|unit|flat|no\.?|\#)|de|la|da|do|del|di|du|van|von|der)"
+)
 _BLOCK_LINE = rf"[ \t]*,?[ \t]*{_BLOCK_TOKEN}(?:[ \t,]+{_BLOCK_TOKEN}){{0,5}}[ \t,]*"
-_BLOCK_STREET = re.compile(rf"(?m)^[ \t,]*\d{{1,5}}[A-Za-z]?,?[ \t]+{_CAP}|\b(?:{_STREET_WORDS})\b|{_CAP}(?i:{_SUFFIX_STREET})\b")
+_BLOCK_STREET = re.compile(
+    rf"(?m)^[ \t,]*\d{{1,5}}[A-Za-z]?,?[ \t]+{_CAP}|\b(?:{_STREET_WORDS})\b|{_CAP}(?i:{_SUFFIX_STREET})\b"
+)
 _BLOCK_POST = re.compile(
-    r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{5}(?:-\d{4})?|\d{3}[ -]\d{2}|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
+    r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{5}(?:-\d{4})?|\d{3}[ -]\d{2}|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"  # noqa: E501
     r"|[A-Z]\d[A-Z] ?\d[A-Z]\d)(?![\w-])|,[ \t]*[A-Z]{2}\b"
 )
 _ADDRESS_BLOCK = re.compile(rf"(?m)^(?:{_BLOCK_LINE}\n){{2,5}}{_BLOCK_LINE}$")
@@ -431,7 +435,12 @@ class HubAddressRecognizer(EntityRecognizer):
         for m in _ADDRESS_BLOCK.finditer(text):
             block = m.group(0)
             lines = [line for line in block.split("\n") if line.strip(" \t,")]
-            if len(lines) >= 3 and len(block.split()) <= 16 and _BLOCK_STREET.search(block) and _BLOCK_POST.search(block):
+            if (
+                len(lines) >= 3
+                and len(block.split()) <= 16
+                and _BLOCK_STREET.search(block)
+                and _BLOCK_POST.search(block)
+            ):
                 start = m.start() + (len(block) - len(block.lstrip(" \t,\n")))
                 value = block.strip(" \t,\n")
                 out.append(_result(ADDRESS, start, start + len(value), 0.5, self.name))
@@ -453,7 +462,7 @@ _UPPER = rf"{UP}{{2,}}(?:[-'’]{UP}{{2,}})?"
 _INITIAL = r"[A-Z]\.?"
 _NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER})){{0,2}}"
 _TITLED = re.compile(
-    rf"\b(?i:{_TITLES})\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t]){{0,2}}(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER}))?"
+    rf"\b(?i:{_TITLES})\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t]){{0,2}}(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER}))?"  # noqa: E501
     rf"|(?-i:[a-z]{{2,}})(?:[ \t][a-z]{{2,}})?)"
 )
 _DEAR = re.compile(rf"\b(?i:dear|hi|hello)[ \t]+(?P<name>{_NAME})")
@@ -480,10 +489,10 @@ _WEAK = re.compile(rf"\b(?i:by|with|to|for|and|from|met|saw|told|asked|thank)[ \
 _TOKEN = re.compile(rf"{LETTER}(?:{LETTER}|['’-])*|[A-Z]\.")
 _NOT_PERSON_WORDS = {
     w.lower()
-    for w in (
+    for w in (  # noqa: SIM905
         "Sir Madam Resident Residents Occupier Householder Customer Colleague Colleagues Team All Council "
-        "Councillor Borough Friend Friends Neighbour Neighbours Applicant Requester Road Street Avenue Lane Close "
-        "Drive Crescent Terrace Square Station School Academy College University Church Chapel Hospital Surgery "
+        "Councillor Borough Friend Friends Neighbour Neighbours Applicant Requester Road Street Avenue Lane Close "  # noqa: E501
+        "Drive Crescent Terrace Square Station School Academy College University Church Chapel Hospital Surgery "  # noqa: E501
         "Centre Center Library Committee Department Service Services House Ltd Limited Trust Partnership "
         "Association Inc Corp Company Group Bank Court Park City County State Republic Kingdom United Street "
         "Dear Regards Yours Sincerely Faithfully Hello Hi To From Notes NHS FOI Monday Tuesday Wednesday "
@@ -493,9 +502,9 @@ _NOT_PERSON_WORDS = {
         "Tel Mobile The This That These Those And Or Of In On At For With By Our Your Their His Her My We "
         "Ward Estate Housing Social Care Adult Children Services Planning Highways Environmental Health "
         "England Wales Scotland Ireland Britain London Europe America Africa Asia Police Fire Ambulance "
-        "Government Ministry Office Authority Agency Society Club Foundation Institute Museum Hotel Restaurant "
-        "Cafe Shop Store Market Airport Port River Lake Mount North South East West Central Upper Lower New Old "
-        "Great Little St Saint Royal National International Global Mr Mrs Ms Miss Dr Prof Cllr Flat Apartment "
+        "Government Ministry Office Authority Agency Society Club Foundation Institute Museum Hotel Restaurant "  # noqa: E501
+        "Cafe Shop Store Market Airport Port River Lake Mount North South East West Central Upper Lower New Old "  # noqa: E501
+        "Great Little St Saint Royal National International Global Mr Mrs Ms Miss Dr Prof Cllr Flat Apartment "  # noqa: E501
         "Unit Suite Floor Yes No Not Signed Signature Date Time Note Total Amount Description Balance Visa"
     ).split()
 }
@@ -504,8 +513,33 @@ _NOT_PERSON_WORDS = {
 _NAME_SHAPE = re.compile(rf"{UP}(?:{LETTER}|['’.-])*")
 
 
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le", "la", "bin",
-              "binti", "ibn", "al", "el", "ter", "ten", "y", "e", "af", "zu"}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "dos",
+    "das",
+    "du",
+    "le",
+    "la",
+    "bin",
+    "binti",
+    "ibn",
+    "al",
+    "el",
+    "ter",
+    "ten",
+    "y",
+    "e",
+    "af",
+    "zu",
+}
 
 
 class _Surnames:
@@ -696,13 +730,13 @@ class HubNameRecognizer(EntityRecognizer):
                 and low in last
                 and low not in common
                 and _is_name_token(w)
+                and i > 0
+                and gap_ok(i - 1, i)
             ):
                 # a surname closing a run: "Okonkwo" after a capitalised word the model did not know
-                if i > 0 and gap_ok(i - 1, i):
-                    pw = tokens[i - 1][2]
-                    plow = pw.lower()
-                    if shape(pw) == shape(w) and _is_name_token(pw) and plow not in common:
-                        best = (tokens[i - 1][0], e, 0.45, i)
+                pw = tokens[i - 1][2]
+                if shape(pw) == shape(w) and _is_name_token(pw) and pw.lower() not in common:
+                    best = (tokens[i - 1][0], e, 0.45, i)
             if best is None and shape(w) == "T" and low not in common and _is_name_token(w):
                 if low in first:  # a first name on its own ("Priya called"), when it is not an English word
                     best = (s, e, 0.45, i)
@@ -719,7 +753,7 @@ class HubNameRecognizer(EntityRecognizer):
     def _name_lines(self, text, first, last, common) -> list[RecognizerResult]:
         out = []
         for m in re.finditer(
-            r"(?m)^[ \t]*(?P<name>(?:[A-Z][\w'’-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,3})[ \t]*,?[ \t]*$",
+            r"(?m)^[ \t]*(?P<name>(?:[A-Z][\w'’-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’-]+|[A-Z]\.)){1,3})[ \t]*,?[ \t]*$",  # noqa: E501
             text,
         ):
             words = m.group("name").split()
