@@ -124,7 +124,7 @@ class ReportRun(models.Model):
     """One rendered report, kept in the archive (PDF and CSV)."""
 
     definition = models.ForeignKey(ReportDefinition, on_delete=models.PROTECT, related_name="runs")
-    period = models.CharField(max_length=20)
+    period = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.CharField(max_length=150, default="system")
     pdf = models.BinaryField()
