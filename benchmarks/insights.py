@@ -227,7 +227,8 @@ def child(out: Path, cases: int, requests: int) -> None:
     result["rollup_day_s"] = round(time.perf_counter() - t, 2)
     result["rollup_rows"] = DailyCaseStat.objects.count()
     web.log(
-        f"roll-ups: {result['rollup_all_s']} s for two years ({result['rollup_rows']:,} rows), one day {result['rollup_day_s']} s"
+        f"roll-ups: {result['rollup_all_s']} s for two years ({result['rollup_rows']:,} rows), one "
+        f"day {result['rollup_day_s']} s"
     )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
@@ -280,7 +281,8 @@ def child(out: Path, cases: int, requests: int) -> None:
         for _ in range(max(5, requests // 6)):
             t = time.perf_counter()
             cur.execute(
-                "SELECT a.ward, count(*), count(c.closed_at), count(*) FILTER (WHERE c.closed_at::date <= c.due_date) "
+                "SELECT a.ward, count(*), count(c.closed_at), count(*) FILTER (WHERE "
+                "c.closed_at::date <= c.due_date) "
                 "FROM cases_case c LEFT JOIN core_address a ON a.uprn = c.uprn "
                 "WHERE c.created_at >= '2026-10-01' AND c.created_at < '2026-11-01' GROUP BY a.ward"
             )
@@ -292,7 +294,8 @@ def child(out: Path, cases: int, requests: int) -> None:
         "p95": round(web.percentile(base, 95), 1),
     }
     web.log(
-        f"page p50 {result['page_ms']['p50']} ms p95 {result['page_ms']['p95']} ms; baseline one-panel raw query p50 {result['baseline_ms']['p50']} ms"
+        f"page p50 {result['page_ms']['p50']} ms p95 {result['page_ms']['p95']} ms; baseline "
+        f"one-panel raw query p50 {result['baseline_ms']['p50']} ms"
     )
 
     # The 12-month, 20-ward monthly report.
@@ -312,10 +315,12 @@ def child(out: Path, cases: int, requests: int) -> None:
 
     p95 = result["page_ms"]["p95"]
     result["goals"] = [
-        f"- {'PASS' if p95 <= 300 else 'FAIL'}: dashboard p95 {p95} ms with {result['cases']:,} cases (goal <= 300 ms)",
+        f"- {'PASS' if p95 <= 300 else 'FAIL'}: dashboard p95 {p95} ms with {result['cases']:,} cases "
+        "(goal <= 300 ms)",
         f"- {'PASS' if constant else 'FAIL'}: queries per page by filter set {result['queries']} "
         "(goal: constant for each filter set, whatever the data)",
-        f"- {'PASS' if min(runs) <= 10 else 'FAIL'}: 12-month 20-ward report {min(runs):.1f} s, {pages} pages (goal <= 10 s)",
+        f"- {'PASS' if min(runs) <= 10 else 'FAIL'}: 12-month 20-ward report {min(runs):.1f} s, "
+        f"{pages} pages (goal <= 10 s)",
     ]
     out.write_text(json.dumps(result))
 
@@ -326,20 +331,28 @@ def report(r: dict, args) -> str:
     lines = [
         f"## Insights dashboards and reports ({dt.date.today():%Y-%m-%d})",
         "",
-        f"Machine: {m.get('cpus', '?')} CPUs, {m.get('memory', '?')}; PostgreSQL {r.get('postgres', '?')}; commit {web.git_commit()}.",
+        f"Machine: {m.get('cpus', '?')} CPUs, {m.get('memory', '?')}; PostgreSQL "
+        f"{r.get('postgres', '?')}; commit {web.git_commit()}.",
         f"Command: `{web.the_command(sys.argv)}`",
         "",
-        f"{r['cases']:,} generated cases over two years (26 services, 20 wards, channel mix moving online) COPYed in {r['load_s']} s. "
-        f"Roll-ups built for the two years month by month in {r['rollup_all_s']} s ({r['rollup_rows']:,} daily rows); one nightly day {r['rollup_day_s']} s.",
+        f"{r['cases']:,} generated cases over two years (26 services, 20 wards, channel mix moving "
+        f"online) COPYed in {r['load_s']} s. "
+        f"Roll-ups built for the two years month by month in {r['rollup_all_s']} s "
+        f"({r['rollup_rows']:,} daily rows); one nightly day {r['rollup_day_s']} s.",
         "",
         "| measure | p50 ms | p95 ms |",
         "|---|---|---|",
-        f"| dashboard page, all 10 panels, from the roll-ups | {r['page_ms']['p50']} | {r['page_ms']['p95']} |",
-        f"| baseline: one panel (demand by ward, one month) straight from the cases table | {r['baseline_ms']['p50']} | {r['baseline_ms']['p95']} |",
-        f"| dashboard page, first view of new figures (charts drawn, cache empty): median, max | {r['cold_ms']['p50']} | {r['cold_ms']['max']} |",
+        f"| dashboard page, all 10 panels, from the roll-ups | {r['page_ms']['p50']} | "
+        f"{r['page_ms']['p95']} |",
+        "| baseline: one panel (demand by ward, one month) straight from the cases table | "
+        f"{r['baseline_ms']['p50']} | {r['baseline_ms']['p95']} |",
+        "| dashboard page, first view of new figures (charts drawn, cache empty): median, max | "
+        f"{r['cold_ms']['p50']} | {r['cold_ms']['max']} |",
         "",
-        f"The whole page takes {ratio:.2f}x the time of one panel computed from raw cases. Queries per page: {r['queries']}. "
-        f"12-month, 20-ward monthly report: {r['report']['seconds']} s (runs {r['report']['all']}), {r['report']['pages']} pages.",
+        f"The whole page takes {ratio:.2f}x the time of one panel computed from raw cases. Queries "
+        f"per page: {r['queries']}. "
+        f"12-month, 20-ward monthly report: {r['report']['seconds']} s (runs {r['report']['all']}), "
+        f"{r['report']['pages']} pages.",
         "",
         "Goals:",
         *r["goals"],
