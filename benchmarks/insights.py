@@ -331,7 +331,7 @@ def report(r: dict, args) -> str:
     lines = [
         f"## Insights dashboards and reports ({dt.date.today():%Y-%m-%d})",
         "",
-        f"Machine: {m.get('cpus', '?')} CPUs, {m.get('memory', '?')}; PostgreSQL "
+        f"Machine: {m.get('cores', '?')} cores ({m.get('cpu', '?')}), {m.get('memory', '?')}; PostgreSQL "
         f"{r.get('postgres', '?')}; commit {web.git_commit()}.",
         f"Command: `{web.the_command(sys.argv)}`",
         "",
