@@ -9,24 +9,9 @@ leads and administrators, never councillors (docs/adr/0080-insights.md).
 
 from __future__ import annotations
 
-from residenthub.accounts.models import COUNCILLOR_GROUP
-from residenthub.accounts.permissions import is_manager, is_verified_staff
-
-
-def is_councillor(user) -> bool:
-    if not is_verified_staff(user):
-        return False
-    cached = getattr(user, "_is_councillor", None)
-    if cached is None:
-        cached = user.groups.filter(name=COUNCILLOR_GROUP).exists()
-        user._is_councillor = cached
-    return cached
-
-
-def can_view_insights(user) -> bool:
-    return is_verified_staff(user) and (is_manager(user) or is_councillor(user))
-
-
-def can_edit_benefits(user) -> bool:
-    """Set a benefit's RAG status and run reports on demand: leads and administrators."""
-    return is_verified_staff(user) and is_manager(user) and not is_councillor(user)
+# The rules live in accounts.permissions, with every other access rule.
+from residenthub.accounts.permissions import (  # noqa: F401
+    can_edit_benefits,
+    can_view_insights,
+    is_councillor,
+)

@@ -77,7 +77,13 @@ def context(year: str | None = None) -> dict:
             }
         )
     planned_total = [_d(register.get("total", {}).get(y)) for y in years]
-    reported_total = [sum((r["reported"][i] or 0 for r in table3), Decimal(0)) for i in range(len(years))]
+    # None, not 0, for a year nobody has reported yet: a chart must not draw "nothing delivered".
+    reported_total = [
+        sum((r["reported"][i] for r in table3 if r["reported"][i] is not None), Decimal(0))
+        if any(r["reported"][i] is not None for r in table3)
+        else None
+        for i in range(len(years))
+    ]
     measured_total = sum((r["measured"].value for r in measured_rows), Decimal(0))
     chart_years = [str(y) for y in years]
     spend_chart = charts.grouped(
@@ -91,7 +97,10 @@ def context(year: str | None = None) -> dict:
     benefits_chart = charts.lines(
         "Benefits: Table 3 against reported (£'000)",
         chart_years,
-        {"Table 3": [float(v) for v in planned_total], "Reported": [float(v) for v in reported_total]},
+        {
+            "Table 3": [float(v) for v in planned_total],
+            "Reported": [None if v is None else float(v) for v in reported_total],
+        },
     )
     return {
         "year": year,
