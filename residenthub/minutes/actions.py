@@ -167,13 +167,6 @@ def add_recording(meeting: Meeting, upload, *, by=None) -> Recording:
     return recording
 
 
-def vocabulary(meeting: Meeting) -> str:
-    """Names and agenda titles, to bias speech recognition towards how the clerk spells them."""
-    names = [a.name for a in meeting.attendees.all()]
-    titles = [i.title for i in meeting.items.all()]
-    return (f"{meeting.committee.name}. " + ", ".join(names) + ". " + "; ".join(titles) + ".")[:800]
-
-
 def _progress(recording: Recording, pct: int, stage: str) -> None:
     Recording.objects.filter(pk=recording.pk).update(
         progress=pct, stage=stage[:200], status=Recording.Status.PROCESSING
@@ -191,7 +184,6 @@ def process_recording(recording: Recording) -> None:
             recording.file.path,
             attendees=max(meeting.attendees.filter(present=True).count(), 2) or None,
             progress=lambda pct, stage: _progress(recording, pct, stage),
-            prompt=vocabulary(meeting),
         )
     except RecordingError as exc:
         _failed(recording, str(exc))

@@ -590,6 +590,16 @@ def find_owner(text: str, attendees: list[Attendee], speaker: str = "") -> str:
     return match.group(1) if match else ""
 
 
+def _names_attendee(text: str, attendees: list[Attendee]) -> bool:
+    lowered = text.lower()
+    return any(
+        re.search(r"\b" + re.escape(form.lower()) + r"\b", lowered)
+        for a in attendees
+        for form in _name_forms(a)
+        if len(form) > 3
+    )
+
+
 def action_text(text: str) -> str:
     text = " ".join(text.split()).strip()
     text = re.sub(r"^(action( point| item)?\s*[:\-]\s*)", "", text, flags=re.IGNORECASE)
@@ -710,7 +720,11 @@ def draft(
                 if resolution and not any(d.text == resolution for d in item.decisions):
                     item.decisions.append(Decision(resolution, vote, s.start, s.end))
                 used.add(i)
-            elif detector.action_score(s.text) >= detector.threshold:
+            elif detector.action_score(s.text) >= detector.threshold or (
+                _ACTION_PATTERNS[_DATE_PATTERN].search(s.text) and _names_attendee(s.text, attendees)
+            ):
+                # A deadline with an attendee named in the same sentence is an action too, even when
+                # the verb was misheard ("Grace Mensah at a circuit ... by 11 May").
                 item.actions.append(
                     Action(
                         action_text(s.text),

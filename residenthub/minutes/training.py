@@ -41,7 +41,9 @@ def extract_markdown(text: str) -> list[tuple[str, str]]:
     in_agreed_list = False
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or line.startswith(("---", "layout:", "title:", "permalink:", "author:", "date:", "slug:")):
+        if not line or line.startswith(
+            ("---", "layout:", "title:", "permalink:", "author:", "date:", "slug:")
+        ):
             in_agreed_list = in_agreed_list and bool(line == "")
             continue
         heading = re.match(r"^#+\s*(.*)$", line)
@@ -56,7 +58,9 @@ def extract_markdown(text: str) -> list[tuple[str, str]]:
             )
             in_agreed_list = False
             continue
-        if re.search(r"\b(board|panel|committee|meeting) (agreed|resolved|decided)\s*(that)?\s*:?\s*$", line, re.I):
+        if re.search(
+            r"\b(board|panel|committee|meeting) (agreed|resolved|decided)\s*(that)?\s*:?\s*$", line, re.I
+        ):
             in_agreed_list = True
             continue
         marker = _MARKER.match(line)
@@ -65,9 +69,9 @@ def extract_markdown(text: str) -> list[tuple[str, str]]:
             word = marker.group(1).lower()
             label = "action" if word.startswith("action") else "decision"
             line = line[marker.end() :]
-        elif in_agreed_list and re.match(r"^\s*([*\-+]|\d+[.)])\s+", line):
-            label = "decision"
-        elif re.search(r"\bRESOLVED\b", line):
+        elif (
+            in_agreed_list and re.match(r"^\s*([*\-+]|\d+[.)])\s+", line) or re.search(r"\bRESOLVED\b", line)
+        ):
             label = "decision"
         line = re.sub(r"^\s*([*\-+]|\d+[.)])\s+", "", line)
         cleaned = _clean(line)

@@ -9,7 +9,9 @@ from residenthub.minutes import drafting, scripted
 
 from .conftest import timed_segments
 
-SEED = Path("/work/shared/seeds/committee-minutes-digital-transformation.txt")
+SEED = (
+    Path(__file__).resolve().parents[3] / "shared" / "seeds" / "committee-minutes-digital-transformation.txt"
+)
 
 
 @pytest.mark.parametrize("seed", range(6))
