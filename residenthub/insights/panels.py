@@ -271,9 +271,9 @@ def backlog_panel(figures: CaseFigures, names: Names) -> Panel:
             [names.label(by, value), *(suppress(g[k]) for k in ("open", "overdue", "a", "b", "c", "d"))]
         )
     rows.append(["All", *(suppress(total[k]) for k in ("open", "overdue", "a", "b", "c", "d"))])
-    when = f"{figures.backlog_day:%-d %B %Y}" if figures.backlog_day else "the end of the period"
+    when = f"{figures.backlog_day:%-d %B %Y}" if figures.backlog_day else "the last day of the period"
     summary = (
-        f"At the end of {when}, {_fmt(suppress(total['open']))} requests were open, "
+        f"At the end of the day on {when}, {_fmt(suppress(total['open']))} requests were open, "
         f"{_fmt(suppress(total['overdue']))} of them past their due date."
     )
     bands = ["0 to 5", "6 to 10", "11 to 20", "over 20"]
