@@ -29,9 +29,18 @@ class Command(BaseCommand):
         d.add_argument("--committee", default="")
         d.add_argument("--out", required=True)
         d.add_argument("--format", choices=["json", "md", "docx", "pdf"], default="json")
+        sub.add_parser(
+            "train-detector", help="Retrain the decision/action classifier from data/train_okfn.csv"
+        )
 
     def handle(self, *args, **options):
-        getattr(self, f"_{options['subcommand']}")(options)
+        getattr(self, f"_{options['subcommand'].replace('-', '_')}")(options)
+
+    def _train_detector(self, options):
+        from residenthub.minutes import training
+
+        training.train()
+        self.stdout.write(f"written {training.DATA_DIR / 'detector.joblib'}")
 
     def _transcribe(self, options):
         from residenthub.minutes.transcription import RecordingError, transcribe_file
