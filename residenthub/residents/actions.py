@@ -136,7 +136,9 @@ def report_move(
     by: Actor,
 ) -> AddressChange:
     """Tell us once: the resident moved to ``new_address`` on ``moved_on``."""
-    account = ResidentAccount.objects.select_for_update().select_related("address").get(pk=account.pk)
+    account = (
+        ResidentAccount.objects.select_for_update(of=("self",)).select_related("address").get(pk=account.pk)
+    )
     if account.address_id == new_address.pk:
         raise ActionError("That is the address we already have for you.")
     today = timezone.localdate()
