@@ -200,6 +200,10 @@ TELL_US_ONCE_TEAMS = env_dict("TELL_US_ONCE_TEAMS") or {
     "adult-social-care": "adult-social-care",
 }
 FEEDBACK_LINK_DAYS = env_int("FEEDBACK_LINK_DAYS", 60, minimum=1)  # how long "how did we do?" links work
+CELERY_BEAT_SCHEDULE["letters-retry"] = {
+    "task": "residenthub.letters.jobs.send_pending_letters",
+    "schedule": 900.0,  # letters Notify could not take yet
+}
 
 # --- The AI front door (docs/triage.md) and the single resident view (docs/identity.md) ---------
 TRIAGE_MODEL_PATH = env_str("TRIAGE_MODEL_PATH", str(VAR_DIR / "triage" / "model.joblib"))
