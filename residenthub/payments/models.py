@@ -94,7 +94,7 @@ class Payment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     succeeded_at = models.DateTimeField(null=True, blank=True)
-    settled_date = models.DateField(null=True, blank=True)
+    settled_date = models.DateField(null=True, blank=True, db_index=True)
     refund_available = models.IntegerField(null=True, blank=True, help_text="As GOV.UK Pay last said.")
     checked_at = models.DateTimeField(null=True, blank=True)
 
@@ -142,7 +142,7 @@ class Refund(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    settled_date = models.DateField(null=True, blank=True)
+    settled_date = models.DateField(null=True, blank=True, db_index=True)
     failure_message = models.CharField(max_length=255, blank=True)
 
     COUNTS = {Status.SUBMITTED, Status.SUCCESS, Status.RECORDED}

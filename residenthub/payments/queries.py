@@ -137,63 +137,83 @@ EXPORT_COLUMNS = [
 
 def finance_rows(day: dt.date) -> list[dict]:
     """The day's money for the finance system: card payments and refunds GOV.UK Pay settled that day,
-    and payments and refunds staff recorded that day, each with its ledger code. No personal data."""
+    and payments and refunds staff recorded that day, each with its ledger code. No personal data.
+    Read as plain values (no model instances, no JSON columns): a day can hold thousands of rows."""
+    card_methods = [Payment.Method.ONLINE, Payment.Method.MOTO]
+    fields = ["id", "amount", "method", "provider_id", "settled_date"]
+    charge = [
+        "charge__amount",
+        "charge__vat",
+        "charge__ledger_code",
+        "charge__case__reference",
+        "charge__case__service__code",
+    ]
     rows = []
-    card = Q(settled_date=day)
-    recorded = Q(created_at__date=day) & ~Q(method__in=[Payment.Method.ONLINE, Payment.Method.MOTO])
     payments = (
-        Payment.objects.filter(card | recorded, state=Payment.State.SUCCESS)
-        .select_related("charge__case__service")
+        Payment.objects.filter(
+            Q(settled_date=day) | (Q(created_at__date=day) & ~Q(method__in=card_methods)),
+            state=Payment.State.SUCCESS,
+        )
         .order_by("id")
+        .values(*fields, *charge)
     )
     for p in payments:
-        charge = p.charge
-        vat = charge.vat * p.amount // charge.amount if charge.amount else 0
+        vat = p["charge__vat"] * p["amount"] // p["charge__amount"] if p["charge__amount"] else 0
+        is_card = p["method"] in card_methods
         rows.append(
             _row(
                 day,
                 "payment",
-                charge,
-                p.method,
-                p.provider_id or f"hub-{p.pk}",
-                p.amount,
+                p,
+                "charge__",
+                p["provider_id"] or f"hub-{p['id']}",
+                p["amount"],
                 vat,
-                bool(p.settled_date) or not p.is_card,
+                bool(p["settled_date"]) or not is_card,
             )
         )
     refunds = (
         Refund.objects.filter(
             Q(settled_date=day) | (Q(status=Refund.Status.RECORDED) & Q(decided_at__date=day))
         )
-        .select_related("payment__charge__case__service")
         .order_by("id")
+        .values(
+            "id",
+            "amount",
+            "status",
+            "provider_id",
+            "settled_date",
+            "payment__method",
+            *[f"payment__{c}" for c in charge],
+        )
     )
     for r in refunds:
-        charge = r.payment.charge
-        vat = charge.vat * r.amount // charge.amount if charge.amount else 0
+        total = r["payment__charge__amount"]
+        vat = r["payment__charge__vat"] * r["amount"] // total if total else 0
         rows.append(
             _row(
                 day,
                 "refund",
-                charge,
-                r.payment.method,
-                r.provider_id or f"hub-r{r.pk}",
-                -r.amount,
+                r,
+                "payment__charge__",
+                r["provider_id"] or f"hub-r{r['id']}",
+                -r["amount"],
                 -vat,
-                bool(r.settled_date) or r.status == Refund.Status.RECORDED,
+                bool(r["settled_date"]) or r["status"] == Refund.Status.RECORDED,
+                method=r["payment__method"],
             )
         )
     return rows
 
 
-def _row(day, kind, charge, method, provider_id, amount, vat, reconciled) -> dict:
+def _row(day, kind, values, prefix, provider_id, amount, vat, reconciled, method=None) -> dict:
     return {
         "date": day.isoformat(),
         "kind": kind,
-        "case_reference": charge.case.reference,
-        "service": charge.case.service.code,
-        "ledger_code": charge.ledger_code,
-        "method": method,
+        "case_reference": values[f"{prefix}case__reference"],
+        "service": values[f"{prefix}case__service__code"],
+        "ledger_code": values[f"{prefix}ledger_code"],
+        "method": method or values["method"],
         "provider_id": provider_id,
         "amount": f"{amount / 100:.2f}",
         "vat": f"{vat / 100:.2f}",
