@@ -82,6 +82,7 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	$(BIN)/python benchmarks/open311.py
 	@bash scripts/install_pdf_deps.sh
 	$(BIN)/python benchmarks/insights.py
+	$(BIN)/python benchmarks/payments.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/
