@@ -321,3 +321,59 @@ def test_exemption_labels():
     assert pdfredact.label("s40_2") == "s40(2)"
     assert pdfredact.label("r12_4") == "EIR 12(4)"
     assert pdfredact.label("s31") == "s31"
+
+
+def test_pdf_hidden_layer_form_field_javascript_and_attachment_are_removed(tmp_path):
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((50, 60), "Visible note: the council spent 1,000 pounds.", fontsize=11)
+    hidden = doc.add_ocg("Draft notes", on=False)
+    page.insert_text((50, 90), "Hidden: call John Okonkwo on 07700 900123", fontsize=11, oc=hidden)
+    widget = pymupdf.Widget()
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.field_name = "requester"
+    widget.field_value = "John Okonkwo"
+    widget.rect = pymupdf.Rect(50, 120, 300, 140)
+    page.add_widget(widget)
+    doc.set_metadata({"keywords": "Okonkwo"})
+    doc.embfile_add("secret.txt", b"John Okonkwo 07700 900123")
+    catalog = doc.pdf_catalog()
+    js = doc.get_new_xref()
+    doc.update_object(js, "<< /S /JavaScript /JS (app.alert('Okonkwo')) >>")
+    doc.xref_set_key(catalog, "OpenAction", f"{js} 0 R")
+    src = tmp_path / "in.pdf"
+    src.write_bytes(doc.tobytes())
+    out = tmp_path / "out.pdf"
+    call_command("redact", "apply", str(src), "--out", str(out))
+    text, everything = all_text_and_bytes(out.read_bytes())
+    for secret in ("Okonkwo", "07700 900123", "secret.txt", "app.alert"):
+        assert secret not in everything, secret
+    assert "the council spent 1,000 pounds" in text
+    with pymupdf.open(out) as result:
+        assert not list(result[0].widgets()) and result.embfile_count() == 0
+        assert not result.get_ocgs()
+
+
+def test_docx_tracked_changes_are_redacted(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Reply sent.")
+    body = document.element.body
+    p = body[0]
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    from lxml import etree
+
+    deletion = etree.SubElement(p, f"{{{w}}}del", {f"{{{w}}}id": "1", f"{{{w}}}author": "Jane Secret"})
+    run = etree.SubElement(deletion, f"{{{w}}}r")
+    etree.SubElement(run, f"{{{w}}}delText").text = " Copy to John Okonkwo at SW1A 1AA."
+    src = tmp_path / "in.docx"
+    document.save(src)
+    out = tmp_path / "out.docx"
+    call_command("redact", "apply", str(src), "--out", str(out))
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("word/document.xml")
+    assert b"Okonkwo" not in xml and b"SW1A 1AA" not in xml and b"Jane Secret" not in xml
+    assert b"Reply sent." in xml

@@ -120,18 +120,21 @@ def open_pdf(data: bytes, name: str = "document.pdf"):
         raise DocumentError(
             f"{name} has {pages:,} pages; at most {MAX_PAGES:,} can be redacted at once. Split it."
         )
-    _show_all_layers(doc)
-    return doc
+    return _show_all_layers(doc)
 
 
-def _show_all_layers(doc) -> None:
-    """Hidden layers are shown, so their content is read, detected and reviewed like the rest."""
-    try:
-        ocgs = doc.get_ocgs()
-    except Exception:  # noqa: BLE001  (a damaged layer dictionary: nothing to show)
-        return
-    if ocgs:
-        doc.set_layer(-1, on=list(ocgs), off=[])
+def _show_all_layers(doc):
+    """Hidden layers are shown, so their content is read, detected, reviewed and redacted like the rest
+    (MuPDF reads the layer state when the file is opened, hence the reopening)."""
+    import pymupdf
+
+    ocgs = doc.get_ocgs()
+    if not ocgs:
+        return doc
+    doc.set_layer(-1, on=list(ocgs), off=[])
+    data = doc.tobytes()
+    doc.close()
+    return pymupdf.open(stream=data, filetype="pdf")
 
 
 def _text_layer_words(page) -> list[tuple[str, tuple, tuple]]:
@@ -232,7 +235,9 @@ def read_pages(doc, ocr: bool = True) -> list[PageText]:
             pages.append(None)
             scans.append((page.number, rect.width, rect.height, render_for_ocr(page)))
         else:
-            pages.append(PageText(page.number, "", [], rect.width, rect.height, scanned=bool(page.get_images())))
+            pages.append(
+                PageText(page.number, "", [], rect.width, rect.height, scanned=bool(page.get_images()))
+            )
     if scans:
         workers = max(1, min(len(scans), OCR_WORKERS))
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -350,10 +355,17 @@ def scrub(doc) -> None:
 
 
 def _flatten_layers(doc) -> None:
-    """Drop the layer switches (all content was shown and reviewed)."""
+    """Drop the layer switches (all content was shown and reviewed) and the document's actions (opening
+    scripts, additional actions), so nothing runs and no unreferenced object is kept."""
     catalog = doc.pdf_catalog()
-    if doc.xref_get_key(catalog, "OCProperties")[0] != "null":
-        doc.xref_set_key(catalog, "OCProperties", "null")
+    for key in ("OCProperties", "OpenAction", "AA", "AcroForm", "PageMode"):
+        if doc.xref_get_key(catalog, key)[0] != "null":
+            doc.xref_set_key(catalog, key, "null")
+    names = doc.xref_get_key(catalog, "Names")
+    if names[0] == "xref":
+        doc.xref_set_key(int(names[1].split()[0]), "JavaScript", "null")
+    elif names[0] == "dict":
+        doc.xref_set_key(catalog, "Names/JavaScript", "null")
 
 
 def save(doc) -> bytes:
