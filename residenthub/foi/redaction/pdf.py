@@ -159,9 +159,14 @@ def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tu
     One thread per Tesseract (OMP_THREAD_LIMIT=1): on two shared cores its OpenMP threads only fight each
     other; pages are read in parallel instead (``read_pages``)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise DocumentError(
+            "This page is scanned and OCR is not available here (tesseract is not installed)."
+        )
     try:
         done = subprocess.run(  # noqa: S603  (fixed arguments, the image on stdin)
-            ["tesseract", "stdin", "stdout", "-l", "eng", "--oem", "1", "--psm", "3", "tsv"],
+            [exe, "stdin", "stdout", "-l", "eng", "--oem", "1", "--psm", "3", "tsv"],
             input=png,
             capture_output=True,
             env=env,
