@@ -88,6 +88,34 @@ def in_team_slugs(user, slugs) -> bool:
     return is_active_staff(user) and user.memberships.filter(team__slug__in=list(slugs)).exists()
 
 
+def is_councillor(user) -> bool:
+    """A member of the read-only ``councillor`` group: insights dashboards and reports only."""
+    if not is_verified_staff(user):
+        return False
+    cached = getattr(user, "_is_councillor", None)
+    if cached is None:
+        from .models import COUNCILLOR_GROUP
+
+        cached = user.groups.filter(name=COUNCILLOR_GROUP).exists()
+        user._is_councillor = cached
+    return cached
+
+
+def is_councillor_only(user) -> bool:
+    """A councillor with no team and no administrator rights: kept out of every case, queue and
+    resident page (they read aggregates, never people)."""
+    return is_councillor(user) and not user.is_superuser and not team_ids_for(user)
+
+
+def can_view_insights(user) -> bool:
+    return is_verified_staff(user) and (is_manager(user) or is_councillor(user))
+
+
+def can_edit_benefits(user) -> bool:
+    """Set a benefit's RAG status and run reports on demand: leads and administrators, never councillors."""
+    return is_verified_staff(user) and is_manager(user) and not is_councillor(user)
+
+
 # --- Cases -------------------------------------------------------------------------------------------
 
 

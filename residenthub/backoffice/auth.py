@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from residenthub.accounts.permissions import is_active_staff, needs_second_factor
+from residenthub.accounts.permissions import is_active_staff, is_councillor_only, needs_second_factor
 
-__all__ = ["needs_second_factor", "safe_next", "staff_required"]
+__all__ = ["needs_second_factor", "safe_next", "staff_or_councillor_required", "staff_required"]
 
 
-def staff_required(view):
-    """Signed in, staff, and past the second factor when it is required."""
+def staff_required(view, *, councillors: bool = False):
+    """Signed in, staff, and past the second factor when it is required. Councillors (read-only,
+    no team) reach only views that say ``councillors=True`` (``staff_or_councillor_required``)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -24,9 +26,15 @@ def staff_required(view):
             return redirect(f"{reverse('backoffice:login')}?next={request.get_full_path()}")
         if needs_second_factor(user):
             return redirect(f"{reverse('backoffice:two_factor')}?next={request.get_full_path()}")
+        if not councillors and is_councillor_only(user):
+            raise PermissionDenied("Councillors see the insights pages only.")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_or_councillor_required(view):
+    return staff_required(view, councillors=True)
 
 
 def safe_next(request, default: str) -> str:
