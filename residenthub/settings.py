@@ -370,6 +370,7 @@ GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
 GOVUK_PAY_MOTO_API_KEY = env_str("GOVUK_PAY_MOTO_API_KEY", "")  # the phone (MOTO) account, if separate
 GOVUK_PAY_BASE_URL = env_str("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk")
 GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
+GOVUK_PAY_MOTO_WEBHOOK_SECRET = env_str("GOVUK_PAY_MOTO_WEBHOOK_SECRET", "")  # a separate MOTO account's
 GOVUK_PAY_TIMEOUT_SECONDS = env_int("GOVUK_PAY_TIMEOUT_SECONDS", 10, minimum=1)
 # Where GOV.UK Pay's card pages are: pages that start a payment may send their form on to it (CSP).
 GOVUK_PAY_PAGES_ORIGIN = env_str("GOVUK_PAY_PAGES_ORIGIN", "https://card.payments.service.gov.uk")

@@ -196,5 +196,7 @@ def signature(body: bytes, secret: str) -> str:
 
 
 def signature_ok(body: bytes, header: str) -> bool:
-    secret = settings.GOVUK_PAY_WEBHOOK_SECRET
-    return bool(secret and header) and hmac.compare_digest(signature(body, secret), header.strip().lower())
+    """Signed by the main account's webhook secret, or the phone (MOTO) account's if it has its own."""
+    given = (header or "").strip().lower()
+    secrets = [s for s in (settings.GOVUK_PAY_WEBHOOK_SECRET, settings.GOVUK_PAY_MOTO_WEBHOOK_SECRET) if s]
+    return bool(given) and any(hmac.compare_digest(signature(body, secret), given) for secret in secrets)

@@ -113,6 +113,8 @@ def pay_return(request, token):
     # If GOV.UK Pay cannot be reached now, the webhook or the next check will tell us.
     with contextlib.suppress(govuk_pay.PayError):
         payment = actions.refresh(payment, source="return")
+    if payment.method == Payment.Method.MOTO:  # staff took it by phone: back to the staff page
+        return redirect("payments:staff_case", reference=case.reference)
     if payment.state == Payment.State.SUCCESS:
         last = request.session.get("last_submitted") or {}
         if last.get("reference") == case.reference:

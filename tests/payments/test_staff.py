@@ -7,6 +7,7 @@ import pytest
 from residenthub.core.models import AuditEntry
 from residenthub.payments import actions
 from residenthub.payments.models import Charge, Payment, Refund
+from tests.fakes.govuk_pay import WEBHOOK_SECRET
 
 from .helpers import local_path, pay_on_hosted_page
 
@@ -112,7 +113,7 @@ def test_moto_payment_for_a_caller(client, bulky_case, waste_officer, fake_pay):
     sent = fake_pay.payments[payment.provider_id]
     assert sent["moto"] is True and sent["amount"] == 6000
     back = pay_on_hosted_page(response["Location"])
-    client.get(local_path(back))
+    assert client.get(local_path(back))["Location"] == url(bulky_case)  # back to the staff page
     bulky_case.charge.refresh_from_db()
     assert bulky_case.charge.status == Charge.Status.PAID
 
@@ -203,7 +204,9 @@ def test_mismatch_list_is_for_finance_staff_only(
     assert client.get("/staff/payments/mismatches/").status_code == 302
 
 
-def test_a_refund_webhook_confirms_the_refund(client, bulky_case, waste_officer, fake_pay):
+def test_a_refund_webhook_confirms_the_refund(client, bulky_case, waste_officer, fake_pay, settings):
+    settings.GOVUK_PAY_WEBHOOK_SECRET = "the-main-accounts-secret"  # the MOTO account signs with its own
+    settings.GOVUK_PAY_MOTO_WEBHOOK_SECRET = WEBHOOK_SECRET
     payment = actions.start_card_payment(bulky_case.charge, by=waste_officer, moto=True)
     fake_pay.complete(payment.provider_id)
     actions.refresh(payment)
