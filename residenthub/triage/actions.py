@@ -14,7 +14,15 @@ from residenthub.core import audit, outbox
 from residenthub.services.models import Service
 
 from .engine import Result
-from .models import AnswerFeedback, Outcome, Resolution, TriageRecord
+from .models import (
+    AnswerFeedback,
+    ModelVersion,
+    Outcome,
+    Resolution,
+    TrainingExample,
+    TrainingReview,
+    TriageRecord,
+)
 from .prefill import prefill
 
 
@@ -99,6 +107,7 @@ def choose_service(rec: TriageRecord, service: Service, draft) -> dict:
     rec.resolution = Resolution.ACCEPTED if service.code == best else Resolution.CHANGED
     rec.draft_key = draft.key
     rec.save(update_fields=["chosen_service", "resolution", "draft_key"])
+    collect_example(rec, rec.resolution)
     return filled
 
 
@@ -152,6 +161,7 @@ def route(rec: TriageRecord, service: Service, *, by, note: str = "") -> Case:
     rec.handled_by = by
     rec.staff_note = note
     rec.save()
+    collect_example(rec, "routed")
     audit.record("triage.routed", case, actor=by, detail={"service": service.code, "record": rec.pk})
     return case
 
@@ -260,3 +270,104 @@ def raise_priority(case: Case, *, reason: str) -> None:
 def record_reroute(case: Case, service: Service, *, by=None) -> None:
     """Staff moved a case made through triage to another service: the new service is the label."""
     TriageRecord.objects.filter(case=case).update(chosen_service=service, resolution=Resolution.REROUTED)
+    for rec in TriageRecord.objects.filter(case=case):
+        collect_example(rec, "rerouted")
+
+
+# --- Learning from what staff and residents decided (ADR 0016, 0017) ---------------------------------
+
+
+def collect_example(rec: TriageRecord, origin: str) -> TrainingExample | None:
+    """A message whose service is now known waits for review before it may teach the model."""
+    if rec.chosen_service_id is None or not (rec.translated_text or rec.text).strip():
+        return None
+    example, _created = TrainingExample.objects.update_or_create(
+        record=rec,
+        defaults={
+            "text": (rec.translated_text or rec.text)[:5000],
+            "service_id": rec.chosen_service_id,
+            "origin": origin,
+            "review": TrainingReview.PENDING,
+            "reviewed_at": None,
+            "reviewed_by": None,
+        },
+    )
+    return example
+
+
+@transaction.atomic
+def review_example(example: TrainingExample, *, approve: bool, by) -> TrainingExample:
+    example.review = TrainingReview.APPROVED if approve else TrainingReview.REJECTED
+    example.reviewed_at = timezone.now()
+    example.reviewed_by = by
+    example.save(update_fields=["review", "reviewed_at", "reviewed_by"])
+    audit.record(
+        "triage.example_reviewed",
+        example,
+        actor=by,
+        detail={"review": example.review, "service": example.service.code},
+    )
+    return example
+
+
+@transaction.atomic
+def record_model_version(
+    model, path, *, source: str, activate: bool, note: str = "", by=None
+) -> ModelVersion:
+    """Remember a model and its scores; make it the active one when asked."""
+    scores = dict(model.scores)
+    scores["thresholds"] = dict(model.thresholds)
+    scores["weights"] = dict(model.weights)
+    version, _created = ModelVersion.objects.update_or_create(
+        version=model.version,
+        defaults={
+            "source": source,
+            "path": str(path),
+            "examples": model.examples,
+            "scores": scores,
+            "note": note[:300],
+        },
+    )
+    audit.record("triage.model_recorded", version, actor=by, detail={"source": source, "active": activate})
+    if activate:
+        _make_active(version)
+    return version
+
+
+def _make_active(version: ModelVersion) -> None:
+    import shutil
+
+    from . import model as triage_model
+
+    ModelVersion.objects.filter(active=True).exclude(pk=version.pk).update(active=False)
+    version.active = True
+    version.save(update_fields=["active"])
+    target = triage_model.model_path()
+    source = triage_model.SHIPPED_MODEL if version.source == "shipped" or not version.path else version.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if str(source) != str(target):
+        tmp = target.with_suffix(".swap")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)  # every process loads it on its next message
+    triage_model.set_model(triage_model.TriageModel.load(target))
+
+
+@transaction.atomic
+def activate_version(version: ModelVersion, *, by, note: str = "") -> ModelVersion:
+    """Roll back (or forward) to ``version``: its file becomes the model every process uses."""
+    from pathlib import Path
+
+    from . import model as triage_model
+
+    path = triage_model.SHIPPED_MODEL if version.source == "shipped" else Path(version.path)
+    if triage_model.TriageModel.load(path) is None:
+        raise TriageError("That model's file is missing or cannot be read, so it cannot be used.")
+    previous = ModelVersion.objects.filter(active=True).first()
+    _make_active(version)
+    audit.record(
+        "triage.model_activated",
+        version,
+        actor=by,
+        detail={"previous": previous.version if previous else "", "note": note[:300]},
+    )
+    return version

@@ -17,8 +17,9 @@ from .model import OFF_TOPIC, get_model
 from .urgency import Flag, find_flags
 
 MAX_TEXT = 20_000  # what we read; the record keeps everything the resident sent
+PART_MIN_CONFIDENCE = 0.5  # a clause adds a second need only when the model is at least this sure
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:and also|and now|and then|as well as|also|plus|but|another thing|and)\b", re.I
+    r"[.!?;,\n]+|\b(?:and also|and now|and then|as well as|also|plus|but|another thing|and)\b", re.I
 )
 _WORD = re.compile(r"[^\W\d_]{2,}", re.U)
 _PROFANITY = re.compile(
@@ -38,7 +39,8 @@ FLAG_SERVICES = {
 
 
 def confident_threshold() -> float:
-    return float(getattr(settings, "TRIAGE_CONFIDENT", 0.5))
+    """The council's own bar when set (``TRIAGE_CONFIDENT_PERCENT``), else the model's calibrated one."""
+    return settings.TRIAGE_CONFIDENT or get_model().confident
 
 
 def possible_threshold() -> float:
@@ -175,11 +177,19 @@ def analyse(text: str, *, today=None) -> Result:
     suggestions = [
         Suggestion(p.code, p.confidence) for p in whole if p.code != OFF_TOPIC and p.confidence >= 0.1
     ][:3]
+    # A clause must be clearer than the whole message to add a need (short fragments are vaguer).
+    part_bar = max(confident_threshold(), PART_MIN_CONFIDENCE)
     for part in predictions[1:]:
         top = part[0]
-        new = all(s.code != top.code for s in suggestions)
-        if new and top.code != OFF_TOPIC and top.confidence >= confident_threshold():
+        if top.code == OFF_TOPIC or top.confidence < part_bar:
+            continue
+        known = next((s for s in suggestions if s.code == top.code), None)
+        if known is None:
             suggestions.append(Suggestion(top.code, top.confidence, from_part=True))
+        elif known is not suggestions[0]:
+            # A second need the whole message only hinted at: a clause says it clearly.
+            known.from_part = True
+            known.confidence = max(known.confidence, top.confidence)
     suggestions = suggestions[:4]
     for flag in flags:
         code = FLAG_SERVICES.get(flag.category)

@@ -52,3 +52,78 @@ def score(gold: list[str], predicted: list[str]) -> Scores:
 
 def evaluate(model: TriageModel, examples: Examples, *, threshold: float = 0.0) -> Scores:
     return score(examples.labels, predicted_labels(model, examples.texts, threshold=threshold))
+
+
+# --- Calibration on the held-back split ------------------------------------------------------------------
+
+WEIGHT_GRID = [
+    {"embedding": e, "ngram": n, "zero_shot": z}
+    for e in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+    for n in (0.0, 0.1, 0.2, 0.3, 0.4)
+    for z in (0.0, 0.1, 0.2, 0.3, 0.4)
+    if abs(e + n + z - 1.0) < 1e-9
+]
+TARGET_ACCURACY = 0.90  # among messages routed without asking: below this a person would hesitate
+MAX_OFF_TOPIC = 0.05  # off-topic messages routed to a service at most this often
+
+
+def curve(gold: list[str], best: list[str], confidence: list[float]) -> list[dict]:
+    """At each confidence bar: coverage and accuracy of in-scope messages routed without asking, and
+    the share of off-topic messages that would be routed to a service."""
+    rows = []
+    in_scope = [i for i, g in enumerate(gold) if g != OFF_TOPIC]
+    off_topic = [i for i, g in enumerate(gold) if g == OFF_TOPIC]
+    for bar in [round(0.05 * k, 2) for k in range(2, 19)]:
+        routed = [i for i in in_scope if best[i] != OFF_TOPIC and confidence[i] >= bar]
+        right = sum(best[i] == gold[i] for i in routed)
+        stray = sum(1 for i in off_topic if best[i] != OFF_TOPIC and confidence[i] >= bar)
+        rows.append(
+            {
+                "threshold": bar,
+                "coverage": len(routed) / len(in_scope) if in_scope else 0.0,
+                "accuracy": right / len(routed) if routed else 1.0,
+                "off_topic_routed": stray / len(off_topic) if off_topic else 0.0,
+            }
+        )
+    return rows
+
+
+def choose_threshold(
+    rows: list[dict], target: float = TARGET_ACCURACY, stray: float = MAX_OFF_TOPIC
+) -> float:
+    """The lowest bar at which routed messages are right at least ``target`` of the time and at most
+    ``stray`` of off-topic messages are routed to a service."""
+    for row in rows:
+        if row["accuracy"] >= target and row.get("off_topic_routed", 0.0) <= stray:
+            return row["threshold"]
+    return rows[-1]["threshold"]
+
+
+def calibrate(model: TriageModel, calibration: Examples) -> None:
+    """Choose the mixing weights (best accuracy on the held-back split, ties to the simpler mix) and
+    the confidence bar (from the coverage/accuracy curve); record both and the curve on the model."""
+    import numpy as np
+
+    parts = model.components(calibration.texts, cache=True)
+    labels = parts["labels"]
+    gold = calibration.labels
+    best_score, chosen = -1.0, model.weights
+    for weights in WEIGHT_GRID:
+        mixed = model.mix(parts, weights)
+        top = mixed.argmax(axis=1)
+        accuracy = float(np.mean([labels[i] == g for i, g in zip(top, gold, strict=True)]))
+        if accuracy > best_score + 0.002:
+            best_score, chosen = accuracy, weights
+    model.weights = dict(chosen)
+    mixed = model.mix(parts, model.weights)
+    top = mixed.argmax(axis=1)
+    best = [labels[i] for i in top]
+    confidence = [float(mixed[row, i]) for row, i in enumerate(top)]
+    rows = curve(gold, best, confidence)
+    model.thresholds = {"confident": choose_threshold(rows)}
+    model.scores = {
+        "calibration_messages": len(gold),
+        "calibration_accuracy": best_score,
+        "calibration_macro_f1": score(gold, best).macro_f1,
+        "curve": rows,
+    }

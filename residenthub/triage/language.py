@@ -16,7 +16,7 @@ from django.conf import settings
 # ISO 639-1 codes. English, then the languages most spoken in London boroughs (2021 census).
 DEFAULT_LANGUAGES = [
     "en", "pl", "ro", "pa", "ur", "gu", "ta", "so", "ar",
-    "bn", "pt", "es", "cy", "fr", "it", "lt", "tr", "bg",
+    "bn", "pt", "es", "cy", "fr", "it", "lt", "tr", "bg", "hi",
 ]  # fmt: skip
 
 NAMES = {

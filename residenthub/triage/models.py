@@ -121,3 +121,73 @@ class AnswerFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page}: {'yes' if self.helpful else 'no'}"
+
+
+class TrainingReview(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved for training"
+    REJECTED = "rejected", "Not used for training"
+
+
+class TrainingExample(models.Model):
+    """A message whose service became known (a resident's choice, staff routing, a re-route).
+
+    It teaches the model only once a member of the triage team has approved it (ADR 0016): a
+    mistaken re-route, or a message with personal details in it, must not become training data.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    record = models.OneToOneField(
+        TriageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_example"
+    )
+    text = models.TextField()
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=20, help_text="accepted, changed, routed or rerouted")
+    review = models.CharField(
+        max_length=10, choices=TrainingReview.choices, default=TrainingReview.PENDING, db_index=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Training example {self.pk} ({self.get_review_display()})"
+
+
+class ModelVersion(models.Model):
+    """Every triage model that was trained, shipped or retrained, with its scores (ADR 0017).
+
+    Exactly one is active at a time; staff can make an earlier one active again (roll back).
+    """
+
+    version = models.CharField(max_length=60, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, help_text="shipped, trained or retrained")
+    path = models.CharField(max_length=500, help_text="The model file.")
+    examples = models.PositiveIntegerField(default=0)
+    scores = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(default=False, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_triage_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+    @property
+    def calibration_accuracy(self) -> float | None:
+        return self.scores.get("calibration_accuracy")
+
+    @property
+    def threshold(self) -> float | None:
+        return (self.scores.get("thresholds") or {}).get("confident")

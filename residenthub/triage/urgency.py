@@ -23,7 +23,8 @@ CHILD = (
 PERSON = (
     r"(?:mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|"
     r"husband|wife|partner|neighbour|neighbor|he|she|someone|somebody|man|woman|lady|person|child|son|"
-    r"daughter|brother|sister|friend|patient|uncle|aunt|auntie|i|i'?ve|they|resident|tenant|people|constituent|"
+    r"daughter|brother|sister|friend|patient|uncle|aunt|"
+    r"auntie|i|i'?ve|they|resident|tenant|people|constituent|"
     r"pedestrians?|caller|kid|boy|girl)"
 )
 W = r"[^.!?\n]{0,%d}"  # a short gap inside one sentence
@@ -130,7 +131,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:sleeping|living|slept) (?:in|on) (?:the|a|my|our) (?:park|car|van|doorway|street|"
             r"station|bus|bench|stairwell|tent|night bus)",
             r"\bsleeping in (?:the )?doorways?\b",
-            r"\b(?:sleeping|sleeps|slept) (?:outside|outdoors|out) in (?:the )?(?:cold|snow|rain|freezing|-?\d+ degrees)",
+            r"\b(?:sleeping|sleeps|slept) (?:outside|outdoors|"
+            r"out) in (?:the )?(?:cold|snow|rain|freezing|-?\d+ degrees)",
             r"\b(?:street|streets) tonight\b",
         ),
     ),
@@ -153,20 +155,27 @@ RULES: tuple[Rule, ...] = (
         _("Older, disabled or housebound person"),
         "vulnerable",
         _p(
-            r"\b(?:elderly|pensioners?|senior citizens?|old age|o(?:ld|lder) (?:person|people|man|men|woman|women|"
+            r"\b(?:elderly|pensioners?|senior citizens?|old age|"
+            r"o(?:ld|lder) (?:person|people|man|men|woman|women|"
             r"lady|ladies|gentleman|neighbou?r|couple|parents?|mum|mother|dad|father)|"
             r"(?:[7-9]\d|1[01]\d)[ -]?(?:years?|yrs?)[ -]?old|aged (?:[7-9]\d|1[01]\d)|"
-            r"(?:i'?m|i am|(?:she|he|who|they|neighbou?rs?|mum|mom|mother|dad|father|nan|nana|gran|granny|grandma|"
-            r"grandmother|grandad|grandpa|grandfather|husband|wife|aunt|auntie|uncle|tenant|resident|parents?) "
+            r"(?:i'?m|i am|(?:she|he|who|they|neighbou?rs?|mum|"
+            r"mom|mother|dad|father|nan|nana|gran|granny|grandma|"
+            r"grandmother|grandad|grandpa|grandfather|husband|"
+            r"wife|aunt|auntie|uncle|tenant|resident|parents?) "
             r"(?:is|are)|(?:she|he|who)'s) (?:over |nearly |almost )?(?:[7-9]\d|1[01]\d)\b"
-            r"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent|pounds?|metres?|meters?|m\b|kg|mph|degrees?))|"
-            r"disabled|disabilit\w*|handicapped|wheel ?chairs?|dementia|alzheimer'?s?|blind|partially sighted|deaf|housebound|"
-            r"house[- ]bound|bed[- ]?bound|bed[- ]?ridden|frail|mobility (?:scooter|problems?|issues?)|walking (?:frame|stick)|"
+            r"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent|"
+            r"pounds?|metres?|meters?|m\b|kg|mph|degrees?))|"
+            r"disabled|disabilit\w*|handicapped|wheel ?chairs?|dementia|"
+            r"alzheimer'?s?|blind|partially sighted|deaf|housebound|"
+            r"house[- ]bound|bed[- ]?bound|bed[- ]?ridden|frail|"
+            r"mobility (?:scooter|problems?|issues?)|walking (?:frame|stick)|"
             r"zimmer|crutches|terminally ill|learning difficult\w*|learning disabilit\w*|autis\w*|"
             r"parkinson'?s|stroke)\b",
             r"\b(?:can'?t|cannot|can not|unable to|not able to|too (?:weak|frail|ill) to) "
             r"(?:get|go|walk|step) (?:out(?:side)?|outdoors|down the stairs|to the shops)\b",
-            r"\b(?:can'?t|cannot|unable to) (?:leave|get out of) (?:the|her|his|my|their|our) (?:house|home|flat|bed)\b",
+            r"\b(?:can'?t|cannot|unable to) (?:leave|get out of) (?:the|"
+            r"her|his|my|their|our) (?:house|home|flat|bed)\b",
             r"\bstuck (?:indoors|inside|at home|in (?:the|her|his|my) (?:flat|house|home))\b",
         ),
     ),
@@ -222,7 +231,8 @@ RULES: tuple[Rule, ...] = (
         _("Carer, or someone who depends on a carer"),
         "vulnerable",
         _p(
-            r"\b(?:i'?m|i am|as) (?:a|the|her|his|their|my \w+'?s) (?:full[- ]time |unpaid |only |young )?carer\b",
+            r"\b(?:i'?m|i am|as) (?:a|the|her|his|their|"
+            r"my \w+'?s) (?:full[- ]time |unpaid |only |young )?carer\b",
             r"\b(?:i|we) (?:care|caring) for (?:my|our)\b|\bcaring for (?:my|our|her|his)\b",
             r"\b(?:i|we) look after (?:my|our) (?:disabled|elderly|sick|ill|poorly)\b",
             r"\byoung carers?\b|\bher carers?\b|\bhis carers?\b|\bcarers? (?:comes?|visits?)\b",
@@ -235,7 +245,8 @@ RULES: tuple[Rule, ...] = (
         _p(
             r"\bself[- ]neglect\w*|\bhoard(?:er|ing)\b",
             r"\bnot (?:eating|washing|looking after (?:him|her|them|my)sel(?:f|ves))\b",
-            r"\b(?:hasn'?t|has not|haven'?t) (?:eaten|washed|been seen|left (?:the|her|his) (?:house|flat))\b",
+            r"\b(?:hasn'?t|has not|haven'?t) (?:eaten|washed|"
+            r"been seen|left (?:the|her|his) (?:house|flat))\b",
             r"\bliving in (?:squalor|filth)\b|\bnot been seen for\b",
         ),
     ),
@@ -245,7 +256,8 @@ RULES: tuple[Rule, ...] = (
         "urgent",
         _p(
             r"\bthreat(?:en|ened|ening|ens)\b(?:\s+(?:me|us|him|her|them|to))?",
-            r"\bdeath threats?\b|\b(?:said|says) (?:he|she|they)(?:'?d| would| will|'ll) (?:kill|hurt|stab|burn)\b",
+            r"\bdeath threats?\b|\b(?:said|says) (?:he|she|"
+            r"they)(?:'?d| would| will|'ll) (?:kill|hurt|stab|burn)\b",
             r"\b(?:pulled|carrying|waving|has) an? (?:knife|gun|machete|weapon)\b",
             r"\b(?:assault\w*|attacked|beat(?:en)? up|punched|stabbed|shot at)\b",
             r"\b(?:harass\w*|intimidat\w*|stalk(?:ed|ing))\b",
@@ -306,7 +318,8 @@ RULES: tuple[Rule, ...] = (
             r"\bcan'?t get (?:up|off the floor|back up)\b|\bcannot get (?:up|off the floor)\b",
             r"\bon the floor and can'?t\b",
             r"\bhad a (?:bad )?fall\b",
-            r"\b(?:slipped|tripped) and (?:fell|fall|hurt)\w*\b|\b(?:watched|saw) (?:\w+ ){0,3}(?:fall|fell|slip)\w*\b",
+            r"\b(?:slipped|tripped) and (?:fell|fall|hurt)\w*\b|"
+            r"\b(?:watched|saw) (?:\w+ ){0,3}(?:fall|fell|slip)\w*\b",
             r"\b(?:lying|lay) on the (?:floor|ground)\b",
         ),
     ),

@@ -285,23 +285,21 @@ def check_page(axe_source, chromium, hub) -> Iterator[Callable]:
 
 @pytest.fixture(scope="package")
 def triage_model():
-    """The front door's classifier, trained from the shipped seed corpus, as tests/triage/ does.
+    """The front door's classifier as shipped (``residenthub/triage/data/model/shipped.joblib``), as
+    tests/triage/ uses it.
 
     Set as the process-wide model, so the live server thread uses it: the tests neither read nor
     write var/triage/, and a model retrained there with a council's history cannot change what
-    they see. Training takes a few seconds; a model trained from the seed corpus that is already
-    loaded in this process (by tests/triage/conftest.py, when it ran first) is reused, as training
-    is deterministic. The model loaded before is put back afterwards.
+    they see. The model loaded before is put back afterwards.
     """
     from residenthub.triage import model
 
-    seed = model.seed_examples()
     previous = model._loaded  # the process-wide model, if any; there is no public getter that does not load
-    if previous is not None and previous.kind == "hub" and previous.examples == len(seed):
+    if previous is not None and previous.version == model.load_shipped().version:
         yield previous
         return
-    model.set_model(model.TriageModel.train(seed))
+    model.set_model(model.load_shipped())
     try:
-        yield model.get_model()
+        yield model._loaded
     finally:
         model.set_model(previous)

@@ -1,4 +1,4 @@
-"""Triage test fixtures: one model trained from the seed corpus per session, in a temporary place."""
+"""Triage test fixtures: the shipped model loaded once per session, in a temporary place."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from residenthub.triage import model as triage_model
 
 @pytest.fixture(scope="session", autouse=True)
 def triage_model_for_tests(tmp_path_factory):
-    """Train once per session from the shipped seed corpus and persist it where tests can find it."""
+    """The shipped model (trained on the committed real-data corpus), loaded once per session with
+    the sentence encoder, and kept out of var/."""
     path = tmp_path_factory.mktemp("triage") / "model.joblib"
     django_settings.TRIAGE_MODEL_PATH = str(path)
-    trained = triage_model.TriageModel.train(triage_model.seed_examples())
-    trained.save(path)
-    triage_model.set_model(trained)
-    yield trained
+    shipped = triage_model.load_shipped()
+    shipped.save(path)
+    triage_model.set_model(shipped)
+    yield shipped
     triage_model.set_model(None)
 
 

@@ -39,7 +39,7 @@ def test_classify(tmp_path, catalogue):
         ]
         rows = list(reader)
     assert rows[0]["service_code"] == "report-pothole" and rows[0]["lgsl_code"] == "557"
-    assert float(rows[0]["confidence"]) >= 0.5 and rows[0]["language"] == "en"
+    assert float(rows[0]["confidence"]) >= triage_model.get_model().confident and rows[0]["language"] == "en"
     assert rows[1]["service_code"] == "" and rows[1]["lgsl_code"] == ""
     assert rows[2]["flags"] == "gas"
     assert rows[3]["service_code"] == "" and rows[3]["language"] == "und"
@@ -55,19 +55,50 @@ def test_classify_needs_a_text_column(tmp_path, catalogue):
         run("classify", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "out.csv"))
 
 
-def test_train_from_council_history(tmp_path, settings, catalogue, triage_model_for_tests):
+def test_train_installs_the_shipped_model_when_the_committed_data_is_unchanged(
+    tmp_path, settings, catalogue, triage_model_for_tests
+):
+    from residenthub.triage.models import ModelVersion
+
     settings.TRIAGE_MODEL_PATH = str(tmp_path / "model.joblib")
-    history = tmp_path / "history.csv"
-    history.write_text(
-        "text,service_code\nthe swings in the park are broken,report-dangerous-tree\n"
-        "hello,none\nsomething,no-such-service\n",
-        encoding="utf-8",
-    )
+    settings.VAR_DIR = tmp_path
     try:
-        out, err = run("train", str(history))
+        out, _err = run("train")
+        assert "trained on exactly the committed data" in out
+        version = ModelVersion.objects.get(active=True)
+        assert version.source == "shipped" and version.scores["thresholds"]["confident"] > 0
+        assert triage_model.get_model().version == triage_model.load_shipped().version
+    finally:
+        triage_model.set_model(triage_model_for_tests)
+
+
+def test_train_from_a_council_history_alone(tmp_path, settings, catalogue, triage_model_for_tests):
+    from residenthub.triage.models import ModelVersion
+
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "model.joblib")
+    settings.VAR_DIR = tmp_path
+    rows = [
+        ("pothole on the high street", "report-pothole"),
+        ("deep hole in the road by the school", "report-pothole"),
+        ("the road is broken outside the shop", "report-pothole"),
+        ("cracked pavement near the bus stop", "report-pothole"),
+        ("street light out on Elm Road", "report-street-light"),
+        ("lamp post flickering all night", "report-street-light"),
+        ("the lights in our street are off", "report-street-light"),
+        ("dark street, the lamp is broken", "report-street-light"),
+        ("who won the football", "none"),
+        ("what is the weather tomorrow", "none"),
+        ("something", "no-such-service"),
+    ]
+    history = tmp_path / "history.csv"
+    history.write_text("text,service_code\n" + "".join(f"{t},{c}\n" for t, c in rows), encoding="utf-8")
+    try:
+        out, err = run("train", str(history), "--no-seed")
         assert "Trained on" in out and (tmp_path / "model.joblib").exists()
-        assert "line 4: unknown service code 'no-such-service' (skipped)" in err
-        assert triage_model.get_model().examples == len(triage_model.seed_examples()) + 2
+        assert "line 12: unknown service code 'no-such-service' (skipped)" in err
+        trained = triage_model.get_model()
+        assert trained.examples < 10  # one in five held back to choose the weights and the bar
+        assert ModelVersion.objects.get(active=True).version == trained.version
     finally:
         triage_model.set_model(triage_model_for_tests)
 
@@ -87,4 +118,4 @@ def test_evaluate_prints_accuracy_macro_f1_and_confusion_matrix(catalogue):
 
 def test_retrain_keeps_the_current_model_without_feedback(catalogue):
     out, _err = run("retrain")
-    assert "0 labelled messages" in out and "kept the current model" in out
+    assert "No approved examples" in out and "kept the current model" in out

@@ -21,12 +21,39 @@ def test_bins_and_rats_offers_missed_bin_and_pest_control():
     assert {"missed-bin", "pest-control"} <= set(codes(result))
 
 
+def test_done_means_rubbish_and_rats_and_a_neighbour_who_is_90():
+    """The issue's own example: two services offered, the vulnerable neighbour flagged for staff."""
+    result = engine.analyse(
+        "huge pile of rubbish dumped behind the shops and rats everywhere, "
+        "my neighbour is 90 and can't get out"
+    )
+    assert result.outcome == "suggested"
+    assert codes(result)[:2] == ["report-fly-tipping", "pest-control"]
+    assert next(s for s in result.suggestions if s.code == "pest-control").from_part
+    (flag,) = result.flags
+    assert (flag.category, flag.kind, flag.phrase) == ("older_or_disabled", "vulnerable", "neighbour is 90")
+    assert result.urgent  # a vulnerable resident makes the case urgent for staff
+
+
+def test_done_means_potholes_on_the_way_to_the_station():
+    result = engine.analyse("lot of potholes on the way to the station")
+    assert result.outcome == "suggested" and codes(result)[0] == "report-pothole"
+    assert result.confidence >= engine.confident_threshold()
+
+
 def test_children_left_alone_is_urgent_and_goes_to_safeguarding_first():
     result = engine.analyse("my neighbour's kids have been left alone for two days")
     assert result.urgent
     assert codes(result)[0] == "child-safeguarding-concern"
-    assert result.suggestions[0].from_flag == "child_at_risk"
     assert result.flags[0].phrase == "kids have been left alone"
+
+
+def test_a_flag_puts_its_service_first_whatever_the_model_says():
+    result = engine.analyse(
+        "the bins were not collected, and the kids next door have been left alone all week"
+    )
+    assert codes(result)[0] == "child-safeguarding-concern"
+    assert result.suggestions[0].from_flag == "child_at_risk"
 
 
 def test_a_clear_message_is_suggested_with_high_confidence():

@@ -9,6 +9,13 @@ from residenthub.triage import evaluation
 from residenthub.triage import model as triage_model
 from residenthub.triage.engine import confident_threshold
 
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _services(catalogue):
+    """The zero-shot part reads the catalogue's services."""
+
 
 def _test_rows():
     with open(triage_model.TEST_FILE, encoding="utf-8") as handle:
@@ -81,15 +88,37 @@ def test_stale_or_damaged_files_are_not_loaded(tmp_path, monkeypatch, triage_mod
     assert triage_model.TriageModel.load(tmp_path / "missing.joblib") is None
 
 
-def test_trained_and_saved_on_first_use_when_missing(tmp_path, settings, triage_model_for_tests):
+def test_the_shipped_model_is_used_when_none_is_installed(tmp_path, settings, triage_model_for_tests):
     settings.TRIAGE_MODEL_PATH = str(tmp_path / "first.joblib")
     triage_model.set_model(None)
     try:
         model = triage_model.get_model()
-        assert (tmp_path / "first.joblib").exists()
+        assert model.version == triage_model.load_shipped().version
+        assert not (tmp_path / "first.joblib").exists()  # nothing written until someone trains
         assert triage_model.get_model() is model  # loaded once per process
     finally:
         triage_model.set_model(triage_model_for_tests)
+
+
+def test_the_shipped_model_matches_the_committed_data(triage_model_for_tests):
+    """``hub triage train`` relies on this to install it instead of retraining for minutes."""
+    shipped = triage_model.load_shipped()
+    assert shipped.fingerprint == triage_model.corpus_fingerprint()
+    assert shipped.kind == "hub" and 0.1 <= shipped.confident <= 0.9
+    assert abs(sum(shipped.weights.values()) - 1) < 1e-9
+    assert shipped.scores["curve"] and shipped.scores["calibration_messages"] >= 1000
+
+
+def test_a_new_service_without_examples_is_found_by_its_words(triage_model_for_tests):
+    """Zero-shot: a service the model was never trained on is suggested from its catalogue words."""
+    phrases = {
+        "report-pothole": ["Report a pothole", "pothole", "broken road"],
+        "report-abandoned-vehicle": ["Report an abandoned vehicle", "abandoned car", "car left for months"],
+    }
+    top = triage_model_for_tests.predict_many(
+        ["a burnt out car has been left on our street for weeks"], top=3, phrases=phrases
+    )[0]
+    assert "report-abandoned-vehicle" in [p.code for p in top]
 
 
 def test_reading_labelled_files_reports_problems():

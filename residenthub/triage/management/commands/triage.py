@@ -21,9 +21,19 @@ class Command(BaseCommand):
         classify = sub.add_parser("classify", help="Triage the 'text' column of a CSV file.")
         classify.add_argument("input")
         classify.add_argument("--out", required=True, help="Where to write the CSV with the results.")
-        train = sub.add_parser("train", help="Train from the seed corpus plus FILE.csv (text,service_code).")
+        train = sub.add_parser(
+            "train", help="Train from the committed real-data corpus (plus FILE.csv: text,service_code)."
+        )
         train.add_argument("file", nargs="?", help="The council's own labelled history (optional).")
         train.add_argument("--no-seed", action="store_true", help="Train from FILE.csv alone.")
+        train.add_argument(
+            "--full",
+            action="store_true",
+            help="Retrain even when the shipped model was trained on exactly the committed data.",
+        )
+        train.add_argument(
+            "--ship", action="store_true", help="Also write it as the shipped model (maintainers)."
+        )
         evaluate = sub.add_parser("evaluate", help="Accuracy, macro-F1 and confusion matrix on FILE.csv.")
         evaluate.add_argument("file")
         sub.add_parser("retrain", help="Retrain with staff re-routings; keep the new model only if better.")
@@ -72,11 +82,30 @@ class Command(BaseCommand):
 
     # --- train ------------------------------------------------------------------------------------
 
-    def _train(self, file=None, no_seed=False, **_options):
+    def _train(self, file=None, no_seed=False, full=False, ship=False, **_options):
+        import shutil
+
+        from residenthub.triage import actions, jobs
         from residenthub.triage import model as triage_model
 
+        started = time.perf_counter()
+        if not file and not full and not ship:
+            shipped = triage_model.TriageModel.load(triage_model.SHIPPED_MODEL)
+            if shipped is not None and shipped.fingerprint == triage_model.corpus_fingerprint():
+                # Training is deterministic from the committed data; the shipped file is its result.
+                path = jobs.models_dir() / f"{shipped.version}.joblib"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(triage_model.SHIPPED_MODEL, path)
+                actions.record_model_version(
+                    shipped, path, source="shipped", activate=True, note="trained on the committed corpus"
+                )
+                self.stdout.write(
+                    f"The shipped model ({shipped.version}) was trained on exactly the committed data; "
+                    f"installed it in {time.perf_counter() - started:.1f} s (--full retrains)"
+                )
+                return
         known = set(Service.objects.values_list("code", flat=True))
-        examples = triage_model.Examples() if no_seed else triage_model.seed_examples()
+        examples = triage_model.Examples() if no_seed else triage_model.training_examples()
         if file:
             try:
                 extra, problems = triage_model.read_labelled(file, known_codes=known or None)
@@ -87,16 +116,26 @@ class Command(BaseCommand):
             examples.extend(extra)
         if not examples:
             raise CommandError("nothing to train on")
-        started = time.perf_counter()
+        if no_seed:
+            # Everything from the council's file: one in five of its messages is held back to
+            # choose the weights and the bar, and never fitted on.
+            examples, calibration = triage_model.split_held_back(examples)
+        else:
+            calibration = triage_model.calibration_examples()
         try:
-            model = triage_model.TriageModel.train(examples)
+            model = triage_model.TriageModel.train(examples, calibration=calibration)
         except triage_model.TrainingDataError as exc:
             raise CommandError(str(exc)) from None
-        path = model.save()
-        triage_model.set_model(model)
+        if not file and not no_seed:
+            model.fingerprint = triage_model.corpus_fingerprint()
+        path = model.save(jobs.models_dir() / f"{model.version}.joblib")
+        if ship:
+            model.save(triage_model.SHIPPED_MODEL)
+        actions.record_model_version(model, path, source="trained", activate=True, note=file or "")
         self.stdout.write(
             f"Trained on {len(examples)} examples ({len(set(examples.labels))} labels) in "
-            f"{time.perf_counter() - started:.1f} s; saved to {path} (version {model.version})"
+            f"{time.perf_counter() - started:.1f} s; version {model.version}; weights {model.weights}; "
+            f"confidence bar {model.confident:.2f} (calibrated on the held-back split)"
         )
 
     # --- evaluate ---------------------------------------------------------------------------------
