@@ -116,3 +116,27 @@ def test_results_per_team_and_service_with_personas(
     admin = Client()
     admin.force_login(administrator)
     assert admin.get("/staff/feedback/").context["by_team"][0]["answers"] == 3
+
+
+def test_managers_see_their_teams_and_outsiders_nothing(make_case, highways_officer, team_leader, client):
+    """The manager persona on the new staff pages: their team's results, tasks and letters."""
+    case = make_case(notify_by=NotifyBy.POST, address="Mary O'Brien\n1 Station Road\nDemoborough\nE20 1AB")
+    case_actions.transition(case, "resolved", by=highways_officer)
+    actions.record(case, 5, "", by=actions.Actor.system("test"))
+    leader = Client()
+    leader.force_login(team_leader)
+    assert leader.get("/staff/feedback/").context["by_team"][0]["answers"] == 1
+    assert len(leader.get("/staff/letters/").context["waiting"]) == 3  # received, resolved, "how did we do?"
+    assert leader.get("/staff/tasks/").status_code == 200
+    for path in ("/staff/feedback/", "/staff/letters/", "/staff/tasks/", "/staff/identity/people/?q=x"):
+        assert client.get(path).status_code == 302, path  # outsiders go to the staff sign-in
+    # A resident (signed in to their account, not staff) is no officer either.
+    from residenthub.portal.models import SignInToken
+
+    resident = Client()
+    resident.get(f"/account/sign-in/{SignInToken.issue('resident@example.com')}/")
+    assert resident.get("/staff/feedback/").status_code == 302
+    assert (
+        resident.post(f"/staff/identity/case/{case.reference}/person/", {"decision": "confirm"}).status_code
+        == 302
+    )
