@@ -96,6 +96,28 @@ def surnames() -> frozenset[str]:
 
 
 @cache
+def frequent_names() -> frozenset[str]:
+    """The 300 commonest US Census first names of each sex and the 2,000 commonest surnames: names even
+    where they are also English words ("john", "smith"), for text written in lower case."""
+    return (
+        frozenset(
+            _census("dist.male.first", 300)
+            | _census("dist.female.first", 300)
+            | _census("dist.all.last", 2000)
+        )
+        - _stop_words()
+    )
+
+
+def _stop_words() -> frozenset[str]:
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    return frozenset(STOP_WORDS)
+
+
+@cache
 def common_words() -> frozenset[str]:
     """Lower-case English words (nouns, verbs, adjectives, adverbs) and stop words."""
     words: set[str] = set()

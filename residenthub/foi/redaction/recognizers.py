@@ -657,6 +657,7 @@ class HubNameRecognizer(EntityRecognizer):
         first = gazetteer.first_names()
         common = gazetteer.common_words()
         last = _Surnames(gazetteer.surnames(), common)
+        frequent = gazetteer.frequent_names()
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         out = []
         i = 0
@@ -677,10 +678,13 @@ class HubNameRecognizer(EntityRecognizer):
 
         while i < n:
             s, e, w = tokens[i]
+            if w.endswith(("'s", "’s")) and len(w) > 3:  # possessive: "Okafor's"
+                w = w[:-2]
+                e -= 2
             low = w.lower().rstrip(".")
             is_initial = len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith("."))
             best = None
-            if (low in first or is_initial) and _is_name_token(w):
+            if (low in first or is_initial or low in frequent and w.islower()) and _is_name_token(w):
                 # extend over following name-shaped tokens of the same case
                 j = i
                 while j + 1 < n and j - i < 4 and gap_ok(j, j + 1):
@@ -704,9 +708,9 @@ class HubNameRecognizer(EntityRecognizer):
                         break
                     j += 1
                     if shape(nxt) == "l" or shape(w) == "l":
-                        # lower case: only gazetteer words that are not ordinary English
+                        # lower case: only gazetteer words that are not ordinary English, or very common names
                         nlow = nxt.lower()
-                        if nlow not in last or nlow in common:
+                        if (nlow not in last or nlow in common) and nlow not in frequent:
                             j -= 1
                             break
                 if j > i:
@@ -715,7 +719,9 @@ class HubNameRecognizer(EntityRecognizer):
                     shp = shape(words[-1])
                     known_last = lows[-1] in last
                     if shp == "l":
-                        ok = low in first and known_last and low not in common and lows[-1] not in common
+                        ok = (low in first and low not in common or low in frequent) and (
+                            known_last and lows[-1] not in common or lows[-1] in frequent
+                        )
                     elif is_initial:
                         ok = known_last and shp in ("T", "U")
                     else:
