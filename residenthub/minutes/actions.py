@@ -108,6 +108,7 @@ def _set_attendees(meeting: Meeting, attendees: list[drafting.Attendee]) -> None
             role=a.role if a.role in Attendee.Role.values else Attendee.Role.OTHER,
             title=a.title[:200],
             present=a.present,
+            email=a.email[:254],
         )
         for a in attendees
     )

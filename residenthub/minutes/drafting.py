@@ -33,6 +33,7 @@ class Attendee:
     role: str = "member"
     title: str = ""  # "Head of Digital": how officers are named in minutes
     present: bool = True
+    email: str = ""  # where reminders of their actions go
 
 
 @dataclass
@@ -747,7 +748,7 @@ def draft(
 
 
 def parse_attendees(text: str) -> list[Attendee]:
-    """One attendee a line: "Name, role[, title]"; "Apologies:" starts the absent ones.
+    """One attendee a line: "Name, role[, title][, email]"; "Apologies:" starts the absent ones.
 
     ``Cllr Jane Smith, chair`` / ``Sam Patel, officer, Head of Digital`` / ``Apologies: Cllr Lee``.
     """
@@ -766,6 +767,8 @@ def parse_attendees(text: str) -> list[Attendee]:
             present = True
             continue
         parts = [p.strip() for p in line.split(",")]
+        email = next((p for p in parts[1:] if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", p)), "")
+        parts = [p for p in parts if p != email]
         name = parts[0]
         role = parts[1].lower() if len(parts) > 1 and parts[1].lower() in ROLES else "member"
         title = (
@@ -775,5 +778,5 @@ def parse_attendees(text: str) -> list[Attendee]:
         )
         if role == "member" and title:
             role = "officer"
-        out.append(Attendee(name=name, role=role, title=title, present=present))
+        out.append(Attendee(name=name, role=role, title=title, present=present, email=email))
     return out

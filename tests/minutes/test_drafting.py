@@ -109,9 +109,10 @@ def test_an_empty_transcript_says_so():
 
 def test_attendees_with_roles_titles_and_apologies():
     people = drafting.parse_attendees(
-        "Cllr Jane Holloway, chair\n- Sam Patel, officer, Head of Digital\nTom Lee, Chief Executive\n"
-        "Apologies:\nCllr Peter Okafor, member"
+        "Cllr Jane Holloway, chair\n- Sam Patel, officer, Head of Digital, sam.patel@council.example\n"
+        "Tom Lee, Chief Executive\nApologies:\nCllr Peter Okafor, member"
     )
+    assert people[1].email == "sam.patel@council.example"
     assert [(p.name, p.role, p.title, p.present) for p in people] == [
         ("Cllr Jane Holloway", "chair", "", True),
         ("Sam Patel", "officer", "Head of Digital", True),
