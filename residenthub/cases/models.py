@@ -17,6 +17,7 @@ from residenthub.services.models import Service
 class Channel(models.TextChoices):
     WEB = "web", "Online"
     PHONE = "phone", "Phone"
+    PHONE_AUTOMATED = "phone_automated", "Phone (automated)"
     FACE_TO_FACE = "face_to_face", "Face to face"
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"

@@ -1,0 +1,98 @@
+"""One caller utterance through the front door: speech to text, triage, urgency and call signals.
+
+Pure (writes nothing): the SIP agent, the webhooks, ``hub voice simulate`` and the benchmark all
+call ``understand``; the conversation (``dialog``) decides what to say and the actions record it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from residenthub.speech import Transcript, transcribe
+from residenthub.triage import urgency
+from residenthub.triage.engine import Result, analyse
+
+from .signals import CallSignal, find_signals
+
+# Words that bias Whisper towards what callers to a council say (measured: benchmarks/voice.py).
+PROMPT = (
+    "A resident phones the council: missed bin collection, pothole, street light, fly-tipping, "
+    "pavement, blocked drain, graffiti, noise, parking, council tax, housing repairs, damp and mould."
+)
+
+
+_STREET = re.compile(
+    r"\b([A-Z][a-z]+) (close|road|street|lane|avenue|way|drive|crescent|grove|place|gardens|court|terrace|"
+    r"square|hill|park|walk|row|mews|rise|green|parade)\b"
+)
+
+
+def tidy(text: str) -> str:
+    """Whisper's punctuation and casing as a typist would write it, for triage's extractors:
+    "number 4 Riverside, close," -> "number 4 Riverside Close"."""
+    text = re.sub(r"\s*,\s*", " ", text).strip()
+    return _STREET.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+
+
+@dataclass
+class Understanding:
+    text: str
+    transcript: Transcript
+    result: Result | None
+    signals: list[CallSignal] = field(default_factory=list)
+
+    @property
+    def silent(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def flags(self) -> list:
+        return list(self.result.flags) if self.result else []
+
+    @property
+    def urgent(self) -> bool:
+        """Triage's own rule, plus distress heard on the call."""
+        triage_urgent = bool(self.result and self.result.urgent)
+        return triage_urgent or any(s.category in {"distress", "repeated_help"} for s in self.signals)
+
+    @property
+    def emergency(self) -> bool:
+        """Numbers must be read out now: an urgent (not only vulnerable) flag, or distress."""
+        return urgency.is_urgent(self.flags) or any(s.category == "distress" for s in self.signals)
+
+    @property
+    def service_code(self) -> str:
+        best = self.result.best if self.result else None
+        return best.code if best else ""
+
+    @property
+    def confidence(self) -> float:
+        return float(self.result.confidence) if self.result else 0.0
+
+    def flag_dicts(self) -> list[dict]:
+        return [f.as_dict() for f in self.flags] + [s.as_dict() for s in self.signals]
+
+
+def understand_text(
+    text: str, transcript: Transcript | None = None, *, silent_turns: int = 0
+) -> Understanding:
+    transcript = transcript or Transcript()
+    if not text.strip():
+        return Understanding("", transcript, None, find_signals("", silent_turns=silent_turns + 1))
+    return Understanding(text, transcript, analyse(text), find_signals(text, silent_turns=silent_turns))
+
+
+def understand(
+    audio: np.ndarray | bytes | str, *, language: str | None = None, silent_turns: int = 0, vad: bool = True
+):
+    """Speech in (16 kHz samples, or encoded bytes/path), an ``Understanding`` out.
+
+    ``vad=False`` when the caller's words were already cut out by the call's end-pointing: silero
+    VAD drops a short "yes" said down a phone line (measured), and the guards still catch noise."""
+    language = language or settings.VOICE_LANGUAGE_HINT or None
+    heard = transcribe(audio, language=language, prompt=PROMPT, vad=vad)
+    return understand_text(tidy(heard.text), heard, silent_turns=silent_turns)

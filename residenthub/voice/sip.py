@@ -1,0 +1,253 @@
+"""The SIP user agent: registers to the council's PBX or SIP trunk and answers calls.
+
+Built on pyVoIP 1.6.8 (pure Python; pjsua2 has no installable wheel on PyPI, see ADR 0091). Audio
+is G.711 mu-law at 8 kHz. pyVoIP converts mu-law to 8-bit linear audio, which would throw away
+resolution the speech model needs, so ``keep_mulaw()`` makes it pass the mu-law bytes through
+untouched (XORed with 0x7F so that mu-law silence is pyVoIP's own "no audio" byte, 0x80); we
+decode them ourselves to float samples.
+
+Each call runs in its own thread: play the prompt, listen until the caller stops speaking
+(energy-based end-pointing on 20 ms frames), understand, reply, until the conversation ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+import wave
+from io import BytesIO
+
+import numpy as np
+from django.conf import settings
+from django.db import close_old_connections
+
+from residenthub.speech.audio import pcm16_bytes
+from residenthub.speech.synth import mulaw_decode, mulaw_encode, resample
+
+from . import actions, dialog, tts
+from .models import Call
+from .pipeline import understand
+
+log = logging.getLogger(__name__)
+FRAME = 160  # 20 ms at 8 kHz
+START_TIMEOUT = 8.0  # seconds to wait for the caller to start speaking
+END_SILENCE = 0.7  # seconds of quiet that end an utterance
+MIN_SPEECH = 0.1  # seconds of sound that count as speech (shorter is a click)
+_patched = False
+
+
+def keep_mulaw() -> None:
+    """Make pyVoIP hand us, and send, G.711 mu-law bytes unchanged (see the module docstring)."""
+    global _patched
+    if _patched:
+        return
+    from pyVoIP import RTP
+
+    table = bytes(b ^ 0x7F for b in range(256))
+
+    def parse_pcmu(self, packet):
+        self.pmin.write(packet.timestamp, packet.payload.translate(table))
+
+    def encode_pcmu(self, packet: bytes) -> bytes:
+        return packet.translate(table)
+
+    RTP.RTPClient.parse_pcmu = parse_pcmu
+    RTP.RTPClient.encode_pcmu = encode_pcmu
+    _patched = True
+
+
+_TO_WIRE = bytes(b ^ 0x7F for b in range(256))
+
+
+def to_wire(samples: np.ndarray) -> bytes:
+    return mulaw_encode(samples).tobytes().translate(_TO_WIRE)
+
+
+def from_wire(data: bytes) -> np.ndarray:
+    return mulaw_decode(data.translate(_TO_WIRE))
+
+
+class Line:
+    """One call's audio, in float samples at 8 kHz, over a pyVoIP ``VoIPCall``."""
+
+    def __init__(self, voip_call):
+        self.voip = voip_call
+
+    @property
+    def up(self) -> bool:
+        from pyVoIP.VoIP import CallState
+
+        return self.voip.state == CallState.ANSWERED
+
+    def _unsent(self) -> int:
+        """Bytes written but not yet sent (pyVoIP paces sending itself, slower on a busy machine)."""
+        left = 0
+        for client in self.voip.RTPClients:
+            manager = client.pmout
+            with manager.bufferLock:
+                left += manager.buffer.getbuffer().nbytes - manager.buffer.tell()
+        return left
+
+    def play(self, samples: np.ndarray) -> None:
+        """Send the audio and wait until it has all gone out (not just its nominal length)."""
+        self.voip.write_audio(to_wire(samples))
+        limit = time.monotonic() + 3 * len(samples) / tts.RATE + 5
+        while self.up and time.monotonic() < limit and self._unsent() > 0:
+            time.sleep(0.02)
+
+    def drain(self) -> None:
+        """Forget what arrived while we were talking (no barge-in)."""
+        self.voip.read_audio(8000 * 120, blocking=False)
+
+    def frames(self):
+        """20 ms frames as they arrive, paced in real time."""
+        next_at = time.monotonic()
+        while self.up:
+            next_at += FRAME / tts.RATE
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            yield from_wire(self.voip.read_audio(FRAME, blocking=False))
+
+    def listen(self, max_seconds: float) -> tuple[np.ndarray, float]:
+        """One utterance (samples at 8 kHz) and the monotonic time its speech ended; empty if none."""
+        heard: list[np.ndarray] = []
+        floor = 0.002
+        speaking = 0.0
+        quiet = 0.0
+        waited = 0.0
+        ended_at = time.monotonic()
+        for frame in self.frames():
+            level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
+            loud = level > max(0.01, floor * 4)
+            if not heard:
+                if loud:
+                    heard.append(frame)
+                    speaking = 0.02
+                else:
+                    floor = 0.95 * floor + 0.05 * level
+                    waited += 0.02
+                    if waited >= START_TIMEOUT:
+                        break
+                continue
+            heard.append(frame)
+            if loud:
+                speaking += 0.02
+                quiet = 0.0
+                ended_at = time.monotonic()
+            else:
+                quiet += 0.02
+            if quiet >= END_SILENCE or len(heard) * 0.02 >= max_seconds:
+                break
+        if speaking < MIN_SPEECH:
+            return np.zeros(0, dtype=np.float32), time.monotonic()
+        return np.concatenate(heard), ended_at
+
+
+def _wav(samples: np.ndarray, rate: int = tts.RATE) -> bytes:
+    buffer = BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm16_bytes(samples))
+    return buffer.getvalue()
+
+
+def caller_number(voip_call) -> str:
+    raw = voip_call.request.headers.get("From", {})
+    number = raw.get("number", "") if isinstance(raw, dict) else ""
+    return number if number.replace("+", "").isdigit() else ""
+
+
+def handle_call(voip_call, *, on_turn=None) -> Call | None:
+    """Answer and hold one conversation. ``on_turn(reply, latency)`` is called after each reply
+    starts (tests and the benchmark measure with it)."""
+    close_old_connections()
+    line = Line(voip_call)
+    call = None
+    try:
+        voip_call.answer()
+        call = actions.start_call(
+            via=Call.Via.SIP,
+            call_id=str(voip_call.request.headers.get("Call-ID", "")),
+            caller=caller_number(voip_call),
+        )
+        reply = dialog.start(call)
+        recording: list[np.ndarray] = []
+        silent = 0
+        started = time.monotonic()
+        latency = None
+        while True:
+            if on_turn:
+                on_turn(reply, latency)
+            line.play(tts.speak(reply.say))
+            if not line.up:
+                break
+            if reply.action in {"hangup", "transfer"}:
+                break
+            line.drain()
+            if time.monotonic() - started > settings.VOICE_MAX_CALL_SECONDS:
+                reply = dialog.too_long(call)
+                continue
+            samples, ended_at = line.listen(settings.VOICE_MAX_UTTERANCE_SECONDS)
+            if not line.up:
+                break
+            recording.append(samples)
+            silent = silent + 1 if samples.size == 0 else 0
+            audio16 = resample(samples, tts.RATE, 16000) if samples.size else np.zeros(1600, dtype=np.float32)
+            # The caller's language is detected on their first words, then kept (a "yes" is too short).
+            language = call.language if call.state.get("step") != "problem" else None
+            heard = understand(audio16, silent_turns=silent, vad=False, language=language or None)
+            reply = dialog.hear(call, heard)
+            latency = time.monotonic() - ended_at
+        if recording and any(r.size for r in recording) and settings.VOICE_RECORDING_RETENTION_DAYS > 0:
+            actions.save_recording(call, _wav(np.concatenate([r for r in recording if r.size])))
+        if line.up:
+            voip_call.hangup()
+            actions.end_call(call)
+        else:
+            dialog.caller_hung_up(call)
+    except Exception:
+        log.exception("call failed")
+        if call is not None:
+            dialog.caller_hung_up(call)
+        with contextlib.suppress(Exception):  # the line may already be gone
+            voip_call.hangup()
+    finally:
+        close_old_connections()
+    return call
+
+
+def make_phone(on_call, *, server=None, port=None, username=None, password=None, bind=None, local_port=None):
+    """A registered-on-start pyVoIP phone; ``on_call(voip_call)`` runs in a thread per call."""
+    from pyVoIP.VoIP import VoIPPhone
+
+    keep_mulaw()
+    low, high = (int(p) for p in settings.VOICE_RTP_PORTS.split("-"))
+    return VoIPPhone(
+        server or settings.VOICE_SIP_SERVER,
+        port or settings.VOICE_SIP_PORT,
+        username or settings.VOICE_SIP_USERNAME,
+        password if password is not None else settings.VOICE_SIP_PASSWORD,
+        myIP=bind or settings.VOICE_SIP_BIND,
+        callCallback=on_call,
+        sipPort=local_port or settings.VOICE_SIP_LOCAL_PORT,
+        rtpPortLow=low,
+        rtpPortHigh=high,
+    )
+
+
+def run_agent(*, seconds: float | None = None, log=print) -> None:
+    phone = make_phone(lambda voip_call: handle_call(voip_call))
+    phone.start()
+    log(f"SIP agent registered as {settings.VOICE_SIP_USERNAME} at {settings.VOICE_SIP_SERVER}")
+    stop = threading.Event()
+    try:
+        stop.wait(seconds) if seconds else stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        phone.stop()

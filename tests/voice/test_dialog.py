@@ -1,0 +1,179 @@
+"""The conversation, driven with text (speech is tested in tests/speech and the end-to-end call)."""
+
+from __future__ import annotations
+
+import pytest
+
+from residenthub.cases.models import Case, Channel, NotifyBy, Priority
+from residenthub.core.models import AuditEntry
+from residenthub.voice import actions, dialog
+from residenthub.voice.models import Call, Callback
+from residenthub.voice.pipeline import understand_text
+from residenthub.voice.speaking import phone_number, reference
+
+pytestmark = pytest.mark.django_db
+
+STREET_LIGHT = "the street light outside number 4 Riverside Close has been out for a week"
+
+
+def call_with(*lines: str, caller: str = "") -> tuple[Call, list[dialog.Reply]]:
+    call = actions.start_call(via=Call.Via.SIMULATOR, caller=caller)
+    replies = [dialog.start(call)]
+    for line in lines:
+        replies.append(dialog.hear(call, understand_text(line)))
+        if replies[-1].action != "listen":
+            break
+    return call, replies
+
+
+def test_street_light_confirmed_then_reference_read_back(catalogue):
+    call, replies = call_with(STREET_LIGHT, "yes")
+    assert replies[0].say.startswith("Hello, you are through to")
+    assert "I think you want to report a street light fault" in replies[1].say
+    assert "Riverside Close" in replies[1].say and replies[1].expect == "yesno"
+    final = replies[-1]
+    assert final.action == "hangup" and "Your reference is" in final.say
+    case = Case.objects.get()
+    assert case.channel == Channel.PHONE_AUTOMATED and case.get_channel_display() == "Phone (automated)"
+    assert case.service.code == "report-street-light" and case.team.slug == "highways"
+    assert case.answers["location"]["description"].lower().startswith("outside number 4 riverside close")
+    assert case.answers["fault"] == "out"
+    assert reference(case.reference) in final.say  # digit by digit, twice
+    assert final.say.count(reference(case.reference)) == 2
+    call.refresh_from_db()
+    assert call.outcome == Call.Outcome.CASE_CREATED and call.case == case
+    assert [t["who"] for t in call.turns] == ["hub", "caller", "hub", "caller", "hub"]
+
+
+def test_questions_one_at_a_time_each_confirmed(catalogue):
+    call, replies = call_with(
+        "the street lamp is broken",
+        "yes",
+        "outside the library on Mill Lane",
+        "yes",
+        "it flickers on and off",
+        "no",
+        "it does not come on at night",
+        "yes",
+    )
+    says = [r.say for r in replies]
+    assert "Where is the street light?" in says[2]
+    assert says[3] == "I heard: outside the library on Mill Lane. Is that right?"
+    assert says[4].startswith("What is wrong with the light? You can say:")
+    assert "flickers" in says[5] and "Sorry. What is wrong" in says[6]
+    assert "does not come on at night" in says[7]
+    assert "Your reference is" in says[-1]
+    case = Case.objects.get()
+    assert (
+        case.answers["fault"] == "out"
+        and case.answers["location"]["description"] == "outside the library on Mill Lane"
+    )
+
+
+def test_sms_offered_to_a_mobile_and_sent(catalogue):
+    call, replies = call_with(STREET_LIGHT, "yes", "yes please", caller="07700 900123")
+    assert "text message" in replies[2].say
+    case = Case.objects.get()
+    assert case.notify_by == NotifyBy.SMS and case.contact_phone == "+447700900123"
+    assert "sent it to you by text message" in replies[-1].say
+
+
+def test_gas_and_disabled_mum_gets_the_number_at_once_and_first_callback(catalogue):
+    earlier, _ = call_with("my bins were not collected", "yes")  # an ordinary callback-less call
+    waiting, _ = call_with("I want to speak to a person")
+    call, replies = call_with("there's a smell of gas and my mum is disabled")
+    reply = replies[1]
+    assert reply.say.startswith("If anyone is in danger now, hang up and call 9 9 9.")
+    assert "National Gas Emergency Service on zero eight zero zero, one one one, nine nine nine" in reply.say
+    first = Callback.objects.order_by("rank", "created_at").first()
+    assert first.call == call and first.rank == 0 and first.reason == Callback.Reason.URGENT
+    assert "gas" in first.detail.lower() and "disabled" in first.detail.lower()
+    call.refresh_from_db()
+    assert call.outcome == Call.Outcome.EMERGENCY and call.urgent
+    assert Callback.objects.filter(call=waiting).get().rank == 2
+
+
+def test_priority_transfer_when_configured(catalogue, settings):
+    settings.VOICE_PRIORITY_TRANSFER = "sip:priority@127.0.0.1"
+    _call, replies = call_with("help help someone please help me")
+    assert replies[1].action == "transfer" and replies[1].transfer_to == "sip:priority@127.0.0.1"
+
+
+def test_vulnerable_caller_reports_and_is_called_back_first(catalogue):
+    call, replies = call_with(STREET_LIGHT + " and I am disabled and scared to go out in the dark", "yes")
+    assert "reference" in replies[-1].say.lower()
+    case = Case.objects.get()
+    assert case.priority == Priority.URGENT
+    callback = Callback.objects.get(call=call)
+    assert callback.rank == 1 and callback.reason == Callback.Reason.VULNERABLE and callback.case == case
+    assert "disabled" in callback.detail
+
+
+def test_address_said_with_its_postcode_is_found(catalogue):
+    call, replies = call_with(
+        "my bins were not collected on Tuesday", "yes", "3 Station Road, E20 1AB", "yes"
+    )
+    assert "What is the address?" in replies[2].say
+    assert replies[3].say == "I heard: 3 Station Road, Demoborough, E20 1AB. Is that right?"
+    assert "Which bins were missed?" in replies[4].say
+    assert dialog.spoken_postcode("it's e 20, 1 a b") == "E20 1AB"
+    assert dialog.parse_spoken(type("Q", (), {"type": "address"})(), "no idea")[0] is None
+
+
+def test_silence_twice_then_callback(catalogue):
+    call, replies = call_with("", "", "")
+    assert replies[1].say.startswith("Sorry, I did not hear anything.")
+    assert replies[-1].action == "hangup"
+    assert Callback.objects.get(call=call).reason == Callback.Reason.NOT_UNDERSTOOD
+
+
+def test_hang_up_mid_report_saves_nothing_but_a_callback(catalogue):
+    call, replies = call_with("the street lamp is broken", "yes", "outside the library on Mill Lane")
+    assert replies[-1].expect == "yesno"
+    dialog.caller_hung_up(call)
+    assert Case.objects.count() == 0
+    call.refresh_from_db()
+    assert call.outcome == Call.Outcome.ABANDONED and call.ended_at
+    callback = Callback.objects.get(call=call)
+    assert callback.reason == Callback.Reason.HUNG_UP and "confirm_answer" in callback.detail
+    assert callback.team.slug == "highways"
+
+
+def test_hang_up_before_saying_anything_books_nothing(catalogue):
+    call, _ = call_with()
+    dialog.caller_hung_up(call)
+    assert not Callback.objects.exists()
+
+
+def test_too_long_call_is_cut_with_a_message(catalogue):
+    call, _ = call_with("the street lamp is broken")
+    reply = dialog.too_long(call)
+    assert reply.action == "hangup" and "gone on too long" in reply.say
+    call.refresh_from_db()
+    assert call.outcome == Call.Outcome.CUT_OFF and call.callback.reason == Callback.Reason.CUT_OFF
+
+
+def test_not_understood_three_times_gets_a_callback(catalogue):
+    call, replies = call_with("purple monkey dishwasher", "elephant trombone", "kazoo banana", "zebra")
+    assert replies[-1].action == "hangup"
+    assert Callback.objects.get(call=call).reason == Callback.Reason.NOT_UNDERSTOOD
+
+
+def test_no_audit_detail_holds_what_the_caller_said(catalogue):
+    call_with(STREET_LIGHT, "yes", caller="07700 900123")
+    for entry in AuditEntry.objects.filter(action__startswith="voice."):
+        text = str(entry.detail)
+        assert "Riverside" not in text and "07700" not in text
+
+
+def test_spoken_numbers():
+    assert phone_number("0800 111 999") == "zero eight zero zero, one one one, nine nine nine"
+    assert reference("DBC-K7MQ-4TXA") == "D, B, C. K, seven, M, Q. four, T, X, A."
+
+
+@pytest.mark.parametrize(
+    ("said", "meaning"),
+    [("yes", True), ("yeah that's right", True), ("no", False), ("that's not right", False), ("maybe", None)],
+)
+def test_yes_or_no(said, meaning):
+    assert dialog.yes_or_no(said) is meaning
