@@ -425,11 +425,9 @@ def tables(results: dict, speed: dict) -> str:
                 + " | ".join(f"{by_detector[x][key]:.3f}" for x in labels)
                 + " |"
             )
-    lines.append(
-        "\n| texts per second (all corpora) | " + " | ".join(f"{speed[x]:.1f}" for x in speed) + " |"
-    )
+    lines.append("\n| detector | " + " | ".join(speed) + " |")
     lines.append("|---|" + "---|" * len(speed))
-    lines.append("| detector | " + " | ".join(speed) + " |")
+    lines.append("| texts per second (all corpora) | " + " | ".join(f"{speed[x]:.1f}" for x in speed) + " |")
     return "\n".join(lines)
 
 
