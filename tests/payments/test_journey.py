@@ -348,3 +348,21 @@ def test_success_reported_after_we_thought_it_failed_still_counts(client, catalo
     )
     payment.refresh_from_db()
     assert payment.state == "success"
+
+
+def test_a_signed_message_that_is_not_a_webhook_is_refused_clearly(client, fake_pay):
+    from tests.fakes.govuk_pay import sign
+
+    for body in (b"not json", b'{"resource": {}}'):
+        answer = client.post(
+            "/pay/webhook/", body, content_type="application/json", HTTP_PAY_SIGNATURE=sign(body)
+        )
+        assert answer.status_code == 400 and answer.content == b"not a GOV.UK Pay webhook message"
+    unknown = (
+        b'{"webhook_message_id": "m1", "resource_id": "nope", "resource_type": "payment", "resource": {}}'
+    )
+    answer = client.post(
+        "/pay/webhook/", unknown, content_type="application/json", HTTP_PAY_SIGNATURE=sign(unknown)
+    )
+    assert answer.status_code == 200 and answer.content == b"unknown payment"  # acknowledged; reconciliation
+    assert client.get("/pay/webhook/").status_code == 405
