@@ -113,7 +113,8 @@ def load(csv_path: Path) -> dict:
         )
         _copy(
             raw,
-            "COPY identity_personlink (record_id, person_id, probability, run_id, locked, updated_at) FROM STDIN",
+            "COPY identity_personlink (record_id, person_id, probability, run_id, locked, updated_at) "
+            "FROM STDIN",
             ((record_pk[uid], person_pk[f[1]], None, None, False, now) for uid, f in facts.items()),
         )
         _copy(
@@ -125,8 +126,12 @@ def load(csv_path: Path) -> dict:
         extra = ", source_ids" if "source_ids" in member_fields else ""
         _copy(
             raw,
-            f"COPY identity_householdmembership (person_id, household_id, since, until, current{extra}) FROM STDIN",
-            ((p, h, "", "", True, *([json.dumps(list(sources.values()))] if extra else [])) for p, h in pairs),
+            "COPY identity_householdmembership "
+            f"(person_id, household_id, since, until, current{extra}) FROM STDIN",
+            (
+                (p, h, "", "", True, *([json.dumps(list(sources.values()))] if extra else []))
+                for p, h in pairs
+            ),
         )
         for table in ("sourcerecord", "person", "household"):
             raw.execute(
@@ -151,7 +156,9 @@ def _typo(rng: random.Random, word: str) -> str:
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if rng.random() < 0.5 else word[:i] + word[i + 1 :]
+    return (
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :] if rng.random() < 0.5 else word[:i] + word[i + 1 :]
+    )
 
 
 NICK = {"margaret": "peggy", "william": "bill", "robert": "bob", "elizabeth": "liz", "james": "jim"}
@@ -208,7 +215,9 @@ def naive(text: str, user) -> list[int]:
         condition &= Q(standard__last_name__icontains=q.last[:4])
     if q.source_keys:
         condition &= Q(source_key__icontains=q.source_keys[0])
-    rows = SourceRecord.objects.filter(condition, removed=False).values_list("link__person_id", flat=True)[:25]
+    rows = SourceRecord.objects.filter(condition, removed=False).values_list("link__person_id", flat=True)[
+        :25
+    ]
     return list(dict.fromkeys(rows))
 
 
@@ -229,6 +238,13 @@ def child(csv_path: Path, out: Path) -> None:
     loaded = load(csv_path)
     load_seconds = time.perf_counter() - started
     user = get_user_model().objects.create_user("bench.officer", is_staff=True)
+    # The load above runs niced (a long CPU job on a shared machine); the timed probes (about three
+    # minutes) run at normal priority, or they would measure the scheduler, not the search.
+    if os.getpriority(os.PRIO_PROCESS, 0) > 0:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, 0)
+        except PermissionError:
+            web.log("could not raise the priority back for the timed probes; figures include waiting for CPU")
     rng = random.Random(7)
     queries = probes(loaded["records"], rng)
     truth = loaded["truth"]
@@ -250,6 +266,17 @@ def child(csv_path: Path, out: Path) -> None:
             search.search_people(text, user)
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    # The machine's state in this run: a database round trip that does nothing, through the ORM.
+    from django.db import connection
+
+    bare = []
+    for _ in range(200):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        bare.append((time.perf_counter() - start) * 1000)
+    bare.sort()
     baseline: dict[str, list[float]] = {}
     baseline_right: dict[str, int] = {}
     for kind in ours:
@@ -287,6 +314,9 @@ def child(csv_path: Path, out: Path) -> None:
                 "max": every[-1],
                 "base_p50": web.percentile(every_base, 50),
                 "base_p95": web.percentile(every_base, 95),
+                "bare_p50": web.percentile(bare, 50),
+                "bare_p95": web.percentile(bare, 95),
+                "load": os.getloadavg()[0],
                 "probes": len(every),
                 "base_probes": len(every_base),
             }
@@ -318,7 +348,9 @@ def main(argv: list[str]) -> int:
                 LOG_LEVEL="WARNING",
             )
             web.log("loading and probing (child process)")
-            subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(out)], env=env, check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--child", str(csv_path), str(out)], env=env, check=True
+            )
             result = json.loads(out.read_text())
     finally:
         web.drop_database(DB_NAME)
@@ -328,10 +360,11 @@ def main(argv: list[str]) -> int:
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; PostgreSQL {version}. "
         f"Command: `{web.the_command([__file__, *argv])}` (commit {web.git_commit()}).",
-        f"Data: benchmarks/population.py (seed 2026), {args.persons:,} persons, {result['records']:,} records "
-        f"in 5 sources, loaded with COPY in {result['load_seconds']:.0f} s (search indexes built after the "
+        f"Data: benchmarks/population.py (seed 2026), {args.persons:,} persons, "
+        f"{result['records']:,} records in 5 sources, loaded with COPY in {result['load_seconds']:.0f} s "
+        "(search indexes built after the "
         f"load in {result['index_seconds']:.0f} s). Timed: `identity.search.search_people` (parse, index "
-        "lookup, scoring, and the results' details: five queries) against the naive baseline "
+        "lookup, scoring, and the results' details: three queries) against the naive baseline "
         "(`icontains` on the surname and JSON equality on the other keys, no search indexes), same run, "
         f"{result['probes']} and {result['base_probes']} probes.",
         "",
@@ -347,11 +380,15 @@ def main(argv: list[str]) -> int:
     ratio = result["base_p95"] / result["p95"] if result["p95"] else float("nan")
     verdict = "PASS" if result["p95"] <= GOAL_P95_MS else "FAIL"
     lines += [
-        f"| **all** | {result['probes']} | {result['p50']:.1f} | {result['p95']:.1f} | | {result['base_p50']:.1f} "
-        f"| {result['base_p95']:.1f} | |",
+        f"| **all** | {result['probes']} | {result['p50']:.1f} | {result['p95']:.1f} | "
+        f"| {result['base_p50']:.1f} | {result['base_p95']:.1f} | |",
         "",
         f"- {verdict}: person search p95 {result['p95']:.1f} ms over {result['records']:,} records "
-        f"(goal <= {GOAL_P95_MS:.0f} ms); the naive baseline's p95 is {ratio:.1f}x ours; max {result['max']:.1f} ms.",
+        f"(goal <= {GOAL_P95_MS:.0f} ms); the naive baseline's p95 is {ratio:.1f}x ours; "
+        f"max {result['max']:.1f} ms.",
+        "- Machine state in this run: an empty `SELECT 1` round trip took "
+        f"p50 {result['bare_p50']:.2f} / p95 {result['bare_p95']:.2f} ms; "
+        f"1-minute load average {result['load']:.1f} on {info['cores']} cores at the end of the probes.",
         "",
     ]
     section = "\n".join(lines)
