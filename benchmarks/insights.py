@@ -71,6 +71,8 @@ def parent(args) -> int:
                 str(args.cases),
                 "--requests",
                 str(args.requests),
+                "--rollup-months",
+                str(args.rollup_months),
             ],
             env=env,
             check=True,
@@ -196,7 +198,7 @@ def load(cases: int) -> dict:
     return {"cases": n, "load_s": round(time.perf_counter() - t, 1)}
 
 
-def child(out: Path, cases: int, requests: int) -> None:
+def child(out: Path, cases: int, requests: int, months: int = 25) -> None:
     import django
 
     django.setup()
@@ -205,23 +207,33 @@ def child(out: Path, cases: int, requests: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    # Import every module the pages need now: other engineers edit the same tree while this runs,
+    # and a module first imported twenty minutes in may not match the ones imported at the start.
+    from django.urls import get_resolver
+
     from residenthub.accounts.models import Membership, Team
     from residenthub.insights import actions, reports, rollup
     from residenthub.insights.models import DailyCaseStat, ReportDefinition
 
+    _ = get_resolver().url_patterns
     result = {"goals": []}
     result.update(load(cases))
     web.log(f"loaded {result['cases']:,} cases in {result['load_s']} s")
 
     # Roll-ups: the catch-up over two years, month by month, then one nightly day.
     t = time.perf_counter()
-    first = END - dt.timedelta(days=731)
+    first = (
+        END - dt.timedelta(days=731)
+        if months >= 25
+        else (END.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    )
     month = first.replace(day=1)
     while month <= END:
         last = min((month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1), END)
         rollup.build_days(max(month, first), last)
         month = last + dt.timedelta(days=1)
     result["rollup_all_s"] = round(time.perf_counter() - t, 1)
+    result["rollup_months"] = months
     t = time.perf_counter()
     rollup.build_days(END, END)
     result["rollup_day_s"] = round(time.perf_counter() - t, 2)
@@ -337,7 +349,7 @@ def report(r: dict, args) -> str:
         "",
         f"{r['cases']:,} generated cases over two years (26 services, 20 wards, channel mix moving "
         f"online) COPYed in {r['load_s']} s. "
-        f"Roll-ups built for the two years month by month in {r['rollup_all_s']} s "
+        f"Roll-ups built for {r['rollup_months']} months, month by month, in {r['rollup_all_s']} s "
         f"({r['rollup_rows']:,} daily rows); one nightly day {r['rollup_day_s']} s.",
         "",
         "| measure | p50 ms | p95 ms |",
@@ -367,9 +379,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument("--child", type=Path)
+    parser.add_argument(
+        "--rollup-months", type=int, default=25, help="months of roll-ups to build (default: all 25)"
+    )
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.cases, args.requests)
+        child(args.child, args.cases, args.requests, args.rollup_months)
         return 0
     return parent(args)
 
