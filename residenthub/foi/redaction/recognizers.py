@@ -352,7 +352,9 @@ _STREET_WORDS = (
 )
 _LEAD_STREET = (
     r"(?:Rue|Via|Viale|Vicolo|Corso|Calle|Carrer|Avenida|Avda\.?|Av\.|Rua|Travessa|Paseo|Piazza|Plaza|Praça|"
-    r"Boulevard|Bd\.?|Chemin|Allée|Impasse|Place|Ulica|ul\.|Aleja|al\.|Strada|Str\.|Sokak|Cadde(?:si)?|Jalan|Jl\.)"
+    r"Boulevard|Bd\.?|Chemin|Allée|Impasse|Place|Ulica|ul\.|Aleja|al\.|Strada|Str\.|Sokak|Cadde(?:si)?|Jalan|Jl\.|"
+    r"Viaducto|Calzada|Circuito|Privada|Periférico|Eje|Retorno|Cerrada|Andador|Prolongación|Callejón|Camino|"
+    r"Carretera|Aleea|Calea|Bulevardul|Splaiul|Intrarea|Largo|Alameda|Estrada|Rodovia|Vila|Beco)"
 )
 _SUFFIX_STREET = (
     r"(?:strasse|straße|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|plein|steeg|vej|gade|gata|"
@@ -361,9 +363,9 @@ _SUFFIX_STREET = (
 _CAP = UP + r"[\w'’.-]*"
 _NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
 _UNIT = r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Bldg\.?|Building|#|No\.?)[ \t]*[\w-]+)"  # noqa: E501
-_ZIPISH = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{2}-\d{3}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"  # noqa: E501
+_ZIPISH = r"(?:[AC-FHKNPRTV-Y]\d{2} [0-9AC-FHKNPRTV-Y]{4}|\([A-Z]{2}\)|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}(?![a-z])|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{3}[ -]?\d{2}|\d{2}-\d{3}|\d{4,6}(?:-\d{3,4})?|[A-Z]{1,3}-\d{4,5})"  # noqa: E501
 _STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
-_PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP})"
+_PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP}|(?:de|del|la|las|los|da|do|dos|das|di)(?=[ \t]+{UP}))"
 _SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
 _TAIL = rf"(?:{_SEP}{_PLACE}(?:[ \t]+{_PLACE}){{0,3}}){{0,5}}"
 _ADDRESS = re.compile(
