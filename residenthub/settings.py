@@ -472,6 +472,8 @@ VOICE_RTP_PORTS = env_str("VOICE_RTP_PORTS", "10000-10100")
 # Telephony webhooks (TwiML-style): the provider's auth token signs each request (X-Twilio-Signature).
 VOICE_WEBHOOK_AUTH_TOKEN = env_str("VOICE_WEBHOOK_AUTH_TOKEN", "")
 VOICE_WEBHOOK_SPEECH = env_choice("VOICE_WEBHOOK_SPEECH", "provider", {"provider", "local"})
+# Hosts the platform's recordings may be fetched from (VOICE_WEBHOOK_SPEECH=local); nothing else is fetched.
+VOICE_WEBHOOK_RECORDING_HOSTS = env_list("VOICE_WEBHOOK_RECORDING_HOSTS", ["api.twilio.com"])
 CELERY_BEAT_SCHEDULE["voice-purge-recordings"] = {
     "task": "residenthub.voice.jobs.purge_recordings",
     "schedule": 86400.0,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/identity/", include("residenthub.identity.urls")),
     path("triage/api/phone/", phone.phone, name="triage_phone"),  # key-checked: residenthub/api/phone.py
     path("triage/", include("residenthub.triage.urls")),
+    path("voice/", include("residenthub.voice.urls")),  # webhooks signed; staff pages staff_required
     path("api/v1/", include("residenthub.api.urls")),
     path("open311/v2/", include("residenthub.api.open311_urls")),
     path("staff/foi/", include("residenthub.foi.urls")),

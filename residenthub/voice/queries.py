@@ -1,0 +1,36 @@
+"""Who sees which callbacks and recordings (built on accounts.permissions).
+
+The contact centre (``VOICE_TEAMS``) works the whole list; other teams see callbacks for their own
+services. A callback about a restricted service (social care, safeguarding) is seen only by that
+service's team, whoever you are, as for cases (ADR 0006).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from residenthub.accounts.permissions import in_team_slugs, is_verified_staff, team_ids_for
+
+from .models import Callback
+
+
+def can_use_callbacks(user) -> bool:
+    return is_verified_staff(user) and (user.is_superuser or bool(team_ids_for(user)))
+
+
+def visible_callbacks(user) -> QuerySet[Callback]:
+    if not can_use_callbacks(user):
+        return Callback.objects.none()
+    teams = team_ids_for(user)
+    own = Q(team_id__in=teams)
+    if user.is_superuser or in_team_slugs(user, settings.VOICE_TEAMS):
+        rule = own | Q(restricted=False)
+    else:
+        rule = own
+    return Callback.objects.filter(rule).select_related("call", "call__service", "team")
+
+
+def callback_list(user) -> QuerySet[Callback]:
+    """Waiting callbacks, urgent first, then oldest first."""
+    return visible_callbacks(user).filter(status=Callback.Status.WAITING).order_by("rank", "created_at")

@@ -1,0 +1,165 @@
+"""Telephony webhooks (TwiML-style) and the staff callback list. Views stay thin: dialog and
+actions do the work."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from residenthub.backoffice.auth import staff_required
+from residenthub.speech import AudioError
+
+from . import actions, dialog, twiml
+from .models import Call
+from .pipeline import tidy, understand, understand_text
+from .queries import callback_list, can_use_callbacks, visible_callbacks
+
+log = logging.getLogger(__name__)
+XML = "application/xml"
+
+
+def _signed(request) -> bool:
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    given = request.headers.get("X-Twilio-Signature", "")
+    return twiml.valid_signature(
+        request.build_absolute_uri(), params, given, settings.VOICE_WEBHOOK_AUTH_TOKEN
+    )
+
+
+def _refuse(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not settings.VOICE_WEBHOOK_AUTH_TOKEN:
+        return HttpResponseForbidden(
+            "Voice webhooks are off: set VOICE_WEBHOOK_AUTH_TOKEN.", content_type="text/plain"
+        )
+    if not _signed(request):
+        return HttpResponseForbidden("Invalid X-Twilio-Signature.", content_type="text/plain")
+    if not request.POST.get("CallSid"):
+        return HttpResponse("CallSid is required.", status=400, content_type="text/plain")
+    return None
+
+
+@csrf_exempt
+def incoming(request):
+    """A new call: greet and listen."""
+    refused = _refuse(request)
+    if refused:
+        return refused
+    call = Call.objects.filter(via=Call.Via.WEBHOOK, call_id=request.POST["CallSid"]).first()
+    if call is None:
+        call = actions.start_call(
+            via=Call.Via.WEBHOOK, call_id=request.POST["CallSid"], caller=request.POST.get("From", "")
+        )
+    reply = dialog.start(call)
+    return HttpResponse(
+        twiml.response(reply, action_url=request.build_absolute_uri(reverse("voice:twiml_gather"))),
+        content_type=XML,
+    )
+
+
+@csrf_exempt
+def gather(request):
+    """What the caller said (the platform's SpeechResult, or a RecordingUrl we transcribe)."""
+    refused = _refuse(request)
+    if refused:
+        return refused
+    call = Call.objects.filter(via=Call.Via.WEBHOOK, call_id=request.POST["CallSid"]).first()
+    if call is None or call.ended_at:
+        return HttpResponse("Unknown or finished call.", status=404, content_type="text/plain")
+    silent = sum(1 for t in call.turns[-4:] if t["who"] == "caller" and t["text"] == "(silence)")
+    if request.POST.get("RecordingUrl"):
+        try:
+            audio = twiml.fetch_recording(request.POST["RecordingUrl"])
+            language = call.language if call.state.get("step") != "problem" else None
+            heard = understand(audio, silent_turns=silent, language=language or None, vad=False)
+        except (twiml.RecordingError, AudioError) as exc:
+            log.warning("voice webhook: recording not used: %s", exc)
+            heard = understand_text("", silent_turns=silent)
+    else:
+        heard = understand_text(tidy(request.POST.get("SpeechResult", "")), silent_turns=silent)
+    reply = dialog.hear(call, heard)
+    if reply.action != "listen":
+        actions.end_call(call)
+    return HttpResponse(
+        twiml.response(reply, action_url=request.build_absolute_uri(reverse("voice:twiml_gather"))),
+        content_type=XML,
+    )
+
+
+@csrf_exempt
+def status(request):
+    """Call status callback: a call completed before the conversation ended is a hang-up."""
+    refused = _refuse(request)
+    if refused:
+        return refused
+    call = Call.objects.filter(via=Call.Via.WEBHOOK, call_id=request.POST["CallSid"]).first()
+    if call is not None and request.POST.get("CallStatus") in {
+        "completed",
+        "busy",
+        "failed",
+        "no-answer",
+        "canceled",
+    }:
+        dialog.caller_hung_up(call)
+    return HttpResponse(status=204)
+
+
+# --- Staff ------------------------------------------------------------------------------------------
+
+
+def _allowed(request):
+    if not can_use_callbacks(request.user):
+        raise Http404
+
+
+@staff_required
+def callbacks(request):
+    _allowed(request)
+    items = list(callback_list(request.user)[:200])
+    return render(request, "voice/callbacks.html", {"callbacks": items})
+
+
+@staff_required
+def callback_detail(request, pk: int):
+    _allowed(request)
+    callback = get_object_or_404(visible_callbacks(request.user), pk=pk)
+    error = ""
+    if request.method == "POST":
+        status_value = request.POST.get("status", "")
+        try:
+            actions.close_callback(
+                callback, by=request.user, status=status_value, ip=request.META.get("REMOTE_ADDR")
+            )
+            return redirect("voice:callbacks")
+        except actions.VoiceError as exc:
+            error = str(exc)
+    new_case = reverse("backoffice:new_case")
+    if callback.call.service_id:
+        new_case += f"?service={callback.call.service.code}"
+    return render(
+        request,
+        "voice/callback.html",
+        {"callback": callback, "call": callback.call, "error": error, "new_case_url": new_case},
+        status=400 if error else 200,
+    )
+
+
+@staff_required
+def recording(request, pk: int):
+    """The caller's audio: only for staff who may see the callback; every read audited."""
+    _allowed(request)
+    callback = get_object_or_404(visible_callbacks(request.user), pk=pk)
+    try:
+        data = actions.read_recording(callback.call, by=request.user, ip=request.META.get("REMOTE_ADDR"))
+    except actions.VoiceError as exc:
+        return HttpResponse(str(exc), status=404, content_type="text/plain")
+    response = HttpResponse(data, content_type="audio/wav")
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Disposition"] = f'inline; filename="call-{callback.pk}.wav"'
+    return response

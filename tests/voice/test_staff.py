@@ -1,0 +1,105 @@
+"""The staff callback list: personas, the order, the recording (access-controlled, audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from residenthub.core.models import AuditEntry
+from residenthub.services.models import Service
+from residenthub.voice import actions
+from residenthub.voice.models import Call, Callback
+from tests.conftest import _staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booked(catalogue, settings, tmp_path):
+    settings.VOICE_RECORDING_DIR = str(tmp_path)
+    settings.VOICE_RECORDING_RETENTION_DAYS = 30
+    light = actions.start_call(via=Call.Via.SIMULATOR, caller="07700 900123")
+    actions.set_service(light, Service.objects.get(code="report-street-light"), 0.9)
+    actions.say(light, "I think you want to report a street light fault.")
+    actions.book_callback(light, reason=Callback.Reason.HUNG_UP, detail="Hung up at step: question", rank=2)
+    actions.save_recording(light, b"RIFF-fake-wav")
+    gas = actions.start_call(via=Call.Via.SIMULATOR)
+    actions.book_callback(gas, reason=Callback.Reason.URGENT, detail="smell of gas + disabled", rank=0)
+    care = actions.start_call(via=Call.Via.SIMULATOR)
+    actions.set_service(care, Service.objects.filter(restricted=True).first(), 0.8)
+    actions.book_callback(care, reason=Callback.Reason.VULNERABLE, detail="restricted", rank=1)
+    return light, gas, care
+
+
+def sign_in(client, username, team, **extra):
+    user = _staff(username, team, **extra)
+    client.force_login(user)
+    return user
+
+
+def test_contact_centre_sees_urgent_first_with_the_reason(client, booked):
+    sign_in(client, "cs.officer", "customer-services")
+    page = client.get("/voice/staff/callbacks/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("smell of gas + disabled") < html.index("Hung up at step")
+    assert "restricted" not in html  # a restricted service's callback stays with its team
+
+
+def test_officer_in_the_right_team_sees_theirs_and_the_recording(client, booked):
+    light, _gas, _care = booked
+    user = sign_in(client, "highways.officer", "highways")
+    html = client.get("/voice/staff/callbacks/").content.decode()
+    assert "Hung up at step" in html and "smell of gas" not in html
+    detail = client.get(f"/voice/staff/callbacks/{light.callback.pk}/")
+    assert detail.status_code == 200 and b"I think you want to report a street light fault." in detail.content
+    audio = client.get(f"/voice/staff/callbacks/{light.callback.pk}/recording/")
+    assert (
+        audio.status_code == 200
+        and audio.content == b"RIFF-fake-wav"
+        and audio["Cache-Control"] == "no-store, private"
+    )
+    entry = AuditEntry.objects.filter(action="voice.recording_read").get()
+    assert entry.actor == user
+
+
+def test_other_team_manager_and_outsider(client, booked):
+    light, gas, care = booked
+    sign_in(client, "housing.officer", "housing-repairs")
+    assert client.get(f"/voice/staff/callbacks/{light.callback.pk}/").status_code == 404
+    assert client.get(f"/voice/staff/callbacks/{light.callback.pk}/recording/").status_code == 404
+    client.logout()
+    from residenthub.accounts.models import Membership
+
+    sign_in(client, "manager", "highways", role=Membership.Role.SERVICE_MANAGER)
+    assert client.get(f"/voice/staff/callbacks/{light.callback.pk}/").status_code == 200
+    assert client.get(f"/voice/staff/callbacks/{care.callback.pk}/").status_code == 404
+    client.logout()
+    assert client.get("/voice/staff/callbacks/").status_code == 302  # to the staff sign-in
+    sign_in(client, "no.team", None)
+    assert client.get("/voice/staff/callbacks/").status_code == 404
+    assert not AuditEntry.objects.filter(action="voice.recording_read").exists()
+
+
+def test_closing_a_callback_and_bad_input(client, booked):
+    light, _gas, _care = booked
+    sign_in(client, "highways.officer", "highways")
+    bad = client.post(f"/voice/staff/callbacks/{light.callback.pk}/", {"status": "maybe"})
+    assert bad.status_code == 400 and b"There is a problem" in bad.content
+    done = client.post(f"/voice/staff/callbacks/{light.callback.pk}/", {"status": "done"})
+    assert done.status_code == 302
+    light.callback.refresh_from_db()
+    assert light.callback.status == Callback.Status.DONE
+    assert "Hung up" not in client.get("/voice/staff/callbacks/").content.decode()
+
+
+def test_recordings_are_deleted_after_the_retention_period(booked):
+    light, _gas, _care = booked
+    assert actions.purge_recordings() == 0
+    assert actions.purge_recordings(now=timezone.now() + dt.timedelta(days=31)) == 1
+    light.refresh_from_db()
+    assert light.recording == "" and AuditEntry.objects.filter(action="voice.recording_deleted").exists()
+    with pytest.raises(actions.VoiceError, match="no recording"):
+        actions.read_recording(light, by=None)
