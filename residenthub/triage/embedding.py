@@ -233,8 +233,14 @@ class Encoder:
         encoded = [self.tokenizer.encode(t or "") for t in texts]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         out = np.zeros((len(encoded), DIM), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
+        # Batches of similar length: a long message must not pad its short clauses to its length.
+        batches: list[list[int]] = [[]]
+        for i in order:
+            batch = batches[-1]
+            if batch and (len(batch) >= batch_size or len(encoded[i]) > 1.3 * len(encoded[batch[0]]) + 4):
+                batches.append([])
+            batches[-1].append(i)
+        for chunk in batches:
             length = max(len(encoded[i]) for i in chunk)
             ids = np.zeros((len(chunk), length), dtype=np.int64)
             mask = np.zeros((len(chunk), length), dtype=np.float32)

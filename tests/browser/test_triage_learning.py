@@ -7,11 +7,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, _staff
 
 from .helpers import assert_error_summary, follow, heading, press, sign_in, visit
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def customer_services_officer(db, settings, tmp_path):
+    """An officer of the triage team; the model file a roll-back writes goes to a temporary folder."""
+    settings.TRIAGE_MODEL_PATH = str(tmp_path / "active.joblib")
+    return _staff("cs.officer", "customer-services")
 
 
 def test_review_examples_and_roll_back_a_model(
