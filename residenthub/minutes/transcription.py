@@ -44,6 +44,19 @@ def drop_hallucinations(segments: list[dict]) -> list[dict]:
     return out
 
 
+def drop_quiet(segments: list[dict], audio: np.ndarray) -> list[dict]:
+    """Drop text over near-silence: a segment far quieter than the meeting's speech (under a tenth
+    of the median segment's loudness, or under -54 dBFS) is the model inventing words."""
+    if not segments:
+        return segments
+    loudness = []
+    for seg in segments:
+        part = audio[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)]
+        loudness.append(float(np.sqrt(np.mean(np.square(part, dtype=np.float64)))) if len(part) else 0.0)
+    floor = max(2 * SILENT_RMS, 0.1 * float(np.median(loudness)))
+    return [seg for seg, level in zip(segments, loudness, strict=True) if level >= floor]
+
+
 def transcribe_file(
     source,
     *,
@@ -85,7 +98,7 @@ def transcribe_file(
         }
         for s in transcript.segments
     ]
-    segments = drop_hallucinations(segments)
+    segments = drop_hallucinations(drop_quiet(segments, audio))
     if not segments:
         raise RecordingError(
             "No speech was found in the recording. It may be music, noise or silence; check the file."

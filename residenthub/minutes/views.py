@@ -321,6 +321,17 @@ def draft(request, pk: int):
             errors.append(("approve", str(exc)))
     context = _draft_context(m, request.user)
     context["errors"] = errors
+    shown_closed = [
+        g["item"].pk for g in context["groups"] if g["item"].closed and not g["hidden"] and g["lines"]
+    ]
+    if shown_closed:
+        audit.record(
+            "minutes.closed_draft_read",
+            m,
+            actor=request.user,
+            detail={"items": shown_closed},
+            ip=audit.client_ip(request),
+        )
     return render(request, "minutes/draft.html", context)
 
 
@@ -329,8 +340,16 @@ def draft(request, pk: int):
 def edit_line(request, pk: int, line_id: int):
     m = _meeting(pk)
     line = get_object_or_404(m.lines.select_related("item"), pk=line_id)
-    if line.item_id and line.item.closed and not queries.can_read_closed(request.user):
-        raise PermissionDenied
+    if line.item_id and line.item.closed:
+        if not queries.can_read_closed(request.user):
+            raise PermissionDenied
+        audit.record(
+            "minutes.closed_draft_read",
+            m,
+            actor=request.user,
+            detail={"line": line.pk},
+            ip=audit.client_ip(request),
+        )
     errors: list[tuple[str, str]] = []
     values = (
         request.POST

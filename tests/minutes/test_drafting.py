@@ -119,3 +119,21 @@ def test_attendees_with_roles_titles_and_apologies():
         ("Tom Lee", "officer", "Chief Executive", True),
         ("Cllr Peter Okafor", "member", "", False),
     ]
+
+
+def test_text_over_near_silence_and_loops_are_dropped():
+    import numpy as np
+
+    from residenthub.minutes.transcription import drop_hallucinations, drop_quiet
+
+    audio = np.zeros(16000 * 30, dtype=np.float32)
+    audio[: 16000 * 10] = 0.1 * np.sin(np.arange(16000 * 10) / 5)  # ten seconds of "speech"
+    audio[16000 * 10 :] = 0.001  # then twenty of room tone
+    segments = [
+        {"start": 0.0, "end": 5.0, "text": "Item one."},
+        {"start": 5.0, "end": 10.0, "text": "Item two."},
+        {"start": 15.0, "end": 20.0, "text": "Thank you."},
+    ]
+    assert [s["text"] for s in drop_quiet(segments, audio)] == ["Item one.", "Item two."]
+    looped = [{"text": "Thank you."}, {"text": "thank you"}, {"text": "you " * 12}, {"text": "Next item."}]
+    assert [s["text"] for s in drop_hallucinations(looped)] == ["Thank you.", "Next item."]

@@ -158,6 +158,15 @@ def test_closed_items_are_for_named_roles_only_and_every_read_is_audited(client,
     _login(client, clerk_lead)
     assert secret.text in client.get(page).content.decode()
     assert AuditEntry.objects.filter(action="minutes.closed_transcript_read", actor=clerk_lead).count() == 1
+    client.get(reverse("minutes:draft", args=[drafted.pk]))
+    assert AuditEntry.objects.filter(action="minutes.closed_draft_read", actor=clerk_lead).count() == 1
+    client.logout()
+    _login(client, clerk)
+    closed_line = drafted.lines.filter(item=item).first()
+    assert closed_line.text not in client.get(reverse("minutes:draft", args=[drafted.pk])).content.decode()
+    assert client.get(reverse("minutes:edit_line", args=[drafted.pk, closed_line.pk])).status_code == 403
+    client.logout()
+    _login(client, clerk_lead)
     # Published minutes give the closed item by title only.
     actions.accept_all(drafted, by=clerk_lead)
     actions.approve(drafted, by=clerk_lead)
