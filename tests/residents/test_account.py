@@ -167,6 +167,7 @@ def test_team_tasks_personas(resident, make_case, highways_officer, housing_offi
     assert list(client.get("/staff/tasks/").context["tasks"]) == []
     assert client.post(f"/staff/tasks/{task.pk}/done/").status_code == 404
     client.force_login(highways_officer)
+    assert "1 task for your team" in client.get("/staff/").content.decode()  # on the team queue
     assert list(client.get("/staff/tasks/").context["tasks"]) == [task]
     assert client.post(f"/staff/tasks/{task.pk}/done/").status_code == 302
     task.refresh_from_db()
