@@ -85,8 +85,9 @@ def greeting() -> str:
     return settings.VOICE_GREETING.format(council=settings.COUNCIL_NAME)
 
 
-def start(call: Call) -> Reply:
-    call.state = {"step": "problem", "misses": 0, "attempts": 0, "answers": {}}
+def start(call: Call, *, can_transfer: bool = True) -> Reply:
+    """``can_transfer``: the channel can put the caller through (webhooks' <Dial>; not our SIP agent)."""
+    call.state = {"step": "problem", "misses": 0, "attempts": 0, "answers": {}, "can_transfer": can_transfer}
     reply = Reply(greeting())
     actions.say(call, reply.say)
     return reply
@@ -244,7 +245,7 @@ def _emergency(call: Call, heard: Understanding) -> Reply:
     phrases = "; ".join(f.get("phrase", "") for f in heard.flag_dicts() if f.get("phrase"))
     actions.book_callback(call, reason=Callback.Reason.URGENT, detail=phrases, rank=0)
     actions.set_outcome(call, Call.Outcome.EMERGENCY)
-    if settings.VOICE_PRIORITY_TRANSFER:
+    if settings.VOICE_PRIORITY_TRANSFER and call.state.get("can_transfer", True):
         say = " ".join(lines) + " I am putting you through to our priority line now."
         actions.say(call, say)
         return Reply(say, "transfer", settings.VOICE_PRIORITY_TRANSFER)

@@ -175,7 +175,7 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
             call_id=str(voip_call.request.headers.get("Call-ID", "")),
             caller=caller_number(voip_call),
         )
-        reply = dialog.start(call)
+        reply = dialog.start(call, can_transfer=False)  # pyVoIP cannot REFER: numbers + top callback
         recording: list[np.ndarray] = []
         silent = 0
         started = time.monotonic()
