@@ -83,6 +83,8 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	@bash scripts/install_pdf_deps.sh
 	$(BIN)/python benchmarks/insights.py
 	$(BIN)/python benchmarks/payments.py
+	-@bash scripts/install_voice_deps.sh
+	$(BIN)/python benchmarks/voice.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/
