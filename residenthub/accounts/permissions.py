@@ -107,6 +107,20 @@ def is_councillor_only(user) -> bool:
     return is_councillor(user) and not user.is_superuser and not team_ids_for(user)
 
 
+def is_finance(user) -> bool:
+    """Finance staff (``PAYMENTS_FINANCE_TEAMS``) and administrators: every payment, the mismatches."""
+    if not is_active_staff(user):
+        return False
+    return user.is_superuser or in_team_slugs(user, settings.PAYMENTS_FINANCE_TEAMS)
+
+
+def can_work_minutes(user) -> bool:
+    """Democratic services (the clerks, ``MINUTES_TEAM``) and administrators."""
+    if not is_verified_staff(user):
+        return False
+    return user.is_superuser or in_team_slugs(user, [settings.MINUTES_TEAM])
+
+
 def can_view_insights(user) -> bool:
     return is_verified_staff(user) and (is_manager(user) or is_councillor(user))
 

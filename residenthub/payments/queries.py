@@ -7,25 +7,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 
-from residenthub.accounts.queries import team_ids_for
+# Who may see every payment and the mismatches lives with every other access rule.
+from residenthub.accounts.permissions import is_finance  # noqa: F401
 
 from .fees import pounds
 from .models import Charge, Payment, Refund
-
-
-def is_finance(user) -> bool:
-    """Finance staff (members of PAYMENTS_FINANCE_TEAMS) and administrators: every payment, mismatches."""
-    if not getattr(user, "is_authenticated", False) or not user.is_staff or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    from residenthub.accounts.models import Team
-
-    finance = set(Team.objects.filter(slug__in=settings.PAYMENTS_FINANCE_TEAMS).values_list("pk", flat=True))
-    return bool(team_ids_for(user) & finance)
 
 
 def charge_of(case) -> Charge | None:
