@@ -519,9 +519,60 @@ _WITHIN = re.compile(
 _NEXT_MEETING = re.compile(r"\b(by|before|at|for) the next meeting\b", re.IGNORECASE)
 
 
+_ORDINAL_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        1,
+    )
+}
+_ORDINAL = re.compile(
+    r"\b(?:(twenty|thirty)[\s-])?("
+    + "|".join(_ORDINAL_WORDS)
+    + r")\b(?=\s+(?:of\s+)?(?:"
+    + "|".join(_MONTHS)
+    + r"))|\bthirtieth\b",
+    re.IGNORECASE,
+)
+
+
+def _ordinals_as_digits(text: str) -> str:
+    """ "the twenty-first of May" -> "the 21 of May": speech recognisers write dates both ways."""
+
+    def digits(match: re.Match) -> str:
+        if match.group(0).lower() == "thirtieth":
+            return "30"
+        tens = {"twenty": 20, "thirty": 30}.get((match.group(1) or "").lower(), 0)
+        return str(tens + _ORDINAL_WORDS[match.group(2).lower()])
+
+    return _ORDINAL.sub(digits, text)
+
+
 def find_due(text: str, meeting_date: dt.date | None, *, next_meeting_days: int = 28) -> str:
     """The due date an action names, as an ISO date, or "" when it names none."""
     base = meeting_date or dt.date.today()
+    text = _ordinals_as_digits(text)
     match = _DATE.search(text)
     if match:
         month = _MONTHS[(match.group("month") or match.group("month2")).lower()]

@@ -66,6 +66,8 @@ def test_votes(spoken, vote):
         ("Grace to send it within two weeks.", "2026-03-16"),
         ("An update for the next meeting.", "2026-03-30"),
         ("Send it on 3 January.", "2027-01-03"),  # a date already past means next year
+        ("Report back by the twenty-first of May.", "2026-05-21"),
+        ("By the first of April, 2026.", "2026-04-01"),
         ("No date here.", ""),
     ],
 )
