@@ -82,6 +82,8 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	$(BIN)/python benchmarks/open311.py
 	@bash scripts/install_pdf_deps.sh
 	$(BIN)/python benchmarks/insights.py
+	-@bash scripts/install_voice_deps.sh
+	$(BIN)/python benchmarks/minutes.py
 	$(BIN)/python benchmarks/payments.py
 	-@bash scripts/install_voice_deps.sh
 	$(BIN)/python benchmarks/voice.py
