@@ -13,7 +13,7 @@ from residenthub.accounts.permissions import can_see_case
 from residenthub.backoffice.auth import staff_required
 from residenthub.core.actions import ActionError, Actor, audit
 
-from . import case_actions, people, search
+from . import case_actions, people, queries, search
 from .models import Person
 
 
@@ -91,6 +91,9 @@ def person_flag(request, public_id: str):
     from residenthub.residents.models import PersonFlag
 
     person = get_object_or_404(Person, public_id=public_id)
+    records, _ = queries.person_records(person, request.user)
+    if not records and not queries.person_cases(person, request.user):
+        raise Http404  # as the person page: known only from sources this user may not see
     by = Actor.from_request(request)
     try:
         if request.POST.get("clear"):

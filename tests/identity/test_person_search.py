@@ -214,3 +214,5 @@ def test_person_page_timeline_filters_and_flags(people, make_case, highways_offi
     assert AuditEntry.objects.filter(action="identity.flag.set", object_id=str(maggie.pk)).exists()
     client.post(url + "flags/", {"clear": flags[0]["pk"]})
     assert client.get(url).context["flags"] == []
+    # Nobody flags a person they may not know exists.
+    assert client.post("/staff/identity/person/PHIDDEN01/flags/", {"kind": "vulnerable"}).status_code == 404
