@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from residenthub.accounts.permissions import in_team_slugs, is_verified_staff, roles_for
+from residenthub.accounts.permissions import can_work_minutes, roles_for
 from residenthub.core import audit
 
-
-def can_work_minutes(user) -> bool:
-    """Democratic services (the clerks) and administrators."""
-    if not is_verified_staff(user):
-        return False
-    return user.is_superuser or in_team_slugs(user, [settings.MINUTES_TEAM])
+__all__ = ["can_work_minutes", "can_read_closed", "visible_segments", "recording_playable"]
 
 
 def can_read_closed(user) -> bool:
