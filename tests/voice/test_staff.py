@@ -103,3 +103,30 @@ def test_recordings_are_deleted_after_the_retention_period(booked):
     assert light.recording == "" and AuditEntry.objects.filter(action="voice.recording_deleted").exists()
     with pytest.raises(actions.VoiceError, match="no recording"):
         actions.read_recording(light, by=None)
+
+
+def test_staff_raise_the_case_for_the_caller_as_assisted_digital(booked, highways_officer):
+    from residenthub.cases.actions import Contact
+    from residenthub.cases.models import Channel, Priority
+
+    light, gas, _care = booked
+    service = Service.objects.get(code="report-street-light")
+    answers = {"location": {"description": "outside 4 Riverside Close", "postcode": ""}, "fault": "out"}
+    case = actions.raise_case(
+        light.callback,
+        by=highways_officer,
+        service=service,
+        answers=answers,
+        contact=Contact(phone="+447700900123"),
+    )
+    assert case.channel == Channel.PHONE and "assisted digital" in case.channel_detail
+    light.callback.refresh_from_db()
+    assert light.callback.status == Callback.Status.DONE and light.callback.case == case
+    with pytest.raises(actions.VoiceError, match="already been dealt with"):
+        actions.raise_case(
+            light.callback, by=highways_officer, service=service, answers=answers, contact=Contact()
+        )
+    urgent = actions.raise_case(
+        gas.callback, by=highways_officer, service=service, answers=answers, contact=Contact()
+    )
+    assert urgent.priority == Priority.URGENT
