@@ -42,3 +42,18 @@ def test_working_day_index_matches_the_calendar():
         for back in (0, 1, 9):
             a, b = start - dt.timedelta(days=back), start + dt.timedelta(days=offset)
             assert index.between(a, b) == working_days_between(a, b), (a, b)
+
+
+def test_demo_builds_history_rollups_register_and_a_councillor():
+    from django.contrib.auth import get_user_model
+
+    from residenthub.insights import demo
+    from residenthub.insights.models import BenefitsLoad, ReportDefinition
+
+    message = demo.load(cases=12, days=40)
+    assert "12 past requests" in message
+    assert Case.objects.filter(channel_detail=demo.MARKER).count() == 12
+    assert DailyCaseStat.objects.exists() and ReportDefinition.objects.filter(name="cabinet-annual").exists()
+    assert len(BenefitsLoad.objects.get().findings) == 5
+    assert get_user_model().objects.get(username="councillor").groups.filter(name="councillor").exists()
+    assert "0 past requests" in demo.load(cases=12, days=40)  # loaded once
