@@ -181,14 +181,20 @@ def cluster(prints: np.ndarray, *, max_speakers: int | None = None) -> np.ndarra
     centred[np.linalg.norm(centred, axis=1) == 0] += 1e-6  # cosine needs non-zero vectors
     tree = linkage(centred, method="average", metric="cosine")
     upper = min(max_speakers or 10, 10, n - 1)
-    best_score, best_labels = 0.1, np.zeros(n, dtype=int)  # one speaker unless a split is clearly better
+    scored: list[tuple[int, float, np.ndarray]] = []
     for k in range(2, upper + 1):
         labels = fcluster(tree, k, criterion="maxclust")
         if len(set(labels)) < 2:
             continue
-        score = silhouette_score(centred, labels, metric="cosine")
-        if score > best_score:
-            best_score, best_labels = score, labels
+        scored.append((k, float(silhouette_score(centred, labels, metric="cosine")), labels))
+    best_labels = np.zeros(n, dtype=int)  # one speaker unless a split is clearly better
+    top = max((score for _, score, _ in scored), default=0.0)
+    if top > 0.1:
+        # The most speakers whose split is nearly as good as the best: two labels for one person
+        # cost the clerk one more name to pick (both labels can be named the same attendee), while
+        # two people under one label cannot be undone. Silhouette alone chose too few speakers on
+        # our scripted meetings (ADR 0101).
+        best_labels = max((c for c in scored if c[1] >= top - 0.1), key=lambda c: c[0])[2]
     return np.asarray(best_labels)
 
 
