@@ -101,6 +101,7 @@ def test_query_count_does_not_grow_with_the_data(client, service_manager, place)
 
     def count():
         rollup.build_days(dt.date(2026, 7, 1), dt.date(2026, 8, 31))
+        client.get("/staff/insights/", params)  # sessions and caches warm (Redis, cached_db sessions)
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/staff/insights/", params).status_code == 200
         return len(ctx.captured_queries)
