@@ -14,9 +14,8 @@ def backfill(apps, schema_editor):
     ClientCase = apps.get_model("api", "ClientCase")
     keys = set(ApiKey.objects.values_list("pk", flat=True))
     rows = []
-    for case_id, submission_key in Case.objects.exclude(submission_key="").values_list(
-        "pk", "submission_key"
-    ):
+    keyed = Case.objects.exclude(submission_key="").exclude(submission_key__isnull=True)
+    for case_id, submission_key in keyed.values_list("pk", "submission_key"):
         kind, _, rest = submission_key.partition(":")
         key_id = rest.split(":", 1)[0]
         if kind in {"o311", "api"} and key_id.isdigit() and int(key_id) in keys:
