@@ -27,6 +27,8 @@ def staff_required(view, *, councillors: bool = False):
         if needs_second_factor(user):
             return redirect(f"{reverse('backoffice:two_factor')}?next={request.get_full_path()}")
         if not councillors and is_councillor_only(user):
+            if request.path == reverse("backoffice:queue"):  # where sign-in lands: their dashboards
+                return redirect("insights:dashboard")
             raise PermissionDenied("Councillors see the insights pages only.")
         return view(request, *args, **kwargs)
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='service',
             name='open311',
-            field=models.BooleanField(default=False, help_text='Listed in Open311, with its requests readable by anyone: reports about public places only.'),
+            field=models.BooleanField(default=False, help_text='Listed in Open311, its requests readable by anyone: reports about public places only.'),
         ),
     ]

@@ -131,7 +131,8 @@ class Command(BaseCommand):
                 case = actions.transition(
                     case,
                     target.code,
-                    by=officer,
+                    # Restricted cases are moved by the system: the administrator may not change them.
+                    by=None if case.restricted else officer,
                     reason="Demo: no further action needed." if target.reason_required else "",
                     public_message="We have inspected the site." if index % 2 else "",
                 )
