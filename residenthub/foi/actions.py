@@ -34,7 +34,14 @@ from .models import (
     Status,
 )
 from .redaction import documents
-from .redaction.detect import detect_many
+
+
+def detect_many(*args, **kwargs):
+    """The detector, imported when first used: Presidio and spaCy take a second or more to import,
+    which every web process and command would otherwise pay at start-up."""
+    from .redaction.detect import detect_many as run
+
+    return run(*args, **kwargs)
 
 
 class FOIError(Exception):

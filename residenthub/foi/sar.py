@@ -27,10 +27,10 @@ from residenthub.accounts.queries import can_see_case
 from residenthub.cases.models import Case
 
 from .models import InformationRequest, Kind, SubjectAccessPack
-from .redaction import detect as d
 from .redaction import documents
+from .redaction import entities as e
 
-THIRD_PARTY = {d.PERSON, d.EMAIL, d.PHONE, d.ADDRESS, d.POSTCODE}
+THIRD_PARTY = {e.PERSON, e.EMAIL, e.PHONE, e.ADDRESS, e.POSTCODE}
 REASON = "third party"
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.I)
 
@@ -197,7 +197,9 @@ class _Redactor:
         self.log: list[dict] = []
 
     def __call__(self, section: str, texts: list[str]) -> list[str]:
-        found = d.detect_many(texts, allow=self.allow)
+        from .redaction.detect import detect_many  # imported when first used (Presidio is slow to import)
+
+        found = detect_many(texts, allow=self.allow)
         out = []
         for text, spans in zip(texts, found, strict=True):
             chosen = [
@@ -213,10 +215,10 @@ class _Redactor:
         return out
 
     def _reported_place(self, span) -> bool:
-        return span.entity_type == d.ADDRESS and any(span.text.lower() in place for place in self.places)
+        return span.entity_type == e.ADDRESS and any(span.text.lower() in place for place in self.places)
 
     def _own_postcode(self, span) -> bool:
-        return span.entity_type == d.POSTCODE and _postcode_key(span.text) in {
+        return span.entity_type == e.POSTCODE and _postcode_key(span.text) in {
             _postcode_key(a) for a in self.allow
         }
 

@@ -15,25 +15,26 @@ import phonenumbers
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from . import gazetteer
-
-NHS_NUMBER = "UK_NHS"
-NI_NUMBER = "UK_NINO"
-POSTCODE = "UK_POSTCODE"
-PHONE = "PHONE_NUMBER"
-EMAIL = "EMAIL_ADDRESS"
-DOB = "DATE_OF_BIRTH"
-DATE = "DATE_TIME"
-SORT_CODE = "UK_SORT_CODE"
-ACCOUNT = "UK_BANK_ACCOUNT"
-VEHICLE = "UK_VEHICLE_REGISTRATION"
-PASSPORT = "UK_PASSPORT"
-DRIVING_LICENCE = "UK_DRIVING_LICENCE"
-CARD = "CREDIT_CARD"
-IBAN = "IBAN_CODE"
-IP = "IP_ADDRESS"
-URL = "URL"
-PERSON = "PERSON"
-ADDRESS = "ADDRESS"
+from .entities import (  # noqa: F401  (the names are part of this module's interface)
+    ACCOUNT,
+    ADDRESS,
+    CARD,
+    DATE,
+    DOB,
+    DRIVING_LICENCE,
+    EMAIL,
+    IBAN,
+    IP,
+    NHS_NUMBER,
+    NI_NUMBER,
+    PASSPORT,
+    PERSON,
+    PHONE,
+    POSTCODE,
+    SORT_CODE,
+    URL,
+    VEHICLE,
+)
 
 
 def _char_class(test) -> str:
