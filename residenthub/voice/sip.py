@@ -21,7 +21,7 @@ from io import BytesIO
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from residenthub.speech.audio import pcm16_bytes
 from residenthub.speech.synth import mulaw_decode, mulaw_encode, resample
@@ -217,7 +217,7 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
         with contextlib.suppress(Exception):  # the line may already be gone
             voip_call.hangup()
     finally:
-        close_old_connections()
+        connection.close()  # this thread's own database connection: never left open behind a call
     return call
 
 
