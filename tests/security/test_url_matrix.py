@@ -207,6 +207,12 @@ ACCESS: dict[str, str] = {
     "insights:set_rag": "none",
     "insights:reports": "insights",
     "insights:report_file": "none",
+    "voice:twiml_incoming": "none",  # POSTs signed by the telephony platform
+    "voice:twiml_gather": "none",
+    "voice:twiml_status": "none",
+    "voice:callbacks": "team_staff",  # each team sees its own callers (voice.queries.visible_callbacks)
+    "voice:callback": "none",
+    "voice:recording": "none",
 }
 ADMIN_PREFIX = "admin/"
 # The admin's JavaScript translation catalogue holds no data: any staff page may load it.
