@@ -84,8 +84,19 @@ def is_lead_of(user, team_id: int | None) -> bool:
     return user.memberships.filter(team_id=team_id, role__in=LEAD_ROLES).exists()
 
 
+def team_slugs_for(user) -> set[str]:
+    """The slugs of the user's teams, read once per request (pages ask several rules)."""
+    if not is_active_staff(user):
+        return set()
+    cached = getattr(user, "_team_slugs", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("team__slug", flat=True))
+        user._team_slugs = cached
+    return cached
+
+
 def in_team_slugs(user, slugs) -> bool:
-    return is_active_staff(user) and user.memberships.filter(team__slug__in=list(slugs)).exists()
+    return bool(team_slugs_for(user) & set(slugs))
 
 
 def is_councillor(user) -> bool:

@@ -1,4 +1,11 @@
-from residenthub.accounts.permissions import can_triage, is_manager
+from residenthub.accounts.permissions import (
+    can_triage,
+    can_view_insights,
+    can_work_minutes,
+    is_councillor_only,
+    is_finance,
+    is_manager,
+)
 
 
 def staff(request):
@@ -9,6 +16,10 @@ def staff(request):
         context["staff_user"] = user
         context["staff_is_manager"] = lazy_bool(lambda: is_manager(user))
         context["staff_can_triage"] = lazy_bool(lambda: can_triage(user))
+        context["staff_in_team"] = lazy_bool(lambda: not is_councillor_only(user))
+        context["staff_can_view_insights"] = lazy_bool(lambda: can_view_insights(user))
+        context["staff_can_work_minutes"] = lazy_bool(lambda: can_work_minutes(user))
+        context["staff_is_finance"] = lazy_bool(lambda: is_finance(user))
         session = getattr(request, "session", None)
         if session is not None:
             context["assisted"] = session.get("assisted")
