@@ -9,26 +9,33 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, _staff
 
+from .conftest import DESKTOP
 from .helpers import assert_error_summary, follow, heading, press, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def customer_services_officer(db, settings, tmp_path):
-    """An officer of the triage team; the model file a roll-back writes goes to a temporary folder."""
-    settings.TRIAGE_MODEL_PATH = str(tmp_path / "active.joblib")
+def customer_services_officer(hub):
+    """An officer of the triage team."""
     return _staff("cs.officer", "customer-services")
 
 
 def test_review_examples_and_roll_back_a_model(
-    open_page, check_page, triage_model, customer_services_officer, highways_officer, tmp_path
+    open_page, check_page, triage_model, customer_services_officer, tmp_path, monkeypatch
 ):
     from residenthub.services.models import Service
     from residenthub.triage import actions, engine
     from residenthub.triage import model as triage_model_module
     from residenthub.triage.models import ModelVersion, TrainingExample
 
+    # The model file a roll-back writes goes to a temporary folder, not var/triage/.
+    monkeypatch.setattr(triage_model_module, "model_path", lambda: tmp_path / "active.joblib")
+
+    # Other officers get 403: tests/triage/test_learning.py checks every persona with the test client.
+    # A desktop width, where officers work: these are wide tables, like the queues in test_staff.py.
+    page = open_page(viewport=DESKTOP)
+    sign_in(page, customer_services_officer.username, PASSWORD)
     rec = actions.record(engine.analyse("the lamp post by the school has been dark for a week"))
     rec.chosen_service = Service.objects.get(code="report-street-light")
     rec.save(update_fields=["chosen_service"])
@@ -40,30 +47,24 @@ def test_review_examples_and_roll_back_a_model(
             model, model.save(tmp_path / f"{name}.joblib"), source="trained", activate=active
         )
 
-    page = open_page()
-    sign_in(page, highways_officer.username, PASSWORD)
-    visit(page, "/triage/staff/models/", status=403)
-
-    page = open_page()
-    sign_in(page, customer_services_officer.username, PASSWORD)
     visit(page, "/triage/staff/examples/")
     assert heading(page) == "Training examples"
     expect(page.locator("tbody tr", has_text="lamp post by the school")).to_have_count(1)
     check_page(page, "training examples to review")
-    press(page, "Use for training: message " + str(TrainingExample.objects.get().pk))
+    press(page, "Use for training", exact=False)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Approved for training")
     assert TrainingExample.objects.get().review == "approved"
     check_page(page, "training examples after a review")
 
     follow(page, "Triage models")
     assert heading(page) == "Triage models"
-    expect(page.get_by_text("In use")).to_have_count(1)
+    expect(page.locator(".govuk-tag", has_text="In use")).to_have_count(1)
     check_page(page, "triage model versions")
-    press(page, "Use this model hub-2-earlier", status=400)
+    press(page, "Use this model hub-2-earlier", status=400, exact=False)
     assert_error_summary(page, "note", "Say why you are changing the model")
     check_page(page, "triage model versions, roll back without a reason")
     page.locator("#note").fill("the current one sends lights to trees")
-    press(page, "Use this model hub-2-earlier")
+    press(page, "Use this model hub-2-earlier", exact=False)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("hub-2-earlier")
     assert ModelVersion.objects.get(active=True).version == "hub-2-earlier"
     check_page(page, "triage model versions after a roll back")
