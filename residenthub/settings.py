@@ -246,6 +246,7 @@ AXES_VERBOSE = False
 # A second factor (TOTP) for staff: on in production, off in the demo.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = COUNCIL_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key or QR code
 SESSION_COOKIE_AGE = 60 * 60 * 24
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,6 +22,7 @@ class HubAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         from . import permissions  # this module loads before the models are ready
 
+        # Then Django's model permissions decide each screen (officers hold none unless given them).
         return permissions.is_verified_staff(request.user)
 
     def login(self, request, extra_context=None):

@@ -243,6 +243,7 @@ def concrete(route: str) -> str:
     path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: placeholders.get(m.group(1) or "str", "x"), route)
     # Regex routes (Open311, the API's catch-all): fill the named groups, drop the anchors.
     path = re.sub(r"\(\?P<fmt>[^)]*\)", "json", path)
+    path = re.sub(r"\(\?P<app_label>([a-z_]+)[^)]*\)", r"\1", path)  # the admin's app index
     path = re.sub(r"\(\?P<\w+>[^)]*\)", "NOPE-1", path)
     path = path.replace("^", "").replace("$", "").replace("\\.", ".").replace(".*", "anything")
     return "/" + path
@@ -318,7 +319,7 @@ def test_no_persona_reaches_a_page_its_rule_does_not_allow(clients):
 def test_the_admin_is_for_administrators_only(clients):
     wrong = []
     for route, name in url_patterns():
-        if not route.startswith(ADMIN_PREFIX) or "<" in route or "(?P" in route or name in ADMIN_PUBLIC:
+        if not route.startswith(ADMIN_PREFIX) or name in ADMIN_PUBLIC:
             continue
         path = concrete(route)
         for persona in PERSONAS:
