@@ -404,7 +404,10 @@ MINUTES_LLM_URL = env_str("MINUTES_LLM_URL", "").rstrip("/")
 MINUTES_LLM_MODEL = env_str("MINUTES_LLM_MODEL", "")
 MINUTES_LLM_API_KEY = env_str("MINUTES_LLM_API_KEY", "")
 MINUTES_LLM_TIMEOUT_SECONDS = env_int("MINUTES_LLM_TIMEOUT_SECONDS", 60, minimum=1)
-CELERY_BEAT_SCHEDULE["minutes-reminders"] = {"task": "residenthub.minutes.jobs.send_reminders", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["minutes-reminders"] = {
+    "task": "residenthub.minutes.jobs.send_reminders",
+    "schedule": 86400.0,
+}
 CELERY_BEAT_SCHEDULE["minutes-purge-recordings"] = {
     "task": "residenthub.minutes.jobs.purge_recordings",
     "schedule": 86400.0,
@@ -431,8 +434,9 @@ LOGGING["loggers"]["faster_whisper"] = {"level": "WARNING"}  # it logs every fil
 
 # --- Insights: dashboards, reports, benefits tracker (docs/insights.md) ----------------------------
 INSIGHTS_UNIT_COSTS_FILE = env_str("INSIGHTS_UNIT_COSTS_FILE", "")  # empty: the documented default table
-INSIGHTS_REPORTS_FILE = env_str("INSIGHTS_REPORTS_FILE", "")  # empty: residenthub/insights/data/reports.yaml
-INSIGHTS_BENEFITS_FILE = env_str("INSIGHTS_BENEFITS_FILE", "")  # empty: residenthub/insights/data/benefits.yaml
+# Empty: residenthub/insights/data/reports.yaml and benefits.yaml.
+INSIGHTS_REPORTS_FILE = env_str("INSIGHTS_REPORTS_FILE", "")
+INSIGHTS_BENEFITS_FILE = env_str("INSIGHTS_BENEFITS_FILE", "")
 INSIGHTS_EXPORT_DIR = Path(env_str("INSIGHTS_EXPORT_DIR", str(VAR_DIR / "insights")))
 CELERY_BEAT_SCHEDULE["insights-rollups"] = {
     "task": "residenthub.insights.jobs.nightly",

@@ -132,6 +132,22 @@ def can_work_minutes(user) -> bool:
     return user.is_superuser or in_team_slugs(user, [settings.MINUTES_TEAM])
 
 
+def can_read_closed_minutes(user) -> bool:
+    """Closed (Part II / exempt) items' transcript and recording: only ``MINUTES_CLOSED_ROLES`` within
+    the minutes team (administrators when that list names them)."""
+    if not can_work_minutes(user):
+        return False
+    if user.is_superuser and "administrator" in settings.MINUTES_CLOSED_ROLES:
+        return True
+    roles = set(user.memberships.filter(team__slug=settings.MINUTES_TEAM).values_list("role", flat=True))
+    return bool(roles & set(settings.MINUTES_CLOSED_ROLES))
+
+
+def can_use_callbacks(user) -> bool:
+    """The phone callback list: staff in a team (each sees its own; the contact centre all)."""
+    return is_verified_staff(user) and (user.is_superuser or bool(team_ids_for(user)))
+
+
 def can_view_insights(user) -> bool:
     return is_verified_staff(user) and (is_manager(user) or is_councillor(user))
 

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from residenthub.accounts.permissions import can_work_minutes, roles_for
+from residenthub.accounts.permissions import can_read_closed_minutes as can_read_closed
+from residenthub.accounts.permissions import can_work_minutes
 from residenthub.core import audit
 
 __all__ = ["can_work_minutes", "can_read_closed", "visible_segments", "recording_playable"]
-
-
-def can_read_closed(user) -> bool:
-    """Closed items' transcript and recording: only the named roles within the minutes team."""
-    if not can_work_minutes(user):
-        return False
-    if user.is_superuser and "administrator" in settings.MINUTES_CLOSED_ROLES:
-        return True
-    roles = set(
-        user.memberships.filter(team__slug=settings.MINUTES_TEAM).values_list("role", flat=True)
-    ) & set(settings.MINUTES_CLOSED_ROLES)
-    return bool(roles) and bool(roles_for(user))
 
 
 def closed_item_ids(meeting) -> set[int]:

@@ -10,13 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from residenthub.accounts.permissions import in_team_slugs, is_verified_staff, team_ids_for
+from residenthub.accounts.permissions import can_use_callbacks, in_team_slugs, team_ids_for
 
 from .models import Callback
-
-
-def can_use_callbacks(user) -> bool:
-    return is_verified_staff(user) and (user.is_superuser or bool(team_ids_for(user)))
 
 
 def visible_callbacks(user) -> QuerySet[Callback]:

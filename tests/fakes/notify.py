@@ -110,7 +110,13 @@ class FakeNotify:
                 for field in ("reference", "content"):
                     if not body.get(field):
                         return self._error(400, "ValidationError", f"{field} is a required property")
-                if body.get("postage", "second") not in {"first", "second", "economy", "europe", "rest-of-world"}:
+                if body.get("postage", "second") not in {
+                    "first",
+                    "second",
+                    "economy",
+                    "europe",
+                    "rest-of-world",
+                }:
                     return self._error(400, "ValidationError", "postage invalid")
                 try:
                     pdf = base64.b64decode(body["content"], validate=True)
@@ -118,9 +124,12 @@ class FakeNotify:
                     return self._error(400, "ValidationError", "Cannot decode letter content")
                 if not pdf.startswith(b"%PDF"):
                     return self._error(400, "ValidationError", "Letter content is not a valid PDF")
-                fake.letters.append({"reference": body["reference"], "postage": body.get("postage"), "pdf": pdf})
+                fake.letters.append(
+                    {"reference": body["reference"], "postage": body.get("postage"), "pdf": pdf}
+                )
                 self._reply(
-                    201, {"id": str(uuid.uuid4()), "reference": body["reference"], "postage": body.get("postage")}
+                    201,
+                    {"id": str(uuid.uuid4()), "reference": body["reference"], "postage": body.get("postage")},
                 )
 
         return Handler

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_queue_counts_index'),
+        ("cases", "0004_queue_counts_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='contact_address',
-            field=models.TextField(blank=True, help_text='Postal address for letters, one line per line (residents who chose post).'),
+            model_name="case",
+            name="contact_address",
+            field=models.TextField(
+                blank=True,
+                help_text="Postal address for letters, one line per line (residents who chose post).",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='notify_by',
-            field=models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('post', 'Letter by post'), ('none', 'No updates')], default='email', max_length=8),
+            model_name="case",
+            name="notify_by",
+            field=models.CharField(
+                choices=[
+                    ("email", "Email"),
+                    ("sms", "Text message"),
+                    ("post", "Letter by post"),
+                    ("none", "No updates"),
+                ],
+                default="email",
+                max_length=8,
+            ),
         ),
     ]

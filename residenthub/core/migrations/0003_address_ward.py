@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_closureday'),
+        ("core", "0002_closureday"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='address',
-            name='ward',
-            field=models.CharField(blank=True, db_index=True, help_text='Electoral ward, for insights by area.', max_length=100),
+            model_name="address",
+            name="ward",
+            field=models.CharField(
+                blank=True, db_index=True, help_text="Electoral ward, for insights by area.", max_length=100
+            ),
         ),
     ]

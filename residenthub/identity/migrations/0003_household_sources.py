@@ -34,15 +34,14 @@ def randomise_household_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0002_person_search_indexes'),
+        ("identity", "0002_person_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='householdmembership',
-            name='source_ids',
+            model_name="householdmembership",
+            name="source_ids",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.RunPython(randomise_household_ids, migrations.RunPython.noop),

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0002_service_remind_at_share_service_response_templates'),
+        ("services", "0002_service_remind_at_share_service_response_templates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='open311',
-            field=models.BooleanField(default=False, help_text='Listed in Open311, its requests readable by anyone: reports about public places only.'),
+            model_name="service",
+            name="open311",
+            field=models.BooleanField(
+                default=False,
+                help_text="Listed in Open311, its requests readable by anyone: reports about public places only.",
+            ),
         ),
     ]
