@@ -9,12 +9,14 @@ It checks what a real server checks (bearer key when one is set, JSON with ``mod
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .server import JsonHandler, LoopbackServer
 
 
-class FakeChat:
+class FakeChat(LoopbackServer):
+    base_path = "/v1"
+
     def __init__(self, *, api_key: str = "", reply=None):
         self.api_key = api_key
         self.reply = reply or (
@@ -22,36 +24,13 @@ class FakeChat:
         )
         self.received: list[dict] = []
         self.fail_next = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address
-        return f"http://{host}:{port}/v1"
-
-    def start(self) -> FakeChat:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            _send = JsonHandler.send_json
 
             def do_POST(self):  # noqa: N802
                 if self.path != "/v1/chat/completions":

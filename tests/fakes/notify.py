@@ -8,12 +8,12 @@ in Notify's documented shapes: 201 with the notification, or 4xx with ``errors``
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
+
+from .server import JsonHandler, LoopbackServer
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -21,41 +21,18 @@ API_KEY = f"test_key-{SERVICE_ID}-{SECRET}"
 TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 
 
-class FakeNotify:
+class FakeNotify(LoopbackServer):
     def __init__(self):
         self.received: list[dict] = []
         self.letters: list[dict] = []  # precompiled letters: {"reference", "postage", "pdf": bytes}
         self.fail_next = 0  # answer the next N requests with a 500
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeNotify:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            _reply = JsonHandler.send_json
 
             def _error(self, status: int, kind: str, message: str) -> None:
                 self._reply(status, {"status_code": status, "errors": [{"error": kind, "message": message}]})

@@ -12,49 +12,25 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
-import json
-import threading
 import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .server import JsonHandler, LoopbackServer
 
 API_KEY = "sk-test-speech-0123456789"
 
 
-class FakeSpeechCloud:
+class FakeSpeechCloud(LoopbackServer):
     def __init__(self, text: str = "my bin was not collected", language: str = "english"):
         self.text = text
         self.language = language
         self.received: list[dict] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeSpeechCloud:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
+            _reply = JsonHandler.send_json
 
             def _error(self, status: int, message: str, kind: str, param=None, code=None) -> None:
                 self._reply(
