@@ -94,8 +94,8 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	-@bash scripts/install_voice_deps.sh
 	$(BIN)/python benchmarks/minutes.py
 	$(BIN)/python benchmarks/payments.py
-	-@bash scripts/install_voice_deps.sh
 	$(BIN)/python benchmarks/voice.py
+	$(BIN)/python benchmarks/person_search.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, built assets and var/
