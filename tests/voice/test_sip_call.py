@@ -120,7 +120,13 @@ def test_street_light_reported_by_phone(catalogue, kamailio, agent):
         caller.say(caller_audio(STREET_LIGHT))
         confirmation = caller.hear()
         caller.say(caller_audio("yes"))
-        caller.hear(quiet=2.0)
+        # A caller asked again ("please say yes or no") says it again, as people do: synthetic speech
+        # down an 8 kHz line is now and then misheard on a one-word answer. The case must still exist.
+        for _attempt in range(2):
+            after = caller.hear(quiet=2.0)
+            if "reference" in heard_words(after) or len(after) == 0:
+                break
+            caller.say(caller_audio("yes"))
         caller.wait_hangup()
     finally:
         caller.stop()
