@@ -2,14 +2,19 @@
 beside Presidio's default configuration (AnalyzerEngine, its predefined recognisers, en_core_web_sm) in
 the same run; then PDF pages per second (text pages and scanned pages) for both.
 
-Corpora (``benchmarks/data/pii/``, sources and licences in ``residenthub/foi/redaction/SOURCES.md``):
+The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047):
 
-- ``presidio``: Microsoft presidio-research ``synth_dataset_v2.json`` (MIT), 1,500 template sentences with
-  names, street addresses, cards, IBANs, IPs... (held out: no rule was tuned on it);
-- ``nannigalaxy``: PII-synthetic_dataset ``pii_syn_nano_en.json`` (MIT), 149 sentences written for PII
-  detection (held out);
-- ``ours``: our own generator (Faker en_GB, seeded), kept only as a third set; the rules were tuned on it
-  with ``--tuning-seed``.
+- development side (``--split dev``, the default; rules and thresholds are tuned only here):
+  ``presidio``: Microsoft presidio-research ``synth_dataset_v2.json`` (MIT), 1,500 template sentences with
+  names, street addresses, cards, IBANs, IPs...; ``ours (tuning seed)``: our own generator, Faker en_GB;
+- evaluation side (``--split eval``, run once at the end of a tuning round, never looked at miss by miss):
+  ``nannigalaxy``: PII-synthetic_dataset ``pii_syn_nano_en.json`` (MIT), 149 sentences written for PII
+  detection; ``contextual``: kurkowski93/contextual-anonymizer ``synthetic_data.json`` (MIT), 1,200 of its
+  GPT-4o-mini documents (letters, chats, records, emails) with names, addresses, emails, phones, gold spans
+  recovered by aligning each text with its anonymised copy; ``ours (evaluation seed)``: our generator,
+  kept only as a third set.
+
+``--show-misses N`` prints missed gold spans and false positives, and refuses the evaluation side.
 
 Scoring: token level (a gold span's whitespace tokens are found when a prediction covers them; a predicted
 token is correct when it lies in a gold span of a personal type), which is how presidio-evaluator scores;
@@ -18,8 +23,8 @@ for redaction, hence F2. Organisations, job titles and nationalities are not per
 them count as false positives; places (GPE), ages, US SSN/licence numbers are personal but not targeted, so
 their recall is shown for information only and predictions on them are not false positives.
 
-    .venv/bin/python benchmarks/redaction.py [--docs 300] [--pdf-pages 20] [--scan-pages 4] [--seed 2026]
-        [--tuning-seed 7] [--no-append] [--no-pdf]
+    .venv/bin/python benchmarks/redaction.py [--split dev|eval] [--docs 300] [--pdf-pages 20]
+        [--scan-pages 4] [--seed 2026] [--tuning-seed 7] [--no-append] [--no-pdf] [--show-misses N]
 """
 
 from __future__ import annotations
@@ -232,6 +237,36 @@ NANNI_LABELS = {
     "EVENT": None,
     "BANK": None,
 }
+# kurkowski93/contextual-anonymizer placeholders. Names of doctors are names; organisations, job titles,
+# skills and subjects are not personal data; the rest (dates, usernames, account and ticket numbers,
+# diagnoses...) is personal or sensitive but not a target of ours: recall shown, predictions not penalised.
+CONTEXTUAL_LABELS = {
+    "NAME": d.PERSON,
+    "DOCTOR": d.PERSON,
+    "ADDRESS": d.ADDRESS,
+    "EMAIL": d.EMAIL,
+    "PHONE": d.PHONE,
+    "COMPANY": None,
+    "POSITION": None,
+    "SCHOOL": None,
+    "UNIVERSITY": None,
+    "BANK": None,
+    "MERCHANT": None,
+    "HOSPITAL": None,
+    "INSURER": None,
+    "DEPARTMENT": None,
+    "COURT": None,
+    "RESTAURANT": None,
+    "DEGREE": None,
+    "SUBJECT": None,
+    "SKILL": None,
+    "PROJECT": None,
+    "COURSE": None,
+    "LAW": None,
+    "EVENT": None,
+    "JOB_TITLE": None,
+    "CURRENCY": None,
+}
 # What a target type counts as in the goals.
 GROUPS = {
     "structured": [d.CARD, d.IBAN, d.EMAIL, d.PHONE, d.IP, d.NI_NUMBER, d.NHS_NUMBER, d.POSTCODE],
@@ -269,6 +304,55 @@ def load_nannigalaxy() -> list[tuple[str, list[tuple[int, int, str]]]]:
                 gold.append((start, start + len(value), NANNI_LABELS.get(ent["label"], "other")))
                 start = text.find(value, start + len(value))
         docs.append((text, gold))
+    return docs
+
+
+def _align(original: str, anonymised: str) -> list[tuple[int, int, str]] | None:
+    """Gold spans from a text and its anonymised copy ("[NAME_1]" placeholders); None when the
+    placeholders could cover the text in more than one way (shortest and longest fillings differ)."""
+    import re
+    import signal
+
+    parts = re.split(r"\[([A-Z_]+?)_\d+\]", anonymised)
+    literals, labels = parts[0::2], parts[1::2]
+    if not labels or len(labels) > 12:
+        return None
+    found = []
+
+    def _timeout(*_):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    try:
+        for greedy in (False, True):
+            fill = "(.+)" if greedy else "(.+?)"
+            pattern = "".join(
+                re.escape(lit) + (fill if i < len(labels) else "") for i, lit in enumerate(literals)
+            )
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            try:
+                m = re.fullmatch(pattern, original, re.S)
+            except TimeoutError:
+                return None
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if not m:
+                return None
+            found.append([(m.start(i + 1), m.end(i + 1), labels[i]) for i in range(len(labels))])
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    return found[0] if found[0] == found[1] else None
+
+
+def load_contextual() -> list[tuple[str, list[tuple[int, int, str]]]]:
+    import json
+
+    docs = []
+    for item in json.loads((DATA / "contextual_anonymizer_sample.json").read_text(encoding="utf-8")):
+        gold = _align(item["context"], item["anonymized_context"])
+        if gold is None:
+            continue
+        docs.append((item["context"], [(s, e, CONTEXTUAL_LABELS.get(k, "other")) for s, e, k in gold]))
     return docs
 
 
@@ -431,6 +515,35 @@ def tables(results: dict, speed: dict) -> str:
     return "\n".join(lines)
 
 
+def show_misses(corpora: dict, limit: int) -> None:
+    """Missed gold spans and false positives of the default detector, by type (development side only)."""
+    from collections import Counter
+
+    for name, docs in corpora.items():
+        predicted = d.detect_many([t for t, _ in docs])
+        missed: dict = defaultdict(list)
+        false: Counter = Counter()
+        for (text, gold), spans in zip(docs, predicted, strict=True):
+            for start, end, kind in gold:
+                if kind in (None, "other"):
+                    continue
+                covered = sum(1 for i in range(start, end) if any(s.start <= i < s.end for s in spans))
+                if covered < (end - start):
+                    context = text[max(0, start - 30) : end + 20].replace("\n", "⏎")
+                    missed[kind].append(f"{text[start:end]!r}  <{context}>")
+            for s in spans:
+                if not any(gs < s.end and s.start < ge and k is not None for gs, ge, k in gold):
+                    false[(s.entity_type, s.text)] += 1
+        print(f"\n== {name}")
+        for kind, rows in missed.items():
+            print(f"-- missed {kind}: {len(rows)}")
+            for row in rows[:limit]:
+                print("   ", row)
+        print(f"-- false positives: {sum(false.values())}")
+        for (kind, value), n in false.most_common(limit):
+            print(f"    {n} {kind} {value!r}")
+
+
 # --- PDF speed -----------------------------------------------------------------------------------------
 def pdf_speed(texts: list[str], pages: int, scan_pages: int) -> str:
     from residenthub.foi.redaction import pdf as pdfredact
@@ -479,20 +592,33 @@ def main() -> None:
     parser.add_argument("--tuning-seed", type=int, default=7)
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--split", choices=["dev", "eval"], default="dev")
+    parser.add_argument("--show-misses", type=int, default=0, help="development side only")
     args = parser.parse_args()
     if args.tuning_seed == args.seed:
         parser.error("the tuning set needs a seed other than the evaluation seed")
 
-    corpora = {
-        "presidio-research synth_dataset_v2 (held out, 1,500 texts)": load_presidio(),
-        "Nannigalaxy PII-synthetic_dataset (held out, 149 texts)": load_nannigalaxy(),
-        f"ours: generated en_GB letters (seed {args.seed}, {args.docs} texts)": load_ours(
-            args.seed, args.docs
-        ),
-        f"ours: tuning set (seed {args.tuning_seed}, {args.docs} texts)": load_ours(
-            args.tuning_seed, args.docs
-        ),
-    }
+    if args.split == "dev":
+        corpora = {
+            "DEVELOPMENT presidio-research synth_dataset_v2 (1,500 texts)": load_presidio(),
+            f"DEVELOPMENT ours: tuning set (seed {args.tuning_seed}, {args.docs} texts)": load_ours(
+                args.tuning_seed, args.docs
+            ),
+        }
+    else:
+        if args.show_misses:
+            parser.error("the evaluation side is not looked at miss by miss (ADR 0047)")
+        nanni, contextual = load_nannigalaxy(), load_contextual()
+        corpora = {
+            f"EVALUATION Nannigalaxy PII-synthetic_dataset ({len(nanni)} texts)": nanni,
+            f"EVALUATION contextual-anonymizer, GPT-4o-mini documents ({len(contextual)} texts)": contextual,
+            f"EVALUATION ours: generated en_GB letters (seed {args.seed}, {args.docs} texts)": load_ours(
+                args.seed, args.docs
+            ),
+        }
+    if args.show_misses:
+        show_misses(corpora, args.show_misses)
+        return
     results, speed = evaluate(corpora, VARIANTS)
     table = tables(results, speed)
     print(table)
