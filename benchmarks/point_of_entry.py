@@ -18,7 +18,6 @@ hands this script the run's model, term frequencies and persons. This script the
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -63,31 +62,20 @@ def run(csv_path: Path, linkage_json: Path) -> dict:
         web.drop_database(DB_NAME)
 
 
-def _copy(cursor, sql: str, rows) -> None:
-    with cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def load(csv_path: Path, linked: dict) -> dict:
-    """Records, candidate keys, persons and links into the (migrated) database; returns the truth."""
+    """Records, candidate keys, persons and links into the (migrated) database; returns the truth.
+    The COPY loading is benchmarks/population.py's, shared with benchmarks/person_search.py."""
     import population
-    import yaml
     from django.db import connection
 
     from residenthub.identity import realtime
     from residenthub.identity.models import LinkageRun, Source
-    from residenthub.identity.sources import Mapping, load_input
 
-    mapping = Mapping.from_dict(yaml.safe_load(population.MAPPING + "invalid_values: blank\n"))
-    with open(csv_path, encoding="utf-8", newline="") as handle:
-        facts = {row["record_id"]: (row["source"], row["person"]) for row in csv.DictReader(handle)}
-    data = load_input(mapping, csv_path)
+    data, facts = population.standardised(csv_path)
     sources = {
         slug: Source.objects.create(slug=slug, name=slug.replace("_", " ")).pk for slug in population.SOURCES
     }
     now = dt.datetime.now(dt.UTC)
-    record_pk = {record["unique_id"]: index for index, record in enumerate(data.records, start=1)}
     clusters = linked["clusters"]
     person_pk = {cluster: index for index, cluster in enumerate(sorted(set(clusters.values())), start=1)}
     run = LinkageRun.objects.create(
@@ -95,49 +83,17 @@ def load(csv_path: Path, linked: dict) -> dict:
     )
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
-        _copy(
-            raw,
-            "COPY identity_sourcerecord (id, source_id, source_key, data, standard, fingerprint, "
-            "first_seen, last_seen, removed) FROM STDIN",
-            (
-                (
-                    record_pk[r["unique_id"]],
-                    sources[facts[r["unique_id"]][0]],
-                    r["unique_id"],
-                    json.dumps(data.raw[r["unique_id"]]),
-                    json.dumps(r),
-                    "",
-                    now,
-                    now,
-                    False,
-                )
-                for r in data.records
-            ),
-        )
-        _copy(
+        record_pk = population.copy_records(raw, data, sources, facts, now)
+        population.copy_rows(
             raw,
             "COPY identity_candidatekey (key, record_id) FROM STDIN",
             ((key, record_pk[r["unique_id"]]) for r in data.records for key in realtime.candidate_keys(r)),
         )
-        _copy(
-            raw,
-            "COPY identity_person (id, public_id, created_at, archived) FROM STDIN",
-            ((pk, f"P{pk:09d}", now, False) for pk in person_pk.values()),
+        population.copy_persons(raw, person_pk.values(), now)
+        population.copy_links(
+            raw, ((record_pk[uid], person_pk[cluster]) for uid, cluster in clusters.items()), run.pk, now
         )
-        _copy(
-            raw,
-            "COPY identity_personlink (record_id, person_id, probability, run_id, locked, updated_at) "
-            "FROM STDIN",
-            (
-                (record_pk[uid], person_pk[cluster], None, run.pk, False, now)
-                for uid, cluster in clusters.items()
-            ),
-        )
-        for table in ("sourcerecord", "person"):
-            raw.execute(
-                f"SELECT setval(pg_get_serial_sequence('identity_{table}', 'id'), "
-                f"(SELECT max(id) FROM identity_{table}))"
-            )
+        population.reset_sequences(raw, ("identity_sourcerecord", "identity_person"))
         for table in ("sourcerecord", "candidatekey", "person", "personlink"):
             raw.execute(f"ANALYZE identity_{table}")
         keys = raw.execute("SELECT count(*) FROM identity_candidatekey").fetchone()[0]

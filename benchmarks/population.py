@@ -414,6 +414,84 @@ def write(path: str, persons: int, seed: int = 2026) -> int:
     return count
 
 
+# --- loading into PostgreSQL (benchmarks/point_of_entry.py, benchmarks/person_search.py) ----------
+# One copy of the COPY loading both database benchmarks use: records standardised through the identity
+# mapping (as an import would), then written with COPY in the shape ``identity.actions`` writes them
+# (an import through the ORM would take far longer than the query it sets up).
+
+
+def standardised(csv_path):
+    """The population read through the identity mapping, and the truth of each record:
+    ``(data, {record_id: (source, person, household)})``."""
+    import yaml
+
+    from residenthub.identity.sources import Mapping, load_input
+
+    mapping = Mapping.from_dict(yaml.safe_load(MAPPING + "invalid_values: blank\n"))
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        facts = {r["record_id"]: (r["source"], r["person"], r["household"]) for r in csv.DictReader(handle)}
+    return load_input(mapping, csv_path), facts
+
+
+def copy_rows(cursor, sql: str, rows) -> None:
+    """``COPY ... FROM STDIN`` with psycopg 3 (rows are tuples in the statement's column order)."""
+    with cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def copy_records(cursor, data, source_pk: dict[str, int], facts: dict, now) -> dict[str, int]:
+    """Every standardised record into ``identity_sourcerecord``; returns record id -> primary key."""
+    import json
+
+    record_pk = {r["unique_id"]: i for i, r in enumerate(data.records, start=1)}
+    copy_rows(
+        cursor,
+        "COPY identity_sourcerecord (id, source_id, source_key, data, standard, fingerprint, "
+        "first_seen, last_seen, removed) FROM STDIN",
+        (
+            (
+                record_pk[r["unique_id"]],
+                source_pk[facts[r["unique_id"]][0]],
+                r["unique_id"],
+                json.dumps(data.raw[r["unique_id"]]),
+                json.dumps(r),
+                "",
+                now,
+                now,
+                False,
+            )
+            for r in data.records
+        ),
+    )
+    return record_pk
+
+
+def copy_persons(cursor, person_pks, now) -> None:
+    copy_rows(
+        cursor,
+        "COPY identity_person (id, public_id, created_at, archived) FROM STDIN",
+        ((pk, f"P{pk:09d}", now, False) for pk in person_pks),
+    )
+
+
+def copy_links(cursor, pairs, run_id, now) -> None:
+    """``(record pk, person pk)`` pairs into ``identity_personlink``."""
+    copy_rows(
+        cursor,
+        "COPY identity_personlink (record_id, person_id, probability, run_id, locked, updated_at) FROM STDIN",
+        ((record, person, None, run_id, False, now) for record, person in pairs),
+    )
+
+
+def reset_sequences(cursor, tables) -> None:
+    """After COPY with explicit ids: the next id the ORM takes follows the loaded ones."""
+    for table in tables:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -143,7 +143,9 @@ def timeline(person, user, records, cases, kinds: set[str]) -> list[Item]:
                     "records",
                     f"{record.source.name} record {record.source_key}",
                     text=" ".join(
-                        x for x in [display_name(record.standard), address_label(record.standard)] if x
+                        x
+                        for x in [display_name(record.standard, record.data), address_label(record.standard)]
+                        if x
                     ),
                 )
             )
@@ -177,7 +179,7 @@ def household_members(person, user) -> list[dict]:
             members.append(
                 {
                     "public_id": other.person.public_id,
-                    "name": display_name(link.record.standard) if link else "",
+                    "name": display_name(link.record.standard, link.record.data) if link else "",
                     "since": other.since,
                 }
             )
@@ -255,8 +257,8 @@ def case_panel(case, user) -> dict:
     while person.merged_into_id:
         person = Person.objects.get(pk=person.merged_into_id)
     records, hidden = queries.person_records(person, user)
-    name = next((display_name(r.standard) for r in records if r.source.slug != "cases"), "") or next(
-        (display_name(r.standard) for r in records), ""
+    name = next((display_name(r.standard, r.data) for r in records if r.source.slug != "cases"), "") or next(
+        (display_name(r.standard, r.data) for r in records), ""
     )
     others = list(visible_person_cases(person, user).exclude(pk=case.pk)[:20])
     same_email = _same_email(case, user, [c.pk for c in others])

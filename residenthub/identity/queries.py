@@ -17,6 +17,17 @@ def visible_source_ids(user) -> set[int]:
     return cached
 
 
+def visible_source_rows(user) -> dict[int, tuple[str, str, bool]]:
+    """The sources the user may see: pk -> (slug, name, restricted); one query per request."""
+    cached = getattr(user, "_visible_source_rows", None)
+    if cached is None:
+        rows = Source.objects.filter(visible_sources(user)).values_list("pk", "slug", "name", "restricted")
+        cached = {pk: (slug, name, restricted) for pk, slug, name, restricted in rows}
+        if user is not None:
+            user._visible_source_rows = cached
+    return cached
+
+
 def person_records(person, user):
     """The person's records from sources the user may see. The second value is kept for callers and
     is always 0: saying how many records are hidden would say that social care knows the person."""

@@ -13,13 +13,13 @@ instead of a separate search table.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.fields.json import KT
+from django.db.models import Count
 
 from residenthub.accounts.permissions import case_visibility
 
@@ -258,112 +258,138 @@ def score_record(query: Query, s: dict, source_key: str = "", source_slug: str =
 
 
 # --- candidates ----------------------------------------------------------------------------------
+# One SQL statement per lookup, written out rather than built by the ORM: at a million records the
+# statement itself is a millisecond, and the ORM's compiling of the joins and JSON lookups cost more
+# than the lookup (ADR 0070). ``standard ->> 'key'`` is the expression the indexes of migrations 0002
+# and 0004 are built on (PostgreSQL); SQLite (3.38+) reads the same syntax without indexes.
 
-
-def _records(user):
-    return SourceRecord.objects.filter(removed=False, link__isnull=False).filter(
-        source__in=_visible_source_ids(user)
-    )
-
-
-def _visible_source_ids(user) -> list[int]:
-    return sorted(queries.visible_source_ids(user))
+Row = tuple[int, int, int, str, dict]  # record pk, person pk, source pk, source key, standard
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def candidates(query: Query, user) -> list[tuple[int, int, str, str, dict]]:
-    """(record pk, person pk, source slug, source key, standard) for the query's most selective part."""
-    base = _records(user)
-    picked = None
+def _json(value) -> dict:
+    return json.loads(value) if isinstance(value, str | bytes) else (value or {})
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _select(sources: list[int], condition: str, params: list, *, order: str = "", order_params=(), limit=0):
+    """Linked, not removed records of the visible ``sources`` that meet ``condition``."""
+    if not sources:
+        return []
+    record, link = SourceRecord._meta.db_table, PersonLink._meta.db_table
+    sql = (
+        f"SELECT r.id, l.person_id, r.source_id, r.source_key, r.standard FROM {record} r "  # noqa: S608
+        f"JOIN {link} l ON l.record_id = r.id "
+        f"WHERE NOT r.removed AND r.source_id IN ({_marks(sources)}) AND ({condition}) "
+        f"{order} LIMIT {int(limit or MAX_CANDIDATES)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sources, *params, *order_params])
+        rows = cursor.fetchall()
+    return [(pk, person, source, key, _json(standard)) for pk, person, source, key, standard in rows]
+
+
+def _key(name: str) -> str:
+    return f"(r.standard ->> '{name}')"
+
+
+def candidates(query: Query, user) -> list[Row]:
+    """(record pk, person pk, source pk, source key, standard) for the query's most selective part."""
+    visible = queries.visible_source_rows(user)
+    sources = sorted(visible)
     if query.reference:
-        persons = CaseLink.objects.filter(case__reference=query.reference, person__isnull=False).values(
-            "person_id"
+        from residenthub.cases.models import Case
+
+        caselink, case = CaseLink._meta.db_table, Case._meta.db_table
+        linked = (
+            f"l.person_id IN (SELECT cl.person_id FROM {caselink} cl JOIN {case} c "  # noqa: S608
+            "ON c.id = cl.case_id WHERE c.reference = %s AND cl.person_id IS NOT NULL)"
         )
-        picked = base.filter(link__person_id__in=persons)
-    elif query.email:
-        picked = _key(base, "email", query.email)
-    elif query.phone:
-        picked = _key(base, "phone", query.phone)
-    elif query.source_keys:
-        keys = Q()
+        return _select(sources, linked, [query.reference])
+    if query.email:
+        return _select(sources, f"{_key('email')} = %s", [query.email])
+    if query.phone:
+        return _select(sources, f"{_key('phone')} = %s", [query.phone])
+    if query.source_keys:
+        slug_pk = {slug: pk for pk, (slug, _n, _r) in visible.items()}
+        conditions, params = [], []
         for key in query.source_keys:
             slug, _, bare = key.rpartition(":")
-            keys |= Q(source_key=bare, source__slug=slug) if slug else Q(source_key__in={bare, bare.upper()})
-        picked = base.filter(keys)
-    elif query.postcode:
-        picked = _key(base, "postcode", query.postcode)
-    elif query.dob:
-        picked = _key(base, "dob", query.dob)
-    elif query.street and not query.last:
-        picked = _key(base, "street", query.street)
+            if slug:
+                if slug in slug_pk:
+                    conditions.append("(r.source_key = %s AND r.source_id = %s)")
+                    params += [bare, slug_pk[slug]]
+            else:
+                conditions.append("r.source_key IN (%s, %s)")
+                params += [bare, bare.upper()]
+        return _select(sources, " OR ".join(conditions), params) if conditions else []
+    if query.postcode:
+        return _select(sources, f"{_key('postcode')} = %s", [query.postcode])
+    if query.dob:
+        return _select(sources, f"{_key('dob')} = %s", [query.dob])
+    if query.street and not query.last:
         if query.number:
-            picked = _key(picked, "number", query.number)
-    elif query.last:
-        return _by_name(query, base)
-    if picked is None:
-        return []
-    rows = picked.values_list("pk", "link__person_id", "source__slug", "source_key", "standard")
-    return list(rows[:MAX_CANDIDATES])
+            return _select(
+                sources, f"{_key('street')} = %s AND {_key('number')} = %s", [query.street, query.number]
+            )
+        return _select(sources, f"{_key('street')} = %s", [query.street])
+    if query.last:
+        return _by_name(query, sources)
+    return []
 
 
-def _key(queryset, name: str, value: str):
-    """``standard->>'name' = value`` on PostgreSQL: the shape the expression indexes of migration 0002
-    serve. Elsewhere Django's JSON key lookup (SQLite compares a text key with a text value)."""
-    if _postgres():
-        return queryset.alias(**{f"k_{name}": KT(f"standard__{name}")}).filter(**{f"k_{name}": value})
-    return queryset.filter(**{f"standard__{name}": value})
-
-
-def _exact_name(query: Query, base):
-    """Records whose surname is exactly the one typed (with the given name's canonical form when
-    one was typed, in either order): the (surname, given name) index of migration 0004."""
-    names = base.alias(k_last=KT("standard__last_name"), k_canon=KT("standard__first_name_canon"))
-    if len(query.first) > 1:
-        return names.filter(
-            Q(k_last=query.last, k_canon=query.first_canon)
-            | Q(k_last=query.first, k_canon=std.canonical_first_name(query.last))
-        )
-    return names.filter(k_last=query.last)  # an initial or a surname alone: scored in Python
-
-
-def _by_name(query: Query, base) -> list[tuple[int, int, str, str, dict]]:
-    """Candidates by name. PostgreSQL: surnames similar by trigram (a misspelling still finds them; the
-    GIN index of migration 0002 answers it), the closest names first, in either order (surname first
-    too), so a common surname cannot crowd out the person. Elsewhere: the surname's first letters."""
-    fields = ("pk", "link__person_id", "source__slug", "source_key", "standard")
+def _by_name(query: Query, sources: list[int]) -> list[Row]:
+    """Candidates by name. PostgreSQL: the exact surname (with the given name's canonical form, in
+    either order) from the (surname, given name) index of migration 0004; when nothing is exact,
+    surnames similar by trigram (a misspelling still finds them; the GIN index of migration 0002
+    answers it), the closest names first. Elsewhere: the surname's first letters."""
     two = len(query.first) > 1
+    canon = std.canonical_first_name(query.last)
     if _postgres():
-        from django.contrib.postgres.lookups import TrigramSimilar
-        from django.contrib.postgres.search import TrigramSimilarity
-        from django.db.models.functions import Greatest
-
-        exact = _exact_name(query, base).values_list(*fields)[:MAX_CANDIDATES]
-        rows = list(exact)
+        if two:
+            rows = _select(
+                sources,
+                f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s) OR "
+                f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s)",
+                [query.last, query.first_canon, query.first, std.canonical_first_name(query.first)],
+            )
+        else:  # a surname alone or with an initial (the initial is scored in Python)
+            rows = _select(sources, f"{_key('last_name')} = %s", [query.last])
         if rows:
             return rows
-        last, first = KT("standard__last_name"), KT("standard__first_name")
-        condition = Q(TrigramSimilar(last, query.last))
-        rank = TrigramSimilarity(last, query.last)
+        similar = f"{_key('last_name')} %% %s"
         if two:
-            condition |= Q(TrigramSimilar(last, query.first))
-            rank = Greatest(
-                TrigramSimilarity(last, query.last) + TrigramSimilarity(first, query.first),
-                TrigramSimilarity(last, query.first) + TrigramSimilarity(first, query.last),
+            rows = _select(
+                sources,
+                f"{similar} OR {similar}",
+                [query.last, query.first],
+                order="ORDER BY GREATEST("
+                f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s), "
+                f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s)) DESC",
+                order_params=[query.last, query.first, query.first, query.last],
             )
-        rows = list(
-            base.filter(condition).annotate(rank=rank).order_by("-rank").values_list(*fields)[:MAX_CANDIDATES]
-        )
-        if not two:  # one word: it may be a given name
-            canon = std.canonical_first_name(query.last)
-            rows += list(_key(base, "first_name_canon", canon).values_list(*fields)[:MAX_CANDIDATES])
+        else:
+            rows = _select(
+                sources,
+                similar,
+                [query.last],
+                order=f"ORDER BY similarity({_key('last_name')}, %s) DESC",
+                order_params=[query.last],
+            )
+            # One word: it may be a given name.
+            rows += _select(sources, f"{_key('first_name_canon')} = %s", [canon])
         return rows
-    condition = Q(standard__first_name_canon=std.canonical_first_name(query.last))
+    conditions, params = [f"{_key('first_name_canon')} = %s"], [canon]
     for name in [query.last] + ([query.first] if two else []):
-        condition |= Q(standard__last_name__startswith=name[:3])
-    return list(base.filter(condition).values_list(*fields)[: MAX_CANDIDATES * 4])
+        conditions.append(f"{_key('last_name')} LIKE %s")
+        params.append(name[:3] + "%")
+    return _select(sources, " OR ".join(conditions), params, limit=MAX_CANDIDATES * 4)
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -401,8 +427,9 @@ def search_people(text: str, user, *, limit: int = MAX_RESULTS) -> tuple[Query, 
     if query.empty:
         return query, []
     best: dict[int, float] = {}
-    for _pk, person, slug, key, standard in candidates(query, user):
-        score = score_record(query, standard, key, slug)
+    slugs = {pk: slug for pk, (slug, _n, _r) in queries.visible_source_rows(user).items()}
+    for _pk, person, source, key, standard in candidates(query, user):
+        score = score_record(query, standard, key, slugs.get(source, ""))
         if query.reference:
             score += 6.0
         if score > best.get(person, 0.0):
@@ -425,7 +452,7 @@ def _needed_score(query: Query) -> float:
 def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
     """Name, date of birth, current address, household, sources and open cases, in two queries: the
     persons (with their open cases the user may see and their current household, as subqueries) and
-    their records from sources the user may see."""
+    their records from sources the user may see (with their raw values, for names as written)."""
     from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
@@ -455,14 +482,21 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
             open_cases=Coalesce(Subquery(open_cases), 0), **household_fields
         )
     }
-    allowed = set(_visible_source_ids(user))
+    visible = queries.visible_source_rows(user)
+    allowed = set(visible)
     records = defaultdict(list)
-    for person_id, name, restricted, standard in (
-        PersonLink.objects.filter(person_id__in=ids, record__removed=False)
-        .filter(record__source__in=list(allowed))
-        .values_list("person_id", "record__source__name", "record__source__restricted", "record__standard")
-    ):
-        records[person_id].append((name, restricted, standard))
+    if allowed:
+        record, link = SourceRecord._meta.db_table, PersonLink._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT l.person_id, r.source_id, r.standard, r.data FROM {link} l "  # noqa: S608
+                f"JOIN {record} r ON r.id = l.record_id WHERE l.person_id IN ({_marks(ids)}) "
+                f"AND NOT r.removed AND r.source_id IN ({_marks(allowed)})",
+                [*ids, *sorted(allowed)],
+            )
+            for person_id, source, standard, data in cursor.fetchall():
+                _slug, name, restricted = visible[source]
+                records[person_id].append((name, restricted, _json(standard), _json(data)))
     results = []
     for person_id, score in ranked:
         person = persons.get(person_id)
@@ -477,17 +511,17 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
             key=lambda r: (r[2].get("source") != "cases", r[2].get("record_date") or ""),
             reverse=True,
         )
-        for _name, _restricted, s in by_date:
+        for _name, _restricted, s, raw in by_date:
             if not result.name and (s.get("first_name") or s.get("last_name")):
-                result.name = display_name(s)
+                result.name = display_name(s, raw)
             if not result.dob and s.get("dob"):
                 result.dob = s["dob"]
             if not result.address and s.get("street"):
                 result.address = address_label(s)
         if not result.address:
-            result.address = next((s["postcode"] for _n, _r, s in by_date if s.get("postcode")), "")
-        result.sources = sorted({name for name, _r, _s in held})
-        result.restricted = any(r for _n, r, _s in held)
+            result.address = next((s["postcode"] for _n, _r, s, _d in by_date if s.get("postcode")), "")
+        result.sources = sorted({name for name, _r, _s, _d in held})
+        result.restricted = any(r for _n, r, _s, _d in held)
         if person.hh_id and (not evidence or allowed.intersection(person.hh_sources or [])):
             result.household, result.household_label = person.hh_id, person.hh_label or ""
         result.open_cases = person.open_cases
@@ -495,5 +529,30 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
     return results
 
 
-def display_name(s: dict) -> str:
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def name_case(text: str) -> str:
+    """A name typed all in capitals or all in lower case, in name case: "O'BRIEN" -> "O'Brien",
+    "smith-jones" -> "Smith-Jones". A name with mixed case is kept as typed ("McDonald")."""
+    if text != text.upper() and text != text.lower():
+        return text
+    return _NAME_WORD.sub(lambda m: m.group(0).capitalize(), text.lower())
+
+
+def display_name(s: dict, raw: dict | None = None) -> str:
+    """The name to show staff: as the source system wrote it (``raw``: the record's mapped values,
+    ``SourceRecord.data``), so apostrophes, hyphens and accents stay ("O'Brien", not "Obrien"),
+    without titles; the standard (clean) form when the record kept no raw values."""
+    raw = raw or {}
+    first, last = str(raw.get("first_name") or ""), str(raw.get("last_name") or "")
+    text = f"{first} {last}"
+    if not (first.strip() or last.strip()):
+        text = str(raw.get("full_name") or raw.get("name") or "")  # "name": records of web cases
+        if "," in text:  # "O'Brien, Margaret"
+            surname, _, given = text.partition(",")
+            text = f"{given} {surname}"
+    words = [w for w in text.split() if std.clean_text(w) not in std.TITLES]
+    if words and any(std.clean_text(w) for w in words):
+        return name_case(" ".join(words))
     return " ".join(x for x in [s.get("first_name"), s.get("last_name")] if x).title()

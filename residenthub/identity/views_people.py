@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_see_case
-from residenthub.backoffice.auth import staff_required
 from residenthub.core.actions import ActionError, Actor, audit
 
 from . import case_actions, people, queries, search
@@ -64,14 +64,23 @@ def _case_for_linking(request):
 
 
 def person_extra(request, person, records) -> dict:
-    """What the 360 page adds to the original person page: timeline with filters, household
-    members, contact preferences and language, and flags."""
+    """What the 360 page adds to the original person page: the name as written, timeline with
+    filters, household members, contact preferences and language, and flags."""
     cases = list(people.visible_person_cases(person, request.user))
     chosen = {k for k, _ in people.TIMELINE_KINDS if k in request.GET.getlist("show")}
     kinds = chosen or {k for k, _ in people.TIMELINE_KINDS}
     from residenthub.residents.models import PersonFlag
 
     return {
+        # The heading's name as the source wrote it ("O'Brien"); replaces identity.views' own.
+        "name": next(
+            (
+                search.display_name(r.standard, r.data)
+                for r in records
+                if r.standard.get("first_name") or r.standard.get("last_name")
+            ),
+            "",
+        ),
         "timeline": people.timeline(person, request.user, records, cases, kinds)[:300],
         "timeline_kinds": people.TIMELINE_KINDS,
         "timeline_shown": kinds,

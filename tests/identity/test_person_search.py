@@ -110,7 +110,7 @@ def test_every_kind_of_key_finds_her_first(people, highways_officer, text):
 def test_results_say_what_staff_need(people, highways_officer):
     _, results = search.search_people("margaret obrien", highways_officer)
     top = results[0]
-    assert top.name == "Margaret Obrien" and top.dob == "1958-04-07"
+    assert top.name == "Margaret O'Brien" and top.dob == "1958-04-07"
     assert top.address == "Flat 2, 14 Station Road, E20 1AB"
     assert top.sources == ["Council tax", "Housing tenancies"] and top.open_cases == 0
     # A postcode alone lists the residents known there.
@@ -216,3 +216,15 @@ def test_person_page_timeline_filters_and_flags(people, make_case, highways_offi
     assert client.get(url).context["flags"] == []
     # Nobody flags a person they may not know exists.
     assert client.post("/staff/identity/person/PHIDDEN01/flags/", {"kind": "vulnerable"}).status_code == 404
+
+
+def test_names_are_shown_as_written():
+    """Apostrophes, hyphens and accents survive (the standard record drops them for matching);
+    capitals-only and lower-case-only names are put in name case; titles go."""
+    clean = {"first_name": "margaret", "last_name": "obrien"}
+    assert search.display_name(clean, {"first_name": "MARGARET", "last_name": "O'BRIEN"}) == "Margaret O'Brien"
+    assert search.display_name(clean, {"name": "Mrs maggie o'brien"}) == "Maggie O'Brien"  # a web case
+    assert search.display_name(clean, {"full_name": "O'Brien, Margaret"}) == "Margaret O'Brien"
+    assert search.display_name({}, {"first_name": "Ian", "last_name": "McDonald"}) == "Ian McDonald"
+    assert search.display_name({}, {"first_name": "josé", "last_name": "smith-jones"}) == "José Smith-Jones"
+    assert search.display_name(clean, {}) == "Margaret Obrien"  # no raw values kept: the standard form
