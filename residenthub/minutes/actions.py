@@ -240,7 +240,12 @@ def save_transcript(
         for i, s in enumerate(segments)
     )
     labels = sorted({str(s.get("speaker", "")) for s in segments if s.get("speaker")})
-    meeting.speaker_names = {label: meeting.speaker_names.get(label, "") for label in labels}
+    # A first guess from what is said (the chair calls the items; who is handed over to speaks
+    # next), shown as "not confirmed" until the officer confirms or corrects it.
+    suggested = drafting.suggest_speakers(segments, _attendees(meeting))
+    meeting.speaker_names = {
+        label: meeting.speaker_names.get(label, "") or suggested.get(label, "") for label in labels
+    }
     meeting.speakers_confirmed = False
     meeting.save(update_fields=["speaker_names", "speakers_confirmed", "updated_at"])
     _audit("minutes.transcript_saved", meeting, by, segments=len(segments))

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from . import dates
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -483,124 +486,11 @@ def resolution_text(text: str) -> str:
 
 # --- owners and due dates ----------------------------------------------------------------------------
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
-_DATE = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
-    + "|".join(_MONTHS)
-    + r")(?:\s+(?P<year>\d{4}))?\b|\b(?P<month2>"
-    + "|".join(_MONTHS)
-    + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year2>\d{4}))?\b",
-    re.IGNORECASE,
-)
-_END_OF = re.compile(r"\b(?:end of|by)\s+(?P<month>" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
-_WITHIN = re.compile(
-    r"\b(?:within|in)\s+(?P<n>\d+|one|two|three|four|six|eight)\s+(?P<unit>days?|weeks?|months?)\b",
-    re.IGNORECASE,
-)
-_NEXT_MEETING = re.compile(r"\b(by|before|at|for) the next meeting\b", re.IGNORECASE)
-
-
-_ORDINAL_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-            "eleventh",
-            "twelfth",
-            "thirteenth",
-            "fourteenth",
-            "fifteenth",
-            "sixteenth",
-            "seventeenth",
-            "eighteenth",
-            "nineteenth",
-            "twentieth",
-        ],
-        1,
-    )
-}
-_ORDINAL = re.compile(
-    r"\b(?:(twenty|thirty)[\s-])?("
-    + "|".join(_ORDINAL_WORDS)
-    + r")\b(?=\s+(?:of\s+)?(?:"
-    + "|".join(_MONTHS)
-    + r"))|\bthirtieth\b",
-    re.IGNORECASE,
-)
-
-
-def _ordinals_as_digits(text: str) -> str:
-    """ "the twenty-first of May" -> "the 21 of May": speech recognisers write dates both ways."""
-
-    def digits(match: re.Match) -> str:
-        if match.group(0).lower() == "thirtieth":
-            return "30"
-        tens = {"twenty": 20, "thirty": 30}.get((match.group(1) or "").lower(), 0)
-        return str(tens + _ORDINAL_WORDS[match.group(2).lower()])
-
-    return _ORDINAL.sub(digits, text)
-
 
 def find_due(text: str, meeting_date: dt.date | None, *, next_meeting_days: int = 28) -> str:
-    """The due date an action names, as an ISO date, or "" when it names none."""
-    base = meeting_date or dt.date.today()
-    text = _ordinals_as_digits(text)
-    match = _DATE.search(text)
-    if match:
-        month = _MONTHS[(match.group("month") or match.group("month2")).lower()]
-        day = int(match.group("day") or match.group("day2"))
-        year_text = match.group("year") or match.group("year2")
-        year = int(year_text) if year_text else base.year
-        try:
-            due = dt.date(year, month, day)
-        except ValueError:
-            return ""
-        if not year_text and due < base:
-            due = due.replace(year=due.year + 1)
-        return due.isoformat()
-    match = _END_OF.search(text)
-    if match:
-        month = _MONTHS[match.group("month").lower()]
-        year = base.year + (1 if month < base.month else 0)
-        next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return (next_first - dt.timedelta(days=1)).isoformat()
-    match = _WITHIN.search(text)
-    if match:
-        n = _num(match.group("n")) or 1
-        unit = match.group("unit").lower()
-        days = n * {"d": 1, "w": 7, "m": 30}[unit[0]]
-        return (base + dt.timedelta(days=days)).isoformat()
-    if _NEXT_MEETING.search(text):
-        return (base + dt.timedelta(days=next_meeting_days)).isoformat()
-    return ""
+    """The due date an action names, as an ISO date, or "" when it names none (``dates``)."""
+    due = dates.find_due_date(text, meeting_date or dt.date.today(), next_meeting_days=next_meeting_days)
+    return due.isoformat() if due else ""
 
 
 def _name_forms(attendee: Attendee) -> list[str]:
@@ -773,10 +663,12 @@ def draft(
                     item.decisions.append(Decision(resolution, vote, s.start, s.end))
                 used.add(i)
             elif detector.action_score(s.text) >= detector.threshold or (
-                _ACTION_PATTERNS[_DATE_PATTERN].search(s.text) and _names_attendee(s.text, attendees)
+                (_ACTION_PATTERNS[_DATE_PATTERN].search(s.text) or find_due(s.text, meeting_date))
+                and _names_attendee(s.text, attendees)
             ):
-                # A deadline with an attendee named in the same sentence is an action too, even when
-                # the verb was misheard ("Grace Mensah at a circuit ... by 11 May").
+                # A deadline (any date form ``dates`` reads) with an attendee named in the same
+                # sentence is an action too, even when the verb was misheard ("Grace Mensah at a
+                # circuit ... by 11 May").
                 item.actions.append(
                     Action(
                         action_text(s.text),
@@ -830,4 +722,61 @@ def parse_attendees(text: str) -> list[Attendee]:
         if role == "member" and title:
             role = "officer"
         out.append(Attendee(name=name, role=role, title=title, present=present, email=email))
+    return out
+
+
+# --- who is speaking: suggestions for the officer to confirm -----------------------------------------------
+
+_CHAIR_CUES = re.compile(
+    r"\b(welcome|apologies|declarations? of interest|interest to declare|item (number )?\w+,|moving on|"
+    r"next item|that concludes|are we agreed)\b",
+    re.IGNORECASE,
+)
+_INTRODUCES = re.compile(
+    r"\b(?:hand(?:ing)? over to|over to you,?|invite|call(?:ing)? on|ask)\s+"
+    r"(?P<a>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})"
+    r"|(?P<b>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})\s+will (?:introduce|present|take us through)",
+)
+
+
+def _attendee_named(text: str, attendees: list[Attendee]) -> Attendee | None:
+    lowered = text.lower()
+    for attendee in attendees:
+        if any(re.search(r"\b" + re.escape(f.lower()) + r"\b", lowered) for f in _name_forms(attendee)):
+            return attendee
+    return None
+
+
+def suggest_speakers(segments: list[dict], attendees: list[Attendee]) -> dict[str, str]:
+    """A first guess at who each speaker label is, for the officer to confirm: the label that opens
+    the meeting and calls the items is the chair; a person handed over to speaks next."""
+    present = [a for a in attendees if a.present] or attendees
+    votes: dict[str, Counter] = {}
+    labels = [str(s.get("speaker", "")) for s in segments]
+    for i, seg in enumerate(segments):
+        label = labels[i]
+        if not label:
+            continue
+        text = str(seg.get("text", ""))
+        chair = next((a for a in present if a.role == "chair"), None)
+        if chair and _CHAIR_CUES.search(text):
+            votes.setdefault(label, Counter())[chair.name] += 1
+        match = _INTRODUCES.search(text)
+        named = _attendee_named(match.group("a") or match.group("b"), present) if match else None
+        if named:
+            following = next(
+                (labels[j] for j in range(i + 1, len(segments)) if labels[j] and labels[j] != label), ""
+            )
+            if following:
+                votes.setdefault(following, Counter())[named.name] += 2
+    pairs = sorted(
+        ((count, label, name) for label, counter in votes.items() for name, count in counter.items()),
+        reverse=True,
+    )
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for _count, label, name in pairs:
+        if label not in out and name not in taken:
+            out[label] = name
+            taken.add(name)
     return out

@@ -127,12 +127,15 @@ TOPICS = [
     ),
 ]
 
+# Two sets of scripts, so that rules and thresholds are tuned on one and reported on the other
+# (benchmarks/minutes.py): "tune" (TOPICS, PEOPLE and the templates below) and "eval" (EVAL_*: other
+# topics, other names, other phrasings of decisions, actions and due dates, spoken by other voices).
 ACTION_TEMPLATES = [
-    "{owner} to circulate {thing} to members by {due}.",
-    "{owner} will provide {thing} to the committee by {due}.",
-    "Action: {owner} to report back on {thing} by {due}.",
-    "{owner} agreed to share {thing} with members by {due}.",
-    "{owner} undertook to prepare {thing} by {due}.",
+    "{owner} to circulate {thing} to members {due}.",
+    "{owner} will provide {thing} to the committee {due}.",
+    "Action: {owner} to report back on {thing} {due}.",
+    "{owner} agreed to share {thing} with members {due}.",
+    "{owner} undertook to prepare {thing} {due}.",
 ]
 THINGS = [
     "a briefing note on the figures",
@@ -154,6 +157,233 @@ VOTES = [
     "The vote was {f} in favour, {a} against and {b} abstentions.",
     "That was carried with {f} votes in favour and {a} against.",
 ]
+
+EVAL_PEOPLE = [
+    ("Councillor Margaret Ellison", "chair", ""),
+    ("Councillor Rajesh Patel", "member", ""),
+    ("Councillor Fiona McKenzie", "member", ""),
+    ("Councillor Samuel Adeyemi", "member", ""),
+    ("Helen Carter", "officer", "Director of Adult Social Care"),
+    ("Michael Byrne", "officer", "Head of Highways"),
+    ("Priya Desai", "officer", "Climate Programme Manager"),
+]
+EVAL_TOPICS = [
+    (
+        "Adult Social Care Waiting Times",
+        [
+            "The number of people waiting for a care assessment has fallen to four hundred.",
+            "Average waiting time is now six weeks, down from eleven weeks last spring.",
+            "Two new occupational therapists started in September.",
+        ],
+        [
+            "How are people with urgent needs identified while they wait?",
+            "Is the council paying more for agency social workers?",
+        ],
+        [
+            "Every new referral is screened by a duty social worker within two working days.",
+            "Agency spending has fallen since the recruitment campaign began.",
+        ],
+        "the adult social care waiting times report be noted",
+    ),
+    (
+        "Highways Maintenance Programme",
+        [
+            "The programme will resurface forty two roads and repair twelve footways next year.",
+            "Potholes reported online are now inspected within five working days.",
+            "Winter gritting routes have been reviewed after last year's storms.",
+        ],
+        [
+            "Why was my ward left out of the resurfacing list?",
+            "How are residents told when their road will be closed?",
+        ],
+        [
+            "Roads are ranked by condition surveys, and the ward has three schemes the year after.",
+            "Letters go to every address on the road two weeks before the works start.",
+        ],
+        "the highways maintenance programme for next year be approved",
+    ),
+    (
+        "Climate Action Plan Progress",
+        [
+            "Council building emissions have fallen by a fifth since the plan was adopted.",
+            "Solar panels have been fitted to nine schools and the town hall.",
+            "The electric vehicle charging network now has sixty public points.",
+        ],
+        [
+            "When will the council fleet be fully electric?",
+            "Are residents being helped to insulate their homes?",
+        ],
+        [
+            "The fleet should be fully electric by the end of the decade.",
+            "A retrofit grant scheme opens to residents in the spring.",
+        ],
+        "the climate action plan progress report be noted and the retrofit grant scheme be endorsed",
+    ),
+    (
+        "Council Tax Support Scheme",
+        [
+            "The scheme currently helps eleven thousand households with their council tax.",
+            "The proposal keeps full support for pensioners and carers.",
+            "Working age households would pay at least ten percent of their bill.",
+        ],
+        [
+            "How many households would pay more under the proposal?",
+            "Was the consultation translated into community languages?",
+        ],
+        [
+            "About three thousand households would pay a little more each month.",
+            "The consultation was available in six languages and by telephone.",
+        ],
+        "the council tax support scheme for next year be recommended to full council",
+    ),
+    (
+        "Community Safety Partnership Update",
+        [
+            "Reports of antisocial behaviour in the town centre fell over the summer.",
+            "Street lighting has been improved in four parks after the safety walks.",
+            "The partnership has funded youth workers on Friday and Saturday evenings.",
+        ],
+        [
+            "Are the youth workers funded beyond March?",
+            "What is being done about fly tipping on the industrial estate?",
+        ],
+        [
+            "Funding for the youth workers is secured until the end of next year.",
+            "Cameras have been installed and two prosecutions are under way.",
+        ],
+        "the community safety partnership update be noted",
+    ),
+]
+EVAL_ACTION_TEMPLATES = [
+    "Could {owner} please send {thing} to all members {due}?",
+    "{owner} has agreed to bring {thing} back to the committee {due}.",
+    "I would like {owner} to look into {thing} and report to members {due}.",
+    "We will ask {owner} to circulate {thing} {due}.",
+    "{owner} will let members have {thing} {due}.",
+]
+EVAL_THINGS = [
+    "the figures for each ward",
+    "a note on the legal position",
+    "the list of affected addresses",
+    "a costed options paper",
+    "the equality impact assessment",
+    "a map of the proposed schemes",
+]
+EVAL_RESOLUTION_TEMPLATES = [
+    "The committee therefore resolved that {text}. {vote}",
+    "Members agreed that {text}. {vote}",
+    "On being put to the vote, it was resolved that {text}. {vote}",
+    "Resolved, that {text}. {vote}",
+]
+EVAL_VOTES = [
+    "",
+    "There were no votes against.",
+    "{f} members voted in favour and {a} against.",
+    "That was carried by {f} votes to {a}.",
+]
+
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
+
+
+def _ordinal(n: int) -> str:
+    if n <= 20:
+        return _ORDINALS[n - 1]
+    if n == 30:
+        return "thirtieth"
+    return ("twenty " if n < 30 else "thirty ") + _ORDINALS[n % 10 - 1]
+
+
+def _month_end(day: dt.date, months_ahead: int = 0) -> dt.date:
+    year, month = day.year, day.month + months_ahead
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def _next_weekday(day: dt.date, weekday: int, *, following_week: bool = False) -> dt.date:
+    """The first ``weekday`` after ``day``; with ``following_week``, that weekday in the week after
+    this one (Monday-based weeks): the UK reading of "next Friday" said on a Monday."""
+    if following_week:
+        monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=7)
+        return monday + dt.timedelta(days=weekday)
+    return day + dt.timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+
+
+def _due_tune(rnd: random.Random, date: dt.date) -> tuple[dt.date, str]:
+    """A due date and how the tune scripts say it."""
+    form = rnd.choice(["absolute", "absolute", "end_of_month_name", "within_weeks", "next_weekday"])
+    if form == "end_of_month_name":
+        due = _month_end(date, rnd.choice([1, 2]))
+        return due, f"by the end of {due:%B}"
+    if form == "within_weeks":
+        n = rnd.choice([2, 3, 4, 6])
+        return date + dt.timedelta(
+            days=7 * n
+        ), f"within {['', '', 'two', 'three', 'four', '', 'six'][n]} weeks"
+    if form == "next_weekday":
+        weekday = rnd.choice([3, 4])
+        return _next_weekday(date, weekday, following_week=True), f"by next {_WEEKDAYS[weekday]}"
+    due = date + dt.timedelta(days=rnd.choice([14, 21, 28, 35, 42]))
+    return due, "by " + _say_date(due)
+
+
+def _due_eval(rnd: random.Random, date: dt.date) -> tuple[dt.date, str]:
+    """A due date and how the eval scripts say it (forms the tune scripts never use)."""
+    form = rnd.choice(
+        [
+            "month_ordinal",
+            "ordinal_of_month",
+            "weeks_time",
+            "end_of_this_month",
+            "end_of_next_month",
+            "fortnight",
+            "this_weekday",
+            "weekday_ordinal",
+        ]
+    )
+    if form in ("end_of_this_month", "end_of_next_month"):
+        ahead = form == "end_of_next_month"
+        if not ahead and (_month_end(date) - date).days < 7:
+            ahead = True
+        return _month_end(
+            date, int(ahead)
+        ), "by the end of next month" if ahead else "by the end of the month"
+    if form == "weeks_time":
+        n = rnd.choice([3, 4, 5])
+        return date + dt.timedelta(days=7 * n), f"in {['', '', '', 'three', 'four', 'five'][n]} weeks' time"
+    if form == "fortnight":
+        return date + dt.timedelta(days=14), "in a fortnight"
+    if form == "this_weekday":
+        weekday = rnd.choice([2, 3, 4])
+        return _next_weekday(date, weekday), f"by this {_WEEKDAYS[weekday]}"
+    due = date + dt.timedelta(days=rnd.choice([10, 17, 24, 31, 38, 45]))
+    if form == "month_ordinal":
+        return due, f"by {due:%B} the {_ordinal(due.day)}"
+    if form == "weekday_ordinal":
+        return due, f"by {_WEEKDAYS[due.weekday()]} the {_ordinal(due.day)} of {due:%B}"
+    return due, f"by the {_ordinal(due.day)} of {due:%B}"
 
 
 @dataclass
@@ -207,31 +437,57 @@ def _say_date(day: dt.date) -> str:
 
 
 def meeting(
-    seed: int = 0, *, items: int = 3, questions: int = 2, talk: int | None = None, date: dt.date | None = None
+    seed: int = 0,
+    *,
+    items: int = 3,
+    questions: int = 2,
+    talk: int | None = None,
+    date: dt.date | None = None,
+    variant: str = "tune",
 ) -> ScriptedMeeting:
-    """One scripted meeting; ``items`` agenda items drawn from TOPICS."""
+    """One scripted meeting; ``items`` agenda items drawn from the variant's topics.
+
+    ``variant`` "tune" (the default: tests, demo, tuning rules) or "eval" (other topics, names,
+    phrasings and date forms: only ever reported, never tuned on)."""
+    if variant not in ("tune", "eval"):
+        raise ValueError(f"variant must be 'tune' or 'eval', not {variant!r}")
+    evaluation = variant == "eval"
     rnd = random.Random(seed)
-    date = date or dt.date(2026, 3, 2) + dt.timedelta(days=7 * seed)
-    topics = rnd.sample(TOPICS, k=min(items, len(TOPICS)))
-    chair = PEOPLE[0]
-    members = PEOPLE[1:4]
-    officers = PEOPLE[4:]
+    first = dt.date(2026, 9, 7) if evaluation else dt.date(2026, 3, 2)  # Mondays
+    date = date or first + dt.timedelta(days=7 * (seed % 26 if evaluation else seed))
+    people = EVAL_PEOPLE if evaluation else PEOPLE
+    topics = rnd.sample(EVAL_TOPICS if evaluation else TOPICS, k=min(items, len(TOPICS)))
+    chair = people[0]
+    members = people[1:4]
+    officers = people[4:]
     absent = rnd.choice(members)
-    attendees = [(n, r, t, (n, r, t) != absent) for n, r, t in PEOPLE]
+    attendees = [(n, r, t, (n, r, t) != absent) for n, r, t in people]
     present_members = [m for m in members if m != absent]
     m = ScriptedMeeting(
-        committee="Corporate Resources and Infrastructure Select Committee",
+        committee=(
+            "Health and Communities Scrutiny Committee"
+            if evaluation
+            else "Corporate Resources and Infrastructure Select Committee"
+        ),
         date=date,
         agenda=[t[0] for t in topics],
         attendees=attendees,
     )
     say = m.lines.append
-    say(Line(chair[0], "Good evening and welcome to this meeting of the committee."))
-    say(Line(chair[0], f"We have received apologies from {absent[0]}."))
-    say(Line(chair[0], "Are there any declarations of interest? There are no declarations of interest."))
+    if evaluation:
+        say(Line(chair[0], "Good evening everyone, and welcome. I will open the meeting."))
+        say(Line(chair[0], f"Apologies have been received from {absent[0]}."))
+        say(Line(chair[0], "Does anyone have an interest to declare? No declarations were made."))
+    else:
+        say(Line(chair[0], "Good evening and welcome to this meeting of the committee."))
+        say(Line(chair[0], f"We have received apologies from {absent[0]}."))
+        say(Line(chair[0], "Are there any declarations of interest? There are no declarations of interest."))
     for index, (title, report, asks, answers, resolution) in enumerate(topics, 1):
         officer = rnd.choice(officers)
-        say(Line(chair[0], f"Item {index}, {title}. I will hand over to {officer[0]}."))
+        if evaluation:
+            say(Line(chair[0], f"Item {index}, {title}. {officer[0]} will introduce the report."))
+        else:
+            say(Line(chair[0], f"Item {index}, {title}. I will hand over to {officer[0]}."))
         for sentence in report[:talk]:
             say(Line(officer[0], sentence))
         for q in range(min(questions, len(asks))):
@@ -239,20 +495,25 @@ def meeting(
             say(Line(asker[0], asks[q]))
             say(Line(officer[0], answers[q]))
         owner = rnd.choice([officer, *officers])
-        due = date + dt.timedelta(days=rnd.choice([14, 21, 28, 35, 42]))
-        thing = rnd.choice(THINGS)
-        template = rnd.choice(ACTION_TEMPLATES)
-        text = template.format(owner=owner[0], thing=thing, due=_say_date(due))
+        due, said = (_due_eval if evaluation else _due_tune)(rnd, date)
+        thing = rnd.choice(EVAL_THINGS if evaluation else THINGS)
+        template = rnd.choice(EVAL_ACTION_TEMPLATES if evaluation else ACTION_TEMPLATES)
+        named = owner[0]
+        if evaluation:  # officers are also named by first name or job title, as chairs do
+            named = rnd.choice([owner[0], owner[0].split()[0], f"the {owner[2]}"])
+        text = template.format(owner=named, thing=thing, due=said)
+        text = text[0].upper() + text[1:]
         say(Line(chair[0], text, "action"))
         m.actions.append({"item": index - 1, "owner": owner[0], "due": due.isoformat(), "text": text})
         f = rnd.randint(4, 7)
         a = rnd.randint(0, 2)
         b = rnd.randint(0, 1)
-        vote_line = rnd.choice(VOTES).format(f=f, a=a, b=b)
-        spoken = rnd.choice(RESOLUTION_TEMPLATES).format(text=resolution, vote=vote_line).strip()
+        vote_line = rnd.choice(EVAL_VOTES if evaluation else VOTES).format(f=f, a=a, b=b)
+        templates = EVAL_RESOLUTION_TEMPLATES if evaluation else RESOLUTION_TEMPLATES
+        spoken = rnd.choice(templates).format(text=resolution, vote=vote_line).strip()
         say(Line(chair[0], spoken, "decision"))
         m.decisions.append({"item": index - 1, "text": f"RESOLVED: That {resolution}.", "vote": vote_line})
-        say(Line(chair[0], "Thank you. Moving on."))
+        say(Line(chair[0], "Thank you. We move to the next item." if evaluation else "Thank you. Moving on."))
     say(Line(chair[0], "That concludes the business of the meeting. Thank you all."))
     return m
 

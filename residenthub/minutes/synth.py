@@ -17,6 +17,7 @@ from .scripted import ScriptedMeeting
 
 RATE = 16000
 # (engine, voice, speed words/min for espeak): distinct enough to tell apart, all intelligible.
+# VOICES speak the tune scripts (tests, tuning); EVAL_VOICES, none of them the same, the eval scripts.
 VOICES = [
     ("espeak", "en-gb", 140),
     ("flite", "slt", 0),
@@ -25,6 +26,15 @@ VOICES = [
     ("espeak", "en-gb-scotland+f2", 140),
     ("flite", "awb", 0),
     ("espeak", "en-gb-x-rp+m7", 145),
+]
+EVAL_VOICES = [
+    ("espeak", "en-gb-x-gbclan+f4", 150),
+    ("flite", "kal16", 0),
+    ("espeak", "en-us-nyc+m2", 140),
+    ("espeak", "en-gb-x-gbcwmd+f3", 140),
+    ("espeak", "en-029+m4", 145),
+    ("flite", "kal", 0),
+    ("espeak", "en-gb+m6", 150),
 ]
 
 
@@ -73,13 +83,20 @@ def say(text: str, voice: tuple[str, str, int], workdir: Path) -> np.ndarray:
     return (audio / peak * 0.6).astype(np.float32)
 
 
-def speak(meeting: ScriptedMeeting, *, pause: float = 0.6, rng: np.random.Generator | None = None):
+def speak(
+    meeting: ScriptedMeeting,
+    *,
+    pause: float = 0.6,
+    rng: np.random.Generator | None = None,
+    voices: list[tuple[str, str, int]] | None = None,
+):
     """(audio, truth): truth is [{"start", "end", "speaker", "text"}] per scripted line."""
     if not available():
         raise SynthUnavailable("espeak-ng, flite and ffmpeg are needed (scripts/install_voice_deps.sh)")
     rng = rng or np.random.default_rng(0)
     people = [name for name, *_ in meeting.attendees]
-    voice_of = {name: VOICES[i % len(VOICES)] for i, name in enumerate(people)}
+    voices = voices or VOICES
+    voice_of = {name: voices[i % len(voices)] for i, name in enumerate(people)}
     pieces: list[np.ndarray] = []
     truth: list[dict] = []
     at = 0

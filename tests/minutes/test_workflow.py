@@ -297,3 +297,24 @@ def test_accepting_line_by_line(client, drafted, clerk):
     line.refresh_from_db()
     assert line.accepted
     assert MinuteLine.objects.filter(meeting=drafted, accepted=False).count() == drafted.lines.count() - 1
+
+
+def test_speakers_are_suggested_from_the_attendance_and_the_clerk_confirms(client, drafted, clerk, script):
+    chair = script.attendees[0][0]
+    names = drafted.speaker_names
+    assert chair in names.values() and not drafted.speakers_confirmed  # a guess, shown as one
+    label = next(label for label, name in names.items() if name == chair)
+    url = reverse("minutes:transcript", args=[drafted.pk])
+    _login(client, clerk)
+    page = client.get(url).content.decode()
+    assert "Not confirmed yet" in page and f'value="{chair}" selected' in page
+    bad = client.post(url, {"action": "speakers", f"speaker-{label}": "Someone Else"})
+    assert "Someone Else is not on the attendance list" in bad.content.decode()
+    drafted.refresh_from_db()
+    assert not drafted.speakers_confirmed
+    other = script.attendees[1][0]
+    response = client.post(url, {"action": "speakers", f"speaker-{label}": other, "redraft": "1"})
+    assert response.status_code == 302
+    drafted.refresh_from_db()
+    assert drafted.speakers_confirmed and drafted.speaker_names[label] == other
+    assert AuditEntry.objects.filter(action="minutes.speakers_named").exists()

@@ -1,0 +1,250 @@
+"""Due dates as minutes say them, resolved against the meeting's date (UK usage).
+
+Absolute forms: "21 May 2026", "21st of May", "May the twenty-first", "Thursday the 21st of May",
+"21/05/2026", "21/5/26", "21.05.2026", "2026-05-21" (numeric dates are day first, as in the UK).
+Relative forms: "within two weeks", "in three weeks' time", "in a fortnight", "by the end of the
+month", "by the end of next month", "by the end of the week", "by the end of May", "by Friday",
+"by this Friday", "by next Friday", "Friday week", "tomorrow", "for the next meeting".
+
+UK readings, chosen and documented (ADR 0103): "Friday" and "this Friday" are the first Friday after
+the meeting; "next Friday" is the Friday of the following week (Monday-based weeks); "Friday week"
+is a week after the first Friday; "the end of the week" is its Friday; a day and month without a
+year already past at the meeting means next year; months are taken as the calendar month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_SHORT_MONTHS = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
+WEEKDAYS = {
+    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
+_ORDINAL_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        1,
+    )
+}
+_COUNT_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple of": 2,
+}
+
+_MONTH_RE = r"(?:" + "|".join(sorted([*MONTHS, *_SHORT_MONTHS], key=len, reverse=True)) + r")\.?"
+_DAY_RE = r"(?:" + "|".join(WEEKDAYS) + r")"
+_ORD_WORD = re.compile(
+    r"\b(?:(twenty|thirty)[\s-]+)?(" + "|".join(_ORDINAL_WORDS) + r")\b|\b(thirtieth|twentieth)\b",
+    re.IGNORECASE,
+)
+
+
+def _ordinal_words_as_digits(text: str) -> str:
+    """ "the twenty-first of May" -> "the 21st of May": speech recognisers write dates both ways."""
+
+    def digits(match: re.Match) -> str:
+        if match.group(3):
+            return {"thirtieth": "30th", "twentieth": "20th"}[match.group(3).lower()]
+        tens = {"twenty": 20, "thirty": 30}.get((match.group(1) or "").lower(), 0)
+        return f"{tens + _ORDINAL_WORDS[match.group(2).lower()]}th"
+
+    return _ORD_WORD.sub(digits, text)
+
+
+def _month_number(word: str) -> int:
+    word = word.lower().rstrip(".")
+    return MONTHS.get(word) or _SHORT_MONTHS[word[:4] if word[:4] == "sept" else word[:3]]
+
+
+def month_end(year: int, month: int) -> dt.date:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _year(text: str | None, base: dt.date) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+_NUMERIC = re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b")
+_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_DAY_MONTH = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>" + _MONTH_RE + r")(?:,?\s+(?P<y>\d{4}))?\b",
+    re.IGNORECASE,
+)
+_MONTH_DAY = re.compile(
+    r"\b(?P<m>" + _MONTH_RE + r")\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+_END_OF_NAMED = re.compile(r"\b(?:end of|by|before|during|in)\s+(?P<m>" + _MONTH_RE + r")\b", re.IGNORECASE)
+_END_OF_THIS = re.compile(
+    r"\bend of (?:the |this )?(?P<next>next |the next |following )?(?P<unit>month|week|quarter|year)\b",
+    re.IGNORECASE,
+)
+_WITHIN = re.compile(
+    r"\b(?:within|in|over)\s+(?:the\s+next\s+)?"
+    r"(?P<n>\d+|a couple of|couple of|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+(?P<unit>days?|weeks?|fortnights?|months?)(?:'|’)?(?:s)?(?:\s+time)?\b",
+    re.IGNORECASE,
+)
+_FORTNIGHT = re.compile(r"\b(?:within|in)\s+a\s+fortnight\b|\bfortnight'?s? time\b", re.IGNORECASE)
+_WEEKDAY_WEEK = re.compile(r"\b(?P<day>" + _DAY_RE + r")\s+week\b", re.IGNORECASE)
+_NEXT_WEEKDAY = re.compile(r"\b(?:next|the following)\s+(?P<day>" + _DAY_RE + r")\b", re.IGNORECASE)
+_THIS_WEEKDAY = re.compile(
+    r"\b(?:by|before|on|this|until|for|no later than|close of play on)\s+"
+    r"(?:this\s+)?(?:coming\s+)?(?P<day>" + _DAY_RE + r")\b",
+    re.IGNORECASE,
+)
+_TOMORROW = re.compile(r"\btomorrow\b", re.IGNORECASE)
+_NEXT_WEEK = re.compile(
+    r"\b(?:by|before|during|for|in)\s+(?:the\s+)?(?:next|following)\s+week\b", re.IGNORECASE
+)
+_NEXT_MONTH = re.compile(
+    r"\b(?:by|before|during|for|in)\s+(?:the\s+)?(?:next|following)\s+month\b", re.IGNORECASE
+)
+_NEXT_MEETING = re.compile(r"\b(?:by|before|at|for|to) the next (?:meeting|committee)\b", re.IGNORECASE)
+
+
+def _dated(year: int | None, month: int, day: int, base: dt.date) -> dt.date | None:
+    try:
+        due = dt.date(year or base.year, month, day)
+    except ValueError:
+        return None
+    if year is None and due < base:
+        try:
+            due = due.replace(year=due.year + 1)
+        except ValueError:
+            return None
+    return due
+
+
+def _first_after(base: dt.date, weekday: int) -> dt.date:
+    return base + dt.timedelta(days=(weekday - base.weekday() - 1) % 7 + 1)
+
+
+def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 28) -> dt.date | None:
+    """The date an action is due by, or None when the text names none."""
+    base = meeting_date
+    text = _ordinal_words_as_digits(text)
+    for pattern in (_NUMERIC, _ISO):
+        match = pattern.search(text)
+        if match:
+            due = _dated(_year(match.group("y"), base), int(match.group("m")), int(match.group("d")), base)
+            if due and 1 <= due.month <= 12:
+                return due
+    match = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
+    if match:
+        due = _dated(
+            _year(match.group("y"), base), _month_number(match.group("m")), int(match.group("d")), base
+        )
+        if due:
+            return due
+    match = _END_OF_THIS.search(text)
+    if match:
+        ahead = 1 if match.group("next") else 0
+        unit = match.group("unit").lower()
+        if unit == "month":
+            return month_end(base.year, base.month + ahead)
+        if unit == "week":
+            return base - dt.timedelta(days=base.weekday()) + dt.timedelta(days=4 + 7 * ahead)
+        if unit == "quarter":  # calendar quarters
+            return month_end(base.year, (base.month - 1) // 3 * 3 + 3 + 3 * ahead)
+        return dt.date(base.year + ahead, 12, 31)
+    match = _END_OF_NAMED.search(text)
+    if match:
+        month = _month_number(match.group("m"))
+        year = base.year + (1 if month < base.month else 0)
+        return month_end(year, month)
+    if _FORTNIGHT.search(text):
+        return base + dt.timedelta(days=14)
+    match = _WITHIN.search(text)
+    if match:
+        n = (
+            int(match.group("n"))
+            if match.group("n").isdigit()
+            else _COUNT_WORDS[match.group("n").lower().strip()]
+        )
+        unit = match.group("unit").lower()
+        if unit.startswith("month"):
+            month = base.month + n
+            year, month = base.year + (month - 1) // 12, (month - 1) % 12 + 1
+            return min(dt.date(year, month, 1) + dt.timedelta(days=base.day - 1), month_end(year, month))
+        days = {"d": 1, "w": 7, "f": 14}[unit[0]]
+        return base + dt.timedelta(days=n * days)
+    match = _WEEKDAY_WEEK.search(text)
+    if match:
+        return _first_after(base, WEEKDAYS[match.group("day").lower()]) + dt.timedelta(days=7)
+    match = _NEXT_WEEKDAY.search(text)
+    if match:
+        monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(days=7)
+        return monday + dt.timedelta(days=WEEKDAYS[match.group("day").lower()])
+    match = _THIS_WEEKDAY.search(text)
+    if match:
+        return _first_after(base, WEEKDAYS[match.group("day").lower()])
+    if _TOMORROW.search(text):
+        return base + dt.timedelta(days=1)
+    if _NEXT_WEEK.search(text):  # by the end of the working week after this one
+        return base - dt.timedelta(days=base.weekday()) + dt.timedelta(days=11)
+    if _NEXT_MONTH.search(text):
+        return month_end(base.year, base.month + 1)
+    if _NEXT_MEETING.search(text):
+        return base + dt.timedelta(days=next_meeting_days)
+    return None
