@@ -34,6 +34,14 @@ class Item:
     url: str = ""
 
 
+def person_name(records) -> str:
+    """The name to head a person with, as written: a council system's record before one typed into
+    a web case, else any record with a name."""
+    named = [r for r in records if r.standard.get("first_name") or r.standard.get("last_name")]
+    best = next((r for r in named if r.source.slug != "cases"), named[0] if named else None)
+    return display_name(best.standard, best.data) if best else ""
+
+
 def visible_person_cases(person, user):
     """The person's cases the user may see, newest first (one query)."""
     from residenthub.cases.models import Case
@@ -257,9 +265,7 @@ def case_panel(case, user) -> dict:
     while person.merged_into_id:
         person = Person.objects.get(pk=person.merged_into_id)
     records, hidden = queries.person_records(person, user)
-    name = next((display_name(r.standard, r.data) for r in records if r.source.slug != "cases"), "") or next(
-        (display_name(r.standard, r.data) for r in records), ""
-    )
+    name = person_name(records)
     others = list(visible_person_cases(person, user).exclude(pk=case.pk)[:20])
     same_email = _same_email(case, user, [c.pk for c in others])
     how = {

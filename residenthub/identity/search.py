@@ -13,6 +13,7 @@ instead of a separate search table.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -165,8 +166,10 @@ def parse(text: str) -> Query:
 # --- similarity ----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def jaro_winkler(a: str, b: str) -> float:
-    """Jaro-Winkler similarity (0..1), the name comparison Splink uses too."""
+    """Jaro-Winkler similarity (0..1), the name comparison Splink uses too. Remembered: candidates
+    repeat the same few names (the surname typed against each record's), and it is pure Python."""
     if a == b:
         return 1.0 if a else 0.0
     if not a or not b:

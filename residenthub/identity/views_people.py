@@ -73,14 +73,7 @@ def person_extra(request, person, records) -> dict:
 
     return {
         # The heading's name as the source wrote it ("O'Brien"); replaces identity.views' own.
-        "name": next(
-            (
-                search.display_name(r.standard, r.data)
-                for r in records
-                if r.standard.get("first_name") or r.standard.get("last_name")
-            ),
-            "",
-        ),
+        "name": people.person_name(records),
         "timeline": people.timeline(person, request.user, records, cases, kinds)[:300],
         "timeline_kinds": people.TIMELINE_KINDS,
         "timeline_shown": kinds,

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 from tests.identity.test_person_search import _record
 
 from .conftest import DESKTOP, MOBILE
-from .helpers import assert_error_summary, heading, press, sign_in, tab_to, visit
+from .helpers import assert_error_summary, heading, sign_in, tab_to, visit
 
 pytestmark = pytest.mark.browser
 EMAIL = "maggie@example.com"
@@ -142,8 +142,39 @@ def test_staff_lists_tasks_letters_feedback(officer_page, check_page, make_case,
     expect(page.locator(".govuk-notification-banner")).to_contain_text("marked as posted")
 
 
+def _tab_to_button(page, name: str, *, limit: int = 150) -> None:
+    """Tab until a button whose text is ``name`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "n => { const e = document.activeElement; return e !== null && e.tagName === 'BUTTON' "
+            "&& e.innerText.trim() === n; }",
+            name,
+        ):
+            return
+    raise AssertionError(f"no button {name!r} reached with the keyboard at {page.url}")
+
+
+def _enter(page, *, status: int = 200) -> None:
+    """Press Enter on the focused control and wait for the page it leads to."""
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    assert navigation.value is not None and navigation.value.status == status, page.url
+
+
+def _arrow_to(page, label: str, *, limit: int = 20) -> None:
+    """In a focused radio group, ArrowDown until the radio labelled ``label`` is chosen."""
+    radio = page.get_by_label(label, exact=True)
+    for _ in range(limit):
+        if radio.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{label!r} not reached with the arrow keys")
+
+
 @pytest.mark.parametrize("js", [True, False])
-def test_resident_account_and_tell_us_once(open_page, check_page, make_case, js):
+def test_resident_account_and_tell_us_once(open_page, check_page, make_case, highways_officer, js):
+    """Keyboard only (Tab, typing, arrows, Space, Enter) from the account to the team's task."""
     case = make_case(email=EMAIL)
     page = open_page(js=js, viewport=MOBILE)
     visit(page, f"/account/sign-in/{SignInToken.issue(EMAIL)}/")
@@ -160,29 +191,53 @@ def test_resident_account_and_tell_us_once(open_page, check_page, make_case, js)
         page.keyboard.press("Enter")
     assert_error_summary(page, "notify_by", "Add your address first, so we can send you letters", js=js)
     check_page(page, "account details with an error")
-    visit(page, "/account/address/?postcode=E20 1AB")
+    visit(page, "/account/address/")
+    tab_to(page, "#postcode")
+    page.keyboard.type("E20 1AB")
+    _enter(page)  # "Find address"
     check_page(page, "address from the council's list")
     tab_to(page, "#uprn")
     page.keyboard.press("Space")
-    press(page, "Save address")
-    visit(page, "/account/move/?postcode=E20 1AB")
+    _tab_to_button(page, "Save address")
+    _enter(page)
+    visit(page, "/account/move/")
+    tab_to(page, "#postcode")
+    page.keyboard.type("E20 1AB")
+    _enter(page)
     check_page(page, "tell us once")
-    press(page, "Continue", status=400)
+    _tab_to_button(page, "Continue")
+    _enter(page, status=400)
     assert_error_summary(page, "uprn", "Select your new address", js=js)
     check_page(page, "tell us once with errors")
-    page.get_by_label("3 Station Road, Demoborough, E20 1AB", exact=True).check()
-    page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("2026")
-    page.locator("#adults").fill("1")
-    press(page, "Continue")
+    tab_to(page, "input[name=uprn]")
+    _arrow_to(page, "3 Station Road, Demoborough, E20 1AB")
+    tab_to(page, "#moved-day")
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")
+    page.keyboard.type("11")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2026")
+    tab_to(page, "#adults")
+    page.keyboard.type("1")
+    _tab_to_button(page, "Continue")
+    _enter(page)
     check_page(page, "tell us once: check your answers")
     expect(page.locator(".govuk-summary-list")).to_contain_text(case.reference)
-    press(page, "Tell us you have moved")
+    _tab_to_button(page, "Tell us you have moved")
+    _enter(page)
     assert heading(page) == "We have your new address"
     check_page(page, "tell us once: confirmation")
     visit(page, "/account/requests/")
     check_page(page, "your requests")
+    # The team of the resident's open case has a task: seen and done with the keyboard.
+    staff = open_page(js=js, viewport=DESKTOP)
+    _keyboard_sign_in(staff, highways_officer.username)
+    visit(staff, "/staff/tasks/")
+    expect(staff.locator("main")).to_contain_text("moved")
+    check_page(staff, "team tasks with a task")
+    tab_to(staff, "form[action$='/done/'] button")
+    _enter(staff)
+    check_page(staff, "team tasks after done")
 
 
 @pytest.mark.parametrize("js", [True, False])

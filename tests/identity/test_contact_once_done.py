@@ -60,11 +60,12 @@ def test_contact_once_done_means(catalogue, make_case, housing_officer):
     first = results[0]
     assert {"Council tax", "Housing tenancies"} <= set(first.sources), first.sources
     assert first.open_cases == 1 and first.dob == demo.DEMO_RESIDENT["dob"]
+    assert first.name == "Margaret O'Brien"  # as council tax wrote it, apostrophe kept
     assert "Flat 2, 14 Station Road" in first.address
 
     # The person: every record she has in sources the officer may see, and her case.
     html = officer.get(f"/staff/identity/person/{person.public_id}/").content.decode()
-    assert case.reference in html
+    assert case.reference in html and "O&#x27;Brien</h1>" in html.replace("\n", "")
     for key in ("council-tax", "housing", "cases"):
         assert person.links.filter(record__source__slug=key).exists()
     for source in ("Council tax", "Housing tenancies", "Cases (this system)"):
