@@ -16,9 +16,11 @@ from residenthub.speech import Transcript, transcribe
 from residenthub.triage import urgency
 from residenthub.triage.engine import Result, analyse
 
+from . import vocabulary
 from .signals import CallSignal, find_signals
 
-# Words that bias Whisper towards what callers to a council say (measured: benchmarks/voice.py).
+# The hand-written prompt used until 2026-11-26, kept as the benchmark's baseline. The agent now
+# primes Whisper with the live catalogue's words instead (``vocabulary.prompt()``).
 PROMPT = (
     "A resident phones the council: missed bin collection, pothole, street light, fly-tipping, "
     "pavement, blocked drain, graffiti, noise, parking, council tax, housing repairs, damp and mould."
@@ -86,6 +88,33 @@ def understand_text(
     return Understanding(text, transcript, analyse(text), find_signals(text, silent_turns=silent_turns))
 
 
+def clean_text(text: str) -> str:
+    """What triage reads from recognised speech (ours or a telephony platform's): tidied, and near
+    misses mapped onto the catalogue's words."""
+    return vocabulary.correct(tidy(text)) if text.strip() else ""
+
+
+def heard_text(heard: Transcript) -> str:
+    return clean_text(heard.text)
+
+
+def understand_transcript(heard: Transcript, *, silent_turns: int = 0) -> Understanding:
+    return understand_text(heard_text(heard), heard, silent_turns=silent_turns)
+
+
+def hear(
+    audio: np.ndarray | bytes | str,
+    *,
+    language: str | None = None,
+    vad: bool = True,
+    prompt: str | None = None,
+) -> Transcript:
+    """Speech to text primed with the catalogue's vocabulary (``prompt``: read it once beforehand
+    when calling from a worker thread, which should not open a database connection of its own)."""
+    language = language or settings.VOICE_LANGUAGE_HINT or None
+    return transcribe(audio, language=language, prompt=prompt or vocabulary.prompt(), vad=vad)
+
+
 def understand(
     audio: np.ndarray | bytes | str, *, language: str | None = None, silent_turns: int = 0, vad: bool = True
 ):
@@ -93,6 +122,4 @@ def understand(
 
     ``vad=False`` when the caller's words were already cut out by the call's end-pointing: silero
     VAD drops a short "yes" said down a phone line (measured), and the guards still catch noise."""
-    language = language or settings.VOICE_LANGUAGE_HINT or None
-    heard = transcribe(audio, language=language, prompt=PROMPT, vad=vad)
-    return understand_text(tidy(heard.text), heard, silent_turns=silent_turns)
+    return understand_transcript(hear(audio, language=language, vad=vad), silent_turns=silent_turns)

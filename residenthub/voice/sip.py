@@ -26,9 +26,10 @@ from django.db import close_old_connections, connection
 from residenthub.speech.audio import pcm16_bytes
 from residenthub.speech.synth import mulaw_decode, mulaw_encode, resample
 
-from . import actions, dialog, tts
+from . import actions, dialog, tts, vocabulary
 from .models import Call
-from .pipeline import understand
+from .pipeline import hear, understand, understand_transcript
+from .streaming import PartialTranscriber
 
 log = logging.getLogger(__name__)
 FRAME = 160  # 20 ms at 8 kHz
@@ -111,8 +112,11 @@ class Line:
                 time.sleep(delay)
             yield from_wire(self.voip.read_audio(FRAME, blocking=False))
 
-    def listen(self, max_seconds: float) -> tuple[np.ndarray, float]:
-        """One utterance (samples at 8 kHz) and the monotonic time its speech ended; empty if none."""
+    def listen(self, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:
+        """One utterance (samples at 8 kHz) and the monotonic time its speech ended; empty if none.
+
+        ``on_frame(frame, loud=)`` sees every frame from the start of speech as it arrives (the
+        partial transcriber works on them while the caller is still talking)."""
         heard: list[np.ndarray] = []
         floor = 0.002
         speaking = 0.0
@@ -125,6 +129,8 @@ class Line:
             if not heard:
                 if loud:
                     heard.append(frame)
+                    if on_frame:
+                        on_frame(frame, loud=True)
                     speaking = 0.02
                 else:
                     floor = 0.95 * floor + 0.05 * level
@@ -133,6 +139,8 @@ class Line:
                         break
                 continue
             heard.append(frame)
+            if on_frame:
+                on_frame(frame, loud=loud)
             if loud:
                 speaking += 0.02
                 quiet = 0.0
@@ -154,6 +162,16 @@ def _wav(samples: np.ndarray, rate: int = tts.RATE) -> bytes:
         out.setframerate(rate)
         out.writeframes(pcm16_bytes(samples))
     return buffer.getvalue()
+
+
+def _pieces(prompt: str):
+    """Speech to text for the pieces of one utterance (8 kHz, already cut out by end-pointing: no
+    VAD), with the catalogue prompt read beforehand in the call's own thread."""
+
+    def piece(samples: np.ndarray, language: str | None):
+        return hear(resample(samples, tts.RATE, 16000), language=language, vad=False, prompt=prompt)
+
+    return piece
 
 
 def caller_number(voip_call) -> str:
@@ -192,15 +210,20 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
             if time.monotonic() - started > settings.VOICE_MAX_CALL_SECONDS:
                 reply = dialog.too_long(call)
                 continue
-            samples, ended_at = line.listen(settings.VOICE_MAX_UTTERANCE_SECONDS)
+            # The caller's language is detected on their first words, then kept (a "yes" is too short).
+            language = call.language if call.state.get("step") != "problem" else None
+            partial = PartialTranscriber(_pieces(vocabulary.prompt()), language=language or None)
+            samples, ended_at = line.listen(settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add)
             if not line.up:
+                partial.close()
                 break
             recording.append(samples)
             silent = silent + 1 if samples.size == 0 else 0
-            audio16 = resample(samples, tts.RATE, 16000) if samples.size else np.zeros(1600, dtype=np.float32)
-            # The caller's language is detected on their first words, then kept (a "yes" is too short).
-            language = call.language if call.state.get("step") != "problem" else None
-            heard = understand(audio16, silent_turns=silent, vad=False, language=language or None)
+            if samples.size:
+                heard = understand_transcript(partial.finish(), silent_turns=silent)
+            else:
+                partial.close()
+                heard = understand(np.zeros(1600, dtype=np.float32), silent_turns=silent, vad=False)
             reply = dialog.hear(call, heard)
             latency = time.monotonic() - ended_at
         if recording and any(r.size for r in recording) and settings.VOICE_RECORDING_RETENTION_DAYS > 0:

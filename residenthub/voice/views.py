@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from residenthub.backoffice.auth import staff_required
+from residenthub.accounts.auth import staff_required
 from residenthub.speech import AudioError
 
 from . import actions, dialog, twiml
 from .models import Call
-from .pipeline import tidy, understand, understand_text
+from .pipeline import clean_text, understand, understand_text
 from .queries import callback_list, can_use_callbacks, visible_callbacks
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def gather(request):
             log.warning("voice webhook: recording not used: %s", exc)
             heard = understand_text("", silent_turns=silent)
     else:
-        heard = understand_text(tidy(request.POST.get("SpeechResult", "")), silent_turns=silent)
+        heard = understand_text(clean_text(request.POST.get("SpeechResult", "")), silent_turns=silent)
     reply = dialog.hear(call, heard)
     if reply.action != "listen":
         actions.end_call(call)

@@ -1,0 +1,78 @@
+"""The catalogue's vocabulary: Whisper's prompt and the near-miss correction pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from residenthub.voice import vocabulary
+from residenthub.voice.pipeline import clean_text
+
+SERVICES = [
+    ("Report a pothole", ["pothole", "road", "pavement"]),
+    ("Report a street light fault", ["street light", "lamp post"]),
+    ("Report fly-tipping", ["fly-tipping", "mattress"]),
+    ("Report graffiti", ["graffiti"]),
+    ("Council tax - apply for a discount", ["council tax", "discount"]),
+    ("Apply for a Blue Badge", ["blue badge", "disabled"]),
+]
+
+
+@pytest.fixture
+def words():
+    return vocabulary.build(SERVICES)
+
+
+def test_topics_come_from_service_names(words):
+    assert words.topics[:3] == ("pothole", "street light fault", "fly-tipping")
+    assert "Council tax" in words.topics and "Blue Badge" in words.topics
+    prompt = words.prompt()
+    assert prompt.startswith("Calls to the council about: pothole, street light fault")
+    assert len(prompt.split()) <= vocabulary.PROMPT_MAX_WORDS + 6
+
+
+def test_safety_words_are_always_in_the_vocabulary(words):
+    assert {"gas", "carbon monoxide", "disabled", "flooding"} <= set(words.terms)
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("there is a pot hole outside my house", "there is a pothole outside my house"),
+        ("the street lie has been out for a week", "the street light has been out for a week"),
+        ("the lamb post is flickering.", "the lamp post is flickering."),
+        ("somebody left graffity on the wall", "somebody left graffiti on the wall"),
+        ("there's a smell of gass and my mum is disable", "there's a smell of gas and my mum is disabled"),
+    ],
+)
+def test_near_misses_become_catalogue_words(words, heard, meant):
+    assert vocabulary.correct(heard, words) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bins weren't collected on Tuesday",
+        "someone has been fly tipping again",
+        "my council tax bill is wrong",
+        "there is a dead rat by the door",
+        "I need a blue batch for my car",  # too far from "blue badge" to guess
+        "",
+    ],
+)
+def test_correct_text_is_left_alone(words, text):
+    assert vocabulary.correct(text, words) == text
+
+
+@pytest.mark.django_db
+def test_live_catalogue_is_read_and_cached(catalogue, django_assert_num_queries):
+    vocabulary.forget()
+    with django_assert_num_queries(1):
+        first = vocabulary.current()
+        assert vocabulary.current() is first
+    assert "pothole" in first.terms and "street light" in first.terms
+    assert "pothole" in vocabulary.prompt()
+    assert clean_text("the street lie outside number 4 Riverside, close, is out") == (
+        "the street light outside number 4 Riverside Close is out"
+    )
+    assert clean_text("   ") == ""
+    vocabulary.forget()
