@@ -63,9 +63,12 @@ test: install ## Install everything and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: install ## ruff check and format check, and known vulnerabilities in the pinned dependencies
+lint: install ## ruff, the layers (import-linter), types of actions and queries (mypy), known vulnerabilities
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# The architecture rules (docs/architecture.md): layers and no cycles, writes only in actions.
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/pytest -q -p no:cacheprovider tests/architecture
 	$(BIN)/pip install --quiet pip-audit==2.10.1
 	$(BIN)/pip-audit --progress-spinner off --require-hashes --disable-pip -r requirements.lock
 

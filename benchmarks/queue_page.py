@@ -123,7 +123,8 @@ def fill_worker(config: dict) -> dict:
 
     from residenthub.cases.models import Case, Channel, NotifyBy, Priority
     from residenthub.cases.queries import due_soon_limit, queue_counts, visible_cases
-    from residenthub.core.management.commands.load_demo import RESIDENTS, _demo_answer
+    from residenthub.core.demo import RESIDENTS
+    from residenthub.core.demo import demo_answer as _demo_answer
     from residenthub.core.models import Address
     from residenthub.core.references import generate
     from residenthub.services.models import Service

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "residenthub.letters",
     "residenthub.feedback",
     "residenthub.minutes",
+    "residenthub.demo",  # hub load_demo: may import every app (docs/architecture.md)
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ that forgets to ask here fails the suite.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
@@ -167,7 +168,8 @@ def case_visibility(user) -> Q:
     team it was referred to). Administrators also see every unrestricted case. Restricted cases
     (social care, safeguarding) are visible only to those teams, whoever you are.
     """
-    from residenthub.cases.models import CaseAccess
+    # Looked up by name: access rules live here, below the apps whose models they filter (ADR 0060).
+    CaseAccess = apps.get_model("cases", "CaseAccess")  # noqa: N806
 
     teams = team_ids_for(user)
     if not teams and not getattr(user, "is_superuser", False):

@@ -8,8 +8,8 @@ from django.db.models import Q
 from residenthub.accounts.permissions import case_visibility
 from residenthub.cases.models import Case
 from residenthub.core.actions import Actor, audit
-from residenthub.core.jobs import retry_failed
 from residenthub.core.models import OutboxMessage
+from residenthub.core.outbox import retry_failed
 
 
 @admin.register(OutboxMessage)

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from residenthub.accounts import permissions
+from residenthub.accounts.auth import needs_second_factor, safe_next, staff_required
 from residenthub.accounts.models import Team
 from residenthub.accounts.queries import can_see_case, is_manager, team_ids_for
 from residenthub.cases import actions
@@ -45,7 +46,6 @@ from residenthub.portal import questions
 from residenthub.services.definitions import fill_template
 from residenthub.services.models import Service
 
-from .auth import needs_second_factor, safe_next, staff_required
 from .rows import case_table
 
 PAGE_SIZE = 50

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from residenthub.accounts import permissions
 from residenthub.accounts.models import Membership, Team
-from residenthub.core import audit, references
-from residenthub.core.actions import as_actor
+from residenthub.core import audit, outbox, references
+from residenthub.core.actions import ActionError, Actor, as_actor
 from residenthub.core.calendar import add_working_days, working_days_between
 from residenthub.core.models import Address
 from residenthub.services.definitions import fill_template
@@ -27,9 +27,7 @@ from .queries import forget_team_counts
 from .signals import case_closed, case_created
 from .tracking import forget_track_page
 
-
-class ActionError(Exception):
-    """A request to change a case that the rules do not allow; the message is for the user."""
+__all__ = ["ActionError", "Contact"]  # ActionError: the toolkit's one error class, re-exported
 
 
 @dataclass(frozen=True)
@@ -596,3 +594,119 @@ def record_address_change(case: Case, address: str, *, moved_on, by=None, ip: st
         detail={"postal_address_changed": bool(address)},
     )
     return case
+
+
+# --- the clock's work (cases.jobs.run_clocks calls these) ------------------------------------------
+CLOCK = Actor.system("clock")
+
+
+def _staff_email(recipients: list[str], subject: str, body: str, case: Case) -> int:
+    addresses = sorted(set(filter(None, recipients)))
+    for address in addresses:
+        outbox.queue_email(address, subject, body, case=case)
+    return len(addresses)
+
+
+def _case_url(case: Case) -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("backoffice:case", args=[case.reference])
+
+
+@transaction.atomic
+def remind_officer(case: Case, *, by: Any = CLOCK, now: datetime.datetime | None = None) -> bool:
+    """Remind the assigned officer that the case is nearing its due date (once per case).
+
+    False when there is nothing to do any more (reminded already, no officer, or on hold)."""
+    now = now or timezone.now()
+    case = _lock(case, None)
+    if case.reminder_sent_at or case.assigned_to_id is None or case.on_hold_since or not case.is_open:
+        return False
+    _staff_email(
+        [case.assigned_to.email],
+        f"Reminder: {case.reference} is due on {case.due_date:%-d %B}",
+        f"{case.service.name} case {case.reference} is due on {case.due_date:%-d %B %Y}.\n\n"
+        f"{_case_url(case)}\n",
+        case,
+    )
+    _bump(case, reminder_sent_at=now)
+    _event(case, CaseEvent.Kind.ESCALATION, by, text="Reminder sent to the assigned officer.")
+    audit.record("case.officer_reminded", case, actor=by)
+    return True
+
+
+@transaction.atomic
+def alert_overdue(case: Case, *, by: Any = CLOCK, now: datetime.datetime | None = None) -> bool:
+    """Tell the team leaders that the case passed its due date (once per case)."""
+    from residenthub.accounts.queries import team_alert_addresses
+
+    now = now or timezone.now()
+    case = _lock(case, None)
+    if case.breach_alert_sent_at or case.on_hold_since or not case.is_open:
+        return False
+    _staff_email(
+        team_alert_addresses(case.team),
+        f"Overdue: {case.reference} was due on {case.due_date:%-d %B}",
+        f"{case.service.name} case {case.reference} passed its due date "
+        f"({case.due_date:%-d %B %Y}).\n\n{_case_url(case)}\n",
+        case,
+    )
+    _bump(case, breach_alert_sent_at=now)
+    _event(case, CaseEvent.Kind.ESCALATION, by, text="Overdue: the team leader has been alerted.")
+    audit.record("case.overdue_alerted", case, actor=by)
+    return True
+
+
+RESIDENT_REMINDER = (
+    "We are still waiting for the information we asked you for. "
+    "Please reply so we can carry on with your request."
+)
+
+
+@transaction.atomic
+def remind_resident(case: Case, *, by: Any = CLOCK, now: datetime.datetime | None = None) -> bool:
+    """Remind the resident that the case waits for them (once per spell in that status); on the
+    timeline, where the resident sees it on their tracking page, and in the audit trail."""
+    now = now or timezone.now()
+    case = _lock(case, None)
+    if case.hold_reminder_sent_at or not case.is_open:
+        return False
+    _bump(case, hold_reminder_sent_at=now)
+    _event(case, CaseEvent.Kind.REMINDER, by, text=RESIDENT_REMINDER, public=True)
+    notify_resident(case, "public_update", text=RESIDENT_REMINDER)
+    audit.record("case.resident_reminded", case, actor=by)
+    return True
+
+
+def recalculate_due_dates(*, by: Any = CLOCK) -> int:
+    """After the calendar changed: every open case's due date again; each change its own transaction,
+    with the version bumped, the tracking page forgotten and an audit entry."""
+    changed = 0
+    for case in Case.objects.filter(is_open=True).select_related("service").iterator():
+        due = recalculated_due_date(case)
+        if due != case.due_date and _move_due_date(case, due, by=by):
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def _move_due_date(case: Case, due: datetime.date, *, by: Any) -> bool:
+    case = _lock(case, None)
+    due = recalculated_due_date(case)
+    if due == case.due_date or not case.is_open:
+        return False
+    old = case.due_date
+    _bump(case, due_date=due)
+    audit.record("case.due_date_recalculated", case, actor=by, detail={"old": str(old), "new": str(due)})
+    return True
+
+
+def purge_abandoned_uploads(before: datetime.datetime, *, by: Any = CLOCK) -> int:
+    """Delete the files uploaded to forms that were never sent, received before ``before`` (data
+    minimisation). No audit entry: nothing of a case, and the uploads belong to nobody known."""
+    count = 0
+    for attachment in Attachment.objects.filter(case__isnull=True, uploaded_at__lt=before):
+        attachment.file.delete(save=False)
+        attachment.delete()
+        count += 1
+    return count

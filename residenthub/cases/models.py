@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from residenthub.accounts.models import Team
-from residenthub.core.models import TimeStampedModel
+from residenthub.core.models import AppendOnlyModel, TimeStampedModel
 from residenthub.services.definitions import Status
 from residenthub.services.models import Service
 
@@ -134,8 +134,8 @@ class Case(TimeStampedModel):
         return self.is_open and timezone.localdate() > self.due_date
 
 
-class CaseEvent(models.Model):
-    """One entry on a case's timeline. Append-only."""
+class CaseEvent(AppendOnlyModel):
+    """One entry on a case's timeline. Append-only (ORM guard and, on PostgreSQL, a trigger)."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
@@ -146,9 +146,8 @@ class CaseEvent(models.Model):
         REFERRED = "referred", "Referred"
         REROUTED = "rerouted", "Moved to another service"
         DUPLICATE = "duplicate", "Marked as duplicate"
-        ON_HOLD = "on_hold", "Waiting for the resident"
-        RESUMED = "resumed", "Clock restarted"
         ESCALATION = "escalation", "Escalation"
+        REMINDER = "reminder", "Reminder"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -166,13 +165,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        from residenthub.core.models import AppendOnlyError
-
-        if self.pk is not None:
-            raise AppendOnlyError("Timeline events cannot be changed")
-        super().save(*args, **kwargs)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from . import calendar_actions
+from .actions import Actor
 from .models import Address, AuditEntry, ClosureDay
 
 
@@ -33,29 +35,16 @@ class AddressAdmin(admin.ModelAdmin):
 
 @admin.register(ClosureDay)
 class ClosureDayAdmin(admin.ModelAdmin):
-    """Council closure days. Adding or removing one recalculates every open case's due date."""
+    """Council closure days, written through core.calendar_actions: every open due date moves."""
 
     list_display = ["date", "reason"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _calendar_changed()
+        calendar_actions.save_closure_day(obj, by=Actor.from_request(request))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _calendar_changed()
+        calendar_actions.remove_closure_day(obj, by=Actor.from_request(request))
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        _calendar_changed()
-
-
-def _calendar_changed():
-    from django.db import transaction
-
-    from residenthub.cases.jobs import recalculate_due_dates
-
-    from .calendar import forget_closure_days
-
-    forget_closure_days()
-    transaction.on_commit(recalculate_due_dates.delay)
+        for day in queryset:
+            calendar_actions.remove_closure_day(day, by=Actor.from_request(request))

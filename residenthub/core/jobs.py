@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
+from . import outbox
 from .models import OutboxMessage
+from .outbox import backoff, retry_failed
 
-logger = logging.getLogger(__name__)
+__all__ = ["backoff", "retry_failed", "send_due_messages", "send_message", "send_now"]
 
 
 class SendError(Exception):
     pass
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 ... minutes after each failed attempt, capped at six hours."""
-    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
 def _deliver_email(message: OutboxMessage) -> str:
@@ -57,30 +50,8 @@ DELIVERERS = {OutboxMessage.Channel.EMAIL: _deliver_email, OutboxMessage.Channel
 
 
 def send_now(message_id: int) -> str:
-    """Try to send one message; record the outcome on it. Returns the new status."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != OutboxMessage.Status.PENDING:
-            return message.status if message else "missing"
-        message.attempts += 1
-        try:
-            message.provider_id = DELIVERERS[message.channel](message)
-        except Exception as exc:  # any failure of the provider is recorded, never raised
-            # Log the kind of error only: provider messages can quote the recipient.
-            logger.warning(
-                "outbox message %s attempt %s failed: %s", message.pk, message.attempts, type(exc).__name__
-            )
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-            else:
-                message.next_attempt_at = timezone.now() + backoff(message.attempts)
-        else:
-            message.status = OutboxMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-        message.save()
-        return message.status
+    """Try to send one message; record the outcome on it (core.outbox). Returns the new status."""
+    return outbox.attempt(message_id, DELIVERERS)
 
 
 @shared_task(name="residenthub.core.jobs.send_message")
@@ -99,14 +70,3 @@ def send_due_messages(limit: int = 500) -> int:
     for pk in due:
         send_now(pk)
     return len(due)
-
-
-def retry_failed(queryset) -> int:
-    """Put failed messages back in the queue (staff action)."""
-    ids = list(queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
-    OutboxMessage.objects.filter(pk__in=ids).update(
-        status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: send_message.delay(pk))
-    return len(ids)

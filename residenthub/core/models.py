@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 
@@ -19,23 +23,60 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an append-only record."""
 
 
+_erasure = contextvars.ContextVar("residenthub_allow_erasure", default=False)
+
+
+@contextlib.contextmanager
+def erasure_allowed(using: str = "default") -> Iterator[None]:
+    """The only sanctioned way to update or delete append-only rows: the retention app's erasure.
+
+    Inside the block the ORM guard lets ``.update()``, ``.delete()`` and ``save()`` of an existing row
+    through, and on PostgreSQL the block is one transaction with ``residenthub.allow_erasure`` set
+    to ``on`` (``SET LOCAL``), which the append-only trigger (core/triggers.py) accepts. The caller
+    records what it erased in the audit trail; nothing else may use this.
+    """
+    token = _erasure.set(True)
+    try:
+        with transaction.atomic(using=using):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL residenthub.allow_erasure = 'on'")
+            yield
+            # On success, close the door again for the rest of an outer transaction; on an error the
+            # rollback (of the transaction or its savepoint) undoes the SET LOCAL by itself.
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL residenthub.allow_erasure = 'off'")
+    finally:
+        _erasure.reset(token)
+
+
+def _refuse(model, what: str) -> None:
+    if not _erasure.get():
+        raise AppendOnlyError(f"{model._meta.verbose_name_plural} cannot be {what}")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+        _refuse(self.model, "changed")
+        return super().update(**kwargs)
 
     def delete(self):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
+        _refuse(self.model, "deleted")
+        return super().delete()
 
     def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+        _refuse(self.model, "changed")
+        return super().bulk_update(*args, **kwargs)
 
 
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or deleted: audit entries and timelines.
 
-    Guarded here for the ORM and, on PostgreSQL, by a trigger (core migration 0004) so that raw SQL
-    cannot change them either. Erasure of personal data inside such records goes through the
-    retention app's own, audited, path.
+    Guarded here for the ORM and, on PostgreSQL, by a trigger (core/triggers.py, attached in each
+    owning app's migration) so that raw SQL cannot change them either. Erasure of personal data
+    inside such records goes through ``erasure_allowed()`` in the retention app's audited path.
     """
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -45,11 +86,12 @@ class AppendOnlyModel(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
+            _refuse(self, "changed")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted")
+        _refuse(self, "deleted")
+        return super().delete(*args, **kwargs)
 
 
 class AuditEntry(AppendOnlyModel):

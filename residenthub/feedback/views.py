@@ -8,8 +8,8 @@ from django.db.models import Avg, Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import is_manager, team_ids_for
-from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Case
 from residenthub.core.actions import ActionError, Actor
 

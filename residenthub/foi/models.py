@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from residenthub.core.models import TimeStampedModel
+from residenthub.core.models import AppendOnlyModel, TimeStampedModel
 
 from . import clocks
 
@@ -156,15 +156,40 @@ class InformationRequest(TimeStampedModel):
         return clocks.due_date(self.clock_inputs(), closures)
 
 
-class RequestEvent(models.Model):
-    """The request's append-only timeline."""
+class RequestEvent(AppendOnlyModel):
+    """The request's append-only timeline (ORM guard and, on PostgreSQL, a trigger)."""
+
+    class Kind(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CLOCK_PAUSED = "clock_paused", "Clock paused"
+        CLOCK_RESUMED = "clock_resumed", "Clock resumed"
+        EXTENDED = "extended", "Deadline extended"
+        ESCALATED = "escalated", "Escalated"
+        DUE_DATE_RECALCULATED = "due_date_recalculated", "Due date recalculated"
+        TASK_ADDED = "task_added", "Task added"
+        TASK_DONE = "task_done", "Task done"
+        DRAFT_SAVED = "draft_saved", "Draft saved"
+        SUBMITTED_FOR_APPROVAL = "submitted_for_approval", "Submitted for approval"
+        APPROVED = "approved", "Approved"
+        RESPONDED = "responded", "Responded"
+        INTERNAL_REVIEW_REQUESTED = "internal_review_requested", "Internal review requested"
+        INTERNAL_REVIEW_COMPLETED = "internal_review_completed", "Internal review completed"
+        REFERRED = "referred", "Referred"
+        CLOSED = "closed", "Closed"
+        DOCUMENT_ADDED = "document_added", "Document added"
+        PAGE_REVIEWED = "page_reviewed", "Page reviewed"
+        REDACTION_APPLIED = "redaction_applied", "Redaction applied"
+        PUBLICATION_PREPARED = "publication_prepared", "Publication prepared"
+        PUBLISHED = "published", "Published"
+        SAR_PACK_BUILT = "sar_pack_built", "Subject access pack built"
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
     text = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
 

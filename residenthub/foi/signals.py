@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from residenthub.cases.signals import case_created
-from residenthub.core.models import ClosureDay
+from residenthub.core.signals import calendar_changed
 
 
 @receiver(case_created, dispatch_uid="foi.case_created")
@@ -16,11 +15,9 @@ def _case_created(sender, case, **kwargs):
     create_from_case(case)
 
 
-@receiver(post_save, sender=ClosureDay, dispatch_uid="foi.closure_saved")
-@receiver(post_delete, sender=ClosureDay, dispatch_uid="foi.closure_deleted")
-def _closure_changed(sender, **kwargs):
-    from django.db import transaction
-
+@receiver(calendar_changed, dispatch_uid="foi.calendar_changed")
+def _calendar_changed(sender, **kwargs):
+    """Sent after the closure day's transaction committed: move every open request's due date."""
     from .actions import recalculate_open_requests
 
-    transaction.on_commit(recalculate_open_requests)
+    recalculate_open_requests()

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_work_requests
-from residenthub.backoffice.auth import staff_required
 from residenthub.core import audit
 
 from . import actions, queries, sar

@@ -454,7 +454,7 @@ def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEve
 @transaction.atomic
 def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
     """Reverse a merge or split: every moved record goes back to its earlier person."""
-    if event.reversed_by_id:
+    if event.is_reversed:
         raise ValueError("this change has already been undone")
     back = []
     for record_id, from_person, to_person in event.moves:
@@ -466,10 +466,8 @@ def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
     Person.objects.filter(pk__in=restored).update(archived=False, merged_into=None)
     Person.objects.filter(archived=False).exclude(links__isnull=False).update(archived=True)
     reverse = PersonEvent.objects.create(
-        kind=PersonEvent.Kind.UNDO, person=event.person, other=event.other, moves=back, actor=by
+        kind=PersonEvent.Kind.UNDO, person=event.person, other=event.other, moves=back, actor=by, reverses=event
     )
-    event.reversed_by = reverse
-    event.save(update_fields=["reversed_by"])
     audit("identity.person.undo", event.person, actor=by, ip=ip, detail={"event": event.pk})
     _follow_case_links()
     rebuild_households()

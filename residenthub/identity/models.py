@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from residenthub.core.models import AppendOnlyModel
+
 
 class Source(models.Model):
     """A council system whose extracts are imported (council tax, housing, social care...)."""
@@ -137,8 +139,12 @@ class PersonLink(models.Model):
         return f"record {self.record_id} -> person {self.person_id}"
 
 
-class PersonEvent(models.Model):
-    """Merges, splits and their reversal. ``moves`` lists record ids with their person before/after."""
+class PersonEvent(AppendOnlyModel):
+    """Merges, splits and their reversal. ``moves`` lists record ids with their person before/after.
+
+    Append-only (ORM guard and, on PostgreSQL, a trigger): an undo is a new event that names the
+    one it ``reverses``; the original is never changed (``event.reversed_by`` reads the undo).
+    """
 
     class Kind(models.TextChoices):
         CREATED = "created"
@@ -152,11 +158,11 @@ class PersonEvent(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
     other = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     moves = models.JSONField(default=list)  # [[record_pk, from_person_pk, to_person_pk], ...]
-    run = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     at = models.DateTimeField(default=timezone.now)
-    reversed_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
 
     class Meta:
@@ -164,6 +170,10 @@ class PersonEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return PersonEvent.objects.filter(reverses=self).exists()
 
 
 class ReviewPair(models.Model):

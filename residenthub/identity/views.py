@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from residenthub.backoffice.auth import staff_required
+from residenthub.accounts.auth import staff_required
 from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit
 

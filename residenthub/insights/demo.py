@@ -41,7 +41,7 @@ def load(cases: int = DEMO_CASES, days: int = DEMO_DAYS) -> str:
 def _history(count: int, days: int) -> int:
     from residenthub.cases import actions as case_actions
     from residenthub.cases.models import Channel, NotifyBy
-    from residenthub.core.management.commands.load_demo import _demo_answer
+    from residenthub.core.demo import demo_answer as _demo_answer
     from residenthub.core.models import Address
     from residenthub.services.models import Service
 
@@ -123,7 +123,7 @@ def _councillor() -> None:
     from django.contrib.auth.models import Group
 
     from residenthub.accounts.models import COUNCILLOR_GROUP
-    from residenthub.core.management.commands.load_demo import DEMO_PASSWORD
+    from residenthub.core.demo import DEMO_PASSWORD
 
     user, created = get_user_model().objects.get_or_create(
         username="councillor",

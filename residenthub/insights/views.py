@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from residenthub.backoffice.auth import staff_or_councillor_required
+from residenthub.accounts.auth import staff_or_councillor_required
 from residenthub.cases.models import Channel
 from residenthub.core.actions import ActionError, Actor
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from residenthub.backoffice.auth import staff_required
+from residenthub.accounts.auth import staff_required
 from residenthub.cases.queries import visible_cases
 from residenthub.core.actions import ActionError, Actor, audit
 

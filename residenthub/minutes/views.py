@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from residenthub.backoffice.auth import staff_required
+from residenthub.accounts.auth import staff_required
 from residenthub.core import audit
 
 from . import actions, agenda, drafting, queries

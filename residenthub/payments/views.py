@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.queries import can_see_case, is_manager
-from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Case
 from residenthub.core.actions import ActionError, Actor
 

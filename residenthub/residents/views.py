@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import team_ids_for
-from residenthub.backoffice.auth import staff_required
 from residenthub.core.actions import ActionError, Actor
 
 from . import actions

@@ -12,8 +12,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_triage
-from residenthub.backoffice.auth import staff_required
 
 from . import actions
 from .models import ModelVersion, TrainingExample, TrainingReview

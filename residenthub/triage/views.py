@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_see_case, can_triage, case_visibility
-from residenthub.backoffice.auth import staff_required
 from residenthub.cases.models import Case, Channel
 from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit

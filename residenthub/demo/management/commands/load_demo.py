@@ -1,5 +1,8 @@
 """Demo data for ``make run``: the catalogue, addresses, staff accounts and about 50 cases.
 
+The demo app sits above every other app (docs/architecture.md): it may import them all, and writes
+only through their actions.
+
 Idempotent: running it again adds nothing that is already there.
 """
 
@@ -12,31 +15,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from residenthub.accounts.models import Membership, Team
+from residenthub.accounts.actions import ensure_staff_user
+from residenthub.accounts.models import Team
 from residenthub.cases import actions
 from residenthub.cases.models import Case, Channel, NotifyBy, Priority
+from residenthub.core.actions import Actor
+from residenthub.core.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_answer
 from residenthub.core.models import Address
 from residenthub.services.models import Service
-
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo credential, never for production
-STAFF = [
-    # username, first, last, team, role
-    ("highways.officer", "Hana", "Okafor", "highways", Membership.Role.OFFICER),
-    ("socialcare.officer", "Siân", "Roberts", "adult-social-care", Membership.Role.OFFICER),
-    ("housing.officer", "Tomasz", "Nowak", "housing-repairs", Membership.Role.OFFICER),
-    ("team.leader", "Priya", "Shah", "highways", Membership.Role.TEAM_LEADER),
-    ("manager", "Kwame", "Mensah", "highways", Membership.Role.SERVICE_MANAGER),
-]
-RESIDENTS = [
-    ("Mary O'Brien", "mary.obrien@example.com"),
-    ("Siân Evans", "sian.evans@example.com"),
-    ("Zoë Clarke", "zoe.clarke@example.org"),
-    ("Nguyễn Văn An", "an.nguyen@example.net"),
-    ("李伟", "li.wei@example.com"),
-    ("Aisha Begum", "aisha.begum@example.co.uk"),
-    ("John Smith", "john.smith@example.com"),
-    ("Olumide Adeyemi", "olu.adeyemi@example.com"),
-]
 
 
 class Command(BaseCommand):
@@ -62,28 +48,21 @@ class Command(BaseCommand):
 
     def _staff(self):
         User = get_user_model()
-        admin, created = User.objects.get_or_create(
-            username="admin",
-            defaults={"is_staff": True, "is_superuser": True, "first_name": "Ada", "last_name": "Admin"},
+        loader = Actor.system("demo")
+        ensure_staff_user(
+            "admin", by=loader, password=DEMO_PASSWORD, superuser=True, first_name="Ada", last_name="Admin"
         )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save()
         for username, first, last, team_slug, role in STAFF:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "is_staff": True,
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@council.example",
-                },
+            ensure_staff_user(
+                username,
+                by=loader,
+                password=DEMO_PASSWORD,
+                team=Team.objects.get(slug=team_slug),
+                role=role,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@council.example",
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            team = Team.objects.get(slug=team_slug)
-            Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
         # Demo staff may use the interim admin tools for cases.
         from django.contrib.auth.models import Permission
 
@@ -109,7 +88,7 @@ class Command(BaseCommand):
             for question in service.form.questions:
                 if not question.is_shown(answers) or not question.required:
                     continue
-                answers[question.name] = _demo_answer(question, address, rng)
+                answers[question.name] = demo_answer(question, address, rng)
             case = actions.create_case(
                 service=service,
                 answers=answers,
@@ -148,7 +127,7 @@ class Command(BaseCommand):
         answers = {}
         for question in service.form.questions:
             if question.is_shown(answers) and question.required:
-                answers[question.name] = _demo_answer(question, address, rng)
+                answers[question.name] = demo_answer(question, address, rng)
         actions.create_case(
             service=service,
             answers=answers,
@@ -160,30 +139,3 @@ class Command(BaseCommand):
             ),
             channel=Channel.WEB,
         )
-
-
-def _demo_answer(question, address, rng):
-    kind = question.type
-    if kind == "address":
-        return {"uprn": address.uprn, "text": address.single_line, "postcode": address.postcode}
-    if kind == "location":
-        return {"description": f"Outside {address.line1}", "postcode": address.postcode}
-    if kind in {"choice"}:
-        return rng.choice(question.choices).value
-    if kind == "choices":
-        return [question.choices[0].value]
-    if kind == "yesno":
-        return "no"
-    if kind == "date":
-        return (timezone.localdate() - dt.timedelta(days=rng.randint(1, 20))).isoformat()
-    if kind == "number":
-        return max(question.min or 1, 1)
-    if kind == "email":
-        return "resident@example.com"
-    if kind == "phone":
-        return "+447700900123"
-    if kind == "postcode":
-        return address.postcode
-    if kind == "file":
-        return None
-    return "Demo answer: please see the details given on the phone."

@@ -1,0 +1,42 @@
+"""The writers of staff accounts and team memberships (ADR 0060).
+
+Staff accounts are otherwise made in the admin (Django's own, audited by the admin log); these
+actions are for loaders and commands that set up a council's staff in bulk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from residenthub.core.actions import atomic, audit
+
+from .models import Membership, Team
+
+
+@atomic
+def ensure_staff_user(
+    username: str,
+    *,
+    by: Any,
+    password: str,
+    superuser: bool = False,
+    team: Team | None = None,
+    role: str = Membership.Role.OFFICER,
+    **details: Any,
+) -> Any:
+    """The staff account ``username``, made with ``password`` if it did not exist (idempotent), and a
+    member of ``team`` with ``role`` if given. An existing account keeps its password and details."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, is_staff=True, is_superuser=superuser, **details)
+        user.set_password(password)
+        user.save()
+        audit(by, "accounts.staff.created", user, superuser=superuser)
+    if team is not None:
+        _membership, created = Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
+        if created:
+            audit(by, "accounts.membership.added", user, team=team.slug, role=role)
+    return user
