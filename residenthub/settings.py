@@ -484,3 +484,32 @@ CELERY_BEAT_SCHEDULE["voice-purge-recordings"] = {
     "task": "residenthub.voice.jobs.purge_recordings",
     "schedule": 86400.0,
 }
+
+# --- Retention and erasure (docs/retention.md) ---------------------------------------------------------
+INSTALLED_APPS.append("residenthub.retention")
+# The schedule (YAML, the records manager's): record class -> period, trigger, action.
+RETENTION_SCHEDULE_FILE = env_str(
+    "RETENTION_SCHEDULE_FILE", str(BASE_DIR / "residenthub/retention/data/schedule.yaml")
+)
+RETENTION_TEAMS = env_list("RETENTION_TEAMS", [FOI_TEAM])  # the records manager's team(s)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 5000, minimum=100)  # rows per sweep transaction
+# Kept OUTSIDE the database (and its backups): replayed after a restore (`hub retention replay`).
+RETENTION_REPLAY_LOG = env_str("RETENTION_REPLAY_LOG", str(VAR_DIR / "retention" / "replay.jsonl"))
+# Person flags (residents.PersonFlag kinds) that count as a safeguarding flag and hold deletion.
+RETENTION_SAFEGUARDING_FLAGS = env_list("RETENTION_SAFEGUARDING_FLAGS", ["vulnerable"])
+# Folders the erasure scan reads besides the database: uploads, recordings, exports.
+RETENTION_SCAN_DIRS = env_list(
+    "RETENTION_SCAN_DIRS",
+    [
+        STORAGES["default"]["OPTIONS"]["location"],
+        VOICE_RECORDING_DIR,
+        str(INSIGHTS_EXPORT_DIR),
+        str(PAYMENTS_EXPORT_DIR),
+        str(VAR_DIR / "triage"),
+    ],
+)
+RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 2, minimum=0)  # the nightly sweep runs after this hour
+CELERY_BEAT_SCHEDULE["retention-sweep"] = {
+    "task": "residenthub.retention.jobs.nightly_sweep",
+    "schedule": 3600.0,  # hourly: sweeps once a day, the first run after RETENTION_SWEEP_HOUR
+}

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/letters/", include("residenthub.letters.urls")),
     path("", include("residenthub.feedback.urls")),
     path("staff/insights/", include("residenthub.insights.urls")),
+    path("staff/retention/", include("residenthub.retention.urls")),
     path("open-data/", include("residenthub.insights.public_urls")),
     path("", include("residenthub.portal.urls")),
 ]

@@ -258,3 +258,14 @@ def can_administer_keys(user) -> bool:
     """May mint API keys bound to another staff user: members of the key-administrators team
     (``API_KEY_ADMIN_TEAM``). Everyone else may make keys only for themselves."""
     return is_verified_staff(user) and in_team_slugs(user, [settings.API_KEY_ADMIN_TEAM])
+
+
+# --- Retention and erasure ---------------------------------------------------------------------------
+
+
+def can_manage_retention(user) -> bool:
+    """The records manager (``RETENTION_TEAMS``, information governance by default) and administrators:
+    the schedule, sweeps, legal holds and erasure requests (docs/retention.md)."""
+    if not is_verified_staff(user):
+        return False
+    return user.is_superuser or in_team_slugs(user, settings.RETENTION_TEAMS)

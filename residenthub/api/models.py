@@ -50,7 +50,7 @@ class ApiKey(models.Model):
 class WebhookSubscription(models.Model):
     """A URL that receives case events, signed with its secret (HMAC-SHA256)."""
 
-    EVENTS = ["case.created", "case.status_changed", "case.updated", "case.closed"]
+    EVENTS = ["case.created", "case.status_changed", "case.updated", "case.closed", "person.erased"]
 
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)

@@ -1,4 +1,5 @@
 from residenthub.accounts.permissions import (
+    can_manage_retention,
     can_triage,
     can_view_insights,
     can_work_minutes,
@@ -20,6 +21,7 @@ def staff(request):
         context["staff_can_view_insights"] = lazy_bool(lambda: can_view_insights(user))
         context["staff_can_work_minutes"] = lazy_bool(lambda: can_work_minutes(user))
         context["staff_is_finance"] = lazy_bool(lambda: is_finance(user))
+        context["staff_can_manage_retention"] = lazy_bool(lambda: can_manage_retention(user))
         session = getattr(request, "session", None)
         if session is not None:
             context["assisted"] = session.get("assisted")

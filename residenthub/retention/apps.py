@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "residenthub.retention"
+    label = "retention"
+    verbose_name = "Retention and erasure"
+
+    def ready(self) -> None:
+        # Every app's personal_data.py declares its models (like admin.autodiscover).
+        from . import registry
+
+        registry.autodiscover()

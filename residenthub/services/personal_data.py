@@ -1,0 +1,8 @@
+"""The catalogue holds no personal data."""
+
+from residenthub.retention.registry import no_personal_data
+
+from .models import LgslService, Service
+
+no_personal_data(LgslService, "The national list of service codes.")
+no_personal_data(Service, "The council's service catalogue.")
