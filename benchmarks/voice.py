@@ -21,7 +21,8 @@ G.711 mu-law), once clean and once with pink street noise and mains hum at 10 dB
 Compared in the same run, both on Whisper base int8 (the larger Whisper models on PyPI are
 incomplete, ADR 0090): the previous configuration (a hand-written prompt, the whole utterance
 transcribed after the caller stops) and the current one (the live catalogue's vocabulary as prompt,
-the catalogue correction pass, pieces transcribed at the caller's pauses while they speak). Figures:
+the catalogue correction pass, one greedy decoding without Whisper's temperature fallback,
+pieces transcribed at the caller's pauses while they speak). Figures:
 word error rate (overall, and per voice family), routing accuracy from speech against routing the
 same sentences typed, urgent recall from speech, and the time from the end of the caller's speech to
 the reply starting for ~10-second utterances (end-pointing wait + what is left of speech to text +
@@ -138,10 +139,18 @@ class Config:
         self.name, self.engine, self.prompt, self.correct, self.stream = name, engine, prompt, correct, stream
 
     def stt(self, samples: np.ndarray, vad: bool = True):
-        return guards.clean(self.engine.transcribe(samples, language="en", vad=vad, prompt=self.prompt))
+        heard = self.engine.transcribe(
+            samples, language="en", vad=vad, prompt=self.prompt, fallback=not self.stream
+        )
+        return guards.clean(heard)
 
     def text(self, heard_text: str) -> str:
         return clean_text(heard_text) if self.correct else tidy(heard_text)
+
+    def understand(self, text: str):
+        """The previous agent read speech as typed triage does; the current one also reads the
+        recogniser's sentences as one (``pipeline.spoken_flags``)."""
+        return understand_text(text, spoken=self.correct)
 
 
 def run(config: Config, audio: list[np.ndarray]):
@@ -163,7 +172,7 @@ def latency_whole(config: Config, samples: np.ndarray, i: int) -> float:
 
     started = time.perf_counter()
     heard = config.stt(samples, vad=False)
-    understood = understand_text(config.text(heard.text))
+    understood = config.understand(config.text(heard.text))
     tts.speak(reply_for(understood) + f" ({i})")  # not cached: every reply synthesised
     return time.perf_counter() - started + END_POINTING
 
@@ -197,7 +206,7 @@ def latency_streamed(config: Config, samples16: np.ndarray, i: int) -> tuple[flo
     cut_pieces = list(timings)
     started = time.perf_counter()
     heard = partial.finish()
-    understood = understand_text(config.text(heard.text))
+    understood = config.understand(config.text(heard.text))
     tts.speak(reply_for(understood) + f" ({i})")
     tail = time.perf_counter() - started
     total = len(line) / 8000
@@ -245,11 +254,11 @@ def main() -> None:
             stream=True,
         ),
     ]
-    text_routes = [understand_text(t).service_code for t in route_texts]
+    text_routes = [understand_text(t, spoken=False).service_code for t in route_texts]
     text_route_acc = sum(a == r["service_code"] for a, r in zip(text_routes, routed, strict=True)) / len(
         routed
     )
-    text_urgent = sum(understand_text(t).urgent for t in urgent_texts) / len(urgent_texts)
+    text_urgent = sum(understand_text(t, spoken=False).urgent for t in urgent_texts) / len(urgent_texts)
     results = {}
     per_voice: dict[str, dict[str, list[int]]] = {}
     for config in configs:
@@ -263,9 +272,9 @@ def main() -> None:
                 cell = per_voice.setdefault(f"{config.name}|{condition}", {}).setdefault(family, [0, 0])
                 cell[0] += e
                 cell[1] += n
-            routes = [understand_text(t).service_code for t in texts[: len(route_texts)]]
+            routes = [config.understand(t).service_code for t in texts[: len(route_texts)]]
             acc = sum(a == r["service_code"] for a, r in zip(routes, routed, strict=True)) / len(routed)
-            caught = [understand_text(t).urgent for t in texts[len(route_texts) :]]
+            caught = [config.understand(t).urgent for t in texts[len(route_texts) :]]
             results[(config.name, condition)] = {
                 "wer": sum(errors) / sum(sizes),
                 "rtf": secs / seconds_of_audio,

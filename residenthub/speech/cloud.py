@@ -72,8 +72,15 @@ class CloudWhisper:
         self.timeout = timeout
 
     def transcribe(
-        self, samples: np.ndarray, *, language: str | None, vad: bool, prompt: str | None
+        self,
+        samples: np.ndarray,
+        *,
+        language: str | None,
+        vad: bool,
+        prompt: str | None,
+        fallback: bool = True,
     ) -> Transcript:
+        """``fallback`` is the local engine's; a cloud service decodes as it sees fit."""
         if vad and not _has_speech(samples):
             return Transcript([], language or "en", 0.0, len(samples) / 16000, ["no_speech"])
         fields = [("model", self.model), ("response_format", "verbose_json")]

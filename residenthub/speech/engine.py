@@ -1,7 +1,7 @@
 """The speech engine: one per process, local (faster-whisper) or a council's cloud service.
 
 An engine is anything with ``name``, ``multilingual`` and ``transcribe(samples, language=, vad=,
-prompt=) -> Transcript``; ``SPEECH_BACKEND`` picks one. Loading the local model takes a moment
+prompt=, fallback=) -> Transcript``; ``SPEECH_BACKEND`` picks one. Loading the local model takes a moment
 and some memory, so it happens once, on first use, and is shared by every thread (calls are
 serialised: CTranslate2 already uses every thread it was given).
 """
@@ -27,8 +27,20 @@ class SpeechEngine(Protocol):
     multilingual: bool
 
     def transcribe(
-        self, samples: np.ndarray, *, language: str | None, vad: bool, prompt: str | None
+        self,
+        samples: np.ndarray,
+        *,
+        language: str | None,
+        vad: bool,
+        prompt: str | None,
+        fallback: bool = True,
     ) -> Transcript: ...
+
+
+# Whisper's usual schedule: decode greedily, and when the text looks wrong (repetitive, or unlikely)
+# decode again hotter, up to five more times. Good for a meeting's quality; on a bad phone line it
+# can multiply the time by six for no better text (benchmarks/voice.py), so the phone turns it off.
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
 class LocalWhisper:
@@ -47,7 +59,13 @@ class LocalWhisper:
         self._lock = threading.Lock()
 
     def transcribe(
-        self, samples: np.ndarray, *, language: str | None, vad: bool, prompt: str | None
+        self,
+        samples: np.ndarray,
+        *,
+        language: str | None,
+        vad: bool,
+        prompt: str | None,
+        fallback: bool = True,
     ) -> Transcript:
         if not self.multilingual:
             language = "en"
@@ -60,6 +78,7 @@ class LocalWhisper:
                 vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
                 condition_on_previous_text=False,  # a loop cannot feed on itself
                 initial_prompt=prompt or None,
+                temperature=list(FALLBACK_TEMPERATURES) if fallback else 0.0,
             )
             segments = [
                 Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces
@@ -136,13 +155,15 @@ def transcribe(
     language: str | None = None,
     vad: bool = True,
     prompt: str | None = None,
+    fallback: bool = True,
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
-    vocabulary (e.g. the names of council services); ``vad`` skips non-speech first."""
+    vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
+    False decodes once, greedily (a caller waiting for a reply), instead of retrying hotter."""
     samples = as_samples(audio)
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
         return Transcript([], language or "en", 0.0, duration, ["silence"])
-    result = get_engine().transcribe(samples, language=language, vad=vad, prompt=prompt)
+    result = get_engine().transcribe(samples, language=language, vad=vad, prompt=prompt, fallback=fallback)
     result.duration = duration
     return guards.clean(result)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +41,27 @@ def synthesise(text: str, *, voice: str = "en-gb", rate: int = 160, sample_rate:
         if done.returncode != 0 or not out.exists():
             raise SynthesisError(f"{binary} failed: {done.stderr.decode('utf-8', 'replace')[:200]}")
         try:
+            return _read_wav(out, sample_rate)
+        except (wave.Error, EOFError, ValueError):
+            pass  # not plain 16-bit PCM: let ffmpeg read it
+        try:
             return load_audio(out, sample_rate=sample_rate)
         except AudioError as exc:
             raise SynthesisError(str(exc)) from exc
+
+
+def _read_wav(path: Path, sample_rate: int) -> np.ndarray:
+    """flite's and espeak-ng's own 16-bit mono WAV, read without starting ffmpeg (a reply's audio is
+    on the caller's clock: an ffmpeg start-up costs 0.1-0.5 s on a busy machine)."""
+    with wave.open(str(path), "rb") as handle:
+        if handle.getsampwidth() != 2 or handle.getnchannels() != 1:
+            raise ValueError("not 16-bit mono")
+        rate = handle.getframerate()
+        pcm = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    samples = pcm.astype(np.float32) / 32768.0
+    if samples.size == 0:
+        raise ValueError("empty")
+    return resample(samples, rate, sample_rate)
 
 
 def telephone(samples: np.ndarray, *, sample_rate: int = 16000, snr_db: float | None = None, seed: int = 0):

@@ -79,13 +79,33 @@ class Understanding:
         return [f.as_dict() for f in self.flags] + [s.as_dict() for s in self.signals]
 
 
+_SENTENCE_END = re.compile(r"\s*[.!?;]+\s*")
+
+
+def spoken_flags(result: Result, *texts: str) -> list:
+    """Urgency flags triage's rules raise once the recogniser's full stops are taken out.
+
+    Whisper guesses where a caller's sentences end, and triage's rules look for their words within one
+    sentence: "There's a smell of gas. And my mum is disabled." must still read as one thought. Only
+    flags triage did not already raise are returned (false alarms are cheap here, misses are not)."""
+    have = {f.category for f in result.flags}
+    joined = [_SENTENCE_END.sub(" ", t) for t in texts if t]
+    return [f for f in urgency.find_flags(*joined) if f.category not in have]
+
+
 def understand_text(
-    text: str, transcript: Transcript | None = None, *, silent_turns: int = 0
+    text: str, transcript: Transcript | None = None, *, silent_turns: int = 0, spoken: bool = True
 ) -> Understanding:
+    """``spoken`` False reads ``text`` exactly as typed triage would (the benchmark's baselines)."""
     transcript = transcript or Transcript()
     if not text.strip():
         return Understanding("", transcript, None, find_signals("", silent_turns=silent_turns + 1))
-    return Understanding(text, transcript, analyse(text), find_signals(text, silent_turns=silent_turns))
+    result = analyse(text)
+    extra = spoken_flags(result, text, tidy(transcript.text)) if spoken else []
+    if extra:
+        result.flags = [*result.flags, *extra]
+    signals = find_signals(_SENTENCE_END.sub(" ", text) if spoken else text, silent_turns=silent_turns)
+    return Understanding(text, transcript, result, signals)
 
 
 def clean_text(text: str) -> str:
@@ -112,7 +132,7 @@ def hear(
     """Speech to text primed with the catalogue's vocabulary (``prompt``: read it once beforehand
     when calling from a worker thread, which should not open a database connection of its own)."""
     language = language or settings.VOICE_LANGUAGE_HINT or None
-    return transcribe(audio, language=language, prompt=prompt or vocabulary.prompt(), vad=vad)
+    return transcribe(audio, language=language, prompt=prompt or vocabulary.prompt(), vad=vad, fallback=False)
 
 
 def understand(

@@ -15,6 +15,7 @@ The safety words come from triage's urgency rules (``triage.urgency``), so a mis
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -63,6 +64,17 @@ def topic(name: str) -> str:
 class Vocabulary:
     topics: tuple[str, ...]  # one per active service, in catalogue order
     terms: tuple[str, ...]  # topics, keywords and safety words, lower case, unique
+
+    @functools.cached_property
+    def index(self) -> dict[str, list[tuple[str, str, int]]]:
+        """(term, sound key, words) by the key's first letter: the correction pass compares a heard
+        run only with terms that start with the same sound."""
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        for term in self.terms:
+            key = _key(term)
+            if len(key) >= 4:
+                found.setdefault(key[0], []).append((term, key, len(term.split())))
+        return found
 
     def prompt(self) -> str:
         words: list[str] = []
@@ -158,12 +170,19 @@ def _distance(a: str, b: str) -> int:
 
 
 def _close(heard: str, term: str, max_share: float) -> bool:
-    a, b = _key(heard), _key(term)
+    return _near(_key(heard), _key(term), max_share)
+
+
+def _near(a: str, b: str, max_share: float) -> bool:
+    """Sound keys ``a`` (heard) and ``b`` (a term) within ``max_share`` of the term's length."""
     if not a or not b or a == b:
         return a == b and bool(a)
     if a[0] != b[0] or len(b) < 4:  # the first sound is rarely lost; short words are too risky
         return False
-    return _distance(a, b) <= max(1, int(max_share * len(b)))
+    allowed = max(1, int(max_share * len(b)))
+    if abs(len(a) - len(b)) > allowed:
+        return False
+    return _distance(a, b) <= allowed
 
 
 def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float = 0.25) -> str:
@@ -173,8 +192,7 @@ def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float
     sounds like exactly one term (by the key above, within ``max_share`` of the term's length), and
     the term has as many or more words than the run minus one (no swallowing a sentence)."""
     vocabulary = vocabulary or current()
-    terms = vocabulary.terms
-    term_set = set(terms)
+    term_set = set(vocabulary.terms)
     tokens = text.split()
     lowered = [re.sub(r"[^a-z0-9'-]", "", t.lower()) for t in tokens]
     out: list[str] = []
@@ -192,10 +210,14 @@ def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float
                 continue
             if n == 1 and (len(run[0]) < 4 or run[0] in COMMON):
                 continue
-            matches = [t for t in terms if abs(len(t.split()) - n) <= 1 and _close(phrase, t, max_share)]
-            if len({_key(t) for t in matches}) == 1:  # one term, however it is spelt ("streetlight")
+            heard = _key(phrase)
+            candidates = vocabulary.index.get(heard[:1], [])
+            matches = [
+                (t, k) for t, k, size in candidates if abs(size - n) <= 1 and _near(heard, k, max_share)
+            ]
+            if len({k for _t, k in matches}) == 1:  # one term, however it is spelt ("streetlight")
                 trail = re.sub(r"^.*?([^\w'-]*)$", r"\1", tokens[i + n - 1])
-                out.append(matches[0] + trail)
+                out.append(matches[0][0] + trail)
                 i += n
                 replaced = True
                 break
