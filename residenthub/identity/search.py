@@ -17,10 +17,12 @@ import functools
 import json
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Q
 
 from residenthub.accounts.permissions import case_visibility
 
@@ -31,6 +33,7 @@ from .models import CaseLink, HouseholdMembership, PersonLink, SourceRecord
 MAX_CANDIDATES = 400
 MAX_RESULTS = 25
 MIN_SCORE = 2.0
+TRIGRAM_THRESHOLDS = (0.5, 0.3)  # pg_trgm's default is 0.3
 
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-[2-9A-HJ-NP-Za-hj-np-z]{4}-[2-9A-HJ-NP-Za-hj-np-z]{4}\b")
 _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[A-Za-z0-9-]{2,}")
@@ -277,25 +280,66 @@ def _json(value) -> dict:
     return json.loads(value) if isinstance(value, str | bytes) else (value or {})
 
 
+def _json_list(value) -> list:
+    return json.loads(value) if isinstance(value, str | bytes) else (value or [])
+
+
 def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
 def _select(sources: list[int], condition: str, params: list, *, order: str = "", order_params=(), limit=0):
-    """Linked, not removed records of the visible ``sources`` that meet ``condition``."""
+    """Linked, not removed records of the visible ``sources`` that meet ``condition``. The records are
+    limited before the join to their links, so the planner knows it joins a few hundred rows at most
+    (with a misestimated trigram match it would otherwise hash the whole link table)."""
     if not sources:
         return []
     record, link = SourceRecord._meta.db_table, PersonLink._meta.db_table
     sql = (
-        f"SELECT r.id, l.person_id, r.source_id, r.source_key, r.standard FROM {record} r "  # noqa: S608
-        f"JOIN {link} l ON l.record_id = r.id "
+        "SELECT s.id, l.person_id, s.source_id, s.source_key, s.standard FROM ("  # noqa: S608
+        f"SELECT r.id, r.source_id, r.source_key, r.standard FROM {record} r "
         f"WHERE NOT r.removed AND r.source_id IN ({_marks(sources)}) AND ({condition}) "
         f"{order} LIMIT {int(limit or MAX_CANDIDATES)}"
+        f") s JOIN {link} l ON l.record_id = s.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sources, *params, *order_params])
         rows = cursor.fetchall()
     return [(pk, person, source, key, _json(standard)) for pk, person, source, key, standard in rows]
+
+
+@contextmanager
+def _planned():
+    """PostgreSQL: the trigram lookups in a transaction of their own, planned for the few hundred rows
+    they return. Key lookups need nothing: migration 0006's expression statistics let the planner
+    see that an email matches three rows (without them it guessed 0.5% of the table, the expression
+    indexes being partial, and started parallel workers to read three rows). A trigram match is
+    still a guess, so here: no parallel workers, no JIT, and the similarity threshold set per
+    statement. Inside a caller's transaction the settings would outlive the search: left alone."""
+    if not _postgres() or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('jit', 'off', true)"
+            )
+        token = _TUNED.set(True)
+        try:
+            yield
+        finally:
+            _TUNED.reset(token)
+
+
+_TUNED: ContextVar[bool] = ContextVar("person_search_tuned", default=False)
+
+
+def _trigram_threshold(value: float) -> None:
+    """Only inside ``_planned``'s own transaction (``SET LOCAL`` ends with it)."""
+    if _TUNED.get():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(value)])
 
 
 def _key(name: str) -> str:
@@ -367,25 +411,32 @@ def _by_name(query: Query, sources: list[int]) -> list[Row]:
         if rows:
             return rows
         similar = f"{_key('last_name')} %% %s"
-        if two:
-            rows = _select(
-                sources,
-                f"{similar} OR {similar}",
-                [query.last, query.first],
-                order="ORDER BY GREATEST("
-                f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s), "
-                f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s)) DESC",
-                order_params=[query.last, query.first, query.first, query.last],
-            )
-        else:
-            rows = _select(
-                sources,
-                similar,
-                [query.last],
-                order=f"ORDER BY similarity({_key('last_name')}, %s) DESC",
-                order_params=[query.last],
-            )
-            # One word: it may be a given name.
+        # Close spellings first (a strict threshold reads few index entries); a short or badly
+        # misspelt surname ("smyth" for "smith" is 0.33) only when those are too few.
+        with _planned():
+            for threshold in TRIGRAM_THRESHOLDS:
+                _trigram_threshold(threshold)
+                if two:
+                    rows = _select(
+                        sources,
+                        f"{similar} OR {similar}",
+                        [query.last, query.first],
+                        order="ORDER BY GREATEST("
+                        f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s), "
+                        f"similarity({_key('last_name')}, %s) + similarity({_key('first_name')}, %s)) DESC",
+                        order_params=[query.last, query.first, query.first, query.last],
+                    )
+                else:
+                    rows = _select(
+                        sources,
+                        similar,
+                        [query.last],
+                        order=f"ORDER BY similarity({_key('last_name')}, %s) DESC",
+                        order_params=[query.last],
+                    )
+                if len(rows) >= MAX_RESULTS:
+                    break
+        if not two:  # one word: it may be a given name
             rows += _select(sources, f"{_key('first_name_canon')} = %s", [canon])
         return rows
     conditions, params = [f"{_key('first_name_canon')} = %s"], [canon]
@@ -429,6 +480,10 @@ def search_people(text: str, user, *, limit: int = MAX_RESULTS) -> tuple[Query, 
     query = parse(text)
     if query.empty:
         return query, []
+    return query, _search(query, user, limit)
+
+
+def _search(query: Query, user, limit: int) -> list[Result]:
     best: dict[int, float] = {}
     slugs = {pk: slug for pk, (slug, _n, _r) in queries.visible_source_rows(user).items()}
     for _pk, person, source, key, standard in candidates(query, user):
@@ -439,9 +494,7 @@ def search_people(text: str, user, *, limit: int = MAX_RESULTS) -> tuple[Query, 
             best[person] = score
     needed = _needed_score(query)
     ranked = sorted(((p, s) for p, s in best.items() if s >= needed), key=lambda x: -x[1])[:limit]
-    if not ranked:
-        return query, []
-    return query, _describe(ranked, user)
+    return _describe(ranked, user) if ranked else []
 
 
 def _needed_score(query: Query) -> float:
@@ -449,64 +502,70 @@ def _needed_score(query: Query) -> float:
     if query.reference or query.email or query.phone or query.source_keys:
         return 4.0
     parts = sum(bool(x) for x in (query.postcode, query.dob, query.street, query.last))
-    return MIN_SCORE if parts <= 1 else MIN_SCORE + 1.0
+    if parts <= 1:
+        return MIN_SCORE
+    # A name with a date of birth or postcode: the name must fit too (the date alone scores 3.0),
+    # or every resident born that day would be listed beside the one asked for.
+    return MIN_SCORE + (1.5 if query.last else 1.0)
 
 
 def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
-    """Name, date of birth, current address, household, sources and open cases, in two queries: the
-    persons (with their open cases the user may see and their current household, as subqueries) and
-    their records from sources the user may see (with their raw values, for names as written)."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
+    """Name, date of birth, current address, household, sources and open cases of the ranked
+    persons, in two short statements: their records from sources the user may see (with the person's
+    public ID, the current household, and raw values for names as written), and their open cases the
+    user may see (not asked for when the user may see no case)."""
     from residenthub.cases.models import Case
 
-    from .models import Person
+    from .models import Household, Person
 
     ids = [p for p, _ in ranked]
-    open_cases = (
-        Case.objects.filter(case_visibility(user), is_open=True, identity_link__person=OuterRef("pk"))
-        .order_by()
-        .values("identity_link__person")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    current = HouseholdMembership.objects.filter(person=OuterRef("pk"), current=True)
-    household_fields = {
-        "hh_id": Subquery(current.values("household__public_id")[:1]),
-        "hh_label": Subquery(current.values("household__label")[:1]),
-    }
-    evidence = "source_ids" in {f.name for f in HouseholdMembership._meta.get_fields()}
-    if evidence:  # which sources put the person there (only those the user may see count)
-        household_fields["hh_sources"] = Subquery(current.values("source_ids")[:1])
-    persons = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=ids).annotate(
-            open_cases=Coalesce(Subquery(open_cases), 0), **household_fields
-        )
-    }
     visible = queries.visible_source_rows(user)
     allowed = set(visible)
     records = defaultdict(list)
+    public_ids: dict[int, str] = {}
+    record, link, person = SourceRecord._meta.db_table, PersonLink._meta.db_table, Person._meta.db_table
+    member, household = HouseholdMembership._meta.db_table, Household._meta.db_table
+    evidence = "source_ids" in {f.name for f in HouseholdMembership._meta.get_fields()}
+    households: dict[int, tuple[str, str, list]] = {}
+    # The current household rides on each record row (a scalar subquery per row, a handful of rows):
+    # one round trip fewer than asking for the households apart.
+    current = (
+        f"FROM {member} m JOIN {household} h ON h.id = m.household_id "
+        "WHERE m.person_id = l.person_id AND m.current ORDER BY m.id LIMIT 1"
+    )
+    columns = [f"(SELECT h.public_id {current})", f"(SELECT h.label {current})"]
+    if evidence:
+        columns.append(f"(SELECT m.source_ids {current})")
     if allowed:
-        record, link = SourceRecord._meta.db_table, PersonLink._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT l.person_id, r.source_id, r.standard, r.data FROM {link} l "  # noqa: S608
-                f"JOIN {record} r ON r.id = l.record_id WHERE l.person_id IN ({_marks(ids)}) "
-                f"AND NOT r.removed AND r.source_id IN ({_marks(allowed)})",
+                f"SELECT l.person_id, p.public_id, r.source_id, r.standard, r.data, {', '.join(columns)} "  # noqa: S608
+                f"FROM {link} l JOIN {person} p ON p.id = l.person_id JOIN {record} r ON r.id = l.record_id "
+                f"WHERE l.person_id IN ({_marks(ids)}) AND NOT r.removed "
+                f"AND r.source_id IN ({_marks(allowed)})",
                 [*ids, *sorted(allowed)],
             )
-            for person_id, source, standard, data in cursor.fetchall():
+            for person_id, public_id, source, standard, data, *home in cursor.fetchall():
                 _slug, name, restricted = visible[source]
+                public_ids[person_id] = public_id
                 records[person_id].append((name, restricted, _json(standard), _json(data)))
+                if home[0]:
+                    households[person_id] = (home[0], home[1] or "", _json_list(home[2]) if evidence else [])
+    open_cases: dict[int, int] = {}
+    visibility = case_visibility(user)
+    if visibility != Q(pk__in=[]):
+        open_cases = dict(
+            Case.objects.filter(visibility, is_open=True, identity_link__person_id__in=ids)
+            .order_by()
+            .values_list("identity_link__person")
+            .annotate(n=Count("pk"))
+        )
     results = []
     for person_id, score in ranked:
-        person = persons.get(person_id)
-        if person is None:
+        if person_id not in public_ids:
             continue
-        held = records.get(person_id, [])
-        result = Result(person_id=person_id, public_id=person.public_id, score=round(score, 2))
+        held = records[person_id]
+        result = Result(person_id=person_id, public_id=public_ids[person_id], score=round(score, 2))
         # Council systems' records before cases typed by residents; the latest first; a full
         # address before a postcode alone.
         by_date = sorted(
@@ -525,9 +584,10 @@ def _describe(ranked: list[tuple[int, float]], user) -> list[Result]:
             result.address = next((s["postcode"] for _n, _r, s, _d in by_date if s.get("postcode")), "")
         result.sources = sorted({name for name, _r, _s, _d in held})
         result.restricted = any(r for _n, r, _s, _d in held)
-        if person.hh_id and (not evidence or allowed.intersection(person.hh_sources or [])):
-            result.household, result.household_label = person.hh_id, person.hh_label or ""
-        result.open_cases = person.open_cases
+        hh_id, hh_label, hh_sources = households.get(person_id, ("", "", []))
+        if hh_id and (not evidence or allowed.intersection(hh_sources)):
+            result.household, result.household_label = hh_id, hh_label
+        result.open_cases = open_cases.get(person_id, 0)
         results.append(result)
     return results
 
