@@ -84,20 +84,49 @@ def _say(n: int) -> str:
         return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
     if n < 1000:
         return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " and " + _say(n % 100))
-    if 2000 <= n < 2100:  # years
+    if 2000 < n < 2100:  # years ("2000" itself is "two thousand")
         return "twenty " + (_say(n % 100) if n % 100 >= 10 else "oh " + _ONES[n % 100])
     return _say(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + _say(n % 1000))
 
 
+# Spelling variants are not recognition errors (Whisper writes American English): as Whisper's own
+# English normaliser does, both sides are mapped to one spelling before words are compared.
+_SPELLING = {
+    "councilor": "councillor",
+    "councilors": "councillors",
+    "favor": "favour",
+    "program": "programme",
+    "programs": "programmes",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "center": "centre",
+    "behavior": "behaviour",
+    "neighbor": "neighbour",
+    "neighborhood": "neighbourhood",
+    "labor": "labour",
+    "analyze": "analyse",
+    "prioritize": "prioritise",
+    "recognize": "recognise",
+    "color": "colour",
+    "license": "licence",
+    "ok": "okay",
+    "underway": "under way",
+    "percent": "per cent",
+}
+
+
 def normalise(text: str) -> list[str]:
-    text = text.lower().replace("%", " percent ").replace("£", " pounds ").replace("-", " ")
+    text = text.lower().replace("%", " percent ").replace("-", " ")
     text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
+    text = re.sub(r"£\s*(\d+(?:\.\d+)?)(\s*(?:million|billion|thousand|m\b|k\b))?", r"\1\2 pounds", text)
+    text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
     text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(
         r"\d+", lambda m: " " + _say(int(m.group())) + " " if int(m.group()) < 1_000_000 else m.group(), text
     )
     text = text.replace(" and ", " ")
-    return re.sub(r"[^a-z' ]", " ", text).replace("'", "").split()
+    words = re.sub(r"[^a-z' ]", " ", text).replace("'", "").split()
+    return " ".join(_SPELLING.get(w, w) for w in words).split()
 
 
 def word_errors(ref: list[str], hyp: list[str]) -> int:
@@ -244,7 +273,7 @@ def main() -> int:
     from django.conf import settings
 
     from residenthub.minutes import drafting, scripted, synth, training
-    from residenthub.minutes.transcription import transcribe_file
+    from residenthub.minutes.transcription import hotwords_for, transcribe_file
     from residenthub.speech.diarization import assign_speakers
     from residenthub.speech.engine import LocalWhisper
 
@@ -285,14 +314,17 @@ def main() -> int:
         duration = len(audio) / 16000
         path = workdir / f"meeting{n}.wav"
         synth.write_wav(path, audio)
-        t0 = time.perf_counter()
-        result = transcribe_file(str(path), diarize=False)
+        t0, c0 = time.perf_counter(), time.process_time()
+        # As the app does: the attendance list and agenda, entered before the upload, as hotwords.
+        hotwords = hotwords_for([a[0] for a in script.attendees], script.agenda)
+        result = transcribe_file(str(path), diarize=False, hotwords=hotwords)
         t_asr = time.perf_counter() - t0
         segments = result["segments"]
         t0 = time.perf_counter()
         diarised = [dict(s) for s in segments]
         assign_speakers(audio, diarised, max_speakers=sum(1 for a in script.attendees if a[3]))
         t_spk = time.perf_counter() - t0
+        totals["cpu_seconds"] += time.process_time() - c0
         plain = [dict(s) for s in segments]
         assign_speakers(audio, plain, max_speakers=6, use_segmentation=False)
         ref = normalise(" ".join(t["text"] for t in truth))
@@ -341,6 +373,7 @@ def main() -> int:
             "minutes": duration / 60,
             "wer": errors / len(ref),
             "rtf": (t_asr + t_spk) / duration,
+            "load": os.getloadavg()[0],
             "speaker_error": err,
             "coverage": cov,
         }
@@ -348,7 +381,7 @@ def main() -> int:
             noisy = synth.with_noise(audio, 10.0, seed=n)
             noisy_path = workdir / f"meeting{n}-noisy.wav"
             synth.write_wav(noisy_path, noisy)
-            noisy_result = transcribe_file(str(noisy_path), diarize=False)
+            noisy_result = transcribe_file(str(noisy_path), diarize=False, hotwords=hotwords)
             nerr = word_errors(ref, normalise(" ".join(s["text"] for s in noisy_result["segments"])))
             totals["noisy_words"] += len(ref)
             totals["noisy_errors"] += nerr
@@ -372,7 +405,9 @@ def main() -> int:
     padded = np.concatenate([audio[:cut], gap, audio[cut:]])
     path = workdir / "silence.wav"
     synth.write_wav(path, padded)
-    silent = transcribe_file(str(path), diarize=False)
+    silent = transcribe_file(
+        str(path), diarize=False, hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda)
+    )
     start, end = cut / 16000, cut / 16000 + len(gap) / 16000
     inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
     texts = [" ".join(normalise(s["text"])) for s in silent["segments"]]
@@ -424,6 +459,9 @@ def main() -> int:
     wer_base = totals["baseline_errors"] / max(totals["baseline_words"], 1)
     rtf = (totals["asr_seconds"] + totals["spk_seconds"]) / totals["seconds"]
     rtf_base = totals["baseline_seconds"] / max(totals["baseline_duration"], 1)
+    # CPU seconds the pipeline used (all its threads) over two cores: what the wall-clock factor
+    # would be on two otherwise idle cores, whatever else the shared machine was running.
+    rtf_cpu = totals["cpu_seconds"] / settings.SPEECH_THREADS / totals["seconds"]
     speaker_error = spk["wrong"] / spk["time"]
     a, p, b, ba = (
         ratios(asr_counts),
@@ -458,7 +496,8 @@ def main() -> int:
         f"| word error rate, clean | <= 0.12 | {wer:.3f} | {wer_base:.3f} (Whisper tiny.en, "
         f"{args.noisy} meetings) |",
         f"| word error rate, room noise 10 dB | reported | {wer_noisy:.3f} | |",
-        f"| real-time factor (speech + speakers), 2 cores | <= 0.5 | {rtf:.3f} | {rtf_base:.3f} (tiny.en, speech only) |",  # noqa: E501
+        f"| real-time factor (speech + speakers), 2 cores, wall clock on the shared machine | <= 0.5 | {rtf:.3f} | {rtf_base:.3f} (tiny.en, speech only) |",  # noqa: E501
+        f"| real-time factor from CPU time (CPU seconds / {settings.SPEECH_THREADS} cores / audio seconds) | <= 0.5 | {rtf_cpu:.3f} | |",  # noqa: E501
         f"| speaker attribution error | <= 0.15 | {speaker_error:.3f} | {spk['wrong_major'] / spk['time']:.3f} "  # noqa: E501
         f"(everyone is the main speaker); {spk['wrong_plain'] / spk['time']:.3f} (MFCC clustering without the "  # noqa: E501
         "segmentation model) |",

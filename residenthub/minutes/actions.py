@@ -176,7 +176,7 @@ def _progress(recording: Recording, pct: int, stage: str) -> None:
 
 def process_recording(recording: Recording) -> None:
     """Transcribe, tell speakers apart, and draft. Long-running: not one transaction; each step saves."""
-    from .transcription import RecordingError, transcribe_file
+    from .transcription import RecordingError, hotwords_for, transcribe_file
 
     meeting = recording.meeting
     _progress(recording, 1, "Starting")
@@ -185,6 +185,9 @@ def process_recording(recording: Recording) -> None:
             recording.file.path,
             attendees=max(meeting.attendees.filter(present=True).count(), 2) or None,
             progress=lambda pct, stage: _progress(recording, pct, stage),
+            hotwords=hotwords_for(
+                [a.name for a in meeting.attendees.all()], [i.title for i in meeting.items.all()]
+            ),
         )
     except RecordingError as exc:
         _failed(recording, str(exc))

@@ -139,3 +139,40 @@ def test_text_over_near_silence_and_loops_are_dropped():
     assert [s["text"] for s in drop_quiet(segments, audio)] == ["Item one.", "Item two."]
     looped = [{"text": "Thank you."}, {"text": "thank you"}, {"text": "you " * 12}, {"text": "Next item."}]
     assert [s["text"] for s in drop_hallucinations(looped)] == ["Thank you.", "Next item."]
+
+
+def test_a_long_segment_with_few_words_is_decoded_again():
+    """Whisper sometimes keeps only a window's last sentence; the skipped speech is read again."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from residenthub.minutes.transcription import repair_skips
+
+    audio = (0.1 * np.sin(np.arange(16000 * 40) / 5)).astype(np.float32)
+    skipped = {"start": 5.0, "end": 35.0, "speaker": "", "text": "The council is forecasting an overspend."}
+    fine = {"start": 0.0, "end": 5.0, "speaker": "", "text": "Item two, budget monitoring, quarter two."}
+    calls = []
+
+    def decode(part):
+        seconds = len(part) / 16000
+        calls.append(seconds)
+        if len(calls) == 1:
+            return [
+                SimpleNamespace(
+                    start=0.0, end=seconds, text="Resolved that the revised library hours be approved."
+                )
+            ]
+        return [SimpleNamespace(start=0.5, end=seconds, text="The council is forecasting an overspend.")]
+
+    repaired = repair_skips([fine, skipped], audio, decode)
+    # Only the suspicious segment is decoded again, in two halves (the same window again would
+    # give the same skip).
+    assert len(calls) == 2 and abs(sum(calls) - 30.0) < 0.01
+    assert [s["text"] for s in repaired][1] == "Resolved that the revised library hours be approved."
+    assert repaired[1]["start"] == 5.0 and 5.0 < repaired[-1]["end"] <= 35.0
+    assert [s["start"] for s in repaired] == sorted(s["start"] for s in repaired)
+    # A second reading with no more words keeps the first.
+    assert repair_skips(
+        [skipped], audio, lambda part: [SimpleNamespace(start=0, end=30, text="Overspend.")]
+    ) == [skipped]
