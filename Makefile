@@ -68,6 +68,7 @@ lint: install ## ruff, the layers (import-linter), types of actions and queries 
 	$(BIN)/ruff format --check .
 	# The architecture rules (docs/architecture.md): layers and no cycles, writes only in actions.
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider tests/architecture
 	$(BIN)/pip install --quiet pip-audit==2.10.1
 	$(BIN)/pip-audit --progress-spinner off --require-hashes --disable-pip -r requirements.lock

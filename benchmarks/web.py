@@ -268,6 +268,7 @@ def app_env(var_dir: Path, port: int, use_redis: bool) -> dict[str, str]:
             "VAR_DIR": str(var_dir),  # emails (file backend) and uploads go to a temporary folder
             "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",  # never touch other keys in Redis
             "PYTHONUNBUFFERED": "1",
+            "BENCHMARK_BASELINE_VIEW": "true",  # GET /bench/bare, the baseline
         }
     )
     if use_redis:

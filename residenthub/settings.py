@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_choice, env_dict, env_int, env_list, env_networks, env_str
+from .env import env_bool, env_choice, env_dict, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -219,11 +219,24 @@ TRIAGE_PHONE_RATE_LIMIT_PER_HOUR = env_int("TRIAGE_PHONE_RATE_LIMIT_PER_HOUR", 3
 TRIAGE_TEAMS = env_list("TRIAGE_TEAMS", ["customer-services"])  # teams working the human triage queue
 # 0: use the bar calibrated with the model on held-back real reports (docs/adr/0015-not-sure-calibrated.md)
 TRIAGE_CONFIDENT = float(env_int("TRIAGE_CONFIDENT_PERCENT", 0, minimum=0)) / 100
+# Below the "not sure" bar: suggestions shown from this probability; off topic when none reaches this.
+TRIAGE_POSSIBLE = env_float("TRIAGE_POSSIBLE", 0.2, minimum=0, maximum=1)
+TRIAGE_OFF_TOPIC = env_float("TRIAGE_OFF_TOPIC", 0.4, minimum=0, maximum=1)
+TRIAGE_LANGUAGES = env_list("TRIAGE_LANGUAGES", [])  # ISO 639-1 codes; empty: triage.language's 18
+TRIAGE_LANGUAGE_ACCURACY = env_choice("TRIAGE_LANGUAGE_ACCURACY", "low", {"low", "high"})
+TRIAGE_TRANSLATE_TIMEOUT = env_float("TRIAGE_TRANSLATE_TIMEOUT", 3.0, minimum=0.1)
+# The council's pages answered from (docs/triage.md): the folder indexed, and where the index is kept.
+TRIAGE_PAGES_DIR = env_str("TRIAGE_PAGES_DIR", str(BASE_DIR / "residenthub" / "triage" / "data" / "pages"))
+TRIAGE_PAGES_INDEX = env_str("TRIAGE_PAGES_INDEX", str(VAR_DIR / "triage" / "pages-index.json"))
+TRIAGE_ANSWER_MIN_SCORE = env_float("TRIAGE_ANSWER_MIN_SCORE", 4.0, minimum=0)
+TRIAGE_ANSWER_MIN_COVERAGE = env_float("TRIAGE_ANSWER_MIN_COVERAGE", 0.6, minimum=0, maximum=1)
 # Where record linkage runs: duckdb (in the process) or spark (docs/identity.md, "Scale out on Spark").
 IDENTITY_BACKEND = env_choice("IDENTITY_BACKEND", "duckdb", {"duckdb", "spark"})
 IDENTITY_DUCKDB_MEMORY_LIMIT = env_str("IDENTITY_DUCKDB_MEMORY_LIMIT", "3GB")
 IDENTITY_SPARK_MASTER = env_str("IDENTITY_SPARK_MASTER", "local[2]")
 IDENTITY_SPARK_CONF = env_dict("IDENTITY_SPARK_CONF")  # JSON object of Spark settings
+# Linkage thresholds overriding linkage.Thresholds' defaults, e.g. {"link": 0.99} (docs/identity.md).
+IDENTITY_THRESHOLDS: dict[str, float] = {}
 
 # --- Auth, sessions, security -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -347,6 +360,9 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", not PRODUCTION)
 if PRODUCTION and WEBHOOK_ALLOW_HTTP:
     raise ImproperlyConfigured("WEBHOOK_ALLOW_HTTP cannot be true in production")
 
+# Benchmarks only (benchmarks/web.py): mount GET /bench/bare, the cheapest view, as their baseline.
+BENCHMARK_BASELINE_VIEW = env_bool("BENCHMARK_BASELINE_VIEW", False)
+
 # --- Information requests (FOI, EIR, subject access, complaints) -----------------------------------
 FOI_REFERENCE_PREFIX = env_str("FOI_REFERENCE_PREFIX", "FOI")
 FOI_TEAM = env_str("FOI_TEAM", "information-governance")  # its members and administrators work the requests
@@ -355,6 +371,9 @@ FOI_COMPLAINT_STAGES = [
     {"stage": 2, "name": "Stage 2 (review by a senior manager)", "working_days": 20},
 ]
 FOI_COUNCILLOR_ENQUIRY_DAYS = 10
+# Bank holidays of these UK regions do not count for SARs, complaints and enquiries (FOI and EIR use
+# every UK region, s.10): ENG, WLS, SCT, NIR.
+FOI_LOCAL_REGIONS = env_list("FOI_LOCAL_REGIONS", ["ENG"])
 FOI_APPROVER_ROLES = ["team_leader", "service_manager"]
 FOI_MAX_DOCUMENT_MB = 25
 REQUEST_BODY_LIMITS["/staff/foi/"] = (FOI_MAX_DOCUMENT_MB + 1) * 1024 * 1024

@@ -40,3 +40,20 @@ def ensure_staff_user(
         if created:
             audit(by, "accounts.membership.added", user, team=team.slug, role=role)
     return user
+
+
+def pending_totp_device(user: Any) -> Any:
+    """The authenticator key being set up for ``user`` (made once, kept until confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
+    return device
+
+
+@atomic
+def confirm_totp_device(device: Any, *, by: Any) -> Any:
+    """The first code was right: the key is the user's second factor from now on (audited)."""
+    device.confirmed = True
+    device.save()
+    audit(by, "staff.two_factor_set_up", device.user)
+    return device

@@ -1,13 +1,74 @@
-"""The writers of what clients may touch: sharing a case with an API client, and taking it back."""
+"""The writers of the API app: keys (create, revoke, last use) and which cases a client may touch."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
 from django.db import transaction
+from django.utils import timezone
 
 from residenthub.accounts import permissions
-from residenthub.core.actions import ActionError, audit, require_staff
+from residenthub.core.actions import ActionError, Actor, as_actor, audit, require_staff
 
-from .models import ApiKey, ClientCase
+from .models import ApiKey, ClientCase, Scope
+
+SYSTEM = Actor.system("command")  # the operator at the command line
+
+
+def key_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_key(
+    name: str, scopes: list[str] | None = None, user: Any = None, *, by: Any = SYSTEM
+) -> tuple[ApiKey, str]:
+    """A new key for a client; returns it with the only copy of the key itself.
+
+    A key bound to a staff user acts as that user (their cases, their restricted data), so staff may
+    mint keys only for themselves; binding one to someone else needs the key-administrator team
+    (``API_KEY_ADMIN_TEAM``). The operator at the command line (``by`` the system) may do either.
+    """
+    actor = as_actor(by)
+    other_user = actor.staff is not None and user is not None and user.pk != actor.staff.pk
+    if other_user and not permissions.can_administer_keys(actor.staff):
+        raise ActionError("You can create keys only for yourself. Ask a key administrator.")
+    scopes = list(scopes if scopes is not None else [Scope.OPEN311])
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise ValueError(f"unknown scopes {sorted(unknown)}; known: {Scope.values}")
+    if not name.strip():
+        raise ValueError("the key needs a name")
+    prefix = secrets.token_hex(5)
+    raw = f"rh_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        name=name.strip()[:100], prefix=prefix, key_hash=key_hash(raw), scopes=scopes, user=user
+    )
+    audit(actor, "api_key.created", key, scopes=scopes, bound_to=getattr(user, "pk", None))
+    return key, raw
+
+
+def touch_key(key: ApiKey, now: dt.datetime) -> None:
+    """Remember when a key was last used (at most once a minute, so reads stay cheap; not audited)."""
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+def revoke(key: ApiKey, *, by: Any = SYSTEM) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit(by, "api_key.revoked", key)
+    return key
+
+
+def record_submission(case: Any, key: ApiKey, body_hash: str) -> ClientCase:
+    """Remember that ``key``'s client sent ``case`` (it may then update it), once per case."""
+    link, _created = ClientCase.objects.get_or_create(
+        key=key, case=case, defaults={"kind": ClientCase.Kind.SUBMITTED, "body_hash": body_hash}
+    )
+    return link
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Turning an Open311 (or REST) submission into a case, validated exactly like the web form.
 
 The client's fields are mapped onto the input names the web form's pages use, then each shown
-question is read with ``portal.questions.parse`` and the contact details with
+question is read with ``services.questions.parse`` and the contact details with
 ``portal.contact.parse_contact``. The case is created by ``cases.actions.create_case``; what the
 client sent that no question takes (its description when the form has no free-text question,
 ``media_url``, extra attributes such as FixMyStreet's ``report_url``) goes on the timeline as an
@@ -27,10 +27,11 @@ from residenthub.cases import actions
 from residenthub.cases.models import Attachment, Case, Channel, NotifyBy
 from residenthub.core.models import Address
 from residenthub.core.validators import normalise_postcode, normalise_uk_phone
-from residenthub.portal import questions as form_questions
 from residenthub.portal.contact import parse_contact
+from residenthub.services import questions as form_questions
 from residenthub.services.models import Service
 
+from . import actions as api_actions
 from .models import ClientCase
 
 MAX_DESCRIPTION = 4000  # GeoReport v2
@@ -344,9 +345,7 @@ def submit(
                 ip=ip,
             )
             if api_key is not None:
-                ClientCase.objects.get_or_create(
-                    key=api_key, case=case, defaults={"kind": ClientCase.Kind.SUBMITTED, "body_hash": digest}
-                )
+                api_actions.record_submission(case, api_key, digest)
             if case.version == 1 and not case.events.filter(kind="internal_note").exists():
                 note = _note(sub, client, known & set(sub.attributes), text_target)
                 if note:

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from residenthub.cases import actions
-from residenthub.cases.models import Case, CaseEvent
+from residenthub.cases.models import CaseEvent
 from residenthub.cases.queries import share_services
 from residenthub.core import ratelimit
 from residenthub.core.actions import Actor
@@ -429,7 +429,3 @@ def _post_update(request, fmt, params, key):
         raise Refused(400, str(exc)) from None
     event = CaseEvent.objects.filter(case=case).order_by("-id").first()
     return render.respond(fmt, "service_request_updates", [{"update_id": str(event.pk)}])
-
-
-def case_for_reference(reference: str) -> Case | None:
-    return public.public_cases().filter(reference=reference).first()

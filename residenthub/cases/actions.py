@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -138,8 +139,8 @@ def create_case(
                 )
                 notify_resident(case, "submitted")
                 forget_team_counts(case.team_id)  # now, and again after commit (see _bump)
-                transaction.on_commit(lambda team=case.team_id: forget_team_counts(team))
-                transaction.on_commit(lambda case=case: case_created.send(sender=Case, case=case))
+                transaction.on_commit(partial(forget_team_counts, case.team_id))
+                transaction.on_commit(partial(case_created.send, sender=Case, case=case))
                 audit.record(
                     "case.created",
                     case,
@@ -299,7 +300,7 @@ def transition(
     if target.public:
         notify_resident(case, "status_changed", text=message)
     if target.is_closed:
-        transaction.on_commit(lambda case=case: case_closed.send(sender=Case, case=case))
+        transaction.on_commit(partial(case_closed.send, sender=Case, case=case))
     audit.record(
         "case.status_changed",
         case,
@@ -487,7 +488,7 @@ def mark_duplicate(
     _may_work(case, by)
     if original.pk == case.pk:
         raise ActionError("A case cannot be a duplicate of itself.")
-    if original.duplicate_of_id:
+    if original.duplicate_of is not None:
         original = original.duplicate_of
     if original.duplicate_of_id == case.pk or original.pk == case.pk:
         raise ActionError("That would make the two cases duplicates of each other.")
@@ -623,7 +624,7 @@ def remind_officer(case: Case, *, by: Any = CLOCK, now: datetime.datetime | None
     if case.reminder_sent_at or case.assigned_to_id is None or case.on_hold_since or not case.is_open:
         return False
     _staff_email(
-        [case.assigned_to.email],
+        [case.assigned_to.email if case.assigned_to else ""],
         f"Reminder: {case.reference} is due on {case.due_date:%-d %B}",
         f"{case.service.name} case {case.reference} is due on {case.due_date:%-d %B %Y}.\n\n"
         f"{_case_url(case)}\n",
@@ -699,6 +700,23 @@ def _move_due_date(case: Case, due: datetime.date, *, by: Any) -> bool:
     _bump(case, due_date=due)
     audit.record("case.due_date_recalculated", case, actor=by, detail={"old": str(old), "new": str(due)})
     return True
+
+
+def store_upload(upload: Any, *, session_key: str, content_type: str) -> int:
+    """Keep a file a visitor uploaded to a form, pending (no case) until the form is sent; the file
+    is stored under a random token, never the visitor's file name. Returns the attachment's id."""
+    import secrets
+
+    attachment = Attachment(
+        token=secrets.token_urlsafe(32),
+        session_key=session_key,
+        original_name=upload.name[-255:],
+        content_type=content_type,
+        size=upload.size,
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment.pk
 
 
 def purge_abandoned_uploads(before: datetime.datetime, *, by: Any = CLOCK) -> int:

@@ -70,8 +70,13 @@ def notify_resident(case: Case, kind: str, *, text: str = "", status_label: str 
                 case=case,
             )
         elif case.notify_by == NotifyBy.POST and case.contact_address:
-            from residenthub.letters.actions import queue_letter  # issue 15: letters by post
+            from .signals import letter_wanted  # the letters app queues it (issue 15: letters by post)
 
-            queue_letter(
-                case, kind, text=text, status_label=context["status_label"], link=context["tracking_url"]
+            letter_wanted.send(
+                sender=type(case),
+                case=case,
+                kind=kind,
+                text=text,
+                status_label=context["status_label"],
+                link=context["tracking_url"],
             )

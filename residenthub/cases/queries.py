@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -156,7 +157,7 @@ def share_services(cases: list[Case]) -> list[Case]:
     ``select_related("service")`` builds a copy of the service for every row, and each copy parses
     its form and workflow again; for a list of a thousand cases that parsing was most of the time.
     """
-    shared: dict[int, object] = {}
+    shared: dict[int, Any] = {}
     for case in cases:
         case.service = shared.setdefault(case.service_id, case.service)
     return cases

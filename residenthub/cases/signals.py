@@ -9,3 +9,6 @@ from django.dispatch import Signal
 case_created = Signal()
 # Sent after the transaction that closed a case commits, with ``case`` ("how did we do?" listens).
 case_closed = Signal()
+# Sent inside the transaction of a change the resident is told about by post (their choice), with
+# ``case``, ``kind``, ``text``, ``status_label`` and ``link``: the letters app queues the letter.
+letter_wanted = Signal()

@@ -7,13 +7,14 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from residenthub.accounts import permissions
-from residenthub.core import audit
+from residenthub.core.actions import ActionError, as_actor, audit
 from residenthub.core.calendar import council_closure_days, forget_closure_days
 from residenthub.core.outbox import queue_email
 from residenthub.core.references import generate
@@ -44,20 +45,21 @@ def detect_many(*args, **kwargs):
     return run(*args, **kwargs)
 
 
-class FOIError(Exception):
-    """A change the rules do not allow; the message is for the officer."""
+FOIError = ActionError  # the toolkit's one error class, under the name this app's callers know
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(by: Any) -> Any:
+    """The staff user behind ``by`` (an ``Actor``, a user or None), or None."""
+    return as_actor(by).staff
 
 
-def _event(req: InformationRequest, kind: str, by=None, text: str = "", **detail) -> RequestEvent:
+def _event(req: InformationRequest, kind: str, by: Any = None, text: str = "", **detail: Any) -> RequestEvent:
     return RequestEvent.objects.create(request=req, kind=kind, actor=_user(by), text=text, detail=detail)
 
 
-def _audit(action: str, req, by=None, **detail):
-    audit.record(action, req, actor=by, actor_label="" if _user(by) else "system", detail=detail)
+def _audit(action: str, req: Any, by: Any = None, **detail: Any) -> None:
+    """The audit entry, with the request's IP when ``by`` is an ``Actor`` made from a request."""
+    audit(by, action, req, **detail)
 
 
 def _today() -> dt.date:
@@ -127,7 +129,7 @@ def log_request(
     received_on = received_on or _today()
     with transaction.atomic():
         req = InformationRequest(
-            reference=generate(getattr(settings, "FOI_REFERENCE_PREFIX", "FOI")),
+            reference=generate(settings.FOI_REFERENCE_PREFIX),
             kind=kind,
             source=source,
             subject=subject.strip()[:300],
@@ -434,7 +436,7 @@ def can_approve(user) -> bool:
 
 
 def approve(req, *, by) -> InformationRequest:
-    if not _user(by) or not can_approve(by):
+    if not _user(by) or not can_approve(_user(by)):
         raise FOIError("Only a team leader or manager of information governance can approve a response.")
     with transaction.atomic():
         req = _lock(req)
@@ -618,7 +620,7 @@ def known_names_for(req: InformationRequest | None) -> list[str]:
     if req is None:
         return []
     names = [req.requester_name]
-    if req.case_id:
+    if req.case is not None:
         names.append(req.case.contact_name)
     return [n for n in names if n]
 
@@ -799,7 +801,7 @@ def review_page(doc: Document, page: int, *, by) -> None:
         PageReview.objects.update_or_create(
             document=doc, page=page, defaults={"reviewed_by": by, "reviewed_at": timezone.now()}
         )
-        if doc.request_id:
+        if doc.request is not None:
             _event(doc.request, "page_reviewed", by, doc.name, page=page)
             _audit("foi.page_reviewed", doc.request, by, document=doc.pk, page=page)
 
@@ -853,10 +855,23 @@ def apply_redaction(doc: Document, *, out_type: str | None = None, by=None) -> b
         doc.redacted = data
         doc.redacted_at = timezone.now()
         doc.save(update_fields=["redacted", "redacted_at", "updated_at"])
-        if doc.request_id:
+        if doc.request is not None:
             _event(doc.request, "redaction_applied", by, doc.name, spans=len(chosen))
             _audit("foi.redaction_applied", doc.request, by, document=doc.pk, spans=len(chosen))
     return data
+
+
+@transaction.atomic
+def record_sar_pack(req: InformationRequest, *, by: Any, summary: dict[str, Any], **pack: Any) -> Any:
+    """Keep a built subject access pack (``foi.sar.build_pack`` builds it): on the timeline and audited
+    with its counts only, never its contents."""
+    from .models import SubjectAccessPack
+
+    built = SubjectAccessPack.objects.create(request=req, built_by=_user(by), summary=summary, **pack)
+    counts = {k: v for k, v in summary.items() if isinstance(v, int)}
+    _event(req, "sar_pack_built", by, f"Subject access pack {built.pk}", pack=built.pk, **counts)
+    _audit("foi.sar_pack_built", req, by, pack=built.pk, **counts)
+    return built
 
 
 def redaction_log(doc: Document) -> list[dict]:
@@ -871,7 +886,7 @@ def redaction_log(doc: Document) -> list[dict]:
             "decision": s.decision,
             "reason": s.reason,
             "added_by_officer": s.added_by_officer,
-            "decided_by": s.decided_by.get_username() if s.decided_by_id else "",
+            "decided_by": s.decided_by.get_username() if s.decided_by is not None else "",
             "decided_at": s.decided_at.isoformat() if s.decided_at else "",
         }
         for s in doc.spans.select_related("decided_by")

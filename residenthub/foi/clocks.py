@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from residenthub.core.calendar import (
-    DEFAULT_REGIONS,
     UK_REGIONS,
     add_working_days,
     council_closure_days,
@@ -56,20 +55,11 @@ def regions_for(kind: str) -> tuple[str, ...]:
     """FOI and EIR exclude bank holidays anywhere in the UK; the rest use the council's regions."""
     if kind in (FOI, EIR):
         return UK_REGIONS
-    return tuple(getattr(settings, "FOI_LOCAL_REGIONS", DEFAULT_REGIONS))
+    return tuple(settings.FOI_LOCAL_REGIONS)
 
 
 def complaint_stages() -> list[dict]:
-    return list(
-        getattr(
-            settings,
-            "FOI_COMPLAINT_STAGES",
-            [
-                {"stage": 1, "name": "Stage 1", "working_days": 10},
-                {"stage": 2, "name": "Stage 2", "working_days": 20},
-            ],
-        )
-    )
+    return list(settings.FOI_COMPLAINT_STAGES)
 
 
 def complaint_stage_days(stage: int) -> int:
@@ -131,7 +121,7 @@ def base_days(kind: str, stage: int = 1) -> int:
     if kind == COMPLAINT:
         return complaint_stage_days(stage)
     if kind == COUNCILLOR:
-        return int(getattr(settings, "FOI_COUNCILLOR_ENQUIRY_DAYS", 10))
+        return int(settings.FOI_COUNCILLOR_ENQUIRY_DAYS)
     raise ClockError(f"No working-day target for {kind!r}")
 
 

@@ -75,8 +75,8 @@ def performance(requests=None) -> dict:
     for req in answered:
         keys = {
             "kind": req.get_kind_display(),
-            "directorate": req.directorate.name if req.directorate_id else "Not set",
-            "quarter": quarter_of(req.responded_on),
+            "directorate": req.directorate.name if req.directorate is not None else "Not set",
+            "quarter": quarter_of(req.responded_on),  # type: ignore[arg-type]  # answered: set
         }
         for group, key in keys.items():
             cell = groups[group].setdefault(key, [0, 0])
@@ -100,8 +100,8 @@ def performance(requests=None) -> dict:
 
 def ico_figures(quarter: str) -> dict:
     """FOI/EIR figures as councils report them: received, answered in time, in time with extension, late."""
-    received = defaultdict(int)
-    answered = defaultdict(lambda: [0, 0, 0])
+    received: defaultdict[str, int] = defaultdict(int)
+    answered: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for req in InformationRequest.objects.filter(kind__in=[Kind.FOI, Kind.EIR]):
         if quarter_of(req.received_on) == quarter:
             received[req.kind] += 1

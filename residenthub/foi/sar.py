@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -406,7 +405,7 @@ def build_pack(
         )
     if not (req.requester_name.strip() or req.requester_email):
         raise actions.FOIError("Record the requester's name or email first: the pack is found by them.")
-    found = gather(req, by, exclude=set(exclude))
+    found = gather(req, actions._user(by), exclude=set(exclude))
     ids = requester_identifiers(req)
     for key, values in _linked_identifiers(req, found).items():
         ids[key] |= values
@@ -425,21 +424,16 @@ def build_pack(
         "persons": found.persons,
         "left_out": sorted(exclude),
     }
-    with transaction.atomic():
-        pack = SubjectAccessPack.objects.create(
-            request=req,
-            built_by=actions._user(by),
-            pdf=pdf,
-            html=page,
-            index=index,
-            sources_checked=found.sources_checked,
-            summary=summary,
-            redaction_log=redact.log,
-        )
-        counts = {k: v for k, v in summary.items() if isinstance(v, int)}
-        actions._event(req, "sar_pack_built", by, f"Subject access pack {pack.pk}", pack=pack.pk, **counts)
-        actions._audit("foi.sar_pack_built", req, by, pack=pack.pk, **counts)
-    return pack
+    return actions.record_sar_pack(
+        req,
+        by=by,
+        summary=summary,
+        pdf=pdf,
+        html=page,
+        index=index,
+        sources_checked=found.sources_checked,
+        redaction_log=redact.log,
+    )
 
 
 def _linked_identifiers(req, found: Gathered) -> dict[str, set[str]]:

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_work_requests
 from residenthub.core import audit
+from residenthub.core.actions import Actor
+from residenthub.core.audit import client_ip
 
 from . import actions, queries, sar
 from .models import (
@@ -81,7 +83,7 @@ def new_request(request):
                 received_on=received,
                 requester_name=values.get("requester_name", ""),
                 requester_email=values.get("requester_email", ""),
-                by=request.user,
+                by=Actor.from_request(request),
             )
             return redirect("foi:detail", reference=req.reference)
     return render(
@@ -101,7 +103,7 @@ def upload_email(request):
             errors.append(("eml", "Choose an .eml file"))
         else:
             try:
-                req = actions.create_from_email(upload.read(), by=request.user)
+                req = actions.create_from_email(upload.read(), by=Actor.from_request(request))
                 return redirect("foi:detail", reference=req.reference)
             except (actions.FOIError, actions.documents.DocumentError) as exc:
                 errors.append(("eml", str(exc)))
@@ -136,7 +138,7 @@ def detail(request, reference):
         try:
             if action is None:
                 raise actions.FOIError("Choose an action")
-            action(req, request.POST, request.user)
+            action(req, request.POST, Actor.from_request(request))
             return redirect("foi:detail", reference=req.reference)
         except actions.FOIError as exc:
             errors.append(("action", str(exc)))
@@ -166,7 +168,11 @@ def detail(request, reference):
 def sar_pack_download(request, pk, fmt):
     pack = get_object_or_404(SubjectAccessPack, pk=pk)
     audit.record(
-        "foi.sar_pack_downloaded", pack.request, actor=request.user, detail={"pack": pk, "format": fmt}
+        "foi.sar_pack_downloaded",
+        pack.request,
+        actor=request.user,
+        detail={"pack": pk, "format": fmt},
+        ip=client_ip(request),
     )
     if fmt == "pdf":
         response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
@@ -187,7 +193,7 @@ def upload_document(request, reference):
     if upload is None:
         return redirect("foi:detail", reference=reference)
     try:
-        doc = actions.add_document(req, upload.name, upload.read(), by=request.user)
+        doc = actions.add_document(req, upload.name, upload.read(), by=Actor.from_request(request))
     except actions.FOIError as exc:
         return render(
             request,
@@ -246,7 +252,9 @@ def document(request, pk):
     errors = []
     if request.method == "POST":
         try:
-            data = actions.apply_redaction(doc, out_type=request.POST.get("format") or None, by=request.user)
+            data = actions.apply_redaction(
+                doc, out_type=request.POST.get("format") or None, by=Actor.from_request(request)
+            )
             kind = request.POST.get("format") or actions.documents.output_type_for(doc.file_type)
             response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
             response["Content-Disposition"] = f'attachment; filename="redacted-{doc.pk}.{kind}"'
@@ -310,7 +318,7 @@ def document_page(request, pk, page):
                     doc,
                     text=request.POST.get("words", "")[:1000],
                     reason=request.POST.get("reason", ""),
-                    by=request.user,
+                    by=Actor.from_request(request),
                 )
             elif action == "area":
                 actions.add_area(
@@ -318,10 +326,10 @@ def document_page(request, pk, page):
                     page=page,
                     rect=[request.POST.get(k, "") for k in ("x0", "y0", "x1", "y1")],
                     reason=request.POST.get("reason", ""),
-                    by=request.user,
+                    by=Actor.from_request(request),
                 )
             elif action == "reviewed":
-                actions.review_page(doc, page, by=request.user)
+                actions.review_page(doc, page, by=Actor.from_request(request))
                 following = page + 1 if page < doc.page_count else None
                 if following:
                     return redirect("foi:document_page", pk=doc.pk, page=following)
@@ -332,7 +340,7 @@ def document_page(request, pk, page):
                     span,
                     decision=request.POST.get("decision", ""),
                     reason=request.POST.get("reason", ""),
-                    by=request.user,
+                    by=Actor.from_request(request),
                 )
             return redirect(f"{request.path}#boxes")
         except (actions.FOIError, ValueError) as exc:
@@ -350,7 +358,11 @@ def document_page(request, pk, page):
     ]
     review = doc.page_reviews.filter(page=page).select_related("reviewed_by").first()
     audit.record(
-        "foi.page_viewed", doc.request or doc, actor=request.user, detail={"document": doc.pk, "page": page}
+        "foi.page_viewed",
+        doc.request or doc,
+        actor=request.user,
+        detail={"document": doc.pk, "page": page},
+        ip=client_ip(request),
     )
     return render(
         request,

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from residenthub.accounts import permissions
+from residenthub.core.actions import ActionError, as_actor
+from residenthub.core.actions import audit as record_action
 from residenthub.core.audit import record as audit
 
 from . import engines, linkage, realtime
@@ -51,7 +53,7 @@ def new_person() -> Person:
 
 
 def thresholds() -> linkage.Thresholds:
-    values = getattr(settings, "IDENTITY_THRESHOLDS", None) or {}
+    values = settings.IDENTITY_THRESHOLDS
     return linkage.Thresholds(**values)
 
 
@@ -398,19 +400,20 @@ def decide(pair: ReviewPair, decision: str, *, by, ip=None) -> ReviewPair:
     off when the two share a person. Both are fed back as constraints into every later run.
     """
     if decision not in {"accepted", "rejected", "skipped"}:
-        raise ValueError("decision must be accepted, rejected or skipped")
+        raise ActionError("Choose same person, different people or skip.")
+    actor = as_actor(by, ip)
     pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
-    pair.status, pair.decided_by, pair.decided_at = decision, by, timezone.now()
+    pair.status, pair.decided_by, pair.decided_at = decision, actor.staff, timezone.now()
     pair.save()
     left, right = PersonLink.objects.get(record=pair.record_l), PersonLink.objects.get(record=pair.record_r)
     if decision == "accepted" and left.person_id != right.person_id:
-        merge_persons(left.person, right.person, by=by, ip=ip, lock=True)
+        merge_persons(left.person, right.person, by=actor, lock=True)
         PersonLink.objects.filter(pk__in=[left.pk, right.pk]).update(locked=True)
     elif decision == "rejected":
         PersonLink.objects.filter(pk__in=[left.pk, right.pk]).update(locked=True)
         if left.person_id == right.person_id:
-            split_records([pair.record_r], by=by, ip=ip)
-    audit(f"identity.review.{decision}", pair, actor=by, ip=ip, detail={"probability": pair.probability})
+            split_records([pair.record_r], by=actor)
+    record_action(actor, f"identity.review.{decision}", pair, probability=pair.probability)
     return pair
 
 
@@ -418,16 +421,17 @@ def decide(pair: ReviewPair, decision: str, *, by, ip=None) -> ReviewPair:
 def merge_persons(keep: Person, other: Person, *, by=None, ip=None, lock: bool = True) -> PersonEvent:
     """Move every record of ``other`` to ``keep``; reversible with ``undo``."""
     if keep.pk == other.pk:
-        raise ValueError("cannot merge a person with itself")
+        raise ActionError("A person cannot be merged with themselves.")
+    actor = as_actor(by, ip)
     links = list(PersonLink.objects.filter(person=other))
     moves = [[link.record_id, other.pk, keep.pk] for link in links]
     PersonLink.objects.filter(person=other).update(person=keep, locked=lock)
     Person.objects.filter(pk=other.pk).update(archived=True, merged_into=keep)
     CaseLink.objects.filter(person=other).update(person=keep)
     event = PersonEvent.objects.create(
-        kind=PersonEvent.Kind.MANUAL_MERGE, person=keep, other=other, moves=moves, actor=by
+        kind=PersonEvent.Kind.MANUAL_MERGE, person=keep, other=other, moves=moves, actor=actor.staff
     )
-    audit("identity.person.merged", keep, actor=by, ip=ip, detail={"other": other.public_id})
+    record_action(actor, "identity.person.merged", keep, other=other.public_id)
     rebuild_households()
     return event
 
@@ -437,15 +441,16 @@ def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEve
     """Move the given records to a new person (locked, so later runs keep it); reversible."""
     links = list(PersonLink.objects.filter(record__in=records).select_related("person"))
     if not links:
-        raise ValueError("these records are not linked to a person")
+        raise ActionError("These records are not linked to a person.")
+    actor = as_actor(by, ip)
     old = links[0].person
     person = new_person()
     moves = [[link.record_id, link.person_id, person.pk] for link in links]
     PersonLink.objects.filter(pk__in=[link.pk for link in links]).update(person=person, locked=True)
     event = PersonEvent.objects.create(
-        kind=PersonEvent.Kind.MANUAL_SPLIT, person=person, other=old, moves=moves, actor=by
+        kind=PersonEvent.Kind.MANUAL_SPLIT, person=person, other=old, moves=moves, actor=actor.staff
     )
-    audit("identity.person.split", old, actor=by, ip=ip, detail={"new": person.public_id})
+    record_action(actor, "identity.person.split", old, new=person.public_id)
     _follow_case_links()
     rebuild_households()
     return event
@@ -455,7 +460,8 @@ def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEve
 def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
     """Reverse a merge or split: every moved record goes back to its earlier person."""
     if event.is_reversed:
-        raise ValueError("this change has already been undone")
+        raise ActionError("This change has already been undone.")
+    actor = as_actor(by, ip)
     back = []
     for record_id, from_person, to_person in event.moves:
         PersonLink.objects.filter(record_id=record_id, person_id=to_person).update(
@@ -466,9 +472,14 @@ def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
     Person.objects.filter(pk__in=restored).update(archived=False, merged_into=None)
     Person.objects.filter(archived=False).exclude(links__isnull=False).update(archived=True)
     reverse = PersonEvent.objects.create(
-        kind=PersonEvent.Kind.UNDO, person=event.person, other=event.other, moves=back, actor=by, reverses=event
+        kind=PersonEvent.Kind.UNDO,
+        person=event.person,
+        other=event.other,
+        moves=back,
+        actor=actor.staff,
+        reverses=event,
     )
-    audit("identity.person.undo", event.person, actor=by, ip=ip, detail={"event": event.pk})
+    record_action(actor, "identity.person.undo", event.person, event=event.pk)
     _follow_case_links()
     rebuild_households()
     return reverse

@@ -35,7 +35,7 @@ def confirm(case, *, by) -> CaseLink:
     PersonLink.objects.filter(record_id=link.record_id).update(locked=True)
     link.status, link.decided_by, link.at = CaseLink.Status.LINKED, _label(user), timezone.now()
     link.save(update_fields=["status", "decided_by", "at"])
-    audit(by, "identity.case_link.confirmed", case, person=link.person.public_id)
+    audit(by, "identity.case_link.confirmed", case, person=link.person.public_id)  # type: ignore[union-attr]
     return link
 
 
@@ -55,8 +55,8 @@ def unlink(case, *, by) -> CaseLink:
         PersonLink.objects.filter(person=old).exclude(record_id=link.record_id).order_by("-probability")
     )
     if others:
-        actions.split_records([link.record], by=user)
-        left, right = sorted([link.record_id, others[0].record_id])
+        actions.split_records([link.record], by=user)  # type: ignore[list-item]  # a case link has a record
+        left, right = sorted([link.record_id, others[0].record_id])  # type: ignore[type-var]
         pair, created = ReviewPair.objects.get_or_create(
             record_l_id=left,
             record_r_id=right,

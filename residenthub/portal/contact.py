@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from residenthub.cases.models import NotifyBy
 from residenthub.core.validators import normalise_postcode, normalise_uk_phone
-
-from .questions import Outcome, clean_email
+from residenthub.services.questions import Outcome, clean_email
 
 
 def needs_postcode(service, answers: dict[str, Any]) -> bool:

@@ -31,7 +31,8 @@ class Draft:
             },
         )
 
-    def save(self) -> None:
+    def store(self) -> None:
+        """Mark the session changed so Django writes it (the draft lives in the session, not a model)."""
         self.request.session.modified = True
 
     @property
@@ -57,7 +58,7 @@ class Draft:
         if question.name not in self.data["done"]:
             self.data["done"].append(question.name)
         self.data["lookup"].pop(question.name, None)
-        self.save()
+        self.store()
 
     def is_done(self, question: Question) -> bool:
         return question.name in self.data["done"]
@@ -85,7 +86,7 @@ class Draft:
 
     def set_contact(self, contact: dict[str, Any]) -> None:
         self.data["contact"] = contact
-        self.save()
+        self.store()
 
     def discard(self) -> None:
         self.request.session.get("drafts", {}).pop(self.service.code, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 
 from django.db import models
 from django.utils import timezone
@@ -29,17 +28,13 @@ class SignInToken(models.Model):
 
     @classmethod
     def issue(cls, email: str) -> str:
-        token = secrets.token_urlsafe(32)
-        cls.objects.create(token_hash=cls.hash(token), email=email)
-        return token
+        """Kept for callers of the model; the writer is ``portal.actions.issue_sign_in_link``."""
+        from .actions import issue_sign_in_link
+
+        return issue_sign_in_link(email)
 
     @classmethod
     def redeem(cls, token: str) -> str | None:
-        """The email the token was issued for, once; None if unknown, used or expired."""
-        now = timezone.now()
-        updated = cls.objects.filter(
-            token_hash=cls.hash(token), used_at__isnull=True, created_at__gte=now - LINK_LIFETIME
-        ).update(used_at=now)
-        if not updated:
-            return None
-        return cls.objects.get(token_hash=cls.hash(token)).email
+        from .actions import redeem_sign_in_link
+
+        return redeem_sign_in_link(token)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import account, views
@@ -29,5 +30,6 @@ urlpatterns = [
     path("privacy/", views.static_page, {"page": "privacy"}, name="privacy"),
     path("cookies/", views.static_page, {"page": "cookies"}, name="cookies"),
     path("healthz", views.health, name="health"),
-    path("bench/bare", views.bare, name="bare"),
 ]
+if settings.BENCHMARK_BASELINE_VIEW:  # only in benchmark runs (benchmarks/web.py sets it)
+    urlpatterns.append(path("bench/bare", views.bare, name="bare"))

@@ -22,12 +22,12 @@ from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.validators import display_uk_phone, normalise_postcode
 from residenthub.payments import journey as payment_journey
+from residenthub.services import questions
 from residenthub.services.models import Service
 
-from . import questions
+from . import actions as portal_actions
 from .contact import account_address_answer, account_prefill, address_fields, needs_postcode, parse_contact
 from .drafts import Draft
-from .models import SignInToken
 
 ADDRESS_INPUTS = [  # the postal address for letters, on "your contact details" (issue 15)
     ("address_line_1", _lazy("Address line 1"), "", "address-line1"),
@@ -145,7 +145,7 @@ def question(request, code, name):
         raw, errors = outcome.raw, outcome.errors
         if current.type == "address" and action == "find" and outcome.ok:
             draft.data["lookup"][current.name] = raw["postcode"]
-            draft.save()
+            draft.store()
             lookup = raw["postcode"]
         elif current.type == "address" and action != "manual":
             lookup = raw.get("postcode") if raw.get("postcode") and not errors else lookup
@@ -512,7 +512,7 @@ def sign_in(request):
             ):
                 return render(request, "portal/too_many.html", status=429)
             if Case.objects.filter(contact_email__iexact=email).exists():
-                token = SignInToken.issue(email.lower())
+                token = portal_actions.issue_sign_in_link(email.lower())
                 link = settings.SITE_URL + reverse("portal:sign_in_link", args=[token])
                 context = {"link": link, "council_name": settings.COUNCIL_NAME}
                 send_mail(
@@ -534,7 +534,7 @@ def sign_in(request):
 
 
 def sign_in_link(request, token):
-    email = SignInToken.redeem(token)
+    email = portal_actions.redeem_sign_in_link(token)
     if email is None:
         return render(request, "portal/link_expired.html", {"sign_in": True}, status=404)
     request.session.cycle_key()
@@ -568,7 +568,8 @@ def health(request):
 
 
 def bare(request):
-    """The benchmark baseline: the cheapest Django view there is."""
+    """The benchmark baseline: the cheapest Django view there is (mounted only when the setting
+    ``BENCHMARK_BASELINE_VIEW`` is on, as benchmarks/web.py does)."""
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db import transaction
 
 from residenthub.accounts.models import Directorate, Team
-from residenthub.payments.fees import validate_fee
 
 from .definitions import DefinitionError, validate_questions, validate_templates, validate_workflow
+from .fees import validate_fee
 from .models import LgslService, Service
+from .signals import catalogue_loaded
 
 LGSL_FILE = Path(__file__).parent / "data" / "lgsl.csv"
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
@@ -76,7 +77,7 @@ def parse_catalogue(text: str, lgsl_codes: set[int]) -> dict[str, Any]:
             problems.append(f"{where}.code: {code!r} must be lower-case letters, digits and dashes")
         elif code in codes:
             problems.append(f"{where}.code: {code!r} is used twice")
-        codes.add(code)
+        codes.add(code)  # type: ignore[arg-type]  # reported above when not a string
         where = f"services[{index}] ({code})"
         for key in ("name", "team", "lgsl", "target_working_days", "workflow", "questions"):
             if key not in raw:
@@ -204,9 +205,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, int]:
                 "active": True,
             },
         )
-    from residenthub.payments.actions import sync_fees
-
-    sync_fees(catalogue["services"])  # payments: each service's fee, or none
+    catalogue_loaded.send(sender=Service, services=catalogue["services"])  # payments keeps the fees
     codes = [raw["code"] for raw in catalogue["services"]]
     retired = Service.objects.exclude(code__in=codes).filter(active=True).update(active=False)
     return {"services": len(codes), "teams": len(teams), "retired": retired}

@@ -101,7 +101,7 @@ def choose_service(rec: TriageRecord, service: Service, draft) -> dict:
         if name not in draft.data["done"]:
             draft.data["lookup"][name] = postcode
     draft.data["triage"] = {"record": str(rec.token), "urgent": rec.urgent, "language": rec.language}
-    draft.save()
+    draft.store()
     best = rec.predictions[0]["code"] if rec.predictions else ""
     rec.chosen_service = service
     rec.resolution = Resolution.ACCEPTED if service.code == best else Resolution.CHANGED

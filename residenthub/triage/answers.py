@@ -523,21 +523,19 @@ _loaded: Index | None = None
 
 
 def index_path() -> Path:
-    configured = getattr(settings, "TRIAGE_PAGES_INDEX", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "triage" / "pages-index.json"
+    return Path(settings.TRIAGE_PAGES_INDEX)
 
 
 def pages_dir() -> Path:
-    configured = getattr(settings, "TRIAGE_PAGES_DIR", None)
-    return Path(configured) if configured else SHIPPED_PAGES
+    return Path(settings.TRIAGE_PAGES_DIR)
 
 
 def min_score() -> float:
-    return float(getattr(settings, "TRIAGE_ANSWER_MIN_SCORE", 4.0))
+    return settings.TRIAGE_ANSWER_MIN_SCORE
 
 
 def min_coverage() -> float:
-    return float(getattr(settings, "TRIAGE_ANSWER_MIN_COVERAGE", 0.6))
+    return settings.TRIAGE_ANSWER_MIN_COVERAGE
 
 
 def build_index(folder: Path | str | None = None) -> tuple[Index, list[str]]:

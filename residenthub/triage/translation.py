@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def base_url() -> str:
-    return (getattr(settings, "TRIAGE_TRANSLATE_URL", "") or "").rstrip("/")
+    return settings.TRIAGE_TRANSLATE_URL.rstrip("/")
 
 
 def configured() -> bool:
@@ -30,7 +30,7 @@ def translate(text: str, *, source: str, target: str = "en") -> str | None:
     if not configured():
         return None
     body = {"q": text[:5000], "source": source, "target": target, "format": "text"}
-    key = getattr(settings, "TRIAGE_TRANSLATE_API_KEY", "")
+    key = settings.TRIAGE_TRANSLATE_API_KEY
     if key:
         body["api_key"] = key
     request = urllib.request.Request(  # noqa: S310 - the URL is the council's own setting, http(s) only
@@ -39,7 +39,7 @@ def translate(text: str, *, source: str, target: str = "en") -> str | None:
         headers={"Content-Type": "application/json", "Accept": "application/json"},
         method="POST",
     )
-    timeout = float(getattr(settings, "TRIAGE_TRANSLATE_TIMEOUT", 3.0))
+    timeout = settings.TRIAGE_TRANSLATE_TIMEOUT
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             payload = json.loads(response.read(1_000_000).decode("utf-8"))

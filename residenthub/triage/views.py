@@ -26,8 +26,8 @@ from residenthub.core.audit import client_ip
 from residenthub.core.audit import record as audit
 from residenthub.core.validators import normalise_uk_phone
 from residenthub.portal.drafts import Draft
-from residenthub.portal.questions import clean_email
 from residenthub.services.models import Service
+from residenthub.services.questions import clean_email
 
 from . import actions, engine, language, replies
 from .models import AnswerFeedback, Outcome, Resolution, TriageRecord

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from residenthub.core.models import Address
 from residenthub.core.validators import normalise_postcode
-from residenthub.portal import questions as form_questions
+from residenthub.services import questions as form_questions
 from residenthub.services.models import Service
 from residenthub.triage import urgency
 from residenthub.triage.extract import find_dates

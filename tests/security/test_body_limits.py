@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from residenthub.cases.models import Attachment
-from residenthub.portal import questions
+from residenthub.services import questions
 from residenthub.services.models import Service
 
 pytestmark = pytest.mark.django_db

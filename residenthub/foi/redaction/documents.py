@@ -55,7 +55,7 @@ class Extracted:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "FOI_MAX_DOCUMENT_MB", 25)) * 1024 * 1024
+    return int(settings.FOI_MAX_DOCUMENT_MB) * 1024 * 1024
 
 
 def file_type_of(name: str, data: bytes) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from residenthub.core.models import Address
+from residenthub.core.address_actions import upsert_address
 from residenthub.core.validators import normalise_postcode
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_addresses.csv"
@@ -32,17 +32,15 @@ class Command(BaseCommand):
                 postcode = normalise_postcode(row["postcode"])
                 if not postcode or not row["uprn"].strip().isdigit():
                     raise CommandError(f"{path} line {line}: invalid postcode or UPRN; nothing was loaded")
-                Address.objects.update_or_create(
-                    uprn=row["uprn"].strip(),
-                    defaults={
-                        "line1": row["line1"].strip(),
-                        "line2": (row.get("line2") or "").strip(),
-                        "town": row["town"].strip(),
-                        "postcode": postcode,
-                        "latitude": row.get("latitude") or None,
-                        "longitude": row.get("longitude") or None,
-                        **({"ward": row["ward"].strip()} if row.get("ward") is not None else {}),
-                    },
+                upsert_address(
+                    row["uprn"].strip(),
+                    line1=row["line1"].strip(),
+                    line2=(row.get("line2") or "").strip(),
+                    town=row["town"].strip(),
+                    postcode=postcode,
+                    latitude=row.get("latitude") or None,
+                    longitude=row.get("longitude") or None,
+                    **({"ward": row["ward"].strip()} if row.get("ward") is not None else {}),
                 )
                 count += 1
         self.stdout.write(f"Loaded {count} addresses.")

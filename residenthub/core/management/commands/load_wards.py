@@ -5,6 +5,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from residenthub.core.address_actions import set_wards
 from residenthub.core.models import Address
 from residenthub.core.validators import normalise_postcode
 
@@ -45,11 +46,7 @@ class Command(BaseCommand):
                 if not postcode:
                     raise CommandError(f"{path} line {line}: no valid UPRN or postcode; nothing was loaded")
                 by_postcode[postcode] = ward
-        updated = 0
-        for postcode, ward in by_postcode.items():
-            updated += Address.objects.filter(postcode=postcode).update(ward=ward)
-        for uprn, ward in by_uprn.items():
-            updated += Address.objects.filter(uprn=uprn).update(ward=ward)
+        updated = set_wards(by_postcode, by_uprn)
         unknown = len(by_uprn) - Address.objects.filter(uprn__in=list(by_uprn)).count()
         self.stdout.write(
             f"Set the ward of {updated} addresses from {len(by_postcode)} postcodes and {len(by_uprn)} UPRNs"

@@ -47,7 +47,6 @@ class Command(BaseCommand):
         call_command("insights", "demo", stdout=self.stdout)
 
     def _staff(self):
-        User = get_user_model()
         loader = Actor.system("demo")
         ensure_staff_user(
             "admin", by=loader, password=DEMO_PASSWORD, superuser=True, first_name="Ada", last_name="Admin"
@@ -63,14 +62,6 @@ class Command(BaseCommand):
                 last_name=last,
                 email=f"{username}@council.example",
             )
-        # Demo staff may use the interim admin tools for cases.
-        from django.contrib.auth.models import Permission
-
-        perms = Permission.objects.filter(
-            content_type__app_label="cases", codename__in=["view_case", "change_case"]
-        )
-        for username, *_rest in STAFF:
-            User.objects.get(username=username).user_permissions.add(*perms)
         self.stdout.write(f"Staff accounts ready (password: {DEMO_PASSWORD}).")
 
     @transaction.atomic

@@ -1,17 +1,20 @@
-"""Reading one question's answer from a submitted page, with GOV.UK error messages.
+"""The catalogue's form engine: reading one question's answer from a submitted page, with GOV.UK
+error messages. Used by the resident pages, the staff "on behalf" form, the API and the phone.
 
 ``parse`` returns an ``Outcome``: the cleaned answer to store, the errors to show (each tied to
 the id of the input it is about, for the error summary's links), and the raw values to put back
 in the inputs so nothing the resident typed is lost when a page is shown again.
+
+Uploaded files are kept by whoever registered an ``UploadStore`` (the cases app does at start-up:
+attachments belong to cases, which sit above the catalogue).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.validators import EmailValidator, ValidationError
@@ -19,7 +22,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from residenthub.cases.models import Attachment
 from residenthub.core.models import Address
 from residenthub.core.validators import display_uk_phone, normalise_postcode, normalise_uk_phone
 from residenthub.services.definitions import Question
@@ -33,6 +35,23 @@ FILE_SIGNATURES = {
     "heic": ((b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"), "image/heic"),
 }
 EXTENSION_ALIASES = {"jpeg": "jpg", "heif": "heic"}
+
+
+class UploadStore(Protocol):
+    """Where uploaded files go: ``pending`` counts a visitor's files not yet sent with a request;
+    ``store`` keeps one and returns its id."""
+
+    def pending(self, session_key: str) -> int: ...
+
+    def store(self, upload: Any, *, session_key: str, content_type: str) -> int: ...
+
+
+uploads: UploadStore | None = None
+
+
+def register_upload_store(store: UploadStore) -> None:
+    global uploads
+    uploads = store
 
 
 @dataclass
@@ -378,8 +397,9 @@ def _parse_file(question, post, files, *, session_key: str, previous=None, **_kw
             )
         )
         return outcome
-    pending = Attachment.objects.filter(session_key=session_key, case__isnull=True).count()
-    if session_key and pending >= settings.UPLOAD_MAX_PENDING:
+    if uploads is None:
+        raise RuntimeError("no upload store is registered (the cases app registers one)")
+    if session_key and uploads.pending(session_key) >= settings.UPLOAD_MAX_PENDING:
         outcome.errors.append(
             (
                 question.name,
@@ -392,20 +412,8 @@ def _parse_file(question, post, files, *, session_key: str, previous=None, **_kw
     if extension not in allowed or not _matches_signature(extension, head):
         outcome.errors.append((question.name, _("The selected file must be a %(types)s") % {"types": names}))
         return outcome
-    attachment = Attachment(
-        token=secrets.token_urlsafe(32),
-        session_key=session_key,
-        original_name=upload.name[-255:],
-        content_type=FILE_SIGNATURES[extension][1],
-        size=upload.size,
-    )
-    attachment.file.save(attachment.token, upload, save=False)
-    attachment.save()
-    outcome.value = {
-        "attachment_id": attachment.pk,
-        "name": attachment.original_name,
-        "size": attachment.size,
-    }
+    attachment_id = uploads.store(upload, session_key=session_key, content_type=FILE_SIGNATURES[extension][1])
+    outcome.value = {"attachment_id": attachment_id, "name": upload.name[-255:], "size": upload.size}
     return outcome
 
 
