@@ -213,6 +213,17 @@ ACCESS: dict[str, str] = {
     "voice:callbacks": "team_staff",  # each team sees its own callers (voice.queries.visible_callbacks)
     "voice:callback": "none",
     "voice:recording": "none",
+    # Retention (the records manager: RETENTION_TEAMS, information governance by default)
+    "retention:schedule": "foi",
+    "retention:sweeps": "foi",
+    "retention:dry_run": "none",  # POST only
+    "retention:sweep": "none",
+    "retention:holds": "foi",
+    "retention:release_hold": "none",
+    "retention:erasures": "foi",
+    "retention:erasure_new": "none",
+    "retention:erasure": "none",
+    "retention:certificate": "none",
 }
 ADMIN_PREFIX = "admin/"
 # The admin's JavaScript translation catalogue holds no data: any staff page may load it.
