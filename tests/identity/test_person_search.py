@@ -222,9 +222,27 @@ def test_names_are_shown_as_written():
     """Apostrophes, hyphens and accents survive (the standard record drops them for matching);
     capitals-only and lower-case-only names are put in name case; titles go."""
     clean = {"first_name": "margaret", "last_name": "obrien"}
-    assert search.display_name(clean, {"first_name": "MARGARET", "last_name": "O'BRIEN"}) == "Margaret O'Brien"
+    shouted = {"first_name": "MARGARET", "last_name": "O'BRIEN"}
+    assert search.display_name(clean, shouted) == "Margaret O'Brien"
     assert search.display_name(clean, {"name": "Mrs maggie o'brien"}) == "Maggie O'Brien"  # a web case
     assert search.display_name(clean, {"full_name": "O'Brien, Margaret"}) == "Margaret O'Brien"
     assert search.display_name({}, {"first_name": "Ian", "last_name": "McDonald"}) == "Ian McDonald"
     assert search.display_name({}, {"first_name": "josé", "last_name": "smith-jones"}) == "José Smith-Jones"
     assert search.display_name(clean, {}) == "Margaret Obrien"  # no raw values kept: the standard form
+
+
+def test_a_name_with_a_date_of_birth_must_fit_too(people, highways_officer):
+    """Sharing a birthday (or a postcode) with the resident asked for is not enough to be listed."""
+    council_tax = Source.objects.get(slug="council-tax")
+    twin = Person.objects.create(public_id="PTWIN0001")
+    _record(council_tax, "CT0099", twin, first_name="Zed", last_name="Quayle", dob="1958-04-07")
+    found = [r.public_id for r in search.search_people("margaret obrien 07/04/1958", highways_officer)[1]]
+    assert found == ["PMAGGIE01"]
+    both = {r.public_id for r in search.search_people("07/04/1958", highways_officer)[1]}
+    assert both == {"PMAGGIE01", "PTWIN0001"}  # a date of birth alone lists everyone born that day
+
+
+def test_a_misspelt_surname_alone_is_found(people, highways_officer):
+    """No exact surname: similar surnames (trigrams on PostgreSQL, the first letters elsewhere)."""
+    found = search.search_people("o'brein", highways_officer)[1]
+    assert found and found[0].public_id == "PMAGGIE01"
