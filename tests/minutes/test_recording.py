@@ -196,8 +196,21 @@ def test_cli_transcribe_then_draft(spoken, tmp_path):
     clip = tmp_path / "clip.wav"  # the first two lines are enough to prove the command
     synth.write_wav(clip, load_audio(str(path))[: int(truth[1]["end"] * 16000) + 8000])
     out = tmp_path / "t.json"
+    agenda, attendees = tmp_path / "agenda.txt", tmp_path / "attendees.txt"
+    agenda.write_text(script.agenda_text())
+    attendees.write_text(script.attendees_text())
     call_command(
-        "minutes", "transcribe", str(clip), "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO()
+        "minutes",
+        "transcribe",
+        str(clip),
+        "--attendees",
+        str(attendees),
+        "--agenda",
+        str(agenda),
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
     )
     data = json.loads(out.read_text())
     assert data["segments"] and set(data["segments"][0]) >= {"start", "end", "speaker", "text"}
@@ -205,9 +218,6 @@ def test_cli_transcribe_then_draft(spoken, tmp_path):
     # Drafting from a transcript file: the script's own timed lines.
     transcript = tmp_path / "full.json"
     transcript.write_text(json.dumps({"segments": script.segments()}))
-    agenda, attendees = tmp_path / "agenda.txt", tmp_path / "attendees.txt"
-    agenda.write_text(script.agenda_text())
-    attendees.write_text(script.attendees_text())
     minutes = tmp_path / "m.json"
     call_command(
         "minutes",

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         t.add_argument("--out", required=True)
         t.add_argument("--speakers", type=int, default=None, help="most speakers to expect (attendance)")
         t.add_argument("--no-speakers", action="store_true", help="skip telling speakers apart")
+        t.add_argument("--agenda", help="agenda file (TXT, DOCX, PDF): its titles help the recogniser")
+        t.add_argument("--attendees", help="attendance list, as for draft: the names help the recogniser")
         d = sub.add_parser("draft", help="Transcript JSON (or plain text) to draft minutes")
         d.add_argument("transcript")
         d.add_argument("--agenda", help="agenda file: TXT, DOCX or PDF")
@@ -43,14 +45,18 @@ class Command(BaseCommand):
         self.stdout.write(f"written {training.DATA_DIR / 'detector.joblib'}")
 
     def _transcribe(self, options):
-        from residenthub.minutes.transcription import RecordingError, transcribe_file
+        from residenthub.minutes.transcription import RecordingError, hotwords_for, transcribe_file
 
         if not Path(options["audio"]).is_file():
             raise CommandError(f"{options['audio']}: no such file")
+        titles = self._titles(options)
+        people = self._attendees(options)
+        names = [a.name for a in people]
         try:
             result = transcribe_file(
                 options["audio"],
-                attendees=options["speakers"],
+                hotwords=hotwords_for(names, titles) if names or titles else None,
+                attendees=options["speakers"] or (sum(1 for a in people if a.present) or None),
                 diarize=not options["no_speakers"],
                 progress=lambda pct, stage: self.stderr.write(f"{pct:3d}% {stage}"),
             )
@@ -62,8 +68,31 @@ class Command(BaseCommand):
             f"{len(result['segments'])} segments, {speakers} speaker(s), {result['duration']:.0f} s -> {options['out']}"  # noqa: E501
         )
 
+    def _titles(self, options) -> list[str]:
+        from residenthub.minutes import agenda
+
+        if not options["agenda"]:
+            return []
+        path = Path(options["agenda"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            return [item.title for item in agenda.parse_document(path.name, path.read_bytes())]
+        except agenda.AgendaError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+
+    def _attendees(self, options) -> list:
+        from residenthub.minutes import drafting
+
+        if not options["attendees"]:
+            return []
+        path = Path(options["attendees"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        return drafting.parse_attendees(path.read_text(encoding="utf-8"))
+
     def _draft(self, options):
-        from residenthub.minutes import agenda, drafting, render
+        from residenthub.minutes import drafting, render
 
         source = Path(options["transcript"])
         if not source.is_file():
@@ -77,21 +106,8 @@ class Command(BaseCommand):
                 raise CommandError(f'{source}: not a transcript ({{"segments": [...]}} expected)') from exc
         else:
             segments = drafting.text_as_segments(raw)
-        titles: list[str] = []
-        if options["agenda"]:
-            path = Path(options["agenda"])
-            if not path.is_file():
-                raise CommandError(f"{path}: no such file")
-            try:
-                titles = [item.title for item in agenda.parse_document(path.name, path.read_bytes())]
-            except agenda.AgendaError as exc:
-                raise CommandError(f"{path}: {exc}") from exc
-        attendees = []
-        if options["attendees"]:
-            path = Path(options["attendees"])
-            if not path.is_file():
-                raise CommandError(f"{path}: no such file")
-            attendees = drafting.parse_attendees(path.read_text(encoding="utf-8"))
+        titles = self._titles(options)
+        attendees = self._attendees(options)
         date = None
         if options["date"]:
             try:
