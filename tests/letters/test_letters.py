@@ -79,6 +79,30 @@ def test_contact_page_asks_for_a_postal_address(catalogue, client):
     assert "Siân O'Brien" in text_of(letter.pdf) and case.reference in text_of(letter.pdf)
 
 
+def test_assisted_digital_by_post(catalogue, highways_officer):
+    """Staff filling in the form for a resident on the phone choose "by post": a letter is queued."""
+    client = Client()
+    client.force_login(highways_officer)
+    started = client.post("/staff/new/", {"service": "report-pothole", "channel": "phone"})
+    assert started.status_code == 302
+    answer_pothole(client)
+    given = give_contact(
+        client,
+        notify_by="post",
+        email="",
+        name="Ron O'Neill",
+        address_line_1="2 Mill Lane",
+        address_town="Demoborough",
+        address_postcode="E20 3QQ",
+    )
+    assert given.status_code == 302
+    submit(client)
+    case = Case.objects.get()
+    assert case.channel == "phone" and case.notify_by == NotifyBy.POST
+    letter = Letter.objects.get(case=case)
+    assert letter.status == "to_print" and "Ron O'Neill" in text_of(letter.pdf)
+
+
 def test_two_residents_letters_carry_nothing_of_the_other(make_case, highways_officer):
     ada_case = _post_case(make_case, ADA)
     ben_case = _post_case(make_case, BEN)
