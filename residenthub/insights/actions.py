@@ -1,5 +1,6 @@
-"""The only writers of insights' own tables (besides the roll-up builder, which owns the roll-ups).
-Each action validates, writes in one transaction and records an audit entry (core.actions)."""
+"""The only writers of insights' own tables. Each action validates, writes in one transaction and
+records an audit entry (core.actions); the roll-up writers (``store_rollups``, ``rebuild_months``)
+write derived figures only and are not audited (the job's log says what it built)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,19 @@ from . import benefits as benefits_file
 from .models import (
     Benefit,
     BenefitsLoad,
+    DailyBacklog,
+    DailyCaseStat,
+    DailyCloseTime,
     JourneyStart,
     Milestone,
+    MonthlyCaseStat,
+    MonthlyCloseTime,
     Programme,
     Project,
     RagChange,
     ReportDefinition,
     ReportRun,
+    RollupDay,
 )
 
 DEFAULT_REPORTS = Path(__file__).resolve().parent / "data" / "reports.yaml"
@@ -253,3 +260,105 @@ def record_journeys(drafts: list[tuple[str, str]], day: dt.date | None = None) -
     ]
     JourneyStart.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+# --- roll-ups (counted by ``rollup.build_days``) ------------------------------------------------------
+
+CELL = ("service_id", "team_id", "ward", "channel")
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def store_rollups(first: dt.date, last: dt.date, stats, close_times, backlog_rows, per_day) -> None:
+    """Replace the roll-ups of the days ``first`` to ``last`` with the figures counted, and rebuild the
+    months they fall in, in one transaction: a reader never sees a month that disagrees with its days.
+
+    ``stats``: {(day, service, team, ward, channel): [received, closed, in time, reopened, duplicates]};
+    ``close_times``: {(day, service, team, ward, channel, working days): count}; ``backlog_rows``:
+    unsaved ``DailyBacklog``; ``per_day``: {day: cases received}."""
+    with atomic():
+        for model in (DailyCaseStat, DailyCloseTime, DailyBacklog):
+            model.objects.filter(day__gte=first, day__lte=last).delete()
+        RollupDay.objects.filter(day__gte=first, day__lte=last).delete()
+        DailyCaseStat.objects.bulk_create(
+            (
+                DailyCaseStat(
+                    day=d,
+                    service_id=s,
+                    team_id=t,
+                    ward=w,
+                    channel=c,
+                    received=r[0],
+                    closed=r[1],
+                    closed_in_time=r[2],
+                    reopened=r[3],
+                    duplicates=r[4],
+                )
+                for (d, s, t, w, c), r in stats.items()
+            ),
+            batch_size=5000,
+        )
+        DailyCloseTime.objects.bulk_create(
+            (
+                DailyCloseTime(day=d, service_id=s, team_id=t, ward=w, channel=c, working_days=n, count=k)
+                for (d, s, t, w, c, n), k in close_times.items()
+            ),
+            batch_size=5000,
+        )
+        DailyBacklog.objects.bulk_create(backlog_rows, batch_size=5000)
+        now = timezone.now()
+        RollupDay.objects.bulk_create(
+            RollupDay(day=first + dt.timedelta(n), built_at=now, cases=per_day[first + dt.timedelta(n)])
+            for n in range((last - first).days + 1)
+        )
+        rebuild_months(_months(first, last))
+
+
+def rebuild_months(months: list[dt.date]) -> int:
+    """Rewrite the monthly rows of ``months`` (first days) as the sums of their daily rows."""
+    from django.db.models import Sum
+
+    if not months:
+        return 0
+    written = 0
+    with atomic():
+        for month in months:
+            last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            days = {"day__gte": month, "day__lte": last}
+            MonthlyCaseStat.objects.filter(month=month).delete()
+            MonthlyCloseTime.objects.filter(month=month).delete()
+            written += len(
+                MonthlyCaseStat.objects.bulk_create(
+                    (
+                        MonthlyCaseStat(month=month, **row)
+                        for row in DailyCaseStat.objects.filter(**days)
+                        .values(*CELL)
+                        .annotate(
+                            received=Sum("received"),
+                            closed=Sum("closed"),
+                            closed_in_time=Sum("closed_in_time"),
+                            reopened=Sum("reopened"),
+                            duplicates=Sum("duplicates"),
+                        )
+                        .order_by()
+                    ),
+                    batch_size=5000,
+                )
+            )
+            MonthlyCloseTime.objects.bulk_create(
+                (
+                    MonthlyCloseTime(month=month, **row)
+                    for row in DailyCloseTime.objects.filter(**days)
+                    .values(*CELL, "working_days")
+                    .annotate(count=Sum("count"))
+                    .order_by()
+                ),
+                batch_size=5000,
+            )
+    return written

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .models import DailyBacklog, DailyCaseStat, DailyCloseTime
+from .models import DailyBacklog, DailyCaseStat, DailyCloseTime, MonthlyCaseStat, MonthlyCloseTime
 
 TABLES = {
     "daily_case_stats": (
@@ -30,6 +30,25 @@ TABLES = {
     "daily_close_times": (
         DailyCloseTime,
         ["day", "service_id", "team_id", "ward", "channel", "working_days", "count"],
+    ),
+    "monthly_case_stats": (
+        MonthlyCaseStat,
+        [
+            "month",
+            "service_id",
+            "team_id",
+            "ward",
+            "channel",
+            "received",
+            "closed",
+            "closed_in_time",
+            "reopened",
+            "duplicates",
+        ],
+    ),
+    "monthly_close_times": (
+        MonthlyCloseTime,
+        ["month", "service_id", "team_id", "ward", "channel", "working_days", "count"],
     ),
     "daily_backlog": (
         DailyBacklog,

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 
 from residenthub.cases.models import Channel
 
+from . import queries
 from .filters import Filters
-from .models import DailyCaseStat, JourneyStart
-from .panels import ONLINE, SUPPRESSED, THRESHOLD, Names, Panel, rate, suppress
+from .models import JourneyStart
+from .panels import ONLINE, Names, Panel
+from .suppression import SECONDARY, SUPPRESSED, THRESHOLD, rate, suppress
 
 DEFAULT_UNIT_COSTS = Path(__file__).resolve().parent / "data" / "unit_costs.yaml"
 
@@ -67,12 +69,10 @@ def figures(filters: Filters) -> list[dict]:
     costs = unit_costs()["costs"]
     names = Names()
     by_service: dict[int, Counter] = defaultdict(Counter)
-    for row in (
-        DailyCaseStat.objects.filter(filters.cell_q())
-        .values("service_id", "channel")
-        .annotate(n=Sum("received"))
+    for row in queries.summed(
+        filters.start, filters.end, filters.cell_q(days=False), ("service_id", "channel"), ("received",)
     ):
-        by_service[row["service_id"]][row["channel"]] += row["n"]
+        by_service[row["service_id"]][row["channel"]] += row["received"]
     start, end = _bounds(filters.start, filters.end)
     service_codes = dict(_service_codes())
     started = dict(
@@ -111,7 +111,8 @@ def figures(filters: Filters) -> list[dict]:
                 "digital_take_up": rate(online, total),
                 "journeys_started": suppress(journeys),
                 "journeys_completed": suppress(sub["n"]),
-                "completion_rate": rate(sub["n"], journeys),
+                # The rate gives the completed count back from the journeys started.
+                "completion_rate": SECONDARY if 0 < sub["n"] < THRESHOLD else rate(sub["n"], journeys),
                 "satisfaction_answers": suppress(sat["n"]),
                 "user_satisfaction": rate(sat["good"], sat["n"]),
             }

@@ -73,6 +73,47 @@ class DailyBacklog(models.Model):
         return f"{self.day} service {self.service_id}: {self.open_cases} open"
 
 
+class MonthlyCaseStat(models.Model):
+    """The daily case figures of one month summed per cell: ``month`` is the month's first day. The
+    roll-up job rewrites a month whenever it rebuilds any of its days, so a month row always equals
+    the sum of that month's daily rows (docs/adr/0085-monthly-rollups.md)."""
+
+    month = models.DateField()
+    service_id = models.IntegerField()
+    team_id = models.IntegerField()
+    ward = models.CharField(max_length=100)
+    channel = models.CharField(max_length=16)
+    received = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_in_time = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "service_id"], name="insights_mstat_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} service {self.service_id} {self.ward} {self.channel}"
+
+
+class MonthlyCloseTime(models.Model):
+    """``DailyCloseTime`` summed over a month: closing-time distributions of whole months."""
+
+    month = models.DateField()
+    service_id = models.IntegerField()
+    team_id = models.IntegerField()
+    ward = models.CharField(max_length=100)
+    channel = models.CharField(max_length=16)
+    working_days = models.IntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "service_id"], name="insights_mclose_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} service {self.service_id}: {self.count} in {self.working_days} days"
+
+
 class RollupDay(models.Model):
     """A day whose roll-ups are built, and when: the nightly job catches up from the last one."""
 

@@ -5,8 +5,10 @@ Figures about cases come from the daily roll-ups (``rollup.py``); the front door
 information requests and identity panels read their own apps' tables with date-bounded aggregate
 queries. The number of queries a page makes does not grow with the data.
 
-Suppression (docs/adr/0083-suppression.md): a count from 1 to 4 is shown as "<5", everywhere; a
-rate is shown only when its denominator is at least 5; suppressed cells are left out of charts.
+Suppression (``suppression.py``, docs/adr/0083-suppression.md and 0086): a count from 1 to 4 is shown
+as "<5", everywhere; a table with totals withholds a complementary cell ("[c]") wherever a "<5" could
+be worked out by subtraction; a rate is shown only when its counts are shown and at least 5 cases
+are behind it; withheld cells are left out of charts, and summaries quote the tables as shown.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
 from residenthub.cases.models import Channel
 
-from . import charts
+from . import charts, queries
 from .filters import Filters
-from .models import DailyBacklog, DailyCaseStat, DailyCloseTime
+from .models import DailyBacklog
+from .suppression import NOTE, SECONDARY, SUPPRESSED, THRESHOLD, Rate, is_withheld, protect, rate, suppress
 
-THRESHOLD = 5
-SUPPRESSED = "<5"
+__all__ = ["SECONDARY", "SUPPRESSED", "THRESHOLD", "protect", "rate", "suppress"]
+
 ONLINE = {Channel.WEB, Channel.OPEN311, Channel.API}
 CHANNEL_GROUPS = (
     ("Online", ONLINE),
@@ -34,19 +37,6 @@ CHANNEL_GROUPS = (
     ("Email", {Channel.EMAIL}),
 )
 ICO_BANDS = ((95.0, "Good"), (90.0, "Adequate"), (0.0, "Unsatisfactory"))
-
-
-def suppress(n: int):
-    return SUPPRESSED if 0 < n < THRESHOLD else n
-
-
-def rate(numerator: int, denominator: int, digits: int = 1):
-    """A percentage, or ``<5`` when fewer than 5 cases are behind it, or "" with nothing to divide."""
-    if denominator == 0:
-        return ""
-    if denominator < THRESHOLD:
-        return SUPPRESSED
-    return round(100.0 * numerator / denominator, digits)
 
 
 def percentile(counts: Counter, share: float):
@@ -115,44 +105,37 @@ def _fmt(value) -> str:
 
 # --- case panels (roll-ups) ----------------------------------------------------------------------
 
+DIM_FIELD = {"service": "service_id", "team": "team_id", "ward": "ward", "channel": "channel"}
+CASE_FIELDS = ("received", "closed", "in_time", "reopened", "duplicates")
+
 
 class CaseFigures:
-    """The roll-up rows a page needs, read once and shared by the case panels."""
+    """The roll-up sums a page needs, each grouped in the database by the few dimensions its panels
+    use (``queries.summed``: monthly rows for whole months, daily rows for the days at either end),
+    read once and shared by the case panels."""
 
     def __init__(self, filters: Filters):
         self.filters = filters
-        q = filters.cell_q()
-        self.cells = list(
-            DailyCaseStat.objects.filter(q)
-            .values("service_id", "team_id", "ward", "channel")
-            .annotate(
-                received=Sum("received"),
-                closed=Sum("closed"),
-                in_time=Sum("closed_in_time"),
-                reopened=Sum("reopened"),
-                duplicates=Sum("duplicates"),
-            )
+        cell_q = filters.cell_q(days=False)
+        self.by_key = DIM_FIELD[filters.by]
+        dims = ("service_id",) if self.by_key == "service_id" else ("service_id", self.by_key)
+        self.cells = queries.summed(filters.start, filters.end, cell_q, dims)
+        # Weekly demand: the period's days. Channel shift: six months to the end of the period.
+        self.by_day = queries.summed(filters.start, filters.end, cell_q, ("day",), ("received",))
+        self.shift_start = (filters.end.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
+        self.by_month_channel = queries.summed(
+            self.shift_start, filters.end, cell_q, ("month", "channel"), ("received",)
         )
-        # Six months to the end of the period, by day and channel: weekly demand and channel shift.
-        shift_start = (filters.end.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
-        trend_q = filters.cell_q(days=False) & Q(
-            day__gte=min(shift_start, filters.start), day__lte=filters.end
+        self.close_times = queries.summed(
+            filters.start, filters.end, cell_q, ("service_id", "working_days"), close_times=True
         )
-        self.by_day_channel = list(
-            DailyCaseStat.objects.filter(trend_q).values("day", "channel").annotate(received=Sum("received"))
-        )
-        self.shift_start = shift_start
-        self.close_times = list(
-            DailyCloseTime.objects.filter(q).values("service_id", "working_days").annotate(n=Sum("count"))
-        )
-        backlog_q = filters.cell_q(days=False)
-        self.backlog_day = DailyBacklog.objects.filter(backlog_q, day__lte=filters.end).aggregate(
-            d=Max("day")
-        )["d"]
+        self.backlog_day = DailyBacklog.objects.filter(cell_q, day__lte=filters.end).aggregate(d=Max("day"))[
+            "d"
+        ]
         self.backlog = (
             list(
-                DailyBacklog.objects.filter(backlog_q, day=self.backlog_day)
-                .values("service_id", "team_id", "ward", "channel")
+                DailyBacklog.objects.filter(cell_q, day=self.backlog_day)
+                .values(self.by_key)
                 .annotate(
                     open=Sum("open_cases"),
                     overdue=Sum("overdue"),
@@ -161,58 +144,66 @@ class CaseFigures:
                     c=Sum("age_11_20"),
                     d=Sum("age_over_20"),
                 )
+                .order_by()
             )
             if self.backlog_day
             else []
         )
 
     def grouped(self, rows, dimension: str, fields: tuple[str, ...]) -> dict:
-        key = {"service": "service_id", "team": "team_id", "ward": "ward", "channel": "channel"}[dimension]
-        out: dict = defaultdict(lambda: dict.fromkeys(fields, 0))
-        for row in rows:
-            target = out[row[key]]
-            for f in fields:
-                target[f] += row[f] or 0
-        return out
+        return queries.grouped(rows, DIM_FIELD[dimension], fields)
+
+
+def _numeric_first(rows: list[list], column: int) -> list[list]:
+    """Body rows with shown figures first (largest first), withheld ones after (by name): ordering
+    by the hidden value would place it between two shown ones and so give it away."""
+    return sorted(
+        rows,
+        key=lambda r: (is_withheld(r[column]), 0 if is_withheld(r[column]) else -(r[column] or 0), r[0]),
+    )
 
 
 def demand_panel(figures: CaseFigures, names: Names) -> Panel:
     by = figures.filters.by
     label = dict(Filters.DIMENSIONS)[by]
     grouped = figures.grouped(figures.cells, by, ("received", "closed", "in_time", "duplicates"))
-    ordered = sorted(grouped.items(), key=lambda kv: (-kv[1]["received"], names.label(by, kv[0])))
-    rows, chart_labels, chart_values = [], [], []
-    total = Counter()
-    for value, f in ordered:
-        missed = f["closed"] - f["in_time"]
+    raw, total = [], Counter()
+    for value, f in sorted(grouped.items(), key=lambda kv: names.label(by, kv[0])):
         total.update(f)
-        rows.append(
+        raw.append(
             [
                 names.label(by, value),
-                suppress(f["received"]),
-                suppress(f["closed"]),
-                suppress(f["in_time"]),
-                suppress(missed),
-                rate(f["in_time"], f["closed"]),
+                f["received"],
+                f["closed"],
+                f["in_time"],
+                f["closed"] - f["in_time"],
+                Rate(f["in_time"], f["closed"], cells=(2, 3, 4)),
             ]
         )
-        chart_labels.append(names.label(by, value))
-        chart_values.append(suppress(f["received"]))
-    rows.append(
+    raw.append(
         [
             "All",
-            suppress(total["received"]),
-            suppress(total["closed"]),
-            suppress(total["in_time"]),
-            suppress(total["closed"] - total["in_time"]),
-            rate(total["in_time"], total["closed"]),
+            total["received"],
+            total["closed"],
+            total["in_time"],
+            total["closed"] - total["in_time"],
+            Rate(total["in_time"], total["closed"], cells=(2, 3, 4)),
         ]
     )
-    top = rows[0][0] if ordered else ""
+    shown = protect(raw, counts=(1, 2, 3, 4), row_sums=[(2, (3, 4))])
+    rows = [*_numeric_first(shown[:-1], 1), shown[-1]]
+    everything = rows[-1]
+    top = rows[0][0] if len(rows) > 1 and not is_withheld(rows[0][1]) and rows[0][1] else ""
+    if top:
+        most = f"the most came from {top}"
+    elif total["received"]:
+        most = "too few in any one group to name the busiest"
+    else:
+        most = "none matched the filters"
+    met = _fmt(everything[5]) if isinstance(everything[5], float) else "no measurable share"
     summary = (
-        f"{_fmt(suppress(total['received']))} requests were received in the period; "
-        f"{'the most came from ' + top if top else 'none matched the filters'}, and "
-        f"{_fmt(rate(total['in_time'], total['closed'])) or 'no'} of those closed met the service level."
+        f"{_fmt(everything[1])} requests were received in the period; {most}, and {met} of those "
+        "closed met the service level."
     )
     return Panel(
         key="demand",
@@ -221,7 +212,10 @@ def demand_panel(figures: CaseFigures, names: Names) -> Panel:
         summary=summary,
         columns=[label, "Received", "Closed", "Closed in time", "Closed late", "Service level met (%)"],
         rows=rows,
-        chart=charts.bar(f"Requests received by {label.lower()}", chart_labels, chart_values),
+        chart=charts.bar(
+            f"Requests received by {label.lower()}", [r[0] for r in rows[:-1]], [r[1] for r in rows[:-1]]
+        ),
+        notes=[NOTE],
     )
 
 
@@ -236,16 +230,20 @@ def weekly_panel(figures: CaseFigures) -> Panel:
     while day <= f.end:
         weeks[day] += 0
         day += dt.timedelta(days=7)
-    for row in figures.by_day_channel:
-        if f.start <= row["day"] <= f.end:
-            weeks[_week_start(row["day"])] += row["received"]
+    for row in figures.by_day:
+        weeks[_week_start(row["day"])] += row["received"]
     ordered = sorted(weeks.items())
-    rows = [[f"w/c {w:%-d %b %Y}", suppress(n)] for w, n in ordered]
-    busiest = max(ordered, key=lambda kv: kv[1]) if ordered else None
+    raw = [[f"w/c {w:%-d %b %Y}", n] for w, n in ordered]
+    raw.append(["All weeks", sum(weeks.values())])
+    rows = protect(raw, counts=(1,))
+    shown = [(w, r[1]) for (w, _), r in zip(ordered, rows, strict=False) if isinstance(r[1], int)]
+    busiest = max(shown, key=lambda kv: kv[1]) if shown else None
     summary = (
-        f"The busiest week began on {busiest[0]:%-d %B %Y} with {_fmt(suppress(busiest[1]))} requests."
+        f"The busiest week began on {busiest[0]:%-d %B %Y} with {_fmt(busiest[1])} requests."
         if busiest and busiest[1]
         else "No requests were received in the period."
+        if not sum(weeks.values())
+        else "Too few requests in any week to name the busiest."
     )
     return Panel(
         key="weekly",
@@ -255,26 +253,31 @@ def weekly_panel(figures: CaseFigures) -> Panel:
         columns=["Week", "Received"],
         rows=rows,
         chart=charts.bar(
-            "Requests received by week", [r[0] for r in rows], [r[1] for r in rows], horizontal=False
+            "Requests received by week",
+            [r[0] for r in rows[:-1]],
+            [r[1] for r in rows[:-1]],
+            horizontal=False,
         ),
+        notes=["The first and last weeks count only the days inside the period."],
     )
 
 
 def backlog_panel(figures: CaseFigures, names: Names) -> Panel:
     by = figures.filters.by
     label = dict(Filters.DIMENSIONS)[by]
-    grouped = figures.grouped(figures.backlog, by, ("open", "overdue", "a", "b", "c", "d"))
-    rows, total = [], Counter()
-    for value, g in sorted(grouped.items(), key=lambda kv: -kv[1]["open"]):
+    keys = ("open", "overdue", "a", "b", "c", "d")
+    grouped = queries.grouped(figures.backlog, figures.by_key, keys)
+    raw, total = [], Counter()
+    for value, g in sorted(grouped.items(), key=lambda kv: names.label(by, kv[0])):
         total.update(g)
-        rows.append(
-            [names.label(by, value), *(suppress(g[k]) for k in ("open", "overdue", "a", "b", "c", "d"))]
-        )
-    rows.append(["All", *(suppress(total[k]) for k in ("open", "overdue", "a", "b", "c", "d"))])
+        raw.append([names.label(by, value), *(g[k] for k in keys)])
+    raw.append(["All", *(total[k] for k in keys)])
+    shown = protect(raw, counts=(1, 2, 3, 4, 5, 6), row_sums=[(1, (3, 4, 5, 6))])
+    rows = [*_numeric_first(shown[:-1], 1), shown[-1]]
     when = f"{figures.backlog_day:%-d %B %Y}" if figures.backlog_day else "the last day of the period"
     summary = (
-        f"At the end of the day on {when}, {_fmt(suppress(total['open']))} requests were open, "
-        f"{_fmt(suppress(total['overdue']))} of them past their due date."
+        f"At the end of the day on {when}, {_fmt(rows[-1][1])} requests were open, "
+        f"{_fmt(rows[-1][2])} of them past their due date."
     )
     bands = ["0 to 5", "6 to 10", "11 to 20", "over 20"]
     return Panel(
@@ -284,13 +287,8 @@ def backlog_panel(figures: CaseFigures, names: Names) -> Panel:
         summary=summary,
         columns=[label, "Open", "Overdue", "Age 0-5", "Age 6-10", "Age 11-20", "Age over 20"],
         rows=rows,
-        chart=charts.bar(
-            "Open requests by age in working days",
-            bands,
-            [suppress(total[k]) for k in ("a", "b", "c", "d")],
-            horizontal=False,
-        ),
-        notes=[] if figures.backlog_day else ["No backlog snapshot has been taken for this period yet."],
+        chart=charts.bar("Open requests by age in working days", bands, rows[-1][3:], horizontal=False),
+        notes=[NOTE] if figures.backlog_day else ["No backlog snapshot has been taken for this period yet."],
     )
 
 
@@ -301,17 +299,17 @@ def service_level_panel(figures: CaseFigures, names: Names) -> Panel:
         per_service[row["service_id"]][row["working_days"]] += row["n"]
         overall[row["working_days"]] += row["n"]
     closed = figures.grouped(figures.cells, "service", ("closed", "in_time"))
-    rows = []
+    raw = []
     for service_id, dist in sorted(per_service.items(), key=lambda kv: names.label("service", kv[0])):
         n = sum(dist.values())
         small = n < THRESHOLD
         c = closed.get(service_id, {"closed": 0, "in_time": 0})
-        rows.append(
+        raw.append(
             [
                 names.label("service", service_id),
-                suppress(n),
-                suppress(c["in_time"]),
-                suppress(c["closed"] - c["in_time"]),
+                n,
+                c["in_time"],
+                c["closed"] - c["in_time"],
                 SUPPRESSED if small else percentile(dist, 0.5),
                 SUPPRESSED if small else percentile(dist, 0.9),
             ]
@@ -323,9 +321,8 @@ def service_level_panel(figures: CaseFigures, names: Names) -> Panel:
     small = n < THRESHOLD
     median = SUPPRESSED if small else percentile(overall, 0.5)
     p90 = SUPPRESSED if small else percentile(overall, 0.9)
-    rows.append(
-        ["All", suppress(n), suppress(tot["in_time"]), suppress(tot["closed"] - tot["in_time"]), median, p90]
-    )
+    raw.append(["All", n, tot["in_time"], tot["closed"] - tot["in_time"], median, p90])
+    rows = protect(raw, counts=(1, 2, 3), row_sums=[(1, (2, 3))])
     summary = (
         f"Half of the requests closed in the period took {median} working days or less, and nine in ten "
         f"took {p90} or less."
@@ -350,41 +347,43 @@ def service_level_panel(figures: CaseFigures, names: Names) -> Panel:
         ],
         rows=rows,
         chart=charts.bar("Median working days to close, by service", labels, [r[4] for r in rows[:-1]]),
-        notes=["Working days exclude weekends, bank holidays in England and the council's closure days."],
+        notes=[
+            "Working days exclude weekends, bank holidays in England and the council's closure days.",
+            NOTE,
+        ],
     )
 
 
 def quality_panel(figures: CaseFigures, names: Names) -> Panel:
     grouped = figures.grouped(figures.cells, "service", ("closed", "reopened", "duplicates", "received"))
-    rows, total = [], Counter()
+    raw, total = [], Counter()
     for sid, g in sorted(grouped.items(), key=lambda kv: names.label("service", kv[0])):
         total.update(g)
-        ended = g["closed"] + g["duplicates"]
-        rows.append(
+        raw.append(
             [
                 names.label("service", sid),
-                suppress(g["closed"]),
-                suppress(g["reopened"]),
-                rate(g["reopened"], g["closed"]),
-                suppress(g["duplicates"]),
-                rate(g["duplicates"], ended),
+                g["closed"],
+                g["reopened"],
+                Rate(g["reopened"], g["closed"], cells=(1, 2)),
+                g["duplicates"],
+                Rate(g["duplicates"], g["closed"] + g["duplicates"], cells=(1, 4)),
             ]
         )
-    ended = total["closed"] + total["duplicates"]
-    rows.append(
+    raw.append(
         [
             "All",
-            suppress(total["closed"]),
-            suppress(total["reopened"]),
-            rate(total["reopened"], total["closed"]),
-            suppress(total["duplicates"]),
-            rate(total["duplicates"], ended),
+            total["closed"],
+            total["reopened"],
+            Rate(total["reopened"], total["closed"], cells=(1, 2)),
+            total["duplicates"],
+            Rate(total["duplicates"], total["closed"] + total["duplicates"], cells=(1, 4)),
         ]
     )
+    rows = protect(raw, counts=(1, 2, 4))
     r, d = rows[-1][3], rows[-1][5]
     summary = (
-        f"The reopen rate was {_fmt(r) or 'not measurable'} "
-        f"and the duplicate rate {_fmt(d) or 'not measurable'}."
+        f"The reopen rate was {_fmt(r) if isinstance(r, float) else 'not measurable'} "
+        f"and the duplicate rate {_fmt(d) if isinstance(d, float) else 'not measurable'}."
     )
     return Panel(
         key="quality",
@@ -398,7 +397,8 @@ def quality_panel(figures: CaseFigures, names: Names) -> Panel:
         ),
         notes=[
             "Reopen rate: reopenings in the period per request closed in it. "
-            "Duplicate rate: duplicates per request ended (closed or marked duplicate)."
+            "Duplicate rate: duplicates per request ended (closed or marked duplicate).",
+            NOTE,
         ],
     )
 
@@ -409,18 +409,25 @@ def channel_shift_panel(figures: CaseFigures) -> Panel:
     while month <= figures.filters.end:
         months[month] += Counter()
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    for row in figures.by_day_channel:
-        if row["day"] >= figures.shift_start:
-            months[row["day"].replace(day=1)][row["channel"]] += row["received"]
-    rows, series = [], {name: [] for name, _ in CHANNEL_GROUPS}
+    for row in figures.by_month_channel:
+        months[row["month"]][row["channel"]] += row["received"]
+    raw, totals = [], []
     for month, counts in sorted(months.items()):
         total = sum(counts.values())
-        row = [f"{month:%B %Y}", suppress(total)]
-        for name, channels in CHANNEL_GROUPS:
-            share = rate(sum(counts[c] for c in channels), total)
-            row.append(share)
+        totals.append(total)
+        raw.append(
+            [f"{month:%B %Y}", total, *(sum(counts[c] for c in channels) for _, channels in CHANNEL_GROUPS)]
+        )
+    group_columns = tuple(range(2, 2 + len(CHANNEL_GROUPS)))
+    # The shares give each channel's count back from the month's total: protect the counts, then
+    # show the shares of those not withheld.
+    protected = protect(raw, counts=(1, *group_columns), row_sums=[(1, group_columns)], total_row=False)
+    rows, series = [], {name: [] for name, _ in CHANNEL_GROUPS}
+    for row, total, source in zip(protected, totals, raw, strict=True):
+        shares = [row[c] if is_withheld(row[c]) else rate(source[c], total) for c in group_columns]
+        rows.append([row[0], row[1], *shares])
+        for (name, _), share in zip(CHANNEL_GROUPS, shares, strict=True):
             series[name].append(share)
-        rows.append(row)
     online = [r[2] for r in rows if isinstance(r[2], float)]
     if len(online) >= 2:
         change = online[-1] - online[0]
@@ -438,6 +445,7 @@ def channel_shift_panel(figures: CaseFigures) -> Panel:
         columns=["Month", "Requests", *[f"{name} (%)" for name, _ in CHANNEL_GROUPS]],
         rows=rows,
         chart=charts.lines("Share of requests by channel (%)", [r[0] for r in rows], series, unit="%"),
+        notes=[NOTE],
     )
 
 
@@ -485,13 +493,17 @@ def front_door_panel(filters: Filters) -> Panel:
         ("person", "Sent to a person"),
         ("other", "Other (not a council matter, empty, still open)"),
     ]
-    rows = [[label, suppress(counts[k]), rate(counts[k], total)] for k, label in labels]
-    rows.append(["All", suppress(total), ""])
+    raw = [[label, counts[k], Rate(counts[k], total, cells=(1,))] for k, label in labels]
+    raw.append(["All", total, ""])
+    rows = protect(raw, counts=(1,))
+    shares = {k: rows[i][2] for i, (k, _) in enumerate(labels)}
+
+    def share(k):
+        return _fmt(shares[k]) if isinstance(shares[k], float) else "too few to give a share"
+
     summary = (
-        f"Of {_fmt(suppress(total))} messages to the front door, "
-        f"{_fmt(rate(counts['answered'], total)) or 'none'} "
-        f"were settled by an answer and {_fmt(rate(counts['routed'], total)) or 'none'} went straight "
-        "to the right service."
+        f"Of {_fmt(rows[-1][1])} messages to the front door, {share('answered')} "
+        f"were settled by an answer and {share('routed')} went straight to the right service."
         if total
         else "No messages reached the front door in the period."
     )
@@ -505,7 +517,7 @@ def front_door_panel(filters: Filters) -> Panel:
         chart=charts.bar(
             "Front-door messages by outcome", [r[0] for r in rows[:-1]], [r[1] for r in rows[:-1]]
         ),
-        notes=["Service, team and ward filters do not apply to messages that did not become a case."],
+        notes=["Service, team and ward filters do not apply to messages that did not become a case.", NOTE],
     )
 
 
@@ -533,12 +545,14 @@ def satisfaction_panel(filters: Filters, names: Names) -> Panel:
             .annotate(n=Count("id"), good=Count("id", filter=Q(score__gte=4)))
         )
         total = Counter()
+        raw = []
         for row in sorted(per, key=lambda r: names.label("service", r["service_id"])):
             total.update({"n": row["n"], "good": row["good"]})
-            rows.append(
-                [names.label("service", row["service_id"]), suppress(row["n"]), rate(row["good"], row["n"])]
+            raw.append(
+                [names.label("service", row["service_id"]), row["n"], Rate(row["good"], row["n"], cells=(1,))]
             )
-        rows.append(["All 'How did we do?' answers", suppress(total["n"]), rate(total["good"], total["n"])])
+        raw.append(["All 'How did we do?' answers", total["n"], Rate(total["good"], total["n"], cells=(1,))])
+        rows = protect(raw, counts=(1,))
         satisfied_share = rows[-1][2]
         notes.append(
             "Satisfied: 'satisfied' or 'very satisfied' on the 'How did we do?' question after a "
@@ -586,15 +600,17 @@ def information_requests_panel(filters: Filters) -> Panel:
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
     )
     by_kind = {row["kind"]: row for row in answered}
-    rows = []
+    raw = []
     total = Counter()
     for kind, label in Kind.choices:
         row = by_kind.get(kind, {"n": 0, "on_time": 0})
         total.update({"n": row["n"], "on_time": row["on_time"]})
-        share = rate(row["on_time"], row["n"])
-        rows.append([label, suppress(row["n"]), suppress(row["on_time"]), share, ico_band(share)])
-    share = rate(total["on_time"], total["n"])
-    rows.append(["All", suppress(total["n"]), suppress(total["on_time"]), share, ico_band(share)])
+        raw.append([label, row["n"], row["on_time"], Rate(row["on_time"], row["n"], cells=(1, 2)), ""])
+    raw.append(["All", total["n"], total["on_time"], Rate(total["on_time"], total["n"], cells=(1, 2)), ""])
+    rows = protect(raw, counts=(1, 2))
+    for row in rows:
+        row[4] = ico_band(row[3])
+    share = rows[-1][3]
     summary = (
         f"{_fmt(share)} of information requests answered in the period were on time: "
         f"{ico_band(share).lower()} "
@@ -612,7 +628,8 @@ def information_requests_panel(filters: Filters) -> Panel:
         chart=charts.bar("Answered on time (%)", [r[0] for r in rows], [r[3] for r in rows], unit="%"),
         notes=[
             "ICO bands: 95% or more good, 90% to 95% adequate, under 90% unsatisfactory. Only the "
-            "period filter applies."
+            "period filter applies.",
+            NOTE,
         ],
     )
 
@@ -632,28 +649,30 @@ def identity_panel(filters: Filters) -> Panel:
         .values_list("status", "n")
     )
     checked = sum(checks.values())
-    rows = [
-        ["Source records held", suppress(records), ""],
-        ["Records linked to a person", suppress(linked), rate(linked, records)],
-        ["People in the single view", suppress(persons), ""],
-        ["Pairs waiting for clerical review", suppress(backlog), ""],
-        ["New requests checked at the point of entry", suppress(checked), ""],
+    linked_now = checks.get("linked", 0)
+    review = checks.get("review", 0)
+    rows = protect(
         [
-            "Duplicates prevented (matched to a known person)",
-            suppress(checks.get("linked", 0)),
-            rate(checks.get("linked", 0), checked),
+            ["Source records held", records, ""],
+            ["Records linked to a person", linked, Rate(linked, records, cells=(1,))],
+            ["People in the single view", persons, ""],
+            ["Pairs waiting for clerical review", backlog, ""],
+            ["New requests checked at the point of entry", checked, ""],
+            [
+                "Duplicates prevented (matched to a known person)",
+                linked_now,
+                Rate(linked_now, checked, cells=(1,)),
+            ],
+            ["Sent to review at the point of entry", review, Rate(review, checked, cells=(1,))],
         ],
-        [
-            "Sent to review at the point of entry",
-            suppress(checks.get("review", 0)),
-            rate(checks.get("review", 0), checked),
-        ],
-    ]
+        counts=(1,),
+        total_row=False,
+    )
+    linked_share = rows[1][2]
     summary = (
-        f"{_fmt(rate(linked, records)) or 'None'} of source records are linked to a person; "
-        f"{_fmt(suppress(backlog))} pairs wait for review, and "
-        f"{_fmt(suppress(checks.get('linked', 0)))} new requests "
-        "were matched to a known resident instead of creating a duplicate."
+        f"{_fmt(linked_share) if isinstance(linked_share, float) else 'An unmeasurable share'} of source "
+        f"records are linked to a person; {_fmt(rows[3][1])} pairs wait for review, and "
+        f"{_fmt(rows[5][1])} new requests were matched to a known resident instead of creating a duplicate."
     )
     return Panel(
         key="identity",

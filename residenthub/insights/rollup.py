@@ -1,5 +1,8 @@
-"""The daily roll-ups: every dashboard figure about cases comes from these small tables, never from a
-scan of all cases (docs/adr/0081-daily-rollups.md).
+"""The roll-ups: every dashboard figure about cases comes from these small tables, never from a
+scan of all cases (docs/adr/0081-daily-rollups.md, docs/adr/0085-monthly-rollups.md).
+
+This module counts; ``actions.store_rollups`` writes: the daily rows of the days built and, in the
+same transaction, the monthly rows of every month those days fall in (the sum of its daily rows).
 
 ``build_days(first, last)`` rebuilds whole days (delete and insert in one transaction), so running it
 twice gives the same tables. ``catch_up()`` is the nightly job: it builds every day since the last
@@ -16,13 +19,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from residenthub.core.calendar import council_closure_days, is_working_day
 
-from .models import UNKNOWN_WARD, DailyBacklog, DailyCaseStat, DailyCloseTime, RollupDay
+from .models import UNKNOWN_WARD, DailyBacklog, RollupDay
 
 REBUILD_DAYS = 7
 SNAPSHOT_EVERY_DAY_UP_TO = 8  # the nightly build and its rebuild window
@@ -189,41 +191,9 @@ def build_days(first: dt.date, last: dt.date) -> int:
             for (s, t, w, c), r in cells.items()
         )
 
-    with transaction.atomic():
-        for model in (DailyCaseStat, DailyCloseTime, DailyBacklog):
-            model.objects.filter(day__gte=first, day__lte=last).delete()
-        RollupDay.objects.filter(day__gte=first, day__lte=last).delete()
-        DailyCaseStat.objects.bulk_create(
-            (
-                DailyCaseStat(
-                    day=d,
-                    service_id=s,
-                    team_id=t,
-                    ward=w,
-                    channel=c,
-                    received=r[0],
-                    closed=r[1],
-                    closed_in_time=r[2],
-                    reopened=r[3],
-                    duplicates=r[4],
-                )
-                for (d, s, t, w, c), r in stats.items()
-            ),
-            batch_size=5000,
-        )
-        DailyCloseTime.objects.bulk_create(
-            (
-                DailyCloseTime(day=d, service_id=s, team_id=t, ward=w, channel=c, working_days=n, count=k)
-                for (d, s, t, w, c, n), k in close_times.items()
-            ),
-            batch_size=5000,
-        )
-        DailyBacklog.objects.bulk_create(backlog_rows, batch_size=5000)
-        now = timezone.now()
-        RollupDay.objects.bulk_create(
-            RollupDay(day=first + dt.timedelta(n), built_at=now, cases=per_day[first + dt.timedelta(n)])
-            for n in range((last - first).days + 1)
-        )
+    from .actions import store_rollups
+
+    store_rollups(first, last, stats, close_times, backlog_rows, per_day)
     return sum(per_day.values())
 
 

@@ -54,3 +54,35 @@ def place(make_case):
         return case
 
     return _place
+
+
+def check_protected(shown, raw, counts, *, row_sums=(), total_row=True):
+    """A shown table against the same table computed from raw cases, without insights' suppression
+    code: every count shown is the raw count; ``<5`` stands exactly for the raw counts 1 to 4; ``[c]``
+    only for other counts; and no sum the table shows (a column to the total row, a row's parts to
+    its total) holds exactly one withheld cell, so none can be worked out by subtraction.
+    Rows are matched by their label (column 0). Returns the number of withheld cells."""
+    assert [r[0] for r in shown] and sorted(r[0] for r in shown) == sorted(r[0] for r in raw)
+    by_label = {r[0]: r for r in shown}
+    withheld = 0
+    for row in raw:
+        out = by_label[row[0]]
+        for c in counts:
+            value = row[c]
+            if 1 <= value <= 4:
+                assert out[c] == "<5", (row[0], c, value, out[c])
+                withheld += 1
+            elif out[c] == "[c]":
+                withheld += 1
+            else:
+                assert out[c] == value, (row[0], c, value, out[c])
+    hidden = {(r[0], c) for r in raw for c in counts if by_label[r[0]][c] in ("<5", "[c]")}
+    equations = []
+    if total_row:
+        body, total = [r[0] for r in raw[:-1]], raw[-1][0]
+        equations += [[(total, c), *((b, c) for b in body)] for c in counts]
+    for r in raw:
+        equations += [[(r[0], t), *((r[0], p) for p in parts)] for t, parts in row_sums]
+    for eq in equations:
+        assert sum(1 for cell in eq if cell in hidden) != 1, f"one withheld cell in {eq}: recoverable"
+    return withheld

@@ -96,6 +96,8 @@ def test_parquet_export_for_analysts(month, tmp_path):
     con.execute(f"set file_search_path = '{tmp_path}'")
     received = con.execute("select sum(received) from 'daily_case_stats.parquet'").fetchall()[0][0]
     assert received == 9
+    monthly = con.execute("select sum(received) from 'monthly_case_stats.parquet'").fetchall()[0][0]
+    assert monthly == 9
     names = con.execute(
         "select s.code from 'daily_case_stats.parquet' d "
         "join 'services.parquet' s using (service_id) group by 1"

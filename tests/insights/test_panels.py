@@ -16,6 +16,7 @@ from residenthub.core.calendar import working_days_between
 from residenthub.core.models import Address
 from residenthub.insights import panels, rollup
 from residenthub.insights.filters import Filters, parse_period
+from tests.insights.conftest import check_protected
 
 pytestmark = pytest.mark.django_db
 
@@ -102,23 +103,49 @@ def _row(panel, label):
     return next(r for r in panel.rows if r[0] == label)
 
 
+def _local(t):
+    """Europe/London in August and September is UTC+1: 10:00 and 15:00 stay on the same day."""
+    return t.astimezone(dt.UTC).date() if t else None
+
+
+def raw_demand(filters, key):
+    """The demand table from raw cases: [label, received, closed, in time, late] + an All row."""
+    received, closed = _raw(filters)
+    rows = {}
+    for c in received:
+        rows.setdefault(key(c), [key(c), 0, 0, 0, 0])[1] += 1
+    for c in closed:
+        row = rows.setdefault(key(c), [key(c), 0, 0, 0, 0])
+        row[2] += 1
+        row[3 if _local(c.closed_at) <= c.due_date else 4] += 1
+    body = sorted(rows.values())
+    return [*body, ["All", *(sum(r[i] for r in body) for i in range(1, 5))]]
+
+
 def test_demand_by_ward_and_service_level_match_raw_cases(august):
     filters = _filters(team="highways", by="ward")
     panel = panels.build(filters, ["demand"])[0]
-    received, closed = _raw(filters)
-    by_ward = Counter(ward_of(c) for c in received)
-    assert by_ward["Station"] >= 5 and 0 < by_ward["Riverside"] < 5
-    assert _row(panel, "Station")[1] == by_ward["Station"]
+    raw = raw_demand(filters, ward_of)
+    by_ward = {r[0]: r for r in raw}
+    assert by_ward["Station"][1] >= 5 and 0 < by_ward["Riverside"][1] < 5
+    assert check_protected(panel.rows, raw, (1, 2, 3, 4), row_sums=[(2, (3, 4))]) > 0
     assert _row(panel, "Riverside")[1] == "<5"  # suppressed, never the number
-    in_time = [c for c in closed if c.closed_at.date() <= c.due_date]
-    assert _row(panel, "All")[1:5] == [
-        sup(len(received)),
-        sup(len(closed)),
-        sup(len(in_time)),
-        sup(len(closed) - len(in_time)),
-    ]
-    assert _row(panel, "All")[5] == round(100 * len(in_time) / len(closed), 1)
-    assert len(received) == 11
+    # Two wards and a total: Station's count would give Riverside's back, so it is withheld too.
+    assert _row(panel, "Station")[1] == "[c]"
+    total = by_ward["All"]
+    assert _row(panel, "All")[1:5] == [sup(v) for v in total[1:5]]
+    # 4 of 6 closed in time, 2 late: the percentage would give both counts back.
+    assert total[2:5] == [6, 4, 2] and _row(panel, "All")[5] == "[c]"
+    assert total[1] == 11
+
+
+def test_demand_by_service_with_nothing_withheld(august):
+    filters = _filters(team="highways", by="service")
+    panel = panels.build(filters, ["demand"])[0]
+    raw = raw_demand(filters, lambda c: c.service.name)
+    check_protected(panel.rows, raw, (1, 2, 3, 4), row_sums=[(2, (3, 4))])
+    pothole = next(r for r in raw if r[0] == "Report a pothole")
+    assert _row(panel, "Report a pothole")[1] == pothole[1] == 11
 
 
 def test_web_channel_filter(august):
@@ -126,17 +153,26 @@ def test_web_channel_filter(august):
     panel = panels.build(filters, ["demand"])[0]
     received, _ = _raw(filters)
     assert all(c.channel == "web" for c in received)
-    assert _row(panel, "Station")[1] == sup(sum(1 for c in received if ward_of(c) == "Station"))
+    raw = raw_demand(filters, ward_of)
+    assert [r[:2] for r in raw] == [["Riverside", 1], ["Station", 6], ["All", 7]]
+    check_protected(panel.rows, raw, (1, 2, 3, 4), row_sums=[(2, (3, 4))])
+    assert _row(panel, "Station")[1] == "[c]" and _row(panel, "All")[1] == 7
 
 
 def test_weekly_demand(august):
     filters = _filters(team="highways")
     panel = panels.build(filters, ["weekly"])[0]
     received, _ = _raw(filters)
-    weeks = Counter(c.created_at.date() - dt.timedelta(days=c.created_at.date().weekday()) for c in received)
-    for week, n in weeks.items():
-        expected = n if n >= 5 or n == 0 else "<5"
-        assert _row(panel, f"w/c {week:%-d %b %Y}")[1] == expected
+    weeks = Counter(
+        _local(c.created_at) - dt.timedelta(days=_local(c.created_at).weekday()) for c in received
+    )
+    week = dt.date(2026, 7, 27)  # the Monday of the week 1 August 2026 falls in
+    raw = []
+    while week <= dt.date(2026, 8, 31):
+        raw.append([f"w/c {week:%-d %b %Y}", weeks[week]])
+        week += dt.timedelta(days=7)
+    raw.append(["All weeks", len(received)])
+    check_protected(panel.rows, raw, (1,))
 
 
 def test_service_level_times_in_working_days(august):
@@ -149,6 +185,12 @@ def test_service_level_times_in_working_days(august):
     assert row[1] == sup(len(days))
     assert row[4] == nearest_rank(days, 0.5)
     assert row[5] == nearest_rank(days, 0.9)
+    met = sum(1 for c in closed if _local(c.closed_at) <= c.due_date)
+    raw = [
+        ["Report a pothole", len(closed), met, len(closed) - met],
+        ["All", len(closed), met, len(closed) - met],
+    ]
+    check_protected([r[:4] for r in panel.rows], raw, (1, 2, 3), row_sums=[(1, (2, 3))])
 
 
 def test_bank_holiday_does_not_count(august):
@@ -173,14 +215,17 @@ def test_backlog_and_age_at_the_end_of_the_period(august):
     ]
     station = [c for c in open_then if ward_of(c) == "Station"]
     assert len(station) >= 1
-    ages = Counter()
+    raw = {}
     for c in open_then:
         age = working_days_between(c.created_at.date(), end)
-        ages["a" if age <= 5 else "b" if age <= 10 else "c" if age <= 20 else "d"] += 1
-    total = _row(panel, "All")
-    assert total[1] == sup(len(open_then))
-    assert total[2] == sup(sum(1 for c in open_then if c.due_date < end))
-    assert total[3:] == [sup(ages[k]) for k in "abcd"]
+        row = raw.setdefault(ward_of(c), [ward_of(c), 0, 0, 0, 0, 0, 0])
+        row[1] += 1
+        row[2] += c.due_date < end
+        row[3 + (0 if age <= 5 else 1 if age <= 10 else 2 if age <= 20 else 3)] += 1
+    body = sorted(raw.values())
+    table = [*body, ["All", *(sum(r[i] for r in body) for i in range(1, 7))]]
+    check_protected(panel.rows, table, (1, 2, 3, 4, 5, 6), row_sums=[(1, (3, 4, 5, 6))])
+    assert _row(panel, "All")[1] == sup(len(open_then))
 
 
 def test_channel_shift_shares(august):
@@ -191,8 +236,16 @@ def test_channel_shift_shares(august):
     phone = sum(1 for c in received if c.channel == "phone")
     row = _row(panel, "August 2026")
     assert row[1] == sup(len(received))
-    assert row[2] == round(100 * online / len(received), 1)
-    assert row[3] == round(100 * phone / len(received), 1)
+    assert online >= 5 and row[2] == round(100 * online / len(received), 1)
+    # Two phone requests: their share with the month's total would give the count back.
+    assert 0 < phone < 5 and row[3] == "<5"
+    groups = [
+        online,
+        phone,
+        *(sum(1 for c in received if c.channel == k) for k in ("face_to_face", "letter", "email")),
+    ]
+    withheld = [v for v, shown in zip(groups, row[2:], strict=True) if shown in ("<5", "[c]")]
+    assert len(withheld) != 1 and all(v < 5 for v in withheld if v)
 
 
 def test_reopen_and_duplicate_rates(make_case, administrator):
@@ -214,13 +267,10 @@ def test_reopen_and_duplicate_rates(make_case, administrator):
     duplicates = raw.filter(duplicate_of__isnull=False).count()
     reopened = 1  # the one reopen above; its case is open again, so it is not among the closed
     assert (closed, duplicates) == (6, 1)
-    assert row[1:] == [
-        closed,
-        "<5",
-        round(100 * reopened / closed, 1),
-        "<5",
-        round(100 * duplicates / (closed + duplicates), 1),
-    ]
+    # One reopening of 6 closed, one duplicate of 7 ended: the counts are under 5, and their rates
+    # (with the closed count shown) would give them back, so the rates are withheld too.
+    assert (reopened, duplicates) == (1, 1)
+    assert row[1:] == [closed, "<5", "[c]", "<5", "[c]"]
 
 
 def test_suppression_never_leaks_into_exports(august, client, service_manager):
