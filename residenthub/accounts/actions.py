@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from residenthub.core.actions import atomic, audit
 
@@ -24,10 +25,12 @@ def ensure_staff_user(
     superuser: bool = False,
     team: Team | None = None,
     role: str = Membership.Role.OFFICER,
+    groups: tuple[str, ...] | list[str] = (),
     **details: Any,
 ) -> Any:
-    """The staff account ``username``, made with ``password`` if it did not exist (idempotent), and a
-    member of ``team`` with ``role`` if given. An existing account keeps its password and details."""
+    """The staff account ``username``, made with ``password`` if it did not exist (idempotent), a member
+    of ``team`` with ``role`` if given, and of the named ``groups``. An existing account keeps its
+    password and details."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
     if user is None:
@@ -39,6 +42,8 @@ def ensure_staff_user(
         _membership, created = Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
         if created:
             audit(by, "accounts.membership.added", user, team=team.slug, role=role)
+    for name in groups:  # e.g. councillors (read-only insights)
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
 
 

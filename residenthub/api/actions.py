@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -100,3 +101,76 @@ def unshare_case(case, key: ApiKey, *, by) -> None:
     if not deleted:
         raise ActionError(f"{key.name} was not given this case.")
     audit(by, "case.unshared_with_client", case, key=key.prefix)
+
+
+# --- webhooks (api/webhooks.py decides what to send and posts it) --------------------------------
+
+
+def webhook_backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+def queue_delivery(subscription: Any, event: str, payload: dict[str, Any]) -> Any:
+    """A webhook delivery written in the caller's transaction and handed to the worker after commit."""
+    from .models import WebhookDelivery
+    from .webhooks import deliver
+
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event=event, payload=payload)
+    transaction.on_commit(lambda pk=delivery.pk: deliver.delay(pk))
+    return delivery
+
+
+def record_delivery(
+    delivery_id: int,
+    attempt: Callable[[Any, Any], tuple[int | None, str]],
+    *,
+    on_disabled: Callable[[Any], None],
+) -> str:
+    """Try one pending delivery with ``attempt`` and record the outcome: delivered, or the error and
+    the next try (backoff), or failed after WEBHOOK_MAX_ATTEMPTS; a subscription failing
+    WEBHOOK_DISABLE_AFTER times in a row is turned off and ``on_disabled`` tells the admins after
+    commit. Returns the delivery's new status."""
+    from django.conf import settings
+
+    from .models import WebhookDelivery
+
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("subscription")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+            return delivery.status if delivery else "missing"
+        subscription = delivery.subscription
+        if not subscription.active:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.last_error = "subscription disabled"
+            delivery.save()
+            return delivery.status
+        delivery.attempts += 1
+        code, error = attempt(subscription, delivery)
+        delivery.response_status = code
+        if not error:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = timezone.now()
+            delivery.last_error = ""
+            subscription.consecutive_failures = 0
+        else:
+            delivery.last_error = error
+            if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+                delivery.status = WebhookDelivery.Status.FAILED
+                subscription.consecutive_failures += 1
+            else:
+                delivery.next_attempt_at = timezone.now() + webhook_backoff(delivery.attempts)
+        delivery.save()
+        if subscription.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER and subscription.active:
+            subscription.active = False
+            subscription.disabled_at = timezone.now()
+            subscription.disabled_reason = (
+                f"{subscription.consecutive_failures} deliveries failed in a row: {error}"[:300]
+            )
+            transaction.on_commit(lambda s=subscription: on_disabled(s))
+        subscription.save()
+        return delivery.status

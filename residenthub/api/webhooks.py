@@ -8,7 +8,6 @@ no personal data: the reference, service, status and the event's time.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import http.client
@@ -23,11 +22,11 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import mail_admins, send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from residenthub.cases.models import CaseEvent
 
+from . import actions
 from .models import WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -77,18 +76,14 @@ def on_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **kw
     for subscription in subscriptions:
         for name in names:
             if subscription.wants(name):
-                delivery = WebhookDelivery.objects.create(
-                    subscription=subscription, event=name, payload=payload(name, instance)
-                )
-                transaction.on_commit(lambda pk=delivery.pk: deliver.delay(pk))
+                actions.queue_delivery(subscription, name, payload(name, instance))
 
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
+backoff = actions.webhook_backoff  # 1, 2, 4 ... minutes, capped at six hours
 
 
 class Refused(Exception):
@@ -172,57 +167,23 @@ def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> int:
         connection.close()
 
 
+def _attempt(subscription: WebhookSubscription, delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST once; the status code and the error kept. Only the status code or a fixed reason is kept:
+    an error text would let whoever sets the URL scan the network behind us."""
+    try:
+        code = _post(subscription, delivery)
+    except Refused as exc:
+        return None, f"refused: {exc}"
+    except TimeoutError:
+        return None, "timed out"
+    except (OSError, http.client.HTTPException):  # any other network failure is retried
+        return None, "could not connect"
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
+
+
 def deliver_now(delivery_id: int) -> str:
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("subscription")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
-            return delivery.status if delivery else "missing"
-        subscription = delivery.subscription
-        if not subscription.active:
-            delivery.status = WebhookDelivery.Status.FAILED
-            delivery.last_error = "subscription disabled"
-            delivery.save()
-            return delivery.status
-        delivery.attempts += 1
-        # Only the status code or a fixed reason is kept: an error text would let whoever sets the
-        # URL scan the network behind us.
-        try:
-            code = _post(subscription, delivery)
-            error = "" if 200 <= code < 300 else f"HTTP {code}"
-        except Refused as exc:
-            code, error = None, f"refused: {exc}"
-        except TimeoutError:
-            code, error = None, "timed out"
-        except (OSError, http.client.HTTPException):  # any other network failure is retried
-            code, error = None, "could not connect"
-        delivery.response_status = code
-        if not error:
-            delivery.status = WebhookDelivery.Status.DELIVERED
-            delivery.delivered_at = timezone.now()
-            delivery.last_error = ""
-            subscription.consecutive_failures = 0
-        else:
-            delivery.last_error = error
-            if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-                delivery.status = WebhookDelivery.Status.FAILED
-                subscription.consecutive_failures += 1
-            else:
-                delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-        delivery.save()
-        if subscription.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER and subscription.active:
-            subscription.active = False
-            subscription.disabled_at = timezone.now()
-            subscription.disabled_reason = (
-                f"{subscription.consecutive_failures} deliveries failed in a row: {error}"[:300]
-            )
-            transaction.on_commit(lambda s=subscription: _tell_admins(s))
-        subscription.save()
-        return delivery.status
+    """Try one pending delivery; its outcome is recorded by ``api.actions.record_delivery``."""
+    return actions.record_delivery(delivery_id, _attempt, on_disabled=_tell_admins)
 
 
 def _tell_admins(subscription: WebhookSubscription) -> None:

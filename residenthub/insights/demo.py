@@ -119,22 +119,17 @@ def _walk_to_closed(case, staff, when) -> None:
 
 def _councillor() -> None:
     """The demo's read-only councillor (``councillor`` / the demo password): insights, no cases."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
+    from residenthub.accounts.actions import ensure_staff_user
     from residenthub.accounts.models import COUNCILLOR_GROUP
+    from residenthub.core.actions import Actor
     from residenthub.core.demo import DEMO_PASSWORD
 
-    user, created = get_user_model().objects.get_or_create(
-        username="councillor",
-        defaults={
-            "is_staff": True,
-            "first_name": "Douglas",
-            "last_name": "Mills",
-            "email": "councillor@council.example",
-        },
+    ensure_staff_user(
+        "councillor",
+        by=Actor.system("demo"),
+        password=DEMO_PASSWORD,
+        groups=[COUNCILLOR_GROUP],
+        first_name="Douglas",
+        last_name="Mills",
+        email="councillor@council.example",
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=COUNCILLOR_GROUP)[0])
