@@ -119,6 +119,32 @@ def test_person_search_to_the_360_with_the_keyboard(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Link to the person confirmed")
+    # "Not this person", then link the case to her again through the search, keyboard only.
+    _tab_to_button(page, "Not this person")
+    _enter(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Case unlinked")
+    check_page(page, "case page after not this person")
+    tab_to(page, 'a[href*="/staff/identity/people/?case="]')
+    _enter(page)
+    tab_to(page, "#q")
+    page.keyboard.type("peggy obrien e20 1ab")
+    _enter(page)
+    check_page(page, "person search to link a case")
+    tab_to(page, 'form:has(input[name=person][value="PMAGGIE01"]) button')
+    _enter(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Case linked to PMAGGIE01")
+    # A flag on the person, keyboard only (the details element opens with Enter).
+    visit(page, "/staff/identity/person/PMAGGIE01/")
+    tab_to(page, "summary.govuk-details__summary")
+    page.keyboard.press("Enter")
+    tab_to(page, "#flag-kind")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "#flag-detail")
+    page.keyboard.type("Needs a Polish interpreter")
+    _tab_to_button(page, "Add flag")
+    _enter(page)
+    expect(page.locator("#flags + ul")).to_contain_text("Needs a Polish interpreter")
+    check_page(page, "person 360 page with a flag")
 
 
 def test_staff_lists_tasks_letters_feedback(officer_page, check_page, make_case, highways_officer):
