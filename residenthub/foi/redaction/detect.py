@@ -206,6 +206,102 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, start + len(stripped)
 
 
+_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Cllr|Councillor)\.?[ \t]+)$",
+    re.I,
+)
+
+
+def _with_title(text: str, start: int) -> int:
+    """A person's title goes with the name: it tells gender or marital status, so it is redacted too."""
+    m = _TITLE_BEFORE.search(text, max(0, start - 14), start)
+    return m.start() if m else start
+
+
+def _just_words(value: str, strict: bool = True) -> bool:
+    """Ordinary words taken for a person ("Guilty Pleasures", "They're", "CAN I SPEAK", "Love"): every word
+    an English word or a pronoun's contraction and, when ``strict``, none a first name; otherwise none of the
+    commonest names."""
+    from . import gazetteer
+
+    common = gazetteer.common_words()
+    first = gazetteer.first_names() if strict else gazetteer.frequent_names()
+    value = _TITLE.sub("", value)
+    if value.split() and all(w.lower() in gazetteer._stop_words() for w in value.split()):
+        return True
+    words = [re.sub(r"['’](?:s|re|ll|ve|d|m)$", "", w.lower()) for w in re.findall(r"[\w'’-]+", value)]
+
+    def common_word(w: str) -> bool:
+        stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
+        return any(stem in common for stem in stems)
+
+    return bool(words) and all(common_word(w) and w not in first for w in words)
+
+
+_ORGANISATION_AFTER = re.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:&[ \t]*)?(?i:inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|company|co"
+    r"|group|partners|associates|holdings|industries|technologies|solutions|systems|consulting|capital|labs"
+    r"|media|research|foundation|institute|orchestra|ensemble|band|sons|brothers|bros|trust|bank|insurance"
+    r"|motors|airlines|studios|records|pharmaceuticals|enterprises|ventures|international|worldwide|global)\b\.?"
+)
+
+
+def _organisation_named_after(text: str, span: Span) -> bool:
+    """ "Loveland Technologies", "Davis Orchestra", "Bekins Van Lines Inc": a surname in a company's name."""
+    inside = len(span.text.split()) > 1 and _ORGANISATION_AFTER.fullmatch(" " + span.text.split()[-1])
+    return bool(inside) or (span.score < 0.7 and bool(_ORGANISATION_AFTER.match(text, span.end)))
+
+
+def _not_a_name(value: str, res) -> bool:
+    """Drop person spans that are ordinary words: the model's guesses and lower-case words made only of
+    English words and no first name; weaker rule guesses made only of English words and none of the
+    commonest names, unless they read as a first name and a surname ("Sofia Lima")."""
+    from . import gazetteer
+
+    bare = _TITLE.sub("", value)
+    words = bare.split()
+    if not words or all(w.lower() in gazetteer._stop_words() for w in words):
+        return True
+    source = (res.recognition_metadata or {}).get("recognizer_name", "")
+    if (source == "SpacyRecognizer" or bare.islower()) and _just_words(bare):
+        return True
+    if res.score < 0.7 and _just_words(bare, strict=False):
+        lows = [w.lower().strip(".,") for w in words]
+        return not (len(lows) > 1 and lows[0] in gazetteer.first_names() and lows[-1] in gazetteer.surnames())
+    return False
+
+
+_LIST_ITEM = r"[A-Z][\w'’-]+(?:[ \t][A-Z][\w'’-]+)?"
+_NAME_LIST = re.compile(
+    rf"(?<![\w-])(?P<items>{_LIST_ITEM}(?:,[ \t]+{_LIST_ITEM})+,?[ \t]+(?:and|or|&)[ \t]+{_LIST_ITEM})"
+    r"(?![\w-])"
+)
+
+
+def _name_lists(text: str, spans: list[Span]) -> list[Span]:
+    """In a list of capitalised words ("Efimiya, Mary, Ariana and Jodi") where at least half the items are
+    names found by a detector, the other items are names too."""
+    from .recognizers import _is_name_token
+
+    persons = [s for s in spans if s.entity_type == PERSON]
+    if not persons:
+        return []
+    out = []
+    for m in _NAME_LIST.finditer(text):
+        items = [
+            (i.start() + m.start("items"), i.end() + m.start("items"))
+            for i in re.finditer(_LIST_ITEM, m.group("items"))
+        ]
+        items = [(a, b) for a, b in items if text[a:b] not in ("and", "or")]
+        found = [any(p.start < b and a < p.end for p in persons) for a, b in items]
+        if sum(found) * 2 < len(items):
+            continue
+        for (a, b), hit in zip(items, found, strict=True):
+            if not hit and all(_is_name_token(w) for w in text[a:b].split()):
+                out.append(Span(a, b, PERSON, text[a:b], 0.45))
+    return out
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
@@ -217,6 +313,10 @@ def _to_spans(text: str, results) -> list[Span]:
             if trimmed is None:
                 continue
             start, end = trimmed
+            titled = _with_title(text, start)
+            if titled == start and _not_a_name(text[start:end], res):
+                continue
+            start = titled
         if end > start:
             spans.append(Span(start, end, res.entity_type, text[start:end], round(float(res.score), 2)))
     return spans
@@ -311,8 +411,10 @@ def detect_many(
     out = []
     for text, found in zip(texts, results, strict=True):
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
+        spans += _name_lists(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
+        spans = [s for s in spans if s.entity_type != PERSON or not _organisation_named_after(text, s)]
         out.append(resolve_overlaps(spans))
     return out
 

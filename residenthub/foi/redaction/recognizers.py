@@ -368,7 +368,8 @@ _ZIPISH = r"(?:[AC-FHKNPRTV-Y]\d{2} [0-9AC-FHKNPRTV-Y]{4}|\([A-Z]{2}\)|[A-Z]{1,2
 _STOP = r"(?!(?:The|This|That|We|I|It|He|She|They|Our|Your|Please|Thank|Thanks|Dear|If|And|But|Or|On|In|At|For|To|From|Tel|Phone|Email|Mobile)\b)"  # noqa: E501
 _PLACE = rf"(?:{_ZIPISH}|{_STOP}{_CAP}|(?:de|del|la|las|los|da|do|dos|das|di)(?=[ \t]+{UP}))"
 _SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
-_TAIL = rf"(?:{_SEP}{_PLACE}(?:[ \t]+{_PLACE}){{0,3}}){{0,5}}"
+_UNIT_PART = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Room)[ \t]*\d[\w-]*"
+_TAIL = rf"(?:{_SEP}(?:{_UNIT_PART}|{_PLACE}(?:[ \t]+{_PLACE}){{0,3}})){{0,5}}"
 _ADDRESS = re.compile(
     rf"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+[A-Za-z]?,?[ \t]+)?(?<![\w£$€.,]){_NUM},?[ \t]+"
     rf"(?:(?:{_CAP}|of|the|de|la|du|von|van)[ \t]+){{0,4}}"
@@ -412,6 +413,46 @@ _ADDRESS_BLOCK = re.compile(rf"(?m)^(?:{_BLOCK_LINE}\n){{2,5}}{_BLOCK_LINE}$")
 _PO_BOX = re.compile(
     rf"\b(?:P\.?\s?O\.?\s?Box|Postbox|Postfach|Apartado|Caixa Postal)[ \t]+\d{{1,6}}{_TAIL}", re.I
 )
+# US military post: "Unit 4719 Box 7394 / DPO AP 70942", "USNS Møller / FPO AA 85844".
+_MILITARY = re.compile(
+    r"(?i:\b(?:unit[ \t]+\d{4}[ \t]+box[ \t]+\d{4}|(?:usns|usnv|uss|usc?gc)[ \t]+[\w'’-]+(?:[ \t]+[\w'’-]+)?)"
+    r",?[ \t]*\n?[ \t]*(?:dpo|fpo|apo)[ \t]+(?:aa|ae|ap)[ \t]+\d{5})"
+)
+# What follows an address on the next lines of an address block: a flat or suite, a town, a region and a
+# postcode, a country ("> " and similar quote marks of a forwarded email are allowed before them).
+_NEXT_LINE = re.compile(
+    rf"[ \t]*,?[ \t]*\n(?:[ \t]*\n)?[ \t>?*|]*,?[ \t]*"
+    rf"(?P<part>(?:(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Room|Bldg\.?|Building)[ \t]*[\w-]+"
+    rf"|(?:{_PLACE})(?:[ \t,]+(?:{_PLACE}|\((?:{_CAP}|[A-Z]+)\))){{0,4}}))[ \t,.]*(?=\n|$)"
+)
+# A town and a country on the same line after a flat or house number: "... Suite 215 NUNGATTA Australia".
+_SAME_LINE_PLACE = re.compile(
+    rf"(?:[ \t]+(?:(?:Apt\.?|Suite|Unit|Flat)[ \t]*\d[\w-]*|{_STOP}(?!(?i:{_MONTHS})\b){_CAP})){{1,4}}(?=[ \t]*(?:$|[\n,.;?!]|[ \t]{LO}))"  # noqa: E501
+)
+_LONE_NUMBER_BEFORE = re.compile(
+    r"(?:^|(?<=[\s>:]))(?:\d{1,6}[ \t]+|(?:Apt\.?|Suite|Unit|Flat)[ \t]+\w+,?[ \t]+)$"
+)
+# After "lives at", "my address is", "send it to"... the words up to the end of the phrase are an address when
+# they hold a house number and a capitalised or street word: "lives at 255 Præstevænget 15, København".
+_ADDRESS_CUE = re.compile(
+    r"(?i:\b(?:lives?|living|lived|resides?|resided|residing|located|situated|moved|moving|relocated)"
+    r"[ \t]+(?:at|on|in|to)|\baddress(?:[ \t]+(?:is|was|will[ \t]+be))?[ \t]*(?::|-)?"
+    r"|\b(?:send|sent|deliver|delivered|post|posted|mail|mailed|forward|forwarded|return|returned|ship|shipped)"
+    r"\b[^.\n]{0,30}?\bto|\bmeet[ \t]+(?:me|you|us)[ \t]+at|\b(?:is|are|was|were)[ \t]+(?:located[ \t]+)?(?:at|on)"  # noqa: E501
+    r"(?=[ \t]+\d))[ \t]*\n?[ \t]*"
+)
+# "the corner of 3744 Retreat Avenue and Władysława Route"
+_CORNER = re.compile(
+    rf"\b(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+(?:{_NUM}[ \t]+)?(?:(?:{_CAP}|ul\.|u\.|de|la|del|dei|di|van|ten)[ \t]+)*"  # noqa: E501
+    rf"(?:{_CAP}|{_NUM}\.?)(?:[ \t]+(?:{_CAP}|{_NUM}\.?|(?i:str|st)\.?))*[ \t]+and[ \t]+(?:{_CAP}|ten|van|de)"
+    rf"(?:[ \t]+(?:{_CAP}|ten|van|de)){{0,3}}"
+)
+_SEG_TOKEN = (
+    rf"(?:\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,5}})?\.?|{_CAP}|(?i:apt\.?|suite|unit|flat|no\.?|u\.|ul\.|str\.?|st\.)"
+    rf"|de|del|dei|della|la|las|los|da|do|dos|das|di|du|van|von|der|den|ter|le|y|{LO}+(?i:{_SUFFIX_STREET}))(?![\w])"
+)
+_SEGMENT = re.compile(rf"{_SEG_TOKEN}(?:(?:[ \t]+|,[ \t]*|[ \t]*\n[ \t>]*){_SEG_TOKEN}){{1,12}}")
+_MONTH_WORD = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _TAIL_HAS_POSTCODE = re.compile(rf"(?<![\w-]){_ZIPISH}(?![\w-])|,[ \t]*[A-Z]{{2}}\b")
 
@@ -454,7 +495,45 @@ class HubAddressRecognizer(EntityRecognizer):
             if parts >= 2 or (parts >= 1 and postcode):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.55, self.name))
-        return out
+        for m in _CORNER.finditer(text):
+            out.append(_result(ADDRESS, m.start(), m.end(), 0.55, self.name))
+        for m in _MILITARY.finditer(text):
+            out.append(_result(ADDRESS, m.start(), m.end(), 0.7, self.name))
+        for cue in _ADDRESS_CUE.finditer(text):
+            m = _SEGMENT.match(text, cue.end())
+            if m is None:
+                continue
+            value = m.group(0)
+            stop = re.search(rf"(?:(?<=\d)|(?<=[a-z]{{3}}))\.(?=[ \t]+{UP})", value)  # a sentence ends
+            value = (value[: stop.start()] if stop else value).rstrip(" ,.-\n\t>")
+            if cue.group(0).strip().lower().startswith(("is", "are", "was", "were")) and not re.match(
+                rf"\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,5}}[ \t]+)?{_CAP}", value
+            ):
+                continue
+            words = re.findall(r"[^\W\d_][\w'’.-]*", value)
+            numbers = re.findall(r"(?<![\w.])\d{1,6}[A-Za-z]?(?![\d])", value)
+            lettered = [w for w in words if len(w) >= 3 and not _MONTH_WORD.fullmatch(w)]
+            if numbers and lettered and not all(_YEAR.fullmatch(n) for n in numbers):
+                out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.5, self.name))
+        return [self._extend(text, res) for res in out]
+
+    @staticmethod
+    def _extend(text: str, res: RecognizerResult) -> RecognizerResult:
+        """Take in a lone house number or flat just before the address, and the flat, town, postcode and
+        country lines of the address block after it."""
+        before = _LONE_NUMBER_BEFORE.search(text, max(0, res.start - 24), res.start)
+        if before:
+            res.start = before.start()
+        if re.search(r"(?:\d|(?i:apt|suite|unit|flat)\.?[ \t]*\w+)$", text[max(0, res.start) : res.end]):
+            after = _SAME_LINE_PLACE.match(text, res.end)
+            if after:
+                res.end = after.end()
+        for _ in range(6):
+            m = _NEXT_LINE.match(text, res.end)
+            if m is None or m.group("part").strip() == "":
+                break
+            res.end = m.end("part")
+        return res
 
 
 # --- names ---------------------------------------------------------------------------------------------
@@ -463,7 +542,7 @@ _TITLE_PREFIX = re.compile(r"^(?i:" + _TITLES + r")\.?\s+")
 _WORD = rf"(?:Mc|Mac|O['’]|D['’])?{UP}{LO}+(?:[-'’]{UP}?{LO}+)?"
 _UPPER = rf"{UP}{{2,}}(?:[-'’]{UP}{{2,}})?"
 _INITIAL = r"[A-Z]\.?"
-_NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER})){{0,2}}"
+_NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})){{0,2}}"
 _TITLED = re.compile(
     rf"\b(?i:{_TITLES})\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t]){{0,2}}(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER}))?"  # noqa: E501
     rf"|(?-i:[a-z]{{2,}})(?:[ \t][a-z]{{2,}})?)"
@@ -487,6 +566,60 @@ _RELATION = re.compile(
     r"|claimant|student|pupil|named|called)"
     rf",?[ \t]+(?P<name>{_NAME})"
 )
+# Someone giving a name: "my name is ...", "call me ...", "maiden name is ...", "last name? ..."; the name may
+# be in lower case there ("my name is vitoria").
+_LOWER_NAME = rf"{LO}{{2,}}(?:[ \t](?:{LO}[ \t])?{LO}{{2,}}){{0,2}}"
+_NAMED = re.compile(
+    r"\b(?i:(?:my|his|her|their|your|the)[ \t]+(?:(?:full|first|last|maiden|middle)[ \t]+|sur)?name"
+    r"(?:[ \t]+is|[ \t]+was|\?|:)|(?:first|last|maiden|full|middle)[ \t]+name[ \t]*(?:is|was|\?|:)"
+    r"|surname[ \t]*(?:is|was|\?|:)|(?:call|calls|called)[ \t]+me|known[ \t]+as|goes[ \t]+by)"
+    rf"[ \t]+(?P<name>{_NAME}|{_LOWER_NAME})"
+)
+# A speaker's name leading a line of dialogue or chat: "Ubul: What a wife.", "[1:45 PM] Mike: Hi".
+_SPEAKER = re.compile(
+    rf"(?m)^[ \t>]*(?:\[[^\]\n]{{1,24}}\][ \t]*)?(?P<name>{_WORD}(?:[ \t]{_WORD})?)[ \t]*:[ \t]*"
+    rf"(?=[\"“'‘]?{LETTER})"
+)
+_NOT_SPEAKER = {
+    "username",
+    "user",
+    "postcode",
+    "zip",
+    "email",
+    "website",
+    "hotline",
+    "helpline",
+    "ps",
+    "fyi",
+    "re",
+    "fw",
+    "fwd",
+    "cc",
+    "bcc",
+    "attn",
+    "sent",
+    "to",
+    "from",
+    "subject",
+    "ticket",
+    "ref",
+    "url",
+    "id",
+    "pin",
+    "mob",
+    "tel",
+    "fax",
+    "answer",
+    "question",
+    "dob",
+    "iban",
+    "swift",
+    "bic",
+    "nhs",
+    "vat",
+    "sku",
+    "dept",
+}
 # After a little word ("with", "by"...), only names the gazetteer knows.
 _WEAK = re.compile(rf"\b(?i:by|with|to|for|and|from|met|saw|told|asked|thank)[ \t]+(?P<name>{_NAME})")
 _TOKEN = re.compile(rf"{LETTER}(?:{LETTER}|['’-])*|[A-Z]\.")
@@ -554,13 +687,16 @@ class _Surnames:
     def __contains__(self, word: str) -> bool:
         if word in self.names:
             return True
-        parts = [p for p in re.split(r"[-'’]", word) if len(p) > 1]
+        parts = [p for p in re.split(r"[-'’]", word) if len(p) > 2]
         return len(parts) > 1 and any(p in self.names for p in parts if p not in _PARTICLES)
+
+
+_CONTRACTION = re.compile(r"['’](?:re|ll|ve|m|d|t)$")
 
 
 def _is_name_token(word: str) -> bool:
     low = word.lower().strip(".")
-    return low not in _NOT_PERSON_WORDS
+    return low not in _NOT_PERSON_WORDS and not _CONTRACTION.search(low)
 
 
 class HubNameRecognizer(EntityRecognizer):
@@ -589,6 +725,7 @@ class HubNameRecognizer(EntityRecognizer):
                 (_SIGN_OFF, 0.85),
                 (_SIGNED, 0.6),
                 (_RELATION, 0.5),
+                (_NAMED, 0.7),
             ):
                 for m in pattern.finditer(text):
                     found = self._clean(
@@ -599,11 +736,91 @@ class HubNameRecognizer(EntityRecognizer):
                     )
                     if found:
                         out.append(_result(PERSON, *found, score, self.name))
+            for m in _SPEAKER.finditer(text):
+                words = m.group("name").split()
+                lows = [w.lower() for w in words]
+                if any(w in _NOT_SPEAKER or not _is_name_token(w) for w in lows):
+                    continue
+                if self.use_gazetteer:
+                    common, first = gazetteer.common_words(), gazetteer.first_names()
+                    if all(w in common and w not in first for w in lows):
+                        continue
+                out.append(_result(PERSON, m.start("name"), m.end("name"), 0.5, self.name))
         if self.use_gazetteer:
             out += self._gazetteer_runs(text)
             doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
             if doc is not None and hasattr(doc, "ents"):
                 out += self._mislabelled(doc)
+                out += self._proper_nouns(doc)
+        return out
+
+    _PLACE_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
+
+    def _proper_nouns(self, doc) -> list[RecognizerResult]:
+        """Runs of capitalised proper nouns (spaCy's tagger) holding a gazetteer name, even where the name is
+        also an English word ("Rebecca", "Scott", "Grace"): the tagger tells "Will you..." from "Will said",
+        and words the model put in an organisation or a place are left alone."""
+        first, common = gazetteer.first_names(), gazetteer.common_words()
+        last = _Surnames(gazetteer.surnames(), common)
+        other = set()
+        for ent in doc.ents:
+            # the small model calls many a lone first name an organisation or a place ("Scott", "Rebecca")
+            if ent.label_ in self._PLACE_LABELS and not (len(ent) == 1 and ent.text.lower() in first):
+                other.update(range(ent.start, ent.end))
+        places = {t.i for ent in doc.ents if ent.label_ in ("GPE", "LOC", "FAC", "NORP") for t in ent}
+        places |= {t.i for ent in doc.ents if ent.label_ in self._PLACE_LABELS and len(ent) > 1 for t in ent}
+        out = []
+        run: list = []
+
+        def flush():
+            if not run:
+                return
+            words = [t.text for t in run]
+            lows = [w.lower().rstrip(".") for w in words]
+            initial = [len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith(".")) for w in words]
+            named = [
+                not ini and (low in first or (low in last and len(low) > 3))
+                for low, ini in zip(lows, initial, strict=True)
+            ]
+            # a lone word must be a first name or a surname that is not an ordinary English word
+            if (
+                any(named)
+                and not all(initial)
+                and all(_is_name_token(w) for w in words)
+                and (len(words) > 1 or lows[0] in first or lows[0] not in common)
+            ):
+                out.append(_result(PERSON, run[0].idx, run[-1].idx + len(run[-1].text), 0.45, self.name))
+            run.clear()
+
+        # an unknown proper noun leading a sentence as the subject of a verb: "Tomomi is from...",
+        # "Asya spent a year..." (a name the gazetteer lacks)
+        for sent_start in [t for t in doc if t.i == 0 or doc[t.i - 1].text in {".", "!", "?", "\n", "\n\n"}]:
+            i = sent_start.i
+            j = i
+            while j < len(doc) and doc[j].pos_ in ("PROPN", "NOUN") and doc[j].text[:1].isupper():
+                j += 1
+            if j == i or j >= len(doc) or j - i > 3 or doc[j].pos_ not in ("VERB", "AUX"):
+                continue
+            words = [doc[k].text for k in range(i, j)]
+            lows = [w.lower() for w in words]
+            if any(k in places for k in range(i, j)) or any(
+                w in common or not _is_name_token(w) or not _NAME_SHAPE.fullmatch(w2)
+                for w, w2 in zip(lows, words, strict=True)
+            ):
+                continue
+            out.append(_result(PERSON, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), 0.4, self.name))
+        for token in doc:
+            text = token.text
+            shaped = (text[:1].isupper() and _NAME_SHAPE.fullmatch(text)) or (
+                len(text) <= 2 and text[:1].isupper() and text.endswith(".")
+            )
+            if token.pos_ == "PROPN" and shaped and token.i not in other and not text.isupper():
+                if run and token.idx - (run[-1].idx + len(run[-1].text)) > 1:
+                    flush()
+                run.append(token)
+            else:
+                flush()
+        flush()
         return out
 
     _OTHER_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
