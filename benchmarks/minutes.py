@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -253,6 +254,33 @@ def ratios(c: Counter) -> dict:
 # --- the run -------------------------------------------------------------------------------------
 
 
+def silence_test(args, scripted, synth, voices, first_seed, workdir):
+    """(segments written inside the inserted silence, repeated segments)."""
+    import numpy as np
+
+    from residenthub.minutes.transcription import hotwords_for, transcribe_file
+
+    script = scripted.meeting(first_seed + 100, items=1, questions=1, talk=1, variant=args.set)
+    audio, truth = synth.speak(script, voices=voices)
+    cut = int(truth[len(truth) // 2]["start"] * 16000)
+    gap = (np.random.default_rng(7).standard_normal(int(args.silence_minutes * 60 * 16000)) * 0.001).astype(
+        np.float32
+    )
+    padded = np.concatenate([audio[:cut], gap, audio[cut:]])
+    path = workdir / "silence.wav"
+    synth.write_wav(path, padded)
+    silent = transcribe_file(
+        str(path), diarize=False, hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda)
+    )
+    start, end = cut / 16000, cut / 16000 + len(gap) / 16000
+    inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
+    texts = [" ".join(normalise(s["text"])) for s in silent["segments"]]
+    repeats = sum(1 for a, b in zip(texts, texts[1:], strict=False) if a == b) + sum(
+        1 for t, c in Counter(texts).items() if c >= 3 and len(t.split()) >= 2
+    )
+    return inside, repeats
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -264,6 +292,10 @@ def main() -> int:
     )
     parser.add_argument("--silence-minutes", type=float, default=10.0)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--only", default="", help="shard: these meeting numbers only (e.g. 0,3,6)")
+    parser.add_argument("--skip-silence", action="store_true", help="shard: leave out the silence test")
+    parser.add_argument("--save", help="shard: write this run's counts to a JSON file and stop")
+    parser.add_argument("--merge", nargs="+", help="report from shards' JSON files instead of running")
     args = parser.parse_args()
 
     import django
@@ -308,7 +340,12 @@ def main() -> int:
     load_start = os.getloadavg()
     log(f"load average at the start: {load_start}")
     started_all = time.perf_counter()
+    only = {int(x) for x in args.only.split(",") if x.strip()} if args.only else set(range(args.meetings))
+    if args.merge:
+        only = set()
     for n in range(args.meetings):
+        if n not in only:
+            continue
         script = scripted.meeting(first_seed + n, items=4, questions=2, variant=args.set)
         audio, truth = synth.speak(script, rng=np.random.default_rng(n), voices=voices)
         duration = len(audio) / 16000
@@ -396,24 +433,47 @@ def main() -> int:
         log(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
 
     # Hallucination over inserted silence.
-    script = scripted.meeting(first_seed + 100, items=1, questions=1, talk=1, variant=args.set)
-    audio, truth = synth.speak(script, voices=voices)
-    cut = int(truth[len(truth) // 2]["start"] * 16000)
-    gap = (np.random.default_rng(7).standard_normal(int(args.silence_minutes * 60 * 16000)) * 0.001).astype(
-        np.float32
-    )
-    padded = np.concatenate([audio[:cut], gap, audio[cut:]])
-    path = workdir / "silence.wav"
-    synth.write_wav(path, padded)
-    silent = transcribe_file(
-        str(path), diarize=False, hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda)
-    )
-    start, end = cut / 16000, cut / 16000 + len(gap) / 16000
-    inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
-    texts = [" ".join(normalise(s["text"])) for s in silent["segments"]]
-    repeats = sum(1 for a, b in zip(texts, texts[1:], strict=False) if a == b) + sum(
-        1 for t, c in Counter(texts).items() if c >= 3 and len(t.split()) >= 2
-    )
+    inside: list = []
+    repeats = 0
+    silence_ran = not (args.skip_silence or args.merge)
+    if silence_ran:
+        inside, repeats = silence_test(args, scripted, synth, voices, first_seed, workdir)
+    counters = {
+        "totals": totals,
+        "asr": asr_counts,
+        "perfect": perfect_counts,
+        "baseline": baseline_counts,
+        "baseline_asr": baseline_asr_counts,
+        "align": align_right,
+        "spk": spk,
+    }
+    if args.save:
+        Path(args.save).write_text(
+            json.dumps(
+                {
+                    **{k: dict(v) for k, v in counters.items()},
+                    "rows": results["meetings"],
+                    "silence": [len(inside), repeats] if silence_ran else None,
+                    "load_start": load_start,
+                    "elapsed": time.perf_counter() - started_all,
+                }
+            )
+        )
+        log(f"saved {args.save}")
+        return 0
+    shard_elapsed = 0.0
+    for name in args.merge or []:
+        shard = json.loads(Path(name).read_text())
+        shard_elapsed = max(shard_elapsed, shard["elapsed"])
+        for key, counter in counters.items():
+            counter.update(shard[key])
+        results["meetings"] += shard["rows"]
+        if shard["silence"] is not None:
+            inside, repeats = [None] * shard["silence"][0], shard["silence"][1]
+        load_start = min(load_start, tuple(shard["load_start"]))
+    if args.merge:
+        args.meetings = len(results["meetings"])
+        args.noisy = sum(1 for r in results["meetings"] if "wer_noisy" in r)
 
     # The seed minutes' own text, drafted as if it were notes.
     seed_result = None
@@ -452,7 +512,7 @@ def main() -> int:
         "patterns only": run(drafting.Detector()),
         "keyword baseline": [kw(t) for t, _ in rows],
     }
-    elapsed = time.perf_counter() - started_all
+    elapsed = max(time.perf_counter() - started_all, shard_elapsed)
 
     wer = totals["errors"] / totals["words"]
     wer_noisy = totals["noisy_errors"] / max(totals["noisy_words"], 1)
