@@ -34,8 +34,11 @@ STYLE = Style(
     value_font_size=12,
     title_font_size=15,
 )
-VERSION = 1  # bump when the charts' look changes, so cached charts are redrawn
+VERSION = 2  # bump when the charts' look changes, so cached charts are redrawn
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
+# pygal's tooltip texts (a <desc> per value, read only by its script): a third of the elements, and
+# every element costs WeasyPrint a pass over the chart's stylesheet when a report is laid out.
+_TOOLTIPS = re.compile(r"<desc\b[^>]*>.*?</desc>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -80,7 +83,7 @@ def _cached(render):
 
 def _finish(chart, label: str) -> str:
     svg = chart.render(is_unicode=True)
-    svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
+    svg = _TOOLTIPS.sub("", _COMMENT.sub("", _SCRIPT.sub("", svg)))
     return svg.replace(
         "<svg ", f'<svg role="img" aria-label="{html.escape(label, quote=True)}" focusable="false" ', 1
     )

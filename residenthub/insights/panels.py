@@ -105,6 +105,7 @@ def _fmt(value) -> str:
 
 # --- case panels (roll-ups) ----------------------------------------------------------------------
 
+WEEKLY_UP_TO_DAYS = 13 * 7  # longer periods show demand by month (a year is 12 rows, not 53)
 DIM_FIELD = {"service": "service_id", "team": "team_id", "ward": "ward", "channel": "channel"}
 CASE_FIELDS = ("received", "closed", "in_time", "reopened", "duplicates")
 
@@ -120,8 +121,16 @@ class CaseFigures:
         self.by_key = DIM_FIELD[filters.by]
         dims = ("service_id",) if self.by_key == "service_id" else ("service_id", self.by_key)
         self.cells = queries.summed(filters.start, filters.end, cell_q, dims)
-        # Weekly demand: the period's days. Channel shift: six months to the end of the period.
-        self.by_day = queries.summed(filters.start, filters.end, cell_q, ("day",), ("received",))
+        # Demand over time: by week (the period's days) up to 13 weeks, else by month (whole months
+        # from the monthly rows). Channel shift: six months to the end of the period.
+        self.monthly_demand = (filters.end - filters.start).days >= WEEKLY_UP_TO_DAYS
+        self.by_day = queries.summed(
+            filters.start,
+            filters.end,
+            cell_q,
+            ("month",) if self.monthly_demand else ("day",),
+            ("received",),
+        )
         self.shift_start = (filters.end.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
         self.by_month_channel = queries.summed(
             self.shift_start, filters.end, cell_q, ("month", "channel"), ("received",)
@@ -224,6 +233,9 @@ def _week_start(day: dt.date) -> dt.date:
 
 
 def weekly_panel(figures: CaseFigures) -> Panel:
+    """Demand by week, or by month for periods longer than 13 weeks (key "weekly" either way)."""
+    if figures.monthly_demand:
+        return _monthly_demand_panel(figures)
     f = figures.filters
     weeks: Counter = Counter()
     day = _week_start(f.start)
@@ -259,6 +271,45 @@ def weekly_panel(figures: CaseFigures) -> Panel:
             horizontal=False,
         ),
         notes=["The first and last weeks count only the days inside the period."],
+    )
+
+
+def _monthly_demand_panel(figures: CaseFigures) -> Panel:
+    f = figures.filters
+    months: Counter = Counter()
+    month = f.start.replace(day=1)
+    while month <= f.end:
+        months[month] += 0
+        month = queries.month_end(month) + dt.timedelta(days=1)
+    for row in figures.by_day:
+        months[row["month"]] += row["received"]
+    ordered = sorted(months.items())
+    raw = [[f"{m:%B %Y}", n] for m, n in ordered]
+    raw.append(["All months", sum(months.values())])
+    rows = protect(raw, counts=(1,))
+    shown = [(m, r[1]) for (m, _), r in zip(ordered, rows, strict=False) if isinstance(r[1], int)]
+    busiest = max(shown, key=lambda kv: kv[1]) if shown else None
+    summary = (
+        f"The busiest month was {busiest[0]:%B %Y} with {_fmt(busiest[1])} requests."
+        if busiest and busiest[1]
+        else "No requests were received in the period."
+        if not sum(months.values())
+        else "Too few requests in any month to name the busiest."
+    )
+    return Panel(
+        key="weekly",
+        title="Demand by month",
+        caption="Requests received each month (periods longer than 13 weeks are shown by month)",
+        summary=summary,
+        columns=["Month", "Received"],
+        rows=rows,
+        chart=charts.bar(
+            "Requests received by month",
+            [r[0] for r in rows[:-1]],
+            [r[1] for r in rows[:-1]],
+            horizontal=False,
+        ),
+        notes=["The first and last months count only the days inside the period."],
     )
 
 

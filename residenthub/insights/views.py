@@ -225,7 +225,10 @@ def kpis_json(request):
         "period": filters.period,
         "from": filters.start.isoformat(),
         "to": filters.end.isoformat(),
-        "suppression": "counts from 1 to 4 are given as '<5'; rates that would reveal them likewise",
+        "suppression": (
+            "counts from 1 to 4 are given as '<5'; rates that would reveal them likewise; '[c]' marks a "
+            "count withheld so that a '<5' cannot be worked out from a total"
+        ),
         "unit_costs": kpis.unit_costs(),
         "licence": "Open Government Licence v3.0",
         "services": kpis.figures(filters),

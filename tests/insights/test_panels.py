@@ -281,3 +281,15 @@ def test_suppression_never_leaks_into_exports(august, client, service_manager):
     text = response.content.decode()
     riverside = next(line for line in text.splitlines() if line.startswith("Riverside"))
     assert riverside.split(",")[1] == "<5"
+
+
+def test_demand_over_a_long_period_is_by_month(august):
+    filters = _filters(period="2026-07-01..2026-09-30", team="highways")
+    panel = panels.build(filters, ["weekly"])[0]
+    received, _ = _raw(filters)
+    by_month = Counter(f"{_local(c.created_at):%B %Y}" for c in received)
+    raw = [[m, by_month[m]] for m in ("July 2026", "August 2026", "September 2026")]
+    raw.append(["All months", len(received)])
+    assert panel.title == "Demand by month" and len(received) == 11
+    check_protected(panel.rows, raw, (1,))
+    assert panel.rows == [["July 2026", 0], ["August 2026", 11], ["September 2026", 0], ["All months", 11]]
