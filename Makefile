@@ -98,6 +98,7 @@ bench: install ## Run the benchmarks and append their figures to docs/benchmarks
 	-@bash scripts/install_voice_deps.sh
 	$(BIN)/python benchmarks/minutes.py
 	$(BIN)/python benchmarks/payments.py
+	-$(BIN)/python benchmarks/retention.py  # needs DATABASE_URL=postgres://... (it empties that database of cases)
 	$(BIN)/python benchmarks/voice.py
 	$(BIN)/python benchmarks/person_search.py
 

@@ -1,8 +1,11 @@
 # ruff: noqa: S608, E501 - SQL over our own benchmark database; the report table is long
 """Retention sweep (issue 20): 1,000,000 closed cases anonymised in PostgreSQL by the real sweep.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_h20 flock /tmp/bench.lock \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres flock /tmp/bench.lock \
         .venv/bin/python benchmarks/retention.py --cases 1000000
+
+The server of DATABASE_URL is used, with a database of the benchmark's own (``--database``,
+default ``bench_retention``), made if missing and emptied of cases each run.
 
 1. migrates the database named by DATABASE_URL, loads the catalogue and the demo addresses, and
    makes ``--cases`` closed pothole cases three years old (past the schedule's 2 years for highways
@@ -33,6 +36,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residenthub.settings")
 os.environ.setdefault("JOBS_INLINE", "true")
 
 
+def own_database(url: str, name: str) -> str:
+    """The benchmark's own database on the server of ``url`` (never the one ``url`` names)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -42,9 +59,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=int, default=5_000)
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument("--database", default="bench_retention", help="made if missing; emptied of cases")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is emptied of cases).")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server: the benchmark uses its own database there.")
+    os.environ["DATABASE_URL"] = own_database(url, args.database)
 
     import django
 

@@ -2,6 +2,8 @@
 search indexes, triage training data or exports (a person over five sources, cases, a SAR and a
 recording); what is kept is kept for a stated reason; a restored backup is erased again by replay."""
 
+import io
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -41,6 +43,15 @@ def test_erasure_leaves_nothing_to_find(world, records_manager, settings):
     WebhookSubscription.objects.create(
         name="FixMyStreet", url="https://fms.example/hook", secret="s", events=["person.erased"]
     )
+    # An analysts' export on disk (the insights roll-ups), which the scan reads too.
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    exports = Path(settings.RETENTION_SCAN_DIRS[1])
+    call_command("insights", "rollup", stdout=io.StringIO())
+    call_command("insights", "export", "--out", str(exports), stdout=io.StringIO())
+    assert any(exports.iterdir())
     plan = queries.erasure_plan(w.person)
     assert len(plan.records) == 10 and len(plan.sources) == 5
     identifiers = plan.identifiers
