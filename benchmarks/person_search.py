@@ -2,11 +2,14 @@
 """Person search (issue 15) against about a million records in PostgreSQL.
 
     python benchmarks/person_search.py --persons 400000      # ~1.05M records; --persons 20000 to try it
+    python benchmarks/person_search.py --load-only           # load bench_search once (~25 min here),
+    flock /tmp/bench.lock python benchmarks/person_search.py --reuse --keep   # then time it, again
 
 1. writes the linkage benchmark's synthetic population (benchmarks/population.py, seed 2026), reads it
    through the identity mapping (standardised as an import would), and loads records, persons, links,
-   households and memberships into a fresh PostgreSQL database (``bench_search``) with COPY, the way
-   benchmarks/point_of_entry.py does; persons come from the population's truth (no linkage run needed);
+   households and memberships into a fresh PostgreSQL database (``bench_search``) with COPY (the
+   helpers in benchmarks/population.py, shared with benchmarks/point_of_entry.py); persons come from
+   the population's truth (no linkage run needed);
 2. runs the same probes through ``identity.search.search_people`` (the page's search: parse, index
    lookup, scoring, the results' names, addresses, households, sources and open cases) and through a
    naive baseline (``icontains`` on the surname and equality on the postcode/date of birth/email over
@@ -377,7 +380,8 @@ def main(argv: list[str]) -> int:
             f"load in {result['index_seconds']:.0f} s). "
         )
         + "Timed: `identity.search.search_people` (parse, index "
-        "lookup, scoring, and the results' details: three queries) against the naive baseline "
+        "lookup, scoring, and the results' details; the user's teams and visible sources looked up "
+        "afresh for each probe, as for a new request) against the naive baseline "
         "(`icontains` on the surname and JSON equality on the other keys, no search indexes), same run, "
         f"{result['probes']} and {result['base_probes']} probes.",
         "",
