@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from .filters import Filters
 from .panels import Panel
+from .suppression import NOTE
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,7 +31,7 @@ def to_csv(panels: list[Panel], filters: Filters | None, title: str = "") -> str
     if filters:
         for label, value in filters.described():
             writer.writerow([label, safe(value)])
-    writer.writerow(["Cells with fewer than 5 cases are shown as <5."])
+    writer.writerow([safe(NOTE)])
     for panel in panels:
         writer.writerow([])
         writer.writerow([safe(panel.title)])
@@ -49,7 +50,7 @@ def to_xlsx(panels: list[Panel], filters: Filters | None, title: str = "") -> by
     if filters:
         for label, value in filters.described():
             sheet.append([label, safe(value)])
-    sheet.append(["Cells with fewer than 5 cases are shown as <5."])
+    sheet.append([safe(NOTE)])
     for panel in panels:
         ws = book.create_sheet(panel.key[:31])
         ws.append([safe(panel.title)])

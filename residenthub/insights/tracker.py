@@ -122,3 +122,117 @@ def context(year: str | None = None) -> dict:
         "spend_chart_uri": charts.data_uri(spend_chart),
         "benefits_chart_uri": charts.data_uri(benefits_chart),
     }
+
+
+def tables(ctx: dict) -> list:
+    """The benefits page's figures as panels, for its CSV and XLSX downloads (no charts)."""
+    from .panels import Panel
+
+    years = [str(y) for y in ctx["years"]]
+
+    def num(v):
+        return "" if v is None else float(v)
+
+    programmes = Panel(
+        key="programmes",
+        title="Programmes: budget, spend and milestones (£'000)",
+        caption="",
+        summary="",
+        columns=[
+            "Programme",
+            *(f"{k} {y}" for y in years for k in ("Budget", "Spent")),
+            "Spent of budget (%)",
+            "Milestones done",
+            "Milestones",
+            "Status",
+        ],
+        rows=[
+            [
+                p["programme"].name,
+                *(
+                    v
+                    for b, s in zip(p["budget_by_year"], p["spend_by_year"], strict=True)
+                    for v in (num(b), "not reported" if s is None else num(s))
+                ),
+                "" if p["spend_share"] is None else p["spend_share"],
+                p["milestones_done"],
+                p["milestones"],
+                p["status"],
+            ]
+            for p in ctx["programmes"]
+        ],
+    )
+    table3 = Panel(
+        key="table3",
+        title="Benefits: Table 3 against reported actuals by directorate (£'000)",
+        caption="",
+        summary="",
+        columns=["Directorate", *(f"{k} {y}" for y in years for k in ("Table 3", "Reported"))],
+        rows=[
+            [
+                r["name"],
+                *(
+                    v
+                    for p, a in zip(r["planned"], r["reported"], strict=True)
+                    for v in (num(p), "none yet" if a is None else num(a))
+                ),
+            ]
+            for r in ctx["table3"]
+        ]
+        + [
+            [
+                "Total",
+                *(
+                    v
+                    for p, a in zip(ctx["planned_total"], ctx["reported_total"], strict=True)
+                    for v in (num(p), "none yet" if a is None else num(a))
+                ),
+            ]
+        ],
+    )
+    register = Panel(
+        key="register",
+        title="Benefits register",
+        caption="",
+        summary="",
+        columns=[
+            "Benefit",
+            "Directorate",
+            "Owner",
+            "Cashable",
+            "Baseline",
+            *(f"{k} {y}" for y in years for k in ("Target", "Actual")),
+            f"Measured {ctx['year']}",
+            "Method",
+            "RAG",
+            "Rationale",
+        ],
+        rows=[
+            [
+                r["benefit"].name,
+                r["benefit"].directorate,
+                r["benefit"].owner,
+                "Yes" if r["benefit"].cashable else "No",
+                float(r["benefit"].baseline),
+                *(
+                    v
+                    for t, a in zip(r["targets"], r["actuals"], strict=True)
+                    for v in ("" if t is None else num(t), "not reported" if a is None else num(a))
+                ),
+                num(r["measured"].value) if r.get("measured") else "",
+                r["measured"].method if r.get("measured") else "",
+                r["benefit"].get_rag_display(),
+                r["benefit"].rag_rationale,
+            ]
+            for r in ctx["benefits"]
+        ],
+    )
+    findings = Panel(
+        key="findings",
+        title="Where the seed tables disagree",
+        caption="",
+        summary="",
+        columns=["Where", "Finding"],
+        rows=[[f["where"], f["message"]] for f in ctx["findings"]],
+    )
+    return [programmes, table3, register, findings]

@@ -50,7 +50,10 @@ def _choices():
 
 def _export(request, built, filters, title):
     fmt = request.GET.get("format")
-    stem = f"insights-{title.lower().replace(' ', '-')}-{filters.period.replace('/', '-')}"
+    period = filters.period if filters else ""
+    stem = f"insights-{title.lower().replace(' ', '-').replace('/', '-')}" + (
+        f"-{period.replace('/', '-')}" if period else ""
+    )
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(built, filters, title), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -120,6 +123,12 @@ def kpi_page(request):
 def benefits(request, errors=None, status=200):
     year = request.GET.get("year") or tracker.current_year()
     context = tracker.context(year if year in _years() else tracker.current_year())
+    fmt = request.GET.get("format")
+    if fmt and errors is None:
+        if fmt not in ("csv", "xlsx"):
+            errors, status = [("year", "Downloads are CSV or XLSX.")], 400
+        else:
+            return _export(request, tracker.tables(context), None, f"benefits {context['year']}")
     context.update(can_edit=can_edit_benefits(request.user), rags=Benefit.Rag.choices, errors=errors or [])
     return render(request, "insights/benefits.html", context, status=status)
 

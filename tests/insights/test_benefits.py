@@ -131,3 +131,29 @@ def test_benefits_page_shows_table3_beside_actuals_and_the_findings(client, serv
     assert "Where the seed tables disagree" in body
     assert "14,186" in body and "the years add up to 244, the row says 243" in body
     assert "How it was measured" in body
+
+
+def test_benefits_page_downloads_csv_and_xlsx(client, service_manager):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from residenthub.insights import actions
+
+    actions.load_benefits()
+    client.force_login(service_manager)
+    response = client.get("/staff/insights/benefits/", {"year": "2025/26", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert 'filename="insights-benefits-2025-26.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    titles = [r[0] for r in rows if r]
+    assert "Benefits register" in titles and "Where the seed tables disagree" in titles
+    total = next(r for r in rows if r and r[0] == "Total")
+    assert total[1:6:2] == ["1463.0", "1425.0", "1369.0"]  # Table 3, £'000 by year
+    response = client.get("/staff/insights/benefits/", {"year": "2025/26", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Filters", "programmes", "table3", "register", "findings"]
+    assert book["findings"].max_row == 2 + 5  # title, header, the five findings
+    bad = client.get("/staff/insights/benefits/", {"format": "pdf"})
+    assert bad.status_code == 400 and "Downloads are CSV or XLSX." in bad.content.decode()
