@@ -86,6 +86,7 @@ format: install ## Format the code with ruff
 
 .PHONY: bench
 bench: install ## Run the benchmarks and append their figures to docs/benchmarks.md
+	@bash scripts/install_bench_deps.sh
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/triage.py
 	$(BIN)/python benchmarks/linkage.py

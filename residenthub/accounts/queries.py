@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .models import Membership
 
 # The access rules live in permissions.py; these names stay importable from here.
 from .permissions import can_see_case, case_visibility, is_manager, roles_for, team_ids_for  # noqa: F401
 
 
-def team_alert_addresses(team) -> list[str]:
+def team_alert_addresses(team: Any) -> list[str]:
     """Where a team's alerts go: its mailbox, then its active team leaders' and service managers'
     own addresses, each once (case-insensitively), in that order."""
     if team is None:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -73,7 +74,7 @@ def record_submission(case: Any, key: ApiKey, body_hash: str) -> ClientCase:
 
 
 @transaction.atomic
-def share_case(case, key: ApiKey, *, by) -> ClientCase:
+def share_case(case: Any, key: ApiKey, *, by: Any) -> ClientCase:
     """Let ``key``'s client post updates to ``case`` (e.g. a contractor's system). Staff of the team
     working the case only; restricted cases are never shared with a client."""
     user = require_staff(by)
@@ -93,7 +94,7 @@ def share_case(case, key: ApiKey, *, by) -> ClientCase:
 
 
 @transaction.atomic
-def unshare_case(case, key: ApiKey, *, by) -> None:
+def unshare_case(case: Any, key: ApiKey, *, by: Any) -> None:
     user = require_staff(by)
     if not permissions.can_work_case(user, case):
         raise ActionError("Only the team working this case can change who may update it.")
@@ -116,7 +117,7 @@ def queue_delivery(subscription: Any, event: str, payload: dict[str, Any]) -> An
     from .webhooks import deliver
 
     delivery = WebhookDelivery.objects.create(subscription=subscription, event=event, payload=payload)
-    transaction.on_commit(lambda pk=delivery.pk: deliver.delay(pk))
+    transaction.on_commit(partial(deliver.delay, delivery.pk))
     return delivery
 
 
@@ -171,6 +172,6 @@ def record_delivery(
             subscription.disabled_reason = (
                 f"{subscription.consecutive_failures} deliveries failed in a row: {error}"[:300]
             )
-            transaction.on_commit(lambda s=subscription: on_disabled(s))
+            transaction.on_commit(partial(on_disabled, subscription))
         subscription.save()
         return delivery.status

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from residenthub.accounts import actions as account_actions
 from residenthub.accounts import permissions
 from residenthub.accounts.auth import needs_second_factor, safe_next, staff_required
 from residenthub.accounts.models import Team
@@ -38,11 +42,13 @@ from residenthub.cases.queries import (
     visible_cases,
 )
 from residenthub.core import audit, references
+from residenthub.core.actions import Actor
 from residenthub.core.audit import client_ip
+from residenthub.core.forms import first_errors
 from residenthub.core.models import AuditEntry
 from residenthub.core.validators import display_uk_phone
 from residenthub.identity.people import case_panel
-from residenthub.portal import questions
+from residenthub.services import questions
 from residenthub.services.definitions import fill_template
 from residenthub.services.models import Service
 
@@ -83,7 +89,7 @@ def sign_in(request):
         "backoffice/login.html",
         {
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
             "username": username,
             "next": safe_next(request, ""),
         },
@@ -119,7 +125,7 @@ def two_factor(request):
         "backoffice/two_factor.html",
         {
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
             "next": safe_next(request, ""),
         },
         status=400 if errors else 200,
@@ -134,15 +140,13 @@ def two_factor_setup(request):
         return redirect("backoffice:login")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and needs_second_factor(user):
         return redirect("backoffice:two_factor")
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
+    device = account_actions.pending_totp_device(user)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         token = (request.POST.get("token") or "").replace(" ", "")
         if token.isdigit() and device.verify_token(token):
-            device.confirmed = True
-            device.save()
+            account_actions.confirm_totp_device(device, by=Actor.from_request(request))
             otp_login(request, device)
-            audit.record("staff.two_factor_set_up", user, actor=user, ip=client_ip(request))
             messages.success(request, "Two-factor authentication is set up.")
             return redirect("backoffice:queue")
         errors.append(("token", "Enter the 6-digit code your app shows for this key"))
@@ -154,7 +158,7 @@ def two_factor_setup(request):
             "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
             "uri": device.config_url,
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
         },
         status=400 if errors else 200,
     )
@@ -459,7 +463,7 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
             and not case.service.restricted
             and permissions.can_lift_restriction(request.user, case),
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
             "raw": raw,
             "contact_phone": display_uk_phone(case.contact_phone) if case.contact_phone else "",
         },
@@ -467,115 +471,167 @@ def _render_case(request, case, *, errors=None, raw=None, status=200):
     )
 
 
-ACTION_FIELDS = {
-    "status": ("to_status", "reason", "public_message"),
-    "update": ("update_text",),
-    "note": ("note_text",),
-    "assign": ("team", "officer"),
-    "refer": ("refer_team", "refer_reason"),
-    "reroute": ("service", "reroute_reason"),
-    "duplicate": ("original",),
-    "reopen": ("reopen_reason",),
-    "lift": ("lift_reason",),
-}
-ERROR_FIELD = {
-    "status": "to_status",
-    "update": "update_text",
-    "note": "note_text",
-    "assign": "officer",
-    "refer": "refer_team",
-    "reroute": "service",
-    "duplicate": "original",
-    "reopen": "reopen_reason",
-    "lift": "lift_reason",
+@dataclass(frozen=True)
+class _Ask:
+    """What one action on the case page was asked to do: the fields it reads, and who asks."""
+
+    request: Any
+    case: Case
+    raw: dict[str, str]
+    expected: int
+
+    @property
+    def by(self):
+        return self.request.user
+
+    @property
+    def ip(self) -> str | None:
+        return client_ip(self.request)
+
+
+def _change_status(ask: _Ask) -> str:
+    if not ask.raw["to_status"]:
+        raise actions.ActionError("Choose the new status")
+    actions.transition(
+        ask.case,
+        ask.raw["to_status"],
+        by=ask.by,
+        reason=ask.raw["reason"],
+        public_message=ask.raw["public_message"],
+        expected_version=ask.expected,
+        ip=ask.ip,
+    )
+    return "Status changed."
+
+
+def _public_update(ask: _Ask) -> str:
+    actions.add_public_update(
+        ask.case, ask.raw["update_text"], by=ask.by, expected_version=ask.expected, ip=ask.ip
+    )
+    return "Update sent to the resident."
+
+
+def _internal_note(ask: _Ask) -> str:
+    actions.add_internal_note(
+        ask.case, ask.raw["note_text"], by=ask.by, expected_version=ask.expected, ip=ask.ip
+    )
+    return "Note added."
+
+
+def _assign(ask: _Ask) -> str:
+    raw = ask.raw
+    team = Team.objects.filter(pk=raw["team"]).first() if raw["team"].isdigit() else ask.case.team
+    if team is None:
+        raise actions.ActionError("Choose a team")
+    officer = None
+    if raw["officer"]:
+        officer = (
+            User.objects.filter(pk=raw["officer"], is_active=True).first()
+            if raw["officer"].isdigit()
+            else None
+        )
+        if officer is None:
+            raise actions.ActionError("Choose an officer from the list")
+    actions.assign(ask.case, by=ask.by, team=team, officer=officer, expected_version=ask.expected, ip=ask.ip)
+    return "Case assigned."
+
+
+def _refer(ask: _Ask) -> str:
+    team = Team.objects.filter(pk=ask.raw["refer_team"]).first() if ask.raw["refer_team"].isdigit() else None
+    if team is None:
+        raise actions.ActionError("Choose the team to refer the case to")
+    actions.refer(ask.case, team, by=ask.by, reason=ask.raw["refer_reason"], ip=ask.ip)
+    return f"Referred to {team.name}."
+
+
+def _reroute(ask: _Ask) -> str | HttpResponse:
+    service = Service.objects.filter(code=ask.raw["service"], active=True).first()
+    if service is None:
+        raise actions.ActionError("Choose the service the case belongs to")
+    actions.reroute(
+        ask.case,
+        service,
+        by=ask.by,
+        reason=ask.raw["reroute_reason"],
+        expected_version=ask.expected,
+        ip=ask.ip,
+    )
+    if not can_see_case(ask.by, Case.objects.select_related("service").get(pk=ask.case.pk)):
+        messages.success(
+            ask.request, f"{ask.case.reference} moved to {service.name}. It is now with {service.team.name}."
+        )
+        return redirect("backoffice:queue")
+    return f"Moved to {service.name}."
+
+
+def _duplicate(ask: _Ask) -> str:
+    reference_of_original = references.normalise(ask.raw["original"], settings.REFERENCE_PREFIX)
+    original = (
+        visible_cases(ask.by).filter(reference=reference_of_original).first()
+        if reference_of_original
+        else None
+    )
+    if original is None:
+        raise actions.ActionError("Enter the reference of a case you can see, like DBC-K7MQ-4TXA")
+    actions.mark_duplicate(ask.case, original, by=ask.by, expected_version=ask.expected, ip=ask.ip)
+    return f"Closed as a duplicate of {original.reference}."
+
+
+def _lift(ask: _Ask) -> str:
+    actions.lift_restriction(
+        ask.case, by=ask.by, reason=ask.raw["lift_reason"], expected_version=ask.expected, ip=ask.ip
+    )
+    return "Restriction lifted."
+
+
+def _reopen(ask: _Ask) -> str:
+    actions.reopen(
+        ask.case, by=ask.by, reason=ask.raw["reopen_reason"], expected_version=ask.expected, ip=ask.ip
+    )
+    return "Case reopened."
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One action of the case page: the form fields it reads, the field its errors belong to (for the
+    error summary's link), and the function that calls the cases action."""
+
+    fields: tuple[str, ...]
+    error_field: str
+    run: Callable[[_Ask], str | HttpResponse]
+
+
+CASE_ACTIONS: dict[str, CaseAction] = {
+    "status": CaseAction(("to_status", "reason", "public_message"), "to_status", _change_status),
+    "update": CaseAction(("update_text",), "update_text", _public_update),
+    "note": CaseAction(("note_text",), "note_text", _internal_note),
+    "assign": CaseAction(("team", "officer"), "officer", _assign),
+    "refer": CaseAction(("refer_team", "refer_reason"), "refer_team", _refer),
+    "reroute": CaseAction(("service", "reroute_reason"), "service", _reroute),
+    "duplicate": CaseAction(("original",), "original", _duplicate),
+    "reopen": CaseAction(("reopen_reason",), "reopen_reason", _reopen),
+    "lift": CaseAction(("lift_reason",), "lift_reason", _lift),
 }
 
 
 @staff_required
 @require_POST
 def case_action(request, reference):
+    """The case page's forms: the ``action`` field picks one entry of ``CASE_ACTIONS``."""
     case = _case_for(request, reference)
-    action = request.POST.get("action", "")
-    if action not in ACTION_FIELDS:
+    chosen = CASE_ACTIONS.get(request.POST.get("action", ""))
+    if chosen is None:
         return _render_case(request, case, errors=[("actions", "Choose an action")], status=400)
-    raw = {field: (request.POST.get(field) or "")[:10_000] for field in ACTION_FIELDS[action]}
+    raw = {field: (request.POST.get(field) or "")[:10_000] for field in chosen.fields}
     version = request.POST.get("version", "")
-    expected = int(version) if version.isdigit() else -1
-    by, ip = request.user, client_ip(request)
+    ask = _Ask(request, case, raw, int(version) if version.isdigit() else -1)
     try:
-        if action == "status":
-            if not raw["to_status"]:
-                raise actions.ActionError("Choose the new status")
-            actions.transition(
-                case,
-                raw["to_status"],
-                by=by,
-                reason=raw["reason"],
-                public_message=raw["public_message"],
-                expected_version=expected,
-                ip=ip,
-            )
-            done = "Status changed."
-        elif action == "update":
-            actions.add_public_update(case, raw["update_text"], by=by, expected_version=expected, ip=ip)
-            done = "Update sent to the resident."
-        elif action == "note":
-            actions.add_internal_note(case, raw["note_text"], by=by, expected_version=expected, ip=ip)
-            done = "Note added."
-        elif action == "assign":
-            team = Team.objects.filter(pk=raw["team"]).first() if raw["team"].isdigit() else case.team
-            if team is None:
-                raise actions.ActionError("Choose a team")
-            officer = None
-            if raw["officer"]:
-                officer = (
-                    User.objects.filter(pk=raw["officer"], is_active=True).first()
-                    if raw["officer"].isdigit()
-                    else None
-                )
-                if officer is None:
-                    raise actions.ActionError("Choose an officer from the list")
-            actions.assign(case, by=by, team=team, officer=officer, expected_version=expected, ip=ip)
-            done = "Case assigned."
-        elif action == "refer":
-            team = Team.objects.filter(pk=raw["refer_team"]).first() if raw["refer_team"].isdigit() else None
-            if team is None:
-                raise actions.ActionError("Choose the team to refer the case to")
-            actions.refer(case, team, by=by, reason=raw["refer_reason"], ip=ip)
-            done = f"Referred to {team.name}."
-        elif action == "reroute":
-            service = Service.objects.filter(code=raw["service"], active=True).first()
-            if service is None:
-                raise actions.ActionError("Choose the service the case belongs to")
-            actions.reroute(
-                case, service, by=by, reason=raw["reroute_reason"], expected_version=expected, ip=ip
-            )
-            if not can_see_case(request.user, Case.objects.select_related("service").get(pk=case.pk)):
-                messages.success(
-                    request, f"{case.reference} moved to {service.name}. It is now with {service.team.name}."
-                )
-                return redirect("backoffice:queue")
-            done = f"Moved to {service.name}."
-        elif action == "duplicate":
-            reference_of_original = references.normalise(raw["original"], settings.REFERENCE_PREFIX)
-            original = (
-                visible_cases(by).filter(reference=reference_of_original).first()
-                if reference_of_original
-                else None
-            )
-            if original is None:
-                raise actions.ActionError("Enter the reference of a case you can see, like DBC-K7MQ-4TXA")
-            actions.mark_duplicate(case, original, by=by, expected_version=expected, ip=ip)
-            done = f"Closed as a duplicate of {original.reference}."
-        elif action == "lift":
-            actions.lift_restriction(case, by=by, reason=raw["lift_reason"], expected_version=expected, ip=ip)
-            done = "Restriction lifted."
-        else:
-            actions.reopen(case, by=by, reason=raw["reopen_reason"], expected_version=expected, ip=ip)
-            done = "Case reopened."
+        done = chosen.run(ask)
     except actions.ActionError as exc:
         case.refresh_from_db()
-        return _render_case(request, case, errors=[(ERROR_FIELD[action], str(exc))], raw=raw, status=400)
+        return _render_case(request, case, errors=[(chosen.error_field, str(exc))], raw=raw, status=400)
+    if not isinstance(done, str):
+        return done
     messages.success(request, done)
     return redirect("backoffice:case", reference=case.reference)
 
@@ -694,7 +750,7 @@ def new_case(request):
             "services": Service.objects.filter(active=True).order_by("name"),
             "channels": ASSISTED_CHANNELS,
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
             "raw": raw,
         },
         status=400 if errors else 200,

@@ -75,14 +75,14 @@ def create_case(
     contact: Contact,
     channel: str = Channel.WEB,
     channel_detail: str = "",
-    actor=None,
+    actor: Any = None,
     submission_key: str | None = None,
     attachment_ids: list[int] | tuple[int, ...] = (),
     session_key: str = "",
     priority: int = Priority.NORMAL,
     language: str = "en",
     ip: str | None = None,
-    received_at=None,
+    received_at: Any = None,
 ) -> Case:
     """Create a case from validated answers. A repeated ``submission_key`` returns the first case.
 
@@ -232,7 +232,7 @@ def transition(
     case: Case,
     to_status: str,
     *,
-    by,
+    by: Any,
     reason: str = "",
     public_message: str = "",
     expected_version: int | None = None,
@@ -313,7 +313,7 @@ def transition(
 
 
 def reopen(
-    case: Case, *, by, reason: str, expected_version: int | None = None, ip: str | None = None
+    case: Case, *, by: Any, reason: str, expected_version: int | None = None, ip: str | None = None
 ) -> Case:
     """Reopen a closed case: the first open status its workflow allows from where it is."""
     if case.is_open:
@@ -328,7 +328,7 @@ def reopen(
 
 @transaction.atomic
 def add_public_update(
-    case: Case, text: str, *, by, expected_version: int | None = None, ip: str | None = None
+    case: Case, text: str, *, by: Any, expected_version: int | None = None, ip: str | None = None
 ) -> Case:
     text = text.strip()
     if not text:
@@ -344,7 +344,7 @@ def add_public_update(
 
 @transaction.atomic
 def add_internal_note(
-    case: Case, text: str, *, by, expected_version: int | None = None, ip: str | None = None
+    case: Case, text: str, *, by: Any, expected_version: int | None = None, ip: str | None = None
 ) -> Case:
     text = text.strip()
     if not text:
@@ -361,9 +361,9 @@ def add_internal_note(
 def assign(
     case: Case,
     *,
-    by,
+    by: Any,
     team: Team | None = None,
-    officer=None,
+    officer: Any = None,
     expected_version: int | None = None,
     ip: str | None = None,
 ) -> Case:
@@ -390,7 +390,7 @@ def assign(
 
 
 @transaction.atomic
-def refer(case: Case, team: Team, *, by, reason: str, ip: str | None = None) -> CaseAccess:
+def refer(case: Case, team: Team, *, by: Any, reason: str, ip: str | None = None) -> CaseAccess:
     """Ask another team for help: that team may see this case (and only this case)."""
     if not reason.strip():
         raise ActionError("Say why you are referring the case.")
@@ -426,7 +426,7 @@ def reroute(
     case: Case,
     service: Service,
     *,
-    by,
+    by: Any,
     reason: str,
     expected_version: int | None = None,
     ip: str | None = None,
@@ -481,7 +481,7 @@ def reroute(
 
 @transaction.atomic
 def mark_duplicate(
-    case: Case, original: Case, *, by, expected_version: int | None = None, ip: str | None = None
+    case: Case, original: Case, *, by: Any, expected_version: int | None = None, ip: str | None = None
 ) -> Case:
     """Close a case as the same as ``original``; its resident follows the original from now on."""
     case = _lock(case, expected_version)
@@ -522,7 +522,7 @@ def mark_duplicate(
     return case
 
 
-def bulk(cases, action, **kwargs) -> tuple[list[Case], list[tuple[Case, str]]]:
+def bulk(cases: Any, action: Any, **kwargs) -> tuple[list[Case], list[tuple[Case, str]]]:
     """Apply one action to many cases; each in its own transaction. Returns (done, failed)."""
     done, failed = [], []
     for case in cases:
@@ -534,7 +534,7 @@ def bulk(cases, action, **kwargs) -> tuple[list[Case], list[tuple[Case, str]]]:
 
 
 @transaction.atomic
-def set_priority(case: Case, priority: int, *, by, reason: str, ip: str | None = None) -> Case:
+def set_priority(case: Case, priority: int, *, by: Any, reason: str, ip: str | None = None) -> Case:
     """Raise or lower a case's priority (e.g. triage found a vulnerable resident), with the reason."""
     if priority not in Priority.values:
         raise ActionError("Choose urgent or normal.")
@@ -554,7 +554,7 @@ def set_priority(case: Case, priority: int, *, by, reason: str, ip: str | None =
 
 @transaction.atomic
 def lift_restriction(
-    case: Case, *, by, reason: str, expected_version: int | None = None, ip: str | None = None
+    case: Case, *, by: Any, reason: str, expected_version: int | None = None, ip: str | None = None
 ) -> Case:
     """Make a restricted case visible beyond its own teams (Open311, webhooks, administrators).
 
@@ -577,7 +577,9 @@ def lift_restriction(
 
 
 @transaction.atomic
-def record_address_change(case: Case, address: str, *, moved_on, by=None, ip: str | None = None) -> Case:
+def record_address_change(
+    case: Case, address: str, *, moved_on, by: Any = None, ip: str | None = None
+) -> Case:
     """Tell us once (issue 15): the resident says they moved. A note on the case for the team, and
     the postal address letters go to when ``address`` is given (residents who get updates by post)."""
     case = _lock(case, None)

@@ -21,7 +21,7 @@ from .models import Case
 DUE_SOON_WORKING_DAYS = 2
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility(user))
 
 
@@ -67,7 +67,7 @@ def sla_filter(key: str, today: dt.date, soon: dt.date) -> Q:
     }.get(key, Q())
 
 
-def queue_counts(queryset: QuerySet[Case], user, today: dt.date, soon: dt.date) -> dict[str, int]:
+def queue_counts(queryset: QuerySet[Case], user: Any, today: dt.date, soon: dt.date) -> dict[str, int]:
     """Open, overdue, due soon, unassigned (and "mine" for an officer), in one query over the open cases."""
     counts = {
         "open": Count("pk"),
@@ -84,7 +84,7 @@ _TEAM_VERSION = "queue-version:{}"
 TEAM_COUNTS_SECONDS = 600
 
 
-def team_queue_counts(team_ids: set[int], user, today: dt.date, soon: dt.date) -> dict[str, int]:
+def team_queue_counts(team_ids: set[int], user: Any, today: dt.date, soon: dt.date) -> dict[str, int]:
     """``queue_counts`` for the teams' queue, cached until any case of those teams changes.
 
     Counting 40,000 open cases takes tens of milliseconds, more than the rest of the page; every

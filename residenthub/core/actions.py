@@ -54,7 +54,7 @@ class Actor:
         return str(self.staff or self.label or "system")
 
 
-def as_actor(by, ip: str | None = None) -> Actor:
+def as_actor(by: Any, ip: str | None = None) -> Actor:
     """Accept an ``Actor``, a user, or None (the system) where older actions took ``by=user``."""
     if isinstance(by, Actor):
         return by if ip is None or by.ip else Actor(user=by.user, label=by.label, ip=ip)
@@ -63,7 +63,7 @@ def as_actor(by, ip: str | None = None) -> Actor:
     return Actor(label="system", ip=ip)
 
 
-def require_staff(by, message: str = "Only signed-in staff can do this.") -> Any:
+def require_staff(by: Any, message: str = "Only signed-in staff can do this.") -> Any:
     """The staff user behind ``by``, or ``ActionError``: for actions residents and jobs may not take."""
     user = as_actor(by).staff
     if user is None or not user.is_staff or not user.is_active:
@@ -71,7 +71,7 @@ def require_staff(by, message: str = "Only signed-in staff can do this.") -> Any
     return user
 
 
-def audit(by, action: str, obj, **detail) -> Any:
+def audit(by: Any, action: str, obj, **detail) -> Any:
     """Record ``action`` on ``obj`` by ``by`` (an Actor, user or None). Keep personal data out of detail."""
     actor = as_actor(by)
     return _audit.record(action, obj, actor=actor.staff, actor_label=actor.label, detail=detail, ip=actor.ip)

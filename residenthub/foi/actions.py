@@ -115,10 +115,10 @@ def log_request(
     requester_email: str = "",
     requester_address: str = "",
     source: str = Source.STAFF,
-    case=None,
-    directorate=None,
+    case: Any = None,
+    directorate: Any = None,
     original_email: bytes | None = None,
-    by=None,
+    by: Any = None,
     acknowledge: bool = True,
 ) -> InformationRequest:
     """Log a request, set its clock and (by default) send the automatic acknowledgement with the due date."""
@@ -156,7 +156,7 @@ def log_request(
 SERVICE_KINDS = {"foi-request": Kind.FOI, "make-a-complaint": Kind.COMPLAINT}
 
 
-def create_from_case(case) -> InformationRequest | None:
+def create_from_case(case: Any) -> InformationRequest | None:
     """A case from the web form of a mirrored service becomes a request linked to it."""
     kind = SERVICE_KINDS.get(case.service.code)
     if kind is None or InformationRequest.objects.filter(case=case).exists():
@@ -200,7 +200,7 @@ def guess_kind(text: str) -> str:
     return Kind.FOI
 
 
-def create_from_email(raw: bytes, *, by=None, kind: str | None = None) -> InformationRequest:
+def create_from_email(raw: bytes, *, by: Any = None, kind: str | None = None) -> InformationRequest:
     """Parse an email sent to the requests mailbox into a request; the original bytes are kept."""
     from email.utils import parseaddr
 
@@ -247,7 +247,7 @@ def _pause_effect(kind: str, reason: str) -> str:
 
 
 def pause_clock(
-    req, reason: str, *, on: dt.date | None = None, by=None, note: str = ""
+    req: Any, reason: str, *, on: dt.date | None = None, by: Any = None, note: str = ""
 ) -> InformationRequest:
     if reason not in ClockPause.Reason.values:
         raise FOIError("Choose why the clock is paused: clarification, fees notice or identity check.")
@@ -278,7 +278,7 @@ def pause_clock(
     return req
 
 
-def resume_clock(req, *, on: dt.date | None = None, by=None) -> InformationRequest:
+def resume_clock(req: Any, *, on: dt.date | None = None, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         pause = req.pauses.filter(ended_on__isnull=True).order_by("-id").first()
@@ -305,7 +305,9 @@ def resume_clock(req, *, on: dt.date | None = None, by=None) -> InformationReque
     return req
 
 
-def extend(req, *, working_days: int = 0, months: int = 0, reason: str, by=None) -> InformationRequest:
+def extend(
+    req: Any, *, working_days: int = 0, months: int = 0, reason: str, by: Any = None
+) -> InformationRequest:
     if not reason.strip():
         raise FOIError("Give the reason for the extension.")
     with transaction.atomic():
@@ -323,7 +325,9 @@ def extend(req, *, working_days: int = 0, months: int = 0, reason: str, by=None)
     return req
 
 
-def escalate_complaint(req, *, on: dt.date | None = None, by=None, reason: str = "") -> InformationRequest:
+def escalate_complaint(
+    req: Any, *, on: dt.date | None = None, by: Any = None, reason: str = ""
+) -> InformationRequest:
     """Move a complaint to its next configured stage; the new stage's clock runs from ``on``."""
     if req.kind != Kind.COMPLAINT:
         raise FOIError("Only complaints have stages.")
@@ -370,7 +374,7 @@ def _transition(req, to: str, allowed_from: Sequence[str]) -> None:
     req.status = to
 
 
-def add_task(req, *, team, description: str, working_days: int = 5, by=None) -> InternalTask:
+def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by: Any = None) -> InternalTask:
     from residenthub.core.calendar import add_working_days
 
     with transaction.atomic():
@@ -390,7 +394,7 @@ def add_task(req, *, team, description: str, working_days: int = 5, by=None) -> 
     return task
 
 
-def complete_task(task: InternalTask, *, answer: str, by=None) -> InternalTask:
+def complete_task(task: InternalTask, *, answer: str, by: Any = None) -> InternalTask:
     with transaction.atomic():
         task.done_at = timezone.now()
         task.answer = answer
@@ -399,7 +403,7 @@ def complete_task(task: InternalTask, *, answer: str, by=None) -> InternalTask:
     return task
 
 
-def save_draft(req, text: str, *, by=None) -> InformationRequest:
+def save_draft(req: Any, text: str, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         _transition(
@@ -422,7 +426,7 @@ def save_draft(req, text: str, *, by=None) -> InformationRequest:
     return req
 
 
-def submit_for_approval(req, *, by=None) -> InformationRequest:
+def submit_for_approval(req: Any, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.AWAITING_APPROVAL, [Status.DRAFT])
@@ -431,11 +435,11 @@ def submit_for_approval(req, *, by=None) -> InformationRequest:
     return req
 
 
-def can_approve(user) -> bool:
+def can_approve(user: Any) -> bool:
     return permissions.can_approve_requests(user)
 
 
-def approve(req, *, by) -> InformationRequest:
+def approve(req: Any, *, by: Any) -> InformationRequest:
     if not _user(by) or not can_approve(_user(by)):
         raise FOIError("Only a team leader or manager of information governance can approve a response.")
     with transaction.atomic():
@@ -450,13 +454,13 @@ def approve(req, *, by) -> InformationRequest:
 
 
 def respond(
-    req,
+    req: Any,
     *,
     outcome: str,
     exemptions: Sequence[str] = (),
     text: str | None = None,
     on: dt.date | None = None,
-    by=None,
+    by: Any = None,
 ) -> InformationRequest:
     if outcome not in Outcome.values:
         raise FOIError("Choose the outcome of the request.")
@@ -486,7 +490,7 @@ def respond(
 
 
 def request_internal_review(
-    req, *, on: dt.date | None = None, by=None, grounds: str = ""
+    req: Any, *, on: dt.date | None = None, by: Any = None, grounds: str = ""
 ) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
@@ -499,7 +503,7 @@ def request_internal_review(
     return req
 
 
-def complete_internal_review(req, *, outcome: str, by=None) -> InformationRequest:
+def complete_internal_review(req: Any, *, outcome: str, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.CLOSED, [Status.INTERNAL_REVIEW])
@@ -509,7 +513,7 @@ def complete_internal_review(req, *, outcome: str, by=None) -> InformationReques
     return req
 
 
-def refer(req, *, to: str, by=None, note: str = "") -> InformationRequest:
+def refer(req: Any, *, to: str, by: Any = None, note: str = "") -> InformationRequest:
     if to not in ("ico", "ombudsman"):
         raise FOIError("Refer to the ICO or the Ombudsman.")
     with transaction.atomic():
@@ -522,7 +526,7 @@ def refer(req, *, to: str, by=None, note: str = "") -> InformationRequest:
     return req
 
 
-def close(req, *, by=None) -> InformationRequest:
+def close(req: Any, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.CLOSED, [Status.RESPONDED])
@@ -539,7 +543,7 @@ def _human(by) -> bool:
     return bool(_user(by))
 
 
-def prepare_publication(req, *, by) -> Document:
+def prepare_publication(req: Any, *, by: Any) -> Document:
     """Draft the disclosure log entry (title, request, response) with the personal data the detector finds
     marked for the officer's review. Nothing is published until every page of it has been reviewed."""
     if req.kind not in (Kind.FOI, Kind.EIR):
@@ -571,11 +575,11 @@ def prepare_publication(req, *, by) -> Document:
     return doc
 
 
-def publication_document(req) -> Document | None:
+def publication_document(req: Any) -> Document | None:
     return req.documents.filter(purpose=Document.Purpose.PUBLICATION).order_by("-id").first()
 
 
-def publish(req, *, by=None, title: str = "") -> InformationRequest:
+def publish(req: Any, *, by: Any = None, title: str = "") -> InformationRequest:
     """Put a responded FOI/EIR request on the disclosure log: only the text an officer reviewed, page by
     page, with the redactions they accepted. The automatic pass alone never publishes (finding 9)."""
     if req.kind not in (Kind.FOI, Kind.EIR):
@@ -638,7 +642,7 @@ def _span_rects(doc: Document, start: int, end: int) -> list[list[float]]:
     return [[round(v, 2) for v in r] for r in span_rects(page_text, start, end)]
 
 
-def add_document(req, name: str, data: bytes, *, by=None) -> Document:
+def add_document(req: Any, name: str, data: bytes, *, by: Any = None) -> Document:
     """Read a document (OCR for scanned pages; clear errors for bad input, nothing stored then) and detect
     its spans, page by page."""
     try:
@@ -690,7 +694,7 @@ def _changed(doc: Document, page: int, by, action: str, **detail) -> None:
         _audit(action, doc.request, by, document=doc.pk, page=page, **detail)
 
 
-def decide_span(span: Span, *, decision: str, reason: str = "", by=None) -> Span:
+def decide_span(span: Span, *, decision: str, reason: str = "", by: Any = None) -> Span:
     if decision not in (Span.Decision.ACCEPTED, Span.Decision.REJECTED):
         raise FOIError("Choose redact or keep.")
     if decision == Span.Decision.ACCEPTED and reason not in EXEMPTION_CODES:
@@ -708,7 +712,7 @@ def decide_span(span: Span, *, decision: str, reason: str = "", by=None) -> Span
 
 
 def add_span(
-    doc: Document, *, start: int, end: int, reason: str, by=None, entity_type: str = "OFFICER"
+    doc: Document, *, start: int, end: int, reason: str, by: Any = None, entity_type: str = "OFFICER"
 ) -> Span:
     if not (0 <= start < end <= len(doc.text)):
         raise FOIError("Select some text in the document to redact.")
@@ -732,7 +736,7 @@ def add_span(
     return span
 
 
-def add_area(doc: Document, *, page: int, rect: Sequence[float], reason: str, by=None) -> Span:
+def add_area(doc: Document, *, page: int, rect: Sequence[float], reason: str, by: Any = None) -> Span:
     """An area the officer drew on a PDF page (a signature, a photo, handwriting the OCR did not read)."""
     if doc.file_type != "pdf" or doc.fallback:
         raise FOIError("Areas can be drawn only on PDF pages; select the words instead.")
@@ -769,7 +773,7 @@ def add_area(doc: Document, *, page: int, rect: Sequence[float], reason: str, by
     return span
 
 
-def add_text_spans(doc: Document, *, text: str, reason: str, by=None) -> list[Span]:
+def add_text_spans(doc: Document, *, text: str, reason: str, by: Any = None) -> list[Span]:
     """Redact every occurrence of ``text`` (the words the officer selected or typed), ignoring case."""
     wanted = text.strip()
     if not wanted:
@@ -786,7 +790,7 @@ def add_text_spans(doc: Document, *, text: str, reason: str, by=None) -> list[Sp
         return [add_span(doc, start=start, end=start + len(wanted), reason=reason, by=by) for start in starts]
 
 
-def review_page(doc: Document, page: int, *, by) -> None:
+def review_page(doc: Document, page: int, *, by: Any) -> None:
     """The officer confirms they have reviewed every box on a page. Refused while a box there is undecided."""
     if not _human(by):
         raise FOIError("Only an officer can review a page.")
@@ -821,7 +825,7 @@ def _require_reviewed(doc: Document) -> None:
         raise FOIError(f"{doc.name}: an officer must review every page's redactions first (page(s) {pages}).")
 
 
-def apply_redaction(doc: Document, *, out_type: str | None = None, by=None) -> bytes:
+def apply_redaction(doc: Document, *, out_type: str | None = None, by: Any = None) -> bytes:
     """The redacted copy, from the officer's decisions only, once every page has been reviewed."""
     if not _human(by):
         raise FOIError("Only an officer can release a redacted copy, after reviewing every page.")

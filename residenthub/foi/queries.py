@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -66,7 +67,7 @@ def quarter_of(day: dt.date) -> str:
     return f"{start_year}-{(start_year + 1) % 100:02d} Q{quarter}"
 
 
-def performance(requests=None) -> dict:
+def performance(requests: Any = None) -> dict:
     """Share answered on time, by type, by directorate, by quarter (of the response date)."""
     qs = requests if requests is not None else InformationRequest.objects.all()
     answered = qs.filter(responded_on__isnull=False).select_related("directorate")

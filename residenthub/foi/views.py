@@ -16,6 +16,7 @@ from residenthub.accounts.permissions import can_work_requests
 from residenthub.core import audit
 from residenthub.core.actions import Actor
 from residenthub.core.audit import client_ip
+from residenthub.core.forms import first_errors
 
 from . import actions, queries, sar
 from .models import (
@@ -89,7 +90,7 @@ def new_request(request):
     return render(
         request,
         "foi/new.html",
-        {"errors": errors, "error_for": dict(errors), "values": values, "kinds": Kind.choices},
+        {"errors": errors, "error_for": first_errors(errors), "values": values, "kinds": Kind.choices},
     )
 
 
@@ -107,7 +108,7 @@ def upload_email(request):
                 return redirect("foi:detail", reference=req.reference)
             except (actions.FOIError, actions.documents.DocumentError) as exc:
                 errors.append(("eml", str(exc)))
-    return render(request, "foi/upload_email.html", {"errors": errors, "error_for": dict(errors)})
+    return render(request, "foi/upload_email.html", {"errors": errors, "error_for": first_errors(errors)})
 
 
 ACTIONS = {
@@ -149,7 +150,7 @@ def detail(request, reference):
         {
             "req": req,
             "errors": errors,
-            "error_for": dict(errors),
+            "error_for": first_errors(errors),
             "events": req.events.select_related("actor"),
             "tasks": req.tasks.select_related("team"),
             "documents": req.documents.all(),

@@ -8,6 +8,7 @@ import secrets
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -64,7 +65,7 @@ def _fingerprint(data: dict) -> str:
 # --- imports -----------------------------------------------------------------------------------
 
 
-def import_source(mapping: Mapping, location: str | Path | None = None, *, team=None) -> ImportRun:
+def import_source(mapping: Mapping, location: str | Path | None = None, *, team: Any = None) -> ImportRun:
     """Import one extract. Raises ``SourceError`` (naming rows and columns) and changes nothing on failure.
 
     Incremental: unchanged rows are only marked seen; changed rows get a new version in their history;
@@ -393,7 +394,7 @@ def rebuild_households() -> int:
 
 
 @transaction.atomic
-def decide(pair: ReviewPair, decision: str, *, by, ip=None) -> ReviewPair:
+def decide(pair: ReviewPair, decision: str, *, by: Any, ip: str | None = None) -> ReviewPair:
     """Accept (same person), reject (different people) or skip a review pair. Audited.
 
     Accepting merges the two persons now and locks both links; rejecting splits the right-hand record
@@ -418,7 +419,9 @@ def decide(pair: ReviewPair, decision: str, *, by, ip=None) -> ReviewPair:
 
 
 @transaction.atomic
-def merge_persons(keep: Person, other: Person, *, by=None, ip=None, lock: bool = True) -> PersonEvent:
+def merge_persons(
+    keep: Person, other: Person, *, by: Any = None, ip: str | None = None, lock: bool = True
+) -> PersonEvent:
     """Move every record of ``other`` to ``keep``; reversible with ``undo``."""
     if keep.pk == other.pk:
         raise ActionError("A person cannot be merged with themselves.")
@@ -437,7 +440,7 @@ def merge_persons(keep: Person, other: Person, *, by=None, ip=None, lock: bool =
 
 
 @transaction.atomic
-def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEvent:
+def split_records(records: list[SourceRecord], *, by: Any = None, ip: str | None = None) -> PersonEvent:
     """Move the given records to a new person (locked, so later runs keep it); reversible."""
     links = list(PersonLink.objects.filter(record__in=records).select_related("person"))
     if not links:
@@ -457,7 +460,7 @@ def split_records(records: list[SourceRecord], *, by=None, ip=None) -> PersonEve
 
 
 @transaction.atomic
-def undo(event: PersonEvent, *, by=None, ip=None) -> PersonEvent:
+def undo(event: PersonEvent, *, by: Any = None, ip: str | None = None) -> PersonEvent:
     """Reverse a merge or split: every moved record goes back to its earlier person."""
     if event.is_reversed:
         raise ActionError("This change has already been undone.")
@@ -511,7 +514,7 @@ realtime_cache = _RealtimeCache()
 
 
 def find_candidates(
-    standard: dict, *, exclude_record: int | None = None, user=None
+    standard: dict, *, exclude_record: int | None = None, user: Any = None
 ) -> list[tuple[Person, float, int]]:
     """(person, probability, best record pk), best first, for a standard record.
 
@@ -554,7 +557,7 @@ class ContactError(ValueError):
 MATCH_FIELDS = ("name", "dob", "email", "phone", "postcode")
 
 
-def match_contact(contact: dict, *, user, limit: int = 10) -> list[dict]:
+def match_contact(contact: dict, *, user: Any, limit: int = 10) -> list[dict]:
     """The point-of-entry check for a contact ({name, dob, email, phone, postcode}), as the staff JSON
     endpoint and the REST API answer it: candidate persons, best first, each with a decision."""
     from . import standardise as std
@@ -598,7 +601,7 @@ def match_contact(contact: dict, *, user, limit: int = 10) -> list[dict]:
     ]
 
 
-def case_standard_record(case) -> dict:
+def case_standard_record(case: Any) -> dict:
     from . import standardise as std
 
     first, middle, last = std.split_full_name(case.contact_name)
@@ -619,7 +622,7 @@ def case_standard_record(case) -> dict:
 
 
 @transaction.atomic
-def check_case(case) -> CaseLink:
+def check_case(case: Any) -> CaseLink:
     """The point-of-entry duplicate check for a new case: link, send to review, or a new person."""
     start = time.perf_counter()
     existing = CaseLink.objects.filter(case=case).first()

@@ -5,6 +5,8 @@ decision, and feeds the review queue's constraints (ADR 0071).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from residenthub.core.actions import ActionError, atomic, audit, require_staff
@@ -26,7 +28,7 @@ def _label(user) -> str:
 
 
 @atomic
-def confirm(case, *, by) -> CaseLink:
+def confirm(case: Any, *, by: Any) -> CaseLink:
     """ "Yes, this is the person": the link is locked and marked as decided by the officer."""
     user = require_staff(by)
     link = _link_for(case)
@@ -40,7 +42,7 @@ def confirm(case, *, by) -> CaseLink:
 
 
 @atomic
-def unlink(case, *, by) -> CaseLink:
+def unlink(case: Any, *, by: Any) -> CaseLink:
     """ "Not this person": the case's record moves to a new person of its own (locked), and the pair
     (the case's record, the old person's best record) is recorded as "different people", so no later
     run puts them together and the decision shows in the review history."""
@@ -77,7 +79,7 @@ def unlink(case, *, by) -> CaseLink:
 
 
 @atomic
-def link_to(case, person: Person, *, by) -> CaseLink:
+def link_to(case: Any, person: Person, *, by: Any) -> CaseLink:
     """Link the case to another person found by search: its record joins that person, locked."""
     from . import actions
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from residenthub.cases.models import Case, NotifyBy
 from residenthub.core.actions import ActionError, Actor
+from residenthub.core.forms import first_errors
 from residenthub.core.models import Address
 from residenthub.core.validators import display_uk_phone, normalise_postcode, normalise_uk_phone
 from residenthub.residents import actions
@@ -63,7 +64,7 @@ def _context(request, **extra):
 
 
 def _errors(context: dict, errors: list[tuple[str, str]]) -> dict:
-    context.update(errors=errors, error_for=dict(reversed(errors)))
+    context.update(errors=errors, error_for=first_errors(errors))
     return context
 
 

@@ -20,6 +20,7 @@ from residenthub.cases.models import Attachment, Case, CaseEvent, Priority
 from residenthub.cases.tracking import read_token, track_page_key
 from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
+from residenthub.core.forms import first_errors
 from residenthub.core.validators import display_uk_phone, normalise_postcode
 from residenthub.payments import journey as payment_journey
 from residenthub.services import questions
@@ -176,7 +177,7 @@ def question(request, code, name):
         "question": current,
         "raw": raw,
         "errors": errors,
-        "error_for": dict(reversed(errors)),
+        "error_for": first_errors(errors),
         "back_url": back_url,
         "change": change,
         "max_length": current.max_length or questions.DEFAULT_MAX_LENGTH.get(current.type),
@@ -223,7 +224,7 @@ def contact(request, code):
             "service": service,
             "raw": raw,
             "errors": errors,
-            "error_for": dict(reversed(errors)),
+            "error_for": first_errors(errors),
             "back_url": back_url,
             "ask_postcode": needs_postcode(service, draft.answers),
             "address_inputs": ADDRESS_INPUTS,
@@ -388,7 +389,7 @@ def track(request):
     return render(
         request,
         "portal/track.html",
-        {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
+        {"raw": raw, "errors": errors, "error_for": first_errors(errors)},
         status=400 if errors else 200,
     )
 
@@ -528,7 +529,7 @@ def sign_in(request):
     return render(
         request,
         "portal/sign_in.html",
-        {"raw": raw, "errors": errors, "error_for": dict(reversed(errors))},
+        {"raw": raw, "errors": errors, "error_for": first_errors(errors)},
         status=400 if errors else 200,
     )
 

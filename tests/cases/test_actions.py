@@ -160,3 +160,27 @@ def test_abandoned_uploads_are_purged(tmp_path, settings, make_case):
     assert purge_abandoned_uploads() == 1
     assert set(Attachment.objects.values_list("token", flat=True)) == {"fresh", "sent"}
     assert not (tmp_path / old.file.name).exists()
+
+
+@pytest.mark.django_db
+def test_the_clock_reminder_is_on_the_timeline_in_the_audit_and_bumps_the_version(
+    make_case, highways_officer
+):
+    """run_clocks writes through actions: the "still waiting" reminder is on the timeline (the resident
+    sees it on their tracking page), in the audit trail, and the case's version moves."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from residenthub.cases.jobs import run_clocks
+    from residenthub.cases.models import Case, CaseEvent
+
+    case = actions.transition(make_case(), "awaiting_information", by=highways_officer)
+    Case.objects.filter(pk=case.pk).update(status_entered_at=timezone.now() - dt.timedelta(days=6))
+    assert run_clocks()["hold_reminders"] == 1
+    reminded = Case.objects.get(pk=case.pk)
+    assert reminded.version == case.version + 1 and reminded.hold_reminder_sent_at
+    event = reminded.events.get(kind=CaseEvent.Kind.REMINDER)
+    assert event.public and "still waiting" in event.text and event.actor is None
+    entry = AuditEntry.objects.get(action="case.resident_reminded", object_id=str(case.pk))
+    assert entry.actor_label == "system:clock"
