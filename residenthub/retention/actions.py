@@ -305,7 +305,7 @@ def _sweep_batch(key, declaration, ids, action, by_class, ward) -> int:
                 if dep.files:
                     engine._delete_files(dep, list(qs.values_list("pk", flat=True)))
                 qs.delete()
-        if action == "delete" or declaration.erase == registry.DELETE and action != "anonymise":
+        if action == "delete":
             engine._delete_files(declaration, ids)
             _total, per_model = declaration.model._default_manager.filter(pk__in=ids).delete()
             return per_model.get(declaration.label, 0)
@@ -407,7 +407,6 @@ def erase(erasure: ErasureRequest, *, include: list[str] | tuple[str, ...] = (),
     if erasure.person is None:
         raise ActionError("The person of this request no longer exists.")
     from residenthub.identity.actions import realtime_cache
-    from residenthub.identity.models import Source
 
     schedule = load()
     plan = queries.erasure_plan(erasure.person, include=include)
@@ -415,8 +414,6 @@ def erase(erasure: ErasureRequest, *, include: list[str] | tuple[str, ...] = (),
     teams = _teams_to_tell(plan)
     keys = _replay_keys(plan.roots, plan.held)
     case_refs = sorted(set(plan.roots.ids["case_reference"]) - set(plan.held.ids["case_reference"]))
-    sources = {s.pk: s for s in Source.objects.all()}
-    del sources
     with atomic():
         counts, files = engine.apply(selection)
         result = {
