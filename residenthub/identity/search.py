@@ -436,6 +436,20 @@ def _by_name(query: Query, sources: list[int]) -> list[Row]:
                     )
                 if len(rows) >= MAX_RESULTS:
                     break
+            if len(rows) < MAX_RESULTS:
+                # A transposition near the end of a short name shares few trigrams ("obrein" and
+                # "obrien" are 0.27): surnames that start alike (3 letters, 4 from 7-letter names;
+                # the trigram index answers LIKE too), closest first; Jaro-Winkler ranks them. Slow
+                # (seconds at a million records) when the start is common and the trigrams found
+                # almost nothing; ADR 0070.
+                names = [query.last] + ([query.first] if two else [])
+                rows += _select(
+                    sources,
+                    " OR ".join([f"{_key('last_name')} LIKE %s"] * len(names)),
+                    [name[: 3 if len(name) <= 6 else 4] + "%" for name in names],
+                    order=f"ORDER BY similarity({_key('last_name')}, %s) DESC",
+                    order_params=[query.last],
+                )
         if not two:  # one word: it may be a given name
             rows += _select(sources, f"{_key('first_name_canon')} = %s", [canon])
         return rows
