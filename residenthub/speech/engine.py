@@ -79,6 +79,9 @@ class LocalWhisper:
                 condition_on_previous_text=False,  # a loop cannot feed on itself
                 initial_prompt=prompt or None,
                 temperature=list(FALLBACK_TEMPERATURES) if fallback else 0.0,
+                # Without the hotter retries nothing stops a loop ("Yes. Yes. Yes..."): cap the
+                # tokens at what a fast talker says in the window (about 3 words, 4 tokens a second).
+                max_new_tokens=None if fallback else min(200, 24 + int(8 * len(samples) / SAMPLE_RATE)),
             )
             segments = [
                 Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces

@@ -26,9 +26,9 @@ from django.db import close_old_connections, connection
 from residenthub.speech.audio import pcm16_bytes
 from residenthub.speech.synth import mulaw_decode, mulaw_encode, resample
 
-from . import actions, dialog, tts, vocabulary
+from . import actions, dialog, tts
 from .models import Call
-from .pipeline import hear, understand, understand_transcript
+from .pipeline import hear, prompt_for, understand, understand_transcript
 from .streaming import PartialTranscriber
 
 log = logging.getLogger(__name__)
@@ -211,8 +211,9 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
                 reply = dialog.too_long(call)
                 continue
             # The caller's language is detected on their first words, then kept (a "yes" is too short).
-            language = call.language if call.state.get("step") != "problem" else None
-            partial = PartialTranscriber(_pieces(vocabulary.prompt()), language=language or None)
+            step = call.state.get("step")
+            language = call.language if step != "problem" else None
+            partial = PartialTranscriber(_pieces(prompt_for(step)), language=language or None)
             samples, ended_at = line.listen(settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add)
             if not line.up:
                 partial.close()
@@ -223,7 +224,9 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
                 heard = understand_transcript(partial.finish(), silent_turns=silent)
             else:
                 partial.close()
-                heard = understand(np.zeros(1600, dtype=np.float32), silent_turns=silent, vad=False)
+                heard = understand(
+                    np.zeros(1600, dtype=np.float32), silent_turns=silent, vad=False, prompt=""
+                )
             reply = dialog.hear(call, heard)
             latency = time.monotonic() - ended_at
         if recording and any(r.size for r in recording) and settings.VOICE_RECORDING_RETENTION_DAYS > 0:

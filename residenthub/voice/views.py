@@ -16,7 +16,7 @@ from residenthub.speech import AudioError
 
 from . import actions, dialog, twiml
 from .models import Call
-from .pipeline import clean_text, understand, understand_text
+from .pipeline import clean_text, prompt_for, understand, understand_text
 from .queries import callback_list, can_use_callbacks, visible_callbacks
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,11 @@ def gather(request):
     if request.POST.get("RecordingUrl"):
         try:
             audio = twiml.fetch_recording(request.POST["RecordingUrl"])
-            language = call.language if call.state.get("step") != "problem" else None
-            heard = understand(audio, silent_turns=silent, language=language or None, vad=False)
+            step = call.state.get("step")
+            language = call.language if step != "problem" else None
+            heard = understand(
+                audio, silent_turns=silent, language=language or None, vad=False, prompt=prompt_for(step)
+            )
         except (twiml.RecordingError, AudioError) as exc:
             log.warning("voice webhook: recording not used: %s", exc)
             heard = understand_text("", silent_turns=silent)
