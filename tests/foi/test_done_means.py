@@ -86,6 +86,10 @@ def test_council_letter_redacted_looks_like_the_original_and_hides_everything(
         # the table is still there, with what was not redacted
         assert "£120.00" in out[0].get_text() and "Paid to card" in out[0].get_text()
         assert out[0].get_drawings()
+        with pymupdf.open(stream=original, filetype="pdf") as before_doc:
+            tables_before = [len(page.find_tables().tables) for page in before_doc]
+        assert [len(page.find_tables().tables) for page in out] == tables_before
+        assert tables_before[0] == 1
     # every image is still there; the letterheads are untouched, the scan changed only under the boxes
     before, after = _images(original), _images(redacted)
     assert [p for p, _ in before] == [p for p, _ in after]
