@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residenthub.settings")
 os.environ.setdefault("JOBS_INLINE", "true")
+os.environ.setdefault("DEBUG", "false")  # DEBUG keeps every query (9,000 of them) in memory
 
 
 def own_database(url: str, name: str) -> str:
