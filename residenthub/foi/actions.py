@@ -445,7 +445,7 @@ def approve(req: Any, *, by: Any) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.APPROVED, [Status.AWAITING_APPROVAL])
-        req.approved_by = by
+        req.approved_by = _user(by)
         req.approved_at = timezone.now()
         req.save()
         _event(req, "approved", by)
@@ -803,7 +803,7 @@ def review_page(doc: Document, page: int, *, by: Any) -> None:
 
     with transaction.atomic():
         PageReview.objects.update_or_create(
-            document=doc, page=page, defaults={"reviewed_by": by, "reviewed_at": timezone.now()}
+            document=doc, page=page, defaults={"reviewed_by": _user(by), "reviewed_at": timezone.now()}
         )
         if doc.request is not None:
             _event(doc.request, "page_reviewed", by, doc.name, page=page)
