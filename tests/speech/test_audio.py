@@ -76,3 +76,20 @@ def test_arrays_are_checked():
         as_samples(np.array([0.0, np.nan], dtype=np.float32))
     with pytest.raises(AudioError, match="float32 or int16"):
         as_samples(np.array(["a"]))
+
+
+def test_synthesised_wav_is_read_without_ffmpeg(tmp_path):
+    """flite's own WAV read directly matches ffmpeg's reading of it (the reply's time counts)."""
+    import shutil
+    import subprocess
+
+    from residenthub.speech.synth import _read_wav
+
+    if not shutil.which("flite"):
+        pytest.skip("flite is not installed")
+    path = tmp_path / "x.wav"
+    subprocess.run(["flite", "-voice", "slt", "-t", "is that right", "-o", str(path)], check=True)  # noqa: S607
+    ours, theirs = _read_wav(path, 8000), load_audio(path, sample_rate=8000)
+    assert abs(len(ours) - len(theirs)) <= 1
+    n = min(len(ours), len(theirs))
+    assert float(np.corrcoef(ours[:n], theirs[:n])[0, 1]) > 0.99

@@ -76,3 +76,24 @@ def test_live_catalogue_is_read_and_cached(catalogue, django_assert_num_queries)
     )
     assert clean_text("   ") == ""
     vocabulary.forget()
+
+
+@pytest.mark.django_db
+def test_prompt_only_while_the_caller_says_what_they_need(catalogue):
+    from residenthub.voice.pipeline import prompt_for
+
+    vocabulary.forget()
+    assert "pothole" in prompt_for("problem") and "pothole" in prompt_for(None)
+    assert prompt_for("confirm") == "" and prompt_for("question") == ""  # a primed "yes" was lost
+    vocabulary.forget()
+
+
+@pytest.mark.django_db
+def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
+    from residenthub.voice.pipeline import understand_text
+
+    heard = "There is water. Pouring through the ceiling onto the electrics."
+    assert not understand_text(heard, spoken=False).urgent  # typed triage reads two sentences
+    spoken = understand_text(heard)
+    assert spoken.urgent and "flooding" in [f.category for f in spoken.flags]
+    assert "distress" in [s.category for s in understand_text("Help. Please. Help.").signals]
