@@ -71,7 +71,8 @@ def test_refer(make_case, highways_officer):
     case = make_case()
     assert _error_on(_post(highways_officer, case, action="refer", refer_team="x"), "refer_team")
     housing = Team.objects.get(slug="housing-repairs")
-    done = _post(highways_officer, case, action="refer", refer_team=housing.pk, refer_reason="A council tenant.")
+    reason = "A council tenant."
+    done = _post(highways_officer, case, action="refer", refer_team=housing.pk, refer_reason=reason)
     assert done.status_code == 302
     assert AuditEntry.objects.filter(action="case.referred", object_id=str(case.pk)).exists()
 
@@ -93,7 +94,8 @@ def test_duplicate(make_case, highways_officer):
 
 def test_reopen(make_case, highways_officer):
     case = make_case()
-    assert _error_on(_post(highways_officer, case, action="reopen", reopen_reason="x"), "reopen_reason")  # open
+    still_open = _post(highways_officer, case, action="reopen", reopen_reason="x")
+    assert _error_on(still_open, "reopen_reason")
     actions.transition(case, "closed_no_action", by=highways_officer, reason="Nothing to do.")
     assert _error_on(_post(highways_officer, case, action="reopen", reopen_reason=""), "reopen_reason")
     assert _post(highways_officer, case, action="reopen", reopen_reason="It is back.").status_code == 302
