@@ -150,7 +150,8 @@ def render_for_ocr(page, dpi: int = OCR_DPI) -> bytes:
     import pymupdf
 
     zoom = dpi / 72
-    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace="gray", alpha=False).tobytes("png")
+    # PNM, not PNG: nothing to compress or decompress on the way to Tesseract (same words read)
+    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace="gray", alpha=False).tobytes("pnm")
 
 
 def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tuple, float]]:
@@ -166,7 +167,9 @@ def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tu
         )
     try:
         done = subprocess.run(  # noqa: S603  (fixed arguments, the image on stdin)
-            [exe, "stdin", "stdout", "-l", "eng", "--oem", "1", "--psm", "3", "tsv"],
+            # no second pass looking for white-on-black text: 20-40% faster here, same words read (ADR 0044)
+            [exe, "stdin", "stdout", "-l", "eng", "--oem", "1", "--psm", "3"]
+            + ["-c", "tessedit_do_invert=0", "tsv"],
             input=png,
             capture_output=True,
             env=env,
