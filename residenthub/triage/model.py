@@ -106,6 +106,48 @@ def _slim(pipeline) -> None:
     classifier.coef_ = classifier.coef_.astype(np.float32)
 
 
+class FastNgram:
+    """The fitted n-gram pipeline's ``predict_proba`` without scikit-learn's per-call checks.
+
+    The pipeline is word 1-2 + char 2-5 TF-IDF (sublinear tf, l2 norm) and a multinomial logistic
+    regression; scikit-learn spends most of a one-message call validating inputs. This reads the
+    fitted vocabularies, idf weights and coefficients once and scores a text with a few dictionary
+    look-ups and one small matrix product (ADR 0130: the per-message budget)."""
+
+    def __init__(self, pipeline):
+        union, classifier = pipeline.steps[0][1], pipeline.steps[-1][1]
+        self.parts = []
+        offset = 0
+        for _name, vectorizer in union.transformer_list:
+            vocabulary = vectorizer.vocabulary_
+            self.parts.append(
+                (vectorizer.build_analyzer(), vocabulary, vectorizer.idf_.astype(np.float64), offset)
+            )
+            offset += len(vocabulary)
+        self.coef = np.asarray(classifier.coef_, dtype=np.float64)
+        self.intercept = np.asarray(classifier.intercept_, dtype=np.float64)
+        self.classes_ = classifier.classes_
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        scores = np.tile(self.intercept, (len(texts), 1))
+        for row, text in enumerate(texts):
+            for analyzer, vocabulary, idf, offset in self.parts:
+                counts: dict[int, int] = {}
+                for gram in analyzer(text):
+                    index = vocabulary.get(gram)
+                    if index is not None:
+                        counts[index] = counts.get(index, 0) + 1
+                if not counts:
+                    continue
+                index = np.fromiter(counts, dtype=np.int64, count=len(counts))
+                weight = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * idf[index]
+                weight /= np.linalg.norm(weight)
+                scores[row] += self.coef[:, offset + index] @ weight
+        scores -= scores.max(axis=1, keepdims=True)
+        odds = np.exp(scores)
+        return odds / odds.sum(axis=1, keepdims=True)
+
+
 # --- Training data -----------------------------------------------------------------------------------
 
 
@@ -199,6 +241,54 @@ def training_examples() -> Examples:
     return examples
 
 
+def _sources(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [row.get("source", "") for row in csv.DictReader(handle) if (row.get("text") or "").strip()]
+
+
+GENERAL_OFF_TOPIC_SOURCES = {"mumbai-tweets-general"}  # text about nothing a council or city does
+
+
+def _place(source: str) -> str:
+    if source in GENERAL_OFF_TOPIC_SOURCES:
+        return "general"  # text about nothing in particular has no place: never left out
+    return source.split("-", 1)[0]
+
+
+def source_folds(max_per_label: int = MAX_PER_LABEL) -> list[tuple[Examples, Examples, list[bool]]]:
+    """Leave one place out (ADR 0131): for each place of the public training sources (New York,
+    New Haven, Mumbai), fit on the other places, the general off-topic text and our own sentences;
+    hold back that place's calibration messages and the held-back general off-topic text (flagged,
+    so the bar can keep it out of services). Used only to choose the mixing weights and the "not
+    sure" bar; the evaluation sources are never part of it."""
+    train = read_labelled(REAL_TRAIN_FILE)[0]
+    train_places = [_place(s) for s in _sources(REAL_TRAIN_FILE)]
+    calibration = calibration_examples()
+    calibration_places = [_place(s) for s in _sources(CALIBRATION_FILE)]
+    folds = []
+    for place in sorted(set(train_places) - {"general"}):
+        fit, held, general, counts = Examples(), Examples(), [], {}
+        order = sorted(
+            (
+                (t, label)
+                for t, label, p in zip(train.texts, train.labels, train_places, strict=True)
+                if p != place
+            ),
+            key=lambda pair: hashlib.sha256(pair[0].encode()).hexdigest(),
+        )
+        for text, label in order:
+            if counts.get(label, 0) < max_per_label:
+                counts[label] = counts.get(label, 0) + 1
+                fit.add(text, label)
+        fit.extend(seed_examples())
+        for text, label, p in zip(calibration.texts, calibration.labels, calibration_places, strict=True):
+            if p in {place, "general"}:
+                held.add(text, label)
+                general.append(p == "general")
+        folds.append((fit, held, general))
+    return folds
+
+
 def calibration_examples() -> Examples:
     return read_labelled(CALIBRATION_FILE)[0]
 
@@ -224,7 +314,10 @@ def corpus_fingerprint() -> str:
 
 
 def _cache_path() -> Path:
-    return Path(settings.VAR_DIR) / "triage" / "embedding-cache.npz"
+    # Named after the encoder's settings: vectors of another backend or length must not be mixed in.
+    from .embedding import MAX_TOKENS
+
+    return Path(settings.VAR_DIR) / "triage" / f"embedding-cache-int8-{MAX_TOKENS}.npz"
 
 
 def embed(texts: list[str], *, cache: bool = False) -> np.ndarray:
@@ -377,6 +470,7 @@ class TriageModel:
         self.scores = dict(scores or {})
         self.fingerprint = fingerprint
         self.phrase_vectors = dict(phrase_vectors or {})
+        self._fast_ngram = FastNgram(ngram) if kind == "hub" and ngram is not None else None
         fitted = embedding_clf if embedding_clf is not None else ngram
         self.classes = [str(c) for c in fitted.classes_] if fitted is not None else []
 
@@ -390,9 +484,10 @@ class TriageModel:
         kind: str = "hub",
         calibration: Examples | None = None,
         cache: bool = True,
+        folds: list[tuple[Examples, Examples, list[bool]]] | None = None,
     ) -> TriageModel:
         """Fit on ``examples``; with ``calibration``, choose the mixing weights and the confidence bar
-        on it (it is never fitted on)."""
+        on it (it is never fitted on), or on ``folds`` that each leave one source out (ADR 0131)."""
         if len(set(examples.labels)) < 2:
             raise TrainingDataError("training needs examples of at least two services")
         from sklearn.linear_model import LogisticRegression
@@ -433,19 +528,23 @@ class TriageModel:
         if calibration is not None and len(calibration):
             from . import evaluation
 
-            evaluation.calibrate(model, calibration)
+            evaluation.calibrate(model, calibration, folds=folds)
         return model
 
     # Prediction ---------------------------------------------------------------------------------------
 
-    def components(self, texts: list[str], *, phrases=None, cache: bool = False) -> dict:
-        """Each part's probabilities before mixing (calibration mixes them many ways)."""
+    def components(
+        self, texts: list[str], *, phrases=None, cache: bool = False, vectors: np.ndarray | None = None
+    ) -> dict:
+        """Each part's probabilities before mixing (calibration mixes them many ways). ``vectors``:
+        the texts' sentence vectors when the caller already has them."""
         texts = [t[: MAX_MODEL_CHARS * 2] for t in texts]
         if self.kind != "hub":
             return {"labels": self.classes, "ngram": self.ngram.predict_proba(texts)}
         matcher = zero_shot(phrases, self.phrase_vectors)
         labels = sorted((set(self.classes) | set(matcher.codes)) - {OFF_TOPIC}) + [OFF_TOPIC]
-        vectors = embed(texts, cache=cache)
+        if vectors is None:
+            vectors = embed(texts, cache=cache)
         out = {
             "labels": labels,
             "embedding": self._spread(labels, self.embedding_clf.predict_proba(vectors)),
@@ -453,7 +552,8 @@ class TriageModel:
             "zero_shot": _softmax(matcher.scores(vectors), ZERO_SHOT_TEMPERATURE) if matcher.codes else None,
         }
         if self.ngram is not None:
-            out["ngram"] = self._spread(labels, self.ngram.predict_proba(texts))
+            ngram = self._fast_ngram or self.ngram
+            out["ngram"] = self._spread(labels, ngram.predict_proba(texts))
         return out
 
     def _spread(self, labels: list[str], proba: np.ndarray) -> np.ndarray:
@@ -503,6 +603,28 @@ class TriageModel:
 
     def predict(self, text: str, top: int = 3) -> list[Prediction]:
         return self.predict_many([text], top=top)[0]
+
+    def predict_message(
+        self, text: str, pieces: list[str], wanted: list[bool], top: int = 3
+    ) -> list[list[Prediction]]:
+        """The whole message first, then each wanted clause among ``pieces`` (consecutive parts of
+        ``text``), with one pass of the encoder over the message (ADR 0130)."""
+        clause_texts = [p for p, w in zip(pieces, wanted, strict=True) if w]
+        if self.kind != "hub" or not clause_texts:
+            return self.predict_many([text, *clause_texts], top=top)
+        from .embedding import get_encoder
+
+        whole, parts = get_encoder().encode_pieces(pieces, wanted)
+        kept = [(p, v) for p, w, v in zip(pieces, wanted, parts, strict=True) if w and v is not None]
+        vectors = np.stack([whole, *[v for _p, v in kept]]).astype(np.float32)
+        parts_out = self.components([text, *[p for p, _v in kept]], vectors=vectors)
+        probabilities = self.mix(parts_out, self.weights)
+        labels = parts_out["labels"]
+        results = []
+        for row in probabilities:
+            order = row.argsort()[::-1][:top]
+            results.append([Prediction(labels[i], float(row[i])) for i in order])
+        return results
 
     @property
     def confident(self) -> float:

@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:tak\w+|took|steal\w*|stole) "
             r"(?:all )?(?:her|his|their|my) (?:money|cards?|pension|savings|benefits)",
             r"\bvulnerable (?:adult|man|woman|person|neighbour)\b",
+            r"\b(?:lives?|life) (?:is |are )?(?:in danger|at risk)\b",
             r"\b(?:modern )?slavery\b",
         ),
     ),
@@ -172,6 +173,8 @@ RULES: tuple[Rule, ...] = (
             r"mobility (?:scooter|problems?|issues?)|walking (?:frame|stick)|"
             r"zimmer|crutches|terminally ill|learning difficult\w*|learning disabilit\w*|autis\w*|"
             r"parkinson'?s|stroke)\b",
+            r"\b(?:my|our) (?:elderly |old )?"
+            r"(?:grandmother|grandfather|grandma|grandpa|granny|nan|nana|gran)\b",
             r"\b(?:can'?t|cannot|can not|unable to|not able to|too (?:weak|frail|ill) to) "
             r"(?:get|go|walk|step) (?:out(?:side)?|outdoors|down the stairs|to the shops)\b",
             r"\b(?:can'?t|cannot|unable to) (?:leave|get out of) (?:the|"
@@ -186,6 +189,8 @@ RULES: tuple[Rule, ...] = (
         _p(
             r"\b(?:pregnan\w*|expecting a baby|new[- ]?born|babies|baby|babys|toddlers?|infants?|"
             r"(?:[1-9]|1[0-2])[ -](?:months?|weeks?)[ -]old|(?:[1-9]|1[0-2])[ -](?:years?|yrs?)[ -]old|"
+            r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](?:months?|weeks?|years?)"
+            r"[ -]old|"
             r"(?:young|small|little) (?:kids|children|child|ones|boy|girl)|my (?:kids|children))\b",
         ),
     ),
@@ -255,7 +260,9 @@ RULES: tuple[Rule, ...] = (
         _("Threats or violence"),
         "urgent",
         _p(
-            r"\bthreat(?:en|ened|ening|ens)\b(?:\s+(?:me|us|him|her|them|to))?",
+            r"(?<!life[ -])\bthreat(?:en|ened|ening|ens)\b(?:\s+(?:me|us|him|her|them|to))?",
+            r"\b(?:become|becomes|became|get|gets|got|getting) (?:very |really )?"
+            r"(?:hostile|aggressive|abusive|violent)\b",
             r"\bdeath threats?\b|\b(?:said|says) (?:he|she|"
             r"they)(?:'?d| would| will|'ll) (?:kill|hurt|stab|burn)\b",
             r"\b(?:pulled|carrying|waving|has) an? (?:knife|gun|machete|weapon)\b",
@@ -305,6 +312,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:fall(?:en|ing)? (?:off|down|in|onto)|fell (?:off|down|in)|"
             r"unsafe|loose|crumbling|swaying|dangerous|unstable|bulging|giving way|coming down|come down)",
             r"\b(?:dangerous|unsafe|unstable) (?:structure|building|wall|scaffold\w*|balcony|roof)\b",
+            r"\bstructurally (?:compromised|unsound|unsafe|damaged)\b|\bleaning dangerously\b",
+            rf"\b(?:wall|roof|ceiling|building|footings?|foundations?|structure)\b{W % 30}"
+            r"\b(?:compromised|cracked open|subsid\w*)",
+            rf"\b(?:loose|crumbling|falling|cracked)\b{W % 20}"
+            r"\b(?:bricks?|masonry|fa[cç]ade|tiles|cornice)\b",
         ),
     ),
     Rule(
@@ -312,13 +324,15 @@ RULES: tuple[Rule, ...] = (
         _("Someone has fallen"),
         "urgent",
         _p(
-            rf"\b{PERSON}\b{W % 25}"
+            rf"\b{PERSON}\b{W % 40}"
             r"\b(?:has fallen|have fallen|had a fall|fell (?:over|down|in|out|off|and|on)|"
             r"fallen (?:over|down|and|on)|has had a fall|taken a fall|collapsed)",
             r"\bcan'?t get (?:up|off the floor|back up)\b|\bcannot get (?:up|off the floor)\b",
             r"\bon the floor and can'?t\b",
             r"\bhad a (?:bad )?fall\b",
-            r"\b(?:slipped|tripped) and (?:fell|fall|hurt)\w*\b|"
+            r"\b(?:slipped|tripped|crash(?:ed)?)(?: over| into it)? and (?:fell|fall|hurt|injur)\w*\b|"
+            r"\b(?:wasn'?t|was not|isn'?t|is not) able to get up\b|\b(?:was|is|were) bleeding\b|"
+            r"\bgot a concussion\b|\b(?:was|were|got|been) (?:badly |seriously )?(?:injured|hurt)\b|"
             r"\b(?:watched|saw) (?:\w+ ){0,3}(?:fall|fell|slip)\w*\b",
             r"\b(?:lying|lay) on the (?:floor|ground)\b",
         ),

@@ -41,6 +41,12 @@ def test_done_means_potholes_on_the_way_to_the_station():
     assert result.confidence >= engine.confident_threshold()
 
 
+def test_stray_dogs_reach_the_dog_warden():
+    """A service added to the catalogue with its words (ADR 0014), before any labelled example."""
+    result = engine.analyse("stray dogs chasing people near the school gate every morning")
+    assert "report-stray-dog" in codes(result)[:2]
+
+
 def test_children_left_alone_is_urgent_and_goes_to_safeguarding_first():
     result = engine.analyse("my neighbour's kids have been left alone for two days")
     assert result.urgent

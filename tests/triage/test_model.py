@@ -66,7 +66,7 @@ def test_off_topic_is_rarely_routed_with_high_confidence(triage_model_for_tests)
 
 
 def test_confidences_are_probabilities(triage_model_for_tests):
-    top = triage_model_for_tests.predict("my bin was not collected", top=27)
+    top = triage_model_for_tests.predict("my bin was not collected", top=100)  # every label
     assert abs(sum(p.confidence for p in top) - 1) < 1e-6
     assert top == sorted(top, key=lambda p: -p.confidence)
 
@@ -128,3 +128,59 @@ def test_reading_labelled_files_reports_problems():
     assert problems == ["line 3: empty text", "line 5: unknown service code 'not-a-service'"]
     with pytest.raises(triage_model.TrainingDataError):
         triage_model.read_labelled(io.StringIO("words\nhello\n"))
+
+
+def test_leave_one_place_out_folds_never_see_their_place():
+    folds = triage_model.source_folds()
+    calibration = triage_model.calibration_examples()
+    places = map(triage_model._place, triage_model._sources(triage_model.CALIBRATION_FILE))
+    calibration_places = dict(zip(calibration.texts, places, strict=True))
+    train_rows = triage_model.read_labelled(triage_model.REAL_TRAIN_FILE)[0]
+    train_places = list(map(triage_model._place, triage_model._sources(triage_model.REAL_TRAIN_FILE)))
+    seen_places = set()
+    for fit, held, general in folds:
+        assert len(general) == len(held)
+        places = {calibration_places[t] for t in held.texts} - {"general"}
+        assert len(places) == 1
+        place = places.pop()
+        seen_places.add(place)
+        own = {t for t, p in zip(train_rows.texts, train_places, strict=True) if p == place}
+        assert not own & set(fit.texts) - set(triage_model.seed_examples().texts)
+        assert not set(held.texts) & set(fit.texts)
+        # General off-topic text has no place: held back in every fold, flagged, and off-topic.
+        flagged = {t for t, g in zip(held.texts, general, strict=True) if g}
+        assert flagged == {t for t, p in calibration_places.items() if p == "general"}
+        assert all(
+            label == triage_model.OFF_TOPIC for label, g in zip(held.labels, general, strict=True) if g
+        )
+    assert seen_places == {"nyc", "newhaven", "mumbai"}
+
+
+def test_curve_counts_other_agencies_as_wrong_routes_and_only_general_text_as_off_topic():
+    off = triage_model.OFF_TOPIC
+    gold = ["report-pothole", "report-pothole", off, off]
+    best = ["report-pothole", "report-street-light", "report-noise", "report-noise"]
+    rows = evaluation.curve(gold, best, [0.9, 0.9, 0.9, 0.9], general=[False, False, False, True])
+    top = next(r for r in rows if r["threshold"] == 0.5)
+    assert top["accuracy"] == pytest.approx(1 / 3)  # one right of two routed plus one taxi-driver style
+    assert top["off_topic_routed"] == 1.0
+    groups = {"report-pothole": "Roads", "report-street-light": "Roads", "report-noise": "Noise"}
+    rows = evaluation.curve(gold, best, [0.9] * 4, groups, [False, False, False, True])
+    assert next(r for r in rows if r["threshold"] == 0.5)["accuracy"] == pytest.approx(2 / 3)
+
+
+def test_the_shipped_bar_was_chosen_leaving_one_place_out(triage_model_for_tests):
+    scores = triage_model_for_tests.scores
+    assert scores["calibration"] == "leave one source out"
+    chosen = next(r for r in scores["curve"] if r["threshold"] == triage_model_for_tests.confident)
+    assert chosen["accuracy"] >= evaluation.TARGET_ACCURACY_OUT_OF_SOURCE
+    assert chosen["off_topic_routed"] <= evaluation.MAX_OFF_TOPIC
+
+
+def test_fast_ngram_scores_exactly_as_the_pipeline(triage_model_for_tests):
+    import numpy as np
+
+    texts = ["Garbage pile near the lake", "lot of potholes", "", "zzzz qqqq", "Ñandú <b>ruido</b> 🚧"]
+    fast = triage_model.FastNgram(triage_model_for_tests.ngram)
+    slow = triage_model_for_tests.ngram.predict_proba(texts)
+    assert np.allclose(fast.predict_proba(texts), slow, atol=1e-9)

@@ -111,3 +111,44 @@ def test_contacts(settings):
     assert "0808 2000 247" in [c.number for c in abuse]
     self_harm = urgency.contacts_for(urgency.find_flags("I want to kill myself"))
     assert "116 123" in [c.number for c in self_harm]
+
+
+def _recall_precision(path):
+    from residenthub.triage.model import REAL_DIR
+
+    with open(REAL_DIR / path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    flagged = [bool(urgency.find_flags(r["text"])) for r in rows]
+    gold = [r["vulnerable"] == "1" for r in rows]
+    hits = sum(f and g for f, g in zip(flagged, gold, strict=True))
+    return hits / sum(gold), hits / max(1, sum(flagged))
+
+
+def test_real_messages_annotated_by_hand_keep_their_recall():
+    """Regression guard on the annotated real messages (data/real/SOURCES.md): the fresh New York and
+    Hoboken set was measured blind once (recall 0.43) and the rules were then extended from it, so
+    this is no longer a blind figure; the blind one is in docs/benchmarks.md."""
+    recall, precision = _recall_precision("vulnerability_fresh.csv")
+    assert recall >= 0.9 and precision >= 0.5
+    recall, precision = _recall_precision("vulnerability.csv")
+    assert recall >= 0.95
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("Peeling paint and I have a two year old child", "pregnancy_or_young_children"),
+        ("loud party next door, my grandmother can't sleep", "older_or_disabled"),
+        ("a woman tripped over and fell, she wasn't able to get up", "fallen"),
+        ("the utility pole is structurally compromised", "dangerous_structure"),
+        ("many loose bricks on the facade above the shop", "dangerous_structure"),
+        ("when confronted they become very hostile", "threats"),
+    ],
+)
+def test_real_phrasings_found_in_the_annotation(text, category):
+    assert category in {f.category for f in urgency.find_flags(text)}
+
+
+def test_life_threatening_road_defect_is_not_a_threat():
+    flags = urgency.find_flags("this drain cover can cause life threatening accidents for cyclists")
+    assert "threats" not in {f.category for f in flags}

@@ -111,7 +111,7 @@ def off_topic(snapshots: Path) -> tuple[list[tuple[str, str, str]], list[tuple[s
     with open(snapshots / "tweets_dataset.csv", encoding="utf-8", errors="replace", newline="") as handle:
         pool = [clean(r["tweet"]) for r in csv.DictReader(handle) if r["complaint"] == "0"]
     pool = sorted({t for t in pool if len(t.split()) >= 4})
-    train = [(t, "_off_topic", "mumbai-tweets") for t in rng.sample(pool, min(700, len(pool)))]
+    train = [(t, "_off_topic", "mumbai-tweets-general") for t in rng.sample(pool, min(700, len(pool)))]
     with open(snapshots / "finalData.csv", encoding="utf-8", errors="replace", newline="") as handle:
         pool = [clean(r["description"]) for r in csv.DictReader(handle) if r["civic_issue"] == "0"]
     pool = sorted({t for t in pool if len(t.split()) >= 4})

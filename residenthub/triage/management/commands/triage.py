@@ -122,8 +122,10 @@ class Command(BaseCommand):
             examples, calibration = triage_model.split_held_back(examples)
         else:
             calibration = triage_model.calibration_examples()
+        # On the committed corpus, the weights and the bar are chosen leaving one source out (ADR 0131).
+        folds = triage_model.source_folds() if not file and not no_seed else None
         try:
-            model = triage_model.TriageModel.train(examples, calibration=calibration)
+            model = triage_model.TriageModel.train(examples, calibration=calibration, folds=folds)
         except triage_model.TrainingDataError as exc:
             raise CommandError(str(exc)) from None
         if not file and not no_seed:
@@ -135,7 +137,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Trained on {len(examples)} examples ({len(set(examples.labels))} labels) in "
             f"{time.perf_counter() - started:.1f} s; version {model.version}; weights {model.weights}; "
-            f"confidence bar {model.confident:.2f} (calibrated on the held-back split)"
+            f"confidence bar {model.confident:.2f} (calibrated on "
+            f"{model.scores.get('calibration', 'the held-back split')})"
         )
 
     # --- evaluate ---------------------------------------------------------------------------------
