@@ -21,7 +21,8 @@
    over the daily roll-ups only.
 
 ``--reuse DBNAME`` runs steps 3 and 4 (and the one-day nightly build) against a database already
-loaded and rolled up by an earlier run, and keeps it (load and roll-up figures are then omitted).
+loaded and rolled up by an earlier run, and keeps it (load and roll-up figures are then omitted);
+``--keep`` leaves a fresh run's database in place for that.
 The 1-minute load average is read at the start and end of the timed steps.
 
 Goals (issue 16): page p95 <= 300 ms with 1,000,000 cases, constant query count; report <= 10 s.
@@ -89,7 +90,7 @@ def parent(args) -> int:
         )
         result = json.loads(out.read_text())
     finally:
-        if not args.reuse:
+        if not args.reuse and not args.keep:
             web.drop_database(DB_NAME)
         out.unlink(missing_ok=True)
     if version == "?":
@@ -472,6 +473,7 @@ def main(argv: list[str]) -> int:
         "--rollup-months", type=int, default=25, help="months of roll-ups to build (default: all 25)"
     )
     parser.add_argument("--reuse", metavar="DBNAME", help="an already loaded and rolled-up database")
+    parser.add_argument("--keep", action="store_true", help=f"keep the loaded database ({DB_NAME}) for --reuse")
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.cases, args.requests, args.rollup_months, reuse=bool(args.reuse))
