@@ -473,7 +473,9 @@ def main(argv: list[str]) -> int:
         "--rollup-months", type=int, default=25, help="months of roll-ups to build (default: all 25)"
     )
     parser.add_argument("--reuse", metavar="DBNAME", help="an already loaded and rolled-up database")
-    parser.add_argument("--keep", action="store_true", help=f"keep the loaded database ({DB_NAME}) for --reuse")
+    parser.add_argument(
+        "--keep", action="store_true", help=f"keep the loaded database ({DB_NAME}) for --reuse"
+    )
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.cases, args.requests, args.rollup_months, reuse=bool(args.reuse))
