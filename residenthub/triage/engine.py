@@ -47,11 +47,11 @@ def confident_threshold() -> float:
 
 
 def possible_threshold() -> float:
-    return float(getattr(settings, "TRIAGE_POSSIBLE", 0.2))
+    return settings.TRIAGE_POSSIBLE
 
 
 def off_topic_threshold() -> float:
-    return float(getattr(settings, "TRIAGE_OFF_TOPIC", 0.4))
+    return settings.TRIAGE_OFF_TOPIC
 
 
 @dataclass

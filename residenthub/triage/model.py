@@ -63,8 +63,7 @@ _loaded: TriageModel | None = None
 
 
 def model_path() -> Path:
-    configured = getattr(settings, "TRIAGE_MODEL_PATH", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "triage" / "model.joblib"
+    return Path(settings.TRIAGE_MODEL_PATH)
 
 
 _TAG = re.compile(r"<[^>]{0,200}>")
