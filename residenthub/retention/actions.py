@@ -9,7 +9,7 @@ import json
 import logging
 import secrets
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from residenthub.core.actions import ActionError, Actor, after_commit, as_actor,
 from . import engine, queries, registry
 from .engine import Roots
 from .models import ErasureRequest, LegalHold, ReplayEntry, SweepRun
+from .registry import ANONYMISE, DELETE, WARD
 from .schedule import Schedule, load
 
 log = logging.getLogger(__name__)
@@ -309,7 +310,7 @@ def _sweep_batch(key, declaration, ids, action, by_class, ward) -> int:
             engine._delete_files(declaration, ids)
             _total, per_model = declaration.model._default_manager.filter(pk__in=ids).delete()
             return per_model.get(declaration.label, 0)
-        return engine._erase_rows(declaration, ids, ward=ward)
+        return _erase_rows(declaration, ids, ward=ward)
 
 
 # --- Erasure requests -----------------------------------------------------------------------------------
@@ -415,7 +416,7 @@ def erase(erasure: ErasureRequest, *, include: list[str] | tuple[str, ...] = (),
     keys = _replay_keys(plan.roots, plan.held)
     case_refs = sorted(set(plan.roots.ids["case_reference"]) - set(plan.held.ids["case_reference"]))
     with atomic():
-        counts, files = engine.apply(selection)
+        counts, files = _apply_selection(selection)
         result = {
             "erased": dict(sorted(counts.items())),
             "kept": {
@@ -677,7 +678,7 @@ def replay(path: str | Path | None = None, *, by=None) -> dict:
         return {"entries": entries, "rows": 0}
     selection = engine.select(roots, Roots(), load())
     with atomic():
-        counts, _files = engine.apply(selection)
+        counts, _files = _apply_selection(selection)
         audit(actor, "retention.replayed", _ReplayTarget(), entries=entries, rows=sum(counts.values()))
     return {"entries": entries, "rows": sum(counts.values()), "models": dict(counts)}
 
@@ -691,3 +692,55 @@ class _ReplayTarget:
         label_lower = "retention.replay"
         model_name = "replay"
         app_label = "retention"
+
+
+# --- Writing other apps' rows (set-based, inside erasure_allowed) ---------------------------------
+
+
+def _erase_rows(declaration: registry.Declaration, pks: list, *, ward: engine.WardPostcodes | None) -> int:
+    manager = declaration.model._default_manager
+    qs = manager.filter(pk__in=pks)
+    if declaration.erase == DELETE:
+        count = 0
+        # The collector's per-model counts include cascades; report the rows of this model only.
+        _total, per_model = qs.delete()
+        count = per_model.get(declaration.label, 0)
+        return count
+    values = declaration.blank_values()
+    if WARD in values.values():
+        ward_fields = [k for k, v in values.items() if v is WARD]
+        plain = {k: v for k, v in values.items() if v is not WARD}
+        groups: dict[tuple, list] = defaultdict(list)
+        for pk, uprn, postcode in qs.values_list("pk", "uprn", "postcode"):
+            groups[(ward or engine.WardPostcodes())(uprn, postcode)].append(pk)
+        count = 0
+        for new_postcode, ids in groups.items():
+            count += manager.filter(pk__in=ids).update(**plain, **dict.fromkeys(ward_fields, new_postcode))
+        return count
+    return qs.update(**values) if values else 0
+
+
+def _apply_selection(
+    selection: engine.Selection, *, ward: engine.WardPostcodes | None = None
+) -> tuple[Counter, list[str]]:
+    """Erase what ``selection`` says, inside ``erasure_allowed`` (append-only rows may be blanked).
+    Files go first (a file whose row is gone could never be found again). Returns rows per model
+    and the file paths removed."""
+    from residenthub.core.models import erasure_allowed
+
+    counts: Counter = Counter()
+    files: list[str] = []
+    by_label = {d.label: d for d in registry.declarations()}
+    for label, pks in selection.erase.items():
+        files += engine._delete_files(by_label[label], pks)
+    # Anonymise before deleting: a delete can cascade to rows we were about to blank.
+    order = sorted(selection.erase, key=lambda label: by_label[label].erase == DELETE)
+    with erasure_allowed():
+        for label in order:
+            declaration = by_label[label]
+            pks = selection.erase[label]
+            if declaration.erase == ANONYMISE:
+                pks = list(declaration.model._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+            if pks:
+                counts[label] += _erase_rows(declaration, pks, ward=ward)
+    return counts, files

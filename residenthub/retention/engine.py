@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 
 from . import registry
-from .registry import ANONYMISE, DELETE, KEEP, WARD, Declaration
+from .registry import KEEP, Declaration
 
 ROOT_KINDS = registry.ROOTS
 
@@ -166,15 +164,15 @@ def _delete_files(declaration: Declaration, pks: list) -> list[str]:
     removed = []
     if not declaration.files:
         return removed
-    names = [f.split(":")[0] for f in declaration.files]
+    names = [registry.file_field(f) for f in declaration.files]
     for row in declaration.model._default_manager.filter(pk__in=pks).values(*names):
         for spec in declaration.files:
-            name, _, setting = spec.partition(":")
+            name, folder = (spec, None) if isinstance(spec, str) else spec
             value = row.get(name)
             if not value:
                 continue
-            if setting:
-                path = Path(getattr(settings, setting)) / str(value)
+            if folder is not None:
+                path = Path(folder()) / str(value)
                 with contextlib.suppress(OSError):
                     path.unlink(missing_ok=True)
                 removed.append(str(path))
@@ -183,50 +181,3 @@ def _delete_files(declaration: Declaration, pks: list) -> list[str]:
                     default_storage.delete(str(value))
                 removed.append(str(value))
     return removed
-
-
-def _erase_rows(declaration: Declaration, pks: list, *, ward: WardPostcodes | None) -> int:
-    manager = declaration.model._default_manager
-    qs = manager.filter(pk__in=pks)
-    if declaration.erase == DELETE:
-        count = 0
-        # The collector's per-model counts include cascades; report the rows of this model only.
-        _total, per_model = qs.delete()
-        count = per_model.get(declaration.label, 0)
-        return count
-    values = declaration.blank_values()
-    if WARD in values.values():
-        ward_fields = [k for k, v in values.items() if v is WARD]
-        plain = {k: v for k, v in values.items() if v is not WARD}
-        groups: dict[tuple, list] = defaultdict(list)
-        for pk, uprn, postcode in qs.values_list("pk", "uprn", "postcode"):
-            groups[(ward or WardPostcodes())(uprn, postcode)].append(pk)
-        count = 0
-        for new_postcode, ids in groups.items():
-            count += manager.filter(pk__in=ids).update(**plain, **dict.fromkeys(ward_fields, new_postcode))
-        return count
-    return qs.update(**values) if values else 0
-
-
-def apply(selection: Selection, *, ward: WardPostcodes | None = None) -> tuple[Counter, list[str]]:
-    """Erase what ``selection`` says, inside ``erasure_allowed`` (append-only rows may be blanked).
-    Files go first (a file whose row is gone could never be found again). Returns rows per model
-    and the file paths removed."""
-    from residenthub.core.models import erasure_allowed
-
-    counts: Counter = Counter()
-    files: list[str] = []
-    by_label = {d.label: d for d in registry.declarations()}
-    for label, pks in selection.erase.items():
-        files += _delete_files(by_label[label], pks)
-    # Anonymise before deleting: a delete can cascade to rows we were about to blank.
-    order = sorted(selection.erase, key=lambda label: by_label[label].erase == DELETE)
-    with erasure_allowed():
-        for label in order:
-            declaration = by_label[label]
-            pks = selection.erase[label]
-            if declaration.erase == ANONYMISE:
-                pks = list(declaration.model._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
-            if pks:
-                counts[label] += _erase_rows(declaration, pks, ward=ward)
-    return counts, files

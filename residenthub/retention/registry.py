@@ -56,7 +56,7 @@ class Declaration:
     dates: dict[str, str] = field(default_factory=dict)  # schedule trigger -> date field
     eligible: dict[str, Any] = field(default_factory=dict)  # filter rows a sweep may touch
     append_only: bool = False
-    files: tuple[str, ...] = ()  # FileFields, or "field:SETTING" for a path under a settings folder
+    files: tuple = ()  # FileField names, or (field, folder) for a path under folder() (a callable)
     blank: dict[str, Any] = field(default_factory=dict)  # field -> anonymised value (default by type)
     note: str = ""
 
@@ -131,7 +131,7 @@ def declare(
     dates: dict[str, str] | None = None,
     eligible: dict[str, Any] | None = None,
     append_only: bool = False,
-    files: list[str] | tuple[str, ...] = (),
+    files: list | tuple = (),
     blank: dict[str, Any] | None = None,
     note: str = "",
 ) -> Declaration:
@@ -140,7 +140,7 @@ def declare(
             f"{model._meta.label}: erase must be one of {sorted(ERASE_MODES)}, not {erase!r}"
         )
     names = {f.name for f in model._meta.get_fields()}
-    for name in [*fields, *(f.split(":")[0] for f in files or ()), *(dates or {}).values()]:
+    for name in [*fields, *(file_field(f) for f in files or ()), *(dates or {}).values()]:
         if name not in names:
             raise DeclarationError(f"{model._meta.label} has no field {name!r}")
     for kind in links or {}:
@@ -214,3 +214,8 @@ def by_class() -> dict[str, list[Declaration]]:
     for d in declarations():
         result.setdefault(d.record_class, []).append(d)
     return result
+
+
+def file_field(spec) -> str:
+    """The model field of a ``files`` entry: a FileField name, or ``(field, folder)``."""
+    return spec if isinstance(spec, str) else spec[0]

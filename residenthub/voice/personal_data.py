@@ -1,6 +1,8 @@
 """Personal data in phone calls (read by retention). Recordings also have their own shorter period
 (VOICE_RECORDING_RETENTION_DAYS, voice.jobs.purge_recordings)."""
 
+from django.conf import settings
+
 from residenthub.retention.registry import declare
 
 from .models import Call, Callback
@@ -9,7 +11,7 @@ declare(
     Call,
     record_class="call",
     fields=["caller", "call_id", "turns", "state", "flags", "recording"],
-    files=["recording:VOICE_RECORDING_DIR"],
+    files=[("recording", lambda: settings.VOICE_RECORDING_DIR)],
     links={"call": "pk", "case": "case"},
     match={"phone": ["caller"]},
     dates={"call_ended": "ended_at"},

@@ -96,7 +96,6 @@ ACCESS: dict[str, str] = {
     "portal:privacy": "public",
     "portal:cookies": "public",
     "portal:health": "public",
-    "portal:bare": "public",
     "triage:start": "public",
     "triage:chat": "public",
     "triage:result": "none",
