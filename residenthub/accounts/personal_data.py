@@ -1,6 +1,6 @@
 """Staff organisation only: no resident data (staff accounts are declared by retention)."""
 
-from residenthub.retention.registry import no_personal_data
+from residenthub.core.personal_data_registry import no_personal_data
 
 from .models import Directorate, Membership, Team
 

@@ -1,6 +1,6 @@
 """Personal data in the API app: only the webhook delivery log (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare, no_personal_data
+from residenthub.core.personal_data_registry import DELETE, declare, no_personal_data
 
 from .models import ApiKey, ClientCase, WebhookDelivery, WebhookSubscription
 

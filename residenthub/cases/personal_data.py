@@ -1,6 +1,6 @@
-"""Personal data in cases (read by retention; see residenthub/retention/registry.py)."""
+"""Personal data in cases (read by retention; see residenthub/core/personal_data_registry.py)."""
 
-from residenthub.retention.registry import DELETE, WARD, declare
+from residenthub.core.personal_data_registry import DELETE, WARD, declare
 
 from .models import Attachment, Case, CaseAccess, CaseEvent, Reroute
 

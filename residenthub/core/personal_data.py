@@ -1,6 +1,6 @@
 """Personal data in the audit trail and the outbox (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare, no_personal_data
+from residenthub.core.personal_data_registry import DELETE, declare, no_personal_data
 
 from .models import Address, AuditEntry, ClosureDay, OutboxMessage
 

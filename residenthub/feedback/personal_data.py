@@ -1,6 +1,6 @@
 """Personal data in "how did we do?" (read by retention)."""
 
-from residenthub.retention.registry import declare, no_personal_data
+from residenthub.core.personal_data_registry import declare, no_personal_data
 
 from .models import FeedbackRequest, FeedbackResponse
 

@@ -1,6 +1,6 @@
 """Personal data in information requests and complaints (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare, no_personal_data
+from residenthub.core.personal_data_registry import DELETE, declare, no_personal_data
 
 from .models import (
     ClockPause,

@@ -1,6 +1,6 @@
 """Personal data in the single resident view (read by retention)."""
 
-from residenthub.retention.registry import DELETE, KEEP, declare, no_personal_data
+from residenthub.core.personal_data_registry import DELETE, KEEP, declare, no_personal_data
 
 from .models import (
     CandidateKey,

@@ -4,7 +4,7 @@ import contextlib
 
 from django.apps import apps
 
-from residenthub.retention.registry import no_personal_data
+from residenthub.core.personal_data_registry import no_personal_data
 
 AGGREGATES = "Counts by day or month, service, team, ward and channel: no person."
 WHY = {

@@ -1,7 +1,7 @@
 """Committee records: a public record kept permanently (read by retention). Recordings are deleted
 by the minutes app itself after MINUTES_RECORDING_RETENTION_DAYS."""
 
-from residenthub.retention.registry import KEEP, declare, no_personal_data
+from residenthub.core.personal_data_registry import KEEP, declare, no_personal_data
 
 from .models import (
     ActionTask,

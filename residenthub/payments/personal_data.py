@@ -1,6 +1,6 @@
 """Financial records: kept for the statutory period whatever an erasure asks (read by retention)."""
 
-from residenthub.retention.registry import KEEP, declare, no_personal_data
+from residenthub.core.personal_data_registry import KEEP, declare, no_personal_data
 
 from .models import Charge, Mismatch, Payment, PaymentEvent, ReconciliationRun, Refund, ServiceFee
 

@@ -1,6 +1,6 @@
 """Personal data in the resident portal (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare
+from residenthub.core.personal_data_registry import DELETE, declare
 
 from .models import SignInToken
 

@@ -1,6 +1,6 @@
 """Personal data in resident accounts, home moves, team tasks and flags (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare
+from residenthub.core.personal_data_registry import DELETE, declare
 
 from .models import AddressChange, PersonFlag, ResidentAccount, TeamTask
 

@@ -17,12 +17,13 @@ from django.db import models
 from django.utils import timezone
 
 from residenthub.accounts import permissions
+from residenthub.core import personal_data_registry as registry
 from residenthub.core.actions import ActionError, Actor, after_commit, as_actor, atomic, audit
+from residenthub.core.personal_data_registry import ANONYMISE, DELETE, WARD
 
-from . import engine, queries, registry
+from . import engine, queries
 from .engine import Roots
 from .models import ErasureRequest, LegalHold, ReplayEntry, SweepRun
-from .registry import ANONYMISE, DELETE, WARD
 from .schedule import Schedule, load
 
 log = logging.getLogger(__name__)

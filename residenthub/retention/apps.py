@@ -8,6 +8,6 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app's personal_data.py declares its models (like admin.autodiscover).
-        from . import registry
+        from residenthub.core import personal_data_registry as registry
 
         registry.autodiscover()

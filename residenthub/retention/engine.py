@@ -19,8 +19,8 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.db import models
 
-from . import registry
-from .registry import KEEP, Declaration
+from residenthub.core import personal_data_registry as registry
+from residenthub.core.personal_data_registry import KEEP, Declaration
 
 ROOT_KINDS = registry.ROOTS
 

@@ -3,8 +3,9 @@ sign-in attempts, the admin's log)."""
 
 from django.apps import apps
 
+from residenthub.core.personal_data_registry import DELETE, KEEP, declare, no_personal_data
+
 from .models import ErasureRequest, LegalHold, ReplayEntry, SweepRun
-from .registry import DELETE, KEEP, declare, no_personal_data
 
 declare(LegalHold, record_class="retention", fields=["reason", "release_reason"], erase=KEEP)
 no_personal_data(SweepRun, "Counts by record class and hold reason.")

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from . import registry
+from residenthub.core import personal_data_registry as registry
+
 from .engine import Roots, phone_variants
 from .models import LegalHold
 

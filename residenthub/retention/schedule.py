@@ -217,7 +217,7 @@ def load(path: str | Path | None = None) -> Schedule:
 
 
 def check_against_declarations(schedule: Schedule) -> None:
-    from . import registry
+    from residenthub.core import personal_data_registry as registry
 
     problems = []
     for key, declarations in registry.by_class().items():

@@ -1,6 +1,6 @@
 """The catalogue holds no personal data."""
 
-from residenthub.retention.registry import no_personal_data
+from residenthub.core.personal_data_registry import no_personal_data
 
 from .models import LgslService, Service
 

@@ -1,6 +1,6 @@
 """Personal data in the front door's log and training examples (read by retention)."""
 
-from residenthub.retention.registry import DELETE, declare, no_personal_data
+from residenthub.core.personal_data_registry import DELETE, declare, no_personal_data
 
 from .models import AnswerFeedback, ModelVersion, TrainingExample, TriageRecord
 

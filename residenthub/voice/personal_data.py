@@ -3,7 +3,7 @@
 
 from django.conf import settings
 
-from residenthub.retention.registry import declare
+from residenthub.core.personal_data_registry import declare
 
 from .models import Call, Callback
 

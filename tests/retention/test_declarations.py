@@ -2,7 +2,7 @@
 
 import pytest
 
-from residenthub.retention import registry
+from residenthub.core import personal_data_registry as registry
 from residenthub.retention.schedule import ScheduleError, load, parse
 
 

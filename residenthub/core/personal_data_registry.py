@@ -11,6 +11,9 @@ an identity record, a person, an information request, a call, a triage message o
 account, or fields holding the person's email address or phone number) and what erasure does to a
 row (``erase``: blank the personal fields, delete the row, or keep it). The erasure and the sweeps
 are one engine (``retention.engine``) reading these declarations.
+
+The registry lives in ``core`` (the bottom layer) so that every app may declare to it without
+importing the retention app above it (import-linter layers, docs/architecture.md).
 """
 
 from __future__ import annotations
