@@ -149,8 +149,8 @@ def main() -> int:
     settings.TRIAGE_MODEL_PATH = str(workdir / "model.joblib")
     settings.TRIAGE_TRANSLATE_URL = ""
     settings.TRIAGE_CONFIDENT = 0.0
+    call_command("migrate", verbosity=0)  # a fresh clone's database has no tables yet
     if not Service.objects.exists():
-        call_command("migrate", verbosity=0)
         call_command("load_catalogue", verbosity=0)
     group_of = dict(Service.objects.values_list("code", "category"))
     waste = {"Street cleaning", "Bins and recycling"}
