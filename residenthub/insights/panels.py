@@ -234,82 +234,51 @@ def _week_start(day: dt.date) -> dt.date:
 
 def weekly_panel(figures: CaseFigures) -> Panel:
     """Demand by week, or by month for periods longer than 13 weeks (key "weekly" either way)."""
+    f = figures.filters
+    buckets: Counter = Counter()
     if figures.monthly_demand:
-        return _monthly_demand_panel(figures)
-    f = figures.filters
-    weeks: Counter = Counter()
-    day = _week_start(f.start)
-    while day <= f.end:
-        weeks[day] += 0
-        day += dt.timedelta(days=7)
+        unit, label, began = "month", "{:%B %Y}", "The busiest month was {:%B %Y}"
+        caption = "Requests received each month (periods longer than 13 weeks are shown by month)"
+        start, step = f.start.replace(day=1), lambda m: queries.month_end(m) + dt.timedelta(days=1)
+        bucket_of = lambda row: row["month"]  # noqa: E731
+    else:
+        unit, label, began = "week", "w/c {:%-d %b %Y}", "The busiest week began on {:%-d %B %Y}"
+        caption = "Requests received each week (weeks begin on Monday)"
+        start, step = _week_start(f.start), lambda w: w + dt.timedelta(days=7)
+        bucket_of = lambda row: _week_start(row["day"])  # noqa: E731
+    bucket = start
+    while bucket <= f.end:
+        buckets[bucket] += 0
+        bucket = step(bucket)
     for row in figures.by_day:
-        weeks[_week_start(row["day"])] += row["received"]
-    ordered = sorted(weeks.items())
-    raw = [[f"w/c {w:%-d %b %Y}", n] for w, n in ordered]
-    raw.append(["All weeks", sum(weeks.values())])
+        buckets[bucket_of(row)] += row["received"]
+    ordered = sorted(buckets.items())
+    raw = [[label.format(b), n] for b, n in ordered]
+    raw.append([f"All {unit}s", sum(buckets.values())])
     rows = protect(raw, counts=(1,))
-    shown = [(w, r[1]) for (w, _), r in zip(ordered, rows, strict=False) if isinstance(r[1], int)]
+    shown = [(b, r[1]) for (b, _), r in zip(ordered, rows, strict=False) if isinstance(r[1], int)]
     busiest = max(shown, key=lambda kv: kv[1]) if shown else None
     summary = (
-        f"The busiest week began on {busiest[0]:%-d %B %Y} with {_fmt(busiest[1])} requests."
+        f"{began.format(busiest[0])} with {_fmt(busiest[1])} requests."
         if busiest and busiest[1]
         else "No requests were received in the period."
-        if not sum(weeks.values())
-        else "Too few requests in any week to name the busiest."
+        if not sum(buckets.values())
+        else f"Too few requests in any {unit} to name the busiest."
     )
     return Panel(
         key="weekly",
-        title="Demand by week",
-        caption="Requests received each week (weeks begin on Monday)",
+        title=f"Demand by {unit}",
+        caption=caption,
         summary=summary,
-        columns=["Week", "Received"],
+        columns=[unit.capitalize(), "Received"],
         rows=rows,
         chart=charts.bar(
-            "Requests received by week",
+            f"Requests received by {unit}",
             [r[0] for r in rows[:-1]],
             [r[1] for r in rows[:-1]],
             horizontal=False,
         ),
-        notes=["The first and last weeks count only the days inside the period."],
-    )
-
-
-def _monthly_demand_panel(figures: CaseFigures) -> Panel:
-    f = figures.filters
-    months: Counter = Counter()
-    month = f.start.replace(day=1)
-    while month <= f.end:
-        months[month] += 0
-        month = queries.month_end(month) + dt.timedelta(days=1)
-    for row in figures.by_day:
-        months[row["month"]] += row["received"]
-    ordered = sorted(months.items())
-    raw = [[f"{m:%B %Y}", n] for m, n in ordered]
-    raw.append(["All months", sum(months.values())])
-    rows = protect(raw, counts=(1,))
-    shown = [(m, r[1]) for (m, _), r in zip(ordered, rows, strict=False) if isinstance(r[1], int)]
-    busiest = max(shown, key=lambda kv: kv[1]) if shown else None
-    summary = (
-        f"The busiest month was {busiest[0]:%B %Y} with {_fmt(busiest[1])} requests."
-        if busiest and busiest[1]
-        else "No requests were received in the period."
-        if not sum(months.values())
-        else "Too few requests in any month to name the busiest."
-    )
-    return Panel(
-        key="weekly",
-        title="Demand by month",
-        caption="Requests received each month (periods longer than 13 weeks are shown by month)",
-        summary=summary,
-        columns=["Month", "Received"],
-        rows=rows,
-        chart=charts.bar(
-            "Requests received by month",
-            [r[0] for r in rows[:-1]],
-            [r[1] for r in rows[:-1]],
-            horizontal=False,
-        ),
-        notes=["The first and last months count only the days inside the period."],
+        notes=[f"The first and last {unit}s count only the days inside the period."],
     )
 
 

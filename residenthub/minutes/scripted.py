@@ -10,6 +10,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from .dates import ORDINALS
+
 PEOPLE = [
     # name, role, title (how minutes name officers)
     ("Councillor Jane Holloway", "chair", ""),
@@ -283,28 +285,7 @@ EVAL_VOTES = [
 ]
 
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-]
+_ORDINALS = ORDINALS  # the spoken forms the due-date reader knows
 
 
 def _ordinal(n: int) -> str:
