@@ -303,12 +303,15 @@ class Encoder:
         in ``wanted``, the mean of its token vectors (None when truncation cut it off)."""
         ids: list[int] = []
         spans: list[tuple[int, int]] = []
+        room = max_tokens - 2
         for piece in pieces:
             start = len(ids)
-            for word in self.tokenizer.basic(piece):
-                ids.extend(self.tokenizer.word(word))
+            if start < room:  # what lies past the window is never read: not tokenised either
+                for word in self.tokenizer.basic(piece):
+                    ids.extend(self.tokenizer.word(word))
+                    if len(ids) >= room:
+                        break
             spans.append((start, len(ids)))
-        room = max_tokens - 2
         tokens = np.array([[self.tokenizer.cls, *ids[:room], self.tokenizer.sep]], dtype=np.int64)
         mask = np.ones(tokens.shape, dtype=np.float32)
         hidden = self._hidden(tokens, mask)[0]

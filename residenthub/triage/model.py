@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,11 +132,12 @@ class FastNgram:
         scores = np.tile(self.intercept, (len(texts), 1))
         for row, text in enumerate(texts):
             for analyzer, vocabulary, idf, offset in self.parts:
+                # Count the n-grams first (in C), then look each distinct one up once.
                 counts: dict[int, int] = {}
-                for gram in analyzer(text):
+                for gram, count in Counter(analyzer(text)).items():
                     index = vocabulary.get(gram)
                     if index is not None:
-                        counts[index] = counts.get(index, 0) + 1
+                        counts[index] = count
                 if not counts:
                     continue
                 index = np.fromiter(counts, dtype=np.int64, count=len(counts))
