@@ -122,6 +122,35 @@ def test_names_alone_on_a_line_and_in_a_signature_block():
     assert {"CHIDI OKAFOR", "Marek Nowak"} <= people
 
 
+def test_organisations_are_not_people_and_the_people_beside_them_still_are():
+    """Banks, systems and firms named after people are not personal data (ADR 0132); the people working
+    for them, with them or named like them still are."""
+    text = (
+        "Morgan Stanley and Wells Fargo declined; Morgan Davies accepted. I work for Flightstats. "
+        "Tickets go through Jira and payroll runs on Workday. Telenav is a design agency based in Leeds. "
+        "The Davis, Reynolds and Williamson Orchestra played. Thomas and Sons is a builder. "
+        "Kristen Rocher of Butler-Peters called. Sarah Khan from Barclays Bank rang. "
+        "Contact Jane Smith Housing Officer. I work for John Smith. Mr Wells and Mrs Chase attended. "
+        "Efimiya, Mary, Ariana and Jodi came."
+    )
+    people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+    for org in ("Morgan Stanley", "Stanley", "Wells Fargo", "Flightstats", "Jira", "Workday", "Telenav"):
+        assert not any(org in p for p in people), (org, people)
+    assert not any(w in p for p in people for w in ("Davis", "Reynolds", "Williamson", "Thomas", "Butler"))
+    for person in (
+        "Morgan Davies",
+        "Kristen Rocher",
+        "Sarah Khan",
+        "Jane Smith",
+        "John Smith",
+        "Mr Wells",
+        "Mrs Chase",
+        "Efimiya",
+        "Jodi",
+    ):
+        assert person in people, (person, people)
+
+
 def test_known_names_and_allowed_identifiers():
     spans = d.detect("Mrs Patel phoned about Priya's bins", known_names=["Priya Patel"], use_model=False)
     assert {s.text for s in spans} >= {"Mrs Patel", "Priya"}

@@ -238,18 +238,56 @@ def _just_words(value: str, strict: bool = True) -> bool:
     return bool(words) and all(common_word(w) and w not in first for w in words)
 
 
-_ORGANISATION_AFTER = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:&[ \t]*)?(?i:inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|company|co"
-    r"|group|partners|associates|holdings|industries|technologies|solutions|systems|consulting|capital|labs"
-    r"|media|research|foundation|institute|orchestra|ensemble|band|sons|brothers|bros|trust|bank|insurance"
-    r"|motors|airlines|studios|records|pharmaceuticals|enterprises|ventures|international|worldwide|global)\b\.?"
-)
+def _organisation(text: str, span: Span, persons: list[Span], known: list[tuple[int, int]]) -> bool:
+    """A person span that is an organisation's name or part of one (``organisations.py``): a known
+    organisation ("Morgan Stanley"), a name in a company's name ("Loveland Technologies", "Davis, Reynolds and
+    Williamson Orchestra"), or one the sentence calls a body ("I work for Flightstats", "Telenav is a design
+    agency", "Kristen Rocher of Butler-Peters", "Panjiva's Riku Andou"). A titled name ("Mrs Deborah Perry")
+    is always a person, and a first name with a surname is one unless the words right after it make a
+    company of it."""
+    from . import gazetteer
+    from . import organisations as org
+
+    if _TITLE.match(span.text):
+        return False
+    if any(a <= span.start and span.end <= b for a, b in known):
+        return True
+    words = [w.lower().strip(".,") for w in span.text.split()]
+    full_name = (
+        len(words) > 1 and words[0] in gazetteer.frequent_names() and words[-1] in gazetteer.surnames()
+    )
+    if org.named_after(text, span.start, span.end, strong=span.score >= 0.7, full_name=full_name):
+        return True
+    if full_name:
+        return False
+    if org.in_context(text, span.start, span.end):
+        return True
+    before = text[max(0, span.start - 6) : span.start]
+    for link in (" of ", " from "):
+        if before.endswith(link) and any(p.end == span.start - len(link) for p in persons if p is not span):
+            return True
+    after = re.match(r"['’]s[ \t]+", text[span.end :])
+    return bool(after) and any(p.start == span.end + after.end() and len(p.text.split()) > 1 for p in persons)
 
 
-def _organisation_named_after(text: str, span: Span) -> bool:
-    """ "Loveland Technologies", "Davis Orchestra", "Bekins Van Lines Inc": a surname in a company's name."""
-    inside = len(span.text.split()) > 1 and _ORGANISATION_AFTER.fullmatch(" " + span.text.split()[-1])
-    return bool(inside) or (span.score < 0.7 and bool(_ORGANISATION_AFTER.match(text, span.end)))
+def _organisations(text: str, spans: list[Span]) -> list[Span]:
+    """Drop the person spans that are organisations, with every person span overlapping one of them or in
+    the same list of names ("Jones, Mitchell and Williams" when one of them is a firm)."""
+    from . import organisations as org
+
+    persons = [s for s in spans if s.entity_type == PERSON]
+    if not persons:
+        return spans
+    known = org.known_spans(text)
+    dropped = [(s.start, s.end) for s in persons if _organisation(text, s, persons, known)]
+    if not dropped:
+        return spans
+    for m in org.LIST.finditer(text):
+        if any(m.start() <= a and b <= m.end() for a, b in dropped):
+            dropped.append((m.start(), m.end()))
+    return [
+        s for s in spans if s.entity_type != PERSON or not any(s.start < b and a < s.end for a, b in dropped)
+    ]
 
 
 def _not_a_name(value: str, res) -> bool:
@@ -414,7 +452,7 @@ def detect_many(
         spans += _name_lists(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
-        spans = [s for s in spans if s.entity_type != PERSON or not _organisation_named_after(text, s)]
+        spans = _organisations(text, spans)
         out.append(resolve_overlaps(spans))
     return out
 
