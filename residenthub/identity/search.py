@@ -391,29 +391,94 @@ def candidates(query: Query, user) -> list[Row]:
     return []
 
 
+def _exact_name(query: Query, sources: list[int]) -> list[Row]:
+    """Both words exact, in either order ("Smith John", "Smith, John", "John Smith"): each word as
+    the surname with the other word's canonical given name. PostgreSQL answers it from the
+    (surname, given name) index of migration 0004; SQLite reads the same statement unindexed."""
+    return _select(
+        sources,
+        f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s) OR "
+        f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s)",
+        [query.last, query.first_canon, query.first, std.canonical_first_name(query.last)],
+    )
+
+
+def _pairs(query: Query) -> list[tuple[str, str]]:
+    """(surname as typed, canonical given name) for both readings of a two-word name."""
+    return [(query.last, query.first_canon), (query.first, std.canonical_first_name(query.last))]
+
+
+def _given_exact_surname_close(query: Query, sources: list[int]) -> list[Row]:
+    """PostgreSQL, two words, no exact match: the given name exact (its canonical form) and the
+    surname misspelt, either by trigram similarity or by its first letters, in either order, the
+    closest surnames first. Migration 0007's GIN index on (canonical given name, surname trigrams)
+    answers both conditions at once: tens of index entries instead of the thousands a surname's
+    trigrams alone match at a million records (ADR 0132)."""
+    pairs = _pairs(query)
+    close = " OR ".join(
+        f"({_key('first_name_canon')} = %s AND ({_key('last_name')} %% %s OR {_key('last_name')} LIKE %s))"
+        for _ in pairs
+    )
+    params = [x for last, canon in pairs for x in (canon, last, _prefix(last))]
+    return _select(
+        sources,
+        close,
+        params,
+        order="ORDER BY GREATEST("
+        f"similarity({_key('last_name')}, %s), similarity({_key('last_name')}, %s)) DESC",
+        order_params=[query.last, query.first],
+    )
+
+
+def _surname_exact_given_close(query: Query, sources: list[int]) -> list[Row]:
+    """PostgreSQL, two words, no exact match: the surname exact and the given name misspelt, in
+    either order; all records of the surname from migration 0004's index (a common surname is a
+    few thousand), the closest given names first."""
+    return _select(
+        sources,
+        f"{_key('last_name')} = %s OR {_key('last_name')} = %s",
+        [query.last, query.first],
+        order="ORDER BY GREATEST("
+        f"CASE WHEN {_key('last_name')} = %s THEN similarity({_key('first_name')}, %s) ELSE 0 END, "
+        f"CASE WHEN {_key('last_name')} = %s THEN similarity({_key('first_name')}, %s) ELSE 0 END) DESC",
+        order_params=[query.last, query.first, query.first, query.last],
+    )
+
+
+def _prefix(name: str) -> str:
+    """Surnames that start alike: 3 letters, 4 from names of 7 or more (a LIKE pattern)."""
+    return name[: 3 if len(name) <= 6 else 4] + "%"
+
+
 def _by_name(query: Query, sources: list[int]) -> list[Row]:
-    """Candidates by name. PostgreSQL: the exact surname (with the given name's canonical form, in
-    either order) from the (surname, given name) index of migration 0004; when nothing is exact,
-    surnames similar by trigram (a misspelling still finds them; the GIN index of migration 0002
-    answers it), the closest names first. Elsewhere: the surname's first letters."""
+    """Candidates by name, in tiers, each tried only when the one before found nothing; the cheap
+    and precise ones first (ADR 0132). Both words exact, in either order (both databases). Then on
+    PostgreSQL, for two words: one word exact and the other close (the given name exact with a
+    misspelt surname, or the surname exact with a misspelt given name). Only when those find
+    nothing (both words misspelt) or for one word alone: surnames similar by trigram (the GIN index
+    of migration 0002), closest first, and surnames that start alike. Elsewhere (SQLite): the
+    surname's first letters."""
     two = len(query.first) > 1
     canon = std.canonical_first_name(query.last)
-    if _postgres():
-        if two:
-            rows = _select(
-                sources,
-                f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s) OR "
-                f"({_key('last_name')} = %s AND {_key('first_name_canon')} = %s)",
-                [query.last, query.first_canon, query.first, std.canonical_first_name(query.first)],
-            )
-        else:  # a surname alone or with an initial (the initial is scored in Python)
-            rows = _select(sources, f"{_key('last_name')} = %s", [query.last])
+    if two:
+        rows = _exact_name(query, sources)
         if rows:
             return rows
+    if _postgres():
+        if not two:  # a surname alone or with an initial (the initial is scored in Python)
+            rows = _select(sources, f"{_key('last_name')} = %s", [query.last])
+            if rows:
+                return rows
         similar = f"{_key('last_name')} %% %s"
         # Close spellings first (a strict threshold reads few index entries); a short or badly
         # misspelt surname ("smyth" for "smith" is 0.33) only when those are too few.
         with _planned():
+            if two:
+                _trigram_threshold(TRIGRAM_THRESHOLDS[-1])
+                rows = _given_exact_surname_close(query, sources)
+                rows = rows or _surname_exact_given_close(query, sources)
+                if rows:
+                    return rows
             for threshold in TRIGRAM_THRESHOLDS:
                 _trigram_threshold(threshold)
                 if two:
@@ -438,15 +503,15 @@ def _by_name(query: Query, sources: list[int]) -> list[Row]:
                     break
             if len(rows) < MAX_RESULTS:
                 # A transposition near the end of a short name shares few trigrams ("obrein" and
-                # "obrien" are 0.27): surnames that start alike (3 letters, 4 from 7-letter names;
-                # the trigram index answers LIKE too), closest first; Jaro-Winkler ranks them. Slow
-                # (seconds at a million records) when the start is common and the trigrams found
-                # almost nothing; ADR 0070.
+                # "obrien" are 0.27): surnames that start alike (the trigram index answers LIKE
+                # too), closest first; Jaro-Winkler ranks them. Slow (seconds at a million records)
+                # when the start is common and the trigrams found almost nothing; reached only by a
+                # surname typed alone or two misspelt words (ADR 0070, 0132).
                 names = [query.last] + ([query.first] if two else [])
                 rows += _select(
                     sources,
                     " OR ".join([f"{_key('last_name')} LIKE %s"] * len(names)),
-                    [name[: 3 if len(name) <= 6 else 4] + "%" for name in names],
+                    [_prefix(name) for name in names],
                     order=f"ORDER BY similarity({_key('last_name')}, %s) DESC",
                     order_params=[query.last],
                 )

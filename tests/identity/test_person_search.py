@@ -2,6 +2,7 @@
 personas; and the case page's person panel with its three decisions."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from residenthub.accounts.models import Team
@@ -246,3 +247,49 @@ def test_a_misspelt_surname_alone_is_found(people, highways_officer):
     """No exact surname: similar surnames (trigrams on PostgreSQL, the first letters elsewhere)."""
     found = search.search_people("o'brein", highways_officer)[1]
     assert found and found[0].public_id == "PMAGGIE01"
+
+
+def test_a_name_typed_surname_first_is_an_exact_match(people):
+    """ "O'Brien, Peggy": the surname with the other word's canonical given name, either order. This
+    tier is what keeps a correctly typed name off the slow similarity lookups (issue 15: each word
+    was once paired with its own canonical form, so "surname, first name" never matched exactly)."""
+    sources = sorted(Source.objects.filter(restricted=False).values_list("pk", flat=True))
+    for text in ("O'Brien, Peggy", "OBrien Margaret", "Peggy O'Brien"):
+        keys = {row[3] for row in search._exact_name(search.parse(text), sources)}
+        assert keys == {"CT0001", "HT77"}, text
+    assert [r[3] for r in search._exact_name(search.parse("Smith, Peggy"), sources)] == ["CT0002"]
+    assert search._exact_name(search.parse("Smith, Susan"), sources) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O'Brien, Margaret",  # surname first, with a comma
+        "OBRIEN, PEGGY",  # surname first, a nickname, in capitals
+        "Obrein, Margaret",  # surname first and misspelt
+        "Obri Margaret",  # the start of the surname only
+        "Margaret Obri",
+        "Margret O'Brien",  # the given name misspelt, the surname exact
+    ],
+)
+def test_surname_first_misspelt_or_cut_short_finds_her_first(people, highways_officer, text):
+    _, results = search.search_people(text, highways_officer)
+    assert results and results[0].public_id == "PMAGGIE01", (text, results)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram tiers are PostgreSQL's")
+def test_one_word_exact_and_the_other_close(people):
+    """PostgreSQL's tiers between the exact name and the slow surname-only lookups: the given name
+    exact with the surname misspelt or cut short (migration 0007's index), and the surname exact
+    with the given name misspelt; either order."""
+    sources = sorted(Source.objects.filter(restricted=False).values_list("pk", flat=True))
+
+    def keys(tier, text):
+        return {row[3] for row in tier(search.parse(text), sources)}
+
+    for text in ("Obrein, Margaret", "Peggy O'Bryan", "margaret obri"):
+        assert keys(search._given_exact_surname_close, text) == {"CT0001", "HT77"}, text
+    assert keys(search._given_exact_surname_close, "Susan Obrein") == set()
+    for text in ("O'Brien, Margret", "Magaret OBrien"):
+        assert keys(search._surname_exact_given_close, text) == {"CT0001", "HT77"}, text
+    assert keys(search._surname_exact_given_close, "Margaret Obrein") == set()
