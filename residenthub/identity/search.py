@@ -413,7 +413,7 @@ def _given_exact_surname_close(query: Query, sources: list[int]) -> list[Row]:
     surname misspelt, either by trigram similarity or by its first letters, in either order, the
     closest surnames first. Migration 0007's GIN index on (canonical given name, surname trigrams)
     answers both conditions at once: tens of index entries instead of the thousands a surname's
-    trigrams alone match at a million records (ADR 0132)."""
+    trigrams alone match at a million records (ADR 0133)."""
     pairs = _pairs(query)
     close = " OR ".join(
         f"({_key('first_name_canon')} = %s AND ({_key('last_name')} %% %s OR {_key('last_name')} LIKE %s))"
@@ -452,7 +452,7 @@ def _prefix(name: str) -> str:
 
 def _by_name(query: Query, sources: list[int]) -> list[Row]:
     """Candidates by name, in tiers, each tried only when the one before found nothing; the cheap
-    and precise ones first (ADR 0132). Both words exact, in either order (both databases). Then on
+    and precise ones first (ADR 0133). Both words exact, in either order (both databases). Then on
     PostgreSQL, for two words: one word exact and the other close (the given name exact with a
     misspelt surname, or the surname exact with a misspelt given name). Only when those find
     nothing (both words misspelt) or for one word alone: surnames similar by trigram (the GIN index

@@ -1,4 +1,4 @@
-"""Person search (ADR 0132): one GIN index on (canonical given name, surname trigrams), so a name with
+"""Person search (ADR 0133): one GIN index on (canonical given name, surname trigrams), so a name with
 the given name right and the surname misspelt ("Jennifer Eastsone", "Eastsone, Jennifer") is found
 from the few index entries that meet both, not the thousands of records whose surnames alone share
 trigrams (75 ms against 10 ms at a million records, EXPLAIN ANALYZE in docs/benchmarks.md). A plain
