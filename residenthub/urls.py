@@ -18,7 +18,7 @@ urlpatterns = [
     path("staff/minutes/", include("residenthub.minutes.urls")),
     path("minutes/", include("residenthub.minutes.public_urls")),
     path("", include("residenthub.payments.urls")),
-    path("staff/tasks/", include("residenthub.residents.urls")),
+    path("", include("residenthub.residents.urls")),  # staff tasks and flags; the resident account
     path("staff/letters/", include("residenthub.letters.urls")),
     path("", include("residenthub.feedback.urls")),
     path("staff/insights/", include("residenthub.insights.urls")),

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from residenthub.core.calendar import add_working_days
@@ -176,3 +176,29 @@ def disclosure_log(query: str = ""):
     for word in query.split()[:8]:
         qs = qs.filter(Q(published_title__icontains=word) | Q(published_text__icontains=word))
     return qs
+
+
+def requests_by_email(email: str) -> QuerySet[InformationRequest]:
+    """Every request made with ``email`` (any case), newest first: the resident's "your requests"."""
+    return InformationRequest.objects.filter(requester_email__iexact=email).order_by("-created_at")
+
+
+def person_timeline_items(person: Any, user: Any, records: Any, cases: Any, kinds: set[str]) -> list[Any]:
+    """The resident 360 page's "Information requests" rows (``identity.hooks.timeline_items``): the
+    requests made from the person's email addresses, for staff who work requests."""
+    from django.urls import reverse
+
+    from residenthub.accounts.permissions import can_work_requests
+    from residenthub.identity.people import Item, emails
+
+    if "requests" not in kinds or not can_work_requests(user):
+        return []
+    return [
+        Item(
+            request.created_at,
+            "requests",
+            f"{request.reference} {request.get_kind_display()}: {request.subject}",
+            url=reverse("foi:detail", args=[request.reference]),
+        )
+        for request in InformationRequest.objects.filter(requester_email__in=emails(records, cases))[:50]
+    ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from residenthub.accounts.permissions import case_visibility, team_ids_for
 
-from . import queries
+from . import hooks, queries
 from .models import CaseLink, Person, PersonLink
 from .search import address_label, display_name
 
@@ -53,7 +53,8 @@ def visible_person_cases(person, user):
     )
 
 
-def _emails(records, cases) -> set[str]:
+def emails(records, cases) -> set[str]:
+    """The person's email addresses, from their records and their cases' contact details."""
     found = {r.standard.get("email") for r in records if r.standard.get("email")}
     return found | {c.contact_email.lower() for c in cases if c.contact_email}
 
@@ -83,19 +84,8 @@ def timeline(person, user, records, cases, kinds: set[str]) -> list[Item]:
                     url=reverse("backoffice:case", args=[case.reference]),
                 )
             )
-    if "requests" in kinds and _may_see_requests(user):
-        from residenthub.foi.models import InformationRequest
-
-        emails = _emails(records, cases)
-        for request in InformationRequest.objects.filter(requester_email__in=emails)[:50]:
-            items.append(
-                Item(
-                    request.created_at,
-                    "requests",
-                    f"{request.reference} {request.get_kind_display()}: {request.subject}",
-                    url=reverse("foi:detail", args=[request.reference]),
-                )
-            )
+    # Information requests (foi) and whatever else an app above adds, through identity.hooks.
+    items.extend(hooks.timeline_items.items(person, user, records, cases, kinds))
     if "triage" in kinds:
         from residenthub.triage.models import TriageRecord
 
@@ -161,12 +151,6 @@ def timeline(person, user, records, cases, kinds: set[str]) -> list[Item]:
     return items
 
 
-def _may_see_requests(user) -> bool:
-    from residenthub.accounts.permissions import can_work_requests
-
-    return can_work_requests(user)
-
-
 def household_members(person, user) -> list[dict]:
     """The other current members of the person's current households, as far as the user may know
     them (a membership counts only when a source the user may see puts the person there), named
@@ -196,17 +180,10 @@ def household_members(person, user) -> list[dict]:
 
 def preferences(person, cases) -> dict:
     """How the resident wants to hear from us and in which language: their account if they have
-    one, else their latest case."""
-    from residenthub.residents.models import ResidentAccount
-
-    account = ResidentAccount.objects.filter(person=person).select_related("address").first()
-    if account:
-        return {
-            "source": "Their account",
-            "notify_by": account.get_notify_by_display(),
-            "language": account.language,
-            "updated": account.updated_at,
-        }
+    one (residents answers ``hooks.preferences``), else their latest case."""
+    saved = hooks.preferences.first(person)
+    if saved:
+        return saved
     latest = next(iter(cases), None)
     if latest:
         return {
@@ -219,22 +196,11 @@ def preferences(person, cases) -> dict:
 
 
 def flags(person, cases) -> list[dict]:
-    """Flags staff set (with who and when) and vulnerability the front door found in the
-    resident's own messages on cases the user may see."""
-    from residenthub.residents.models import PersonFlag
+    """Flags staff set (with who and when; residents answers ``hooks.flags``) and vulnerability the
+    front door found in the resident's own messages on cases the user may see."""
     from residenthub.triage.models import TriageRecord
 
-    found = [
-        {
-            "pk": flag.pk,
-            "label": flag.get_kind_display(),
-            "detail": flag.detail,
-            "by": (flag.set_by.get_full_name() or flag.set_by.username) if flag.set_by else "Front door",
-            "at": flag.set_at,
-            "removable": True,
-        }
-        for flag in PersonFlag.objects.filter(person=person, cleared_at__isnull=True).select_related("set_by")
-    ]
+    found = hooks.flags.items(person)
     for message in TriageRecord.objects.filter(case__in=[c.pk for c in cases]).exclude(flags=[]):
         labels = message.flag_labels
         if labels:

@@ -11,7 +11,6 @@ urlpatterns = [
     path("person/<str:public_id>/", views.person_detail, name="person"),
     path("household/<str:public_id>/", views.household_detail, name="household"),
     path("people/", views_people.person_search, name="people"),
-    path("person/<str:public_id>/flags/", views_people.person_flag, name="person_flag"),
     path("case/<str:reference>/person/", views_people.case_person, name="case_person"),
     path("api/match/", views.match, name="match"),
 ]

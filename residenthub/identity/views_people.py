@@ -1,11 +1,12 @@
 """Staff pages of issue 15: person search, the 360 page's timeline/flags/preferences, and the case
-page's person decisions (confirm, not this person, link to another person)."""
+page's person decisions (confirm, not this person, link to another person). Setting and clearing a
+flag is the residents app's (``residents.views.person_flag``): the flags are its rows."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from residenthub.accounts.auth import staff_required
 from residenthub.accounts.permissions import can_see_case
 from residenthub.core.actions import ActionError, Actor, audit
 
-from . import case_actions, people, queries, search
+from . import case_actions, hooks, people, search
 from .models import Person
 
 
@@ -69,8 +70,6 @@ def person_extra(request, person, records) -> dict:
     cases = list(people.visible_person_cases(person, request.user))
     chosen = {k for k, _ in people.TIMELINE_KINDS if k in request.GET.getlist("show")}
     kinds = chosen or {k for k, _ in people.TIMELINE_KINDS}
-    from residenthub.residents.models import PersonFlag
-
     return {
         # The heading's name as the source wrote it ("O'Brien"); replaces identity.views' own.
         "name": people.person_name(records),
@@ -80,38 +79,9 @@ def person_extra(request, person, records) -> dict:
         "members": people.household_members(person, request.user),
         "preferences": people.preferences(person, cases),
         "flags": people.flags(person, cases),
-        "flag_kinds": PersonFlag.Kind.choices,
+        "flag_kinds": hooks.flag_kinds.items(),  # the flags staff may add (residents)
         "open_cases": [c for c in cases if c.is_open],
     }
-
-
-@staff_required
-@require_POST
-def person_flag(request, public_id: str):
-    """Set or clear a flag on a person (audited, with who and when)."""
-    from residenthub.residents import actions as resident_actions
-    from residenthub.residents.models import PersonFlag
-
-    person = get_object_or_404(Person, public_id=public_id)
-    records, _ = queries.person_records(person, request.user)
-    if not records and not queries.person_cases(person, request.user):
-        raise Http404  # as the person page: known only from sources this user may not see
-    by = Actor.from_request(request)
-    try:
-        if request.POST.get("clear"):
-            flag = PersonFlag.objects.filter(person=person, pk=request.POST["clear"]).first()
-            if flag is None:
-                raise Http404
-            resident_actions.clear_flag(flag, by=by)
-            messages.success(request, "Flag removed.")
-        else:
-            resident_actions.set_flag(
-                person, request.POST.get("kind", ""), request.POST.get("detail", ""), by=by
-            )
-            messages.success(request, "Flag added.")
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    return redirect(reverse("identity:person", args=[person.public_id]) + "#flags")
 
 
 @staff_required

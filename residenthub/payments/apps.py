@@ -7,9 +7,15 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
+        from residenthub.portal import hooks as portal_hooks
         from residenthub.services.signals import catalogue_loaded
 
+        from . import journey
+
         catalogue_loaded.connect(_catalogue_loaded, dispatch_uid="payments.catalogue_loaded")
+        # The resident journey (portal, a layer below) shows the fee and sends the resident to pay.
+        portal_hooks.check_context.register(journey.check_context)
+        portal_hooks.after_submission.register(journey.after_submission)
 
 
 def _catalogue_loaded(sender, services, **kwargs):

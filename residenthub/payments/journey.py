@@ -1,5 +1,6 @@
-"""The two hooks the resident journey (residenthub/portal) calls: the price on "check your answers",
-and the payment after the case is created. Kept here so the portal needs only two lines."""
+"""What payments answers to the resident journey's hooks (``portal.hooks``, registered in
+``PaymentsConfig.ready``): the price on "check your answers", and the payment after the case is
+created. The portal sits below payments and never imports it."""
 
 from __future__ import annotations
 

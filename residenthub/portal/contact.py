@@ -10,6 +10,8 @@ from residenthub.cases.models import NotifyBy
 from residenthub.core.validators import normalise_postcode, normalise_uk_phone
 from residenthub.services.questions import Outcome, clean_email
 
+from . import hooks
+
 
 def needs_postcode(service, answers: dict[str, Any]) -> bool:
     """Ask for a postcode when the answers give none (tracking needs an email or a postcode)."""
@@ -117,20 +119,21 @@ def address_fields(contact: dict | None) -> dict:
     return fields
 
 
-def account_prefill(request) -> dict:
-    """A signed-in resident's saved details as this page's starting values (issue 15)."""
-    from .account import contact_prefill
+def _signed_in_email(request) -> str:
+    from .views import RESIDENT_EMAIL_KEY
 
-    prefill = contact_prefill(request) or {}
+    return request.session.get(RESIDENT_EMAIL_KEY) or ""
+
+
+def account_prefill(request) -> dict:
+    """A signed-in resident's saved details as this page's starting values (issue 15), from the
+    resident account (the residents app answers ``hooks.contact_prefill``)."""
+    email = _signed_in_email(request)
+    prefill = hooks.contact_prefill.first(email) if email else None
     return {**prefill, **address_fields(prefill)} if prefill else {}
 
 
 def account_address_answer(request) -> dict | None:
     """A signed-in resident's saved address as an address question's starting answer."""
-    from .account import account_for
-
-    account = account_for(request)
-    if account is None or account.address is None:
-        return None
-    a = account.address
-    return {"uprn": a.uprn, "text": a.single_line, "postcode": a.postcode}
+    email = _signed_in_email(request)
+    return hooks.address_answer.first(email) if email else None

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from . import account, views
+from . import views
 
 app_name = "portal"
 
@@ -18,13 +18,6 @@ urlpatterns = [
     path("track/<str:reference>/files/<str:token>/", views.attachment_download, name="attachment"),
     path("account/sign-in/", views.sign_in, name="sign_in"),
     path("account/sign-in/<str:token>/", views.sign_in_link, name="sign_in_link"),
-    path("account/requests/", account.your_requests, name="your_requests"),
-    path("account/", account.account_home, name="account"),
-    path("account/details/", account.account_details, name="account_details"),
-    path("account/address/", account.account_address, name="account_address"),
-    path("account/move/", account.move, name="move"),
-    path("account/move/check/", account.move_check, name="move_check"),
-    path("account/move/done/", account.move_done, name="move_done"),
     path("account/sign-out/", views.sign_out, name="sign_out"),
     path("accessibility/", views.static_page, {"page": "accessibility"}, name="accessibility"),
     path("privacy/", views.static_page, {"page": "privacy"}, name="privacy"),

@@ -22,11 +22,11 @@ from residenthub.core import audit, ratelimit, references
 from residenthub.core.audit import client_ip
 from residenthub.core.forms import first_errors
 from residenthub.core.validators import display_uk_phone, normalise_postcode
-from residenthub.payments import journey as payment_journey
 from residenthub.services import questions
 from residenthub.services.models import Service
 
 from . import actions as portal_actions
+from . import hooks
 from .contact import account_address_answer, account_prefill, address_fields, needs_postcode, parse_contact
 from .drafts import Draft
 
@@ -296,10 +296,10 @@ def check(request, code):
         request.session["last_submitted"] = {"code": code, "reference": case.reference}
         request.session.pop("assisted", None)
         draft.discard()
-        # Payments: a service with a fee goes on to GOV.UK Pay now that the case exists.
-        pay_url = payment_journey.after_submission(request, case)
-        if pay_url:
-            return redirect(pay_url)
+        # A service with a fee goes on to GOV.UK Pay now that the case exists (payments' hook).
+        next_url = hooks.after_submission.first(request, case)
+        if next_url:
+            return redirect(next_url)
         return redirect("portal:confirmation", code=code)
     rows = []
     for q in draft.shown():
@@ -322,7 +322,7 @@ def check(request, code):
             "contact_phone": display_uk_phone(draft.contact["phone"]) if draft.contact["phone"] else "",
             "back_url": reverse("portal:contact", args=[code]),
             "contact_change_url": reverse("portal:contact", args=[code]) + "?change=1",
-            **payment_journey.check_context(service, draft.shown_answers()),  # the fee, if any
+            **hooks.check_context.merged(service, draft.shown_answers()),  # the fee, if any (payments)
         },
     )
 
@@ -540,15 +540,7 @@ def sign_in_link(request, token):
         return render(request, "portal/link_expired.html", {"sign_in": True}, status=404)
     request.session.cycle_key()
     request.session[RESIDENT_EMAIL_KEY] = email
-    return redirect("portal:your_requests")
-
-
-def your_requests(request):
-    email = request.session.get(RESIDENT_EMAIL_KEY)
-    if not email:
-        return redirect("portal:sign_in")
-    cases = Case.objects.filter(contact_email__iexact=email).select_related("service").order_by("-created_at")
-    return render(request, "portal/your_requests.html", {"cases": cases, "email": email})
+    return redirect("residents:your_requests")  # the resident account's pages (residents app)
 
 
 @require_http_methods(["POST"])

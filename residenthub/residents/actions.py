@@ -81,20 +81,6 @@ def save_account(
     return account
 
 
-def contact_prefill(account: ResidentAccount | None) -> dict | None:
-    """The "your contact details" page's starting values from the account (the resident confirms)."""
-    if account is None:
-        return None
-    return {
-        "name": account.name,
-        "email": account.email,
-        "phone": account.phone,
-        "notify_by": account.notify_by,
-        "postcode": account.address.postcode if account.address else "",
-        "address": account.postal_address,
-    }
-
-
 # --- tell us once --------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The resident account (issue 15): saved details that forms start from, "your requests", and
-"tell us once" that you moved. Residents sign in with the emailed link (``views.sign_in``); every
-page here works without JavaScript and follows the GOV.UK question, check answers and
-confirmation patterns."""
+"tell us once" that you moved. Residents sign in with the emailed link (``portal.views.sign_in``);
+every page here works without JavaScript and follows the GOV.UK question, check answers and
+confirmation patterns. The pages live with the account they write (this app, above the portal);
+the portal's forms reach the saved details through ``portal.hooks`` (``queries``)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from residenthub.core.actions import ActionError, Actor
 from residenthub.core.forms import first_errors
 from residenthub.core.models import Address
 from residenthub.core.validators import display_uk_phone, normalise_postcode, normalise_uk_phone
-from residenthub.residents import actions
-from residenthub.residents.models import AddressChange, ResidentAccount
+from residenthub.foi.queries import requests_by_email
+from residenthub.portal.views import RESIDENT_EMAIL_KEY
 
-from .views import RESIDENT_EMAIL_KEY
+from . import actions
+from .models import AddressChange, ResidentAccount
+from .queries import account_for_email
 
 LANGUAGE_NAMES = [
     ("en", "English"),
@@ -48,15 +51,7 @@ def signed_in_email(request) -> str:
 
 
 def account_for(request) -> ResidentAccount | None:
-    email = signed_in_email(request)
-    if not email:
-        return None
-    return ResidentAccount.objects.select_related("address").filter(email=email).first()
-
-
-def contact_prefill(request) -> dict | None:
-    """Starting values for "your contact details" (``views.contact``); the resident still confirms."""
-    return actions.contact_prefill(account_for(request))
+    return account_for_email(signed_in_email(request))
 
 
 def _context(request, **extra):
@@ -83,7 +78,7 @@ def account_home(request):
     open_cases = Case.objects.filter(contact_email__iexact=email, is_open=True).count()
     return render(
         request,
-        "portal/account/home.html",
+        "residents/account/home.html",
         {
             "email": email,
             "account": account,
@@ -143,9 +138,9 @@ def account_details(request):
             except ActionError as exc:
                 errors.append(("name", str(exc)))
             else:
-                return redirect("portal:account")
-        return render(request, "portal/account/details.html", _errors(context, errors), status=400)
-    return render(request, "portal/account/details.html", context)
+                return redirect("residents:account")
+        return render(request, "residents/account/details.html", _errors(context, errors), status=400)
+    return render(request, "residents/account/details.html", context)
 
 
 def _find_addresses(postcode_raw: str) -> tuple[str, list[Address], list[tuple[str, str]]]:
@@ -183,16 +178,16 @@ def account_address(request):
     postcode_raw = (request.GET.get("postcode") or request.POST.get("postcode") or "")[:20]
     context = _context(request, postcode=postcode_raw, addresses=[], account=account)
     if not postcode_raw and "postcode" not in request.GET:
-        return render(request, "portal/account/address.html", context)
+        return render(request, "residents/account/address.html", context)
     postcode, addresses, errors = _find_addresses(postcode_raw)
     context.update(postcode=postcode or postcode_raw, addresses=addresses)
     if errors:
-        return render(request, "portal/account/address.html", _errors(context, errors), status=400)
+        return render(request, "residents/account/address.html", _errors(context, errors), status=400)
     if request.method == "POST":
         chosen = next((a for a in addresses if a.uprn == request.POST.get("uprn")), None)
         if chosen is None:
             errors = [("uprn", _("Select your address"))]
-            return render(request, "portal/account/address.html", _errors(context, errors), status=400)
+            return render(request, "residents/account/address.html", _errors(context, errors), status=400)
         try:
             actions.save_account(
                 email,
@@ -205,23 +200,21 @@ def account_address(request):
             )
         except ActionError as exc:
             return render(
-                request, "portal/account/address.html", _errors(context, [("uprn", str(exc))]), status=400
+                request, "residents/account/address.html", _errors(context, [("uprn", str(exc))]), status=400
             )
-        return redirect("portal:account")
-    return render(request, "portal/account/address.html", context)
+        return redirect("residents:account")
+    return render(request, "residents/account/address.html", context)
 
 
 def your_requests(request):
     """Every case and information request made with the signed-in email address."""
-    from residenthub.foi.models import InformationRequest
-
     email = signed_in_email(request)
     if not email:
         return _need_sign_in(request)
     cases = Case.objects.filter(contact_email__iexact=email).select_related("service").order_by("-created_at")
-    requests = InformationRequest.objects.filter(requester_email__iexact=email).order_by("-created_at")
+    requests = requests_by_email(email)
     return render(
-        request, "portal/your_requests.html", {"cases": cases, "email": email, "info_requests": requests}
+        request, "residents/your_requests.html", {"cases": cases, "email": email, "info_requests": requests}
     )
 
 
@@ -248,7 +241,7 @@ def move(request):
         return _need_sign_in(request)
     account = account_for(request)
     if account is None:
-        return redirect(reverse("portal:account_details") + "?next=move")
+        return redirect(reverse("residents:account_details") + "?next=move")
     open_cases = list(
         Case.objects.filter(contact_email__iexact=email, is_open=True).select_related("service")
     )
@@ -270,13 +263,13 @@ def move(request):
         },
     )
     if not postcode_raw:
-        return render(request, "portal/account/move.html", context)
+        return render(request, "residents/account/move.html", context)
     postcode, addresses, errors = _find_addresses(postcode_raw)
     context.update(postcode=postcode or postcode_raw, addresses=addresses)
     if errors:
-        return render(request, "portal/account/move.html", _errors(context, errors), status=400)
+        return render(request, "residents/account/move.html", _errors(context, errors), status=400)
     if request.method == "GET":
-        return render(request, "portal/account/move.html", context)
+        return render(request, "residents/account/move.html", context)
     errors = []
     chosen = next((a for a in addresses if a.uprn == request.POST.get("uprn")), None)
     if chosen is None:
@@ -299,7 +292,7 @@ def move(request):
         "cases": cases,
     }
     if errors:
-        return render(request, "portal/account/move.html", _errors(context, errors), status=400)
+        return render(request, "residents/account/move.html", _errors(context, errors), status=400)
     request.session[MOVE_KEY] = {
         "postcode": postcode,
         "uprn": chosen.uprn,
@@ -308,7 +301,7 @@ def move(request):
         "adults": int(adults_raw),
         "cases": cases,
     }
-    return redirect("portal:move_check")
+    return redirect("residents:move_check")
 
 
 @require_http_methods(["GET", "POST"])
@@ -319,11 +312,11 @@ def move_check(request):
     if not email or account is None:
         return _need_sign_in(request)
     if not saved:
-        return redirect("portal:move")
+        return redirect("residents:move")
     new_address = Address.objects.filter(uprn=saved["uprn"]).first()
     if new_address is None:
         request.session.pop(MOVE_KEY, None)
-        return redirect("portal:move")
+        return redirect("residents:move")
     moved_on = dt.date.fromisoformat(saved["date"])
     cases = list(
         Case.objects.filter(reference__in=saved["cases"], contact_email__iexact=email).select_related(
@@ -343,7 +336,7 @@ def move_check(request):
         except ActionError as exc:
             return render(
                 request,
-                "portal/account/move_check.html",
+                "residents/account/move_check.html",
                 {
                     "saved": saved,
                     "address": new_address,
@@ -356,10 +349,10 @@ def move_check(request):
             )
         request.session.pop(MOVE_KEY, None)
         request.session["moved"] = change.pk
-        return redirect("portal:move_done")
+        return redirect("residents:move_done")
     return render(
         request,
-        "portal/account/move_check.html",
+        "residents/account/move_check.html",
         {"saved": saved, "address": new_address, "moved_on": moved_on, "cases": cases, "errors": []},
     )
 
@@ -375,9 +368,9 @@ def move_done(request):
         else None
     )
     if change is None:
-        return redirect("portal:account")
+        return redirect("residents:account")
     return render(
         request,
-        "portal/account/move_done.html",
+        "residents/account/move_done.html",
         {"change": change, "teams": change.tasks.count()},
     )
