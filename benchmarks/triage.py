@@ -14,7 +14,8 @@ Held-back data (``residenthub/triage/data/real/``, see SOURCES.md there):
   (figures for the ``test`` half, which no rule was written from, and for the ``dev`` half).
 
 Compared in the same run on the same data: the front door as shipped (whole triage: language,
-rules, embeddings, zero-shot, calibrated "not sure"), the previous front door (word+char n-gram
+rules, embeddings, zero-shot, calibrated "not sure", general-chatter gate), the same without the
+gate (ADR 0134), the previous front door (word+char n-gram
 model trained on our own sentences, ADR 0010), a TF-IDF + logistic regression baseline trained on
 the same training data as the shipped model with its bar chosen the same way, and eight keyword
 rules. Appends the figures to docs/benchmarks.md unless ``--no-record``.
@@ -143,6 +144,7 @@ def main() -> int:
 
     from residenthub.services.models import Service
     from residenthub.triage import engine, evaluation, language, urgency
+    from residenthub.triage import gate as triage_gate
     from residenthub.triage import model as triage_model
 
     workdir = Path(tempfile.mkdtemp(prefix="triage-bench-"))
@@ -167,6 +169,7 @@ def main() -> int:
     fresh = [dict(r, split="fresh") for r in read(triage_model.REAL_DIR / "vulnerability_fresh.csv")]
 
     shipped = triage_model.load_shipped()
+    chatter_gate = triage_gate.get_gate()
     triage_model.set_model(shipped)
     language.warm_up()
     engine.analyse("warm up")
@@ -177,6 +180,14 @@ def main() -> int:
             result = engine.analyse(text)
             out.append(result.best.code if result.outcome == "suggested" and result.best else "")
         return out
+
+    def front_door_without_gate(texts: list[str]) -> list[str]:
+        shipped_gate = triage_gate.get_gate
+        triage_gate.get_gate = lambda path=None: None
+        try:
+            return front_door(texts)
+        finally:
+            triage_gate.get_gate = shipped_gate
 
     # Baselines, trained in this run.
     train = triage_model.training_examples()
@@ -201,6 +212,7 @@ def main() -> int:
 
     systems = {
         "front door (shipped)": front_door,
+        "front door without the chatter gate": front_door_without_gate,
         "previous front door (n-gram, own sentences)": thresholded(previous, 0.5),
         f"TF-IDF + LR (same data, bar {baseline_bar:.2f})": thresholded(baseline, baseline_bar),
         "8 keyword rules": lambda texts: [keyword_rule(t) for t in texts],
@@ -384,7 +396,14 @@ def main() -> int:
         f"{len(unserved)} council matters without a service, {len(off_topic)} off-topic tweets. "
         f"Training: {len(train)} examples ({len(triage_model.real_examples())} real); bar chosen on "
         f"{len(calibration)} held-back messages of the training sources. Shipped model "
-        f"{shipped.version}, weights {shipped.weights}, bar {shipped.confident:.2f}.",
+        f"{shipped.version}, weights {shipped.weights}, bar {shipped.confident:.2f}; "
+        + (
+            f"general-chatter gate (ADR 0134) bar {chatter_gate.bar:.3f}, fitted on the training "
+            f"sources against {len(read(triage_gate.CHATTER_FILE))} UCI SMS messages and the Mumbai "
+            "non-complaints."
+            if chatter_gate
+            else "no general-chatter gate."
+        ),
         "",
         *lines,
         "",

@@ -147,6 +147,16 @@ def clauses(text: str) -> list[str]:
     return [p.strip(" ,") for p, w in zip(pieces, wanted, strict=True) if w]
 
 
+def _chatter(vector) -> bool:
+    """The general-chatter gate's verdict on the whole message's sentence vector (ADR 0134)."""
+    if vector is None:
+        return False
+    from .gate import get_gate
+
+    gate = get_gate()
+    return gate is not None and gate.blocks(vector)
+
+
 def analyse(text: str, *, today=None) -> Result:
     original = text or ""
     working = original[:MAX_TEXT]
@@ -185,7 +195,7 @@ def analyse(text: str, *, today=None) -> Result:
     details = extract(working, today)
     model = get_model()
     pieces, wanted = clause_pieces(english)
-    predictions = model.predict_message(english, pieces, wanted, top=4)
+    predictions, vector = model.predict_message_and_vector(english, pieces, wanted, top=4)
     whole = predictions[0]
     readable = whole[0].code != OFF_TOPIC and whole[0].confidence >= confident_threshold()
     if needs_translation and working.isascii() and readable:
@@ -246,6 +256,12 @@ def analyse(text: str, *, today=None) -> Result:
             if outcome == "not_sure"
             else []
         )
+    elif best >= confident_threshold() and _chatter(vector) and not suggestions[0].from_flag:
+        # The service model would route it, but the gate is sure it is general chatter (ADR 0134):
+        # the two disagree, so a person looks.
+        outcome = "not_sure"
+        notes.append("general_chatter")
+        suggestions = [s for s in suggestions if s.confidence >= possible_threshold()]
     elif best >= confident_threshold():
         outcome = "suggested"
     else:

@@ -610,22 +610,33 @@ class TriageModel:
     ) -> list[list[Prediction]]:
         """The whole message first, then each wanted clause among ``pieces`` (consecutive parts of
         ``text``), with one pass of the encoder over the message (ADR 0130)."""
-        clause_texts = [p for p, w in zip(pieces, wanted, strict=True) if w]
-        if self.kind != "hub" or not clause_texts:
-            return self.predict_many([text, *clause_texts], top=top)
-        from .embedding import get_encoder
+        return self.predict_message_and_vector(text, pieces, wanted, top=top)[0]
 
-        whole, parts = get_encoder().encode_pieces(pieces, wanted)
-        kept = [(p, v) for p, w, v in zip(pieces, wanted, parts, strict=True) if w and v is not None]
-        vectors = np.stack([whole, *[v for _p, v in kept]]).astype(np.float32)
-        parts_out = self.components([text, *[p for p, _v in kept]], vectors=vectors)
+    def predict_message_and_vector(
+        self, text: str, pieces: list[str], wanted: list[bool], top: int = 3
+    ) -> tuple[list[list[Prediction]], np.ndarray | None]:
+        """``predict_message`` and the whole message's sentence vector (None for the n-gram kinds),
+        which the general-chatter gate reads (ADR 0134)."""
+        clause_texts = [p for p, w in zip(pieces, wanted, strict=True) if w]
+        if self.kind != "hub":
+            return self.predict_many([text, *clause_texts], top=top), None
+        if not clause_texts:
+            vectors = embed([text[: MAX_MODEL_CHARS * 2]])
+            parts_out = self.components([text], vectors=vectors)
+        else:
+            from .embedding import get_encoder
+
+            whole, parts = get_encoder().encode_pieces(pieces, wanted)
+            kept = [(p, v) for p, w, v in zip(pieces, wanted, parts, strict=True) if w and v is not None]
+            vectors = np.stack([whole, *[v for _p, v in kept]]).astype(np.float32)
+            parts_out = self.components([text, *[p for p, _v in kept]], vectors=vectors)
         probabilities = self.mix(parts_out, self.weights)
         labels = parts_out["labels"]
         results = []
         for row in probabilities:
             order = row.argsort()[::-1][:top]
             results.append([Prediction(labels[i], float(row[i])) for i in order])
-        return results
+        return results, vectors[0]
 
     @property
     def confident(self) -> float:

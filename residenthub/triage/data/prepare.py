@@ -10,6 +10,7 @@ details, @handles and links, drops duplicates and near-empty texts, and writes s
   civic tweets);
 - ``calibration.csv``: one in five of the training sources' messages, held back from every fit,
   used only to choose thresholds and to compare a retrained model with the current one;
+- ``general_chatter.csv``: general text messages (UCI SMS Spam Collection) for the gate (ADR 0134);
 - ``eval_candidates.csv``: samples from the evaluation sources (Bengaluru, Hoboken, Boston),
   which are labelled by hand into ``eval.csv`` (see SOURCES.md) and never trained on.
 """
@@ -119,6 +120,32 @@ def off_topic(snapshots: Path) -> tuple[list[tuple[str, str, str]], list[tuple[s
     return train, evaluation
 
 
+GENERAL_CHATTER_CAP = {"uci-sms-ham": 1500, "uci-sms-spam": 300}
+
+
+def general_chatter(snapshots: Path) -> list[tuple[str, str]]:
+    """``general_chatter.csv`` for the general-chatter gate (ADR 0134): the UCI SMS Spam Collection
+    (``SMSSpamCollection``: label TAB text), cleaned, at most 1,500 legitimate and 300 spam
+    messages of four words or more, chosen by a hash of the text."""
+    rows, seen = [], set()
+    with open(snapshots / "SMSSpamCollection", encoding="utf-8") as handle:
+        next(handle)  # the header line: Label TAB SMS
+        for line in handle:
+            label, _tab, raw = line.rstrip("\n").partition("\t")
+            text = clean(raw.replace("&lt;#&gt;", " "))
+            if len(text.split()) < 4 or text.lower() in seen:
+                continue
+            seen.add(text.lower())
+            rows.append((text, f"uci-sms-{label}"))
+    rows.sort(key=lambda r: hashlib.sha256(r[0].encode()).hexdigest())
+    kept, counts = [], dict.fromkeys(GENERAL_CHATTER_CAP, 0)
+    for text, source in rows:
+        if counts[source] < GENERAL_CHATTER_CAP[source]:
+            counts[source] += 1
+            kept.append((text, source))
+    return kept
+
+
 def main(snapshots: Path) -> None:
     mapping = load_mapping()
     seen: set[str] = set()
@@ -141,6 +168,10 @@ def main(snapshots: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["text", "source"])
         writer.writerows(off_eval)
+    with open(HERE / "general_chatter.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "source"])
+        writer.writerows(general_chatter(snapshots))
 
 
 if __name__ == "__main__":

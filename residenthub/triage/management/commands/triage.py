@@ -1,6 +1,7 @@
 """``hub triage classify IN.csv --out OUT.csv``, ``hub triage train FILE.csv``,
 ``hub triage evaluate FILE.csv``, ``hub triage retrain`` (from staff re-routings) and
-``hub triage index [FOLDER]`` (the search index of the council's pages)."""
+``hub triage index [FOLDER]`` (the search index of the council's pages) and ``hub triage gate``
+(the general-chatter gate, ADR 0134)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         sub.add_parser("retrain", help="Retrain with staff re-routings; keep the new model only if better.")
         index = sub.add_parser("index", help="Index a folder of the council's pages (Markdown or HTML).")
         index.add_argument("folder", nargs="?", help="Default: TRIAGE_PAGES_DIR, else the demo pages.")
+        sub.add_parser(
+            "gate",
+            help="Refit the general-chatter gate and choose its bar leaving one place out (maintainers).",
+        )
 
     def handle(self, *args, subcommand, **options):
         getattr(self, f"_{subcommand}")(**options)
@@ -79,6 +84,24 @@ class Command(BaseCommand):
                 )
                 writer.writerow(row)
         self.stdout.write(f"Classified {len(rows)} messages into {out}")
+
+    # --- gate -------------------------------------------------------------------------------------
+
+    def _gate(self, **_options):
+        from residenthub.triage import gate
+
+        started = time.perf_counter()
+        try:
+            fitted = gate.train()
+        except (OSError, gate.GateError) as exc:
+            raise CommandError(str(exc)) from None
+        path = fitted.save(gate.GATE_FILE)
+        scores = fitted.scores
+        self.stdout.write(
+            f"Gate written to {path} in {time.perf_counter() - started:.1f} s: bar {fitted.bar:.3f}; "
+            f"out of place, routed civic reports {scores['civic_routed_without_gate']:.1%} -> "
+            + next(f"{r['civic_routed']:.1%}" for r in scores["curve"] if r["bar"] == fitted.bar)
+        )
 
     # --- train ------------------------------------------------------------------------------------
 
