@@ -211,35 +211,32 @@ def sweep(
                     )
                     if entry.action == "anonymise":
                         base = base.filter(declaration.personal_q())
-                    held_q = models.Q()
                     holds = _hold_filters(declaration)
-                    for reason, q in holds:
-                        n = base.filter(q).count()
+                    held_q = models.Q()
+                    for _reason, q in holds:
+                        held_q |= q
+                    due = base.exclude(held_q) if holds else base
+                    # One scan counts what is due and what each hold keeps (not one scan each).
+                    figures = base.order_by().aggregate(
+                        due=models.Count("pk", filter=~held_q) if holds else models.Count("pk"),
+                        **{f"held{i}": models.Count("pk", filter=q) for i, (_r, q) in enumerate(holds)},
+                    )
+                    for i, (reason, _q) in enumerate(holds):
+                        n = figures[f"held{i}"]
                         if n:
                             held_total[reason] += n
                             report["held"] += n
-                        held_q |= q
-                    due = base.exclude(held_q) if holds else base
-                    n_due = due.count()
+                    n_due = figures["due"]
                     report["due"] += n_due
                     if dry_run or entry.action == "review" or not n_due:
                         continue
-                    if (
-                        entry.action == "anonymise"
-                        and declaration.model._meta.label == "cases.Case"
-                        and ward is None
-                    ):
-                        ward = engine.WardPostcodes()
-                    last = None
-                    while True:
-                        page = due.order_by("pk")
-                        if last is not None:
-                            page = page.filter(pk__gt=last)
-                        ids = list(page.values_list("pk", flat=True)[:batch_size])
-                        if not ids:
-                            break
-                        last = ids[-1]
-                        done = _sweep_batch(key, declaration, ids, entry.action, by_class, ward)
+                    fields = ["pk"]
+                    if entry.action == "anonymise" and registry.WARD in declaration.blank_values().values():
+                        if ward is None:
+                            ward = engine.WardPostcodes()
+                        fields += ["uprn", "postcode"]
+                    for rows in _pages(due, batch_size, fields):
+                        done = _sweep_batch(key, declaration, rows, entry.action, by_class, ward)
                         report["done"] += done
                         report["models"][declaration.label] = (
                             report["models"].get(declaration.label, 0) + done
@@ -269,10 +266,49 @@ def sweep(
     return run
 
 
-def _sweep_batch(key, declaration, ids, action, by_class, ward) -> int:
-    """One batch of one class, in one transaction: the rows and what hangs from them in the class."""
+MAX_WINDOW = 64  # a page's id window grows to at most this many batches' worth of ids
+
+
+def _pages(due: models.QuerySet, batch_size: int, fields: list[str]):
+    """The due rows in pages of at most ``batch_size`` (tuples of ``fields``, the pk first), walking
+    the table by primary-key windows: ``pk > low AND pk <= low + span ORDER BY pk LIMIT batch``.
+    Each page reads one bounded range of the primary key index; an open-ended ``pk > last ORDER BY
+    pk LIMIT n`` let PostgreSQL choose a scan of the whole table and a sort for every page (it
+    under-estimates how many rows are due), which made a sweep quadratic. Windows with few due rows
+    double in span (up to ``MAX_WINDOW`` batches), so a sparse table takes few statements. Tables
+    whose primary key is not an integer page by keyset alone (small tables: sessions)."""
+    ordered = due.order_by("pk")
+    if not isinstance(due.model._meta.pk, models.IntegerField):
+        last = None
+        while True:
+            page = ordered if last is None else ordered.filter(pk__gt=last)
+            rows = list(page.values_list(*fields)[:batch_size])
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield rows
+    bounds = due.model._default_manager.order_by().aggregate(low=models.Min("pk"), high=models.Max("pk"))
+    if bounds["low"] is None:
+        return
+    low, high, span = bounds["low"] - 1, bounds["high"], batch_size
+    while low < high:
+        rows = list(ordered.filter(pk__gt=low, pk__lte=low + span).values_list(*fields)[:batch_size])
+        if len(rows) == batch_size:
+            low = rows[-1][0]  # the window held more: go on from the last row taken
+        else:
+            low += span
+            if len(rows) < batch_size // 2:
+                span = min(span * 2, batch_size * MAX_WINDOW)
+        if rows:
+            yield rows
+
+
+def _sweep_batch(key, declaration, rows, action, by_class, ward) -> int:
+    """One batch of one class, in one transaction: the rows and what hangs from them in the class.
+    ``rows`` are (pk, ...) tuples from ``_pages``, with the ward fields where the class needs them."""
     from residenthub.core.models import erasure_allowed
 
+    ids = [row[0] for row in rows]
     roots = Roots()
     kind = _self_kind(declaration)
     if kind:
@@ -289,9 +325,9 @@ def _sweep_batch(key, declaration, ids, action, by_class, ward) -> int:
 
         roots.add(
             "record",
-            CaseLink.objects.filter(case_id__in=ids, record__source__slug=CASES_SOURCE).values_list(
-                "record_id", flat=True
-            ),
+            CaseLink.objects.filter(engine.keys_q("case_id", ids), record__source__slug=CASES_SOURCE)
+            .order_by()
+            .values_list("record_id", flat=True),
         )
         dependents += [d for d in by_class.get("identity-record", []) if engine._q_for(d, roots) is not None]
     with erasure_allowed():
@@ -305,13 +341,13 @@ def _sweep_batch(key, declaration, ids, action, by_class, ward) -> int:
                     qs.filter(dep.personal_q()).update(**values)
             else:
                 if dep.files:
-                    engine._delete_files(dep, list(qs.values_list("pk", flat=True)))
+                    engine._delete_files(dep, list(qs.order_by().values_list("pk", flat=True)))
                 qs.delete()
         if action == "delete":
             engine._delete_files(declaration, ids)
-            _total, per_model = declaration.model._default_manager.filter(pk__in=ids).delete()
+            _total, per_model = declaration.model._default_manager.filter(engine.keys_q("pk", ids)).delete()
             return per_model.get(declaration.label, 0)
-        return _erase_rows(declaration, ids, ward=ward)
+        return _erase_rows(declaration, ids, ward=ward, rows=rows if len(rows[0]) == 3 else None)
 
 
 # --- Erasure requests -----------------------------------------------------------------------------------
@@ -698,9 +734,18 @@ class _ReplayTarget:
 # --- Writing other apps' rows (set-based, inside erasure_allowed) ---------------------------------
 
 
-def _erase_rows(declaration: registry.Declaration, pks: list, *, ward: engine.WardPostcodes | None) -> int:
+def _erase_rows(
+    declaration: registry.Declaration,
+    pks: list,
+    *,
+    ward: engine.WardPostcodes | None,
+    rows: list[tuple] | None = None,
+) -> int:
+    """Delete or blank the rows ``pks`` of one declared model: one statement, or for cases one per
+    ward (the anonymised postcode is the ward's reference postcode). ``rows``: (pk, uprn, postcode)
+    of ``pks`` when the caller has read them already (a sweep's page)."""
     manager = declaration.model._default_manager
-    qs = manager.filter(pk__in=pks)
+    qs = manager.filter(engine.keys_q("pk", pks))
     if declaration.erase == DELETE:
         count = 0
         # The collector's per-model counts include cascades; report the rows of this model only.
@@ -711,12 +756,17 @@ def _erase_rows(declaration: registry.Declaration, pks: list, *, ward: engine.Wa
     if WARD in values.values():
         ward_fields = [k for k, v in values.items() if v is WARD]
         plain = {k: v for k, v in values.items() if v is not WARD}
-        groups: dict[tuple, list] = defaultdict(list)
-        for pk, uprn, postcode in qs.values_list("pk", "uprn", "postcode"):
-            groups[(ward or engine.WardPostcodes())(uprn, postcode)].append(pk)
+        ward = ward or engine.WardPostcodes()
+        groups: dict[str, list] = defaultdict(list)
+        if rows is None:
+            rows = list(qs.order_by().values_list("pk", "uprn", "postcode"))
+        for pk, uprn, postcode in rows:
+            groups[ward(uprn, postcode)].append(pk)
         count = 0
         for new_postcode, ids in groups.items():
-            count += manager.filter(pk__in=ids).update(**plain, **dict.fromkeys(ward_fields, new_postcode))
+            count += manager.filter(engine.keys_q("pk", ids)).update(
+                **plain, **dict.fromkeys(ward_fields, new_postcode)
+            )
         return count
     return qs.update(**values) if values else 0
 
@@ -741,7 +791,11 @@ def _apply_selection(
             declaration = by_label[label]
             pks = selection.erase[label]
             if declaration.erase == ANONYMISE:
-                pks = list(declaration.model._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+                pks = list(
+                    declaration.model._default_manager.filter(engine.keys_q("pk", pks))
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
             if pks:
                 counts[label] += _erase_rows(declaration, pks, ward=ward)
     return counts, files
