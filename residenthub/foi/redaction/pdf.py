@@ -146,16 +146,37 @@ def _text_layer_words(page) -> list[tuple[str, tuple, tuple]]:
     ]
 
 
-def render_for_ocr(page, dpi: int = OCR_DPI) -> bytes:
+OCR_MARGIN = 16  # pixels of paper kept around the ink when a scan is cropped for Tesseract
+_INK = [255 if v < 128 else 0 for v in range(256)]  # dark pixels (ink), for finding where the words are
+
+
+def render_for_ocr(page, dpi: int = OCR_DPI) -> tuple[bytes, tuple[int, int]]:
+    """The page as a grey image for Tesseract, cropped to the ink, and where the crop starts (pixels).
+
+    Tesseract's binarisation and layout analysis cost per pixel and blank margins hold no words: cropping
+    took a fifth off its CPU time per page on the test scans, with the same words read (ADR 0044)."""
     import pymupdf
+    from PIL import Image
 
     zoom = dpi / 72
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace="gray", alpha=False)
+    image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    box = image.point(_INK).getbbox()
+    if box is None:
+        return pix.tobytes("pnm"), (0, 0)
+    left, top = max(0, box[0] - OCR_MARGIN), max(0, box[1] - OCR_MARGIN)
+    right, bottom = min(pix.width, box[2] + OCR_MARGIN), min(pix.height, box[3] + OCR_MARGIN)
+    buffer = io.BytesIO()
     # PNM, not PNG: nothing to compress or decompress on the way to Tesseract (same words read)
-    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace="gray", alpha=False).tobytes("pnm")
+    image.crop((left, top, right, bottom)).save(buffer, format="PPM")
+    return buffer.getvalue(), (left, top)
 
 
-def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tuple, float]]:
-    """Tesseract's words with their boxes (PDF points) and confidences.
+def tesseract_words(
+    image: bytes, dpi: int = OCR_DPI, offset: tuple[int, int] = (0, 0)
+) -> list[tuple[str, tuple, tuple, float]]:
+    """Tesseract's words with their boxes (PDF points; ``offset``: where a cropped image starts on the
+    page, in pixels) and confidences.
 
     One thread per Tesseract (OMP_THREAD_LIMIT=1): on two shared cores its OpenMP threads only fight each
     other; pages are read in parallel instead (``read_pages``)."""
@@ -170,7 +191,7 @@ def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tu
             # no second pass looking for white-on-black text: 20-40% faster here, same words read (ADR 0044)
             [exe, "stdin", "stdout", "-l", "eng", "--oem", "1", "--psm", "3"]
             + ["-c", "tessedit_do_invert=0", "tsv"],
-            input=png,
+            input=image,
             capture_output=True,
             env=env,
             timeout=OCR_TIMEOUT,
@@ -190,6 +211,7 @@ def tesseract_words(png: bytes, dpi: int = OCR_DPI) -> list[tuple[str, tuple, tu
         if conf < 0:
             continue
         x, y, w, h = (int(v) for v in cols[6:10])
+        x, y = x + offset[0], y + offset[1]
         rect = (x / zoom, y / zoom, (x + w) / zoom, (y + h) / zoom)
         words.append((cols[11], rect, (int(cols[2]), int(cols[3]), int(cols[4])), conf))
     return words
@@ -206,7 +228,8 @@ def _page_from_ocr(number: int, width: float, height: float, raw) -> PageText:
 
 def ocr_page(page, dpi: int = OCR_DPI) -> PageText:
     """Render the page and read it with Tesseract; word boxes come back in PDF points."""
-    raw = tesseract_words(render_for_ocr(page, dpi), dpi)
+    image, offset = render_for_ocr(page, dpi)
+    raw = tesseract_words(image, dpi, offset)
     return _page_from_ocr(page.number, page.rect.width, page.rect.height, raw)
 
 
@@ -232,7 +255,7 @@ def read_pages(doc, ocr: bool = True) -> list[PageText]:
     """Each page's text and word boxes; pages without a text layer are OCRed when Tesseract is here,
     several at a time (one Tesseract per core)."""
     pages: list[PageText | None] = []
-    scans: list[tuple[int, float, float, bytes]] = []
+    scans: list[tuple[int, float, float, bytes, tuple[int, int]]] = []
     for page in doc:
         items = _text_layer_words(page)
         rect = page.rect
@@ -241,7 +264,7 @@ def read_pages(doc, ocr: bool = True) -> list[PageText]:
             pages.append(PageText(page.number, text, words, rect.width, rect.height))
         elif ocr and ocr_available() and (page.get_images() or page.get_drawings()):
             pages.append(None)
-            scans.append((page.number, rect.width, rect.height, render_for_ocr(page)))
+            scans.append((page.number, rect.width, rect.height, *render_for_ocr(page)))
         else:
             pages.append(
                 PageText(page.number, "", [], rect.width, rect.height, scanned=bool(page.get_images()))
@@ -249,8 +272,8 @@ def read_pages(doc, ocr: bool = True) -> list[PageText]:
     if scans:
         workers = max(1, min(len(scans), OCR_WORKERS))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            read = list(pool.map(lambda scan: tesseract_words(scan[3]), scans))
-        for (number, width, height, _), raw in zip(scans, read, strict=True):
+            read = list(pool.map(lambda scan: tesseract_words(scan[3], OCR_DPI, scan[4]), scans))
+        for (number, width, height, _, _), raw in zip(scans, read, strict=True):
             pages[number] = _page_from_ocr(number, width, height, raw)
     return [p for p in pages if p is not None]
 
