@@ -665,9 +665,10 @@ def main() -> None:
         if meminfo.exists():
             mem = f", {int(meminfo.read_text().split()[1]) // 1048576} GiB memory"
         command = "python benchmarks/redaction.py " + " ".join(sys.argv[1:])
+        title = "PDF speed" if args.speed_only else f"{args.split} side of the split"
         with open(ROOT / "docs/benchmarks.md", "a", encoding="utf-8") as handle:
             handle.write(
-                f"\n## Redaction, {args.split} side of the split ({dt.date.today():%Y-%m-%d})\n\nMachine: {platform.machine()}, "  # noqa: E501
+                f"\n## Redaction, {title} ({dt.date.today():%Y-%m-%d})\n\nMachine: {platform.machine()}, "  # noqa: E501
                 f"{cores} cores{mem}, Python {platform.python_version()}, {load}. Command: `{command.strip()}`. "  # noqa: E501
                 "Baseline: Presidio AnalyzerEngine with its predefined recognisers and en_core_web_sm 3.8.0 "
                 "(score >= 0.4), same run. Scoring as in the script's docstring.\n"
