@@ -18,13 +18,15 @@ urlpatterns = [
     path("staff/minutes/", include("residenthub.minutes.urls")),
     path("minutes/", include("residenthub.minutes.public_urls")),
     path("", include("residenthub.payments.urls")),
-    path("", include("residenthub.residents.urls")),  # staff tasks and flags; the resident account
     path("staff/letters/", include("residenthub.letters.urls")),
     path("", include("residenthub.feedback.urls")),
     path("staff/insights/", include("residenthub.insights.urls")),
     path("staff/retention/", include("residenthub.retention.urls")),
     path("open-data/", include("residenthub.insights.public_urls")),
     path("", include("residenthub.portal.urls")),
+    # After the portal, so the resident pages most visited (tracking, the journey) resolve without
+    # passing these: staff tasks and flags, and the resident account (/account/...).
+    path("", include("residenthub.residents.urls")),
 ]
 
 handler403 = "residenthub.portal.views.forbidden"
