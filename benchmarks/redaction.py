@@ -6,7 +6,9 @@ The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047
 
 - development side (``--split dev``, the default; rules and thresholds are tuned only here):
   ``presidio``: Microsoft presidio-research ``synth_dataset_v2.json`` (MIT), 1,500 template sentences with
-  names, street addresses, cards, IBANs, IPs...; ``ours (tuning seed)``: our own generator, Faker en_GB;
+  names, street addresses, cards, IBANs, IPs...; ``pii-anon``: subhash-holla/pii-anon benchmark v1.0.0
+  (records CC0), 1,500 English synthetic records with company names in running text (added for issue 13);
+  ``ours (tuning seed)``: our own generator, Faker en_GB;
 - evaluation side (``--split eval``, run once at the end of a tuning round, never looked at miss by miss):
   ``nannigalaxy``: PII-synthetic_dataset ``pii_syn_nano_en.json`` (MIT), 149 sentences written for PII
   detection; ``contextual``: kurkowski93/contextual-anonymizer ``synthetic_data.json`` (MIT), 1,200 of its
@@ -238,6 +240,19 @@ NANNI_LABELS = {
     "EVENT": None,
     "BANK": None,
 }
+# subhash-holla/pii-anon benchmark (development side): organisations are not personal data; identifiers we
+# do not target (SSN, MAC, employee and record numbers...) show recall only.
+PII_ANON_LABELS = {
+    "PERSON_NAME": d.PERSON,
+    "ADDRESS": d.ADDRESS,
+    "EMAIL_ADDRESS": d.EMAIL,
+    "PHONE_NUMBER": d.PHONE,
+    "CREDIT_CARD": d.CARD,
+    "IBAN": d.IBAN,
+    "IP_ADDRESS": d.IP,
+    "DATE_OF_BIRTH": d.DATE,
+    "ORGANIZATION": None,
+}
 # kurkowski93/contextual-anonymizer placeholders. Names of doctors are names; organisations, job titles,
 # skills and subjects are not personal data; the rest (dates, usernames, account and ticket numbers,
 # diagnoses...) is personal or sensitive but not a target of ours: recall shown, predictions not penalised.
@@ -287,6 +302,16 @@ def load_presidio() -> list[tuple[str, list[tuple[int, int, str]]]]:
             for s in item["spans"]
         ]
         docs.append((item["full_text"], gold))
+    return docs
+
+
+def load_pii_anon() -> list[tuple[str, list[tuple[int, int, str]]]]:
+    import json
+
+    docs = []
+    for item in json.loads((DATA / "pii_anon_sample.json").read_text(encoding="utf-8")):
+        gold = [(s["start"], s["end"], PII_ANON_LABELS.get(s["entity_type"], "other")) for s in item["spans"]]
+        docs.append((item["text"], gold))
     return docs
 
 
@@ -624,6 +649,7 @@ def main() -> None:
     if args.split == "dev":
         corpora = {
             "DEVELOPMENT presidio-research synth_dataset_v2 (1,500 texts)": load_presidio(),
+            "DEVELOPMENT pii-anon benchmark v1.0.0, English synthetic (1,500 texts)": load_pii_anon(),
             f"DEVELOPMENT ours: tuning set (seed {args.tuning_seed}, {args.docs} texts)": load_ours(
                 args.tuning_seed, args.docs
             ),
