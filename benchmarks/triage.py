@@ -80,6 +80,15 @@ KEYWORD_RULES = [
 ]
 
 
+# Baseline for the vulnerability figures: one regular expression of the words a contact centre
+# would first think of. Written from general knowledge, not from any annotated file.
+VULNERABILITY_KEYWORDS = re.compile(
+    r"(?i)\b(elderly|old (?:man|woman|lady|people)|senior|disabled|disability|wheelchair|blind|"
+    r"pregnant|baby|toddler|child|children|sick|ill|hospital|injur\w*|hurt|fell|fallen|"
+    r"threat\w*|harass\w*|assault\w*|abus\w*|gas leak|smell of gas|no heat|no water|"
+    r"homeless|danger\w*|emergency)\b"
+)
+
 DEMO_SEVERAL = (
     "huge pile of rubbish dumped behind the shops and rats everywhere, my neighbour is 90 and can't get out"
 )
@@ -167,6 +176,7 @@ def main() -> int:
     off_topic = read(triage_model.OFF_TOPIC_EVAL_FILE)
     vulnerability = read(triage_model.VULNERABILITY_FILE)
     fresh = [dict(r, split="fresh") for r in read(triage_model.REAL_DIR / "vulnerability_fresh.csv")]
+    blind2 = [dict(r, split="blind2") for r in read(triage_model.REAL_DIR / "vulnerability_blind2.csv")]
 
     shipped = triage_model.load_shipped()
     chatter_gate = triage_gate.get_gate()
@@ -254,18 +264,23 @@ def main() -> int:
         )
 
     # Vulnerability: the rules on real annotated messages.
-    vuln = {}
-    for split in ("test", "dev", "fresh"):
-        rows = [r for r in vulnerability + fresh if r["split"] == split]
-        flagged = [bool(urgency.find_flags(r["text"])) for r in rows]
+    # Beside them, in the same run, a plain keyword baseline (VULNERABILITY_KEYWORDS).
+    vuln, vuln_baseline = {}, {}
+    for split in ("test", "dev", "fresh", "blind2"):
+        rows = [r for r in vulnerability + fresh + blind2 if r["split"] == split]
         gold = [r["vulnerable"] == "1" for r in rows]
-        tp = sum(f and g for f, g in zip(flagged, gold, strict=True))
-        vuln[split] = {
-            "n": len(rows),
-            "positives": sum(gold),
-            "recall": tp / max(1, sum(gold)),
-            "precision": tp / max(1, sum(flagged)),
-        }
+        for store, flag in (
+            (vuln, lambda text: bool(urgency.find_flags(text))),
+            (vuln_baseline, lambda text: bool(VULNERABILITY_KEYWORDS.search(text))),
+        ):
+            flagged = [flag(r["text"]) for r in rows]
+            tp = sum(f and g for f, g in zip(flagged, gold, strict=True))
+            store[split] = {
+                "n": len(rows),
+                "positives": sum(gold),
+                "recall": tp / max(1, sum(gold)),
+                "precision": tp / max(1, sum(flagged)),
+            }
 
     # Whole triage latency on one core, and load/memory in a fresh process.
     # Wall clock, and CPU time of this process: on a shared machine the wall clock also counts the
@@ -325,8 +340,12 @@ def main() -> int:
         (hub["group"] >= 0.85, f"right service group >= 0.85: {hub['group']:.3f}"),
         (hub["not_sure"] <= 0.15, f'"not sure" <= 15%: {hub["not_sure"]:.1%}'),
         (
-            vuln["fresh"]["recall"] >= 0.95,
-            f"urgent/vulnerable recall >= 0.95 on real annotated messages: fresh New York/Hoboken set "
+            vuln["blind2"]["recall"] >= 0.95 and vuln["fresh"]["recall"] >= 0.95,
+            f"urgent/vulnerable recall >= 0.95 on real annotated messages: second blind set (San Diego) "
+            f"{vuln['blind2']['recall']:.3f} (precision {vuln['blind2']['precision']:.3f}, "
+            f"{vuln['blind2']['positives']} of {vuln['blind2']['n']}; keyword baseline "
+            f"{vuln_baseline['blind2']['recall']:.3f} at {vuln_baseline['blind2']['precision']:.3f}); "
+            f"fresh New York/Hoboken set "
             f"{vuln['fresh']['recall']:.3f} (precision {vuln['fresh']['precision']:.3f}, "
             f"{vuln['fresh']['positives']} of {vuln['fresh']['n']}; blind before the rules were extended "
             f"from it: 0.429 at precision 0.429); Boston/Bengaluru test half {vuln['test']['recall']:.3f} "
@@ -423,7 +442,16 @@ def main() -> int:
         f"precision {vuln['dev']['precision']:.3f}; fresh New York/Hoboken set "
         f"(vulnerability_fresh.csv; rules extended from it after one blind run at recall 0.429) recall "
         f"{vuln['fresh']['recall']:.3f}, precision {vuln['fresh']['precision']:.3f} "
-        f"({vuln['fresh']['positives']} of {vuln['fresh']['n']}).",
+        f"({vuln['fresh']['positives']} of {vuln['fresh']['n']}); second blind set, San Diego Get It Done "
+        f"(vulnerability_blind2.csv, labelled and committed before the first run) recall "
+        f"{vuln['blind2']['recall']:.3f}, precision {vuln['blind2']['precision']:.3f} "
+        f"({vuln['blind2']['positives']} of {vuln['blind2']['n']}). Keyword baseline, same run: "
+        + "; ".join(
+            f"{split} recall {vuln_baseline[split]['recall']:.3f}, precision "
+            f"{vuln_baseline[split]['precision']:.3f}"
+            for split in ("test", "dev", "fresh", "blind2")
+        )
+        + ".",
         "",
         "Where the shipped front door goes wrong (true group -> its answer, count): "
         + "; ".join(f"{a} -> {b} {n}" for (a, b), n in worst),
