@@ -159,7 +159,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:elderly|pensioners?|senior citizens?|old age|"
             r"o(?:ld|lder) (?:person|people|man|men|woman|women|"
             r"lady|ladies|gentleman|neighbou?r|couple|parents?|mum|mother|dad|father)|"
-            r"(?:[7-9]\d|1[01]\d)[ -]?(?:years?|yrs?)[ -]?old|aged (?:[7-9]\d|1[01]\d)|"
+            r"(?:6[5-9]|[7-9]\d|1[01]\d)[ -]?(?:years?|yrs?)[ -]?old|aged (?:6[5-9]|[7-9]\d|1[01]\d)|"
             r"(?:i'?m|i am|(?:she|he|who|they|neighbou?rs?|mum|"
             r"mom|mother|dad|father|nan|nana|gran|granny|grandma|"
             r"grandmother|grandad|grandpa|grandfather|husband|"
@@ -217,6 +217,8 @@ RULES: tuple[Rule, ...] = (
             r"\bon oxygen\b|\bheart (?:condition|problems?|attack)\b|\basthma\w*|\bcopd\b|"
             r"\bbreathing (?:problems?|difficult\w*)\b|\bmental health\b|\bdepress(?:ed|ion)\b|\bepilep\w*|"
             r"\bjust (?:had|come out of) (?:an )?(?:operation|surgery|hospital)\b",
+            r"\b(?:heart|cancer|kidney|dialysis|transplant|stroke|lung) patient\b|\bdiabetic\b|"
+            r"\b(?:pacemaker|oxygen tank|insulin)\b",
         ),
     ),
     Rule(
@@ -317,6 +319,21 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:compromised|cracked open|subsid\w*)",
             rf"\b(?:loose|crumbling|falling|cracked)\b{W % 20}"
             r"\b(?:bricks?|masonry|fa[cç]ade|tiles|cornice)\b",
+            # Electricity within reach: live, exposed or fallen wires, a tree grown into a line.
+            r"\b(?:live|exposed|bare|hanging|dangling|down(?:ed)?|fallen|sparking) "
+            r"(?:electric(?:al|ity)? |power )?"
+            r"(?:wires?|cables?|power ?lines?|lines?)\b|\bsparking\b|\belectrocut\w*",
+            rf"\b(?:power|electric(?:al|ity)?) (?:lines?|cables?|wires?)\b{W % 40}"
+            r"\b(?:down|sparking|hanging|exposed|tree|branch\w*|limb|wrapped)\b",
+            rf"\b(?:tree|branch\w*|limbs?)\b{W % 40}"
+            r"\b(?:power ?lines?|electric(?:al)? (?:lines?|wires?|cables?))",
+            # Something overhead about to come down on people.
+            rf"\b(?:branch\w*|limbs?|trees?|fronds?|poles?|lamp ?posts?|street ?lights?|signs?|canopy|awning|"
+            rf"gutters?|fence)\b{W % 40}"
+            r"\b(?:hanging|dangling|starting to (?:fall|come down|lean)|falling (?:down|off|on)|"
+            r"(?:could|might|will|may) (?:fall|come down|collapse)|ready to fall|fall hazard|"
+            r"leaning (?:over|into|onto))",
+            r"\bsink ?holes?\b",
         ),
     ),
     Rule(
@@ -325,8 +342,16 @@ RULES: tuple[Rule, ...] = (
         "urgent",
         _p(
             rf"\b{PERSON}\b{W % 40}"
-            r"\b(?:has fallen|have fallen|had a fall|fell (?:over|down|in|out|off|and|on)|"
-            r"fallen (?:over|down|and|on)|has had a fall|taken a fall|collapsed)",
+            r"\b(?:has fallen|have fallen|had a fall|"
+            r"fell(?! (?:asleep|in love|silent|through|behind|apart))\b|"
+            r"fallen (?:over|down|and|on)|falling (?:over|down)|has had a fall|taken a fall|collapsed)",
+            r"\b(?:sustained|suffered|has|have|had|got) (?:\w+ ){0,2}(?:injur(?:y|ies)|cuts?|bruis\w*|"
+            r"broken (?:arm|leg|wrist|hip|ankle|nose))\b",
+            r"\bcut (?:his|her|their|my|a) (?:foot|feet|hand|hands|leg|legs|head|face|knee)\b",
+            r"\b(?:unconscious|unresponsive|passed out|not breathing|overdos\w*)\b",
+            r"\b(?:lying|laying|lay|passed out|asleep|sitting|standing|wandering)\b"
+            r"(?: \w+){0,3} (?:in|on) the (?:middle of the )?(?:road|street|carriageway|traffic|roadway)\b",
+            r"\b(?:person|man|woman|people|homeless)\b(?: \w+){0,3} in (?:the )?(?:road|traffic|roadway)\b",
             r"\bcan'?t get (?:up|off the floor|back up)\b|\bcannot get (?:up|off the floor)\b",
             r"\bon the floor and can'?t\b",
             r"\bhad a (?:bad )?fall\b",

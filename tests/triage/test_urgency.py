@@ -152,3 +152,40 @@ def test_real_phrasings_found_in_the_annotation(text, category):
 def test_life_threatening_road_defect_is_not_a_threat():
     flags = urgency.find_flags("this drain cover can cause life threatening accidents for cyclists")
     assert "threats" not in {f.category for f in flags}
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # Phrasings written from the annotation guide's categories (issue 12), not copied from a file.
+        ("a live wire is hanging across the footpath", "dangerous_structure"),
+        ("the power line is down and sparking near the bus stop", "dangerous_structure"),
+        ("a big branch is tangled in the power lines outside no. 4", "dangerous_structure"),
+        ("a huge branch is hanging over the pavement and could fall any minute", "dangerous_structure"),
+        ("a sinkhole has opened up at the junction", "dangerous_structure"),
+        ("my 68 year old mother lives on her own", "older_or_disabled"),
+        ("I'm a heart patient and can't get past the parked vans", "health_condition"),
+        ("an old man fell on the broken kerb this morning", "fallen"),
+        ("a lady tripped and has sustained some injuries to her wrist", "fallen"),
+        ("a child cut her foot on the broken glass", "fallen"),
+        ("a man is lying in the middle of the road", "fallen"),
+        ("someone has passed out by the bins", "fallen"),
+    ],
+)
+def test_wider_lexicon_for_hazards_injuries_and_age(text, category):
+    assert category in {f.category for f in urgency.find_flags(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the leaves fell in the gutter and it is blocked",
+        "he fell asleep in the car with the engine running",
+        "please paint the lines on the road again",
+        "the street light on the corner is out",
+        "the sign is hidden by the bushes",
+        "the bin was 65 days late",
+    ],
+)
+def test_wider_lexicon_keeps_ordinary_reports_unflagged(text):
+    assert urgency.find_flags(text) == []
