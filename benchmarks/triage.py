@@ -11,7 +11,9 @@ Held-back data (``residenthub/triage/data/real/``, see SOURCES.md there):
   service for (snow, parking enforcement, grass...), where routing to some service is a mistake;
 * ``off_topic_eval.csv``: general tweets, none about the council;
 * ``vulnerability.csv``: 300 real messages annotated for a vulnerable or endangered person
-  (figures for the ``test`` half, which no rule was written from, and for the ``dev`` half).
+  (figures for the ``test`` half, which no rule was written from, and for the ``dev`` half),
+  ``vulnerability_fresh.csv`` (New York/Hoboken, 200) and ``vulnerability_blind2.csv`` (San Diego,
+  300), each beside a plain keyword baseline (``VULNERABILITY_KEYWORDS``) in the same run.
 
 Compared in the same run on the same data: the front door as shipped (whole triage: language,
 rules, embeddings, zero-shot, calibrated "not sure", general-chatter gate), the same without the
