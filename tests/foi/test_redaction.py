@@ -406,3 +406,27 @@ def test_docx_tracked_changes_are_redacted(tmp_path):
         xml = z.read("word/document.xml")
     assert b"Okonkwo" not in xml and b"SW1A 1AA" not in xml and b"Jane Secret" not in xml
     assert b"Reply sent." in xml
+
+
+@pytest.mark.parametrize(
+    "text", ["Meeting on 2024-06-01 at the depot.", "Tel: 2025-01-15", "Due 15/01/2025, call back"]
+)
+def test_numeric_dates_are_not_phone_numbers(text):
+    """Issue 13 (pii-anon development corpus): ISO and day/month/year dates were taken for phones."""
+    assert not [s for s in d.detect(text) if s.entity_type == d.PHONE]
+
+
+def test_phones_beside_dates_are_still_found():
+    spans = d.detect("On 2024-06-01 she called from 07700 900123 and 020 7946 0958.")
+    assert [s.text for s in spans if s.entity_type == d.PHONE] == ["07700 900123", "020 7946 0958"]
+
+
+@pytest.mark.parametrize("label", ["Correo", "Fecha", "Addr", "Policyholder DOB", "CASE FILE"])
+def test_field_labels_are_not_names(label):
+    """A span made only of form-field words is a label, never a person (issue 13)."""
+    assert not [s for s in d.detect(f"{label}: see attached record.") if s.entity_type == d.PERSON]
+
+
+def test_field_words_inside_a_name_keep_the_name():
+    spans = d.detect("Steve Case called about the Fecha file. Dear Mr Case, thank you.")
+    assert {s.text for s in spans if s.entity_type == d.PERSON} >= {"Steve Case", "Mr Case"}

@@ -290,6 +290,67 @@ def _organisations(text: str, spans: list[Span]) -> list[Span]:
     ]
 
 
+# Words that head a field in forms, records and letters, in English and the commonest other languages of
+# correspondence ("Correo:", "Fecha:", "Addr:", "Policyholder DOB:", "CASE FILE"): a span made only of them
+# is a label, never a person (issue 13, pii-anon development corpus; general knowledge of forms).
+FIELD_WORDS = frozenset(
+    [
+        "addr",
+        "address",
+        "dob",
+        "d.o.b.",
+        "policyholder",
+        "case",
+        "file",
+        "year-end",
+        "ref",
+        "reference",
+        "tel",
+        "mob",
+        "fax",
+        "email",
+        "e-mail",
+        "subject",
+        "attn",
+        "fao",
+        "acct",
+        "dept",
+        "correo",
+        "fecha",
+        "nacimiento",
+        "nombre",
+        "apellido",
+        "apellidos",
+        "direccion",
+        "dirección",
+        "telefono",
+        "teléfono",
+        "asunto",
+        "courriel",
+        "adresse",
+        "nom",
+        "prénom",
+        "prenom",
+        "naissance",
+        "objet",
+        "datum",
+        "geburtsdatum",
+        "anschrift",
+        "betreff",
+        "vorname",
+        "nachname",
+        "indirizzo",
+        "cognome",
+        "oggetto",
+    ]
+)
+
+
+def _field_label(value: str) -> bool:
+    words = [w.strip(".,:;").lower() for w in value.split()]
+    return bool(words) and all(w in FIELD_WORDS for w in words)
+
+
 def _not_a_name(value: str, res) -> bool:
     """Drop person spans that are ordinary words: the model's guesses and lower-case words made only of
     English words and no first name; weaker rule guesses made only of English words and none of the
@@ -299,6 +360,8 @@ def _not_a_name(value: str, res) -> bool:
     bare = _TITLE.sub("", value)
     words = bare.split()
     if not words or all(w.lower() in gazetteer._stop_words() for w in words):
+        return True
+    if _field_label(bare):
         return True
     source = (res.recognition_metadata or {}).get("recognizer_name", "")
     if (source == "SpacyRecognizer" or bare.islower()) and _just_words(bare):

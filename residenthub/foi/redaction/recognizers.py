@@ -244,6 +244,19 @@ _PHONE_CONTEXT = re.compile(
     r"phone|\btel\b|telephone|mobile|\bcell\b|\bcall\b|\bfax\b|contact|number|\bmob\b|\bph\b|whatsapp|text",
     re.I,
 )
+# A calendar date in numeric form (2024-06-01, 15/01/2025, 15.01.2025) has phone-like digit groups; it is
+# a date, never a phone number (issue 13: the commonest false positive on the pii-anon development corpus).
+_NUMERIC_DATE = re.compile(
+    r"(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
+    r"|(?:0?[1-9]|1[0-2])([-/.])(?:0?[1-9]|[12]\d|3[01])\3(?:19|20)\d\d)"
+)
+
+
+def _is_numeric_date(raw: str) -> bool:
+    return bool(_NUMERIC_DATE.fullmatch(raw.strip()))
+
+
 _PHONE_SHAPE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,20}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)")
 
 
@@ -279,6 +292,8 @@ class HubPhoneRecognizer(EntityRecognizer):
                     continue
                 if "." in raw and not valid:  # version numbers, amounts
                     continue
+                if _is_numeric_date(raw):
+                    continue
                 score = 0.85 if valid else 0.6
                 seen.append((match.start, match.end))
                 out.append(_result(PHONE, match.start, match.end, score, self.name))
@@ -286,6 +301,8 @@ class HubPhoneRecognizer(EntityRecognizer):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
             digits = re.sub(r"\D", "", m.group(0))
+            if _is_numeric_date(m.group(0)):
+                continue
             if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
                 out.append(_result(PHONE, m.start(), m.end(), 0.5, self.name))
         return out
