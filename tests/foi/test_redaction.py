@@ -430,3 +430,13 @@ def test_field_labels_are_not_names(label):
 def test_field_words_inside_a_name_keep_the_name():
     spans = d.detect("Steve Case called about the Fecha file. Dear Mr Case, thank you.")
     assert {s.text for s in spans if s.entity_type == d.PERSON} >= {"Steve Case", "Mr Case"}
+
+
+def test_dates_in_a_persons_record_row_are_found():
+    """A date that is a whole field of a CSV or pipe row naming a person is theirs (issue 13)."""
+    spans = d.detect("name,dob,town\nMr John Smith,1987-10-18,Leeds")
+    assert "1987-10-18" in {s.text for s in spans}
+
+
+def test_dates_in_rows_without_a_person_are_left():
+    assert not d.detect("id,date,amount\n7,2024-06-01,12.50")

@@ -475,6 +475,31 @@ def _allowed(span: Span, allow_norm: set[str], allow_words: set[str]) -> bool:
     return False
 
 
+_RECORD_DATE = re.compile(
+    r"(?:(?<=^)|(?<=[|,;\t]))[ \t]*\"?"
+    r"(?P<date>(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\3(?:19|20)\d\d)\"?[ \t]*(?=$|[|,;\t])",
+    re.M,
+)
+
+
+def _record_dates(text: str, spans: list[Span]) -> list[Span]:
+    """A numeric date that is a whole field of a delimited record row (CSV, pipe table) on a line that also
+    names a person is that person's date (of birth, most often): personal (issue 13, pii-anon development
+    corpus; before, such dates were caught only because the phone rule took them for numbers)."""
+    persons = [s for s in spans if s.entity_type == PERSON]
+    if not persons:
+        return []
+    out = []
+    for m in _RECORD_DATE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end == -1 else line_end
+        if any(line_start <= p.start < line_end for p in persons):
+            out.append(Span(m.start("date"), m.end("date"), DATE, m.group("date"), 0.6))
+    return out
+
+
 def detect(
     text: str,
     known_names: Sequence[str] = (),
@@ -513,6 +538,7 @@ def detect_many(
     for text, found in zip(texts, results, strict=True):
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
+        spans += _record_dates(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
         spans = _organisations(text, spans)
