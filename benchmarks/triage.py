@@ -11,9 +11,13 @@ Held-back data (``residenthub/triage/data/real/``, see SOURCES.md there):
   service for (snow, parking enforcement, grass...), where routing to some service is a mistake;
 * ``off_topic_eval.csv``: general tweets, none about the council;
 * ``vulnerability.csv``: 300 real messages annotated for a vulnerable or endangered person
-  (figures for the ``test`` half, which no rule was written from, and for the ``dev`` half),
-  ``vulnerability_fresh.csv`` (New York/Hoboken, 200) and ``vulnerability_blind2.csv`` (San Diego,
-  300), each beside a plain keyword baseline (``VULNERABILITY_KEYWORDS``) in the same run.
+  (``test`` and ``dev`` halves), ``vulnerability_fresh.csv`` (New York/Hoboken, 200) and
+  ``vulnerability_blind2.csv`` (San Diego, 300): all development data now (the rules were extended
+  from each, the learned check is fitted on all three, ADR 0136); ``vulnerability_blind3.csv`` (New
+  Haven, 330, labelled and committed before any detector ran on it) is the blind set. Each is
+  reported for the rules alone, the learned check alone (ADR 0135), the shipped front door (rules,
+  then the check when no rule spoke) and a plain keyword baseline (``VULNERABILITY_KEYWORDS``), in
+  the same run.
 
 Compared in the same run on the same data: the front door as shipped (whole triage: language,
 rules, embeddings, zero-shot, calibrated "not sure", general-chatter gate), the same without the
@@ -157,6 +161,7 @@ def main() -> int:
     from residenthub.triage import engine, evaluation, language, urgency
     from residenthub.triage import gate as triage_gate
     from residenthub.triage import model as triage_model
+    from residenthub.triage import vulnerability as vulnerability_check
 
     workdir = Path(tempfile.mkdtemp(prefix="triage-bench-"))
     settings.TRIAGE_MODEL_PATH = str(workdir / "model.joblib")
@@ -179,6 +184,7 @@ def main() -> int:
     vulnerability = read(triage_model.VULNERABILITY_FILE)
     fresh = [dict(r, split="fresh") for r in read(triage_model.REAL_DIR / "vulnerability_fresh.csv")]
     blind2 = [dict(r, split="blind2") for r in read(triage_model.REAL_DIR / "vulnerability_blind2.csv")]
+    blind3 = [dict(r, split="blind3") for r in read(triage_model.REAL_DIR / "vulnerability_blind3.csv")]
 
     shipped = triage_model.load_shipped()
     chatter_gate = triage_gate.get_gate()
@@ -265,14 +271,25 @@ def main() -> int:
             if group_of.get(p) != group_of[r["service_code"]]
         )
 
-    # Vulnerability: the rules on real annotated messages.
-    # Beside them, in the same run, a plain keyword baseline (VULNERABILITY_KEYWORDS).
-    vuln, vuln_baseline = {}, {}
-    for split in ("test", "dev", "fresh", "blind2"):
-        rows = [r for r in vulnerability + fresh + blind2 if r["split"] == split]
+    # Vulnerability on real annotated messages: the shipped front door (rules, then the learned check
+    # when no rule spoke), the rules alone, the check alone, and a plain keyword baseline
+    # (VULNERABILITY_KEYWORDS), in the same run.
+    check = vulnerability_check.get_check()
+
+    def check_alone(text: str) -> bool:
+        if check is None:
+            return False
+        return check.score(vulnerability_check.message_vectors([text])[0])[0] >= check.bar
+
+    vuln, vuln_rules, vuln_check, vuln_baseline = {}, {}, {}, {}
+    splits = ("test", "dev", "fresh", "blind2", "blind3")
+    for split in splits:
+        rows = [r for r in vulnerability + fresh + blind2 + blind3 if r["split"] == split]
         gold = [r["vulnerable"] == "1" for r in rows]
         for store, flag in (
-            (vuln, lambda text: bool(urgency.find_flags(text))),
+            (vuln, lambda text: bool(engine.analyse(text).flags)),
+            (vuln_rules, lambda text: bool(urgency.find_flags(text))),
+            (vuln_check, check_alone),
             (vuln_baseline, lambda text: bool(VULNERABILITY_KEYWORDS.search(text))),
         ):
             flagged = [flag(r["text"]) for r in rows]
@@ -282,7 +299,14 @@ def main() -> int:
                 "positives": sum(gold),
                 "recall": tp / max(1, sum(gold)),
                 "precision": tp / max(1, sum(flagged)),
+                "flagged": sum(flagged) / max(1, len(rows)),
             }
+    # How often the check asks staff to read an ordinary message (held-back reports and tweets).
+    ordinary = [r["text"] for r in evaluation_rows + off_topic]
+    check_rate = sum(
+        any(f.kind == urgency.MODEL_CHECK.kind for f in engine.analyse(t).flags) for t in ordinary
+    ) / len(ordinary)
+    rule_rate = sum(bool(urgency.find_flags(t)) for t in ordinary) / len(ordinary)
 
     # Whole triage latency on one core, and load/memory in a fresh process.
     # Wall clock, and CPU time of this process: on a shared machine the wall clock also counts the
@@ -342,17 +366,16 @@ def main() -> int:
         (hub["group"] >= 0.85, f"right service group >= 0.85: {hub['group']:.3f}"),
         (hub["not_sure"] <= 0.15, f'"not sure" <= 15%: {hub["not_sure"]:.1%}'),
         (
-            vuln["blind2"]["recall"] >= 0.95 and vuln["fresh"]["recall"] >= 0.95,
-            f"urgent/vulnerable recall >= 0.95 on real annotated messages: San Diego set "
-            f"{vuln['blind2']['recall']:.3f} (precision {vuln['blind2']['precision']:.3f}, "
-            f"{vuln['blind2']['positives']} of {vuln['blind2']['n']}; keyword baseline "
-            f"{vuln_baseline['blind2']['recall']:.3f} at {vuln_baseline['blind2']['precision']:.3f}; "
-            f"blind run before the rules were widened: 0.480 at precision 0.400); "
-            f"fresh New York/Hoboken set "
-            f"{vuln['fresh']['recall']:.3f} (precision {vuln['fresh']['precision']:.3f}, "
-            f"{vuln['fresh']['positives']} of {vuln['fresh']['n']}; blind before the rules were extended "
-            f"from it: 0.429 at precision 0.429); Boston/Bengaluru test half {vuln['test']['recall']:.3f} "
-            f"(precision {vuln['test']['precision']:.3f}; not blind either)",
+            vuln["blind3"]["recall"] >= 0.95,
+            f"urgent/vulnerable recall >= 0.95 on real annotated messages: blind New Haven set "
+            f"{vuln['blind3']['recall']:.3f} (precision {vuln['blind3']['precision']:.3f}, "
+            f"{vuln['blind3']['positives']} of {vuln['blind3']['n']}; rules alone "
+            f"{vuln_rules['blind3']['recall']:.3f} at {vuln_rules['blind3']['precision']:.3f}, check alone "
+            f"{vuln_check['blind3']['recall']:.3f} at {vuln_check['blind3']['precision']:.3f}, keyword "
+            f"baseline {vuln_baseline['blind3']['recall']:.3f} at "
+            f"{vuln_baseline['blind3']['precision']:.3f}); "
+            f"development sets (not blind): San Diego {vuln['blind2']['recall']:.3f}, New York/Hoboken "
+            f"{vuln['fresh']['recall']:.3f}, Boston/Bengaluru test half {vuln['test']['recall']:.3f}",
         ),
         (hub["off_topic_routed"] <= 0.05, f"off-topic routed <= 5%: {hub['off_topic_routed']:.1%}"),
         (
@@ -439,23 +462,29 @@ def main() -> int:
         f"peak memory {rss_after:.0f} MB (Django alone {rss_before:.0f} MB). "
         f"Baseline training {baseline_train_s:.1f} s.",
         "",
-        f"Vulnerability rules on annotated real messages: test half recall {vuln['test']['recall']:.3f}, "
-        f"precision {vuln['test']['precision']:.3f} ({vuln['test']['positives']} vulnerable of "
-        f"{vuln['test']['n']}); dev half (rules written from it) recall {vuln['dev']['recall']:.3f}, "
-        f"precision {vuln['dev']['precision']:.3f}; fresh New York/Hoboken set "
-        f"(vulnerability_fresh.csv; rules extended from it after one blind run at recall 0.429) recall "
-        f"{vuln['fresh']['recall']:.3f}, precision {vuln['fresh']['precision']:.3f} "
-        f"({vuln['fresh']['positives']} of {vuln['fresh']['n']}); San Diego Get It Done set "
-        f"(vulnerability_blind2.csv, labelled and committed before its one blind run at recall 0.480, "
-        f"precision 0.400; the lexicons were widened after it, so no longer blind) recall "
-        f"{vuln['blind2']['recall']:.3f}, precision {vuln['blind2']['precision']:.3f} "
-        f"({vuln['blind2']['positives']} of {vuln['blind2']['n']}). Keyword baseline, same run: "
-        + "; ".join(
-            f"{split} recall {vuln_baseline[split]['recall']:.3f}, precision "
-            f"{vuln_baseline[split]['precision']:.3f}"
-            for split in ("test", "dev", "fresh", "blind2")
-        )
-        + ".",
+        "Vulnerability on annotated real messages (recall / precision / share flagged; shipped = the "
+        "rules, then the learned check when no rule spoke, ADR 0135; blind3 = New Haven, labelled and "
+        "committed before any detector ran on it; the other four are development data, ADR 0136):",
+        "",
+        "| set | vulnerable | shipped | rules alone | check alone | keyword baseline |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {split} | {vuln[split]['positives']} of {vuln[split]['n']} | "
+            + " | ".join(
+                f"{store[split]['recall']:.3f} / {store[split]['precision']:.3f} / "
+                f"{store[split]['flagged']:.1%}"
+                for store in (vuln, vuln_rules, vuln_check, vuln_baseline)
+            )
+            + " |"
+            for split in splits
+        ],
+        "",
+        f"Learned check: bar {check.bar:.2f} chosen leaving one annotated place out (recall "
+        f"{check.scores['left_out']['recall']:.3f}, precision {check.scores['left_out']['precision']:.3f} "
+        f"there). On {len(ordinary)} ordinary held-back messages (reports and tweets) the check asks "
+        f"staff to read {check_rate:.1%} of them; the rules flag {rule_rate:.1%}."
+        if check
+        else "No learned vulnerability check shipped.",
         "",
         "Where the shipped front door goes wrong (true group -> its answer, count): "
         + "; ".join(f"{a} -> {b} {n}" for (a, b), n in worst),

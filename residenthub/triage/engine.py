@@ -14,7 +14,7 @@ from . import answers, translation
 from . import language as lang
 from .extract import Details, extract
 from .model import OFF_TOPIC, get_model
-from .urgency import Flag, find_flags
+from .urgency import MODEL_CHECK, Flag, find_flags
 
 MAX_TEXT = 20_000  # what we read; the record keeps everything the resident sent
 PART_MIN_CONFIDENCE = 0.5  # a clause adds a second need only when the model is at least this sure
@@ -157,6 +157,20 @@ def _chatter(vector) -> bool:
     return gate is not None and gate.blocks(vector)
 
 
+def _vulnerability_check(flags: list[Flag], vectors, texts: list[str]) -> list[Flag]:
+    """The rules' flags, plus the learned check's when no rule spoke (ADR 0135): a rule's phrase
+    already tells staff why, and the check's lower precision should not bury it."""
+    if flags or vectors is None:
+        return flags
+    from .vulnerability import get_check
+
+    check = get_check()
+    if check is None:
+        return flags
+    _score, phrase = check.flags(vectors, texts)
+    return [Flag(MODEL_CHECK.category, phrase, MODEL_CHECK.kind)] if phrase else flags
+
+
 def analyse(text: str, *, today=None) -> Result:
     original = text or ""
     working = original[:MAX_TEXT]
@@ -195,7 +209,9 @@ def analyse(text: str, *, today=None) -> Result:
     details = extract(working, today)
     model = get_model()
     pieces, wanted = clause_pieces(english)
-    predictions, vector = model.predict_message_and_vector(english, pieces, wanted, top=4)
+    predictions, vectors, read = model.predict_message_and_vectors(english, pieces, wanted, top=4)
+    vector = None if vectors is None else vectors[0]
+    flags = _vulnerability_check(flags, vectors, read)
     whole = predictions[0]
     readable = whole[0].code != OFF_TOPIC and whole[0].confidence >= confident_threshold()
     if needs_translation and working.isascii() and readable:
@@ -250,7 +266,9 @@ def analyse(text: str, *, today=None) -> Result:
         unfamiliar = known_word_share(english) < MIN_KNOWN_WORDS_FOR_NOT_COUNCIL
         if unfamiliar:
             notes.append("unfamiliar_words")
-        outcome = "not_sure" if flags or unfamiliar else "not_council"
+        # The learned check alone does not hold back "not something we deal with" (ADR 0135).
+        ruled = any(f.kind != MODEL_CHECK.kind for f in flags)
+        outcome = "not_sure" if ruled or unfamiliar else "not_council"
         suggestions = (
             [s for s in suggestions if s.from_flag or s.confidence >= possible_threshold()]
             if outcome == "not_sure"

@@ -617,26 +617,37 @@ class TriageModel:
     ) -> tuple[list[list[Prediction]], np.ndarray | None]:
         """``predict_message`` and the whole message's sentence vector (None for the n-gram kinds),
         which the general-chatter gate reads (ADR 0134)."""
+        predictions, vectors, _texts = self.predict_message_and_vectors(text, pieces, wanted, top=top)
+        return predictions, None if vectors is None else vectors[0]
+
+    def predict_message_and_vectors(
+        self, text: str, pieces: list[str], wanted: list[bool], top: int = 3
+    ) -> tuple[list[list[Prediction]], np.ndarray | None, list[str]]:
+        """``predict_message``, the sentence vectors of the whole message and of each clause read
+        (None for the n-gram kinds), and the texts they belong to: the general-chatter gate reads
+        the first (ADR 0134), the vulnerability check all of them (ADR 0135)."""
         clause_texts = [p for p, w in zip(pieces, wanted, strict=True) if w]
         if self.kind != "hub":
-            return self.predict_many([text, *clause_texts], top=top), None
+            return self.predict_many([text, *clause_texts], top=top), None, [text, *clause_texts]
         if not clause_texts:
             vectors = embed([text[: MAX_MODEL_CHARS * 2]])
-            parts_out = self.components([text], vectors=vectors)
+            read = [text]
+            parts_out = self.components(read, vectors=vectors)
         else:
             from .embedding import get_encoder
 
             whole, parts = get_encoder().encode_pieces(pieces, wanted)
             kept = [(p, v) for p, w, v in zip(pieces, wanted, parts, strict=True) if w and v is not None]
             vectors = np.stack([whole, *[v for _p, v in kept]]).astype(np.float32)
-            parts_out = self.components([text, *[p for p, _v in kept]], vectors=vectors)
+            read = [text, *[p for p, _v in kept]]
+            parts_out = self.components(read, vectors=vectors)
         probabilities = self.mix(parts_out, self.weights)
         labels = parts_out["labels"]
         results = []
         for row in probabilities:
             order = row.argsort()[::-1][:top]
             results.append([Prediction(labels[i], float(row[i])) for i in order])
-        return results, vectors[0]
+        return results, vectors, read
 
     @property
     def confident(self) -> float:

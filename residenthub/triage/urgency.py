@@ -366,6 +366,13 @@ RULES: tuple[Rule, ...] = (
 
 CATEGORIES = tuple(rule.category for rule in RULES)
 
+# The learned vulnerability check's flag (``vulnerability.py``, ADR 0135): no patterns of its own; the
+# phrase is the clause that read most like a vulnerable person. Kind "check": staff are asked to
+# read the message; the case is not raised to urgent and the resident is not shown emergency numbers.
+MODEL_CHECK = Rule(
+    "possible_vulnerability", _("Possible vulnerability or danger (model: please read)"), "check", ()
+)
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -381,7 +388,7 @@ class Flag:
         return {"category": self.category, "phrase": self.phrase, "kind": self.kind, "label": self.label}
 
 
-RULE_BY_CATEGORY = {rule.category: rule for rule in RULES}
+RULE_BY_CATEGORY = {rule.category: rule for rule in (*RULES, MODEL_CHECK)}
 
 
 def find_flags(*texts: str) -> list[Flag]:
@@ -470,6 +477,7 @@ CONTACTS_FOR = {
     "flooding": ["999", "out_of_hours"],
     "dangerous_structure": ["999", "out_of_hours"],
     "fallen": ["999"],
+    "possible_vulnerability": [],
 }
 
 

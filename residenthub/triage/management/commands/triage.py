@@ -1,7 +1,8 @@
 """``hub triage classify IN.csv --out OUT.csv``, ``hub triage train FILE.csv``,
 ``hub triage evaluate FILE.csv``, ``hub triage retrain`` (from staff re-routings) and
-``hub triage index [FOLDER]`` (the search index of the council's pages) and ``hub triage gate``
-(the general-chatter gate, ADR 0134)."""
+``hub triage index [FOLDER]`` (the search index of the council's pages), ``hub triage gate``
+(the general-chatter gate, ADR 0134) and ``hub triage vulnerability`` (the learned vulnerability
+check, ADR 0135)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class Command(BaseCommand):
         sub.add_parser(
             "gate",
             help="Refit the general-chatter gate and choose its bar leaving one place out (maintainers).",
+        )
+        sub.add_parser(
+            "vulnerability",
+            help="Refit the learned vulnerability check on the annotated sets; bar chosen leaving one "
+            "place out (maintainers).",
         )
 
     def handle(self, *args, subcommand, **options):
@@ -101,6 +107,25 @@ class Command(BaseCommand):
             f"Gate written to {path} in {time.perf_counter() - started:.1f} s: bar {fitted.bar:.3f}; "
             f"out of place, routed civic reports {scores['civic_routed_without_gate']:.1%} -> "
             + next(f"{r['civic_routed']:.1%}" for r in scores["curve"] if r["bar"] == fitted.bar)
+        )
+
+    # --- vulnerability ----------------------------------------------------------------------------
+
+    def _vulnerability(self, **_options):
+        from residenthub.triage import vulnerability
+
+        started = time.perf_counter()
+        try:
+            fitted = vulnerability.train()
+        except (OSError, vulnerability.CheckError) as exc:
+            raise CommandError(str(exc)) from None
+        path = fitted.save(vulnerability.CHECK_FILE)
+        vulnerability.set_check(fitted)
+        chosen = fitted.scores["left_out"]
+        self.stdout.write(
+            f"Vulnerability check written to {path} in {time.perf_counter() - started:.1f} s: bar "
+            f"{fitted.bar:.2f}; leaving one place out, recall {chosen['recall']:.3f}, precision "
+            f"{chosen['precision']:.3f}, {chosen['flagged']:.1%} of annotated messages flagged"
         )
 
     # --- train ------------------------------------------------------------------------------------
