@@ -8,7 +8,7 @@ phone front door's benchmark does the same (``normalise(reference)`` and ``norma
 Copied from OpenAI Whisper's ``whisper/normalizers/english.py`` and ``basic.py`` (MIT licence,
 Copyright (c) 2022 OpenAI) by way of the ``whisper-normalizer`` 0.1.15 package (MIT, Kurian Benoy),
 with ``more_itertools.windowed`` replaced by a zip and the spelling table read from
-``data/english_spelling.json`` beside this file. The code below the licence note is theirs, unchanged
+``english_spelling.json`` beside this file. The code below the licence note is theirs, unchanged
 in behaviour.
 
 MIT licence: Permission is hereby granted, free of charge, to any person obtaining a copy of this
@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Match, Optional, Union
 
-SPELLING = Path(__file__).parent / "data" / "english_spelling.json"
+SPELLING = Path(__file__).parent / "english_spelling.json"
 
 
 def windowed(items, n):
