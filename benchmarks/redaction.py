@@ -2,19 +2,27 @@
 beside Presidio's default configuration (AnalyzerEngine, its predefined recognisers, en_core_web_sm) in
 the same run; then PDF pages per second (text pages and scanned pages) for both.
 
-The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047):
+The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047; ADR 0137 moved one):
 
 - development side (``--split dev``, the default; rules and thresholds are tuned only here):
   ``presidio``: Microsoft presidio-research ``synth_dataset_v2.json`` (MIT), 1,500 template sentences with
   names, street addresses, cards, IBANs, IPs...; ``pii-anon``: subhash-holla/pii-anon benchmark v1.0.0
   (records CC0), 1,500 English synthetic records with company names in running text (added for issue 13);
+  ``nannigalaxy``: PII-synthetic_dataset ``pii_syn_nano_en.json`` (MIT), 149 sentences written for PII
+  detection. It was on the evaluation side until 2026-11-26 and failed the precision goal there several
+  times; its LAST BLIND FIGURE was precision 0.751 (names 0.973, structured 0.961; Presidio's defaults
+  0.536 in the same run). Since then it is development data (ADR 0137): its misses and false positives have
+  been read one by one, so no figure on it is blind any more. It is scored twice: as published, and with
+  ``NANNI_UNLABELLED`` (personal data its sentences leave unlabelled) scored "other";
   ``ours (tuning seed)``: our own generator, Faker en_GB;
 - evaluation side (``--split eval``, run once at the end of a tuning round, never looked at miss by miss):
-  ``nannigalaxy``: PII-synthetic_dataset ``pii_syn_nano_en.json`` (MIT), 149 sentences written for PII
-  detection; ``contextual``: kurkowski93/contextual-anonymizer ``synthetic_data.json`` (MIT), 1,200 of its
-  GPT-4o-mini documents (letters, chats, records, emails) with names, addresses, emails, phones, gold spans
-  recovered by aligning each text with its anonymised copy; ``ours (evaluation seed)``: our generator,
-  kept only as a third set.
+  ``wnut17``: WNUT 2017 Emerging Entities test set (CC BY 4.0; leondz/emerging_entities_17), 1,287 tweets,
+  Reddit, YouTube and Stack Overflow comments hand-annotated for persons, places, companies, groups,
+  products and creative works (added 2026-11-26, ADR 0138; an NER corpus: it measures names and precision,
+  not identifiers or addresses); ``contextual``: kurkowski93/contextual-anonymizer ``synthetic_data.json``
+  (MIT), 1,200 of its GPT-4o-mini documents (letters, chats, records, emails) with names, addresses, emails,
+  phones, gold spans recovered by aligning each text with its anonymised copy; ``ours (evaluation seed)``:
+  our generator, kept only as a third set.
 
 ``--show-misses N`` prints missed gold spans and false positives, and refuses the evaluation side.
 
@@ -283,6 +291,16 @@ CONTEXTUAL_LABELS = {
     "JOB_TITLE": None,
     "CURRENCY": None,
 }
+# WNUT 2017 Emerging Entities (evaluation side since 2026-11-26): persons are names; places are personal
+# but not targeted, as GPE above; companies, groups, products and creative works are not personal data.
+WNUT_LABELS = {
+    "person": d.PERSON,
+    "location": "other",
+    "corporation": None,
+    "group": None,
+    "product": None,
+    "creative-work": None,
+}
 # What a target type counts as in the goals.
 GROUPS = {
     "structured": [d.CARD, d.IBAN, d.EMAIL, d.PHONE, d.IP, d.NI_NUMBER, d.NHS_NUMBER, d.POSTCODE],
@@ -315,8 +333,45 @@ def load_pii_anon() -> list[tuple[str, list[tuple[int, int, str]]]]:
     return docs
 
 
-def load_nannigalaxy() -> list[tuple[str, list[tuple[int, int, str]]]]:
+# Values the Nannigalaxy corpus leaves unlabelled in some sentences although its own label set has their kind
+# (PERSON, EMAIL, PHONE, SSN, AADHAR, ACCOUNT_NUMBER, DRIVERS_LICENSE): every one is personal data a council
+# must redact. With ``errata=True`` their unlabelled occurrences are scored "other" (personal but not
+# targeted: no recall credit, no false positive); the corpus as published is scored too (ADR 0137).
+NANNI_UNLABELLED = [
+    # names of people the sentences are about
+    "Johnathan Doe",
+    "Sarah Thompson",
+    "Karen Lee",
+    "Robert Jones",
+    "Niranjan Mehta",
+    "Rohan Trivedi",
+    "Vikas Malhotra",
+    "Priya Singh",
+    # SSNs, e-mail addresses and a phone number written after "SSN", "credentials", "phone:"
+    "123-45-6789",
+    "900-12-3456",
+    "gov_emily@tax.gov",
+    "user@securedata.com",
+    "david@techcorp.com",
+    "interagency_contact@aadharconnect.com",  # labelled with a typo: "...@aconnect.com"
+    "+1-555-0100",
+    # bank account, Aadhaar and driving licence numbers
+    "HDFC0987654321",  # labelled with other digits: "HDFC0983574621"
+    "SBI0123456789",
+    "HDFC45678901",
+    "SBI09876543",
+    "GB-Acc-09876543",
+    "IN38 RTEB0123456789",
+    "987654321012",
+    "123456789012",
+    "1234567890",
+    "TX0000001",
+]
+
+
+def load_nannigalaxy(errata: bool = False) -> list[tuple[str, list[tuple[int, int, str]]]]:
     import json
+    import re
 
     docs = []
     for item in json.loads((DATA / "nannigalaxy_pii_syn_nano_en.json").read_text(encoding="utf-8")):
@@ -325,11 +380,66 @@ def load_nannigalaxy() -> list[tuple[str, list[tuple[int, int, str]]]]:
             value = ent.get("entity") or next(
                 iter(v for k, v in ent.items() if k != "label"), ""
             )  # one item has "=" as its key
-            start = text.find(value)
-            while value and start != -1:
-                gold.append((start, start + len(value), NANNI_LABELS.get(ent["label"], "other")))
-                start = text.find(value, start + len(value))
+            label = NANNI_LABELS.get(ent["label"], "other")
+            gold += [(s, e, label) for s, e in _nanni_spans(text, value)]
+        if errata:
+            for value in NANNI_UNLABELLED:
+                for m in re.finditer(r"(?<![\w@.-])" + re.escape(value) + r"(?![\w@-])", text):
+                    if not any(s < m.end() and m.start() < e for s, e, _ in gold):
+                        gold.append((m.start(), m.end(), "other"))
         docs.append((text, gold))
+    return docs
+
+
+def _nanni_spans(text: str, value: str) -> list[tuple[int, int]]:
+    """Every occurrence of a Nannigalaxy entity string in its text. 37 of its 355 values carry markdown
+    asterisks or placeholder words the text does not have ("*SSN* 900-12-3456", "*tax_id_here*
+    123-45-6789"): they are looked for without the asterisks, then as their asterisk-separated pieces that
+    hold a digit or "@" (a whole token each). Until 2026-11-26 they were simply not found, so the
+    identifiers they label counted as false positives; 36 of the 37 are found now, and 11 of the 355 values
+    are still not in their text (typos such as "HDFC0983574621" for HDFC0987654321, or descriptions)."""
+    import re
+
+    if not value:
+        return []
+    for candidate in (value, value.replace("*", "").strip()):
+        if candidate and candidate in text:
+            return [(m.start(), m.end()) for m in re.finditer(re.escape(candidate), text)]
+    spans = []
+    for piece in (p.strip() for p in value.split("*")):
+        if piece and re.search(r"[\d@]", piece):
+            pattern = r"(?<![\w@.-])" + re.escape(piece) + r"(?![\w@-])"
+            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    return spans
+
+
+def load_wnut17() -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """The WNUT 2017 test set (tweets, Reddit, YouTube and Stack Overflow comments, hand-annotated): CoNLL
+    tokens joined by single spaces, gold spans from the BIO tags."""
+    docs = []
+    blocks = (DATA / "wnut17_emerging_test.conll").read_text(encoding="utf-8").split("\n\n")
+    for block in blocks:
+        rows = [line.split("\t") for line in block.split("\n") if line.strip()]
+        if not rows:
+            continue
+        text, gold, pos, open_span = "", [], 0, None
+        for token, tag in rows:
+            if text:
+                text += " "
+                pos += 1
+            start, end = pos, pos + len(token)
+            text, pos = text + token, end
+            if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
+                open_span[1] = end
+                continue
+            if open_span:
+                gold.append(tuple(open_span))
+                open_span = None
+            if tag != "O":
+                open_span = [start, end, tag[2:]]
+        if open_span:
+            gold.append(tuple(open_span))
+        docs.append((text, [(a, b, WNUT_LABELS.get(k, "other")) for a, b, k in gold]))
     return docs
 
 
@@ -647,9 +757,14 @@ def main() -> None:
         parser.error("the tuning set needs a seed other than the evaluation seed")
 
     if args.split == "dev":
+        nanni = load_nannigalaxy()
         corpora = {
             "DEVELOPMENT presidio-research synth_dataset_v2 (1,500 texts)": load_presidio(),
             "DEVELOPMENT pii-anon benchmark v1.0.0, English synthetic (1,500 texts)": load_pii_anon(),
+            f"DEVELOPMENT Nannigalaxy PII-synthetic_dataset, as published ({len(nanni)} texts)": nanni,
+            f"DEVELOPMENT Nannigalaxy, unlabelled personal data scored as 'other' ({len(nanni)} texts)": (
+                load_nannigalaxy(errata=True)
+            ),
             f"DEVELOPMENT ours: tuning set (seed {args.tuning_seed}, {args.docs} texts)": load_ours(
                 args.tuning_seed, args.docs
             ),
@@ -657,9 +772,9 @@ def main() -> None:
     else:
         if args.show_misses:
             parser.error("the evaluation side is not looked at miss by miss (ADR 0047)")
-        nanni, contextual = load_nannigalaxy(), load_contextual()
+        contextual, wnut = load_contextual(), load_wnut17()
         corpora = {
-            f"EVALUATION Nannigalaxy PII-synthetic_dataset ({len(nanni)} texts)": nanni,
+            f"EVALUATION WNUT 2017 Emerging Entities test set ({len(wnut)} texts)": wnut,
             f"EVALUATION contextual-anonymizer, GPT-4o-mini documents ({len(contextual)} texts)": contextual,
             f"EVALUATION ours: generated en_GB letters (seed {args.seed}, {args.docs} texts)": load_ours(
                 args.seed, args.docs

@@ -440,3 +440,37 @@ def test_dates_in_a_persons_record_row_are_found():
 
 def test_dates_in_rows_without_a_person_are_left():
     assert not d.detect("id,date,amount\n7,2024-06-01,12.50")
+
+
+def _persons(text):
+    return [s.text for s in d.detect(text) if s.entity_type == d.PERSON]
+
+
+def test_a_name_ends_at_its_possessive():
+    """Issue 13 (Nannigalaxy, now development data): "Singh's PAN" took the card's name into the person."""
+    names = _persons("Staff could see Ms. Priya Singh's PAN card number and bank details.")
+    assert names == ["Ms. Priya Singh"]
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("The PAN 'ABCDEZ1234F', Aadhar number '12345678901204', and Voter ID were visible.", "Aadhar"),
+        ("PID 897654321. Cross-referencing showed potential misuse of the card.", "Cross-referencing"),
+        ("One was GB-Account-7890123456, another was DE-Bank-XYZ*123 , with a licence.", "DE-Bank-XYZ"),
+        ("The court found unredacted case files during the electronic transfer.", "case files"),
+    ],
+)
+def test_scheme_names_compounds_codes_and_plurals_are_not_people(text, word):
+    assert not [n for n in _persons(text) if word in n or n in word]
+
+
+def test_hyphenated_names_and_names_before_ordinary_words_are_still_found():
+    names = _persons("Mrs Anna Smith-Jones met Jean-Luc Martin. Dear Ms Okafor, your case files are ready.")
+    assert {"Mrs Anna Smith-Jones", "Jean-Luc Martin", "Ms Okafor"} <= set(names)
+
+
+def test_runs_of_one_digit_are_not_phones_but_real_numbers_are():
+    text = "MICR Code 'SBINANPR00000000', routing HDFC0000000. Call 020 7946 0958 or 07700 900123."
+    phones = [s.text for s in d.detect(text) if s.entity_type == d.PHONE]
+    assert phones == ["020 7946 0958", "07700 900123"]

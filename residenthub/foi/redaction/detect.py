@@ -191,6 +191,9 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     while words and not r._is_name_token(words[-1].strip(",.;:")):
         words = words[:-1]
     value = " ".join(words)
+    possessive = re.search(r"['’]s\b", value)
+    if possessive:  # a name ends at its possessive: "Ms Priya Singh's PAN card"
+        value = value[: possessive.start()]
     if "@" in value or "/" in value:
         return None
     title = _TITLE.match(value)
@@ -403,6 +406,28 @@ def _name_lists(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_DOCUMENT_WORD = re.compile(r"[ \t]+(?:number|no\.?|card|id|code|account|scheme)\b", re.I)
+_CODE_PART = re.compile(r"^[A-Z]{2,}$")
+
+
+def _not_a_person_word(text: str, start: int, end: int) -> bool:
+    """One-word person spans that are something else by their shape or the word after them: a scheme named
+    before "number" or "card" ("Aadhar number", "Medicare card"), a capitalised compound with a lower-case
+    part ("Cross-referencing"), a code of capitals and words ("DE-Bank-XYZ")."""
+    value = text[start:end]
+    if " " in value:
+        return False
+    if _DOCUMENT_WORD.match(text, end):
+        return True
+    parts = value.split("-")
+    if len(parts) > 1 and all(parts):
+        if any(p[0].islower() for p in parts[1:]):
+            return True
+        if any(_CODE_PART.match(p) for p in parts) and not all(p.isupper() for p in parts):
+            return True
+    return False
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
@@ -415,7 +440,9 @@ def _to_spans(text: str, results) -> list[Span]:
                 continue
             start, end = trimmed
             titled = _with_title(text, start)
-            if titled == start and _not_a_name(text[start:end], res):
+            if titled == start and (
+                _not_a_name(text[start:end], res) or _not_a_person_word(text, start, end)
+            ):
                 continue
             start = titled
         if end > start:

@@ -294,6 +294,8 @@ class HubPhoneRecognizer(EntityRecognizer):
                     continue
                 if _is_numeric_date(raw):
                     continue
+                if len(set(digits)) == 1:  # "0000000": a placeholder or a branch code's padding
+                    continue
                 score = 0.85 if valid else 0.6
                 seen.append((match.start, match.end))
                 out.append(_result(PHONE, match.start, match.end, score, self.name))
@@ -301,7 +303,7 @@ class HubPhoneRecognizer(EntityRecognizer):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
             digits = re.sub(r"\D", "", m.group(0))
-            if _is_numeric_date(m.group(0)):
+            if _is_numeric_date(m.group(0)) or len(set(digits)) == 1:
                 continue
             if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
                 out.append(_result(PHONE, m.start(), m.end(), 0.5, self.name))
@@ -711,6 +713,13 @@ class _Surnames:
 _CONTRACTION = re.compile(r"['’](?:re|ll|ve|m|d|t)$")
 
 
+def _plural_of_common(word: str, common) -> bool:
+    """An English word or its plural ("files", "boxes"): the word lists hold lemmas."""
+    return word in common or (
+        word.endswith("s") and (word[:-1] in common or word.endswith("es") and word[:-2] in common)
+    )
+
+
 def _is_name_token(word: str) -> bool:
     low = word.lower().strip(".")
     return low not in _NOT_PERSON_WORDS and not _CONTRACTION.search(low)
@@ -945,9 +954,10 @@ class HubNameRecognizer(EntityRecognizer):
                         break
                     j += 1
                     if shape(nxt) == "l" or shape(w) == "l":
-                        # lower case: only gazetteer words that are not ordinary English, or very common names
+                        # lower case: only gazetteer words that are not ordinary English (plurals too: "case
+                        # files"), or very common names
                         nlow = nxt.lower()
-                        if (nlow not in last or nlow in common) and nlow not in frequent:
+                        if (nlow not in last or _plural_of_common(nlow, common)) and nlow not in frequent:
                             j -= 1
                             break
                 if j > i:

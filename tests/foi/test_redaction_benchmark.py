@@ -1,0 +1,53 @@
+"""The redaction benchmark's corpus loaders: gold spans must land on the text they label, or the scores
+mean nothing (issue 13: Nannigalaxy's asterisk-wrapped values were silently dropped)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("redaction_bench", ROOT / "benchmarks" / "redaction.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["redaction_bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "text, value, found",
+    [
+        ("his SSN 900-12-3456, and linked", "*900-12-3456*", ["900-12-3456"]),
+        ("associated SSN 987-65-4321.", "*SSN* 987-65-4321*", ["SSN 987-65-4321"]),
+        ("tax ID information 123-45-6789 before", "*tax_id_here* 123-45-6789", ["123-45-6789"]),
+        ("account 7890123456, another was DE-Bank-XYZ*123 ,", "*DE-Bank-XYZ*123*", ["123"]),
+        ("no asterisks here", "*routing_info_here*", []),
+        ("Mail a@b.com or a@b.com.", "a@b.com", ["a@b.com", "a@b.com"]),
+    ],
+)
+def test_nannigalaxy_values_are_found_without_their_markdown(bench, text, value, found):
+    assert [text[s:e] for s, e in bench._nanni_spans(text, value)] == found
+
+
+def test_nannigalaxy_loses_few_values_and_errata_only_add_other(bench):
+    plain, errata = bench.load_nannigalaxy(), bench.load_nannigalaxy(errata=True)
+    assert len(plain) == len(errata) == 149
+    for (text, gold), (_, more) in zip(plain, errata, strict=True):
+        assert set(gold) <= set(more)
+        assert all(kind == "other" for *_, kind in set(more) - set(gold))
+        assert all(0 <= s < e <= len(text) for s, e, _ in more)
+    assert sum(len(m) - len(g) for (_, g), (_, m) in zip(plain, errata, strict=True)) >= 25
+
+
+def test_wnut17_gold_spans_are_the_tagged_tokens(bench):
+    docs = bench.load_wnut17()
+    assert len(docs) == 1287
+    kinds = [k for _, gold in docs for *_, k in gold]
+    assert kinds.count(bench.d.PERSON) == 429 and kinds.count("other") == 150 and kinds.count(None) == 500
+    text, gold = next((t, g) for t, g in docs if "Rajesh Kalia" in t)
+    assert [(text[s:e], k) for s, e, k in gold] == [("Colonel Rajesh Kalia", bench.d.PERSON)]
