@@ -130,6 +130,39 @@ def normalise(text: str) -> list[str]:
     return " ".join(_SPELLING.get(w, w) for w in words).split()
 
 
+def errors_by_label(ref: list[tuple[str, str]], hyp: list[str]) -> Counter:
+    """Word errors per label (a voice) from one alignment of the whole meeting: a substitution or
+    deletion counts against the reference word's label, an insertion against the label of the
+    reference word it follows (the first word's, at the start). Keys: "label|errors", "label|words"."""
+    n, m = len(ref), len(hyp)
+    if n == 0:
+        return Counter({"none|errors": m})
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        cost[i][0] = i
+        word = ref[i - 1][0]
+        row, up = cost[i], cost[i - 1]
+        for j in range(1, m + 1):
+            row[j] = min(up[j] + 1, row[j - 1] + 1, up[j - 1] + (word != hyp[j - 1]))
+    out = Counter()
+    for _, label in ref:
+        out[f"{label}|words"] += 1
+    i, j = n, m
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1][0] != hyp[j - 1]):
+            out[f"{ref[i - 1][1]}|errors"] += ref[i - 1][0] != hyp[j - 1]
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
+            out[f"{ref[i - 1][1]}|errors"] += 1
+            i -= 1
+        else:
+            out[f"{ref[max(i - 1, 0)][1]}|errors"] += 1
+            j -= 1
+    return out
+
+
 def word_errors(ref: list[str], hyp: list[str]) -> int:
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
@@ -270,7 +303,11 @@ def silence_test(args, scripted, synth, voices, first_seed, workdir):
     path = workdir / "silence.wav"
     synth.write_wav(path, padded)
     silent = transcribe_file(
-        str(path), diarize=False, hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda)
+        str(path),
+        diarize=False,
+        hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda),
+        beam_size=args.beam,
+        condition=args.condition,
     )
     start, end = cut / 16000, cut / 16000 + len(gap) / 16000
     inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
@@ -296,6 +333,11 @@ def main() -> int:
     parser.add_argument("--skip-silence", action="store_true", help="shard: leave out the silence test")
     parser.add_argument("--save", help="shard: write this run's counts to a JSON file and stop")
     parser.add_argument("--merge", nargs="+", help="report from shards' JSON files instead of running")
+    parser.add_argument("--beam", type=int, default=None, help="beam size for the minutes (tuning)")
+    parser.add_argument("--condition", action="store_true", help="condition on previous text (tuning)")
+    parser.add_argument(
+        "--dump", help="also write each meeting's transcript, truth and script seed here (for tuning)"
+    )
     args = parser.parse_args()
 
     import django
@@ -335,6 +377,7 @@ def main() -> int:
     )
     align_right = Counter()
     spk = Counter()
+    by_voice = Counter()
     first_seed = 300 if args.set == "eval" else 100
     voices = synth.EVAL_VOICES if args.set == "eval" else synth.VOICES
     load_start = os.getloadavg()
@@ -354,7 +397,8 @@ def main() -> int:
         t0, c0 = time.perf_counter(), time.process_time()
         # As the app does: the attendance list and agenda, entered before the upload, as hotwords.
         hotwords = hotwords_for([a[0] for a in script.attendees], script.agenda)
-        result = transcribe_file(str(path), diarize=False, hotwords=hotwords)
+        asr_options = {"hotwords": hotwords, "beam_size": args.beam, "condition": args.condition}
+        result = transcribe_file(str(path), diarize=False, **asr_options)
         t_asr = time.perf_counter() - t0
         segments = result["segments"]
         t0 = time.perf_counter()
@@ -367,6 +411,14 @@ def main() -> int:
         ref = normalise(" ".join(t["text"] for t in truth))
         hyp = normalise(" ".join(s["text"] for s in segments))
         errors = word_errors(ref, hyp)
+        voice_of = {a[0]: voices[i % len(voices)][1] for i, a in enumerate(script.attendees)}  # as synth
+        labelled = [(w, voice_of[t["speaker"]]) for t in truth for w in normalise(t["text"])]
+        by_voice.update(errors_by_label(labelled, hyp))
+        if args.dump:
+            Path(args.dump).mkdir(parents=True, exist_ok=True)
+            (Path(args.dump) / f"{args.set}-{n}.json").write_text(
+                json.dumps({"seed": first_seed + n, "set": args.set, "segments": diarised, "truth": truth})
+            )
         totals["words"] += len(ref)
         totals["errors"] += errors
         totals["seconds"] += duration
@@ -418,7 +470,7 @@ def main() -> int:
             noisy = synth.with_noise(audio, 10.0, seed=n)
             noisy_path = workdir / f"meeting{n}-noisy.wav"
             synth.write_wav(noisy_path, noisy)
-            noisy_result = transcribe_file(str(noisy_path), diarize=False, hotwords=hotwords)
+            noisy_result = transcribe_file(str(noisy_path), diarize=False, **asr_options)
             nerr = word_errors(ref, normalise(" ".join(s["text"] for s in noisy_result["segments"])))
             totals["noisy_words"] += len(ref)
             totals["noisy_errors"] += nerr
@@ -446,6 +498,7 @@ def main() -> int:
         "baseline_asr": baseline_asr_counts,
         "align": align_right,
         "spk": spk,
+        "by_voice": by_voice,
     }
     if args.save:
         Path(args.save).write_text(
@@ -466,7 +519,7 @@ def main() -> int:
         shard = json.loads(Path(name).read_text())
         shard_elapsed = max(shard_elapsed, shard["elapsed"])
         for key, counter in counters.items():
-            counter.update(shard[key])
+            counter.update(shard.get(key, {}))
         results["meetings"] += shard["rows"]
         if shard["silence"] is not None:
             inside, repeats = [None] * shard["silence"][0], shard["silence"][1]
@@ -574,6 +627,13 @@ def main() -> int:
         f"{align_right['monotonic'] / align_right['total']:.3f} | "
         f"{align_right['argmax'] / align_right['total']:.3f} (most similar item), "
         f"{align_right['even'] / align_right['total']:.3f} (even split) |",
+        "| word error rate by voice, clean (errors / reference words) | | "
+        + "; ".join(
+            f"{v[1]} ({v[0]}) {by_voice[v[1] + '|errors'] / by_voice[v[1] + '|words']:.3f}"
+            for v in voices
+            if by_voice[v[1] + "|words"]
+        )
+        + " | |",
         f"| text in {args.silence_minutes:.0f} min of inserted silence / repeated segments | 0 / 0 | {len(inside)} / "  # noqa: E501
         f"{repeats} | |",
     ]

@@ -69,17 +69,54 @@ def _speech_rms(part: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(part, dtype=np.float64)))) if len(part) else 0.0
 
 
-def repair_skips(segments: list[dict], audio: np.ndarray, decode: Callable[[np.ndarray], list]) -> list[dict]:
+# The other form of the same skip: the segment's times are squeezed and the speech Whisper skipped
+# is left as a gap with no segment (tune meeting 6: a resolution and an item call, 24 seconds, gone).
+# A gap after a segment holding this much speech (silero VAD, as faster-whisper uses) counts as part
+# of that segment's span, so the words-per-second test above finds it. Silence and room noise hold
+# no VAD speech, so nothing is decoded again over them (the hallucination test keeps holding).
+SKIP_GAP_SPEECH_SECONDS = 3.0
+
+
+def speech_seconds(part: np.ndarray) -> float:
+    """Seconds of speech in ``part`` by silero VAD (0.0 for near-silence, without running it)."""
+    if len(part) < SAMPLE_RATE or _speech_rms(part) < 2 * SILENT_RMS:
+        return 0.0
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    stamps = get_speech_timestamps(part, VadOptions(min_silence_duration_ms=500))
+    return sum(s["end"] - s["start"] for s in stamps) / SAMPLE_RATE
+
+
+def _reach(
+    segments: list[dict], index: int, audio: np.ndarray, speech: Callable[[np.ndarray], float]
+) -> float:
+    """Where segment ``index``'s span ends: its end, or the next segment's start when the gap
+    between them holds speech no segment has."""
+    seg = segments[index]
+    until = segments[index + 1]["start"] if index + 1 < len(segments) else len(audio) / SAMPLE_RATE
+    if until - seg["end"] < SKIP_GAP_SPEECH_SECONDS:
+        return seg["end"]
+    gap = audio[int(seg["end"] * SAMPLE_RATE) : int(until * SAMPLE_RATE)]
+    return until if speech(gap) >= SKIP_GAP_SPEECH_SECONDS else seg["end"]
+
+
+def repair_skips(
+    segments: list[dict],
+    audio: np.ndarray,
+    decode: Callable[[np.ndarray], list],
+    speech: Callable[[np.ndarray], float] = speech_seconds,
+) -> list[dict]:
     """Re-decode segments too long for their words (see above); ``decode`` gives Segment-likes with
-    times relative to the slice it was given."""
+    times relative to the slice it was given; ``speech`` the seconds of speech in a gap."""
     out: list[dict] = []
-    for seg in segments:
-        span = seg["end"] - seg["start"]
+    for index, seg in enumerate(segments):
+        reach = _reach(segments, index, audio, speech)
+        span = reach - seg["start"]
         words = len(seg["text"].split())
         if span < SKIP_MIN_SECONDS or words / span >= SKIP_WORDS_PER_SECOND:
             out.append(seg)
             continue
-        part = audio[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)]
+        part = audio[int(seg["start"] * SAMPLE_RATE) : int(reach * SAMPLE_RATE)]
         if _speech_rms(part) < 2 * SILENT_RMS:
             out.append(seg)
             continue
@@ -112,17 +149,29 @@ def repair_skips(segments: list[dict], audio: np.ndarray, decode: Callable[[np.n
     return out
 
 
-def decode(samples: np.ndarray, *, prompt: str | None = None, hotwords: str | None = None):
+def decode(
+    samples: np.ndarray,
+    *,
+    prompt: str | None = None,
+    hotwords: str | None = None,
+    beam_size: int | None = None,
+    condition: bool = False,
+):
     """Speech to text through the shared engine; with the local engine, ``hotwords`` (the attendance
     and agenda) bias every 30-second window towards the meeting's names and terms (ADR 0104): on a
     tune meeting, WER 0.091 against 0.130 without, and a 30-second window whose speech Whisper had
-    skipped was read. Other engines get the plain call."""
+    skipped was read. Other engines get the plain call. ``beam_size`` (None: the engine's) and
+    ``condition`` (condition each window on the text before it) are for the benchmark's tuning."""
     from residenthub.speech import engine as speech_engine
     from residenthub.speech import guards
     from residenthub.speech.types import Segment, Transcript
 
     engine = speech_engine.get_engine()
-    if not hotwords or not isinstance(engine, speech_engine.LocalWhisper):
+    if beam_size is not None and beam_size < 1:
+        raise ValueError(f"beam_size must be 1 or more, not {beam_size}")
+    if not isinstance(engine, speech_engine.LocalWhisper) or (
+        not hotwords and beam_size is None and not condition
+    ):
         return speech_engine.transcribe(samples, language="en", vad=True, prompt=prompt or None)
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
@@ -132,12 +181,12 @@ def decode(samples: np.ndarray, *, prompt: str | None = None, hotwords: str | No
         pieces, info = engine.model.transcribe(
             samples,
             language="en",
-            beam_size=engine.beam_size,
+            beam_size=beam_size or engine.beam_size,
             vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
-            condition_on_previous_text=False,
+            condition_on_previous_text=condition,
             initial_prompt=prompt or None,
-            hotwords=hotwords,
+            hotwords=hotwords or None,
         )
         segments = [Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces]
     return guards.clean(Transcript(segments, info.language, float(info.language_probability), duration))
@@ -157,6 +206,8 @@ def transcribe_file(
     diarize: bool = True,
     prompt: str | None = None,
     hotwords: str | None = None,
+    beam_size: int | None = None,
+    condition: bool = False,
 ) -> dict:
     """``{"segments": [{"start", "end", "speaker", "text"}], "duration", "language"}`` or RecordingError."""
     from residenthub.speech import AudioError, load_audio
@@ -178,7 +229,8 @@ def transcribe_file(
     report(15, "Transcribing speech (this takes about a quarter of the recording's length)")
     # One pass over the whole recording, no prompt: measured better than 28-second chunks each
     # prompted with the attendance and agenda (WER 0.142 against 0.173, and twice as fast; ADR 0101).
-    transcript = decode(audio, prompt=prompt, hotwords=hotwords)
+    options = {"prompt": prompt, "hotwords": hotwords, "beam_size": beam_size, "condition": condition}
+    transcript = decode(audio, **options)
     language = transcript.language or ""
     segments = [
         {
@@ -194,7 +246,7 @@ def transcribe_file(
     segments = repair_skips(
         segments,
         audio,
-        lambda part: decode(part, prompt=prompt, hotwords=hotwords).segments,
+        lambda part: decode(part, **options).segments,
     )
     segments = drop_hallucinations(drop_quiet(segments, audio))
     if not segments:

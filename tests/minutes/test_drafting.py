@@ -176,3 +176,128 @@ def test_a_long_segment_with_few_words_is_decoded_again():
     assert repair_skips(
         [skipped], audio, lambda part: [SimpleNamespace(start=0, end=30, text="Overspend.")]
     ) == [skipped]
+
+
+def test_skipped_speech_left_as_a_gap_is_decoded_again_but_silence_is_not():
+    """Whisper can squeeze a segment's times and leave the speech it skipped as a gap."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from residenthub.minutes.transcription import repair_skips, speech_seconds
+
+    audio = (0.1 * np.sin(np.arange(16000 * 38) / 5)).astype(np.float32)
+    squeezed = {
+        "start": 0.0,
+        "end": 8.0,
+        "speaker": "",
+        "text": "The consultation received more than two thousand responses from residents this year.",
+    }
+    after = {"start": 30.0, "end": 36.0, "speaker": "", "text": "Moving on, item three, digital update."}
+    calls = []
+
+    def decode(part):
+        calls.append(len(part) / 16000)
+        said = "Resolved that the report be noted and the recovery actions be endorsed."
+        return [SimpleNamespace(start=0.0, end=len(part) / 16000, text=said)]
+
+    repaired = repair_skips([squeezed, after], audio, decode, speech=lambda gap: len(gap) / 16000)
+    # The segment and the 22-second gap after it are read again, in two halves; the last segment
+    # (two seconds before the end) is left alone.
+    assert abs(sum(calls) - 30.0) < 0.01 and len(calls) == 2
+    assert [s["text"] for s in repaired][-1] == after["text"] and len(repaired) == 3
+    # A gap with no speech in it (VAD) changes nothing.
+    assert repair_skips([squeezed, after], audio, decode, speech=lambda gap: 0.0) == [squeezed, after]
+    # Near-silence is never handed to the VAD: no speech in it.
+    assert speech_seconds(np.full(16000 * 20, 0.001, dtype=np.float32)) == 0.0
+
+
+PEOPLE = drafting.parse_attendees(
+    "Cllr Jane Holloway, chair\nCllr Amina Shah, member\nGrace Mensah, officer, Head of Parking\n"
+    "Tom Reynolds, officer\nSarah Whitfield, officer"
+)
+
+
+def _asr(text, date=dt.date(2028, 2, 3)):
+    """Draft one unpunctuated stretch of speech, as a recogniser writes it, under one agenda item."""
+    text = (
+        "Good evening. Item 1, Budget Monitoring. I will hand over to Tom Reynolds. The budget is "
+        f"overspent. {text} Moving on, Item 2, Library Hours. The library is open on Sundays."
+    )
+    return drafting.draft(
+        [{"start": 0.0, "end": 30.0, "speaker": "SPEAKER_1", "text": text}],
+        ["Budget Monitoring", "Library Hours"],
+        PEOPLE,
+        meeting_date=date,
+    ).items[0]
+
+
+def test_an_action_and_a_resolution_run_together_are_both_found():
+    item = _asr(
+        "Tom Reynolds will provide a summary of the costs to the committee by the end of April, so the "
+        "Committee resolved that the budget monitoring report be noted Thank You Moving On"
+    )
+    assert [(a.owner, a.due) for a in item.actions] == [("Tom Reynolds", "2028-04-30")]
+    assert [d.text for d in item.decisions] == ["RESOLVED: That the budget monitoring report be noted."]
+    assert item.actions[0].end <= item.decisions[0].start
+
+
+def test_a_resolution_with_its_own_preamble_is_not_cut():
+    sentences = drafting.split_sentences(
+        [
+            {
+                "start": 0,
+                "end": 9,
+                "text": "On being put to the vote, it was resolved that the report be noted.",
+            }
+        ]
+    )
+    assert len(sentences) == 1
+
+
+@pytest.mark.parametrize(
+    ("spoken", "resolution"),
+    [
+        ("Revolved at the recommendations of the review be approved.", "the recommendations of the review"),
+        ("So the committee resolved at the report be noted.", "the report be noted"),
+    ],
+)
+def test_a_misheard_resolved_that_is_still_a_resolution(spoken, resolution):
+    assert [d.text for d in _asr(spoken).decisions] == [
+        f"RESOLVED: That {resolution}" + ("." if resolution.endswith("noted") else " be approved.")
+    ]
+
+
+def test_the_discussion_revolved_around_is_not_a_resolution():
+    assert _asr("The discussion revolved around the cost of temporary accommodation.").decisions == []
+
+
+def test_action_with_a_comma_for_a_colon():
+    item = _asr("Action, Sarah Whitfield report back on the breakdown by ward by 27 March 2028.")
+    assert [(a.owner, a.due) for a in item.actions] == [("Sarah Whitfield", "2028-03-27")]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "due"),
+    [
+        ("by 27 March 2021", "2028-03-27"),  # a misheard year: same day, after the meeting
+        ("by 28 January 2020", "2029-01-28"),  # the same day this year is past: next year
+        ("by 20 January 2028", "2028-01-20"),  # two weeks before: left for the officer to see
+        ("by 29 February 2020", "2028-02-29"),  # a leap day in a leap year
+    ],
+)
+def test_a_due_date_years_before_the_meeting_is_a_misheard_year(spoken, due):
+    assert drafting.find_due(f"Tom Reynolds to circulate the note {spoken}.", dt.date(2028, 2, 3)) == due
+
+
+@pytest.mark.parametrize(
+    ("spoken", "owner"),
+    [
+        ("Grace Mensa will send the figures to members by 10 March.", "Grace Mensah"),
+        ("Tom Reynold to circulate the figures by 10 March.", "Tom Reynolds"),
+        ("Members asked that Whitfeld circulate the list by 10 March.", "Sarah Whitfield"),
+        ("I shall circulate the figures by 10 March.", "SPEAKER_1"),  # not Cllr Amina Shah
+    ],
+)
+def test_a_misheard_owner_name_is_matched_to_the_attendance_list(spoken, owner):
+    assert drafting.find_owner(spoken, PEOPLE, "SPEAKER_1") == owner
