@@ -34,6 +34,7 @@ class SpeechEngine(Protocol):
         vad: bool,
         prompt: str | None,
         fallback: bool = True,
+        beam_size: int | None = None,
     ) -> Transcript: ...
 
 
@@ -66,14 +67,16 @@ class LocalWhisper:
         vad: bool,
         prompt: str | None,
         fallback: bool = True,
+        beam_size: int | None = None,
     ) -> Transcript:
+        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``)."""
         if not self.multilingual:
             language = "en"
         with self._lock:
             pieces, info = self.model.transcribe(
                 samples,
                 language=language,
-                beam_size=self.beam_size,
+                beam_size=beam_size or self.beam_size,
                 vad_filter=vad,
                 vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
                 condition_on_previous_text=False,  # a loop cannot feed on itself
@@ -159,14 +162,19 @@ def transcribe(
     vad: bool = True,
     prompt: str | None = None,
     fallback: bool = True,
+    beam_size: int | None = None,
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
     vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
-    False decodes once, greedily (a caller waiting for a reply), instead of retrying hotter."""
+    False decodes once, without retrying hotter (a caller waiting for a reply); ``beam_size``
+    overrides ``SPEECH_BEAM_SIZE`` for this call (passed on only when given)."""
     samples = as_samples(audio)
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
         return Transcript([], language or "en", 0.0, duration, ["silence"])
-    result = get_engine().transcribe(samples, language=language, vad=vad, prompt=prompt, fallback=fallback)
+    extra = {"beam_size": beam_size} if beam_size else {}
+    result = get_engine().transcribe(
+        samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra
+    )
     result.duration = duration
     return guards.clean(result)

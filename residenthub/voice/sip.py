@@ -113,45 +113,54 @@ class Line:
             yield from_wire(self.voip.read_audio(FRAME, blocking=False))
 
     def listen(self, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:
-        """One utterance (samples at 8 kHz) and the monotonic time its speech ended; empty if none.
+        """One utterance from the line (see ``endpoint``)."""
+        return endpoint(self.frames(), max_seconds, on_frame)
 
-        ``on_frame(frame, loud=)`` sees every frame from the start of speech as it arrives (the
-        partial transcriber works on them while the caller is still talking)."""
-        heard: list[np.ndarray] = []
-        floor = 0.002
-        speaking = 0.0
-        quiet = 0.0
-        waited = 0.0
-        ended_at = time.monotonic()
-        for frame in self.frames():
-            level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
-            loud = level > max(0.01, floor * 4)
-            if not heard:
-                if loud:
-                    heard.append(frame)
-                    if on_frame:
-                        on_frame(frame, loud=True)
-                    speaking = 0.02
-                else:
-                    floor = 0.95 * floor + 0.05 * level
-                    waited += 0.02
-                    if waited >= START_TIMEOUT:
-                        break
-                continue
-            heard.append(frame)
-            if on_frame:
-                on_frame(frame, loud=loud)
+
+def endpoint(frames, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:
+    """One utterance (samples at 8 kHz) from 20 ms ``frames`` arriving in real time, and the
+    monotonic time its speech ended; empty if none.
+
+    Energy end-pointing: speech starts at the first frame louder than the line's noise floor and ends
+    after ``END_SILENCE`` of quiet. ``on_frame(frame, loud=)`` sees every frame from the start of
+    speech as it arrives (the partial transcriber works on them while the caller is still talking).
+    A function of its own so the benchmark times exactly this code on paced frames."""
+    heard: list[np.ndarray] = []
+    floor = 0.002
+    speaking = 0.0
+    quiet = 0.0
+    waited = 0.0
+    ended_at = time.monotonic()
+    for frame in frames:
+        level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
+        loud = level > max(0.01, floor * 4)
+        if not heard:
             if loud:
-                speaking += 0.02
-                quiet = 0.0
+                heard.append(frame)
+                if on_frame:
+                    on_frame(frame, loud=True)
+                speaking = 0.02
                 ended_at = time.monotonic()
             else:
-                quiet += 0.02
-            if quiet >= END_SILENCE or len(heard) * 0.02 >= max_seconds:
-                break
-        if speaking < MIN_SPEECH:
-            return np.zeros(0, dtype=np.float32), time.monotonic()
-        return np.concatenate(heard), ended_at
+                floor = 0.95 * floor + 0.05 * level
+                waited += 0.02
+                if waited >= START_TIMEOUT:
+                    break
+            continue
+        heard.append(frame)
+        if on_frame:
+            on_frame(frame, loud=loud)
+        if loud:
+            speaking += 0.02
+            quiet = 0.0
+            ended_at = time.monotonic()
+        else:
+            quiet += 0.02
+        if quiet >= END_SILENCE or len(heard) * 0.02 >= max_seconds:
+            break
+    if speaking < MIN_SPEECH:
+        return np.zeros(0, dtype=np.float32), time.monotonic()
+    return np.concatenate(heard), ended_at
 
 
 def _wav(samples: np.ndarray, rate: int = tts.RATE) -> bytes:

@@ -39,7 +39,7 @@ def feed(partial: PartialTranscriber, pattern: str) -> None:
 
 def test_short_utterance_is_one_piece():
     fake = Fake()
-    partial = PartialTranscriber(fake, language="en")
+    partial = PartialTranscriber(fake, language="en", early=False)
     feed(partial, "SSSSS...SSS.......")
     heard = partial.finish()
     assert partial.cuts == 0 and len(fake.calls) == 1
@@ -72,3 +72,50 @@ def test_close_without_finishing():
     partial = PartialTranscriber(Fake())
     feed(partial, "S" * 40 + "....")
     partial.close()
+
+
+def test_early_tail_is_used_when_the_caller_has_finished():
+    """At the 0.3 s pause the words are already being transcribed; the end-pointing's remaining
+    quiet is never transcribed."""
+    fake = Fake()
+    partial = PartialTranscriber(fake, language="en")
+    feed(partial, "S" * 20 + ".......")  # 2 s of speech, then the 0.7 s that ends the utterance
+    assert partial.guesses == 1
+    heard = partial.finish()
+    assert fake.calls == [(2.3, "en")]  # the guess read up to the pause, nothing after it
+    assert heard.text == "piece 1" and heard.duration == 2.7
+
+
+def test_early_tail_is_dropped_when_the_caller_goes_on():
+    fake = Fake()
+    partial = PartialTranscriber(fake, language="en")
+    feed(partial, "S" * 10 + "...." + "S" * 10 + ".......")
+    assert partial.guesses == 2 and partial.cuts == 0
+    heard = partial.finish()
+    assert len(heard.segments) == 1  # only the last guess, which heard the whole utterance
+    assert fake.calls[-1] == (2.7, "en") and heard.text == f"piece {len(fake.calls)}"
+    assert heard.duration == 3.1
+
+
+def test_quiet_after_the_last_cut_is_not_transcribed():
+    fake = Fake()
+    partial = PartialTranscriber(fake, language="en", early=False)
+    feed(partial, "S" * 35 + ".......")
+    assert partial.cuts == 1
+    heard = partial.finish()
+    assert fake.calls == [(3.8, "en")] and heard.text == "piece 1" and heard.duration == 4.2
+
+
+def test_endpoint_cuts_the_utterance_after_the_closing_quiet():
+    from residenthub.voice import sip
+
+    quiet, loud = np.zeros(FRAME, dtype=np.float32), np.full(FRAME, 0.2, dtype=np.float32)
+    seen: list[bool] = []
+    samples, _ended = sip.endpoint(
+        [quiet] * 10 + [loud] * 50 + [quiet] * 100, 30, lambda f, loud: seen.append(loud)
+    )
+    closing = round(sip.END_SILENCE / 0.02)
+    assert len(samples) == (50 + closing) * FRAME  # leading quiet dropped, stops after END_SILENCE
+    assert seen == [True] * 50 + [False] * closing
+    nothing, _ = sip.endpoint([quiet] * 10 + [loud] * 2 + [quiet] * 50, 30)
+    assert nothing.size == 0  # 40 ms of sound is a click, not speech
