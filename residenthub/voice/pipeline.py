@@ -28,7 +28,7 @@ PROMPT = (
 
 
 _STREET = re.compile(
-    r"\b([A-Z][a-z]+) (close|road|street|lane|avenue|way|drive|crescent|grove|place|gardens|court|terrace|"
+    r"\b([A-Za-z][a-z]+) (close|road|street|lane|avenue|way|drive|crescent|grove|place|gardens|court|terrace|"
     r"square|hill|park|walk|row|mews|rise|green|parade)\b"
 )
 
@@ -37,7 +37,16 @@ def tidy(text: str) -> str:
     """Whisper's punctuation and casing as a typist would write it, for triage's extractors:
     "number 4 Riverside, close," -> "number 4 Riverside Close"."""
     text = re.sub(r"\s*,\s*", " ", text).strip()
-    return _STREET.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+    return _STREET.sub(_street, text)
+
+
+def _street(match: re.Match) -> str:
+    """ "riverside close" -> "Riverside Close" (beam search often writes names in lower case), but
+    "very close" or "the road" stay as they are."""
+    name, kind = match.group(1), match.group(2)
+    if name[0].islower() and (name in vocabulary.COMMON or len(name) < 4):
+        return match.group(0)
+    return f"{name.capitalize()} {kind.capitalize()}"
 
 
 @dataclass
