@@ -305,9 +305,9 @@ def silence_test(args, scripted, synth, voices, first_seed, workdir):
     silent = transcribe_file(
         str(path),
         diarize=False,
-        hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda),
+        hotwords=hotwords_for([a[0] for a in script.attendees], script.agenda, vocabulary=args.vocabulary),
         beam_size=args.beam,
-        condition=args.condition,
+        condition=args.condition != "off",
     )
     start, end = cut / 16000, cut / 16000 + len(gap) / 16000
     inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
@@ -334,7 +334,12 @@ def main() -> int:
     parser.add_argument("--save", help="shard: write this run's counts to a JSON file and stop")
     parser.add_argument("--merge", nargs="+", help="report from shards' JSON files instead of running")
     parser.add_argument("--beam", type=int, default=None, help="beam size for the minutes (tuning)")
-    parser.add_argument("--condition", action="store_true", help="condition on previous text (tuning)")
+    parser.add_argument(
+        "--condition",
+        choices=("on", "off"),
+        help="condition each window on the text before it (default: as the app, on)",
+    )
+    parser.add_argument("--vocabulary", action="store_true", help="minutes' own words as hotwords too")
     parser.add_argument(
         "--dump", help="also write each meeting's transcript, truth and script seed here (for tuning)"
     )
@@ -350,6 +355,8 @@ def main() -> int:
     from residenthub.minutes.transcription import hotwords_for, transcribe_file
     from residenthub.speech.diarization import assign_speakers
     from residenthub.speech.engine import LocalWhisper
+
+    condition = args.condition != "off"  # the app's default is on (ADR 0142)
 
     def baseline_engine(cache={}):  # noqa: B006 - one model for the run
         if "tiny" not in cache:
@@ -396,8 +403,8 @@ def main() -> int:
         synth.write_wav(path, audio)
         t0, c0 = time.perf_counter(), time.process_time()
         # As the app does: the attendance list and agenda, entered before the upload, as hotwords.
-        hotwords = hotwords_for([a[0] for a in script.attendees], script.agenda)
-        asr_options = {"hotwords": hotwords, "beam_size": args.beam, "condition": args.condition}
+        hotwords = hotwords_for([a[0] for a in script.attendees], script.agenda, vocabulary=args.vocabulary)
+        asr_options = {"hotwords": hotwords, "beam_size": args.beam, "condition": condition}
         result = transcribe_file(str(path), diarize=False, **asr_options)
         t_asr = time.perf_counter() - t0
         segments = result["segments"]
@@ -595,7 +602,8 @@ def main() -> int:
         f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end "
         f"(shared with other engineers' jobs; timings under flock /tmp/bench.lock)."
         f" Speech model: `{settings.SPEECH_MODEL}`, beam "
-        f"{settings.SPEECH_BEAM_SIZE}, {settings.SPEECH_THREADS} threads. Command: "
+        f"{args.beam or settings.SPEECH_BEAM_SIZE}, {settings.SPEECH_THREADS} threads"
+        f"{', each window conditioned on the text before it' if condition else ''}. Command: "
         f"`{shlex.join(['.venv/bin/python', 'benchmarks/minutes.py', *sys.argv[1:]])}` ({elapsed / 60:.0f} min).",  # noqa: E501
         "",
         f"Data: the **{args.set}** set, {args.meetings} scripted meetings ({totals['seconds'] / 60:.1f} minutes "  # noqa: E501
