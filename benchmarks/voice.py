@@ -33,7 +33,7 @@ typed-triage reading) and ``current`` (what the agent does: catalogue prompt, be
 temperature fallback, no VAD (the end-pointing has cut the utterance), correction pass, urgency read
 across the recogniser's full stops).
 
-Latency (``--part latency``): a ~10-second caller utterance (two or three eval calls with 0.5 s
+Latency (``--part latency``): a ~10-second caller utterance (two or three eval calls with 0.35 s
 pauses, then quiet) is fed as 20 ms frames IN REAL TIME to the agent's own end-pointing
 (``sip.endpoint``) and partial transcriber, exactly as a SIP call feeds them; the clock runs from the
 arrival of the last loud frame to the reply's audio being ready (understanding, the conversation's
@@ -367,15 +367,18 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
 
 
 def utterances(count: int, split: str) -> list[np.ndarray]:
-    """~10-second utterances at 8 kHz: eval calls joined with 0.5 s pauses, then 1.5 s of quiet,
-    on a faint line hiss (a real line is never digitally silent)."""
+    """~10-second utterances at 8 kHz: calls joined with 0.35 s pauses (shorter than the 0.7 s that
+    ends an utterance, so the end-pointing hears one utterance), then 1.5 s of quiet, on a faint line
+    hiss (a real line is never digitally silent)."""
     scripts, voices = [s["text"] for s in load_scripts(split)], VOICES[split]
     rng = np.random.default_rng(3)
     out, k = [], 0
     for u in range(count):
         voice, parts = voices[u % len(voices)], []
         while sum(len(p) for p in parts) < 9.5 * 8000:
-            parts += [line_audio(scripts[k % len(scripts)], voice, None, k), np.zeros(4000, dtype=np.float32)]
+            spoken = line_audio(scripts[k % len(scripts)], voice, None, k)
+            loud = np.flatnonzero(np.abs(spoken) > 0.01)  # the synthesisers' own lead-in and tail cut off
+            parts += [spoken[loud[0] : loud[-1] + 1], np.zeros(int(0.35 * 8000), dtype=np.float32)]
             k += 1
         speech = np.concatenate(parts[:-1] + [np.zeros(12000, dtype=np.float32)])
         out.append((speech + rng.normal(0, 0.0005, len(speech))).astype(np.float32))
@@ -427,7 +430,12 @@ def latency(args) -> list[str]:
     get_engine()  # loaded before the clock, as in a running agent
     audio = utterances(args.utterances, args.split)
     one_turn(audio[0], "early")  # warm-up (first inference allocates), not counted
-    lengths = [(len(a) - 12000) / 8000 for a in audio]
+    from residenthub.voice import sip
+
+    lengths = []
+    for a in audio:  # what the end-pointing hears as one utterance (the check the first run lacked)
+        heard, _ = sip.endpoint([a[i : i + 160] for i in range(0, len(a) - 159, 160)], 30)
+        lengths.append(len(heard) / 8000 - sip.END_SILENCE)
     rows = []
     for how, label in (
         ("whole", "whole utterance after end-pointing"),
@@ -444,7 +452,8 @@ def latency(args) -> list[str]:
     lines = [
         f"Data: {len(audio)} utterances of {min(lengths):.1f}-{max(lengths):.1f} s "
         f"(mean {mean_len:.1f} s) of "
-        f"speech, {args.split} call scripts joined with 0.5 s pauses, voices in turn, fed in real time as "
+        f"speech as the end-pointing hears it, {args.split} call scripts joined with 0.35 s pauses, "
+        "voices in turn, fed in real time as "
         "20 ms "
         "frames to the agent's end-pointing (0.7 s of quiet ends the utterance; included).",
         "",
@@ -475,7 +484,7 @@ def main() -> None:
     if args.split == "tune":
         args.no_record = True  # tuning figures are never reported as results
 
-    before = machine_line()
+    before, head = machine_line(), commit()  # the code this process loaded
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     vocabulary.forget()
@@ -501,7 +510,7 @@ def main() -> None:
         "",
         f"Command: `{command}`"
         + (" under `flock /tmp/bench.lock`" if args.part == "latency" else "")
-        + f"; commit {commit()}; {time.time() - started:.0f} s. Machine: {before} at the start, "
+        + f"; commit {head}; {time.time() - started:.0f} s. Machine: {before} at the start, "
         f"{after.split('load average ')[1]} at the end (shared with other sessions).",
         "",
         *body,
