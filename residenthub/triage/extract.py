@@ -24,14 +24,17 @@ STREET_TYPES = (
     "Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Grove|Way|Court|Drive|Place|Crescent|Gardens|Terrace|"
     "Walk|Hill|Rise|Square|Parade|Row|Mews|Green|Park|Estate|Broadway|High Street|Vale|View"
 )
+# "Street light", "Park bench": a street type followed by one of these words is not a place name.
+NOT_A_PLACE = r"(?!\s+(?:lights?|lamps?|lighting|sweep(?:er|ing)?|cleaning|furniture|signs?|bench(?:es)?)\b)"
 STREET = re.compile(
-    rf"\b(?:(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?,?\s+)?(?:[A-Z][a-z']+\s+){{1,3}}(?:{STREET_TYPES})\b(?:\s+[A-Z]\d{{1,2}})?"
+    rf"\b(?:(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?,?\s+)?(?:[A-Z][a-z']+\s+){{1,3}}(?:{STREET_TYPES})\b{NOT_A_PLACE}"
+    rf"(?:\s+[A-Z]\d{{1,2}})?"
 )
 PLACE = re.compile(
     rf"\b(?:outside|opposite|near|next to|by|behind|in front of|at the (?:junction|corner) of|"
-    rf"on the corner of|at|on|in)\s+(?:(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?\s+)?(?:the\s+)?"
+    rf"on the corner of|at|on|in)\s+(?:(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?,?\s+)?(?:the\s+)?"
     rf"(?:[A-Z][\w']+\s+){{1,3}}"
-    rf"(?:{STREET_TYPES})\b(?:\s+(?:and|&)\s+(?:[A-Z][\w']+\s+){{1,3}}(?:{STREET_TYPES})\b)?"
+    rf"(?:{STREET_TYPES})\b{NOT_A_PLACE}(?:\s+(?:and|&)\s+(?:[A-Z][\w']+\s+){{1,3}}(?:{STREET_TYPES})\b)?"
 )
 MONTHS = {
     m: i + 1

@@ -42,6 +42,15 @@ def test_pcn_and_registration():
     assert details.registrations == ["AB12CDE"]
 
 
+def test_street_light_is_not_a_street_and_a_comma_after_the_number_is_allowed():
+    """Speech recognition writes "The Street light outside number 4, Riverside Close" (a SIP test once
+    confirmed "The Street" to the caller)."""
+    details = extract("The Street light outside number 4, Riverside Close has been out for a week", TODAY)
+    assert details.places == ["outside number 4, Riverside Close"]
+    assert extract("Street lighting on Mill Lane is off", TODAY).places == ["on Mill Lane"]
+    assert extract("The Street lamp by the school is broken", TODAY).places == []
+
+
 def test_no_false_details_in_plain_text():
     assert extract("my bin was not collected", TODAY).as_dict() == {}
 
