@@ -21,13 +21,13 @@ The fitted gate is tiny (384 weights, a bias and the bar) and ships as JSON
 from __future__ import annotations
 
 import csv
-import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from . import linear_file
 from . import model as triage_model
 
 GATE_FILE = triage_model.DATA_DIR / "model" / "general_gate.json"
@@ -61,34 +61,12 @@ class Gate:
         return self.chatter(vector) >= self.bar
 
     def save(self, path: Path = GATE_FILE) -> Path:
-        path.write_text(
-            json.dumps(
-                {
-                    "weights": [round(float(w), 6) for w in self.weights],
-                    "bias": round(self.bias, 6),
-                    "bar": self.bar,
-                    "scores": self.scores,
-                },
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-        return path
+        return linear_file.save(path, self.weights, self.bias, self.bar, self.scores)
 
     @classmethod
     def from_file(cls, path: Path) -> Gate:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            weights = np.asarray(data["weights"], dtype=np.float64)
-            bias, bar = float(data["bias"]), float(data["bar"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise GateError(f"{path}: not a gate file ({exc})") from None
-        if weights.shape != (384,):
-            raise GateError(f"{path}: expected 384 weights, found {weights.size}")
-        if not 0.0 < bar <= 1.0:
-            raise GateError(f"{path}: the bar must be in (0, 1], found {bar}")
-        return cls(weights, bias, bar, data.get("scores", {}))
+        weights, bias, bar, scores, _ = linear_file.load(path, GateError, "gate")
+        return cls(weights, bias, bar, scores)
 
 
 def get_gate(path: Path | None = None) -> Gate | None:
