@@ -14,15 +14,19 @@ The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047
   0.536 in the same run). Since then it is development data (ADR 0137): its misses and false positives have
   been read one by one, so no figure on it is blind any more. It is scored twice: as published, and with
   ``NANNI_UNLABELLED`` (personal data its sentences leave unlabelled) scored "other";
+  ``btc``: Broad Twitter Corpus (GateNLP, CC BY 4.0) sections A and H, 3,000 real tweets annotated for
+  persons, places and organisations (added 2026-11-26 by h13 for issue 13, before any detector run on it);
   ``ours (tuning seed)``: our own generator, Faker en_GB;
 - evaluation side (``--split eval``, run once at the end of a tuning round, never looked at miss by miss):
   ``wnut17``: WNUT 2017 Emerging Entities test set (CC BY 4.0; leondz/emerging_entities_17), 1,287 tweets,
   Reddit, YouTube and Stack Overflow comments hand-annotated for persons, places, companies, groups,
   products and creative works (added 2026-11-26, ADR 0138; an NER corpus: it measures names and precision,
-  not identifiers or addresses); ``contextual``: kurkowski93/contextual-anonymizer ``synthetic_data.json``
-  (MIT), 1,200 of its GPT-4o-mini documents (letters, chats, records, emails) with names, addresses, emails,
-  phones, gold spans recovered by aligning each text with its anonymised copy; ``ours (evaluation seed)``:
-  our generator, kept only as a third set.
+  not identifiers or addresses); ``btc-f``: the Broad Twitter Corpus's own test section F (2,000 tweets of
+  well-known accounts, 2009-2014; assigned 2026-11-26 before any run; same corpus and annotators as the
+  development sections A and H, so not independent of them); ``contextual``:
+  kurkowski93/contextual-anonymizer ``synthetic_data.json`` (MIT), 1,200 of its GPT-4o-mini documents
+  (letters, chats, records, emails) with names, addresses, emails, phones, gold spans recovered by aligning
+  each text with its anonymised copy; ``ours (evaluation seed)``: our generator, kept only as a third set.
 
 ``--show-misses N`` prints missed gold spans and false positives, and refuses the evaluation side.
 
@@ -443,6 +447,65 @@ def load_wnut17() -> list[tuple[str, list[tuple[int, int, str]]]]:
     return docs
 
 
+# Broad Twitter Corpus (CC BY 4.0; GateNLP): persons are names, places personal but not targeted,
+# organisations not personal, as for WNUT. A person-tagged @mention or hashtag ("@ colgo", "#JustinWatchIt")
+# is a handle or a tag, not a name as written in a letter: scored "other" (no recall credit, no false
+# positive); so is every other @handle, tagged or not (whether a council redacts handles is a policy
+# question, not name detection).
+BTC_LABELS = {"PER": d.PERSON, "LOC": "other", "ORG": None}
+
+
+def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """One section of the Broad Twitter Corpus (tweets, expert or crowd + expert annotated; ``a``: UK 2012,
+    ``h``: non-UK 2014, development side; ``f``: "Twitterati" 2009-2014, the corpus's own test section,
+    evaluation side): CoNLL tokens joined by single spaces, except that the corpus's split "@" is joined to
+    the handle after it ("@ colgo" -> "@colgo", one span)."""
+    import re
+
+    docs = []
+    blocks = (DATA / f"btc_{section}.conll").read_text(encoding="utf-8").split("\n\n")
+    for block in blocks:
+        rows = [line.rsplit("\t", 1) for line in block.split("\n") if line.strip()]
+        rows = [(tok.strip(), tag.strip()) for tok, tag in (r if len(r) == 2 else (r[0], "O") for r in rows)]
+        rows = [(tok, tag) for tok, tag in rows if tok]
+        if not rows:
+            continue
+        text, gold, pos, open_span, glue = "", [], 0, None, False
+        for token, tag in rows:
+            if text and not glue:
+                text += " "
+                pos += 1
+            start, end = pos, pos + len(token)
+            text, pos = text + token, end
+            if glue:  # the handle after a lone "@": same span as the "@"
+                glue = False
+                if open_span:
+                    open_span[1] = end
+                    continue
+            glue = token == "@"  # noqa: S105 (a lone at sign, not a password)
+            if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
+                open_span[1] = end
+                continue
+            if open_span:
+                gold.append(tuple(open_span))
+                open_span = None
+            if tag != "O":
+                open_span = [start, end, tag[2:]]
+        if open_span:
+            gold.append(tuple(open_span))
+        spans = []
+        for a, b, k in gold:
+            label = BTC_LABELS.get(k, "other")
+            if text[a] == "@" or (label == d.PERSON and text[a] == "#"):
+                label = "other"
+            spans.append((a, b, label))
+        for m in re.finditer(r"(?<!\S)@\w+", text):  # untagged handles: neither credit nor false positive
+            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), "other"))
+        docs.append((text, spans))
+    return docs
+
+
 def _align(original: str, anonymised: str) -> list[tuple[int, int, str]] | None:
     """Gold spans from a text and its anonymised copy ("[NAME_1]" placeholders); None when the
     placeholders could cover the text in more than one way (shortest and longest fillings differ)."""
@@ -765,6 +828,9 @@ def main() -> None:
             f"DEVELOPMENT Nannigalaxy, unlabelled personal data scored as 'other' ({len(nanni)} texts)": (
                 load_nannigalaxy(errata=True)
             ),
+            "DEVELOPMENT Broad Twitter Corpus, sections A (UK 2012) and H (non-UK 2014) (3,000 tweets)": (
+                load_btc("a") + load_btc("h")
+            ),
             f"DEVELOPMENT ours: tuning set (seed {args.tuning_seed}, {args.docs} texts)": load_ours(
                 args.tuning_seed, args.docs
             ),
@@ -772,9 +838,10 @@ def main() -> None:
     else:
         if args.show_misses:
             parser.error("the evaluation side is not looked at miss by miss (ADR 0047)")
-        contextual, wnut = load_contextual(), load_wnut17()
+        contextual, wnut, btc_f = load_contextual(), load_wnut17(), load_btc("f")
         corpora = {
             f"EVALUATION WNUT 2017 Emerging Entities test set ({len(wnut)} texts)": wnut,
+            f"EVALUATION Broad Twitter Corpus, section F (Twitterati; {len(btc_f)} tweets)": btc_f,
             f"EVALUATION contextual-anonymizer, GPT-4o-mini documents ({len(contextual)} texts)": contextual,
             f"EVALUATION ours: generated en_GB letters (seed {args.seed}, {args.docs} texts)": load_ours(
                 args.seed, args.docs
