@@ -53,81 +53,14 @@ def log(message: str) -> None:
 
 # --- word error rate ---------------------------------------------------------------------------
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
 
+def words(text: str) -> list[str]:
+    """The words compared for word error rate: the shared speech normaliser (Whisper's English
+    normaliser, ``residenthub/speech/normalise.py``) on both sides, as the phone benchmark does, so
+    "4"/"four", "councillor"/"councilor" and "can't"/"cannot" are not counted as errors."""
+    from residenthub.speech.normalise import normalise
 
-def _say(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    if n < 1000:
-        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " and " + _say(n % 100))
-    if 2000 < n < 2100:  # years ("2000" itself is "two thousand")
-        return "twenty " + (_say(n % 100) if n % 100 >= 10 else "oh " + _ONES[n % 100])
-    return _say(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + _say(n % 1000))
-
-
-# Spelling variants are not recognition errors (Whisper writes American English): as Whisper's own
-# English normaliser does, both sides are mapped to one spelling before words are compared.
-_SPELLING = {
-    "councilor": "councillor",
-    "councilors": "councillors",
-    "favor": "favour",
-    "program": "programme",
-    "programs": "programmes",
-    "organization": "organisation",
-    "organizations": "organisations",
-    "center": "centre",
-    "behavior": "behaviour",
-    "neighbor": "neighbour",
-    "neighborhood": "neighbourhood",
-    "labor": "labour",
-    "analyze": "analyse",
-    "prioritize": "prioritise",
-    "recognize": "recognise",
-    "color": "colour",
-    "license": "licence",
-    "ok": "okay",
-    "underway": "under way",
-    "percent": "per cent",
-}
-
-
-def normalise(text: str) -> list[str]:
-    text = text.lower().replace("%", " percent ").replace("-", " ")
-    text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
-    text = re.sub(r"£\s*(\d+(?:\.\d+)?)(\s*(?:million|billion|thousand|m\b|k\b))?", r"\1\2 pounds", text)
-    text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
-    text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(
-        r"\d+", lambda m: " " + _say(int(m.group())) + " " if int(m.group()) < 1_000_000 else m.group(), text
-    )
-    text = text.replace(" and ", " ")
-    words = re.sub(r"[^a-z' ]", " ", text).replace("'", "").split()
-    return " ".join(_SPELLING.get(w, w) for w in words).split()
+    return normalise(text).split()
 
 
 def errors_by_label(ref: list[tuple[str, str]], hyp: list[str]) -> Counter:
@@ -207,12 +140,12 @@ _STOPWORDS = {"the", "a", "an", "of", "to", "and", "be", "that", "for", "by", "o
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in normalise(text) if w not in _STOPWORDS}
+    return {w for w in words(text) if w not in _STOPWORDS}
 
 
 def _match(truth: str, found: str, need: float) -> bool:
-    words = _content(truth)
-    return bool(words) and len(words & _content(found)) / len(words) >= need
+    wanted = _content(truth)
+    return bool(wanted) and len(wanted & _content(found)) / len(wanted) >= need
 
 
 def score_draft(draft, script) -> dict:
@@ -311,7 +244,7 @@ def silence_test(args, scripted, synth, voices, first_seed, workdir):
     )
     start, end = cut / 16000, cut / 16000 + len(gap) / 16000
     inside = [s for s in silent["segments"] if start + 1 < (s["start"] + s["end"]) / 2 < end - 1]
-    texts = [" ".join(normalise(s["text"])) for s in silent["segments"]]
+    texts = [" ".join(words(s["text"])) for s in silent["segments"]]
     repeats = sum(1 for a, b in zip(texts, texts[1:], strict=False) if a == b) + sum(
         1 for t, c in Counter(texts).items() if c >= 3 and len(t.split()) >= 2
     )
@@ -415,11 +348,11 @@ def main() -> int:
         totals["cpu_seconds"] += time.process_time() - c0
         plain = [dict(s) for s in segments]
         assign_speakers(audio, plain, max_speakers=6, use_segmentation=False)
-        ref = normalise(" ".join(t["text"] for t in truth))
-        hyp = normalise(" ".join(s["text"] for s in segments))
+        ref = words(" ".join(t["text"] for t in truth))
+        hyp = words(" ".join(s["text"] for s in segments))
         errors = word_errors(ref, hyp)
         voice_of = {a[0]: voices[i % len(voices)][1] for i, a in enumerate(script.attendees)}  # as synth
-        labelled = [(w, voice_of[t["speaker"]]) for t in truth for w in normalise(t["text"])]
+        labelled = [(w, voice_of[t["speaker"]]) for t in truth for w in words(t["text"])]
         by_voice.update(errors_by_label(labelled, hyp))
         if args.dump:
             Path(args.dump).mkdir(parents=True, exist_ok=True)
@@ -478,7 +411,7 @@ def main() -> int:
             noisy_path = workdir / f"meeting{n}-noisy.wav"
             synth.write_wav(noisy_path, noisy)
             noisy_result = transcribe_file(str(noisy_path), diarize=False, **asr_options)
-            nerr = word_errors(ref, normalise(" ".join(s["text"] for s in noisy_result["segments"])))
+            nerr = word_errors(ref, words(" ".join(s["text"] for s in noisy_result["segments"])))
             totals["noisy_words"] += len(ref)
             totals["noisy_errors"] += nerr
             t0 = time.perf_counter()
@@ -486,7 +419,7 @@ def main() -> int:
             totals["baseline_seconds"] += time.perf_counter() - t0
             totals["baseline_duration"] += duration
             totals["baseline_words"] += len(ref)
-            totals["baseline_errors"] += word_errors(ref, normalise(whole.text))
+            totals["baseline_errors"] += word_errors(ref, words(whole.text))
             row["wer_noisy"] = nerr / len(ref)
         results["meetings"].append(row)
         log(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
