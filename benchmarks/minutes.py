@@ -411,6 +411,17 @@ def main() -> int:
             noisy_path = workdir / f"meeting{n}-noisy.wav"
             synth.write_wav(noisy_path, noisy)
             noisy_result = transcribe_file(str(noisy_path), diarize=False, **asr_options)
+            if args.dump:  # harder recognised text to work on (the tune set only, for tuning)
+                (Path(args.dump) / f"{args.set}-{n}-noisy.json").write_text(
+                    json.dumps(
+                        {
+                            "seed": first_seed + n,
+                            "set": args.set,
+                            "segments": noisy_result["segments"],
+                            "truth": truth,
+                        }
+                    )
+                )
             nerr = word_errors(ref, words(" ".join(s["text"] for s in noisy_result["segments"])))
             totals["noisy_words"] += len(ref)
             totals["noisy_errors"] += nerr

@@ -137,7 +137,19 @@ _END_OF_THIS = re.compile(
 _WITHIN = re.compile(
     r"\b(?:within|in|over)\s+(?:the\s+next\s+)?"
     r"(?P<n>\d+|a couple of|couple of|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"\s+(?P<unit>days?|weeks?|fortnights?|months?)(?:'|’)?(?:s)?(?:\s+time)?\b",
+    r"\s+(?P<working>working\s+|business\s+)?(?P<unit>days?|weeks?|fortnights?|months?)(?:'|’)?(?:s)?"
+    r"(?:\s+time)?\b",
+    re.IGNORECASE,
+)
+# "within the next month", "over the next fortnight": one of the unit.
+_THE_NEXT_UNIT = re.compile(
+    r"\b(within|in|over)\s+the\s+next\s+(?=(?:day|week|fortnight|month)\b)", re.IGNORECASE
+)
+# "by the 20th", "by the twentieth" (ordinal words are digits by then): that day of this month, or of
+# the next when it is past (ADR 0151).
+_DAY_ONLY = re.compile(
+    r"\b(?:by|before|on|until|no later than)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?=\s*(?:$|[.,;:?!)]|(?:of\s+)?(?:this|the|next)\s+month\b|(?:and|please|if|so|at|to|for|with)\b))",
     re.IGNORECASE,
 )
 _FORTNIGHT = re.compile(r"\b(?:within|in)\s+a\s+fortnight\b|\bfortnight'?s? time\b", re.IGNORECASE)
@@ -178,7 +190,7 @@ def _first_after(base: dt.date, weekday: int) -> dt.date:
 def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 28) -> dt.date | None:
     """The date an action is due by, or None when the text names none."""
     base = meeting_date
-    text = _ordinal_words_as_digits(text)
+    text = _THE_NEXT_UNIT.sub(r"\1 one ", _ordinal_words_as_digits(text))
     for pattern in (_NUMERIC, _ISO):
         match = pattern.search(text)
         if match:
@@ -192,6 +204,17 @@ def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 
         )
         if due:
             return due
+    match = _DAY_ONLY.search(text)
+    if match:
+        day = int(match.group("d"))
+        ahead = 1 if re.search(r"next\s+month", text[match.end() : match.end() + 20], re.IGNORECASE) else 0
+        if not ahead and day < base.day:
+            ahead = 1
+        year, month = base.year + (base.month + ahead - 1) // 12, (base.month + ahead - 1) % 12 + 1
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
     match = _END_OF_THIS.search(text)
     if match:
         ahead = 1 if match.group("next") else 0
@@ -223,6 +246,12 @@ def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 
             year, month = base.year + (month - 1) // 12, (month - 1) % 12 + 1
             return min(dt.date(year, month, 1) + dt.timedelta(days=base.day - 1), month_end(year, month))
         days = {"d": 1, "w": 7, "f": 14}[unit[0]]
+        if match.group("working") and unit.startswith("day"):  # weekends left out
+            due = base
+            while n > 0:
+                due += dt.timedelta(days=1)
+                n -= due.weekday() < 5
+            return due
         return base + dt.timedelta(days=n * days)
     match = _WEEKDAY_WEEK.search(text)
     if match:

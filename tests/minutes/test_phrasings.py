@@ -1,0 +1,158 @@
+"""Decisions and actions said the ways real committees say them, beyond the benchmark's templates
+(ADR 0151). Our own examples, written for these tests; the development list is
+benchmarks/data/minutes_dev/phrasings.csv."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from residenthub.minutes import drafting
+
+PEOPLE = drafting.parse_attendees(
+    """Councillor Nadia Ferreira, chair
+Councillor Hugh Tremlett, member
+Councillor Isabel Okonkwo, member
+Marcus Lindqvist, officer, Director of Place
+Fiona Carmichael, officer, Head of Revenues
+Apologies:
+Councillor Ben Stokes, member"""
+)
+MEETING = dt.date(2027, 6, 9)  # a Wednesday
+DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "minutes_dev"
+
+
+def _one(text: str, speaker: str = "") -> drafting.DraftItem:
+    segments = [{"start": 0.0, "end": 4.0, "speaker": speaker, "text": text}]
+    return drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minutes of the meeting on 12 May were confirmed as a correct record.",
+        "The highways report was duly noted.",
+        "The amendment was put to the vote and lost.",
+        "Members supported the recommendation to close the depot.",
+        "That is agreed, thank you.",
+        "Can I take it that the committee is content to endorse the plan?",
+        "We'll note the update.",
+        "Delegated authority was given to the Director of Place.",
+        "Authority is delegated to the Head of Revenues to set the final discount.",
+        "That Cabinet be recommended to approve the fees.",
+        "the motion was carried",
+    ],
+)
+def test_real_committee_forms_of_a_decision(text):
+    item = _one(text)
+    assert item.decisions and not item.actions, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parking strategy was approved by Cabinet in 2024.",
+        "The repairs were carried out in the spring.",
+        "We agreed last year that the scheme would be reviewed.",
+        "The report sets out the options members are asked to consider.",
+    ],
+)
+def test_history_and_other_talk_are_not_decisions_or_actions(text):
+    item = _one(text)
+    assert not item.decisions and not item.actions, text
+
+
+@pytest.mark.parametrize(
+    ("text", "owner", "due"),
+    [
+        (
+            "Fiona, could you let us have the collection rates by the end of the month?",
+            "Fiona Carmichael",
+            "2027-06-30",
+        ),
+        (
+            "So that's an action for Marcus, a note on the bus lanes within three weeks.",
+            "Marcus Lindqvist",
+            "2027-06-30",
+        ),
+        ("Could officers look into the lighting on the towpath?", "", ""),
+        (
+            "I'd like the Director of Place to come back to us on the depot in July.",
+            "Marcus Lindqvist",
+            "2027-07-31",
+        ),
+        ("Hugh, you were going to speak to the bus company, weren't you?", "Councillor Hugh Tremlett", ""),
+        ("Can we have a written update on the backlog at the next meeting?", "", "2027-07-07"),
+        ("Members requested that a seminar on the new duties be arranged.", "", ""),
+        ("It was agreed that Fiona Carmichael would write to the landlords.", "Fiona Carmichael", ""),
+    ],
+)
+def test_real_committee_forms_of_an_action(text, owner, due):
+    item = _one(text)
+    assert not item.decisions, text
+    assert [(a.owner, a.due) for a in item.actions] == [(owner, due)], text
+
+
+def test_leave_it_with_me_is_the_speakers_action():
+    item = _one("Leave it with me and I'll get back to you within two weeks.", speaker="Fiona Carmichael")
+    assert [(a.owner, a.due) for a in item.actions] == [("Fiona Carmichael", "2027-06-23")]
+
+
+def test_what_someone_said_about_a_date_is_not_their_action():
+    assert _one("Marcus explained that the works would finish by the end of July.").actions == []
+    assert _one("Fiona said the bills go out by 1 July.").actions == []
+
+
+def test_a_wish_of_the_board_is_not_an_action():
+    assert _one("The committee asked that the panels be kept small.").actions == []
+
+
+def test_a_possessive_name_is_not_the_owner():
+    item = _one("Can I ask that officers send a written answer to Councillor Okonkwo's question?")
+    assert [a.owner for a in item.actions] == [""]
+
+
+def test_a_procedural_line_is_not_an_action_on_the_classifier_alone():
+    assert _one("Thank you, we now come to item six.").actions == []
+
+
+def test_the_development_list_stays_covered():
+    """The rules were written against this list, so this guards against losing forms, it does not
+    measure generalisation (benchmarks/minutes_phrasings.py; eval: benchmarks/minutes.py)."""
+    people = drafting.parse_attendees((DEV / "attendees.txt").read_text(encoding="utf-8"))
+    with (DEV / "phrasings.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    right = 0
+    for row in rows:
+        segments = [{"start": 0.0, "end": 4.0, "speaker": row["speaker"], "text": row["text"]}]
+        item = drafting.draft(segments, [], people, meeting_date=dt.date(2027, 2, 10)).items[0]
+        label = "decision" if item.decisions else "action" if item.actions else "other"
+        right += label == row["label"]
+    assert right / len(rows) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("The Director of Plays to send the depot figures by Friday.", "Marcus Lindqvist"),
+        ("Fiona Car Michael to send the bills by Friday.", "Fiona Carmichael"),
+    ],
+)
+def test_an_officer_named_by_a_misheard_title_or_name(text, owner):
+    assert drafting.find_owner(text, PEOPLE) == owner
+
+
+@pytest.mark.parametrize(
+    ("spoken", "due"),
+    [
+        ("by the twentieth", "2027-06-20"),  # later this month
+        ("by the 3rd", "2027-07-03"),  # already past this month: next month's
+        ("by the fifth of next month", "2027-07-05"),
+        ("within ten working days", "2027-06-23"),  # two weekends left out
+        ("over the next fortnight", "2027-06-23"),
+        ("within the next month", "2027-07-09"),
+    ],
+)
+def test_more_uk_ways_of_giving_a_deadline(spoken, due):
+    assert drafting.find_due(f"Fiona Carmichael to send the bills {spoken}.", MEETING) == due
