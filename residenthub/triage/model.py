@@ -257,11 +257,12 @@ def _place(source: str) -> str:
 
 
 def source_folds(max_per_label: int = MAX_PER_LABEL) -> list[tuple[Examples, Examples, list[bool]]]:
-    """Leave one place out (ADR 0131): for each place of the public training sources (New York,
-    New Haven, Mumbai), fit on the other places, the general off-topic text and our own sentences;
-    hold back that place's calibration messages and the held-back general off-topic text (flagged,
-    so the bar can keep it out of services). Used only to choose the mixing weights and the "not
-    sure" bar; the evaluation sources are never part of it."""
+    """Leave one place out (ADR 0131): for each place of the public training sources (New York and
+    Mumbai since New Haven was removed for its licence, ADR 0145), fit on the other places, the
+    general off-topic text and our own sentences; hold back that place's calibration messages and
+    the held-back general off-topic text (flagged, so the bar can keep it out of services). Used only
+    to choose the mixing weights and the "not sure" bar; the evaluation sources are never part of
+    it."""
     train = read_labelled(REAL_TRAIN_FILE)[0]
     train_places = [_place(s) for s in _sources(REAL_TRAIN_FILE)]
     calibration = calibration_examples()

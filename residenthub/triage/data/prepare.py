@@ -6,8 +6,8 @@
 each source's own category to our services with the table in ``mapping.csv``, removes contact
 details, @handles and links, drops duplicates and near-empty texts, and writes small extracts:
 
-- ``train.csv``: the training sources (New York City PublicStuff, New Haven SeeClickFix, Mumbai
-  civic tweets);
+- ``train.csv``: the training sources (New York City PublicStuff, Mumbai civic tweets; New Haven
+  SeeClickFix was removed for its licence, ADR 0145);
 - ``calibration.csv``: one in five of the training sources' messages, held back from every fit,
   used only to choose thresholds and to compare a retrained model with the current one;
 - ``general_chatter.csv``: general text messages (UCI SMS Spam Collection) for the gate (ADR 0134);
@@ -90,19 +90,12 @@ def mumbai(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
     return rows
 
 
-def newhaven(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
-    rows = []
-    with open(snapshots / "nhv.csv", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            code = mapping.get(("newhaven-seeclickfix", row["category"].strip().lower()))
-            summary, description = clean(row["summary"]), clean(row["description"])
-            if description.lower().startswith(summary.lower()):
-                summary = ""
-            text = ". ".join(p for p in (summary, description) if p)
-            if code is None or len(text.split()) < 3 or "test" in summary.lower().split():
-                continue
-            rows.append((text[:1000], code, "newhaven-seeclickfix"))
-    return rows
+# No New Haven reader, on purpose (2026-11-26, ADR 0145): the New Haven SeeClickFix texts
+# (``newhavenrc/nhrc``) are SeeClickFix data under CC BY-NC-SA 3.0 US, a non-commercial licence that
+# cannot travel with this AGPL-3.0-or-later project (SOURCES.md, "Licence of the New Haven
+# SeeClickFix extract"). They were removed from every file here and every model refitted without
+# them; do not add a reader for them, or for any other SeeClickFix export, back.
+REFUSED_SNAPSHOTS = {"nhv.csv": "New Haven SeeClickFix (CC BY-NC-SA 3.0 US, ADR 0145)"}
 
 
 def off_topic(snapshots: Path) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
@@ -147,11 +140,14 @@ def general_chatter(snapshots: Path) -> list[tuple[str, str]]:
 
 
 def main(snapshots: Path) -> None:
+    for name, why in REFUSED_SNAPSHOTS.items():
+        if (snapshots / name).exists():
+            print(f"ignoring {snapshots / name}: {why} may not be shipped", file=sys.stderr)
     mapping = load_mapping()
     seen: set[str] = set()
     train, calibration = [], []
     off_train, off_eval = off_topic(snapshots)
-    sources = nyc(snapshots, mapping) + newhaven(snapshots, mapping) + mumbai(snapshots, mapping) + off_train
+    sources = nyc(snapshots, mapping) + mumbai(snapshots, mapping) + off_train
     for text, code, source in sources:
         key = text.lower()
         if key in seen:
