@@ -16,7 +16,7 @@ from residenthub.speech import Transcript, transcribe
 from residenthub.triage import urgency
 from residenthub.triage.engine import Result, analyse
 
-from . import vocabulary
+from . import streets, vocabulary
 from .signals import CallSignal, find_signals
 
 # The hand-written prompt used until 2026-11-26, kept as the benchmark's baseline. The agent now
@@ -118,9 +118,9 @@ def understand_text(
 
 
 def clean_text(text: str) -> str:
-    """What triage reads from recognised speech (ours or a telephony platform's): tidied, and near
-    misses mapped onto the catalogue's words."""
-    return vocabulary.correct(tidy(text)) if text.strip() else ""
+    """What triage reads from recognised speech (ours or a telephony platform's): the council's
+    street names put back together, tidied, and near misses mapped onto the catalogue's words."""
+    return vocabulary.correct(tidy(streets.restore(text))) if text.strip() else ""
 
 
 def heard_text(heard: Transcript) -> str:

@@ -69,3 +69,13 @@ def warm(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         get_engine()
         understand_text("my bin was not collected")
+
+
+@pytest.fixture(autouse=True)
+def _forget_streets():
+    """Each test reads the gazetteer its own database holds."""
+    from residenthub.voice import streets
+
+    streets.forget()
+    yield
+    streets.forget()
