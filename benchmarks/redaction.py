@@ -458,8 +458,9 @@ BTC_LABELS = {"PER": d.PERSON, "LOC": "other", "ORG": None}
 def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
     """One section of the Broad Twitter Corpus (tweets, expert or crowd + expert annotated; ``a``: UK 2012,
     ``h``: non-UK 2014, development side; ``f``: "Twitterati" 2009-2014, the corpus's own test section,
-    evaluation side): CoNLL tokens joined by single spaces, except that the corpus's split "@" is joined to
-    the handle after it ("@ colgo" -> "@colgo", one span)."""
+    evaluation side): CoNLL tokens joined by single spaces, except that a split "@" or "#" (sections A and
+    B split them, later ones do not) is joined to the word after it ("@ colgo" -> "@colgo", "# Aguero" ->
+    "#Aguero", one span)."""
     import re
 
     docs = []
@@ -477,12 +478,12 @@ def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
                 pos += 1
             start, end = pos, pos + len(token)
             text, pos = text + token, end
-            if glue:  # the handle after a lone "@": same span as the "@"
+            if glue:  # the handle or tag after a lone "@" or "#": same span as the sign
                 glue = False
                 if open_span:
                     open_span[1] = end
                     continue
-            glue = token == "@"  # noqa: S105 (a lone at sign, not a password)
+            glue = token in ("@", "#")
             if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
                 open_span[1] = end
                 continue
@@ -496,7 +497,8 @@ def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
         spans = []
         for a, b, k in gold:
             label = BTC_LABELS.get(k, "other")
-            if text[a] == "@" or (label == d.PERSON and text[a] == "#"):
+            sign = text[a - 1 : a + 1] if a else text[a]
+            if "@" in sign or (label == d.PERSON and "#" in sign):
                 label = "other"
             spans.append((a, b, label))
         for m in re.finditer(r"(?<!\S)@\w+", text):  # untagged handles: neither credit nor false positive

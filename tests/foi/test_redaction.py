@@ -474,3 +474,32 @@ def test_runs_of_one_digit_are_not_phones_but_real_numbers_are():
     text = "MICR Code 'SBINANPR00000000', routing HDFC0000000. Call 020 7946 0958 or 07700 900123."
     phones = [s.text for s in d.detect(text) if s.entity_type == d.PHONE]
     assert phones == ["020 7946 0958", "07700 900123"]
+
+
+def test_names_in_informal_text():
+    """Chat and social media (issue 13, Broad Twitter Corpus development data; examples written here)."""
+    text = (
+        "off to the pub with rosalind and gertrude later\n"
+        "Ask Tess about the bins, she knows.\n"
+        "@quillfeather99 Ambrose Penhaligon shared the flyer\n"
+        "Photos by Imogen Threlkeld http://example.org/p/123 are up\n"
+    )
+    people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+    for name in ("rosalind", "gertrude", "Tess", "Ambrose Penhaligon", "Imogen Threlkeld"):
+        assert name in people, (name, people)
+    assert not any("@" in p or "http" in p for p in people)
+
+
+def test_chat_words_tags_and_the_verb_miss_are_not_names():
+    text = (
+        "RT @parishnews: I miss you all, LOL\n"
+        "I LOVE THIS PLACE SO MUCH\n"
+        "Wowwwww what a night #GreatNightOut #SummerFair\n"
+        "Gotta say the BinCollectionDay app works. Goodnight\n"
+        "Miss Okonjo-Vale signed for it.\n"
+    )
+    people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+    for word in ("RT", "miss you", "LOL", "I LOVE", "Wowwwww", "GreatNightOut", "SummerFair", "Gotta"):
+        assert not any(word in p for p in people), (word, people)
+    assert not any(p in ("BinCollectionDay", "Goodnight") for p in people)
+    assert "Miss Okonjo-Vale" in people

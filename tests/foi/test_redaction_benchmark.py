@@ -51,3 +51,34 @@ def test_wnut17_gold_spans_are_the_tagged_tokens(bench):
     assert kinds.count(bench.d.PERSON) == 429 and kinds.count("other") == 150 and kinds.count(None) == 500
     text, gold = next((t, g) for t, g in docs if "Rajesh Kalia" in t)
     assert [(text[s:e], k) for s, e, k in gold] == [("Colonel Rajesh Kalia", bench.d.PERSON)]
+
+
+def test_btc_gold_spans_join_split_signs_and_score_handles_as_other(bench, tmp_path, monkeypatch):
+    sample = (
+        "@\tB-PER\nparishclerk\tB-PER\nthanks\tO\nMarigold\tB-PER\nFenwick\tI-PER\nof\tO\nAcme\tB-ORG\n"
+        "#\tO\nFenwick\tB-PER\nin\tO\nYork\tB-LOC\n\n@ferncouncil\tO\nhi\tO\n"
+    )
+    (tmp_path / "btc_x.conll").write_text(sample, encoding="utf-8")
+    monkeypatch.setattr(bench, "DATA", tmp_path)
+    docs = bench.load_btc("x")
+    assert [t for t, _ in docs] == [
+        "@parishclerk thanks Marigold Fenwick of Acme #Fenwick in York",
+        "@ferncouncil hi",
+    ]
+    text, gold = docs[0]
+    assert [(text[s:e], k) for s, e, k in gold] == [
+        ("@parishclerk", "other"),
+        ("Marigold Fenwick", bench.d.PERSON),
+        ("Acme", None),
+        ("Fenwick", "other"),
+        ("York", "other"),
+    ]
+    text, gold = docs[1]
+    assert [(text[s:e], k) for s, e, k in gold] == [("@ferncouncil", "other")]
+
+
+def test_btc_sections_load_with_their_person_counts(bench):
+    dev = bench.load_btc("a") + bench.load_btc("h")
+    assert len(dev) == 3000
+    assert sum(k == bench.d.PERSON for _, g in dev for *_, k in g) == 592
+    assert len(bench.load_btc("f")) == 2000

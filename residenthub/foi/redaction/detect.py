@@ -174,6 +174,9 @@ _LEAD_WORDS = {"dear", "regards", "yours", "sincerely", "hello", "hi", "to", "fr
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Mx|Prof|Sir|Dame|Cllr|Councillor)\.?\s+", re.I)
 
 
+_HANDLE_OR_LINK = re.compile(r"@|://|^www\.")
+
+
 def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a PERSON span to the name: the line holding it, no greeting, no title, no punctuation."""
     value = text[start:end]
@@ -183,6 +186,13 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += sum(len(p) + 1 for p in pieces[:best])
         value = pieces[best]
     words = value.split(" ")
+    # a handle or a link the model ran into the name ("@Luke5SOS Luke", "Liz Crowe @lizwrites",
+    # "Steven Spielberg http://t.co/x"): cut off, the name kept
+    while words and _HANDLE_OR_LINK.search(words[0]):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while words and _HANDLE_OR_LINK.search(words[-1]):
+        words = words[:-1]
     while words and (
         words[0].strip(",.;:").lower() in _LEAD_WORDS or not r._is_name_token(words[0].strip(",.;:"))
     ):
@@ -369,8 +379,18 @@ def _not_a_name(value: str, res) -> bool:
     source = (res.recognition_metadata or {}).get("recognizer_name", "")
     if (source == "SpacyRecognizer" or bare.islower()) and _just_words(bare):
         return True
+    lows = [w.lower().strip(".,") for w in words]
+    if (
+        (res.recognition_metadata or {}).get("proper_noun")
+        and len(lows) == 1
+        and bare[:1].isupper()
+        and lows[0] in gazetteer.census_first_names()
+    ):
+        # a capitalised US Census first name the tagger reads as a proper noun ("Look at Kris", "Nick is
+        # dragging it out"): a name, although also an English word (issue 13, Broad Twitter Corpus; keeping
+        # those at the head of a sentence out cost recall and gained no precision there)
+        return False
     if res.score < 0.7 and _just_words(bare, strict=False):
-        lows = [w.lower().strip(".,") for w in words]
         return not (len(lows) > 1 and lows[0] in gazetteer.first_names() and lows[-1] in gazetteer.surnames())
     return False
 
@@ -428,6 +448,24 @@ def _not_a_person_word(text: str, start: int, end: int) -> bool:
     return False
 
 
+_HUMP = re.compile(r"^(?P<head>[A-Z]?[a-z]+)[A-Z]")
+_NAME_HEADS = {"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "o"}
+
+
+def _tag_or_handle(text: str, start: int, end: int) -> bool:
+    """A hashtag or a handle, or a word run together like one ("#JustinWatchIt", "# keanout",
+    "GoldenGlobes", "MurrayBuchanan"): a label of social media, not a name as a letter writes it. Names
+    whose capital inside is part of the name ("McDonald", "DeShawn", "LaToya", "DiCaprio") stay."""
+    before = text[max(0, start - 2) : start]
+    if before.endswith(("#", "@")) or before == "# ":
+        return True
+    value = text[start:end]
+    if " " in value:
+        return False
+    hump = _HUMP.match(value)
+    return bool(hump) and hump.group("head").lower() not in _NAME_HEADS
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
@@ -443,6 +481,8 @@ def _to_spans(text: str, results) -> list[Span]:
             if titled == start and (
                 _not_a_name(text[start:end], res) or _not_a_person_word(text, start, end)
             ):
+                continue
+            if _tag_or_handle(text, start, end):
                 continue
             start = titled
         if end > start:

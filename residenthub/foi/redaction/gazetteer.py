@@ -109,6 +109,14 @@ def frequent_names() -> frozenset[str]:
     )
 
 
+@cache
+def census_first_names(limit: int | None = None) -> frozenset[str]:
+    """US Census first names only (of each sex, the ``limit`` commonest): a narrower list than
+    ``first_names()``, whose Faker locales hold many words of other languages ("pada", "mal", "hari"), for
+    names written in lower case."""
+    return frozenset(_census("dist.male.first", limit) | _census("dist.female.first", limit))
+
+
 def _stop_words() -> frozenset[str]:
     try:
         from spacy.lang.en.stop_words import STOP_WORDS

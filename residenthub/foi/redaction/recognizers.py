@@ -720,9 +720,35 @@ def _plural_of_common(word: str, common) -> bool:
     )
 
 
+# Words of chat and social media that are never a name, however they are written ("RT @x", "LOL", "Gotta go",
+# "Goodnight"): written for issue 13 from general knowledge of informal English.
+_CHAT_WORDS = frozenset(
+    """rt mt ff dm pm lol lmao lmfao rofl omg omfg idk idc tbh smh fml ffs btw imo imho irl tbt nsfw ikr jk
+    ily ilysm tysm thx ty np brb gtg ttyl wtf wth stfu af asap bday gotta gonna wanna dunno lemme gimme
+    ima imma tryna ya yall yo yeah yep yup nope nah ok okay oke okk ah ahh aw aww awww oh ooh ugh uh um umm
+    hmm wow woah haha hahaha hehe lool xx xxx xo xoxo goodnight goodmorning photoset shoutout retweet
+    hashtag selfie""".split()  # noqa: SIM905
+)
+_ELONGATED = re.compile(r"([a-z])\1\1", re.I)
+
+
 def _is_name_token(word: str) -> bool:
+    """Not a word of forms, places and bodies, not a contraction, not a word of chat ("LOL", "RT"), not a
+    word stretched for emphasis ("Wowwww", "Ahhhh": three times the same letter)."""
     low = word.lower().strip(".")
-    return low not in _NOT_PERSON_WORDS and not _CONTRACTION.search(low)
+    return (
+        low not in _NOT_PERSON_WORDS
+        and low not in _CHAT_WORDS
+        and not _CONTRACTION.search(low)
+        and not _ELONGATED.search(low)
+    )
+
+
+def _miss_the_verb(title: str, name: str) -> bool:
+    """ "miss" before a lower-case word is the verb ("I miss you", "miss secondary school"), and so is
+    "miss" in lower case before anything ("miss RFleeshman"): the title is written "Miss Patel"."""
+    title = title.strip()
+    return title.lower().rstrip(".") == "miss" and (title[0].islower() or name[:1].islower())
 
 
 class HubNameRecognizer(EntityRecognizer):
@@ -754,6 +780,9 @@ class HubNameRecognizer(EntityRecognizer):
                 (_NAMED, 0.7),
             ):
                 for m in pattern.finditer(text):
+                    title = text[m.start() : m.start("name")]
+                    if pattern is _TITLED and _miss_the_verb(title, m.group("name")):
+                        continue
                     found = self._clean(
                         text,
                         m.start("name"),
@@ -778,6 +807,7 @@ class HubNameRecognizer(EntityRecognizer):
             if doc is not None and hasattr(doc, "ents"):
                 out += self._mislabelled(doc)
                 out += self._proper_nouns(doc)
+                out += self._lower_case_names(doc)
         return out
 
     _PLACE_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
@@ -804,6 +834,7 @@ class HubNameRecognizer(EntityRecognizer):
             words = [t.text for t in run]
             lows = [w.lower().rstrip(".") for w in words]
             initial = [len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith(".")) for w in words]
+            initial = [ini and w != "I" for ini, w in zip(initial, words, strict=True)]
             named = [
                 not ini and (low in first or (low in last and len(low) > 3))
                 for low, ini in zip(lows, initial, strict=True)
@@ -815,7 +846,9 @@ class HubNameRecognizer(EntityRecognizer):
                 and all(_is_name_token(w) for w in words)
                 and (len(words) > 1 or lows[0] in first or lows[0] not in common)
             ):
-                out.append(_result(PERSON, run[0].idx, run[-1].idx + len(run[-1].text), 0.45, self.name))
+                res = _result(PERSON, run[0].idx, run[-1].idx + len(run[-1].text), 0.45, self.name)
+                res.recognition_metadata["proper_noun"] = True  # the tagger read it as a proper noun
+                out.append(res)
             run.clear()
 
         # an unknown proper noun leading a sentence as the subject of a verb: "Tomomi is from...",
@@ -847,6 +880,36 @@ class HubNameRecognizer(EntityRecognizer):
             else:
                 flush()
         flush()
+        return out
+
+    def _lower_case_names(self, doc) -> list[RecognizerResult]:
+        """A first name written in lower case, as people write in chat and comments ("sitting with lydia",
+        "love farah and lorna"): a US Census first name that is not an English word, or one of the 300
+        commonest of each sex that the tagger reads as a proper noun ("mark" the name, not "mark" the
+        verb); with a lower-case surname after it that is not an English word ("jazmine sullivan")."""
+        census, frequent = gazetteer.census_first_names(), gazetteer.census_first_names(300)
+        common, last = gazetteer.common_words(), gazetteer.surnames()
+        out = []
+        for token in doc:
+            word = token.text
+            if not (len(word) >= 3 and word.isalpha() and word.islower()) or word in _PARTICLES:
+                continue
+            if not (word in census and word not in common or word in frequent and token.pos_ == "PROPN"):
+                continue
+            if not _is_name_token(word):
+                continue
+            end = token.idx + len(word)
+            nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if (
+                nxt is not None
+                and nxt.idx == end + 1
+                and nxt.text.isalpha()
+                and nxt.text.islower()
+                and nxt.text in last
+                and nxt.text not in common
+            ):
+                end = nxt.idx + len(nxt.text)
+            out.append(_result(PERSON, token.idx, end, 0.45, self.name))
         return out
 
     _OTHER_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
@@ -928,7 +991,8 @@ class HubNameRecognizer(EntityRecognizer):
                 w = w[:-2]
                 e -= 2
             low = w.lower().rstrip(".")
-            is_initial = len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith("."))
+            # an initial ("J.", "J"), but "I" without a full stop is the pronoun ("I LOVE YOU", "I CHING")
+            is_initial = len(w) <= 2 and w[0].isupper() and (len(w) == 1 or w.endswith(".")) and w != "I"
             best = None
             if (low in first or is_initial or low in frequent and w.islower()) and _is_name_token(w):
                 # extend over following name-shaped tokens of the same case
