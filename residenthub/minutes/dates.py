@@ -102,6 +102,50 @@ def _ordinal_words_as_digits(text: str) -> str:
     return _ORD_WORD.sub(digits, text)
 
 
+_CARDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ],
+        1,
+    )
+}
+_CARDINAL_DAY = re.compile(
+    r"\b(?:(twenty|thirty)[\s-]+)?(" + "|".join(_CARDINALS) + r")\s+(?=(?:of\s+)?" + _MONTH_RE + r"\b)",
+    re.IGNORECASE,
+)
+
+
+def _cardinal_days_as_digits(text: str) -> str:
+    """ "by six March" -> "by 6 March": a recogniser writes a misheard "sixth" that way."""
+
+    def digits(match: re.Match) -> str:
+        tens = {"twenty": 20, "thirty": 30}.get((match.group(1) or "").lower(), 0)
+        return f"{tens + _CARDINALS[match.group(2).lower()]} "
+
+    return _CARDINAL_DAY.sub(digits, text)
+
+
 def _month_number(word: str) -> int:
     word = word.lower().rstrip(".")
     return MONTHS.get(word) or _SHORT_MONTHS[word[:4] if word[:4] == "sept" else word[:3]]
@@ -129,7 +173,10 @@ _MONTH_DAY = re.compile(
     r"\b(?P<m>" + _MONTH_RE + r")\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{4}))?",
     re.IGNORECASE,
 )
-_END_OF_NAMED = re.compile(r"\b(?:end of|by|before|during|in)\s+(?P<m>" + _MONTH_RE + r")\b", re.IGNORECASE)
+# "end on April": "end of" misheard (tune meetings with room noise, ADR 0151).
+_END_OF_NAMED = re.compile(
+    r"\b(?:end (?:of|on|in)|by|before|during|in)\s+(?P<m>" + _MONTH_RE + r")\b", re.IGNORECASE
+)
 _END_OF_THIS = re.compile(
     r"\bend of (?:the |this )?(?P<next>next |the next |following )?(?P<unit>month|week|quarter|year)\b",
     re.IGNORECASE,
@@ -190,7 +237,7 @@ def _first_after(base: dt.date, weekday: int) -> dt.date:
 def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 28) -> dt.date | None:
     """The date an action is due by, or None when the text names none."""
     base = meeting_date
-    text = _THE_NEXT_UNIT.sub(r"\1 one ", _ordinal_words_as_digits(text))
+    text = _THE_NEXT_UNIT.sub(r"\1 one ", _cardinal_days_as_digits(_ordinal_words_as_digits(text)))
     for pattern in (_NUMERIC, _ISO):
         match = pattern.search(text)
         if match:

@@ -394,6 +394,9 @@ _DECISION_PATTERNS = [
         r"\b(?:be|was|were|is) recommended to (?:full )?(?:council|cabinet)\b|\brecommended to (?:full )?"
         r"(?:council|cabinet) that\b|\b(?:council|cabinet) be recommended\b",
         r"\bmotion (?:is|was) (?:lost|defeated|carried|passed|approved|agreed)\b|\bput to the vote\b",
+        # "be" misheard as "being" in a resolution's own shape ("... at the report being noted"):
+        # tune meetings with room noise (ADR 0151).
+        r"\b(?:that|at)\s+the\b[^.?!]{3,120}?\bbeing\s+(?:noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
     )
 ]
 _REQUEST_VERBS = (
@@ -490,6 +493,19 @@ def find_vote(text: str) -> str:
     return ""
 
 
+_VOTE_CUE = re.compile(
+    r"\bthe vote was\b|\babstentions?\b|\bin favour\b|\b(?<!be )carried\b(?!\s+out)|\bunanimous(?:ly)?\b"
+    r"|\bvotes? (?:for|against)\b",
+    re.IGNORECASE,
+)
+
+
+def _vote_like(text: str) -> bool:
+    """A short vote announcement, even when its numbers were misheard ("The vote was I've been
+    papered, one against and one abstentions"): the resolution is the sentence before it."""
+    return bool(_VOTE_CUE.search(text)) and len(text.split()) <= 16 and "?" not in text
+
+
 def _vote_only(text: str) -> bool:
     """ "That was agreed unanimously." / "The vote was 7 in favour ...": a vote, no new resolution."""
     if not find_vote(text):
@@ -567,6 +583,12 @@ def resolution_text(text: str) -> str:
         )
         body = re.sub(r"^(?:revolved|resolve|resolves)\s*,?\s*", "", body, flags=re.IGNORECASE)
         body = re.sub(r"^(at|and|not)\s+(?=the\b)", "", body, flags=re.IGNORECASE)  # "that" misheard
+    body = re.sub(
+        r"\bbeing (noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
+        r"be \1",
+        body,
+        flags=re.IGNORECASE,
+    )
     body = _VOTE.sub("", body)
     body = re.sub(r",?\s*(with|by)\s*$", "", body.strip(" ,;.")).strip(" ,;.")
     body = re.sub(r"\b(unanimously|all in favour)\b", "", body, flags=re.IGNORECASE).strip(" ,;.")
@@ -805,10 +827,30 @@ def draft(
         if own:
             item.start, item.end = own[0].start, own[-1].end
         used: set[int] = set()
+        decided_at = -10  # index of the sentence the last decision came from
         for i, s in enumerate(own):
             if item.decisions and i - 1 in used and _vote_only(s.text):
                 item.decisions[-1].vote = item.decisions[-1].vote or find_vote(s.text)
                 used.add(i)
+            elif (
+                _vote_like(s.text)
+                and not re.search(r"\b(?:that|at) the\b|\bresol", s.text, re.IGNORECASE)
+                and i >= 1
+                and i - 1 not in used
+                and i - decided_at > 3
+                and "?" not in own[i - 1].text
+                and len(own[i - 1].text.split()) >= 5
+                and not _PROCEDURAL.search(own[i - 1].text)
+            ):
+                # A vote with no resolution found before it: the resolution was said but misheard
+                # ("The committee had revised library opening hours via proof ..."), so the sentence
+                # before the vote is the resolution, for the officer to check (ADR 0151).
+                before = own[i - 1]
+                resolution = resolution_text(before.text)
+                if resolution and not any(d.text == resolution for d in item.decisions):
+                    item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
+                    decided_at = i - 1
+                used.update({i - 1, i})
             elif detector.decision_score(s.text) >= detector.threshold and not _agreed_someone_will(
                 s.text, attendees
             ):
@@ -819,6 +861,7 @@ def draft(
                     vote = find_vote(own[i + 1].text)
                 if resolution and not any(d.text == resolution for d in item.decisions):
                     item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                    decided_at = i
                 used.add(i)
             elif (
                 detector.action_score(s.text) >= detector.threshold

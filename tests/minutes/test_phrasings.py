@@ -156,3 +156,61 @@ def test_an_officer_named_by_a_misheard_title_or_name(text, owner):
 )
 def test_more_uk_ways_of_giving_a_deadline(spoken, due):
     assert drafting.find_due(f"Fiona Carmichael to send the bills {spoken}.", MEETING) == due
+
+
+def _transcript(*sentences: str) -> list[dict]:
+    return [
+        {"start": 3.0 * i, "end": 3.0 * i + 2.5, "speaker": "SPEAKER_0", "text": t}
+        for i, t in enumerate(sentences)
+    ]
+
+
+def test_the_sentence_before_a_vote_is_the_resolution_when_its_trigger_was_misheard():
+    segments = _transcript(
+        "Fiona Carmichael will send the arrears figures by Friday.",
+        "The committee had the revised discount scheme be proofed for introduction in October.",
+        "The vote was for it, one against and two abstentions.",
+        "Thank you, moving on.",
+    )
+    item = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the committee had the revised discount scheme be proofed for introduction in October."
+    ]
+    assert item.decisions[0].start == 3.0
+    assert len(item.actions) == 1
+
+
+def test_a_vote_after_a_found_resolution_is_its_vote_not_a_second_resolution():
+    segments = _transcript(
+        "Members asked about the arrears in the north of the borough.",
+        "The committee resolved that the discount scheme be approved.",
+        "The vote was six in favour, one against and two abstentions.",
+    )
+    item = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+    assert [(d.text, d.vote) for d in item.decisions] == [
+        ("RESOLVED: That the discount scheme be approved.", "For 6, against 1, abstentions 2")
+    ]
+
+
+def test_a_question_before_a_vote_is_not_taken_for_the_resolution():
+    segments = _transcript("Is everyone happy with the scheme as it stands?", "Carried unanimously.")
+    item = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+    assert all("happy" not in d.text for d in item.decisions)
+
+
+def test_be_misheard_as_being_in_a_resolution():
+    item = _one("So the committee involved at the arrears report being noted")
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the committee involved at the arrears report be noted."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "due"),
+    [
+        ("my six July 2027", "2027-07-06"),  # "by the sixth" misheard
+        ("might be end on August", "2027-08-31"),  # "by the end of August" misheard
+    ],
+)
+def test_misheard_deadlines(spoken, due):
+    assert drafting.find_due(f"Fiona Carmichael to send the bills {spoken}.", MEETING) == due
