@@ -214,3 +214,19 @@ def test_be_misheard_as_being_in_a_resolution():
 )
 def test_misheard_deadlines(spoken, due):
     assert drafting.find_due(f"Fiona Carmichael to send the bills {spoken}.", MEETING) == due
+
+
+def test_a_capitalised_gerund_phrase_is_not_the_minutes_action_convention():
+    assert _one("Extending Garden Waste to flats would cost about £90,000 a year.").actions == []
+    assert [a.owner for a in _one("Fiona Carmichael to chase the landlords.").actions] == ["Fiona Carmichael"]
+
+
+def test_a_misheard_vote_after_a_resolution_is_its_vote():
+    segments = _transcript(
+        "The committee agreed that the arrears report be noted.",
+        "The charge wins 7 votes in favour and won again.",
+    )
+    item = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+    assert [(d.text, d.vote) for d in item.decisions] == [
+        ("RESOLVED: That the arrears report be noted.", "For 7")
+    ]
