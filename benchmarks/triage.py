@@ -12,9 +12,10 @@ Held-back data (``residenthub/triage/data/real/``, see SOURCES.md there):
 * ``off_topic_eval.csv``: general tweets, none about the council;
 * ``vulnerability.csv``: 300 real messages annotated for a vulnerable or endangered person
   (``test`` and ``dev`` halves), ``vulnerability_fresh.csv`` (New York/Hoboken, 200) and
-  ``vulnerability_blind2.csv`` (San Diego, 300), ``vulnerability_blind3.csv`` (New Haven, 330, its
-  one blind run done) and ``vulnerability_more.csv`` (340 more from New York, San Diego and New
-  Haven, ADR 0143): all development data (ADR 0136, 0143). Each is reported for the rules alone, the
+  ``vulnerability_blind2.csv`` (San Diego, 300) and ``vulnerability_more.csv`` (230 more from New
+  York and San Diego, ADR 0144): all development data (ADR 0136, 0143). The New Haven sets
+  (``vulnerability_blind3.csv`` and 110 rows of ``vulnerability_more.csv``) were removed for their
+  licence (ADR 0145). Each is reported for the rules alone, the
   learned check alone (ADR 0135), the shipped front door (rules, then the check when no rule spoke)
   and a plain keyword baseline (``VULNERABILITY_KEYWORDS``), in the same run; then all of them
   together leaving one place out (the check fitted without a place scores it) at several bars.
@@ -185,7 +186,6 @@ def main() -> int:
     vulnerability = read(triage_model.VULNERABILITY_FILE)
     fresh = [dict(r, split="fresh") for r in read(triage_model.REAL_DIR / "vulnerability_fresh.csv")]
     blind2 = [dict(r, split="blind2") for r in read(triage_model.REAL_DIR / "vulnerability_blind2.csv")]
-    blind3 = [dict(r, split="blind3") for r in read(triage_model.REAL_DIR / "vulnerability_blind3.csv")]
     more = [dict(r, split="more") for r in read(triage_model.REAL_DIR / "vulnerability_more.csv")]
 
     shipped = triage_model.load_shipped()
@@ -284,9 +284,9 @@ def main() -> int:
         return check.score(vulnerability_check.message_vectors([text])[0])[0] >= check.bar
 
     vuln, vuln_rules, vuln_check, vuln_baseline = {}, {}, {}, {}
-    splits = ("test", "dev", "fresh", "blind2", "blind3", "more")
+    splits = ("test", "dev", "fresh", "blind2", "more")
     for split in splits:
-        rows = [r for r in vulnerability + fresh + blind2 + blind3 + more if r["split"] == split]
+        rows = [r for r in vulnerability + fresh + blind2 + more if r["split"] == split]
         gold = [r["vulnerable"] == "1" for r in rows]
         for store, flag in (
             (vuln, lambda text: bool(engine.analyse(text).flags)),
@@ -365,7 +365,7 @@ def main() -> int:
         lopo_lines = [
             f"Leaving one place out ({len(f_labels)} annotated messages, {int(f_labels.sum())} vulnerable; "
             f"places {', '.join(vulnerability_check.PLACES)}; all development data, not blind; the rules "
-            "were written from three of the four places' older sets). Ordinary = share of the "
+            "were written from the three places' older sets). Ordinary = share of the "
             f"{len(ordinary)} ordinary held-back messages flagged (check: the shipped check, fitted on all "
             "places; counted only where no rule spoke, as the front door does):",
             "",
@@ -448,7 +448,8 @@ def main() -> int:
                 f"messages flagged {lopo_shipped['ordinary']:.1%}; rules alone "
                 f"{lopo_rows[0]['recall']:.3f} at {lopo_rows[0]['precision']:.3f}; keyword baseline "
                 f"{lopo_rows[1]['recall']:.3f} at {lopo_rows[1]['precision']:.3f}. Last blind figure: New "
-                "Haven 0.897 at precision 0.236 (2026-11-26 20:29, the check before ADR 0143)"
+                "Haven 0.897 at precision 0.236 (2026-11-26 20:29, the check before ADR 0143), on data "
+                "no longer held (removed for its licence, ADR 0145)"
                 if lopo_shipped
                 else "no learned check shipped"
             ),
@@ -539,9 +540,9 @@ def main() -> int:
         f"Baseline training {baseline_train_s:.1f} s.",
         "",
         "Vulnerability on annotated real messages (recall / precision / share flagged; shipped = the "
-        "rules, then the learned check when no rule spoke, ADR 0135; all five are development data now, "
-        "ADR 0136 and 0143: blind3 = New Haven had its one blind run on 2026-11-26; more = the 340 "
-        "messages annotated for ADR 0143):",
+        "rules, then the learned check when no rule spoke, ADR 0135; all four are development data, "
+        "ADR 0136 and 0143; more = the messages annotated for ADR 0144 less New Haven's; the New Haven "
+        "sets were removed for their licence, ADR 0145):",
         "",
         "| set | vulnerable | shipped | rules alone | check alone | keyword baseline |",
         "|---|---|---|---|---|---|",

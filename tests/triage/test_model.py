@@ -106,7 +106,11 @@ def test_the_shipped_model_matches_the_committed_data(triage_model_for_tests):
     assert shipped.fingerprint == triage_model.corpus_fingerprint()
     assert shipped.kind == "hub" and 0.1 <= shipped.confident <= 0.9
     assert abs(sum(shipped.weights.values()) - 1) < 1e-9
-    assert shipped.scores["curve"] and shipped.scores["calibration_messages"] >= 1000
+    # Every held-back message of the training sources is scored out of place (general tweets once per
+    # fold): 407 since New Haven's 898 left for their licence (ADR 0145).
+    held_back = len(triage_model.calibration_examples())
+    assert held_back >= 400
+    assert shipped.scores["curve"] and shipped.scores["calibration_messages"] >= held_back
 
 
 def test_a_new_service_without_examples_is_found_by_its_words(triage_model_for_tests):
@@ -153,7 +157,19 @@ def test_leave_one_place_out_folds_never_see_their_place():
         assert all(
             label == triage_model.OFF_TOPIC for label, g in zip(held.labels, general, strict=True) if g
         )
-    assert seen_places == {"nyc", "newhaven", "mumbai"}
+    assert seen_places == {"nyc", "mumbai"}  # New Haven left for its licence (ADR 0145)
+
+
+def test_no_seeclickfix_text_is_shipped():
+    """SeeClickFix data is CC BY-NC-SA 3.0 US, not compatible with AGPL: the New Haven texts were
+    removed (ADR 0145) and no data file, mapping or rebuild may bring them or any other back."""
+    for path in sorted(triage_model.REAL_DIR.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            sources = {row.get("source", "") for row in csv.DictReader(handle)}
+        assert not {s for s in sources if "newhaven" in s or "seeclickfix" in s}, path.name
+    assert not (triage_model.REAL_DIR / "vulnerability_blind3.csv").exists()
+    prepare = (triage_model.DATA_DIR / "prepare.py").read_text(encoding="utf-8")
+    assert "def newhaven" not in prepare
 
 
 def test_curve_counts_other_agencies_as_wrong_routes_and_only_general_text_as_off_topic():
