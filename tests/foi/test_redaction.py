@@ -503,3 +503,12 @@ def test_chat_words_tags_and_the_verb_miss_are_not_names():
         assert not any(word in p for p in people), (word, people)
     assert not any(p in ("BinCollectionDay", "Goodnight") for p in people)
     assert "Miss Okonjo-Vale" in people
+
+
+def test_unknown_proper_nouns_are_taken_for_names():
+    """A capitalised word that is no English word and in no name list, read as a proper noun: most often a
+    name the gazetteer lacks (ADR 0147)."""
+    text = "Great save by Szczepankowiak again, and Vukovljak scored twice."
+    people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+    assert {"Szczepankowiak", "Vukovljak"} <= people
+    assert not any(p in ("Great", "again") for p in people)
