@@ -512,3 +512,8 @@ def test_unknown_proper_nouns_are_taken_for_names():
     people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
     assert {"Szczepankowiak", "Vukovljak"} <= people
     assert not any(p in ("Great", "again") for p in people)
+
+
+def test_a_surname_that_is_also_in_the_english_word_list_is_kept_when_the_model_says_person():
+    text = "The parish clerk said Dickens would have loved the fête."
+    assert "Dickens" in {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
