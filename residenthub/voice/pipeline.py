@@ -90,6 +90,40 @@ class Understanding:
 
 _SENTENCE_END = re.compile(r"\s*[.!?;]+\s*")
 
+# How callers' urgent words come out of the recogniser, or are said rather than written, mapped onto
+# the words triage's rules look for (ADR 0149). Read only by ``spoken_flags``, so typed triage is
+# unchanged. Each comes from the tuning calls (never the evaluation ones): "live" heard as "leave",
+# "don't" as "won't", "smell" as "mail", and an article triage's rule does not expect.
+SPOKEN_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern, re.I), said)
+    for pattern, said in (
+        (
+            r"\b(?:won'?t|don'?t|do not|wouldn'?t) want to (?:live|leave) any ?more\b"
+            r"(?=\s*(?:$|[.,!?]|and\b))",
+            "don't want to live",
+        ),
+        (r"\bwon'?t want to (?:live|be here|go on)\b", "don't want to live"),
+        (r"\b(?:s?mell|smel|mail|male) (?:of )?gas\b", "smell of gas"),
+        (r"\bgas (?:is )?(?:coming|pouring|hissing) (?:out|from|in)\b", "gas leak"),
+        (
+            r"\b(?:pulled|carrying|waving|has|holding|with) (?:the|his|her|their) (knife|gun|machete)\b",
+            r"waving a \1",
+        ),
+        (
+            r"\b(?:taken|took|swallowed) (?:some|a lot of|loads of|all (?:my|her|his|the)|too many) "
+            r"(?:pills|tablets)\b",
+            "overdose",
+        ),
+    )
+)
+
+
+def spoken_forms(text: str) -> str:
+    """``text`` with the callers' forms above rewritten as triage's rules expect them."""
+    for pattern, said in SPOKEN_FORMS:
+        text = pattern.sub(said, text)
+    return text
+
 
 def spoken_flags(result: Result, *texts: str) -> list:
     """Urgency flags triage's rules raise once the recogniser's full stops are taken out.
@@ -98,7 +132,7 @@ def spoken_flags(result: Result, *texts: str) -> list:
     sentence: "There's a smell of gas. And my mum is disabled." must still read as one thought. Only
     flags triage did not already raise are returned (false alarms are cheap here, misses are not)."""
     have = {f.category for f in result.flags}
-    joined = [_SENTENCE_END.sub(" ", t) for t in texts if t]
+    joined = [spoken_forms(_SENTENCE_END.sub(" ", t)) for t in texts if t]
     return [f for f in urgency.find_flags(*joined) if f.category not in have]
 
 

@@ -97,3 +97,33 @@ def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
     spoken = understand_text(heard)
     assert spoken.urgent and "flooding" in [f.category for f in spoken.flags]
     assert "distress" in [s.category for s in understand_text("Help. Please. Help.").signals]
+
+
+@pytest.mark.parametrize(
+    ("heard", "category"),
+    [
+        ("I won't want to live anymore and I have taken some pills.", "self_harm"),
+        ("I don't want to leave any more and I have taken some bills.", "self_harm"),
+        ("There is a thronged mail of gas coming from the empty house next door.", "gas"),
+        ("The man is waving the knife outside the shop on the High Street.", "threats"),
+    ],
+)
+def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
+    """Tuning calls' mishearings (ADR 0149): read from speech they flag, typed they need not."""
+    from residenthub.voice.pipeline import understand_text
+
+    assert category in [f.category for f in understand_text(heard).flags]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to leave any more messages, please ring me back.",
+        "The male toilets at the leisure centre are blocked.",
+        "He has the keys to the garage and took some boxes.",
+    ],
+)
+def test_spoken_forms_leave_ordinary_words_alone(text):
+    from residenthub.voice.pipeline import spoken_forms
+
+    assert spoken_forms(text) == text
