@@ -36,6 +36,7 @@ FRAME = 160  # 20 ms at 8 kHz
 START_TIMEOUT = 8.0  # seconds to wait for the caller to start speaking
 END_SILENCE = 0.7  # seconds of quiet that end an utterance
 MIN_SPEECH = 0.1  # seconds of sound that count as speech (shorter is a click)
+JITTER = 0.25  # seconds of late audio waited for before a gap in the line is heard as quiet
 _patched = False
 
 
@@ -82,14 +83,18 @@ class Line:
 
         return self.voip.state == CallState.ANSWERED
 
-    def _unsent(self) -> int:
-        """Bytes written but not yet sent (pyVoIP paces sending itself, slower on a busy machine)."""
+    def _left(self, direction: str) -> int:
+        """Bytes in pyVoIP's ``pmout`` (written, not yet sent) or ``pmin`` (received, not yet read)."""
         left = 0
         for client in self.voip.RTPClients:
-            manager = client.pmout
+            manager = getattr(client, direction)
             with manager.bufferLock:
                 left += manager.buffer.getbuffer().nbytes - manager.buffer.tell()
         return left
+
+    def _unsent(self) -> int:
+        """Bytes written but not yet sent (pyVoIP paces sending itself, slower on a busy machine)."""
+        return self._left("pmout")
 
     def play(self, samples: np.ndarray) -> None:
         """Send the audio and wait until it has all gone out (not just its nominal length)."""
@@ -103,13 +108,24 @@ class Line:
         self.voip.read_audio(8000 * 120, blocking=False)
 
     def frames(self):
-        """20 ms frames as they arrive, paced in real time."""
+        """20 ms frames as they arrive, paced in real time.
+
+        A small jitter buffer: when the caller's audio is late (a busy network or machine) the line
+        waits up to ``JITTER`` for it rather than hearing silence, which would be a pause inside a word
+        and cut the utterance there ("River" | "side Close"). A line that stays empty (the far end
+        stopped sending) is waited for once, not at every frame."""
         next_at = time.monotonic()
+        starved = False
         while self.up:
             next_at += FRAME / tts.RATE
             delay = next_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
+            if not starved:
+                give_up = time.monotonic() + JITTER
+                while self.up and self._left("pmin") < FRAME and time.monotonic() < give_up:
+                    time.sleep(0.005)
+            starved = self._left("pmin") < FRAME
             yield from_wire(self.voip.read_audio(FRAME, blocking=False))
 
     def listen(self, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:

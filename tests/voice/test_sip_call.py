@@ -136,7 +136,8 @@ def test_street_light_reported_by_phone(catalogue, kamailio, agent):
     assert "riverside close" in agent[1].say.lower(), call.turns
     heard = heard_words(confirmation)
     assert "street" in heard and "is that right" in heard
-    case = Case.objects.get()
+    case = Case.objects.first()
+    assert case and Case.objects.count() == 1, call.turns
     assert case.channel == Channel.PHONE_AUTOMATED and case.team.slug == "highways"
     assert case.service.code == "report-street-light"
     from residenthub.voice.speaking import reference

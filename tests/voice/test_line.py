@@ -1,0 +1,84 @@
+"""The SIP line's small jitter buffer (``sip.Line.frames``): late audio is waited for, not heard as a
+pause inside a word. No network: pyVoIP's own packet buffer is fed by a thread, as its receiver does."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from pyVoIP.RTP import RTPPacketManager
+from pyVoIP.VoIP import CallState
+
+from residenthub.voice import sip
+
+PACKET = 160  # 20 ms at 8 kHz
+TONE = sip.to_wire(0.3 * np.sin(2 * np.pi * 440 * np.arange(8000) / 8000))  # one second of sound
+
+
+class FakeClient:
+    def __init__(self):
+        self.pmin, self.pmout = RTPPacketManager(), RTPPacketManager()
+
+
+class FakeCall:
+    """What ``sip.Line`` uses of a pyVoIP call."""
+
+    def __init__(self):
+        self.state = CallState.ANSWERED
+        self.RTPClients = [FakeClient()]
+
+    def read_audio(self, length: int, blocking: bool = True) -> bytes:
+        return self.RTPClients[0].pmin.read(length)
+
+
+def deliver(call: FakeCall, late_at: int, late_by: float) -> None:
+    """The caller's packets arriving every 20 ms, one of them ``late_by`` seconds late; then silence."""
+    manager = call.RTPClients[0].pmin
+    for offset in range(0, len(TONE), PACKET):
+        if offset == late_at:
+            time.sleep(late_by)
+        manager.write(offset, TONE[offset : offset + PACKET])
+        time.sleep(0.02)
+    for offset in range(len(TONE), len(TONE) + 8000, PACKET):
+        manager.write(offset, b"\x80" * PACKET)
+        time.sleep(0.02)
+    call.state = CallState.ENDED
+
+
+def heard(monkeypatch, jitter: float, late_by: float) -> list[bool]:
+    """Loud or quiet, frame by frame, for the first second the line hears."""
+    monkeypatch.setattr(sip, "JITTER", jitter)
+    call = FakeCall()
+    sender = threading.Thread(target=deliver, args=(call, 25 * PACKET, late_by), daemon=True)
+    sender.start()
+    loud = []
+    for frame in sip.Line(call).frames():
+        level = float(np.abs(frame).max())
+        if loud or level > 0.05:  # from the first sound on
+            loud.append(level > 0.05)
+        if len(loud) == 50:
+            break
+    call.state = CallState.ENDED
+    sender.join(5)
+    return loud
+
+
+def test_a_late_packet_is_waited_for_not_heard_as_a_pause(monkeypatch):
+    assert all(heard(monkeypatch, jitter=0.25, late_by=0.15))
+
+
+def test_without_the_buffer_the_same_line_has_a_gap(monkeypatch):
+    """The test above can fail: with no waiting, the late packet is a run of quiet frames."""
+    loud = heard(monkeypatch, jitter=0.0, late_by=0.15)
+    assert loud.count(False) >= 3
+
+
+@pytest.mark.parametrize("late_by", [0.6])
+def test_a_line_that_stays_empty_is_heard_as_quiet_after_one_wait(monkeypatch, late_by):
+    """Longer than the buffer: the gap is real quiet, and the line does not wait again at every frame."""
+    started = time.monotonic()
+    loud = heard(monkeypatch, jitter=0.25, late_by=late_by)
+    assert loud.count(False) >= 10
+    assert time.monotonic() - started < 3.0
