@@ -517,3 +517,12 @@ def test_unknown_proper_nouns_are_taken_for_names():
 def test_a_surname_that_is_also_in_the_english_word_list_is_kept_when_the_model_says_person():
     text = "The parish clerk said Dickens would have loved the fête."
     assert "Dickens" in {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+
+
+def test_a_first_name_in_capitals_and_two_first_names_joined_by_and():
+    people = {s.text for s in d.detect("SO PROUD OF YOU ROSALIND") if s.entity_type == d.PERSON}
+    assert "ROSALIND" in people
+    people = {
+        s.text for s in d.detect("Had tea with Natalia & Rosalind at the hall") if s.entity_type == d.PERSON
+    }
+    assert {"Natalia", "Rosalind"} <= people

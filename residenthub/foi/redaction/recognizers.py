@@ -666,6 +666,7 @@ _NOT_PERSON_WORDS = {
 
 
 _NAME_SHAPE = re.compile(rf"{UP}(?:{LETTER}|['’.-])*")
+_FIRST_NAME_PAIR = re.compile(r"(?P<a>[A-Z][a-z]+)[ \t]+(?:&|and)[ \t]+(?P<b>[A-Z][a-z]+)")
 _UNKNOWN_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?")
 
 
@@ -938,11 +939,26 @@ class HubNameRecognizer(EntityRecognizer):
         """Entities the model labelled as an organisation, place or work that the gazetteer says are names
         ("Dear Carolyn Hopkins" read as an organisation)."""
         first, last, common = gazetteer.first_names(), gazetteer.surnames(), gazetteer.common_words()
+        census = gazetteer.census_first_names()
         out = []
         for ent in doc.ents:
             if ent.label_ not in self._OTHER_LABELS:
                 continue
             words = ent.text.split()
+            pair = _FIRST_NAME_PAIR.fullmatch(ent.text)
+            if pair and all(pair.group(k).lower() in census for k in ("a", "b")):
+                # two first names joined read as one body ("Natalia & David", "Cole and Josh")
+                for k in ("a", "b"):
+                    out.append(
+                        _result(
+                            PERSON,
+                            ent.start_char + pair.start(k),
+                            ent.start_char + pair.end(k),
+                            0.5,
+                            self.name,
+                        )
+                    )
+                continue
             if not 1 <= len(words) <= 3 or not all(_NAME_SHAPE.fullmatch(w) for w in words):
                 continue
             if not all(_is_name_token(w) for w in words):
@@ -987,6 +1003,7 @@ class HubNameRecognizer(EntityRecognizer):
         common = gazetteer.common_words()
         last = _Surnames(gazetteer.surnames(), common)
         frequent = gazetteer.frequent_names()
+        census = gazetteer.census_first_names()
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         out = []
         i = 0
@@ -1079,6 +1096,17 @@ class HubNameRecognizer(EntityRecognizer):
                     best = (s, e, 0.45, i)
                 elif low in last and len(low) > 3:  # a surname on its own ("Holohan phoned")
                     best = (s, e, 0.4, i)
+            # a first name on its own in capitals ("TALK KIRK", "HAPPY FOR NIALL"): a US Census first name
+            # that is not an English word (issue 13, BTC development data: names 0.764 -> 0.767)
+            if (
+                best is None
+                and shape(w) == "U"
+                and len(w) >= 3
+                and low in census
+                and low not in common
+                and _is_name_token(w)
+            ):
+                best = (s, e, 0.45, i)
             if best:
                 out.append(_result(PERSON, best[0], best[1], best[2], self.name))
                 i = best[3] + 1
