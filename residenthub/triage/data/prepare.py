@@ -90,7 +90,7 @@ def mumbai(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
     return rows
 
 
-# No New Haven reader, on purpose (2026-11-26, ADR 0145): the New Haven SeeClickFix texts
+# No New Haven reader, on purpose (2026-11-27, ADR 0145): the New Haven SeeClickFix texts
 # (``newhavenrc/nhrc``) are SeeClickFix data under CC BY-NC-SA 3.0 US, a non-commercial licence that
 # cannot travel with this AGPL-3.0-or-later project (SOURCES.md, "Licence of the New Haven
 # SeeClickFix extract"). They were removed from every file here and every model refitted without
