@@ -526,3 +526,9 @@ def test_a_first_name_in_capitals_and_two_first_names_joined_by_and():
         s.text for s in d.detect("Had tea with Natalia & Rosalind at the hall") if s.entity_type == d.PERSON
     }
     assert {"Natalia", "Rosalind"} <= people
+
+
+def test_plurals_and_days_or_months_beside_numbers_are_not_names():
+    text = "Fixtures: Sun 29 Jan at the rec. Gardening Tipsters for Brambleworths, due Feb 2027."
+    people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
+    assert not ({"Sun", "Jan", "Feb", "Tipsters"} & people), people

@@ -431,6 +431,9 @@ def _name_lists(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_CALENDAR_WORDS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()  # noqa: SIM905
+)
 _DOCUMENT_WORD = re.compile(r"[ \t]+(?:number|no\.?|card|id|code|account|scheme)\b", re.I)
 _CODE_PART = re.compile(r"^[A-Z]{2,}$")
 
@@ -444,6 +447,11 @@ def _not_a_person_word(text: str, start: int, end: int) -> bool:
         return False
     if _DOCUMENT_WORD.match(text, end):
         return True
+    if value.lower().rstrip(".") in _CALENDAR_WORDS and (
+        re.match(r"[ \t.,]*\d", text[end:])
+        or re.search(r"\d(?:st|nd|rd|th)?[ \t.,]*$", text[max(0, start - 8) : start])
+    ):
+        return True  # "Sun 29 Jan", "Due Jan 2015": a day or a month beside a number
     parts = value.split("-")
     if len(parts) > 1 and all(parts):
         if any(p[0].islower() for p in parts[1:]):

@@ -734,6 +734,18 @@ _CHAT_WORDS = frozenset(
 _ELONGATED = re.compile(r"([a-z])\1\1", re.I)
 
 
+_IRREGULAR_PLURALS = {"women", "men", "children", "people", "feet", "teeth", "mice", "geese"}
+
+
+def _english_form(word: str, common) -> bool:
+    """An English word or a regular form of one the lemma lists do not hold ("Stories", "Apps", "Women")."""
+    return (
+        _plural_of_common(word, common)
+        or word in _IRREGULAR_PLURALS
+        or (word.endswith("ies") and word[:-3] + "y" in common)
+    )
+
+
 def _is_name_token(word: str) -> bool:
     """Not a word of forms, places and bodies, not a contraction, not a word of chat ("LOL", "RT"), not a
     word stretched for emphasis ("Wowwww", "Ahhhh": three times the same letter)."""
@@ -898,7 +910,7 @@ class HubNameRecognizer(EntityRecognizer):
             word = token.text
             if token.pos_ != "PROPN" or len(word) < 3 or word.isupper() or not _UNKNOWN_SHAPE.fullmatch(word):
                 continue
-            if word.lower() in common or not _is_name_token(word):
+            if _english_form(word.lower(), common) or not _is_name_token(word):
                 continue
             out.append(_result(PERSON, token.idx, token.idx + len(word), 0.4, self.name))
         return out
