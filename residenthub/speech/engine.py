@@ -8,6 +8,7 @@ serialised: CTranslate2 already uses every thread it was given).
 
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +44,18 @@ class SpeechEngine(Protocol):
 # can multiply the time by six for no better text (benchmarks/voice.py), so the phone turns it off.
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
+# Whisper's encoder reads a 30-s window however short the audio (padded with silence): about 0.95 s
+# of CPU for Whisper base int8 on 2 threads against 0.10-0.14 s for a 10-s window (measured
+# 2026-11-27). ``short_window`` sizes the window to the audio instead (a second's margin, at least
+# SHORT_WINDOW_MIN seconds): for a caller waiting for a reply (ADR 0150).
+SHORT_WINDOW_MIN = 10
+WINDOW_SECONDS = 30
+
+
+def window_for(seconds: float) -> int:
+    """The encoder window for ``seconds`` of audio when short windows are asked for."""
+    return int(min(WINDOW_SECONDS, max(SHORT_WINDOW_MIN, math.ceil(seconds + 1))))
+
 
 class LocalWhisper:
     """Whisper through faster-whisper (CTranslate2, int8 on the CPU), with silero VAD (ONNX)."""
@@ -68,27 +81,39 @@ class LocalWhisper:
         prompt: str | None,
         fallback: bool = True,
         beam_size: int | None = None,
+        short_window: bool = False,
     ) -> Transcript:
-        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``)."""
+        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). ``short_window``: the encoder
+        reads a window sized to the audio, not 30 s (see ``window_for``)."""
         if not self.multilingual:
             language = "en"
+        window = window_for(len(samples) / SAMPLE_RATE) if short_window else WINDOW_SECONDS
         with self._lock:
-            pieces, info = self.model.transcribe(
-                samples,
-                language=language,
-                beam_size=beam_size or self.beam_size,
-                vad_filter=vad,
-                vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
-                condition_on_previous_text=False,  # a loop cannot feed on itself
-                initial_prompt=prompt or None,
-                temperature=list(FALLBACK_TEMPERATURES) if fallback else 0.0,
-                # Without the hotter retries nothing stops a loop ("Yes. Yes. Yes..."): cap the
-                # tokens at what a fast talker says in the window (about 3 words, 4 tokens a second).
-                max_new_tokens=None if fallback else min(200, 24 + int(8 * len(samples) / SAMPLE_RATE)),
-            )
-            segments = [
-                Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces
-            ]
+            try:
+                return self._transcribe(samples, language, vad, prompt, fallback, beam_size, window)
+            finally:
+                # faster-whisper keeps the last window in its feature extractor, and the minutes'
+                # own call passes none: always leave it at 30 s.
+                extractor = self.model.feature_extractor
+                extractor.n_samples = WINDOW_SECONDS * extractor.sampling_rate
+                extractor.nb_max_frames = extractor.n_samples // extractor.hop_length
+
+    def _transcribe(self, samples, language, vad, prompt, fallback, beam_size, window) -> Transcript:
+        pieces, info = self.model.transcribe(
+            samples,
+            language=language,
+            beam_size=beam_size or self.beam_size,
+            vad_filter=vad,
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+            condition_on_previous_text=False,  # a loop cannot feed on itself
+            initial_prompt=prompt or None,
+            temperature=list(FALLBACK_TEMPERATURES) if fallback else 0.0,
+            # Without the hotter retries nothing stops a loop ("Yes. Yes. Yes..."): cap the
+            # tokens at what a fast talker says in the window (about 3 words, 4 tokens a second).
+            max_new_tokens=None if fallback else min(200, 24 + int(8 * len(samples) / SAMPLE_RATE)),
+            chunk_length=window,
+        )
+        segments = [Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces]
         return Transcript(
             segments=segments,
             language=info.language,
@@ -163,6 +188,7 @@ def transcribe(
     prompt: str | None = None,
     fallback: bool = True,
     beam_size: int | None = None,
+    short_window: bool = False,
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
     vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
@@ -172,9 +198,10 @@ def transcribe(
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
         return Transcript([], language or "en", 0.0, duration, ["silence"])
-    extra = {"beam_size": beam_size} if beam_size else {}
-    result = get_engine().transcribe(
-        samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra
-    )
+    extra: dict = {"beam_size": beam_size} if beam_size else {}
+    engine = get_engine()
+    if short_window and isinstance(engine, LocalWhisper):  # a cloud service sizes its own
+        extra["short_window"] = True
+    result = engine.transcribe(samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra)
     result.duration = duration
     return guards.clean(result)
