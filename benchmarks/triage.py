@@ -507,6 +507,11 @@ def main() -> int:
     pothole = engine.analyse(DEMO_POTHOLE)
     counts = collections.Counter(r["source"] for r in labelled)
     per_source = ", ".join(f"{source} {counts[source]}" for source in sources)
+    chatter_by = collections.Counter(
+        "Broad Twitter Corpus tweets" if r["source"].startswith("btc-") else "UCI SMS messages"
+        for r in read(triage_gate.CHATTER_FILE)
+    )
+    chatter_counts = " and ".join(f"{n} {name}" for name, n in sorted(chatter_by.items(), reverse=True))
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", "benchmarks/triage.py", *sys.argv[1:]])
     report = [
         f"## Triage on real residents' words ({dt.datetime.now().strftime('%Y-%m-%d %H:%M')})",
@@ -521,8 +526,7 @@ def main() -> int:
         f"{shipped.version}, weights {shipped.weights}, bar {shipped.confident:.2f}; "
         + (
             f"general-chatter gate (ADR 0134) bar {chatter_gate.bar:.3f}, fitted on the training "
-            f"sources against {len(read(triage_gate.CHATTER_FILE))} UCI SMS messages and the Mumbai "
-            "non-complaints."
+            f"sources against {chatter_counts} and the Mumbai non-complaints."
             if chatter_gate
             else "no general-chatter gate."
         ),
