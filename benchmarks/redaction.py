@@ -23,7 +23,9 @@ The corpora are split BY SOURCE, fixed before the tuning of 2026-11-26 (ADR 0047
   products and creative works (added 2026-11-26, ADR 0138; an NER corpus: it measures names and precision,
   not identifiers or addresses); ``btc-f``: the Broad Twitter Corpus's own test section F (2,000 tweets of
   well-known accounts, 2009-2014; assigned 2026-11-26 before any run; same corpus and annotators as the
-  development sections A and H, so not independent of them); ``contextual``:
+  development sections A and H, so not independent of them); ``gum``: the GUM corpus's Wikinews interviews
+  and news (texts CC BY 2.5, annotations CC BY 4.0; 43 documents, 798 person names; assigned 2026-11-27
+  before any run); ``contextual``:
   kurkowski93/contextual-anonymizer ``synthetic_data.json`` (MIT), 1,200 of its GPT-4o-mini documents
   (letters, chats, records, emails) with names, addresses, emails, phones, gold spans recovered by aligning
   each text with its anonymised copy; ``ours (evaluation seed)``: our generator, kept only as a third set.
@@ -508,6 +510,22 @@ def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
     return docs
 
 
+# GUM interviews and news (Wikinews, CC BY 2.5; annotations CC BY 4.0), evaluation side since 2026-11-27:
+# names are proper-noun runs in person mentions; places "other"; proper nouns of any other mention are not
+# personal (``benchmarks/gum_sample.py`` made the file).
+GUM_LABELS = {"person": d.PERSON, "place": "other", "not_personal": None}
+
+
+def load_gum() -> list[tuple[str, list[tuple[int, int, str]]]]:
+    import json
+
+    docs = []
+    for item in json.loads((DATA / "gum_interview_news.json").read_text(encoding="utf-8")):
+        gold = [(s["start"], s["end"], GUM_LABELS.get(s["label"], "other")) for s in item["spans"]]
+        docs.append((item["text"], gold))
+    return docs
+
+
 def _align(original: str, anonymised: str) -> list[tuple[int, int, str]] | None:
     """Gold spans from a text and its anonymised copy ("[NAME_1]" placeholders); None when the
     placeholders could cover the text in more than one way (shortest and longest fillings differ)."""
@@ -841,9 +859,11 @@ def main() -> None:
         if args.show_misses:
             parser.error("the evaluation side is not looked at miss by miss (ADR 0047)")
         contextual, wnut, btc_f = load_contextual(), load_wnut17(), load_btc("f")
+        gum = load_gum()
         corpora = {
             f"EVALUATION WNUT 2017 Emerging Entities test set ({len(wnut)} texts)": wnut,
             f"EVALUATION Broad Twitter Corpus, section F (Twitterati; {len(btc_f)} tweets)": btc_f,
+            f"EVALUATION GUM Wikinews interviews and news ({len(gum)} documents)": gum,
             f"EVALUATION contextual-anonymizer, GPT-4o-mini documents ({len(contextual)} texts)": contextual,
             f"EVALUATION ours: generated en_GB letters (seed {args.seed}, {args.docs} texts)": load_ours(
                 args.seed, args.docs

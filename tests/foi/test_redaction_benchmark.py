@@ -82,3 +82,26 @@ def test_btc_sections_load_with_their_person_counts(bench):
     assert len(dev) == 3000
     assert sum(k == bench.d.PERSON for _, g in dev for *_, k in g) == 592
     assert len(bench.load_btc("f")) == 2000
+
+
+def test_gum_conversion_takes_proper_nouns_of_person_mentions(bench):
+    spec = importlib.util.spec_from_file_location("gum_sample", ROOT / "benchmarks" / "gum_sample.py")
+    gum = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gum)
+    conllu = (
+        "# newdoc id = doc1\n"
+        "1\tPianist\tpianist\tNOUN\tNN\t_\t0\troot\t_\tEntity=(1-person-new\n"
+        "2\tOrla\tOrla\tPROPN\tNNP\t_\t1\tflat\t_\t_\n"
+        "3\tQuennell\tQuennell\tPROPN\tNNP\t_\t1\tflat\t_\tEntity=1)\n"
+        "4\tleft\tleave\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+        "5\tHarbridge\tHarbridge\tPROPN\tNNP\t_\t4\tobj\t_\tEntity=(2-place-new)|SpaceAfter=No\n"
+        "6\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_\n\n"
+    )
+    doc = gum.convert(conllu)
+    assert doc["text"] == "Pianist Orla Quennell left Harbridge."
+    assert [(doc["text"][s["start"] : s["end"]], s["label"]) for s in doc["spans"]] == [
+        ("Orla Quennell", "person"),
+        ("Harbridge", "place"),
+    ]
+    docs = bench.load_gum()
+    assert len(docs) == 43 and sum(k == bench.d.PERSON for _, g in docs for *_, k in g) == 798
