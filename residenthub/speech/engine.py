@@ -49,6 +49,11 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # 2026-11-27). ``short_window`` sizes the window to the audio instead (a second's margin, at least
 # SHORT_WINDOW_MIN seconds): for a caller waiting for a reply (ADR 0150).
 SHORT_WINDOW_MIN = 10
+# A window the model itself rates as probably not speech (faster-whisper's own bar, 0.6), whose
+# greedy text was a loop, is decoded again by random sampling at a higher temperature, unseeded:
+# on 3 s of hiss it wrote "0.5%" seven times in 1 of 25 runs (the guards keep three: a "sentence").
+# Text found that way over likely non-speech is dropped; real speech scores far below 0.6.
+NO_SPEECH_AFTER_FALLBACK = 0.6
 WINDOW_SECONDS = 30
 
 
@@ -113,12 +118,18 @@ class LocalWhisper:
             max_new_tokens=None if fallback else min(200, 24 + int(8 * len(samples) / SAMPLE_RATE)),
             chunk_length=window,
         )
-        segments = [Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces]
+        segments, notes = [], []
+        for p in pieces:
+            if p.temperature > 0 and p.no_speech_prob > NO_SPEECH_AFTER_FALLBACK:
+                notes.append("fallback_over_noise_removed")
+                continue
+            segments.append(Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob))
         return Transcript(
             segments=segments,
             language=info.language,
             language_probability=float(info.language_probability),
             duration=len(samples) / SAMPLE_RATE,
+            notes=list(dict.fromkeys(notes)),
         )
 
 
