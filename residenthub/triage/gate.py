@@ -4,9 +4,8 @@ The service model learns "not a council matter" from a few hundred examples, mos
 complaints for other bodies; text about nothing civic ("so excited for the weekend!!") sometimes
 lands near a service and is routed with confidence. The gate is a separate logistic regression on
 the same sentence vector, fitted on civic reports (the training sources and our own sentences)
-against general chatter from sources the service model never saw (UCI SMS Spam Collection and,
-since ADR 0146, general tweets of the Broad Twitter Corpus; see ``data/real/SOURCES.md``) plus the
-Mumbai collectors' non-complaints. When it is sure a message is
+against general chatter from a source the service model never saw (UCI SMS Spam Collection, see
+``data/real/SOURCES.md``) plus the Mumbai collectors' non-complaints. When it is sure a message is
 chatter while the service model would route it, the message goes to a person ("not sure")
 instead of a service: the two disagree, so neither is trusted.
 
@@ -33,7 +32,7 @@ from . import model as triage_model
 
 GATE_FILE = triage_model.DATA_DIR / "model" / "general_gate.json"
 CHATTER_FILE = triage_model.REAL_DIR / "general_chatter.csv"
-CHATTER_SOURCES = ("uci-sms", "btc", "mumbai-tweets-general")  # each left out in turn
+CHATTER_SOURCES = ("uci-sms", "mumbai-tweets-general")  # each left out in turn
 MAX_CIVIC_LOSS = 0.01  # routed civic reports the gate may send to a person, out of place
 BARS = [round(0.5 + 0.025 * k, 3) for k in range(20)]  # 0.5 ... 0.975
 C = 0.5
@@ -89,10 +88,7 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _chatter_source(source: str) -> str:
-    for prefix in ("uci-sms", "btc"):  # uci-sms-ham/-spam; btc-a/-h (ADR 0146)
-        if source.startswith(prefix + "-"):
-            return prefix
-    return source
+    return "uci-sms" if source.startswith("uci-sms") else source
 
 
 def corpus() -> tuple[list[str], np.ndarray, list[str], list[str], list[bool]]:

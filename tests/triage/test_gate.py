@@ -117,24 +117,3 @@ def test_without_a_gate_the_same_message_is_routed(monkeypatch):
     result = engine.analyse("lot of potholes on the way to the station")
     assert result.outcome == "suggested"
     assert "general_chatter" not in result.notes
-
-
-def test_broad_twitter_corpus_chatter_is_rebuilt_from_the_development_sections_only():
-    """ADR 0146: sections A and H of the Broad Twitter Corpus, never F (redaction's evaluation)."""
-    import csv
-    import hashlib
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("prepare", gate.triage_model.DATA_DIR / "prepare.py")
-    prepare = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(prepare)
-    tokens = ["RT", "@", "colgo", ":", "I", "do", "n't", "like", "#", "Mondays", "(", "really", ")", "!"]
-    assert prepare.btc_text(tokens) == "RT @colgo: I don't like #Mondays (really)!"
-    assert prepare.clean(prepare.btc_text(tokens)) == "I don't like Mondays (really)!"
-    with open(gate.CHATTER_FILE, encoding="utf-8", newline="") as handle:
-        rows = [(r["text"], r["source"]) for r in csv.DictReader(handle)]
-    btc = [row for row in rows if row[1].startswith("btc")]
-    assert {source for _, source in btc} == {"btc-a", "btc-h"}
-    assert btc == prepare.btc_tweets()
-    assert not {hashlib.sha256(t.encode()).hexdigest()[:12] for t, _ in btc} & prepare.BTC_CIVIC
-    assert {gate._chatter_source(s) for _, s in rows} == {"uci-sms", "btc"}

@@ -10,9 +10,7 @@ details, @handles and links, drops duplicates and near-empty texts, and writes s
   SeeClickFix was removed for its licence, ADR 0145);
 - ``calibration.csv``: one in five of the training sources' messages, held back from every fit,
   used only to choose thresholds and to compare a retrained model with the current one;
-- ``general_chatter.csv``: general text messages (UCI SMS Spam Collection) and general tweets
-  (Broad Twitter Corpus, sections A and H, read from ``benchmarks/data/pii/``) for the gate
-  (ADR 0134, 0146);
+- ``general_chatter.csv``: general text messages (UCI SMS Spam Collection) for the gate (ADR 0134);
 - ``eval_candidates.csv``: samples from the evaluation sources (Bengaluru, Hoboken, Boston),
   which are labelled by hand into ``eval.csv`` (see SOURCES.md) and never trained on.
 """
@@ -141,54 +139,6 @@ def general_chatter(snapshots: Path) -> list[tuple[str, str]]:
     return kept
 
 
-# Broad Twitter Corpus (Derczynski, Bontcheva and Roberts, COLING 2016; CC BY 4.0), already in the
-# repository for redaction (``benchmarks/data/pii/btc.LICENSE``). Only the development sections A
-# (UK 2012) and H (non-UK 2014): section F is redaction's evaluation set and stays out (ADR 0146).
-BTC_DIR = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "pii"
-BTC_SECTIONS = ("a", "h")
-_BTC_GLUE_LEFT = re.compile(r" ([.,!?;:)\]}%…]|n't|N'T|'s|'S|'m|'re|'ll|'ve|'d)(?=\s|$)")
-_BTC_GLUE_RIGHT = re.compile(r"([(\[{$£]) ")
-# Tweets of sections A and H that are a civic complaint a council would handle (read by eye among
-# those the routing model of 2026-11-27 routes or that name a council service; ADR 0146): not
-# general chatter, so left out. SHA-256 of the cleaned text, first 12 hex digits.
-BTC_CIVIC = frozenset(
-    {
-        "c6523600099d",  # rumbling machine-like noise outside (a noise complaint)
-        "8b885821c308",  # pothole repairs blocking lanes (roads)
-        "eba6f38b6c30",  # very bad traffic near a market (a civic complaint for another body)
-    }
-)
-
-
-def btc_text(tokens: list[str]) -> str:
-    """A tweet rebuilt from its CoNLL tokens: a lone "@" or "#" joined to the next token (sections A
-    and B split them), punctuation and "n't"/"'s" joined to the word before them."""
-    text, glue = "", False
-    for raw in tokens:
-        word = '"' if raw == "'\"'" else raw  # section A writes some quotes as '"'
-        text += word if (glue or not text) else " " + word
-        glue = word in ("@", "#")
-    text = _BTC_GLUE_LEFT.sub(r"\1", text)
-    return _BTC_GLUE_RIGHT.sub(r"\1", text)
-
-
-def btc_tweets(folder: Path = BTC_DIR) -> list[tuple[str, str]]:
-    """General tweets for the gate: sections A and H of the Broad Twitter Corpus, rebuilt, cleaned,
-    four words or more, duplicates and the civic complaints in ``BTC_CIVIC`` dropped."""
-    rows, seen = [], set()
-    for section in BTC_SECTIONS:
-        blocks = (folder / f"btc_{section}.conll").read_text(encoding="utf-8").split("\n\n")
-        for block in blocks:
-            tokens = [line.rsplit("\t", 1)[0].strip() for line in block.split("\n") if line.strip()]
-            text = clean(btc_text([t for t in tokens if t]))
-            digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-            if len(text.split()) < 4 or text.lower() in seen or digest in BTC_CIVIC:
-                continue
-            seen.add(text.lower())
-            rows.append((text, f"btc-{section}"))
-    return rows
-
-
 def main(snapshots: Path) -> None:
     for name, why in REFUSED_SNAPSHOTS.items():
         if (snapshots / name).exists():
@@ -217,7 +167,7 @@ def main(snapshots: Path) -> None:
     with open(HERE / "general_chatter.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["text", "source"])
-        writer.writerows(general_chatter(snapshots) + btc_tweets())
+        writer.writerows(general_chatter(snapshots))
 
 
 if __name__ == "__main__":
