@@ -44,10 +44,11 @@ class SpeechEngine(Protocol):
 # can multiply the time by six for no better text (benchmarks/voice.py), so the phone turns it off.
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
-# Whisper's encoder reads a 30-s window however short the audio (padded with silence): about 0.95 s
-# of CPU for Whisper base int8 on 2 threads against 0.10-0.14 s for a 10-s window (measured
-# 2026-11-27). ``short_window`` sizes the window to the audio instead (a second's margin, at least
-# SHORT_WINDOW_MIN seconds): for a caller waiting for a reply (ADR 0150).
+# Whisper's encoder reads a 30-s window however short the audio: about 0.95 s of CPU for Whisper base
+# int8 on 2 threads against 0.10-0.14 s for a 10-s window when CTranslate2 is called directly
+# (measured 2026-11-27). ``short_window`` passes a window sized to the audio as faster-whisper's
+# ``chunk_length``, BUT faster-whisper 1.2.1 pads each segment back to 3000 frames before encoding,
+# so it does not save that time (ADR 0150, amendment); the phone leaves it off.
 SHORT_WINDOW_MIN = 10
 # A window the model itself rates as probably not speech (faster-whisper's own bar, 0.6), whose
 # greedy text was a loop, is decoded again by random sampling at a higher temperature, unseeded:
