@@ -419,6 +419,38 @@ def _nanni_spans(text: str, value: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _conll_text(
+    rows: list[tuple[str, str]], glue_signs: bool = False
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """CoNLL tokens joined by single spaces and the gold spans (start, end, type) of their BIO tags.
+
+    ``glue_signs``: a lone "@" or "#" is joined to the word after it, in one span ("@ colgo" -> "@colgo")."""
+    text, gold, pos, open_span, glue = "", [], 0, None, False
+    for token, tag in rows:
+        if text and not glue:
+            text += " "
+            pos += 1
+        start, end = pos, pos + len(token)
+        text, pos = text + token, end
+        if glue:  # the handle or tag after a lone "@" or "#": same span as the sign
+            glue = False
+            if open_span:
+                open_span[1] = end
+                continue
+        glue = glue_signs and token in ("@", "#")
+        if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
+            open_span[1] = end
+            continue
+        if open_span:
+            gold.append(tuple(open_span))
+            open_span = None
+        if tag != "O":
+            open_span = [start, end, tag[2:]]
+    if open_span:
+        gold.append(tuple(open_span))
+    return text, gold
+
+
 def load_wnut17() -> list[tuple[str, list[tuple[int, int, str]]]]:
     """The WNUT 2017 test set (tweets, Reddit, YouTube and Stack Overflow comments, hand-annotated): CoNLL
     tokens joined by single spaces, gold spans from the BIO tags."""
@@ -428,23 +460,7 @@ def load_wnut17() -> list[tuple[str, list[tuple[int, int, str]]]]:
         rows = [line.split("\t") for line in block.split("\n") if line.strip()]
         if not rows:
             continue
-        text, gold, pos, open_span = "", [], 0, None
-        for token, tag in rows:
-            if text:
-                text += " "
-                pos += 1
-            start, end = pos, pos + len(token)
-            text, pos = text + token, end
-            if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
-                open_span[1] = end
-                continue
-            if open_span:
-                gold.append(tuple(open_span))
-                open_span = None
-            if tag != "O":
-                open_span = [start, end, tag[2:]]
-        if open_span:
-            gold.append(tuple(open_span))
+        text, gold = _conll_text(rows)
         docs.append((text, [(a, b, WNUT_LABELS.get(k, "other")) for a, b, k in gold]))
     return docs
 
@@ -473,29 +489,7 @@ def load_btc(section: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
         rows = [(tok, tag) for tok, tag in rows if tok]
         if not rows:
             continue
-        text, gold, pos, open_span, glue = "", [], 0, None, False
-        for token, tag in rows:
-            if text and not glue:
-                text += " "
-                pos += 1
-            start, end = pos, pos + len(token)
-            text, pos = text + token, end
-            if glue:  # the handle or tag after a lone "@" or "#": same span as the sign
-                glue = False
-                if open_span:
-                    open_span[1] = end
-                    continue
-            glue = token in ("@", "#")
-            if tag.startswith("I-") and open_span and open_span[2] == tag[2:]:
-                open_span[1] = end
-                continue
-            if open_span:
-                gold.append(tuple(open_span))
-                open_span = None
-            if tag != "O":
-                open_span = [start, end, tag[2:]]
-        if open_span:
-            gold.append(tuple(open_span))
+        text, gold = _conll_text(rows, glue_signs=True)
         spans = []
         for a, b, k in gold:
             label = BTC_LABELS.get(k, "other")
