@@ -9,17 +9,20 @@ from django.utils import timezone
 from residenthub.cases.models import Case
 from residenthub.core import calendar_actions
 from residenthub.core.actions import ActionError
-from residenthub.core.calendar import add_working_days
+from residenthub.core.calendar import add_working_days, is_working_day
 from residenthub.core.models import AuditEntry, ClosureDay
 from residenthub.foi import actions as foi_actions
 from residenthub.foi.models import InformationRequest
 
 pytestmark = pytest.mark.django_db
+ALL_UK = ("ENG", "WLS", "SCT", "NIR")  # the regions of the FOI clock
 
 
 def _next_weekday() -> dt.date:
+    """The next day that is a working day everywhere in the UK: on 2026-11-27 the next Monday was St
+    Andrew's Day, already a holiday on the UK-wide FOI clock, so closing it moved nothing."""
     day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_working_day(day, ALL_UK):
         day += dt.timedelta(days=1)
     return day
 
