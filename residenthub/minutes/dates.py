@@ -64,23 +64,13 @@ ORDINALS = [
     "twentieth",
 ]
 _ORDINAL_WORDS = {w: i for i, w in enumerate(ORDINALS, 1)}
-_COUNT_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "couple of": 2,
-}
+# "one" to "twenty": counts ("in two weeks") and days said as cardinals ("by six March").
+_CARDINAL_NAMES = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+_CARDINALS = {w: i for i, w in enumerate(_CARDINAL_NAMES.split(), 1)}
+_COUNT_WORDS = {"a": 1, "an": 1, **_CARDINALS, "couple of": 2}
 
 _MONTH_RE = r"(?:" + "|".join(sorted([*MONTHS, *_SHORT_MONTHS], key=len, reverse=True)) + r")\.?"
 _DAY_RE = r"(?:" + "|".join(WEEKDAYS) + r")"
@@ -102,34 +92,6 @@ def _ordinal_words_as_digits(text: str) -> str:
     return _ORD_WORD.sub(digits, text)
 
 
-_CARDINALS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ],
-        1,
-    )
-}
 _CARDINAL_DAY = re.compile(
     r"\b(?:(twenty|thirty)[\s-]+)?(" + "|".join(_CARDINALS) + r")\s+(?=(?:of\s+)?" + _MONTH_RE + r"\b)",
     re.IGNORECASE,
