@@ -79,7 +79,6 @@ from residenthub.speech.synth import resample, synthesise, telephone  # noqa: E4
 from residenthub.voice import vocabulary  # noqa: E402
 from residenthub.voice.pipeline import (  # noqa: E402
     CALL_BEAM_SIZE,
-    CALL_SHORT_WINDOW,
     PROMPT,
     clean_text,
     tidy,
@@ -187,11 +186,9 @@ class Config:
         fallback: bool,
         vad: bool,
         beam=1,
-        short_window=False,
     ):
         self.name, self.engine, self.prompt = name, engine, prompt
         self.current, self.fallback, self.vad, self.beam = current, fallback, vad, beam
-        self.short_window = short_window
 
     def heard(self, samples16: np.ndarray) -> str:
         out = self.engine.transcribe(
@@ -201,7 +198,6 @@ class Config:
             prompt=self.prompt,
             fallback=self.fallback,
             beam_size=self.beam,
-            short_window=self.short_window,
         )
         return guards.clean(out).text
 
@@ -261,7 +257,6 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             fallback=False,
             vad=False,
             beam=CALL_BEAM_SIZE,
-            short_window=CALL_SHORT_WINDOW,
         ),
     }
     typed = {
@@ -456,29 +451,18 @@ def latency(args) -> list[str]:
         heard, _ = sip.endpoint([a[i : i + 160] for i in range(0, len(a) - 159, 160)], 30)
         lengths.append(len(heard) / 8000 - sip.END_SILENCE)
     rows = []
-    from residenthub.voice import pipeline
-
     ways = [
-        ("whole", "whole utterance after end-pointing", pipeline.CALL_SHORT_WINDOW),
-        ("pieces", "pieces at pauses (ADR 0093)", pipeline.CALL_SHORT_WINDOW),
-        ("early", "pieces + early tail (ADR 0140)", False),
+        ("whole", "whole utterance after end-pointing"),
+        ("pieces", "pieces at pauses (ADR 0093)"),
+        ("early", "pieces + early tail (ADR 0140, the agent's default)"),
     ]
-    if pipeline.CALL_SHORT_WINDOW:
-        ways.append(
-            ("early", "pieces + early tail + short encoder window (ADR 0150, the agent's default)", True)
-        )
-    for how, label, short in ways:
-        pipeline.CALL_SHORT_WINDOW = short
+    for how, label in ways:
         times = []
         for a in audio:
             took, reply, pieces = one_turn(a, how)
             times.append(took)
-            print(
-                f"{how}{' short' if short else ''}: {took:.2f} s, {pieces} piece(s): {reply[:70]!r}",
-                flush=True,
-            )
+            print(f"{how}: {took:.2f} s, {pieces} piece(s): {reply[:70]!r}", flush=True)
         rows.append((label, times))
-    pipeline.CALL_SHORT_WINDOW = ways[0][2]
     mean_len = sum(lengths) / len(lengths)
     lines = [
         f"Data: {len(audio)} utterances of {min(lengths):.1f}-{max(lengths):.1f} s "

@@ -8,7 +8,6 @@ serialised: CTranslate2 already uses every thread it was given).
 
 from __future__ import annotations
 
-import math
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -44,23 +43,11 @@ class SpeechEngine(Protocol):
 # can multiply the time by six for no better text (benchmarks/voice.py), so the phone turns it off.
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
-# Whisper's encoder reads a 30-s window however short the audio: about 0.95 s of CPU for Whisper base
-# int8 on 2 threads against 0.10-0.14 s for a 10-s window when CTranslate2 is called directly
-# (measured 2026-11-27). ``short_window`` passes a window sized to the audio as faster-whisper's
-# ``chunk_length``, BUT faster-whisper 1.2.1 pads each segment back to 3000 frames before encoding,
-# so it does not save that time (ADR 0150, amendment); the phone leaves it off.
-SHORT_WINDOW_MIN = 10
 # A window the model itself rates as probably not speech (faster-whisper's own bar, 0.6), whose
 # greedy text was a loop, is decoded again by random sampling at a higher temperature, unseeded:
 # on 3 s of hiss it wrote "0.5%" seven times in 1 of 25 runs (the guards keep three: a "sentence").
 # Text found that way over likely non-speech is dropped; real speech scores far below 0.6.
 NO_SPEECH_AFTER_FALLBACK = 0.6
-WINDOW_SECONDS = 30
-
-
-def window_for(seconds: float) -> int:
-    """The encoder window for ``seconds`` of audio when short windows are asked for."""
-    return int(min(WINDOW_SECONDS, max(SHORT_WINDOW_MIN, math.ceil(seconds + 1))))
 
 
 class LocalWhisper:
@@ -87,24 +74,16 @@ class LocalWhisper:
         prompt: str | None,
         fallback: bool = True,
         beam_size: int | None = None,
-        short_window: bool = False,
     ) -> Transcript:
-        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). ``short_window``: the encoder
-        reads a window sized to the audio, not 30 s (see ``window_for``)."""
+        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). The encoder always reads
+        Whisper's 30-s window (a ``short_window`` option was removed: faster-whisper 1.2.1 pads
+        shorter windows back to 30 s, so it saved nothing; ADR 0150)."""
         if not self.multilingual:
             language = "en"
-        window = window_for(len(samples) / SAMPLE_RATE) if short_window else WINDOW_SECONDS
         with self._lock:
-            try:
-                return self._transcribe(samples, language, vad, prompt, fallback, beam_size, window)
-            finally:
-                # faster-whisper keeps the last window in its feature extractor, and the minutes'
-                # own call passes none: always leave it at 30 s.
-                extractor = self.model.feature_extractor
-                extractor.n_samples = WINDOW_SECONDS * extractor.sampling_rate
-                extractor.nb_max_frames = extractor.n_samples // extractor.hop_length
+            return self._transcribe(samples, language, vad, prompt, fallback, beam_size)
 
-    def _transcribe(self, samples, language, vad, prompt, fallback, beam_size, window) -> Transcript:
+    def _transcribe(self, samples, language, vad, prompt, fallback, beam_size) -> Transcript:
         pieces, info = self.model.transcribe(
             samples,
             language=language,
@@ -117,7 +96,6 @@ class LocalWhisper:
             # Without the hotter retries nothing stops a loop ("Yes. Yes. Yes..."): cap the
             # tokens at what a fast talker says in the window (about 3 words, 4 tokens a second).
             max_new_tokens=None if fallback else min(200, 24 + int(8 * len(samples) / SAMPLE_RATE)),
-            chunk_length=window,
         )
         segments, notes = [], []
         for p in pieces:
@@ -200,7 +178,6 @@ def transcribe(
     prompt: str | None = None,
     fallback: bool = True,
     beam_size: int | None = None,
-    short_window: bool = False,
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
     vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
@@ -211,9 +188,8 @@ def transcribe(
     if guards.is_silent(samples):
         return Transcript([], language or "en", 0.0, duration, ["silence"])
     extra: dict = {"beam_size": beam_size} if beam_size else {}
-    engine = get_engine()
-    if short_window and isinstance(engine, LocalWhisper):  # a cloud service sizes its own
-        extra["short_window"] = True
-    result = engine.transcribe(samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra)
+    result = get_engine().transcribe(
+        samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra
+    )
     result.duration = duration
     return guards.clean(result)

@@ -178,10 +178,6 @@ def prompt_for(step: str | None) -> str:
 # beam 5 against greedy: word error rate 0.368 -> 0.322, urgent calls caught 0.625 -> 0.750, for about
 # 1.3x the decoding time (the encoder's fixed cost is unchanged). Meetings keep SPEECH_BEAM_SIZE.
 CALL_BEAM_SIZE = 5
-# Off (ADR 0150, amendment): faster-whisper 1.2.1 pads every segment's features back to 3000 frames
-# before the encoder (transcribe.py, ``pad_or_trim(segment)``), so a shorter ``chunk_length`` changes
-# only the seek step, not the encoder's cost; measured on tune and eval it made no difference.
-CALL_SHORT_WINDOW = False
 
 
 def hear(
@@ -203,7 +199,6 @@ def hear(
         vad=vad,
         fallback=False,
         beam_size=CALL_BEAM_SIZE,
-        short_window=CALL_SHORT_WINDOW,
     )
 
 

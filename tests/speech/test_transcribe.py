@@ -92,18 +92,6 @@ def test_telephone_channel_is_8k_and_band_limited():
     assert float(np.abs(line).max()) < 0.05  # 100 Hz is below the 300 Hz telephone band
 
 
-def test_short_window_hears_the_same_and_leaves_30_s_for_the_next_call(audio_dir):
-    """ADR 0150: a caller's piece read in a window sized to it; the shared model is left at 30 s
-    for the minutes' own call, which passes no window."""
-    from residenthub.speech.engine import get_engine, window_for
-
-    assert window_for(2.0) == 10 and window_for(12.2) == 14 and window_for(45.0) == 30
-    short = transcribe(audio_dir / "mulaw.wav", language="en", fallback=False, short_window=True)
-    assert "riverside" in words(short.text), short.text
-    extractor = get_engine().model.feature_extractor
-    assert extractor.nb_max_frames == 3000 and extractor.n_samples == 30 * 16000
-
-
 def test_text_sampled_over_likely_noise_is_dropped():
     """Why test_noise_gives_no_invented_sentences[False] failed once: over hiss the greedy text loops,
     faster-whisper samples again hotter (unseeded) and once in 25 runs kept '0.5%' seven times.
