@@ -356,6 +356,13 @@ def agenda_mismatch(sentences: list[Sentence], titles: list[str], assigned: list
 
 _RESOLVED_WORD = r"res(?:olv|vol|ovl|lov|olov)ed"  # minutes have typos: the seed's own "RESVOLED"
 _RESOLVED = re.compile(r"^\s*(?:so,?\s*)?" + _RESOLVED_WORD + r"\b\s*[:,-]?\s*", re.IGNORECASE)
+# After "was approved": when or by whom, so a history, not this meeting's decision ("approved by
+# Cabinet in 2023", "agreed at the previous meeting", "approved in October").
+_EARLIER = (
+    r"(?!\s+(?:by\s+(?:the\s+)?(?:cabinet|council|government|secretary|minister)|in\s+(?:19|20)\d\d|last\b|"
+    r"(?:at|in) (?:the|a) (?:previous|last|earlier)\b|"
+    r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)\b))"
+)
 _DECISION_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -363,7 +370,7 @@ _DECISION_PATTERNS = [
         # Misheard on synthetic voices (tune meetings): "revolved at the", "resolve that the".
         r"\b(?:revolved|resolve|resolves)\s*,?\s+(?:that|at)\s+the\b",
         r"\b(the )?(committee|members|cabinet|panel|board|council) (resolved|agreed|approved|noted|decided|endorsed|recommended)\b",  # noqa: E501
-        r"\b(it was|was) (resolved|agreed|moved|decided)\b",
+        r"\b(it was|was) (resolved|agreed|moved|decided)\b" + _EARLIER,
         r"\bmotion (was )?(carried|passed|approved|agreed|lost|fell|defeated)\b",
         r"\b(carried|agreed) unanimously\b|\bunanimously (agreed|resolved|approved|carried)\b",
         r"\b(all|those) in favour\b|\b\d+ (votes )?(in favour|for)\b",
@@ -397,6 +404,18 @@ _DECISION_PATTERNS = [
         # "be" misheard as "being" in a resolution's own shape ("... at the report being noted"):
         # tune meetings with room noise (ADR 0151).
         r"\b(?:that|at)\s+the\b[^.?!]{3,120}?\bbeing\s+(?:noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
+        # Minutes' headings other than RESOLVED ("AGREED: That ...", "DECISION: To approve ..."),
+        # approval given ("Approval was given to ...", "The Committee gave its approval to ..."),
+        # and any short subject at the start of a sentence with a passive outcome ("The revised
+        # tenancy strategy was approved."), not a history ("... was approved by Cabinet in 2023").
+        r"^\s*(?:agreed|decision|decided|approved)\s*[:\-\u2013]",
+        r"\bapproval (?:was|is|be|has been) (?:given|granted)\b|\bgave (?:its|their) approval\b",
+        r"^\s*(?:so,?\s+)?(?:the|this|that|these|those)\s+(?:[\w'/-]+\s+){0,6}?"
+        r"(?:was|were|has been|have been)\s+(?:duly\s+|therefore\s+|then\s+|unanimously\s+)?"
+        r"(?:approved|agreed|adopted|endorsed|ratified)\b"
+        r"(?!\s+with\b)"  # "the regulations have been agreed with every directorate": a consultation
+        + _EARLIER,
+        r"\b(?:that's|that is)\s+approved\b",
     )
 ]
 _REQUEST_VERBS = (
@@ -435,6 +454,10 @@ _ACTION_PATTERNS = [
         r"(?:asked|requested|instructed) to\b",
         r"\b(?:can|could) (?:we|members|the committee) (?:have|get|see) (?:an?|the) (?:written )?"
         r"(?:update|note|briefing|report|breakdown|response|answer|figures|details|list)\b",
+        # The passive form minutes use when the owner is implied: "A briefing note will be circulated
+        # to members by the end of the month", not "asked whether the figures would be circulated".
+        r"\b(?:will|shall|is to|are to) be (?:circulated|provided|sent|shared|forwarded|emailed|"
+        r"made available|brought back|reported back|arranged|added to)\b",
     )
 ] + [
     # The minutes convention "HL to post the snippets", "Officers to circulate ...": case matters.
@@ -522,6 +545,9 @@ def _vote_only(text: str) -> bool:
     return len(_tokens(rest)) <= 1
 
 
+# What was agreed at an earlier time, not at this meeting (benchmarks/data/minutes_dev).
+_HISTORY = re.compile(r"\bhad (?:previously |already |earlier )?(?:agreed|decided|resolved)\b", re.IGNORECASE)
+
 CLASSIFIER_ALONE = 0.9  # an action on the classifier's word alone, with no pattern (ADR 0151)
 
 
@@ -541,6 +567,8 @@ class Detector:
         weak = bool(_ACTION_PATTERNS[_DATE_PATTERN].search(text))
         if not strong and _PROCEDURAL.search(text):
             return 0.0  # "Thank you, moving on to item five": the classifier alone is not enough
+        if _HISTORY.search(text):
+            return 0.0  # "The committee had previously agreed to review ...": not a new task
         return self._combine(text, strong, "action", weak=weak)
 
     def _combine(self, text: str, pattern: bool, label: str, *, weak: bool = False) -> float:
@@ -717,7 +745,8 @@ def _names_attendee(text: str, attendees: list[Attendee]) -> bool:
 # someone said, not what they are to do (benchmarks/data/minutes_dev).
 _REPORTED = re.compile(
     r"\b(?:said|says|explained|advised|reported|informed|told|noted|confirmed|stated|added)\b(?:\s+\w+)?"
-    r"\s+(?:that|the|how|it|they|applications?|figures)\b",
+    r"\s+(?:that|the|how|it|they|applications?|figures)\b"
+    r"|\basked (?:whether|if|when|why|what|how)\b",  # a member's question, not their task
     re.IGNORECASE,
 )
 
@@ -729,6 +758,18 @@ def _agreed_someone_will(text: str, attendees: list[Attendee]) -> bool:
         r"\bagreed that\s+(?P<who>[\w' -]{2,60}?)\s+(?:would|will|should|is to|was to)\s+\w+", text, re.I
     )
     return bool(match) and _names_attendee(match.group("who"), attendees)
+
+
+def _deadline_only(text: str, attendees: list[Attendee], detector: Detector) -> bool:
+    """A short sentence that gives a date and nothing else to act on: "By Friday, please.", "Before
+    the next meeting, if you can." (not a new action for someone named, nor a resolution)."""
+    return (
+        len(text.split()) <= 10
+        and bool(find_due(text, None))
+        and not _names_attendee(text, attendees)
+        and detector.decision_score(text) < detector.threshold
+        and "?" not in text
+    )
 
 
 def action_text(text: str) -> str:
@@ -840,6 +881,8 @@ def draft(
         used: set[int] = set()
         decided_at = -10  # index of the sentence the last decision came from
         for i, s in enumerate(own):
+            if i in used:  # the deadline of the action before it (below)
+                continue
             short_vote = _vote_like(s.text) and not re.search(r"\b(?:that|at) the\b|\bresol", s.text, re.I)
             if item.decisions and i - 1 in used and (_vote_only(s.text) or short_vote):
                 # "The charge wins 7 votes in favour and won again" ("That was carried with ..."
@@ -888,11 +931,17 @@ def draft(
                 # A deadline (any date form ``dates`` reads) with an attendee named in the same
                 # sentence is an action too, even when the verb was misheard ("Grace Mensah at a
                 # circuit ... by 11 May").
+                due = find_due(s.text, meeting_date)
+                if not due and i + 1 < len(own) and _deadline_only(own[i + 1].text, attendees, detector):
+                    # "Helen, can you pick that up? By the end of next week, please.": the deadline
+                    # said as a sentence of its own belongs to the action before it.
+                    due = find_due(own[i + 1].text, meeting_date)
+                    used.add(i + 1)
                 item.actions.append(
                     Action(
                         action_text(s.text),
                         find_owner(s.text, attendees, s.speaker),
-                        find_due(s.text, meeting_date),
+                        due,
                         s.start,
                         s.end,
                     )

@@ -230,3 +230,63 @@ def test_a_misheard_vote_after_a_resolution_is_its_vote():
     assert [(d.text, d.vote) for d in item.decisions] == [
         ("RESOLVED: That the arrears report be noted.", "For 7")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AGREED: That the depot closure be consulted on over the summer.",
+        "Decision - to accept the lowest tender for the towpath lighting.",
+        "Approval was given to the revised discretionary rate relief scheme.",
+        "The Committee gave its approval to the new grounds maintenance contract.",
+        "The updated statement of community involvement was adopted.",
+        "the revised bus lane enforcement policy was approved",
+        "Are we content? Yes, that's approved.",
+    ],
+)
+def test_minutes_headings_approval_given_and_passive_outcomes_are_decisions(text):
+    item = _one(text)
+    assert item.decisions and not item.actions, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The towpath scheme was approved by the Council in 2022.",
+        "The lighting policy was agreed at the previous meeting and is being implemented.",
+        "The committee had previously agreed to review the depot every two years.",
+    ],
+)
+def test_earlier_approvals_are_history_not_decisions_or_actions(text):
+    item = _one(text)
+    assert not item.decisions and not item.actions, text
+
+
+def test_a_passive_action_without_an_owner():
+    item = _one("A note on the collection rates will be circulated to members by the end of the month.")
+    assert not item.decisions
+    assert [(a.owner, a.due) for a in item.actions] == [("", "2027-06-30")]
+
+
+def test_a_question_whether_something_would_be_sent_is_not_an_action():
+    assert _one("Councillor Okonkwo asked whether the figures would be circulated before July.").actions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Fiona, can you pick that up? By Friday, please.", "2027-06-11"),
+        ("Marcus, will you send members the plan? Before the next meeting, if you can.", "2027-07-07"),
+    ],
+)
+def test_a_deadline_said_as_its_own_sentence_belongs_to_the_action_before_it(text, due):
+    item = _one(text)
+    assert len(item.actions) == 1, text
+    assert item.actions[0].due == due
+    assert item.summary == []
+
+
+def test_a_sentence_naming_someone_else_is_not_taken_as_the_deadline():
+    item = _one("Fiona, can you pick that up? Marcus will report on the depot by Friday.")
+    assert [a.owner for a in item.actions] == ["Fiona Carmichael", "Marcus Lindqvist"]
+    assert item.actions[0].due == ""
