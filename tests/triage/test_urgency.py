@@ -125,11 +125,12 @@ def _recall_precision(path):
 
 
 def test_real_messages_annotated_by_hand_keep_their_recall():
-    """Regression guard on the annotated real messages (data/real/SOURCES.md): the fresh New York and
-    Hoboken set was measured blind once (recall 0.43) and the rules were then extended from it, so
-    this is no longer a blind figure; the blind one is in docs/benchmarks.md."""
-    recall, precision = _recall_precision("vulnerability_fresh.csv")
-    assert recall >= 0.9 and precision >= 0.5
+    """Regression guard on the annotated real messages (data/real/SOURCES.md): the San Diego set was
+    measured blind once (recall 0.48) and the rules were then widened from its guide's categories, so
+    these are development figures, not blind ones. (The fresh New York and Hoboken set this guarded
+    before left after the licence review, ADR 0159.)"""
+    recall, precision = _recall_precision("vulnerability_blind2.csv")
+    assert recall >= 0.7 and precision >= 0.4  # 0.76 / 0.475 on 2026-11-27
     recall, precision = _recall_precision("vulnerability.csv")
     assert recall >= 0.95
 
