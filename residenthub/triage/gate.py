@@ -32,7 +32,7 @@ from . import model as triage_model
 
 GATE_FILE = triage_model.DATA_DIR / "model" / "general_gate.json"
 CHATTER_FILE = triage_model.REAL_DIR / "general_chatter.csv"
-CHATTER_SOURCES = ("uci-sms", "mumbai-tweets-general")  # each left out in turn
+CHATTER_SOURCES = ("uci-sms", "btc-tweets-general")  # each left out in turn
 MAX_CIVIC_LOSS = 0.01  # routed civic reports the gate may send to a person, out of place
 BARS = [round(0.5 + 0.025 * k, 3) for k in range(20)]  # 0.5 ... 0.975
 C = 0.5

@@ -117,6 +117,8 @@ RULES: tuple[Rule, ...] = (
             r"\bbetter off dead\b",
             r"\bwant(?:s)? to die\b",
             r"\bharm(?:ing)? (?:my|him|her)self\b",
+            r"\b(?:going|threaten\w*|wants?|about) to jump (?:off|from|in front|out of)\b",
+            r"\bsays? (?:he|she|they)(?:'s| is| are| will|'ll)? (?:going to )?jump\b",
         ),
     ),
     Rule(

@@ -106,10 +106,10 @@ def test_the_shipped_model_matches_the_committed_data(triage_model_for_tests):
     assert shipped.fingerprint == triage_model.corpus_fingerprint()
     assert shipped.kind == "hub" and 0.1 <= shipped.confident <= 0.9
     assert abs(sum(shipped.weights.values()) - 1) < 1e-9
-    # Every held-back message of the training sources is scored out of place (general tweets once per
-    # fold): 407 since New Haven's 898 left for their licence (ADR 0145).
+    # One in five messages of the training sources is held back (988 of San Diego's reports and the
+    # general tweets since ADR 0158).
     held_back = len(triage_model.calibration_examples())
-    assert held_back >= 400
+    assert held_back >= 900
     assert shipped.scores["curve"] and shipped.scores["calibration_messages"] >= held_back
 
 
@@ -134,30 +134,70 @@ def test_reading_labelled_files_reports_problems():
         triage_model.read_labelled(io.StringIO("words\nhello\n"))
 
 
-def test_leave_one_place_out_folds_never_see_their_place():
+def test_one_training_place_gives_no_folds_and_the_held_back_split_chooses_the_bar():
+    """San Diego is the only real place since ADR 0158: leaving it out would leave nothing real."""
+    assert {triage_model._place(s) for s in triage_model._sources(triage_model.REAL_TRAIN_FILE)} == {
+        "sandiego",
+        "general",
+    }
+    assert triage_model.source_folds() == []
+
+
+def _write(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "service_code", "source"])
+        writer.writerows(rows)
+
+
+def test_leave_one_place_out_folds_never_see_their_place(tmp_path, monkeypatch):
+    train, calibration = tmp_path / "train.csv", tmp_path / "calibration.csv"
+    _write(
+        train,
+        [
+            ("pothole outside the school gates", "report-pothole", "alpha-app"),
+            ("street lamp flickering all night", "report-street-light", "alpha-app"),
+            ("big hole in the road by the shops", "report-pothole", "beta-311"),
+            ("the bins were not emptied this week", "missed-bin", "beta-311"),
+            ("what a lovely sunny day at the beach", triage_model.OFF_TOPIC, "btc-tweets-general"),
+        ],
+    )
+    _write(
+        calibration,
+        [
+            ("light out on the corner of the lane", "report-street-light", "alpha-app"),
+            ("crater in the carriageway", "report-pothole", "beta-311"),
+            ("cannot wait for the match tonight", triage_model.OFF_TOPIC, "btc-tweets-general"),
+        ],
+    )
+    monkeypatch.setattr(triage_model, "REAL_TRAIN_FILE", train)
+    monkeypatch.setattr(triage_model, "CALIBRATION_FILE", calibration)
     folds = triage_model.source_folds()
-    calibration = triage_model.calibration_examples()
-    places = map(triage_model._place, triage_model._sources(triage_model.CALIBRATION_FILE))
-    calibration_places = dict(zip(calibration.texts, places, strict=True))
-    train_rows = triage_model.read_labelled(triage_model.REAL_TRAIN_FILE)[0]
-    train_places = list(map(triage_model._place, triage_model._sources(triage_model.REAL_TRAIN_FILE)))
-    seen_places = set()
+    seed = set(triage_model.seed_examples().texts)
+    held_places = []
     for fit, held, general in folds:
         assert len(general) == len(held)
-        places = {calibration_places[t] for t in held.texts} - {"general"}
-        assert len(places) == 1
-        place = places.pop()
-        seen_places.add(place)
-        own = {t for t, p in zip(train_rows.texts, train_places, strict=True) if p == place}
-        assert not own & set(fit.texts) - set(triage_model.seed_examples().texts)
-        assert not set(held.texts) & set(fit.texts)
+        real_fit = set(fit.texts) - seed
+        held_civic = [t for t, g in zip(held.texts, general, strict=True) if not g]
+        assert len(held_civic) == 1
+        held_places.append(held_civic[0])
+        # The fold fits without its own place, but with the other place and the general text.
+        if held_civic[0] == "light out on the corner of the lane":
+            assert real_fit == {
+                "big hole in the road by the shops",
+                "the bins were not emptied this week",
+                "what a lovely sunny day at the beach",
+            }
+        else:
+            assert "big hole in the road by the shops" not in real_fit
         # General off-topic text has no place: held back in every fold, flagged, and off-topic.
-        flagged = {t for t, g in zip(held.texts, general, strict=True) if g}
-        assert flagged == {t for t, p in calibration_places.items() if p == "general"}
+        assert [t for t, g in zip(held.texts, general, strict=True) if g] == [
+            "cannot wait for the match tonight"
+        ]
         assert all(
             label == triage_model.OFF_TOPIC for label, g in zip(held.labels, general, strict=True) if g
         )
-    assert seen_places == {"nyc", "mumbai"}  # New Haven left for its licence (ADR 0145)
+    assert sorted(held_places) == ["crater in the carriageway", "light out on the corner of the lane"]
 
 
 def test_no_seeclickfix_text_is_shipped():
@@ -170,6 +210,32 @@ def test_no_seeclickfix_text_is_shipped():
     assert not (triage_model.REAL_DIR / "vulnerability_blind3.csv").exists()
     prepare = (triage_model.DATA_DIR / "prepare.py").read_text(encoding="utf-8")
     assert "def newhaven" not in prepare
+
+
+REFUSED_SOURCE_WORDS = ("nyc", "hoboken", "publicstuff", "mumbai", "bengaluru", "reapbenefit", "sentiment140")
+
+
+def test_no_routing_text_without_a_publishers_licence_is_shipped():
+    """ADR 0158: New York and Hoboken PublicStuff tickets, Mumbai and Bengaluru tweets and reports and
+    the Sentiment140 tweets have no licence from whoever received them; none may come back."""
+    for name in ("train.csv", "calibration.csv", "eval.csv", "off_topic_eval.csv", "mapping.csv"):
+        with open(triage_model.REAL_DIR / name, encoding="utf-8", newline="") as handle:
+            sources = {row.get("source", "") for row in csv.DictReader(handle)}
+        assert not {s for s in sources if any(word in s for word in REFUSED_SOURCE_WORDS)}, name
+    prepare = (triage_model.DATA_DIR / "prepare.py").read_text(encoding="utf-8")
+    assert "def nyc" not in prepare and "def mumbai" not in prepare
+
+
+def test_the_off_topic_bound_needs_more_than_a_lucky_sample():
+    """A bar is kept only if the off-topic share is at most 5% with 95% confidence (ADR 0152)."""
+    assert evaluation.upper_bound(0, 0) == 0.0
+    assert evaluation.upper_bound(8, 288) < evaluation.MAX_OFF_TOPIC < evaluation.upper_bound(10, 288)
+    assert evaluation.upper_bound(1, 30) > evaluation.MAX_OFF_TOPIC  # 3% of 30 proves little
+    rows = [
+        {"threshold": 0.3, "accuracy": 0.95, "off_topic_routed": 0.04, "off_topic_routed_bound": 0.07},
+        {"threshold": 0.4, "accuracy": 0.95, "off_topic_routed": 0.02, "off_topic_routed_bound": 0.045},
+    ]
+    assert evaluation.choose_threshold(rows) == 0.4
 
 
 def test_curve_counts_other_agencies_as_wrong_routes_and_only_general_text_as_off_topic():
@@ -185,12 +251,20 @@ def test_curve_counts_other_agencies_as_wrong_routes_and_only_general_text_as_of
     assert next(r for r in rows if r["threshold"] == 0.5)["accuracy"] == pytest.approx(2 / 3)
 
 
-def test_the_shipped_bar_was_chosen_leaving_one_place_out(triage_model_for_tests):
+def test_the_shipped_bar_was_chosen_on_the_held_back_split(triage_model_for_tests):
+    """One real training place (ADR 0158): the bar comes from its held-back split, where routed
+    messages must be right 90% of the time and off-topic text routed at most 5% with 95% confidence."""
     scores = triage_model_for_tests.scores
-    assert scores["calibration"] == "leave one source out"
+    assert scores["calibration"] == "held-back split"
     chosen = next(r for r in scores["curve"] if r["threshold"] == triage_model_for_tests.confident)
-    assert chosen["accuracy"] >= evaluation.TARGET_ACCURACY_OUT_OF_SOURCE
-    assert chosen["off_topic_routed"] <= evaluation.MAX_OFF_TOPIC
+    assert chosen["accuracy"] >= evaluation.TARGET_ACCURACY
+    assert chosen["off_topic_routed_bound"] <= evaluation.MAX_OFF_TOPIC
+    # The lowest bar meeting both: nothing lower would have.
+    lower = [r for r in scores["curve"] if r["threshold"] < triage_model_for_tests.confident]
+    assert all(
+        r["accuracy"] < evaluation.TARGET_ACCURACY or r["off_topic_routed_bound"] > evaluation.MAX_OFF_TOPIC
+        for r in lower
+    )
 
 
 def test_fast_ngram_scores_exactly_as_the_pipeline(triage_model_for_tests):

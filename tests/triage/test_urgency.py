@@ -15,6 +15,8 @@ EXAMPLES = [
     ("domestic_abuse", "my husband is violent and I am scared to go home", "husband is violent"),
     ("self_harm", "I can't cope and I want to end my life", "end my life"),
     ("self_harm", "I keep thinking about suicide", "suicide"),
+    ("self_harm", "my brother is on the bridge and says he is going to jump", "says he is going to jump"),
+    ("self_harm", "she keeps threatening to jump off the balcony", "threatening to jump off"),
     ("homeless_tonight", "I have nowhere to sleep tonight", "nowhere to sleep"),
     ("homeless_tonight", "been sleeping rough by the station for a week", "sleeping rough"),
     ("no_heating_child", "no heating in the flat and my baby is 2 months old", "no heating"),
@@ -190,3 +192,8 @@ def test_wider_lexicon_for_hazards_injuries_and_age(text, category):
 )
 def test_wider_lexicon_keeps_ordinary_reports_unflagged(text):
     assert urgency.find_flags(text) == []
+
+
+@pytest.mark.parametrize("text", ["the kids jump off the wall into the road", "we want to jump the queue"])
+def test_jumping_at_play_is_not_self_harm(text):
+    assert "self_harm" not in {f.category for f in urgency.find_flags(text)}

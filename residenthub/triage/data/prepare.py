@@ -6,20 +6,22 @@
 each source's own category to our services with the table in ``mapping.csv``, removes contact
 details, @handles and links, drops duplicates and near-empty texts, and writes small extracts:
 
-- ``train.csv``: the training sources (New York City PublicStuff, Mumbai civic tweets; New Haven
-  SeeClickFix was removed for its licence, ADR 0145);
+- ``train.csv``: the training sources (City of San Diego "Get It Done" requests, PDDL; general
+  tweets of the Broad Twitter Corpus, CC BY 4.0, as off-topic text). New Haven SeeClickFix was
+  removed for its licence (ADR 0145); New York and Hoboken PublicStuff, Mumbai and Bengaluru
+  tweets and reports for the lack of one (ADR 0158);
 - ``calibration.csv``: one in five of the training sources' messages, held back from every fit,
   used only to choose thresholds and to compare a retrained model with the current one;
 - ``general_chatter.csv``: general text messages (UCI SMS Spam Collection) for the gate (ADR 0134);
-- ``eval_candidates.csv``: samples from the evaluation sources (Bengaluru, Hoboken, Boston),
-  which are labelled by hand into ``eval.csv`` (see SOURCES.md) and never trained on.
+- ``off_topic_eval.csv``: general text from a different corpus (WNUT 2017 test), never trained on.
+
+``eval.csv`` (Boston's Open311 texts, labelled by hand) is committed as it is, never trained on.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import random
 import re
 import sys
 from pathlib import Path
@@ -64,52 +66,60 @@ def load_mapping() -> dict[tuple[str, str], str]:
         }
 
 
-def nyc(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
+def sandiego(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
+    """City of San Diego "Get It Done" requests (PDDL): the resident's ``public_description``,
+    labelled by the request type (``service_name``) through ``mapping.csv``."""
     rows = []
-    with open(snapshots / "NYC_20190522.csv", encoding="utf-8", errors="replace", newline="") as handle:
+    with open(snapshots / SANDIEGO_FILE, encoding="utf-8", errors="replace", newline="") as handle:
         for row in csv.DictReader(handle):
-            code = mapping.get(("nyc-publicstuff", row["Title"].strip().lower()))
-            text = clean(row["Description"])
-            if code is None or len(text.split()) < 3 or "without a description" in text:
-                continue
-            rows.append((text, code, "nyc-publicstuff"))
-    return rows
-
-
-def mumbai(snapshots: Path, mapping) -> list[tuple[str, str, str]]:
-    rows = []
-    with open(snapshots / "tweets_dataset.csv", encoding="utf-8", errors="replace", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["complaint"] != "1":
-                continue
-            code = mapping.get(("mumbai-tweets", row["category"].strip()))
-            text = clean(row["tweet"])
+            code = mapping.get(("sandiego-getitdone", row["service_name"].strip().lower()))
+            text = clean(row["public_description"] or "")
             if code is None or len(text.split()) < 4:
                 continue
-            rows.append((text, code, "mumbai-tweets"))
+            rows.append((text, code, "sandiego-getitdone"))
     return rows
 
 
-# No New Haven reader, on purpose (2026-11-27, ADR 0145): the New Haven SeeClickFix texts
-# (``newhavenrc/nhrc``) are SeeClickFix data under CC BY-NC-SA 3.0 US, a non-commercial licence that
-# cannot travel with this AGPL-3.0-or-later project (SOURCES.md, "Licence of the New Haven
-# SeeClickFix extract"). They were removed from every file here and every model refitted without
-# them; do not add a reader for them, or for any other SeeClickFix export, back.
-REFUSED_SNAPSHOTS = {"nhv.csv": "New Haven SeeClickFix (CC BY-NC-SA 3.0 US, ADR 0145)"}
+SANDIEGO_FILE = "get_it_done_2021_requests_datasd_v1fromMarch.csv"
+
+# No reader, on purpose, for sources whose texts no licence lets us ship (ADR 0145, ADR 0158): a
+# repository's own licence (GPL, MIT) cannot license words other people wrote. Do not add readers
+# for these, or for other copies of them, back.
+REFUSED_SNAPSHOTS = {
+    "nhv.csv": "New Haven SeeClickFix (CC BY-NC-SA 3.0 US, ADR 0145)",
+    "NYC_20190522.csv": "New York PublicStuff tickets (no licence from the city or PublicStuff, ADR 0158)",
+    "Hoboken_20190521.csv": "Hoboken PublicStuff tickets (no licence from the city or PublicStuff, ADR 0158)",
+    "tweets_dataset.csv": "Mumbai tweets (Twitter's terms; a repository licence cannot cover them, ADR 0158)",
+    "finalData.csv": "Bengaluru reports and tweets, Sentiment140 tweets (no licence found, ADR 0158)",
+}
+
+
+def conll_texts(path: Path) -> list[str]:
+    """The texts of a CoNLL file (one token and its tag a line, a blank line between texts), each
+    text's tokens joined by single spaces."""
+    texts = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        tokens = [line.split("\t")[0].strip() for line in block.split("\n") if line.strip()]
+        if tokens:
+            texts.append(" ".join(t for t in tokens if t))
+    return texts
+
+
+def _by_hash(texts: list[str], count: int) -> list[str]:
+    """At most ``count`` distinct texts of four words or more, the same ones every time."""
+    pool = sorted({t for t in (clean(t) for t in texts) if len(t.split()) >= 4})
+    return sorted(pool, key=lambda t: hashlib.sha256(t.encode()).hexdigest())[:count]
 
 
 def off_topic(snapshots: Path) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """Training: Mumbai tweets their collectors marked as not a complaint. Evaluation (never
-    trained on): the general tweets the Bengaluru collectors mixed in as non-civic examples."""
-    rng = random.Random(7)
-    with open(snapshots / "tweets_dataset.csv", encoding="utf-8", errors="replace", newline="") as handle:
-        pool = [clean(r["tweet"]) for r in csv.DictReader(handle) if r["complaint"] == "0"]
-    pool = sorted({t for t in pool if len(t.split()) >= 4})
-    train = [(t, "_off_topic", "mumbai-tweets-general") for t in rng.sample(pool, min(700, len(pool)))]
-    with open(snapshots / "finalData.csv", encoding="utf-8", errors="replace", newline="") as handle:
-        pool = [clean(r["description"]) for r in csv.DictReader(handle) if r["civic_issue"] == "0"]
-    pool = sorted({t for t in pool if len(t.split()) >= 4})
-    evaluation = [(t, "bengaluru-noncivic-tweets") for t in rng.sample(pool, min(400, len(pool)))]
+    """General text about nothing a council does (ADR 0158). Training: tweets of the Broad Twitter
+    Corpus's development sections A (UK, 2012) and H (2014), CC BY 4.0. Evaluation (never trained
+    on, a different corpus and collector): the WNUT 2017 test set (tweets, Reddit, YouTube and Stack
+    Overflow comments), CC BY 4.0."""
+    tweets = conll_texts(snapshots / "btc_a.conll") + conll_texts(snapshots / "btc_h.conll")
+    train = [(t, "_off_topic", "btc-tweets-general") for t in _by_hash(tweets, 700)]
+    comments = conll_texts(snapshots / "wnut17_emerging_test.conll")
+    evaluation = [(t, "wnut17-general") for t in _by_hash(comments, 400)]
     return train, evaluation
 
 
@@ -147,7 +157,7 @@ def main(snapshots: Path) -> None:
     seen: set[str] = set()
     train, calibration = [], []
     off_train, off_eval = off_topic(snapshots)
-    sources = nyc(snapshots, mapping) + mumbai(snapshots, mapping) + off_train
+    sources = sandiego(snapshots, mapping) + off_train
     for text, code, source in sources:
         key = text.lower()
         if key in seen:
