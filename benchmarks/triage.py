@@ -6,10 +6,13 @@ Run it with the project's virtualenv (``make bench`` does this)::
 
 Held-back data (``residenthub/triage/data/real/``, see SOURCES.md there):
 
-* ``eval.csv``: reports from Bengaluru (India), Boston and Hoboken (USA), labelled by hand; rows with
-  a service measure routing, rows without one are council matters our demo catalogue has no
-  service for (snow, parking enforcement, grass...), where routing to some service is a mistake;
-* ``off_topic_eval.csv``: general tweets, none about the council;
+* ``eval.csv`` (Boston's Open311 texts, USA) and ``eval_lewisham.csv`` (Lewisham's FixMyStreet
+  reports, UK), labelled by hand; rows with a service measure routing, rows without one (or marked
+  ``_off_topic``) are matters our demo catalogue has no service for (snow, parking enforcement,
+  grass, a gas leak...), where routing to some service is a mistake. The Bengaluru and Hoboken rows
+  left after the licence review (ADR 0158);
+* ``off_topic_eval.csv``: general text from the WNUT 2017 test set (tweets, Reddit, YouTube and
+  Stack Overflow comments), none about the council;
 * ``vulnerability.csv``: 271 real Boston messages annotated for a vulnerable or endangered person
   (``test`` and ``dev`` halves), ``vulnerability_blind2.csv`` (San Diego, 300) and
   ``vulnerability_more.csv`` (110 more from San Diego, ADR 0144): all development data (ADR 0136,
@@ -180,9 +183,11 @@ def main() -> int:
         group = group_of.get(code, "")
         return "Waste and street cleaning" if group in waste else group
 
-    evaluation_rows = read(triage_model.EVAL_FILE)
-    labelled = [r for r in evaluation_rows if r["service_code"]]
-    unserved = [r for r in evaluation_rows if not r["service_code"]]
+    eval_files = (triage_model.EVAL_FILE, triage_model.REAL_DIR / "eval_lewisham.csv")
+    evaluation_rows = [row for path in eval_files for row in read(path)]
+    no_service = {"", triage_model.OFF_TOPIC}  # a council matter without a service, or not the council's
+    labelled = [r for r in evaluation_rows if r["service_code"] not in no_service]
+    unserved = [r for r in evaluation_rows if r["service_code"] in no_service]
     off_topic = read(triage_model.OFF_TOPIC_EVAL_FILE)
     vulnerability = read(triage_model.VULNERABILITY_FILE)
     blind2 = [dict(r, split="blind2") for r in read(triage_model.REAL_DIR / "vulnerability_blind2.csv")]
@@ -420,8 +425,8 @@ def main() -> int:
     row("right service", "service")
     row('"not sure" (sent to a person)', "not_sure")
     row("right group when routed without asking", "routed_right")
-    row("off-topic tweets routed to a service", "off_topic_routed")
-    row("council matters with no service in the catalogue routed to one", "unserved_routed")
+    row("off-topic texts (WNUT 2017) routed to a service", "off_topic_routed")
+    row("matters with no service in the catalogue routed to one", "unserved_routed")
     sources = sorted({s for n in names for s in figures[n]["sources"]})
     for source in sources:
         lines.append(
@@ -520,13 +525,13 @@ def main() -> int:
         "",
         f"Held-back real data, from sources never trained on: {len(labelled)} reports with a service "
         f"({per_source}), "
-        f"{len(unserved)} council matters without a service, {len(off_topic)} off-topic tweets. "
+        f"{len(unserved)} matters without a service, {len(off_topic)} off-topic texts. "
         f"Training: {len(train)} examples ({len(triage_model.real_examples())} real); bar chosen on "
         f"{len(calibration)} held-back messages of the training sources. Shipped model "
         f"{shipped.version}, weights {shipped.weights}, bar {shipped.confident:.2f}; "
         + (
             f"general-chatter gate (ADR 0134) bar {chatter_gate.bar:.3f}, fitted on the training "
-            f"sources against {chatter_counts} and the Mumbai non-complaints."
+            f"sources against {chatter_counts} and the training sources' general tweets."
             if chatter_gate
             else "no general-chatter gate."
         ),
