@@ -114,7 +114,9 @@ class Draft:
 
 # --- 1. sentences ----------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
+# Not after "...": Whisper writes it where a sentence runs on into the next window ("undertook to
+# prepare a sum of... Committee on the cost by 3 April": an action cut from its date; tune meetings).
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+(?=[A-Z0-9\"'‘“(])")
 # Speech recognisers often leave out the full stop between two sentences, so an action and the
 # resolution after it, or a resolution and the chair's "Thank you, moving on, item 4", come out as
 # one sentence and only one of them is found (tune meetings of benchmarks/minutes.py: 6 of 15
@@ -884,7 +886,11 @@ def draft(
             if i in used:  # the deadline of the action before it (below)
                 continue
             short_vote = _vote_like(s.text) and not re.search(r"\b(?:that|at) the\b|\bresol", s.text, re.I)
-            if item.decisions and i - 1 in used and (_vote_only(s.text) or short_vote):
+            if (
+                item.decisions
+                and (i - 1 in used or i - decided_at <= 2)
+                and (_vote_only(s.text) or short_vote)
+            ):
                 # "The charge wins 7 votes in favour and won again" ("That was carried with ..."
                 # misheard) after a resolution is its vote, not a second resolution.
                 item.decisions[-1].vote = item.decisions[-1].vote or find_vote(s.text)

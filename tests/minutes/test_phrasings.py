@@ -290,3 +290,23 @@ def test_a_sentence_naming_someone_else_is_not_taken_as_the_deadline():
     item = _one("Fiona, can you pick that up? Marcus will report on the depot by Friday.")
     assert [a.owner for a in item.actions] == ["Fiona Carmichael", "Marcus Lindqvist"]
     assert item.actions[0].due == ""
+
+
+def test_an_ellipsis_between_windows_does_not_cut_an_action_from_its_date():
+    segments = [
+        {"start": 0.0, "end": 4.0, "speaker": "", "text": "Marcus Lindqvist undertook to prepare a note..."},
+        {"start": 4.0, "end": 8.0, "speaker": "", "text": "Costs on the depot by 30 June 2027."},
+    ]
+    item = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING).items[0]
+    assert [(a.owner, a.due) for a in item.actions] == [("Marcus Lindqvist", "2027-06-30")]
+
+
+def test_a_vote_two_sentences_after_a_resolution_is_its_vote():
+    # A misheard line between the resolution and its vote ("That was carried ..." heard as noise).
+    item = _one(
+        "The committee agreed that the depot report be noted. At once, it was not possible. "
+        "Carried with six votes in favour and one against."
+    )
+    assert [(d.text, d.vote) for d in item.decisions] == [
+        ("RESOLVED: That the depot report be noted.", "For 6, against 1")
+    ]
