@@ -266,13 +266,21 @@ def main() -> int:
     parser.add_argument("--skip-silence", action="store_true", help="shard: leave out the silence test")
     parser.add_argument("--save", help="shard: write this run's counts to a JSON file and stop")
     parser.add_argument("--merge", nargs="+", help="report from shards' JSON files instead of running")
-    parser.add_argument("--beam", type=int, default=None, help="beam size for the minutes (tuning)")
+    parser.add_argument(
+        "--beam",
+        type=int,
+        default=None,
+        help="beam size for the minutes (default: as the app, transcription.BEAM_SIZE)",
+    )
     parser.add_argument(
         "--condition",
         choices=("on", "off"),
         help="condition each window on the text before it (default: as the app, on)",
     )
     parser.add_argument("--vocabulary", action="store_true", help="minutes' own words as hotwords too")
+    parser.add_argument(
+        "--prompt", action="store_true", help="attendance and agenda as the initial prompt too (tuning)"
+    )
     parser.add_argument(
         "--dump", help="also write each meeting's transcript, truth and script seed here (for tuning)"
     )
@@ -290,6 +298,9 @@ def main() -> int:
     from residenthub.speech.engine import LocalWhisper
 
     condition = args.condition != "off"  # the app's default is on (ADR 0142)
+    from residenthub.minutes.transcription import BEAM_SIZE
+
+    args.beam = args.beam or BEAM_SIZE  # as the app (ADR 0154)
 
     def baseline_engine(cache={}):  # noqa: B006 - one model for the run
         if "tiny" not in cache:
@@ -338,6 +349,8 @@ def main() -> int:
         # As the app does: the attendance list and agenda, entered before the upload, as hotwords.
         hotwords = hotwords_for([a[0] for a in script.attendees], script.agenda, vocabulary=args.vocabulary)
         asr_options = {"hotwords": hotwords, "beam_size": args.beam, "condition": condition}
+        if args.prompt:
+            asr_options["prompt"] = hotwords
         result = transcribe_file(str(path), diarize=False, **asr_options)
         t_asr = time.perf_counter() - t0
         segments = result["segments"]
