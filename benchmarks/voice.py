@@ -76,6 +76,7 @@ from residenthub.speech import guards  # noqa: E402
 from residenthub.speech.engine import LocalWhisper  # noqa: E402
 from residenthub.speech.normalise import normalise  # noqa: E402
 from residenthub.speech.synth import resample, synthesise, telephone  # noqa: E402
+from residenthub.speech.types import Segment, Transcript  # noqa: E402
 from residenthub.voice import vocabulary  # noqa: E402
 from residenthub.voice.pipeline import (  # noqa: E402
     CALL_BEAM_SIZE,
@@ -204,8 +205,11 @@ class Config:
     def read(self, heard: str) -> str:
         return clean_text(heard) if self.current else tidy(heard)
 
-    def understand(self, read: str):
-        return understand_text(read, spoken=self.current)
+    def understand(self, read: str, heard: str = ""):
+        """As the agent reads a call (``pipeline.understand_transcript``): the corrected text, and
+        for urgency also the recogniser's own words before the correction pass."""
+        transcript = Transcript([Segment(0.0, 0.0, heard, 0.0, 0.0)]) if heard and self.current else None
+        return understand_text(read, transcript, spoken=self.current)
 
 
 def machine_line() -> str:
@@ -275,7 +279,7 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             heard = [config.heard(a) for a in audio[cond]]
             took = time.perf_counter() - started
             read = [config.read(h) for h in heard]
-            understood = [config.understand(r) for r in read]
+            understood = [config.understand(r, h) for r, h in zip(read, heard, strict=True)]
             r: dict = {"rtf": took / seconds}
             s_idx = [n for n, it in enumerate(items) if it[0] == "script"]
             refs = [items[n][2] for n in s_idx]

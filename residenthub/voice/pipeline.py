@@ -114,6 +114,30 @@ SPOKEN_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"(?:pills|tablets)\b",
             "overdose",
         ),
+        # ADR 0156. The recogniser often loses "he says" / "off the bridge" around a threat to jump;
+        # said at the end of a clause it is read as one.
+        (r"\b(?:going|gonna|about|threatening|wants?) to jump\b(?=\s*(?:$|[.,!?]))", "going to jump off"),
+        # Electric cables lying on the pavement or road are down, whatever word for "down" was lost.
+        (
+            r"\belectric(?:ity|al)? (cables?|wires?)\b"
+            r"(?=[^.!?]{0,40}\b(?:on|across|over|in) the (?:pavement|road|ground|floor|path|street|grass)\b)",
+            r"fallen electric \1",
+        ),
+        # "ceiling" heard as "feeling" (or corrected to "fouling") when it has come down.
+        (
+            r"\b(?:feeling|sealing|fouling|selling)\b"
+            r"(?=[^.!?]{0,30}\b(?:come|coming|fallen|falling|fell|caved) (?:down|in)\b)",
+            "ceiling",
+        ),
+        # How callers describe a flood in their home.
+        (r"\bwater (?:is |in |all )?everywhere\b", "water is pouring in"),
+        # Whisper spells it "granddad"; triage's rule knows "grandfather".
+        (r"\bgrand-?d?dad\b", "grandfather"),
+        # Sleeping in a car, said without the "-ing" or with a pause the recogniser wrote as a comma.
+        (
+            r"\b(?:sleep|sleeps|sleeping|slept)\b,? (?:in|on) (?:the|a|my|our) (car|van|tent|doorway)\b",
+            r"sleeping in a \1",
+        ),
     )
 )
 

@@ -27,7 +27,8 @@ def test_topics_come_from_service_names(words):
     assert "Council tax" in words.topics and "Blue Badge" in words.topics
     prompt = words.prompt()
     assert prompt.startswith("Calls to the council about: pothole, street light fault")
-    assert len(prompt.split()) <= vocabulary.PROMPT_MAX_WORDS + 6
+    assert len(prompt.split()) <= vocabulary.PROMPT_MAX_WORDS + 6 + len(vocabulary.PROMPT_URGENT.split())
+    assert prompt.endswith(vocabulary.PROMPT_URGENT)  # the urgent words after the catalogue (ADR 0156)
 
 
 def test_safety_words_are_always_in_the_vocabulary(words):
@@ -106,6 +107,13 @@ def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
         ("I don't want to leave any more and I have taken some bills.", "self_harm"),
         ("There is a thronged mail of gas coming from the empty house next door.", "gas"),
         ("The man is waving the knife outside the shop on the High Street.", "threats"),
+        # ADR 0156
+        ("It's a teenager of the bridge over the bypass anti-fancy going to jump.", "self_harm"),
+        ("The electric cable from the pole Lantern Street cargo on the pavement.", "dangerous_structure"),
+        ("The feeling of our room has come down and water in everywhere.", "dangerous_structure"),
+        ("The fouling of our room has come down.", "dangerous_structure"),
+        ("My granddad got out and we can't find him.", "older_or_disabled"),
+        ("I'd be in sleep, in my car for a week.", "homeless_tonight"),
     ],
 )
 def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
@@ -121,6 +129,9 @@ def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
         "I don't want to leave any more messages, please ring me back.",
         "The male toilets at the leisure centre are blocked.",
         "He has the keys to the garage and took some boxes.",
+        "The kids are going to jump in the pool and then go home.",
+        "The electric cable to the lamp post was replaced last week.",
+        "I have a feeling it has been fouled again.",
     ],
 )
 def test_spoken_forms_leave_ordinary_words_alone(text):
