@@ -143,7 +143,8 @@ def load_scripts(split: str) -> list[dict]:
 def load_routing(split: str, n: int, seed: int = 7) -> list[dict]:
     real = DATA / "real"
     name = "eval.csv" if split == "eval" else "train.csv"
-    routed = [r for r in _rows(real / name) if r["service_code"] and short(r["text"])]
+    # "_off_topic" rows (train.csv since 94a9d60) are not reports with a service.
+    routed = [r for r in _rows(real / name) if r["service_code"][:1] not in ("", "_") and short(r["text"])]
     random.Random(seed).shuffle(routed)
     return routed[:n]
 
