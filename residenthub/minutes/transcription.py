@@ -175,8 +175,9 @@ def decode(
     """Speech to text through the shared engine; with the local engine, ``hotwords`` (the attendance
     and agenda) bias every 30-second window towards the meeting's names and terms (ADR 0104): on a
     tune meeting, WER 0.091 against 0.130 without, and a 30-second window whose speech Whisper had
-    skipped was read. Other engines get the plain call. ``beam_size`` (None: the engine's) and
-    ``condition`` (condition each window on the text before it) are for the benchmark's tuning."""
+    skipped was read. Other engines get the plain call. ``beam_size`` (None: the engine's;
+    ``transcribe_file`` passes ``BEAM_SIZE``) and ``condition`` (condition each window on the text
+    before it)."""
     from residenthub.speech import engine as speech_engine
     from residenthub.speech import guards
     from residenthub.speech.types import Segment, Transcript
