@@ -53,7 +53,10 @@ RULES: tuple[Rule, ...] = (
             r"by (?:them|him|her)sel(?:f|ves))|on (?:their|its|his|her) own|home alone|unattended|"
             r"hit(?:s|ting)?|beat(?:s|ing|en)?|slapp?\w*|punch\w*|kick(?:s|ed|ing)|scream\w*|abus\w*|"
             r"neglect\w*|touch(?:es|ed|ing)|hurt\w*|bruis\w*|wander\w*|starv\w*|locked (?:in|out)|"
-            r"in danger|at risk|not safe|unsafe|groom\w*|exploit\w*|trafficked|burn(?:s|ed|t))",
+            r"in danger|at risk|not safe|unsafe|groom\w*|exploit\w*|trafficked|burn(?:s|ed|t)|"
+            r"(?:nobody|no one|no adult)(?:'s| has| is)? (?:come|came|coming|turned up) "
+            r"(?:for|to (?:get|collect|fetch)) (?:her|him|them)|"
+            r"(?:nobody|no one|no adult)(?:'s| is)? (?:with|looking after|watching) (?:her|him|them))",
             rf"\b(?:left|leaving|leaves)\b{W % 25}\b{CHILD}\b{W % 25}\b(?:alone|on (?:its|their|his|her) own|"
             r"unattended|home alone)",
             r"\b(?:child|children|kids?|baby) (?:abuse|neglect|protection|sexual exploitation|cruelty)\b",

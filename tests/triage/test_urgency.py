@@ -10,6 +10,11 @@ from residenthub.triage.model import TEST_FILE
 EXAMPLES = [
     ("child_at_risk", "my neighbour's kids have been left alone for two days", "kids have been left alone"),
     ("child_at_risk", "I think the man next door is hitting his 6 year old", "hitting his 6 year old"),
+    (
+        "child_at_risk",
+        "a little girl is still outside the school and nobody's come for her",
+        "nobody's come for her",
+    ),
     ("adult_at_risk", "my gran's carer has been taking her money", None),
     ("adult_at_risk", "I think my elderly neighbour is being financially abused", "financially abused"),
     ("domestic_abuse", "my husband is violent and I am scared to go home", "husband is violent"),
@@ -197,3 +202,8 @@ def test_wider_lexicon_keeps_ordinary_reports_unflagged(text):
 @pytest.mark.parametrize("text", ["the kids jump off the wall into the road", "we want to jump the queue"])
 def test_jumping_at_play_is_not_self_harm(text):
     assert "self_harm" not in {f.category for f in urgency.find_flags(text)}
+
+
+def test_nobody_coming_is_about_a_child_only_when_a_child_is_named():
+    assert "child_at_risk" not in {f.category for f in urgency.find_flags("nobody has come to fix the light")}
+    assert "child_at_risk" not in {f.category for f in urgency.find_flags("no one came for the bins again")}
