@@ -145,6 +145,85 @@ def read(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def leave_one_place_out(check, ordinary: list[str]) -> tuple[list[dict], dict, list[str]]:
+    """Leaving one place out over all annotated messages (ADR 0143): the check fitted without a place
+    scores that place; beside it, on the same messages, the rules alone, the rules then the check
+    (as shipped) and the keyword baseline, at several bars. ``ordinary``: held-back messages whose
+    flagged share is reported (the shipped ``check``, counted only where no rule spoke, as the front
+    door does). Every set here is development data. Returns every row, the shipped bar's row and the
+    Markdown lines. Also used by ``benchmarks/vulnerability_places.py``."""
+    import numpy as np
+
+    from residenthub.triage import urgency
+    from residenthub.triage import vulnerability as vulnerability_check
+
+    folds = vulnerability_check.left_out()
+    f_labels = np.asarray(folds["labels"]) == 1
+    f_places = np.asarray(folds["places"])
+    f_rules = np.array([bool(urgency.find_flags(t)) for t in folds["texts"]])
+    f_keywords = np.array([bool(VULNERABILITY_KEYWORDS.search(t)) for t in folds["texts"]])
+    ordinary_rules = np.array([bool(urgency.find_flags(t)) for t in ordinary])
+    ordinary_scores = np.array([check.score(v)[0] for v in vulnerability_check.message_vectors(ordinary)])
+
+    def lopo_row(name: str, flagged: np.ndarray, ordinary_flagged: float) -> dict:
+        hits = flagged & f_labels
+        per_place = {
+            p: hits[f_places == p].sum() / max(1, f_labels[f_places == p].sum())
+            for p in vulnerability_check.PLACES
+        }
+        return {
+            "name": name,
+            "recall": hits.sum() / max(1, f_labels.sum()),
+            "min_place": min(per_place.values()),
+            "per_place": per_place,
+            "precision": hits.sum() / max(1, flagged.sum()),
+            "flagged": flagged.mean(),
+            "ordinary": ordinary_flagged,
+        }
+
+    rows = [
+        lopo_row("rules alone", f_rules, ordinary_rules.mean()),
+        lopo_row(
+            "keyword baseline",
+            f_keywords,
+            np.mean([bool(VULNERABILITY_KEYWORDS.search(t)) for t in ordinary]),
+        ),
+    ]
+    shipped = {}
+    for bar in sorted({0.35, 0.40, 0.45, 0.50, 0.55, 0.60, check.bar}):
+        flagged = folds["scores"] >= bar
+        ordinary_check = (~ordinary_rules & (ordinary_scores >= bar)).mean()
+        mark = " (shipped bar)" if bar == check.bar else ""
+        rows.append(lopo_row(f"check alone, bar {bar:.2f}{mark}", flagged, ordinary_check))
+        row = lopo_row(
+            f"rules then check, bar {bar:.2f}{mark}",
+            f_rules | flagged,
+            ordinary_rules.mean() + ordinary_check,
+        )
+        rows.append(row)
+        if bar == check.bar:
+            shipped = row
+    lines = [
+        f"Leaving one place out ({len(f_labels)} annotated messages, {int(f_labels.sum())} vulnerable; "
+        f"places {', '.join(vulnerability_check.PLACES)}; all development data, not blind; the rules "
+        "were written partly from these places' older sets). Ordinary = share of the "
+        f"{len(ordinary)} ordinary held-back messages flagged (check: the shipped check, fitted on all "
+        "places; counted only where no rule spoke, as the front door does):",
+        "",
+        "| detector | recall | lowest place | "
+        + " | ".join(vulnerability_check.PLACES)
+        + " | precision | annotated flagged | ordinary flagged |",
+        "|---" * (6 + len(vulnerability_check.PLACES)) + "|",
+        *[
+            f"| {r['name']} | {r['recall']:.3f} | {r['min_place']:.3f} | "
+            + " | ".join(f"{r['per_place'][p]:.3f}" for p in vulnerability_check.PLACES)
+            + f" | {r['precision']:.3f} | {r['flagged']:.1%} | {r['ordinary']:.1%} |"
+            for r in rows
+        ],
+    ]
+    return rows, shipped, lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=1, help="passes over the data for latency")
@@ -159,7 +238,6 @@ def main() -> int:
     import django
 
     django.setup()
-    import numpy as np
     from django.conf import settings
     from django.core.management import call_command
 
@@ -318,73 +396,11 @@ def main() -> int:
     # Leaving one place out over all annotated messages (ADR 0143): the check fitted without a place
     # scores that place; beside it, in the same run and on the same messages, the rules alone, the
     # rules then the check (as shipped), and the keyword baseline. Every set here is development data.
+    lopo_rows: list[dict] = []
     lopo_lines: list[str] = []
     lopo_shipped: dict | None = None
     if check is not None:
-        folds = vulnerability_check.left_out()
-        f_labels = np.asarray(folds["labels"]) == 1
-        f_places = np.asarray(folds["places"])
-        f_rules = np.array([bool(urgency.find_flags(t)) for t in folds["texts"]])
-        f_keywords = np.array([bool(VULNERABILITY_KEYWORDS.search(t)) for t in folds["texts"]])
-        ordinary_rules = np.array([bool(urgency.find_flags(t)) for t in ordinary])
-        ordinary_scores = np.array([check.score(v)[0] for v in vulnerability_check.message_vectors(ordinary)])
-
-        def lopo_row(name: str, flagged: np.ndarray, ordinary_flagged: float | None) -> dict:
-            hits = flagged & f_labels
-            per_place = {
-                p: hits[f_places == p].sum() / max(1, f_labels[f_places == p].sum())
-                for p in vulnerability_check.PLACES
-            }
-            return {
-                "name": name,
-                "recall": hits.sum() / max(1, f_labels.sum()),
-                "min_place": min(per_place.values()),
-                "per_place": per_place,
-                "precision": hits.sum() / max(1, flagged.sum()),
-                "flagged": flagged.mean(),
-                "ordinary": ordinary_flagged,
-            }
-
-        lopo_rows = [
-            lopo_row("rules alone", f_rules, ordinary_rules.mean()),
-            lopo_row(
-                "keyword baseline",
-                f_keywords,
-                np.mean([bool(VULNERABILITY_KEYWORDS.search(t)) for t in ordinary]),
-            ),
-        ]
-        for bar in sorted({0.35, 0.40, 0.45, 0.50, 0.55, 0.60, check.bar}):
-            flagged = folds["scores"] >= bar
-            shipped_flags = f_rules | flagged
-            ordinary_check = (~ordinary_rules & (ordinary_scores >= bar)).mean()
-            mark = " (shipped bar)" if bar == check.bar else ""
-            lopo_rows.append(lopo_row(f"check alone, bar {bar:.2f}{mark}", flagged, ordinary_check))
-            row = lopo_row(
-                f"rules then check, bar {bar:.2f}{mark}",
-                shipped_flags,
-                ordinary_rules.mean() + ordinary_check,
-            )
-            lopo_rows.append(row)
-            if bar == check.bar:
-                lopo_shipped = row
-        lopo_lines = [
-            f"Leaving one place out ({len(f_labels)} annotated messages, {int(f_labels.sum())} vulnerable; "
-            f"places {', '.join(vulnerability_check.PLACES)}; all development data, not blind; the rules "
-            "were written partly from these places' older sets). Ordinary = share of the "
-            f"{len(ordinary)} ordinary held-back messages flagged (check: the shipped check, fitted on all "
-            "places; counted only where no rule spoke, as the front door does):",
-            "",
-            "| detector | recall | lowest place | "
-            + " | ".join(vulnerability_check.PLACES)
-            + " | precision | annotated flagged | ordinary flagged |",
-            "|---" * (6 + len(vulnerability_check.PLACES)) + "|",
-            *[
-                f"| {r['name']} | {r['recall']:.3f} | {r['min_place']:.3f} | "
-                + " | ".join(f"{r['per_place'][p]:.3f}" for p in vulnerability_check.PLACES)
-                + f" | {r['precision']:.3f} | {r['flagged']:.1%} | {r['ordinary']:.1%} |"
-                for r in lopo_rows
-            ],
-        ]
+        lopo_rows, lopo_shipped, lopo_lines = leave_one_place_out(check, ordinary)
 
     # Whole triage latency on one core, and load/memory in a fresh process.
     # Wall clock, and CPU time of this process: on a shared machine the wall clock also counts the

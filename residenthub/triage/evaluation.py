@@ -124,8 +124,7 @@ def choose_threshold(
     """The lowest bar at which routed messages are right at least ``target`` of the time and, with 95%
     confidence, at most ``stray`` of off-topic messages are routed to a service."""
     for row in rows:
-        bound = row.get("off_topic_routed_bound", row.get("off_topic_routed", 0.0))
-        if row["accuracy"] >= target and bound <= stray:
+        if row["accuracy"] >= target and row["off_topic_routed_bound"] <= stray:
             return row["threshold"]
     return rows[-1]["threshold"]
 

@@ -120,8 +120,11 @@ RULES: tuple[Rule, ...] = (
             r"\bbetter off dead\b",
             r"\bwant(?:s)? to die\b",
             r"\bharm(?:ing)? (?:my|him|her)self\b",
-            r"\b(?:going|threaten\w*|wants?|about) to jump (?:off|from|in front|out of)\b",
             r"\bsays? (?:he|she|they)(?:'s| is| are| will|'ll)? (?:going to )?jump\b",
+            # A threat to jump, with where from or said at the end of a clause (callers' words often
+            # lose the "off the bridge", ADR 0156).
+            r"\b(?:going|gonna|threaten\w*|wants?|about) to jump(?: (?:off|from|in front|out of)\b|"
+            r"(?=\s*(?:$|[.,!?])))",
         ),
     ),
     Rule(

@@ -114,9 +114,7 @@ SPOKEN_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"(?:pills|tablets)\b",
             "overdose",
         ),
-        # ADR 0156. The recogniser often loses "he says" / "off the bridge" around a threat to jump;
-        # said at the end of a clause it is read as one.
-        (r"\b(?:going|gonna|about|threatening|wants?) to jump\b(?=\s*(?:$|[.,!?]))", "going to jump off"),
+        # ADR 0156. (A threat to jump said at the end of a clause is read by triage's own rule.)
         # Electric cables lying on the pavement or road are down, whatever word for "down" was lost.
         (
             r"\belectric(?:ity|al)? (cables?|wires?)\b"
