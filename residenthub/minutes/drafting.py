@@ -121,12 +121,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+(?=[A-Z0-9\"'‘“(])")
 # resolution after it, or a resolution and the chair's "Thank you, moving on, item 4", come out as
 # one sentence and only one of them is found (tune meetings of benchmarks/minutes.py: 6 of 15
 # misses). These cues start a new clause when at least four words of the sentence come before them.
+_PASSIVE_OUTCOME = r"\bbe(?:ing)?\s+(?:noted|approved|agreed|adopted|endorsed|accepted|ratified)\b"
+_MISHEARD_CUE = (
+    r"|(?<=,\s)(?:so,?\s+)?(?:the\s+committee\s+)?(?:[a-z]+\s+){1,2}(?:at|that)\s+the\b"
+    r"(?=[^.?!]{3,120}?" + _PASSIVE_OUTCOME + ")"
+)
 _CLAUSE_CUE = re.compile(
     r"[,;]?\s+(?="
     r"(?:so,?\s+)?(?:the\s+)?(?:committee|members)\s+(?:therefore\s+)?(?:resolved|agreed)\s+(?:that|at)\b"
     r"|(?<!\bit was )(?<!\bwas )(?:so,?\s+)?re[sv]?(?:olv|vol|ovl|lov|olov)e[ds]?,?\s+(?:that|at)\b"
     r"|action\s*[,:]\s+[A-Z]"
-    r"|(?:thank you[,.]?\s+)?(?:moving on|we now move on|turning to|next item)\b"
+    # "..., remote at the Parking Enforcement Annual Report be noted": after a comma, a resolution's
+    # own shape whose cue word was misheard ("remote", "with hope", "involved" for "resolved";
+    # tune meetings with room noise, ADR 0164), so the action before it is not swallowed.
+    + _MISHEARD_CUE
+    + r"|(?:thank you[,.]?\s+)?(?:moving on|we now move on|turning to|next item)\b"
     r")",
     re.IGNORECASE,
 )
@@ -530,7 +539,10 @@ _VOTE_CUE = re.compile(
 def _vote_like(text: str) -> bool:
     """A short vote announcement, even when its numbers were misheard ("The vote was I've been
     papered, one against and one abstentions"): the resolution is the sentence before it."""
-    return bool(_VOTE_CUE.search(text)) and len(text.split()) <= 16 and "?" not in text
+    # A question mark is Whisper's too ("At what carried with poor votes in paper and too
+    # against?": tune meetings with room noise, ADR 0164) when votes for and against are counted.
+    counted = re.search(r"\bvotes?\b[^.?!]*\bagainst\b", text, re.IGNORECASE)
+    return bool(_VOTE_CUE.search(text)) and len(text.split()) <= 16 and ("?" not in text or bool(counted))
 
 
 def _vote_only(text: str) -> bool:
@@ -623,6 +635,10 @@ def resolution_text(text: str) -> str:
             flags=re.IGNORECASE,
         )
         body = re.sub(r"^(?:revolved|resolve|resolves)\s*,?\s*", "", body, flags=re.IGNORECASE)
+        if re.search(_PASSIVE_OUTCOME, body, re.IGNORECASE):
+            # "remote at the report be noted", "the committee involved at the ...": a misheard
+            # "resolved that" before a resolution's own shape (ADR 0164).
+            body = re.sub(r"^(?:[a-z]+\s+){1,3}?(?:at|that)\s+(?=the\b)", "", body, flags=re.IGNORECASE)
         body = re.sub(r"^(at|and|not)\s+(?=the\b)", "", body, flags=re.IGNORECASE)  # "that" misheard
     body = re.sub(
         r"\bbeing (noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
@@ -851,9 +867,17 @@ def draft(
     meeting_date: dt.date | None = None,
     detector: Detector | None = None,
     align_method: str = "monotonic",
+    correct: bool = True,
 ) -> Draft:
-    """The whole draft: present, apologies, declarations, then each item's summary, resolutions, actions."""
+    """The whole draft: present, apologies, declarations, then each item's summary, resolutions, actions.
+
+    With ``correct`` the transcript's words are first read against the meeting's own vocabulary
+    (attendance, agenda, the words of minutes: ``vocabulary.py``, ADR 0164)."""
     detector = detector or default_detector()
+    if correct:
+        from . import vocabulary
+
+        segments = vocabulary.correct_segments(segments, vocabulary.for_meeting(attendees, agenda))
     sentences = split_sentences(segments)
     titles = [t for t in agenda if t.strip()]
     warnings: list[str] = []

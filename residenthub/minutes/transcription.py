@@ -62,7 +62,12 @@ def drop_quiet(segments: list[dict], audio: np.ndarray) -> list[dict]:
 # words of a resolution gone). Real speech runs at 2-3 words a second; a long segment with far fewer
 # words is decoded again on its own, and the longer reading is kept.
 SKIP_MIN_SECONDS = 8.0
-SKIP_WORDS_PER_SECOND = 1.0
+# 1.8, not 1.0 (ADR 0164): Whisper's times drift, so a window whose first sentences were skipped can
+# still show 1.6 words a second (tune meeting 0: 23 words of an officer's report gone). A new
+# reading is kept only when it has SKIP_MIN_GAIN more words than the old one, after dropping words
+# it repeats from the start of the next segment (re-reading a drifted span reads those again).
+SKIP_WORDS_PER_SECOND = 1.8
+SKIP_MIN_GAIN = 5
 
 
 def _speech_rms(part: np.ndarray) -> float:
@@ -98,6 +103,19 @@ def _reach(
         return seg["end"]
     gap = audio[int(seg["end"] * SAMPLE_RATE) : int(until * SAMPLE_RATE)]
     return until if speech(gap) >= SKIP_GAP_SPEECH_SECONDS else seg["end"]
+
+
+def _trim_repeat(again: list[dict], following: str, most: int = 8) -> None:
+    """Drop from the end of ``again`` the words (2 to ``most``) that the next segment starts with:
+    "... I will hand over to Grace Mensah." read again before "over to Grace Mensah." """
+    tail = again[-1]["text"].split()
+    head = [_norm(w) for w in following.split()[:most]]
+    for k in range(min(most, len(tail), len(head)), 1, -1):
+        if [_norm(w) for w in tail[-k:]] == head[:k]:
+            again[-1]["text"] = " ".join(tail[:-k])
+            if not again[-1]["text"]:
+                again.pop()
+            return
 
 
 def repair_skips(
@@ -142,7 +160,9 @@ def repair_skips(
                 for p in decode(piece)
                 if p.text.strip()
             ]
-        if sum(len(p["text"].split()) for p in again) > words:
+        if again and index + 1 < len(segments):
+            _trim_repeat(again, segments[index + 1]["text"])
+        if sum(len(p["text"].split()) for p in again) >= words + SKIP_MIN_GAIN:
             out.extend(again)
         else:
             out.append(seg)
