@@ -80,6 +80,7 @@ from residenthub.speech.types import Segment, Transcript  # noqa: E402
 from residenthub.voice import vocabulary  # noqa: E402
 from residenthub.voice.pipeline import (  # noqa: E402
     CALL_BEAM_SIZE,
+    CALL_WINDOW,
     PROMPT,
     clean_text,
     tidy,
@@ -188,9 +189,11 @@ class Config:
         fallback: bool,
         vad: bool,
         beam=1,
+        window: float | None = None,
     ):
         self.name, self.engine, self.prompt = name, engine, prompt
         self.current, self.fallback, self.vad, self.beam = current, fallback, vad, beam
+        self.window = window
 
     def heard(self, samples16: np.ndarray) -> str:
         out = self.engine.transcribe(
@@ -200,6 +203,7 @@ class Config:
             prompt=self.prompt,
             fallback=self.fallback,
             beam_size=self.beam,
+            window=self.window,
         )
         return guards.clean(out).text
 
@@ -255,7 +259,17 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             "previous: ADR 0090 prompt, fallback, VAD", engine, PROMPT, current=False, fallback=True, vad=True
         ),
         "current": Config(
-            f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction",
+            f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction, {CALL_WINDOW:g}-s window",
+            engine,
+            vocabulary.prompt(),
+            current=True,
+            fallback=False,
+            vad=False,
+            beam=CALL_BEAM_SIZE,
+            window=CALL_WINDOW,
+        ),
+        "full": Config(  # the same with Whisper's 30-s encoder window (the agent until ADR 0162)
+            f"catalogue prompt, beam {CALL_BEAM_SIZE}, correction, 30-s window",
             engine,
             vocabulary.prompt(),
             current=True,
@@ -420,7 +434,7 @@ def one_turn(samples: np.ndarray, how: str) -> tuple[float, str, int]:
 
     from residenthub.voice import actions, dialog, sip, tts
     from residenthub.voice.models import Call
-    from residenthub.voice.pipeline import prompt_for, understand, understand_transcript
+    from residenthub.voice.pipeline import hear, prompt_for, understand_transcript
     from residenthub.voice.streaming import PartialTranscriber
 
     with transaction.atomic():
@@ -431,16 +445,30 @@ def one_turn(samples: np.ndarray, how: str) -> tuple[float, str, int]:
         if how != "whole":
             partial = PartialTranscriber(sip._pieces(prompt_for("problem")), early=how == "early")
         heard_audio, ended_at = sip.endpoint(paced(samples), 30, on_frame=partial.add if partial else None)
+        decided = time.monotonic()  # the end-pointing's quiet has run out
         if partial:
-            heard = understand_transcript(partial.finish())
+            transcript = partial.finish()
+            text_at = time.monotonic()
+            heard = understand_transcript(transcript)
         else:
-            heard = understand(resample(heard_audio, 8000, 16000), vad=False, prompt=prompt_for("problem"))
+            transcript = hear(resample(heard_audio, 8000, 16000), vad=False, prompt=prompt_for("problem"))
+            text_at = time.monotonic()
+            heard = understand_transcript(transcript)
+        understood = time.monotonic()
         reply = dialog.hear(call, heard)
+        answered = time.monotonic()
         tts.speak(reply.say)
         took = time.monotonic() - ended_at
         transaction.set_rollback(True)
     pieces = (partial.cuts + 1) if partial else 1
-    return took, reply.say, pieces
+    parts = {
+        "wait": decided - ended_at,  # end-pointing (the last piece may already be decoding)
+        "text": text_at - decided,  # the rest of the speech to text
+        "triage": understood - text_at,
+        "dialog": answered - understood,
+        "speech": ended_at + took - answered,  # the reply synthesised
+    }
+    return took, reply.say, pieces, parts
 
 
 def latency(args) -> list[str]:
@@ -455,18 +483,21 @@ def latency(args) -> list[str]:
     for a in audio:  # what the end-pointing hears as one utterance (the check the first run lacked)
         heard, _ = sip.endpoint([a[i : i + 160] for i in range(0, len(a) - 159, 160)], 30)
         lengths.append(len(heard) / 8000 - sip.END_SILENCE)
-    rows = []
+    rows, breakdown = [], {}
     ways = [
         ("whole", "whole utterance after end-pointing"),
         ("pieces", "pieces at pauses (ADR 0093)"),
-        ("early", "pieces + early tail (ADR 0140, the agent's default)"),
+        ("early", "pieces + early tail (ADR 0140), the agent's default"),
     ]
     for how, label in ways:
         times = []
         for a in audio:
-            took, reply, pieces = one_turn(a, how)
+            took, reply, pieces, parts = one_turn(a, how)
             times.append(took)
-            print(f"{how}: {took:.2f} s, {pieces} piece(s): {reply[:70]!r}", flush=True)
+            for k, v in parts.items():
+                breakdown.setdefault((label, k), []).append(v)
+            shown = ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
+            print(f"{how}: {took:.2f} s ({shown}), {pieces} piece(s): {reply[:70]!r}", flush=True)
         rows.append((label, times))
     mean_len = sum(lengths) / len(lengths)
     lines = [
@@ -485,6 +516,18 @@ def latency(args) -> list[str]:
             f"| {label} | {sum(times) / len(times):.2f} s | {float(np.median(times)):.2f} s "
             f"| {max(times):.2f} s |"
         )
+    names = ("wait", "text", "triage", "dialog", "speech")
+    lines += [
+        "",
+        "Where the time goes (means): end-pointing's quiet after the speech; speech to text still to "
+        "do once it has run out; triage; the dialogue (database writes); the reply's synthesis.",
+        "",
+        "| configuration | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for label, _times in rows:
+        means = [sum(breakdown[(label, k)]) / len(breakdown[(label, k)]) for k in names]
+        lines.append(f"| {label} | " + " | ".join(f"{m:.2f} s" for m in means) + " |")
     return lines
 
 

@@ -80,8 +80,10 @@ class CloudWhisper:
         prompt: str | None,
         fallback: bool = True,
         beam_size: int | None = None,
+        window: float | None = None,
     ) -> Transcript:
-        """``fallback`` and ``beam_size`` are the local engine's; a cloud service decodes as it sees fit."""
+        """``fallback``, ``beam_size`` and ``window`` are the local engine's; a cloud service decodes
+        as it sees fit."""
         if vad and not _has_speech(samples):
             return Transcript([], language or "en", 0.0, len(samples) / 16000, ["no_speech"])
         fields = [("model", self.model), ("response_format", "verbose_json")]

@@ -8,6 +8,7 @@ serialised: CTranslate2 already uses every thread it was given).
 
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +36,7 @@ class SpeechEngine(Protocol):
         prompt: str | None,
         fallback: bool = True,
         beam_size: int | None = None,
+        window: float | None = None,
     ) -> Transcript: ...
 
 
@@ -48,6 +50,26 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # on 3 s of hiss it wrote "0.5%" seven times in 1 of 25 runs (the guards keep three: a "sentence").
 # Text found that way over likely non-speech is dropped; real speech scores far below 0.6.
 NO_SPEECH_AFTER_FALLBACK = 0.6
+
+# Whisper's encoder reads a 30-s window however short the audio: about 0.75 s of CPU for Whisper base
+# int8 on 2 threads, most of a caller's wait. CTranslate2 (4.x) encodes a shorter slice of features
+# as well, in proportion (0.04 s for 5.7 s), but faster-whisper pads every slice back to 3000 frames
+# first (ADR 0150). ``window`` hands the encoder only the audio's own frames plus a margin of quiet,
+# at least ``MIN_WINDOW`` seconds (ADR 0162); audio longer than the window reads the usual 30 s.
+WINDOW_SECONDS = 30
+MIN_WINDOW = 10.0
+WINDOW_MARGIN = 1.0
+FRAMES_PER_SECOND = 100  # Whisper's mel frames (10 ms hop)
+
+
+def window_frames(seconds: float, window: float | None) -> int | None:
+    """Mel frames the encoder should read for ``seconds`` of audio; None for the full 30 s."""
+    if window is None:
+        return None
+    wanted = max(window, math.ceil(seconds + WINDOW_MARGIN))
+    if wanted >= WINDOW_SECONDS:
+        return None
+    return int(wanted * FRAMES_PER_SECOND)
 
 
 class LocalWhisper:
@@ -64,6 +86,29 @@ class LocalWhisper:
         )
         self.multilingual = bool(self.model.model.is_multilingual)
         self._lock = threading.Lock()
+        self._frames: int | None = None  # set under the lock for one call (``window``)
+        self._detecting = False
+        self.encode_frames = self.model.encode  # faster-whisper's own: features -> encoder output
+        self.model.encode = self._encode
+        detect = self.model.detect_language
+
+        def detect_language(*args, **kwargs):
+            # Language detection reads the full 30-s window: on a short one Whisper base took an
+            # English caller for Thai (tune latency utterance, 2026-11-27) and decoded garbage.
+            self._detecting = True
+            try:
+                return detect(*args, **kwargs)
+            finally:
+                self._detecting = False
+
+        self.model.detect_language = detect_language
+
+    def _encode(self, features):
+        """faster-whisper has padded ``features`` to 3000 frames; past the call's window they are
+        padding its short audio does not need (``window_frames``). Not while detecting the language."""
+        if self._frames is not None and not self._detecting and features.shape[-1] > self._frames:
+            features = features[..., : self._frames]
+        return self.encode_frames(features)
 
     def transcribe(
         self,
@@ -74,14 +119,19 @@ class LocalWhisper:
         prompt: str | None,
         fallback: bool = True,
         beam_size: int | None = None,
+        window: float | None = None,
     ) -> Transcript:
-        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). The encoder always reads
-        Whisper's 30-s window (a ``short_window`` option was removed: faster-whisper 1.2.1 pads
-        shorter windows back to 30 s, so it saved nothing; ADR 0150)."""
+        """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). ``window`` None: the encoder
+        reads Whisper's 30-s window; a number of seconds: a window sized to the audio, at least that
+        long (``window_frames``; the phone's pieces, ADR 0162). Meetings leave it None."""
         if not self.multilingual:
             language = "en"
         with self._lock:
-            return self._transcribe(samples, language, vad, prompt, fallback, beam_size)
+            self._frames = window_frames(len(samples) / SAMPLE_RATE, window)
+            try:
+                return self._transcribe(samples, language, vad, prompt, fallback, beam_size)
+            finally:
+                self._frames = None
 
     def _transcribe(self, samples, language, vad, prompt, fallback, beam_size) -> Transcript:
         pieces, info = self.model.transcribe(
@@ -178,16 +228,20 @@ def transcribe(
     prompt: str | None = None,
     fallback: bool = True,
     beam_size: int | None = None,
+    window: float | None = None,
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
     vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
     False decodes once, without retrying hotter (a caller waiting for a reply); ``beam_size``
-    overrides ``SPEECH_BEAM_SIZE`` for this call (passed on only when given)."""
+    overrides ``SPEECH_BEAM_SIZE`` for this call and ``window`` shortens the local encoder's window
+    (both passed on only when given)."""
     samples = as_samples(audio)
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
         return Transcript([], language or "en", 0.0, duration, ["silence"])
     extra: dict = {"beam_size": beam_size} if beam_size else {}
+    if window is not None:
+        extra["window"] = window
     result = get_engine().transcribe(
         samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra
     )

@@ -59,6 +59,12 @@ RULES: tuple[Rule, ...] = (
             r"(?:nobody|no one|no adult)(?:'s| is)? (?:with|looking after|watching) (?:her|him|them))",
             rf"\b(?:left|leaving|leaves)\b{W % 25}\b{CHILD}\b{W % 25}\b(?:alone|on (?:its|their|his|her) own|"
             r"unattended|home alone)",
+            # "A girl" alone is not always a child, nor someone left outside, but nobody having come
+            # to collect them is (ADR 0162).
+            rf"\b(?:(?:a|the|this|that) (?:girl|boy)|(?:been )?left (?:outside|at the (?:school|gates?))|"
+            rf"(?:waiting|stood|standing) (?:outside|at the (?:school|gates?)))\b{W % 60}"
+            r"\b(?:nobody|no one|no adult)(?:'s| has| is)? "
+            r"(?:come|came|coming|turned up) (?:for|to (?:get|collect|fetch)) (?:her|him)\b",
             r"\b(?:child|children|kids?|baby) (?:abuse|neglect|protection|sexual exploitation|cruelty)\b",
             r"\b(?:touch(?:es|ed|ing) (?:her|him|them) (?:inappropriately|down there)|"
             r"sexual(?:ly)? (?:abus\w*|exploit\w*|assault\w*))",

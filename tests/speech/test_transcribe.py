@@ -116,3 +116,39 @@ def test_text_sampled_over_likely_noise_is_dropped():
     engine.model, engine.multilingual, engine.beam_size, engine._lock = model, True, 1, threading.Lock()
     heard = engine.transcribe(np.zeros(16000, dtype=np.float32), language=None, vad=False, prompt=None)
     assert heard.text == "My bin was missed. Help me." and "fallback_over_noise_removed" in heard.notes
+
+
+def test_window_frames_covers_the_audio_with_a_margin():
+    from residenthub.speech.engine import window_frames
+
+    assert window_frames(4.2, None) is None  # Whisper's 30 s, as meetings read
+    assert window_frames(4.2, 10.0) == 1000  # at least the asked window
+    assert window_frames(12.3, 10.0) == 1400  # the audio and a second of quiet
+    assert window_frames(29.5, 10.0) is None  # no shorter than 30 s: the usual window
+
+
+def test_a_short_window_encodes_fewer_frames_and_still_hears(audio_dir):
+    from residenthub.speech.engine import get_engine
+
+    engine = get_engine()
+    seen: list[int] = []
+    encode = engine.encode_frames
+
+    def spy(features):
+        seen.append(features.shape[-1])
+        return encode(features)
+
+    engine.encode_frames = spy
+    try:
+        short = transcribe(audio_dir / "mulaw.wav", language="en", window=10.0)
+        short_frames, seen[:] = list(seen), []
+        full = transcribe(audio_dir / "mulaw.wav", language="en")
+        full_frames, seen[:] = list(seen), []
+        detected = transcribe(audio_dir / "mulaw.wav", window=10.0)
+    finally:
+        engine.encode_frames = encode
+    assert short_frames == [1000] and full_frames == [3000]  # meetings (no window) keep the 30 s
+    if engine.multilingual:  # the language is detected on the full window, the words on the short
+        assert seen == [3000, 1000] and detected.language == "en"
+    assert "riverside" in words(short.text) and "week" in words(short.text), short.text
+    assert "riverside" in words(full.text)

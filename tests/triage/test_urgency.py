@@ -15,6 +15,16 @@ EXAMPLES = [
         "a little girl is still outside the school and nobody's come for her",
         "nobody's come for her",
     ),
+    (
+        "child_at_risk",
+        "the lollipop man says a boy's been waiting at the gates and nobody came for him",
+        "nobody came for him",
+    ),
+    (
+        "child_at_risk",
+        "someone's been left at the school gates since four and nobody has come for him",
+        "nobody has come for him",
+    ),
     ("adult_at_risk", "my gran's carer has been taking her money", None),
     ("adult_at_risk", "I think my elderly neighbour is being financially abused", "financially abused"),
     ("domestic_abuse", "my husband is violent and I am scared to go home", "husband is violent"),
@@ -55,6 +65,15 @@ def test_every_category_is_caught_with_its_phrase(category, text, phrase):
     assert shown and shown.lower() in text.lower() or "+" in shown
     if phrase:
         assert phrase.lower() in shown.lower()
+
+
+def test_a_girl_is_a_child_only_when_nobody_came_for_her():
+    for text in (
+        "the girl at the desk said nobody has come to fix the boiler",
+        "a girl came for her parcel",
+        "the bins were left outside and nobody has come for them",
+    ):
+        assert "child_at_risk" not in {f.category for f in urgency.find_flags(text)}, text
 
 
 def test_every_rule_has_an_example():

@@ -119,3 +119,19 @@ def test_endpoint_cuts_the_utterance_after_the_closing_quiet():
     assert seen == [True] * 50 + [False] * closing
     nothing, _ = sip.endpoint([quiet] * 10 + [loud] * 2 + [quiet] * 50, 30)
     assert nothing.size == 0  # 40 ms of sound is a click, not speech
+
+
+def test_callers_words_are_encoded_in_a_short_window(monkeypatch):
+    """ADR 0162: the phone asks the engine for a window sized to the piece; beam 5 as before."""
+    from residenthub.voice import pipeline
+
+    asked: dict = {}
+
+    def transcribe(audio, **options):
+        asked.update(options)
+        return Transcript()
+
+    monkeypatch.setattr(pipeline, "transcribe", transcribe)
+    pipeline.hear(np.zeros(16000, dtype=np.float32), prompt="")
+    assert asked["window"] == pipeline.CALL_WINDOW and pipeline.CALL_WINDOW < 30
+    assert asked["beam_size"] == pipeline.CALL_BEAM_SIZE and asked["fallback"] is False

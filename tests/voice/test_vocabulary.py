@@ -114,6 +114,8 @@ def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
         ("The fouling of our room has come down.", "dangerous_structure"),
         ("My granddad got out and we can't find him.", "older_or_disabled"),
         ("I'd be in sleep, in my car for a week.", "homeless_tonight"),
+        # ADR 0162
+        ("Man is wearing a knife outside the shop on the High Street.", "threats"),
     ],
 )
 def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
@@ -132,6 +134,7 @@ def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
         "The kids are going to jump in the pool and then go home.",
         "The electric cable to the lamp post was replaced last week.",
         "I have a feeling it has been fouled again.",
+        "He was wearing a knitted hat.",
     ],
 )
 def test_spoken_forms_leave_ordinary_words_alone(text):
