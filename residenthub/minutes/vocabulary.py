@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from residenthub.speech.soundalike import edit_distance, keys_near, sound_key
+
 # The words of minutes themselves (the seed minutes' format and committees' usage).
 COMMITTEE_TERMS = (
     "Councillor",
@@ -53,39 +55,11 @@ COMMON = frozenset(
     went were what when where which while who why will with would year yes yet you your""".split()  # noqa: SIM905
 )
 
-_SOUNDS = (
-    ("ph", "f"), ("ck", "k"), ("gh", ""), ("wh", "w"), ("kn", "n"), ("wr", "r"), ("mb", "m"),
-    ("tch", "ch"), ("dge", "j"), ("ce", "se"), ("ci", "si"), ("y", "i"), ("z", "s"), ("q", "k"),
-    ("x", "ks"), ("ee", "i"), ("ea", "i"), ("ou", "u"), ("oo", "u"), ("ai", "a"), ("ay", "a"),
-)  # fmt: skip
-
-
-def sound_key(text: str) -> str:
-    """A rough sound-alike key: letters only, common spellings of one sound made one."""
-    text = re.sub(r"[^a-z]", "", text.lower())
-    for a, b in _SOUNDS:
-        text = text.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", text)
-
-
-def _distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[:], i
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-    return row[-1]
-
 
 def near(heard: str, term: str, max_share: float = 0.25) -> bool:
     """Sound keys ``heard`` and ``term`` (already keys) within ``max_share`` of the term's length,
     with the same first sound, and the term at least five sounds long."""
-    if not heard or not term or heard == term:
-        return heard == term and bool(heard)
-    if heard[0] != term[0] or len(term) < 5:
-        return False
-    allowed = max(1, int(max_share * len(term)))
-    return abs(len(heard) - len(term)) <= allowed and _distance(heard, term) <= allowed
+    return keys_near(heard, term, max_share, min_length=5)
 
 
 @lru_cache(maxsize=1)
@@ -228,7 +202,7 @@ def correct(text: str, vocab: Vocabulary, *, max_share: float = 0.25) -> str:
                 # sounds as near the term; "Hollow Way" is nearer "Holloway" than "Hollow" is.
                 key = next(iter(matches))
                 shorter = sound_key(" ".join(run[:-1]))
-                if near(shorter, key, max_share) and _distance(shorter, key) <= _distance(heard, key):
+                if near(shorter, key, max_share) and edit_distance(shorter, key) <= edit_distance(heard, key):
                     continue
             if len(matches) == 1:
                 term = next(iter(matches.values()))

@@ -21,6 +21,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from residenthub.speech.soundalike import keys_near, sound_key
+
 # Safety vocabulary: the key nouns of triage's urgent rules (triage/urgency.py), which callers must
 # never lose to a mishearing.
 SAFETY_TERMS = (
@@ -78,7 +80,7 @@ class Vocabulary:
         run only with terms that start with the same sound."""
         found: dict[str, list[tuple[str, str, int]]] = {}
         for term in self.terms:
-            key = _key(term)
+            key = sound_key(term)
             if len(key) >= 4:
                 found.setdefault(key[0], []).append((term, key, len(term.split())))
         return found
@@ -152,44 +154,13 @@ COMMON = frozenset(
 )
 
 
-_SOUNDS = (
-    ("ph", "f"), ("ck", "k"), ("gh", ""), ("wh", "w"), ("kn", "n"), ("wr", "r"), ("mb", "m"),
-    ("tch", "ch"), ("dge", "j"), ("ce", "se"), ("ci", "si"), ("y", "i"), ("z", "s"), ("q", "k"),
-    ("x", "ks"), ("ee", "i"), ("ea", "i"), ("ou", "u"), ("oo", "u"), ("ai", "a"), ("ay", "a"),
-)  # fmt: skip
-
-
-def _key(text: str) -> str:
-    """A rough sound-alike key: letters only, common spellings of one sound made one."""
-    text = re.sub(r"[^a-z]", "", text.lower())
-    for a, b in _SOUNDS:
-        text = text.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", text)
-
-
-def _distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[:], i
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-    return row[-1]
-
-
 def _close(heard: str, term: str, max_share: float) -> bool:
-    return _near(_key(heard), _key(term), max_share)
+    return _near(sound_key(heard), sound_key(term), max_share)
 
 
 def _near(a: str, b: str, max_share: float) -> bool:
     """Sound keys ``a`` (heard) and ``b`` (a term) within ``max_share`` of the term's length."""
-    if not a or not b or a == b:
-        return a == b and bool(a)
-    if a[0] != b[0] or len(b) < 4:  # the first sound is rarely lost; short words are too risky
-        return False
-    allowed = max(1, int(max_share * len(b)))
-    if abs(len(a) - len(b)) > allowed:
-        return False
-    return _distance(a, b) <= allowed
+    return keys_near(a, b, max_share, min_length=4)
 
 
 def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float = 0.25) -> str:
@@ -217,7 +188,7 @@ def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float
                 continue
             if n == 1 and (len(run[0]) < 4 or run[0] in COMMON):
                 continue
-            heard = _key(phrase)
+            heard = sound_key(phrase)
             candidates = vocabulary.index.get(heard[:1], [])
             matches = [
                 (t, k) for t, k, size in candidates if abs(size - n) <= 1 and _near(heard, k, max_share)
