@@ -75,6 +75,7 @@ from django.core.management import call_command  # noqa: E402
 from residenthub.speech import guards  # noqa: E402
 from residenthub.speech.engine import LocalWhisper  # noqa: E402
 from residenthub.speech.normalise import normalise  # noqa: E402
+from residenthub.speech.soundalike import edit_distance  # noqa: E402
 from residenthub.speech.synth import resample, synthesise, telephone  # noqa: E402
 from residenthub.speech.types import Segment, Transcript  # noqa: E402
 from residenthub.voice import vocabulary  # noqa: E402
@@ -106,15 +107,6 @@ def words(text: str) -> list[str]:
 
 def norm_words(text: str) -> list[str]:
     return normalise(text).split()
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[:], i
-        for j, h in enumerate(hyp, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (r != h))
-    return row[-1]
 
 
 def wer(refs: list[str], hyps: list[str], split=norm_words) -> float:

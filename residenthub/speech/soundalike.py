@@ -8,6 +8,7 @@ below both apps (ADR 0164).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _SOUNDS = (
     ("ph", "f"), ("ck", "k"), ("gh", ""), ("wh", "w"), ("kn", "n"), ("wr", "r"), ("mb", "m"),
@@ -24,8 +25,9 @@ def sound_key(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions)."""
+def edit_distance(a: Sequence, b: Sequence) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions) between two strings, or two lists
+    of words (word error counts)."""
     row = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         prev, row[0] = row[:], i

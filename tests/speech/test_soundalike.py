@@ -22,3 +22,7 @@ def test_near_needs_the_same_first_sound_and_a_long_enough_term():
     assert not keys_near(sound_key("sure"), sound_key("Shore"), 0.25, min_length=5)
     assert not keys_near("", "abc", 0.25, min_length=1)
     assert keys_near("abc", "abc", 0.25, min_length=5)
+
+
+def test_edit_distance_counts_word_errors_on_lists():
+    assert edit_distance(["the", "light", "is", "out"], ["the", "lights", "out"]) == 2
