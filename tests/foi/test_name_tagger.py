@@ -1,9 +1,11 @@
 """The learned person-name tagger (ADR 0160): committed weights, hash check, what it adds to the detector."""
 
+import hashlib
 import json
 import shutil
 import socket
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -25,7 +27,12 @@ def test_tagger_loads_from_the_committed_weights_without_network(monkeypatch):
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     tagger = nt.NameTagger()
-    assert tagger.coef.shape == (384 + 3 * nt.N_SHAPE,)
+    width = 384 + 3 * nt.N_SHAPE
+    assert tagger.mean.shape == (width,)
+    if tagger.hidden_coef is not None:  # the MLP head
+        assert tagger.hidden_coef.shape == (width, tagger.coef.shape[0])
+    else:
+        assert tagger.coef.shape == (width,)
     ws, p = tagger.probabilities("my neighbour wayne keeps parking on the kerb")
     assert [w.text for w in ws][:3] == ["my", "neighbour", "wayne"]
     assert p[2] > nt.THRESHOLD > max(p[0], p[1], p[3])
@@ -70,3 +77,49 @@ def test_cli_detect_still_works_with_the_tagger(tmp_path, capsys):
     call_command("redact", "detect", str(src), "--json")
     found = {s["text"]: s["entity_type"] for s in json.loads(capsys.readouterr().out)}
     assert found == {"wayne": d.PERSON, "07700 900123": d.PHONE}
+
+
+def _export(model, mean, scale) -> dict:
+    """Arrays in the weights file's format, as benchmarks/train_name_tagger.py writes them."""
+    if hasattr(model, "coefs_"):  # MLPClassifier: hidden layer, then the output layer
+        return {
+            "mean": mean,
+            "scale": scale,
+            "hidden_coef": model.coefs_[0].astype(np.float32),
+            "hidden_intercept": model.intercepts_[0].astype(np.float32),
+            "coef": model.coefs_[1][:, 0].astype(np.float32),
+            "intercept": model.intercepts_[1].astype(np.float32),
+        }
+    return {
+        "mean": mean,
+        "scale": scale,
+        "coef": model.coef_[0].astype(np.float32),
+        "intercept": model.intercept_.astype(np.float32),
+    }
+
+
+@pytest.mark.parametrize("head", ["logistic", "mlp"])
+def test_both_weight_formats_load_and_score_as_the_trained_model_does(tmp_path, head):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    text = "my neighbour wayne keeps parking on the kerb, says Priya Shah"
+    tagger = nt.get_tagger()
+    _, x = nt.features(text, tagger.encoder)
+    rng = np.random.default_rng(0)
+    train = rng.normal(size=(200, x.shape[1])).astype(np.float32)
+    labels = (train[:, 0] + train[:, 400] > 0).astype(int)
+    if head == "mlp":
+        model = MLPClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0).fit(train, labels)
+    else:
+        model = LogisticRegression(max_iter=1000).fit(train, labels)
+    mean = x.mean(0).astype(np.float32)
+    scale = (x.std(0) + 1e-3).astype(np.float32)
+    path = tmp_path / f"{head}.npz"
+    np.savez(path, **_export(model, mean, scale))
+    loaded = nt.NameTagger(path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    assert (loaded.hidden_coef is not None) == (head == "mlp")
+    _, p = loaded.probabilities(text)
+    expected = model.predict_proba((x - mean) / scale)[:, 1]
+    np.testing.assert_allclose(p, expected, rtol=1e-3, atol=1e-5)
+    assert p.std() > 1e-3  # the words score differently: the comparison above is not between constants
