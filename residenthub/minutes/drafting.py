@@ -369,8 +369,13 @@ _RESOLVED_WORD = r"res(?:olv|vol|ovl|lov|olov)ed"  # minutes have typos: the see
 _RESOLVED = re.compile(r"^\s*(?:so,?\s*)?" + _RESOLVED_WORD + r"\b\s*[:,-]?\s*", re.IGNORECASE)
 # After "was approved": when or by whom, so a history, not this meeting's decision ("approved by
 # Cabinet in 2023", "agreed at the previous meeting", "approved in October").
+# "approved two years ago", "agreed previously", "approved back in the spring": also a history.
+_AGO = r"(?:[\w-]+\s+){1,3}ago\b|previously\b|back\s+in\b|earlier\s+(?:this|in\s+the)\b"
+_BEFORE_NOW = (
+    _AGO + r"|by\s+(?:the\s+)?(?:cabinet|council|government|secretary|minister)|in\s+(?:19|20)\d\d|last\b"
+)
 _EARLIER = (
-    r"(?!\s+(?:by\s+(?:the\s+)?(?:cabinet|council|government|secretary|minister)|in\s+(?:19|20)\d\d|last\b|"
+    r"(?!\s+(?:" + _BEFORE_NOW + r"|"
     r"(?:at|in) (?:the|a) (?:previous|last|earlier)\b|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)\b))"
 )
@@ -395,7 +400,7 @@ _DECISION_PATTERNS = [
         r"(?:planning )?permission|resolution)\b(?:\s+[\w'/,-]+){0,8}?\s+(?:was|were|is|are|be|been|has been)"
         r"\s+(?:duly\s+|therefore\s+|then\s+)?(?:noted|approved|agreed|adopted|endorsed|carried|accepted|"
         r"refused|granted|deferred|rejected|lost|confirmed|ratified|withdrawn)\b"
-        r"(?!\s+(?:by\s+(?:the\s+)?(?:cabinet|council|government|secretary|minister)|in\s+(?:19|20)\d\d|last\b))",
+        r"(?!\s+(?:" + _BEFORE_NOW + r"))",
         r"(?<!\bbe )(?<!\bwas )(?<!\bbeen )\bcarried\b(?!\s+(?:out|over|forward|on)\b)",
         r"\b(?:that's|that is|that was|we're|we are|we've|we have|it's|it is|are we|is that|so)"
         r"\s+(?:all\s+)?agreed\b"

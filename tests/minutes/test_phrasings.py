@@ -66,6 +66,9 @@ def test_real_committee_forms_of_a_decision(text):
         "The towpath scheme was approved by the Council in 2022.",
         "The lighting policy was agreed at the previous meeting and is being implemented.",
         "The committee had previously agreed to review the depot every two years.",
+        "The parking scheme was approved two years ago.",
+        "The minutes were approved some months ago and nothing has changed.",
+        "It was agreed previously that the hall would close in winter.",
     ],
 )
 def test_history_and_other_talk_are_not_decisions_or_actions(text):
