@@ -235,6 +235,12 @@ class Encoder:
                 }
             )
 
+    def piece_vectors(self, piece_ids: list[int]) -> np.ndarray:
+        """The last layer's vector of each word piece of one sequence (no more than 510 pieces):
+        [CLS] and [SEP] are added for the pass and left out of the result (redaction's name tagger)."""
+        ids = np.array([[self.tokenizer.cls, *piece_ids, self.tokenizer.sep]], dtype=np.int64)
+        return self._hidden(ids, np.ones(ids.shape, dtype=np.float32))[0][1:-1]
+
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The last layer's token vectors (batch, length, 384)."""
         batch, length = ids.shape

@@ -597,18 +597,6 @@ def detect(
 # 0.722 with the first, logistic head; 0.732 with the MLP head that replaced it) without lowering precision
 # by more than 0.005.
 USE_TAGGER = True
-# A person span of the other detectors is dropped when no word of it reaches this tagger probability (0: the
-# tagger only adds); a titled name is never dropped. Measured and not used (ADR 0160): 0.02 raised BTC A+H
-# F2 to 0.738 but cost names recall on presidio-research (0.944 -> 0.940), and recall comes first here.
-TAGGER_VETO = 0.0
-
-
-def _vetoed(text: str, span: Span, prob, veto: float) -> bool:
-    from . import name_tagger
-
-    if span.entity_type != PERSON or _TITLE.match(span.text):
-        return False
-    return name_tagger.highest(*prob, span.start, span.end) < veto
 
 
 def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -> list:
@@ -628,9 +616,9 @@ def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -
         }
         for found in results
     ]
-    probs = name_tagger.probabilities_many(texts, chars)
     limit = name_tagger.THRESHOLD if threshold is None else threshold
-    tagged = [name_tagger.NameTagger.runs(ws, p, limit) for ws, p in probs]
+    scored = name_tagger.probabilities_many(texts, chars)
+    tagged = [name_tagger.NameTagger.runs(ws, p, limit) for ws, p in scored]
     merged = [
         list(found)
         + [
@@ -641,7 +629,7 @@ def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -
         ]
         for found, spans in zip(results, tagged, strict=True)
     ]
-    return merged, probs
+    return merged
 
 
 def detect_many(
@@ -654,7 +642,6 @@ def detect_many(
     use_first_names: bool = True,
     use_tagger: bool | None = None,
     tagger_threshold: float | None = None,
-    tagger_veto: float | None = None,
 ) -> list[list[Span]]:
     """Detect in many texts; spaCy runs them in batches through Presidio's batch engine.
 
@@ -671,16 +658,11 @@ def detect_many(
     allow_words = {w for a in allow if a and "@" not in a for w in _norm(a).split() if not w.isdigit()}
     if use_tagger is None:
         use_tagger = USE_TAGGER
-    probs: list = [None] * len(texts)
     if use_tagger and use_model:
-        results, probs = _with_tagger(texts, list(results), tagger_threshold)
-    veto = TAGGER_VETO if tagger_veto is None else tagger_veto
+        results = _with_tagger(texts, list(results), tagger_threshold)
     out = []
-    for text, found, prob in zip(texts, results, probs, strict=True):
-        spans = _to_spans(text, found)
-        if prob is not None and veto > 0:
-            spans = [s for s in spans if not _vetoed(text, s, prob, veto)]
-        spans += _known_name_spans(text, known_names)
+    for text, found in zip(texts, results, strict=True):
+        spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
         spans += _record_dates(text, spans)
         if allow_norm:

@@ -111,8 +111,7 @@ def contextual(ws: list[Word], encoder) -> np.ndarray:
     vectors = np.zeros((len(ids), 384), dtype=np.float32)
     for s in starts:
         chunk = ids[s : s + room]
-        tokens = np.array([[tok.cls, *chunk, tok.sep]], dtype=np.int64)
-        hidden = encoder._hidden(tokens, np.ones(tokens.shape, dtype=np.float32))[0][1:-1]
+        hidden = encoder.piece_vectors(chunk)
         for j in range(len(chunk)):
             k = s + j
             left = j if s else len(ids)  # the text's own start is no edge
@@ -169,13 +168,6 @@ class NameTagger:
         z = h @ self.coef + self.intercept
         return ws, 1.0 / (1.0 + np.exp(-z))
 
-    def spans(
-        self, text: str, person_chars: set[int] | None = None, threshold: float = THRESHOLD
-    ) -> list[tuple[int, int, float]]:
-        """Runs of name words: (start, end, lowest probability in the run). Punctuation never starts or
-        ends a run; an apostrophe, hyphen or full stop inside one ("O'Neil", "J. Smith") is kept."""
-        return self.runs(*self.probabilities(text, person_chars), threshold)
-
     @staticmethod
     def runs(ws: list[Word], p: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
         out: list[tuple[int, int, float]] = []
@@ -220,25 +212,9 @@ def get_tagger() -> NameTagger:
     return _tagger
 
 
-def spans_many(
-    texts: Sequence[str], person_chars: Sequence[set[int]] | None = None, threshold: float = THRESHOLD
-) -> list[list[tuple[int, int, float]]]:
-    tagger = get_tagger()
-    chars = person_chars or [set() for _ in texts]
-    return [tagger.spans(t, c, threshold) for t, c in zip(texts, chars, strict=True)]
-
-
 def probabilities_many(
     texts: Sequence[str], person_chars: Sequence[set[int]] | None = None
 ) -> list[tuple[list[Word], np.ndarray]]:
     tagger = get_tagger()
     chars = person_chars or [set() for _ in texts]
     return [tagger.probabilities(t, c) for t, c in zip(texts, chars, strict=True)]
-
-
-def highest(ws: list[Word], p: np.ndarray, start: int, end: int) -> float:
-    """The highest probability of the words inside [start, end) (1.0 when no word lies there)."""
-    inside = [
-        float(p[i]) for i, w in enumerate(ws) if start <= w.start and w.end <= end and w.text[0].isalnum()
-    ]
-    return max(inside) if inside else 1.0
