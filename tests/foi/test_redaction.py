@@ -63,6 +63,9 @@ def test_detects_every_uk_kind_and_not_the_lookalikes():
         ("landline 020 7946 0958 at home", "020 7946 0958", d.PHONE),
         ("see https://facebook.com/jane.doe.1984 for it", "https://facebook.com/jane.doe.1984", d.URL),
         ("NI number ab123456c given", "ab123456c", d.NI_NUMBER),
+        ("my maestro card 675940213811 was declined", "675940213811", d.CARD),  # 12 digits, Luhn
+        ("refund to cc 5018 7733 2046 please", "5018 7733 2046", d.CARD),
+        ("my iban is gb29nwbk60161331926819 thanks", "gb29nwbk60161331926819", d.IBAN),  # typed in lower case
     ],
 )
 def test_structured_identifiers(text, value, kind):
@@ -77,6 +80,16 @@ def test_checksums_and_lookalikes_are_not_flagged():
     spans = d.detect(
         "Version 1.2.3.4000 shipped; meeting 10:30:00; ticket 1234567812345678 closed; "
         "budget £1,250,000 for 2025; room 12; 999.1.1.1 is not an address.",
+        use_model=False,
+    )
+    assert spans == []
+
+
+def test_twelve_digit_and_lower_case_lookalikes_are_not_flagged():
+    """A 12-digit Maestro number needs Luhn and a card word; a lower-case IBAN needs its mod-97 check."""
+    spans = d.detect(
+        "order 675940213811 shipped; card 675940213812 declined; my iban is gb28nwbk60161331926819; "
+        "meeting code ab12cdef34567890ghij",
         use_model=False,
     )
     assert spans == []

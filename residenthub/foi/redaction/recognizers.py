@@ -169,10 +169,16 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
 
 
 # --- payment cards, IBAN, IP, email, URL -----------------------------------------------------------------
-_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){10,30}(?![A-Za-z0-9])")
+_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-])")
+# Upper case, or all lower case as people type it ("my iban is gb29..."); a lower-case one must pass mod 97.
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){10,30}"
+    r"|[a-z]{2}\d{2}(?:[a-z0-9]{10,30}|(?:[ -][a-z0-9]{4}){2,7}(?:[ -][a-z0-9]{1,3})?))(?![A-Za-z0-9])"
+)
 _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{5}")
-_CARD_CONTEXT = re.compile(r"card|visa|master ?card|amex|american express|maestro|debit|credit|\bpan\b", re.I)
+_CARD_CONTEXT = re.compile(
+    r"card|visa|master ?card|amex|american express|maestro|debit|credit|\bpan\b|\bcc\b", re.I
+)
 _IBAN_CONTEXT = re.compile(r"\biban\b|\bbic\b|swift|bank", re.I)
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
 _IPV6 = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])")
@@ -186,8 +192,9 @@ _PERSONAL_PATH = re.compile(
 
 
 class HubFinancialAndNetworkRecognizer(EntityRecognizer):
-    """Payment cards (Luhn, 13-19 digits, spaced or dashed), IBAN (mod 97), IPv4/IPv6 (parsed), email,
-    URLs whose path names a person (profiles, ~user, ?email=)."""
+    """Payment cards (Luhn, 13-19 digits, spaced or dashed; 12-digit Maestro beside a card word), IBAN
+    (mod 97; upper or lower case), IPv4/IPv6 (parsed), email, URLs whose path names a person (profiles,
+    ~user, ?email=)."""
 
     ENTITIES = [CARD, IBAN, IP, EMAIL, URL]
 
@@ -202,7 +209,12 @@ class HubFinancialAndNetworkRecognizer(EntityRecognizer):
         name = self.name
         for m in _CARD.finditer(text):
             digits = re.sub(r"\D", "", m.group(0))
-            if not 13 <= len(digits) <= 19:
+            if not 12 <= len(digits) <= 19:
+                continue
+            if len(digits) == 12:
+                # Maestro numbers can be 12 digits; so can many references, so only beside a card word
+                if luhn_ok(digits) and _context(text, m.start(), m.end(), _CARD_CONTEXT, 40):
+                    out.append(_result(CARD, m.start(), m.end(), 0.8, name))
                 continue
             if digits[0] in "2345689" and luhn_ok(digits):
                 out.append(_result(CARD, m.start(), m.end(), 1.0, name))
@@ -213,7 +225,7 @@ class HubFinancialAndNetworkRecognizer(EntityRecognizer):
             value = m.group(0).rstrip(" -")
             if iban_ok(value):
                 out.append(_result(IBAN, m.start(), m.start() + len(value), 1.0, name))
-            elif _context(text, m.start(), m.end(), _IBAN_CONTEXT, 30):
+            elif value[0].isupper() and _context(text, m.start(), m.end(), _IBAN_CONTEXT, 30):
                 out.append(_result(IBAN, m.start(), m.start() + len(value), 0.6, name))
         for m in _IPV4.finditer(text):
             try:
