@@ -80,7 +80,9 @@ from residenthub.speech.synth import resample, synthesise, telephone  # noqa: E4
 from residenthub.speech.types import Segment, Transcript  # noqa: E402
 from residenthub.voice import vocabulary  # noqa: E402
 from residenthub.voice.pipeline import (  # noqa: E402
+    CALL_ALTERNATIVES,
     CALL_BEAM_SIZE,
+    CALL_REHEAR,
     CALL_WINDOW,
     PROMPT,
     clean_text,
@@ -182,12 +184,16 @@ class Config:
         vad: bool,
         beam=1,
         window: float | None = None,
+        hearings: bool = False,
     ):
         self.name, self.engine, self.prompt = name, engine, prompt
         self.current, self.fallback, self.vad, self.beam = current, fallback, vad, beam
-        self.window = window
+        self.window, self.hearings = window, hearings
 
-    def heard(self, samples16: np.ndarray) -> str:
+    def hear(self, samples16: np.ndarray) -> Transcript:
+        """The recogniser's transcript (after the guards); with ``hearings``, as the agent asks
+        (``pipeline.hear``): the beam's runners-up and the re-decodings in ``alternatives``."""
+        extra = {"alternatives": CALL_ALTERNATIVES, "rehear": CALL_REHEAR} if self.hearings else {}
         out = self.engine.transcribe(
             samples16,
             language="en",
@@ -196,16 +202,24 @@ class Config:
             fallback=self.fallback,
             beam_size=self.beam,
             window=self.window,
+            **extra,
         )
-        return guards.clean(out).text
+        return guards.clean(out)
+
+    def heard(self, samples16: np.ndarray) -> str:
+        return self.hear(samples16).text
 
     def read(self, heard: str) -> str:
         return clean_text(heard) if self.current else tidy(heard)
 
-    def understand(self, read: str, heard: str = ""):
+    def understand(self, read: str, heard: str = "", alternatives: list[str] | None = None):
         """As the agent reads a call (``pipeline.understand_transcript``): the corrected text, and
-        for urgency also the recogniser's own words before the correction pass."""
-        transcript = Transcript([Segment(0.0, 0.0, heard, 0.0, 0.0)]) if heard and self.current else None
+        for urgency also the recogniser's own words before the correction pass and its other
+        hearings (ADR 0166)."""
+        transcript = None
+        if heard and self.current:
+            others = list(alternatives or [])
+            transcript = Transcript([Segment(0.0, 0.0, heard, 0.0, 0.0)], alternatives=others)
         return understand_text(read, transcript, spoken=self.current)
 
 
@@ -258,7 +272,8 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             "previous: ADR 0090 prompt, fallback, VAD", engine, PROMPT, current=False, fallback=True, vad=True
         ),
         "current": Config(
-            f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction, {CALL_WINDOW:g}-s window",
+            f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction, {CALL_WINDOW:g}-s window"
+            + (", other hearings (ADR 0166)" if CALL_ALTERNATIVES or CALL_REHEAR else ""),
             engine,
             vocabulary.prompt(),
             current=True,
@@ -266,6 +281,7 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             vad=False,
             beam=CALL_BEAM_SIZE,
             window=CALL_WINDOW,
+            hearings=bool(CALL_ALTERNATIVES or CALL_REHEAR),
         ),
         "full": Config(  # the same with Whisper's 30-s encoder window (the agent until ADR 0162)
             f"catalogue prompt, beam {CALL_BEAM_SIZE}, correction, 30-s window",
@@ -277,6 +293,8 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
             beam=CALL_BEAM_SIZE,
         ),
     }
+    names = {key: c.name for key, c in configs.items()}
+    names["current-one"] = "the same decodings, urgency and routing from the best hearing only"
     typed = {
         "script_urgent": [understand_text(s["text"], spoken=False).urgent for s in scripts],
         "script_route": [understand_text(s["text"], spoken=False).service_code for s in scripts],
@@ -284,54 +302,64 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
         "other": [understand_text(t, spoken=False).urgent for t in others],
     }
     results: dict[tuple[str, str], dict] = {}
+
+    def measure(variant, cond, understood, heard, read, took):
+        r: dict = {"rtf": took / seconds}
+        s_idx = [n for n, it in enumerate(items) if it[0] == "script"]
+        refs = [items[n][2] for n in s_idx]
+        r["wer_heard"] = wer(refs, [heard[n] for n in s_idx])
+        r["wer_read"] = wer(refs, [read[n] for n in s_idx])
+        r["wer_raw"] = wer(refs, [heard[n] for n in s_idx], split=words)
+        r["per_voice"] = {}
+        for v in voices:
+            mine = [n for n in s_idx if items[n][3] == v]
+            r["per_voice"][v] = wer([items[n][2] for n in mine], [heard[n] for n in mine])
+        urgent_n = [n for n in s_idx if scripts[items[n][1]]["urgent"]]
+        calm_n = [n for n in s_idx if not scripts[items[n][1]]["urgent"]]
+        r["urgent"] = sum(understood[n].urgent for n in urgent_n) / len(urgent_n)
+        r["urgent_by_call"] = {}
+        for n in urgent_n:
+            r["urgent_by_call"].setdefault(items[n][1], []).append(understood[n].urgent)
+        r["false_alarm"] = sum(understood[n].urgent for n in calm_n) / max(1, len(calm_n))
+        coded = [n for n in s_idx if scripts[items[n][1]]["service_code"]]
+        r["script_route"] = sum(
+            understood[n].service_code == scripts[items[n][1]]["service_code"] for n in coded
+        ) / max(1, len(coded))
+        route_n = [n for n, it in enumerate(items) if it[0] == "route"]
+        r["route"] = sum(
+            understood[n].service_code == routed[items[n][1]]["service_code"] for n in route_n
+        ) / max(1, len(route_n))
+        other_n = [n for n, it in enumerate(items) if it[0] == "other"]
+        r["other"] = sum(understood[n].urgent for n in other_n) / max(1, len(other_n))
+        results[(variant, cond)] = r
+        brief = {k: round(v, 3) for k, v in r.items() if isinstance(v, float)}
+        print(names[variant], cond, brief, flush=True)
+        print("   per voice:", {v: round(x, 3) for v, x in r["per_voice"].items()}, flush=True)
+        if shows_misses(args.split):  # never the evaluation split's (see ``shows_misses``)
+            for n in urgent_n:
+                if not understood[n].urgent:
+                    print(f"   MISSED [{items[n][3]}] REF {items[n][2]!r}\n          HYP {read[n]!r}")
+            if args.show:
+                for n in s_idx:
+                    print(f"   [{items[n][3]}] REF {items[n][2]!r}\n      HYP {heard[n]!r}")
+
     for key in args.configs:
         config = configs[key]
         for cond in args.conditions:
             if cond == "noisy" and key not in args.noisy_configs:
                 continue
             started = time.perf_counter()
-            heard = [config.heard(a) for a in audio[cond]]
+            hearings = [config.hear(a) for a in audio[cond]]
             took = time.perf_counter() - started
+            heard = [h.text for h in hearings]
             read = [config.read(h) for h in heard]
-            understood = [config.understand(r, h) for r, h in zip(read, heard, strict=True)]
-            r: dict = {"rtf": took / seconds}
-            s_idx = [n for n, it in enumerate(items) if it[0] == "script"]
-            refs = [items[n][2] for n in s_idx]
-            r["wer_heard"] = wer(refs, [heard[n] for n in s_idx])
-            r["wer_read"] = wer(refs, [read[n] for n in s_idx])
-            r["wer_raw"] = wer(refs, [heard[n] for n in s_idx], split=words)
-            r["per_voice"] = {}
-            for v in voices:
-                mine = [n for n in s_idx if items[n][3] == v]
-                r["per_voice"][v] = wer([items[n][2] for n in mine], [heard[n] for n in mine])
-            urgent_n = [n for n in s_idx if scripts[items[n][1]]["urgent"]]
-            calm_n = [n for n in s_idx if not scripts[items[n][1]]["urgent"]]
-            r["urgent"] = sum(understood[n].urgent for n in urgent_n) / len(urgent_n)
-            r["urgent_by_call"] = {}
-            for n in urgent_n:
-                r["urgent_by_call"].setdefault(items[n][1], []).append(understood[n].urgent)
-            r["false_alarm"] = sum(understood[n].urgent for n in calm_n) / max(1, len(calm_n))
-            coded = [n for n in s_idx if scripts[items[n][1]]["service_code"]]
-            r["script_route"] = sum(
-                understood[n].service_code == scripts[items[n][1]]["service_code"] for n in coded
-            ) / max(1, len(coded))
-            route_n = [n for n, it in enumerate(items) if it[0] == "route"]
-            r["route"] = sum(
-                understood[n].service_code == routed[items[n][1]]["service_code"] for n in route_n
-            ) / max(1, len(route_n))
-            other_n = [n for n, it in enumerate(items) if it[0] == "other"]
-            r["other"] = sum(understood[n].urgent for n in other_n) / max(1, len(other_n))
-            results[(key, cond)] = r
-            brief = {k: round(v, 3) for k, v in r.items() if isinstance(v, float)}
-            print(config.name, cond, brief, flush=True)
-            print("   per voice:", {v: round(x, 3) for v, x in r["per_voice"].items()}, flush=True)
-            if shows_misses(args.split):  # never the evaluation split's (see ``shows_misses``)
-                for n in urgent_n:
-                    if not understood[n].urgent:
-                        print(f"   MISSED [{items[n][3]}] REF {items[n][2]!r}\n          HYP {read[n]!r}")
-                if args.show:
-                    for n in s_idx:
-                        print(f"   [{items[n][3]}] REF {items[n][2]!r}\n      HYP {heard[n]!r}")
+            # With other hearings, the same decodings are also read from the best hearing alone.
+            for variant, use in ((key, True), (f"{key}-one", False)) if config.hearings else ((key, False),):
+                understood = [
+                    config.understand(r, h.text, h.alternatives if use else [])
+                    for r, h in zip(read, hearings, strict=True)
+                ]
+                measure(variant, cond, understood, heard, read, took)
 
     n_script_codes = sum(1 for s in scripts if s["service_code"])
     typed_script_route = sum(
@@ -370,7 +398,7 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
     ]
     for (key, cond), r in results.items():
         lines.append(
-            f"| {configs[key].name} | {cond} | {r['wer_heard']:.3f} ({r['wer_raw']:.3f}) | "
+            f"| {names[key]} | {cond} | {r['wer_heard']:.3f} ({r['wer_raw']:.3f}) | "
             f"{r['wer_read']:.3f} | "
             f"{r['rtf']:.3f} | {r['route']:.3f} | {r['script_route']:.3f} | {r['urgent']:.3f} | "
             f"{r['false_alarm']:.3f} | {r['other']:.3f} |"

@@ -81,9 +81,11 @@ class CloudWhisper:
         fallback: bool = True,
         beam_size: int | None = None,
         window: float | None = None,
+        alternatives: int = 0,
+        rehear: tuple[str, ...] = (),
     ) -> Transcript:
-        """``fallback``, ``beam_size`` and ``window`` are the local engine's; a cloud service decodes
-        as it sees fit."""
+        """``fallback``, ``beam_size``, ``window``, ``alternatives`` and ``rehear`` are the local
+        engine's; a cloud service decodes as it sees fit (one hearing)."""
         if vad and not _has_speech(samples):
             return Transcript([], language or "en", 0.0, len(samples) / 16000, ["no_speech"])
         fields = [("model", self.model), ("response_format", "verbose_json")]

@@ -37,6 +37,8 @@ class SpeechEngine(Protocol):
         fallback: bool = True,
         beam_size: int | None = None,
         window: float | None = None,
+        alternatives: int = 0,
+        rehear: tuple[str, ...] = (),
     ) -> Transcript: ...
 
 
@@ -72,6 +74,78 @@ def window_frames(seconds: float, window: float | None) -> int | None:
     return int(wanted * FRAMES_PER_SECOND)
 
 
+def runners_up(windows: list[list[str]], wanted: int) -> list[str]:
+    """Whole-audio texts from each decoded window's ranked hypotheses: the k-th alternative reads
+    each window's (k+1)-th best, or its best when the beam had fewer; ones the same as the best or
+    as an earlier alternative are left out."""
+    if not wanted or not windows:
+        return []
+    best = " ".join(w[0] for w in windows if w and w[0]).strip()
+    out: list[str] = []
+    for k in range(1, wanted + 1):
+        text = " ".join(w[k] if k < len(w) else w[0] for w in windows if w).strip()
+        text = " ".join(text.split())
+        if text and text != best and text not in out:
+            out.append(text)
+    return out
+
+
+class _Hypotheses:
+    """CTranslate2's Whisper, whose decoding can also hand back other hearings of the same audio.
+
+    faster-whisper reads only the best of the beam. With ``wanted`` set, the next best of the same
+    beam are asked for too (``num_hypotheses``: the beam already holds them); with ``prompts`` set,
+    the same encoder output is decoded again greedily once per prompt ("" for none) in place of the
+    one faster-whisper gave: a second listen without the encoder's cost. Their texts are kept in
+    ``heard`` (runners-up, one list per decoded window) and ``reheard`` (per prompt, per window).
+    Everything else passes through."""
+
+    def __init__(self, model, tokenizer):
+        self._model, self._tokenizer = model, tokenizer
+        self.wanted = 0
+        self.prompts: tuple[str, ...] = ()
+        self.heard: list[list[str]] = []
+        self.reheard: dict[str, list[str]] = {}
+        self._end = tokenizer.token_to_id("<|endoftext|>")
+        self._previous = tokenizer.token_to_id("<|startofprev|>")
+        self._start = tokenizer.token_to_id("<|startoftranscript|>")
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def reset(self, wanted: int = 0, prompts: tuple[str, ...] = ()) -> None:
+        self.wanted, self.prompts, self.heard, self.reheard = wanted, prompts, [], {p: [] for p in prompts}
+
+    def _text(self, ids) -> str:
+        return self._tokenizer.decode([t for t in ids if t < self._end]).strip()
+
+    def _with_prompt(self, tokens: list[int], prompt: str) -> list[int]:
+        """faster-whisper's decoder prompt with its previous-text part replaced by ``prompt``'s."""
+        tail = tokens[tokens.index(self._start) :] if self._start in tokens else list(tokens)
+        if not prompt:
+            return tail
+        words = self._tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids
+        return [self._previous, *words[-200:], *tail]
+
+    def generate(self, features, prompts, **kwargs):
+        beam = kwargs.get("beam_size", 1)
+        if (not self.wanted and not self.prompts) or beam < 2 or "sampling_temperature" in kwargs:
+            return self._model.generate(features, prompts, **kwargs)
+        if self.wanted:
+            kwargs["num_hypotheses"] = min(beam, self.wanted + 1)
+        results = self._model.generate(features, prompts, **kwargs)
+        self.heard += [[self._text(ids) for ids in r.sequences_ids] for r in results]
+        kwargs["num_hypotheses"], kwargs["beam_size"] = 1, 1
+        kwargs.pop("patience", None)
+        new_tokens = kwargs.get("max_length", 448) - max(len(p) for p in prompts)
+        for prompt in self.prompts:
+            again = [self._with_prompt(list(p), prompt) for p in prompts]
+            kwargs["max_length"] = min(448, max(len(p) for p in again) + new_tokens)
+            for r in self._model.generate(features, again, **kwargs):
+                self.reheard[prompt].append(self._text(r.sequences_ids[0]))
+        return results
+
+
 class LocalWhisper:
     """Whisper through faster-whisper (CTranslate2, int8 on the CPU), with silero VAD (ONNX)."""
 
@@ -102,6 +176,9 @@ class LocalWhisper:
                 self._detecting = False
 
         self.model.detect_language = detect_language
+        self._hypotheses = _Hypotheses(self.model.model, self.model.hf_tokenizer)
+        self.model.model = self._hypotheses
+        self.last_hearings: dict = {}
 
     def _encode(self, features):
         """faster-whisper has padded ``features`` to 3000 frames; past the call's window they are
@@ -120,18 +197,33 @@ class LocalWhisper:
         fallback: bool = True,
         beam_size: int | None = None,
         window: float | None = None,
+        alternatives: int = 0,
+        rehear: tuple[str, ...] = (),
     ) -> Transcript:
         """``beam_size`` None: the engine's own (``SPEECH_BEAM_SIZE``). ``window`` None: the encoder
         reads Whisper's 30-s window; a number of seconds: a window sized to the audio, at least that
-        long (``window_frames``; the phone's pieces, ADR 0162). Meetings leave it None."""
+        long (``window_frames``; the phone's pieces, ADR 0162). Meetings leave it None.
+        ``alternatives``: up to that many runners-up of the beam search, and ``rehear``: the same
+        audio decoded again greedily with each of these prompts ("" none), as
+        ``Transcript.alternatives`` (the phone's urgency reads every hearing, ADR 0166); meetings ask
+        for neither. ``last_hearings`` keeps the last call's, by kind, for the benchmark."""
         if not self.multilingual:
             language = "en"
         with self._lock:
             self._frames = window_frames(len(samples) / SAMPLE_RATE, window)
+            self._hypotheses.reset(alternatives, tuple(rehear))
             try:
-                return self._transcribe(samples, language, vad, prompt, fallback, beam_size)
+                heard = self._transcribe(samples, language, vad, prompt, fallback, beam_size)
+                others = runners_up(self._hypotheses.heard, alternatives)
+                again = {p: " ".join(" ".join(t).split()) for p, t in self._hypotheses.reheard.items()}
+                self.last_hearings = {"runners_up": others, "reheard": again}
+                best = " ".join(heard.text.split())
+                hearings = [a for a in [*others, *again.values()] if a and a != best]
+                heard.alternatives = list(dict.fromkeys(hearings))
+                return heard
             finally:
                 self._frames = None
+                self._hypotheses.reset()
 
     def _transcribe(self, samples, language, vad, prompt, fallback, beam_size) -> Transcript:
         pieces, info = self.model.transcribe(
@@ -229,12 +321,14 @@ def transcribe(
     fallback: bool = True,
     beam_size: int | None = None,
     window: float | None = None,
+    alternatives: int = 0,
+    rehear: tuple[str, ...] = (),
 ) -> Transcript:
     """Speech to text. ``language`` None detects it (multilingual models); ``prompt`` biases the
     vocabulary (e.g. the names of council services); ``vad`` skips non-speech first; ``fallback``
     False decodes once, without retrying hotter (a caller waiting for a reply); ``beam_size``
-    overrides ``SPEECH_BEAM_SIZE`` for this call and ``window`` shortens the local encoder's window
-    (both passed on only when given)."""
+    overrides ``SPEECH_BEAM_SIZE`` for this call, ``window`` shortens the local encoder's window and
+    ``alternatives`` / ``rehear`` ask for other hearings (each passed on only when given)."""
     samples = as_samples(audio)
     duration = len(samples) / SAMPLE_RATE
     if guards.is_silent(samples):
@@ -242,6 +336,10 @@ def transcribe(
     extra: dict = {"beam_size": beam_size} if beam_size else {}
     if window is not None:
         extra["window"] = window
+    if alternatives:
+        extra["alternatives"] = alternatives
+    if rehear:
+        extra["rehear"] = tuple(rehear)
     result = get_engine().transcribe(
         samples, language=language, vad=vad, prompt=prompt, fallback=fallback, **extra
     )

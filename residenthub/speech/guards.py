@@ -94,4 +94,6 @@ def clean(transcript: Transcript) -> Transcript:
         segments.append(Segment(seg.start, seg.end, text, seg.avg_logprob, seg.no_speech_prob))
     transcript.segments = segments
     transcript.notes = list(dict.fromkeys(notes))
+    # Other hearings of audio whose best hearing was nothing are not kept either; loops are cut.
+    transcript.alternatives = [collapse_repeats(a) for a in transcript.alternatives] if segments else []
     return transcript

@@ -26,6 +26,9 @@ class Transcript:
     language_probability: float = 0.0
     duration: float = 0.0  # seconds of audio heard (not of speech)
     notes: list[str] = field(default_factory=list)  # e.g. "repetition_removed", "silence"
+    # Other hearings of the same audio, whole texts, best first (the beam's runners-up; only when
+    # asked for: ``transcribe(alternatives=)``). Not part of ``as_dict``: nobody is shown them.
+    alternatives: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

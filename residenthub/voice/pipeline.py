@@ -14,7 +14,7 @@ from django.conf import settings
 
 from residenthub.speech import Transcript, transcribe
 from residenthub.triage import urgency
-from residenthub.triage.engine import Result, analyse
+from residenthub.triage.engine import Result, Suggestion, analyse
 
 from . import streets, vocabulary
 from .signals import CallSignal, find_signals
@@ -160,10 +160,61 @@ def spoken_flags(result: Result, *texts: str) -> list:
     return [f for f in urgency.find_flags(*joined) if f.category not in have]
 
 
+# Other hearings of the caller's words (ADR 0166): the beam search's runners-up and a second, greedy
+# decoding of the same encoder output with another prompt. A call is urgent when a rule of these
+# kinds fires on any hearing; routing may average triage's confidences over the hearings.
+CALL_ALTERNATIVES = 0
+CALL_REHEAR: tuple[str, ...] = ()
+HEARING_KINDS = frozenset({"urgent", "vulnerable"})
+ROUTE_OVER_HEARINGS = False
+
+
+def hearing_flags(result: Result, alternatives: list[str], kinds=HEARING_KINDS) -> list:
+    """Flags triage's rules raise on another hearing of the call (read as ``spoken_flags`` reads
+    the best one, after the correction pass too) that the best hearing did not raise."""
+    have = {f.category for f in result.flags}
+    texts = [spoken_forms(_SENTENCE_END.sub(" ", t)) for a in alternatives for t in (a, clean_text(a)) if t]
+    return [f for f in urgency.find_flags(*texts) if f.category not in have and f.kind in kinds]
+
+
+def route_over_hearings(result: Result, alternatives: list[str]) -> None:
+    """Triage's service confidences averaged over every hearing (a service a hearing did not
+    suggest counts 0 there); the suggestions re-ranked in place."""
+    if not alternatives or not result.suggestions:
+        return
+    others = [analyse(clean_text(a)) for a in alternatives]
+    scores: dict[str, float] = {}
+    for heard in (result, *others):
+        for s in heard.suggestions:
+            scores[s.code] = scores.get(s.code, 0.0) + s.confidence
+    n = 1 + len(others)
+    first = [s for s in result.suggestions if s.from_flag]  # a flag's service stays first
+    mine = {s.code: s for s in result.suggestions}
+    ranked = [
+        (code, total / n)
+        for code, total in sorted(scores.items(), key=lambda kv: -kv[1])
+        if code not in {s.code for s in first} and (code in mine or total / n >= 0.1)
+    ]
+    rest = []
+    for code, mean in ranked[: max(4, len(result.suggestions)) - len(first)]:
+        suggestion = mine.get(code) or Suggestion(code, 0.0)
+        suggestion.confidence = mean
+        rest.append(suggestion)
+    result.suggestions = [*first, *rest]
+
+
 def understand_text(
-    text: str, transcript: Transcript | None = None, *, silent_turns: int = 0, spoken: bool = True
+    text: str,
+    transcript: Transcript | None = None,
+    *,
+    silent_turns: int = 0,
+    spoken: bool = True,
+    kinds=HEARING_KINDS,
+    route_all: bool | None = None,
 ) -> Understanding:
-    """``spoken`` False reads ``text`` exactly as typed triage would (the benchmark's baselines)."""
+    """``spoken`` False reads ``text`` exactly as typed triage would (the benchmark's baselines).
+    Other hearings in ``transcript.alternatives`` add urgent flags (``kinds``) and, with
+    ``route_all`` (default ``ROUTE_OVER_HEARINGS``), share in the routing."""
     transcript = transcript or Transcript()
     if not text.strip():
         return Understanding("", transcript, None, find_signals("", silent_turns=silent_turns + 1))
@@ -171,6 +222,12 @@ def understand_text(
     extra = spoken_flags(result, text, tidy(transcript.text)) if spoken else []
     if extra:
         result.flags = [*result.flags, *extra]
+    if spoken and transcript.alternatives:
+        if ROUTE_OVER_HEARINGS if route_all is None else route_all:
+            route_over_hearings(result, transcript.alternatives)
+        more = hearing_flags(result, transcript.alternatives, kinds)
+        if more:
+            result.flags = [*result.flags, *more]
     signals = find_signals(_SENTENCE_END.sub(" ", text) if spoken else text, silent_turns=silent_turns)
     return Understanding(text, transcript, result, signals)
 
@@ -220,6 +277,8 @@ def hear(
     which should not open a database connection of its own."""
     language = language or settings.VOICE_LANGUAGE_HINT or None
     prompt = vocabulary.prompt() if prompt is None else prompt
+    # Other hearings only for what the caller needs (primed): not for a "yes" or a form's answer.
+    hearings = {"alternatives": CALL_ALTERNATIVES, "rehear": CALL_REHEAR} if prompt else {}
     return transcribe(
         audio,
         language=language,
@@ -228,6 +287,7 @@ def hear(
         fallback=False,
         beam_size=CALL_BEAM_SIZE,
         window=CALL_WINDOW,
+        **hearings,
     )
 
 

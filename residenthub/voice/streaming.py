@@ -27,6 +27,18 @@ from residenthub.speech import Segment, Transcript
 RATE = 8000  # what the phone line gives us
 
 
+def joined_alternatives(pieces: list[Transcript]) -> list[str]:
+    """Other hearings of the whole utterance: the k-th joins each piece's k-th other hearing (its
+    best where it has fewer), so every hearing reads the caller's words from start to end."""
+    most = max((len(p.alternatives) for p in pieces), default=0)
+    out = []
+    for k in range(most):
+        text = " ".join(p.alternatives[k] if k < len(p.alternatives) else p.text for p in pieces).strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
 class PartialTranscriber:
     """Feed it the line's frames; ``finish()`` returns the whole utterance's transcript.
 
@@ -135,6 +147,7 @@ class PartialTranscriber:
             language_probability=first.language_probability,
             duration=self._offset,
             notes=notes,
+            alternatives=joined_alternatives(results),
         )
 
     def close(self) -> None:

@@ -114,6 +114,7 @@ def test_text_sampled_over_likely_noise_is_dropped():
     )
     engine = object.__new__(LocalWhisper)
     engine.model, engine.multilingual, engine.beam_size, engine._lock = model, True, 1, threading.Lock()
+    engine._hypotheses = SimpleNamespace(reset=lambda *a: None, heard=[], reheard={})
     heard = engine.transcribe(np.zeros(16000, dtype=np.float32), language=None, vad=False, prompt=None)
     assert heard.text == "My bin was missed. Help me." and "fallback_over_noise_removed" in heard.notes
 
@@ -152,3 +153,30 @@ def test_a_short_window_encodes_fewer_frames_and_still_hears(audio_dir):
         assert seen == [3000, 1000] and detected.language == "en"
     assert "riverside" in words(short.text) and "week" in words(short.text), short.text
     assert "riverside" in words(full.text)
+
+
+def test_runners_up_join_each_window_and_skip_repeats():
+    from residenthub.speech.engine import runners_up
+
+    windows = [["a smell of grass.", "a smell of gas.", "a smell of grass!"], ["Help.", "Help me."]]
+    assert runners_up(windows, 0) == []
+    assert runners_up(windows, 4) == ["a smell of gas. Help me.", "a smell of grass! Help."]
+    assert runners_up([["only one"]], 3) == []
+
+
+def test_other_hearings_only_when_asked_and_the_best_unchanged(audio_dir):
+    """The phone asks for the beam's runners-up and a second decoding without a prompt; meetings
+    (and anyone else) ask for neither and get the same transcript as before (ADR 0166)."""
+    plain = transcribe(audio_dir / "mulaw.wav", language="en", beam_size=5, prompt="Council services.")
+    heard = transcribe(
+        audio_dir / "mulaw.wav",
+        language="en",
+        beam_size=5,
+        prompt="Council services.",
+        alternatives=4,
+        rehear=("",),
+    )
+    assert plain.alternatives == [] and plain.text == heard.text
+    assert heard.alternatives and all(a != heard.text for a in heard.alternatives)
+    assert all("riverside" in words(a) or "river" in words(a) for a in heard.alternatives), heard.alternatives
+    assert "alternatives" not in heard.as_dict()
