@@ -105,6 +105,18 @@ def test_international_addresses():
         assert (value, d.ADDRESS) in {(s.text, s.entity_type) for s in d.detect(text, use_model=False)}, text
 
 
+def test_address_block_in_a_quoted_email_reply():
+    """The "> " of a replied email does not hide the address block under it; a bulleted list is not one."""
+    text = (
+        "Ann wrote:\n> \n> Send the form to:\n> 12 Hafnarstræti 4\n> Apt. 3\n> REYKJAVIK\n> Iceland 10100\n"
+    )
+    addresses = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS]
+    assert addresses == ["12 Hafnarstræti 4\n> Apt. 3\n> REYKJAVIK\n> Iceland 10100"]
+    listed = "Profile\n• Address: 9 Mill Road, Leeds LS6 2AB\n• ID: 4471\n"
+    addresses = [s.text for s in d.detect(listed, use_model=False) if s.entity_type == d.ADDRESS]
+    assert addresses == ["9 Mill Road, Leeds LS6 2AB"]
+
+
 def test_names_in_every_position():
     text = (
         "Dear Zebedee Quarmby,\nHer neighbour Ottoline Vasquez-Brand called; Mr Hewitt-Nkemelu and "

@@ -488,6 +488,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _TAIL_HAS_POSTCODE = re.compile(rf"(?<![\w-]){_ZIPISH}(?![\w-])|,[ \t]*[A-Z]{{2}}\b")
 
 
+# Quote marks of a forwarded or replied email at the start of a line ("> ", ">> "), and "???" where a
+# character was lost in conversion. Not list bullets: each bulleted line is its own item.
+_LINE_MARKS = re.compile(r"(?m)^[ \t]*(?:(?:>[ \t]?)+|\?{3})(?=[ \t]|$)")
+
+
 class HubAddressRecognizer(EntityRecognizer):
     """Street addresses: a house number, up to four words and a street word (UK, US, Commonwealth, German,
     Dutch, Nordic...), or a street then its number (Rue, Via, Calle, -straße, -katu...), with the flat or
@@ -502,6 +507,9 @@ class HubAddressRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        # Read through the quote marks of a forwarded email ("> 12 Mill Lane") and bullets at line starts;
+        # blanking them keeps every offset, so the spans still point into the original text.
+        original, text = text, _LINE_MARKS.sub(lambda m: " " * len(m.group(0)), text)
         out = []
         for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX, _ADDRESS_LOWER_LEAD):
             for m in pattern.finditer(text):
@@ -546,7 +554,7 @@ class HubAddressRecognizer(EntityRecognizer):
             lettered = [w for w in words if len(w) >= 3 and not _MONTH_WORD.fullmatch(w)]
             if numbers and lettered and not all(_YEAR.fullmatch(n) for n in numbers):
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.5, self.name))
-        return [self._extend(text, res) for res in out]
+        return [self._extend(original, res) for res in out]
 
     @staticmethod
     def _extend(text: str, res: RecognizerResult) -> RecognizerResult:
