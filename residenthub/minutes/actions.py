@@ -239,9 +239,11 @@ def save_transcript(
             end=float(s["end"]),
             speaker=str(s.get("speaker", ""))[:40],
             text=str(s["text"]).strip(),
+            heard=str(s.get("heard", "")).strip(),
         )
         for i, s in enumerate(segments)
     )
+    read_transcript(meeting)
     labels = sorted({str(s.get("speaker", "")) for s in segments if s.get("speaker")})
     # A first guess from what is said (the chair calls the items; who is handed over to speaks
     # next), shown as "not confirmed" until the officer confirms or corrects it.
@@ -253,6 +255,28 @@ def save_transcript(
     meeting.save(update_fields=["speaker_names", "speakers_confirmed", "updated_at"])
     _audit("minutes.transcript_saved", meeting, by, segments=len(segments))
     return len(segments)
+
+
+def read_transcript(meeting: Meeting) -> int:
+    """Read the transcript's words against the meeting's vocabulary (attendance, agenda, the words of
+    minutes: ``vocabulary.py``, ADR 0164) and store the result on each line, the words as heard kept
+    in ``heard`` where they changed (ADR 0167). Lines the clerk corrected are left as they are; the
+    others are read again from what was heard, so a name added to the attendance later counts.
+    Returns the number of lines that differ from what was heard."""
+    from . import vocabulary
+
+    segments = [s for s in meeting.segments.order_by("index") if not s.edited]
+    vocab = vocabulary.for_meeting(_attendees(meeting), [i.title for i in meeting.items.all()])
+    heard = [{"text": s.heard or s.text} for s in segments]
+    changed = []
+    for seg, read in zip(segments, vocabulary.correct_segments(heard, vocab), strict=True):
+        text, was = read["text"], read.get("heard", "")
+        if (seg.text, seg.heard) != (text, was):
+            seg.text, seg.heard = text, was
+            changed.append(seg)
+    if changed:
+        Segment.objects.bulk_update(changed, ["text", "heard"])
+    return sum(1 for s in segments if s.heard)
 
 
 @transaction.atomic
@@ -293,13 +317,16 @@ def build_draft(meeting: Meeting, *, by=None) -> drafting.Draft:
     rebuilding is a fresh start, and the audit says who asked for it."""
     _unlocked(meeting)
     items = list(meeting.items.all())
+    read_transcript(meeting)  # the stored lines carry the read text (ADR 0167): drafted as they are
     segments = list(meeting.segments.order_by("index"))
     names = meeting.speaker_names or {}
     rows = [
         {"start": s.start, "end": s.end, "speaker": names.get(s.speaker) or s.speaker, "text": s.text}
         for s in segments
     ]
-    result = drafting.draft(rows, [i.title for i in items], _attendees(meeting), meeting_date=meeting.date)
+    result = drafting.draft(
+        rows, [i.title for i in items], _attendees(meeting), meeting_date=meeting.date, correct=False
+    )
     meeting.lines.all().delete()
     by_number = dict(enumerate(items))
     lines: list[MinuteLine] = []

@@ -135,7 +135,11 @@ class Segment(models.Model):
     start = models.FloatField()
     end = models.FloatField()
     speaker = models.CharField(max_length=40, blank=True, help_text="Label from speaker segmentation.")
-    text = models.TextField()
+    text = models.TextField(help_text="What was said: as heard, read against the meeting's vocabulary.")
+    heard = models.TextField(
+        blank=True,
+        help_text="The words as heard, where the vocabulary correction changed them (ADR 0167).",
+    )
     edited = models.BooleanField(default=False)
     item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments"

@@ -17,7 +17,7 @@ from .models import (
 
 declare(Meeting, record_class="committee-record", fields=["speaker_names"], erase=KEEP)
 declare(Attendee, record_class="committee-record", fields=["name", "email"], erase=KEEP)
-declare(Segment, record_class="committee-record", fields=["text", "speaker"], erase=KEEP)
+declare(Segment, record_class="committee-record", fields=["text", "heard", "speaker"], erase=KEEP)
 declare(MinuteLine, record_class="committee-record", fields=["text", "owner", "drafted_text"], erase=KEEP)
 declare(PublishedMinutes, record_class="committee-record", fields=["html", "pdf", "docx"], erase=KEEP)
 declare(ActionTask, record_class="committee-record", fields=["text", "owner", "owner_email"], erase=KEEP)
