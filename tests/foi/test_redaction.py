@@ -117,6 +117,13 @@ def test_address_block_in_a_quoted_email_reply():
     assert addresses == ["9 Mill Road, Leeds LS6 2AB"]
 
 
+def test_street_and_number_then_a_flat_is_an_address_but_rooms_and_versions_are_not():
+    found = d.detect("Ms Virtanen 4471 Pellervo 8 Apt. 41 Lahti Finland", use_model=False)
+    assert ("4471 Pellervo 8 Apt. 41 Lahti Finland", d.ADDRESS) in {(s.text, s.entity_type) for s in found}
+    for text in ("We stayed 3 nights in Room 12 Suite 4 was nicer", "Version 2 Unit 3 tests passed"):
+        assert not [s for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS], text
+
+
 def test_names_in_every_position():
     text = (
         "Dear Zebedee Quarmby,\nHer neighbour Ottoline Vasquez-Brand called; Mr Hewitt-Nkemelu and "

@@ -428,6 +428,14 @@ _ADDRESS_LOWER_LEAD = re.compile(
     rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"  # noqa: E501
     rf"{_UNIT}?{_TAIL}"
 )
+# A house number, a street and its number, then a flat or suite: "9721 Dalmatinova 43 Apt. 678". The flat or
+# suite word is what makes a number-word-number run an address; the town after it on the same line is taken
+# by _extend.
+_ADDRESS_NUMBER_UNIT = re.compile(
+    rf"(?<![\w£$€.,]){_NUM}[ \t]+(?!(?i:{_MONTHS})\b){UP}[\w'’.-]*"
+    rf"(?:[ \t]+(?!(?i:{_MONTHS})\b)[^\W\d_][\w'’.-]*){{0,3}}"
+    rf"[ \t]+{_NUM}\.?,?[ \t]+(?i:apt\.?|apartment|suite|ste\.?|unit|flat)[ \t]*\d[\w-]*(?![\w])"
+)
 # A block of short lines, one of them with a number: the address block of a letter or a form.
 _BLOCK_TOKEN = (
     rf"(?:{_PLACE}|{_NUM}\.?|(?i:apt\.?|suite|unit|flat|no\.?|\#)|de|la|da|do|del|di|du|van|von|der)"
@@ -511,7 +519,7 @@ class HubAddressRecognizer(EntityRecognizer):
         # blanking them keeps every offset, so the spans still point into the original text.
         original, text = text, _LINE_MARKS.sub(lambda m: " " * len(m.group(0)), text)
         out = []
-        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX, _ADDRESS_LOWER_LEAD):
+        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX, _ADDRESS_LOWER_LEAD, _ADDRESS_NUMBER_UNIT):
             for m in pattern.finditer(text):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.7, self.name))
