@@ -160,6 +160,35 @@ VOTES = [
     "That was carried with {f} votes in favour and {a} against.",
 ]
 
+# A second tune set, "tune-actions" (ADR 0167): the tune meetings (topics, people, voices, seeds) with
+# actions said the way UK committee minutes write them, our own sentences: the "ACTION:" heading,
+# "officers were asked to", "it was agreed that X would", the owner after the verb, the passive
+# "to be circulated by X", and due dates as "by the next meeting", "by end of March", "within four
+# weeks". The first tune set was saturated (recall 1.00 from its own five templates).
+ACTION_TEMPLATES_2 = [
+    "ACTION: {owner} to look into {thing} and report back {due}.",
+    "Officers were asked to bring {thing} back to members {due}, with {owner} leading.",
+    "It was agreed that {owner} would circulate {thing} {due}.",
+    "The committee asked {owner} to provide {thing} {due}.",
+    "Members requested {thing} from {owner} {due}.",
+    "{Thing} to be circulated to members by {owner} {due}.",
+    "{owner} kindly offered to prepare {thing} {due}.",
+    "{owner} will take away {thing} and come back to the committee {due}.",
+    "We agreed that {owner} should follow up {thing} {due}.",
+    "{owner} has agreed to chase {thing} and let members know {due}.",
+    "Can I ask {owner} to send round {thing} {due}?",
+    "{owner} is to arrange {thing} {due}.",
+]
+THINGS_2 = [
+    "a note on the staffing position",
+    "the list of sites affected",
+    "a costed options paper",
+    "the equality impact assessment",
+    "the draft terms of reference",
+    "the figures for each ward",
+    "the risk register entry",
+]
+
 EVAL_PEOPLE = [
     ("Councillor Margaret Ellison", "chair", ""),
     ("Councillor Rajesh Patel", "member", ""),
@@ -330,6 +359,26 @@ def _due_tune(rnd: random.Random, date: dt.date) -> tuple[dt.date, str]:
     return due, "by " + _say_date(due)
 
 
+def _due_tune_2(rnd: random.Random, date: dt.date) -> tuple[dt.date, str]:
+    """A due date and how the tune-actions scripts say it (a committee meeting every four weeks)."""
+    form = rnd.choice(["next_meeting", "end_of_month", "within_weeks", "fortnight", "no_later", "end_next"])
+    if form == "next_meeting":
+        said = rnd.choice(["by the next meeting", "before the next meeting", "ahead of the next meeting"])
+        return date + dt.timedelta(days=28), said
+    if form == "end_of_month":
+        due = _month_end(date, rnd.choice([1, 2]))
+        return due, f"by end of {due:%B}"
+    if form == "within_weeks":
+        n = rnd.choice([3, 4, 6])
+        return date + dt.timedelta(days=7 * n), f"within {['', '', '', 'three', 'four', '', 'six'][n]} weeks"
+    if form == "fortnight":
+        return date + dt.timedelta(days=14), "within a fortnight"
+    if form == "end_next":
+        return _month_end(date, 1), "by the end of next month"
+    due = date + dt.timedelta(days=rnd.choice([10, 17, 24, 31]))
+    return due, "no later than " + f"{due.day} {due:%B}"
+
+
 def _due_eval(rnd: random.Random, date: dt.date) -> tuple[dt.date, str]:
     """A due date and how the eval scripts say it (forms the tune scripts never use)."""
     form = rnd.choice(
@@ -430,9 +479,10 @@ def meeting(
 
     ``variant`` "tune" (the default: tests, demo, tuning rules) or "eval" (other topics, names,
     phrasings and date forms: only ever reported, never tuned on)."""
-    if variant not in ("tune", "eval"):
-        raise ValueError(f"variant must be 'tune' or 'eval', not {variant!r}")
+    if variant not in ("tune", "tune-actions", "eval"):
+        raise ValueError(f"variant must be 'tune', 'tune-actions' or 'eval', not {variant!r}")
     evaluation = variant == "eval"
+    second = variant == "tune-actions"  # the tune meetings with other action phrasings (ADR 0167)
     rnd = random.Random(seed)
     first = dt.date(2026, 9, 7) if evaluation else dt.date(2026, 3, 2)  # Mondays
     date = date or first + dt.timedelta(days=7 * (seed % 26 if evaluation else seed))
@@ -476,13 +526,17 @@ def meeting(
             say(Line(asker[0], asks[q]))
             say(Line(officer[0], answers[q]))
         owner = rnd.choice([officer, *officers])
-        due, said = (_due_eval if evaluation else _due_tune)(rnd, date)
-        thing = rnd.choice(EVAL_THINGS if evaluation else THINGS)
-        template = rnd.choice(EVAL_ACTION_TEMPLATES if evaluation else ACTION_TEMPLATES)
+        due, said = (_due_eval if evaluation else _due_tune_2 if second else _due_tune)(rnd, date)
+        thing = rnd.choice(EVAL_THINGS if evaluation else THINGS_2 if second else THINGS)
+        template = rnd.choice(
+            EVAL_ACTION_TEMPLATES if evaluation else ACTION_TEMPLATES_2 if second else ACTION_TEMPLATES
+        )
         named = owner[0]
         if evaluation:  # officers are also named by first name or job title, as chairs do
             named = rnd.choice([owner[0], owner[0].split()[0], f"the {owner[2]}"])
-        text = template.format(owner=named, thing=thing, due=said)
+        if second:  # officers by name, first name or job title, as minutes do
+            named = rnd.choice([owner[0], owner[0], owner[0].split()[0], f"the {owner[2]}"])
+        text = template.format(owner=named, thing=thing, due=said, Thing=thing[0].upper() + thing[1:])
         text = text[0].upper() + text[1:]
         say(Line(chair[0], text, "action"))
         m.actions.append({"item": index - 1, "owner": owner[0], "due": due.isoformat(), "text": text})

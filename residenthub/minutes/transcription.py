@@ -183,6 +183,12 @@ CONDITION_ON_PREVIOUS_TEXT = True
 # noise decisions recall 0.67 against 0.50 (ADR 0154).
 BEAM_SIZE = 5
 
+# Silero VAD as the speech component uses it (``vad_<name>`` in ``decode``'s options overrides one).
+VAD_PARAMETERS = {"min_silence_duration_ms": 500, "speech_pad_ms": 200}
+# Further faster-whisper decode options for minutes (none: its defaults); see ADR 0167 for what was
+# measured on the tune meetings.
+DECODE_OPTIONS: dict = {}
+
 
 def decode(
     samples: np.ndarray,
@@ -191,13 +197,15 @@ def decode(
     hotwords: str | None = None,
     beam_size: int | None = None,
     condition: bool = False,
+    options: dict | None = None,
 ):
     """Speech to text through the shared engine; with the local engine, ``hotwords`` (the attendance
     and agenda) bias every 30-second window towards the meeting's names and terms (ADR 0104): on a
     tune meeting, WER 0.091 against 0.130 without, and a 30-second window whose speech Whisper had
     skipped was read. Other engines get the plain call. ``beam_size`` (None: the engine's;
     ``transcribe_file`` passes ``BEAM_SIZE``) and ``condition`` (condition each window on the text
-    before it)."""
+    before it); ``options`` other faster-whisper decode options over ``DECODE_OPTIONS``
+    (benchmarks/minutes_decode.py compares them)."""
     from residenthub.speech import engine as speech_engine
     from residenthub.speech import guards
     from residenthub.speech.types import Segment, Transcript
@@ -213,17 +221,22 @@ def decode(
     if guards.is_silent(samples):
         return Transcript([], "en", 0.0, duration, ["silence"])
     # The engine's own call, plus hotwords (the speech component's call has no such option yet).
+    call = {
+        "language": "en",
+        "beam_size": beam_size or engine.beam_size,
+        "vad_filter": True,
+        "vad_parameters": dict(VAD_PARAMETERS),
+        "condition_on_previous_text": condition,
+        "initial_prompt": prompt or None,
+        "hotwords": hotwords or None,
+    }
+    for key, value in {**DECODE_OPTIONS, **(options or {})}.items():
+        if key.startswith("vad_") and key != "vad_filter":
+            call["vad_parameters"][key.removeprefix("vad_")] = value
+        else:
+            call[key] = value
     with engine._lock:
-        pieces, info = engine.model.transcribe(
-            samples,
-            language="en",
-            beam_size=beam_size or engine.beam_size,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
-            condition_on_previous_text=condition,
-            initial_prompt=prompt or None,
-            hotwords=hotwords or None,
-        )
+        pieces, info = engine.model.transcribe(samples, **call)
         segments = [Segment(p.start, p.end, p.text.strip(), p.avg_logprob, p.no_speech_prob) for p in pieces]
     return guards.clean(Transcript(segments, info.language, float(info.language_probability), duration))
 
@@ -253,6 +266,7 @@ def transcribe_file(
     hotwords: str | None = None,
     beam_size: int | None = BEAM_SIZE,
     condition: bool = CONDITION_ON_PREVIOUS_TEXT,
+    decode_options: dict | None = None,
 ) -> dict:
     """``{"segments": [{"start", "end", "speaker", "text"}], "duration", "language"}`` or RecordingError."""
     from residenthub.speech import AudioError, load_audio
@@ -274,7 +288,13 @@ def transcribe_file(
     report(15, "Transcribing speech (this takes about a quarter of the recording's length)")
     # One pass over the whole recording, no prompt: measured better than 28-second chunks each
     # prompted with the attendance and agenda (WER 0.142 against 0.173, and twice as fast; ADR 0101).
-    options = {"prompt": prompt, "hotwords": hotwords, "beam_size": beam_size, "condition": condition}
+    options = {
+        "prompt": prompt,
+        "hotwords": hotwords,
+        "beam_size": beam_size,
+        "condition": condition,
+        "options": decode_options,
+    }
     transcript = decode(audio, **options)
     language = transcript.language or ""
     segments = [
