@@ -643,7 +643,10 @@ VARIANTS = {
     "spaCy NER only (in Presidio)": {"name_patterns": False, "use_first_names": False, "use_tagger": False},
     "spaCy + rules": {"use_first_names": False, "use_tagger": False},
     "spaCy + rules + gazetteer (previous default, no tagger)": {"use_tagger": False},
-    "spaCy + rules + gazetteer + name tagger (default, ADR 0160)": {},
+    "spaCy + rules + gazetteer + name tagger, no span filter (the default without ADR 0165's filter)": {
+        "span_filter": False
+    },
+    "spaCy + rules + gazetteer + name tagger + span filter (default, ADR 0165)": {},
     "rules + gazetteer, no model": {"use_model": False},
 }
 

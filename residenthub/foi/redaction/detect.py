@@ -599,11 +599,10 @@ def detect(
 USE_TAGGER = True
 
 
-def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -> list:
+def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -> tuple[list, list]:
     """Each text's Presidio results with the tagger's person spans added (spaCy's own PERSON spans are one of
-    the tagger's features). A tagger span then goes through the same cleaning and filters as the others."""
-    from presidio_analyzer import RecognizerResult
-
+    the tagger's features), and each text's words with their tagger probabilities (the span filter reads
+    them). A tagger span then goes through the same cleaning and filters as the others."""
     from . import name_tagger
 
     chars = [
@@ -616,10 +615,19 @@ def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -
         }
         for found in results
     ]
-    limit = name_tagger.THRESHOLD if threshold is None else threshold
     scored = name_tagger.probabilities_many(texts, chars)
+    return add_tagger_results(results, scored, threshold), scored
+
+
+def add_tagger_results(results: list, scored: list, threshold: float | None = None) -> list:
+    """Each text's results with a PERSON result for each run of tagger words at or above the threshold."""
+    from presidio_analyzer import RecognizerResult
+
+    from . import name_tagger
+
+    limit = name_tagger.THRESHOLD if threshold is None else threshold
     tagged = [name_tagger.NameTagger.runs(ws, p, limit) for ws, p in scored]
-    merged = [
+    return [
         list(found)
         + [
             RecognizerResult(
@@ -629,7 +637,71 @@ def _with_tagger(texts: Sequence[str], results: list, threshold: float | None) -
         ]
         for found, spans in zip(results, tagged, strict=True)
     ]
-    return merged
+
+
+# The learned span filter (``span_filter.py``, ADR 0165): person results no strong detector supports are
+# kept only when it scores them likely names. Needs the tagger (its word probabilities are inputs).
+USE_SPAN_FILTER = True
+
+
+def analyse_many(
+    texts: Sequence[str],
+    use_model: bool = True,
+    batch_size: int = 32,
+    name_patterns: bool = True,
+    use_first_names: bool = True,
+    use_tagger: bool | None = None,
+    tagger_threshold: float | None = None,
+) -> tuple[list, list | None]:
+    """The detectors' raw results per text (Presidio's recognisers, then the tagger's spans) and the
+    tagger's word probabilities (None without the tagger): the expensive part of ``detect_many``."""
+    from presidio_analyzer import BatchAnalyzerEngine
+
+    engine = analyzer(use_model=use_model, name_patterns=name_patterns, use_gazetteer=use_first_names)
+    batch = BatchAnalyzerEngine(analyzer_engine=engine)
+    results = list(batch.analyze_iterator(list(texts), language="en", batch_size=batch_size, n_process=1))
+    if use_tagger is None:
+        use_tagger = USE_TAGGER
+    if use_tagger and use_model:
+        return _with_tagger(texts, results, tagger_threshold)
+    return results, None
+
+
+def finish_many(
+    texts: Sequence[str],
+    results: list,
+    scored: list | None,
+    known_names: Sequence[str] = (),
+    allow: Sequence[str] = (),
+    span_filter: bool | None = None,
+    filter_threshold: float | None = None,
+) -> list[list[Span]]:
+    """From the detectors' raw results to the spans: the span filter, cleaning, lists, allowed values,
+    organisations, overlaps."""
+    allow_norm = {_norm(a) for a in allow if a and a.strip()}
+    allow_words = {w for a in allow if a and "@" not in a for w in _norm(a).split() if not w.isdigit()}
+    if span_filter is None:
+        span_filter = USE_SPAN_FILTER
+    filt = None
+    if span_filter and scored is not None:
+        from . import span_filter as sf
+
+        filt = sf.get_filter()
+    out = []
+    for i, (text, found) in enumerate(zip(texts, results, strict=True)):
+        if filt is not None:
+            from . import span_filter as sf
+
+            ws, p = scored[i]  # type: ignore[index]
+            found = sf.keep(text, list(found), ws, p, filt, filter_threshold)
+        spans = _to_spans(text, found) + _known_name_spans(text, known_names)
+        spans += _name_lists(text, spans)
+        spans += _record_dates(text, spans)
+        if allow_norm:
+            spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
+        spans = _organisations(text, spans)
+        out.append(resolve_overlaps(spans))
+    return out
 
 
 def detect_many(
@@ -642,34 +714,35 @@ def detect_many(
     use_first_names: bool = True,
     use_tagger: bool | None = None,
     tagger_threshold: float | None = None,
+    span_filter: bool | None = None,
+    filter_threshold: float | None = None,
 ) -> list[list[Span]]:
     """Detect in many texts; spaCy runs them in batches through Presidio's batch engine.
 
     ``allow``: values not to flag (a subject access requester's own name, email, phone): a span is dropped
     when it is one of them, or a person span whose every word is a word of an allowed name.
+    ``span_filter``: the learned filter of unsupported person results (ADR 0165; default
+    ``USE_SPAN_FILTER``; it needs the tagger, so it is off whenever the tagger is).
     """
-    from presidio_analyzer import BatchAnalyzerEngine
-
-    engine = analyzer(use_model=use_model, name_patterns=name_patterns, use_gazetteer=use_first_names)
-    batch = BatchAnalyzerEngine(analyzer_engine=engine)
     texts = list(texts)
-    results = batch.analyze_iterator(texts, language="en", batch_size=batch_size, n_process=1)
-    allow_norm = {_norm(a) for a in allow if a and a.strip()}
-    allow_words = {w for a in allow if a and "@" not in a for w in _norm(a).split() if not w.isdigit()}
-    if use_tagger is None:
-        use_tagger = USE_TAGGER
-    if use_tagger and use_model:
-        results = _with_tagger(texts, list(results), tagger_threshold)
-    out = []
-    for text, found in zip(texts, results, strict=True):
-        spans = _to_spans(text, found) + _known_name_spans(text, known_names)
-        spans += _name_lists(text, spans)
-        spans += _record_dates(text, spans)
-        if allow_norm:
-            spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
-        spans = _organisations(text, spans)
-        out.append(resolve_overlaps(spans))
-    return out
+    results, scored = analyse_many(
+        texts,
+        use_model=use_model,
+        batch_size=batch_size,
+        name_patterns=name_patterns,
+        use_first_names=use_first_names,
+        use_tagger=use_tagger,
+        tagger_threshold=tagger_threshold,
+    )
+    return finish_many(
+        texts,
+        results,
+        scored,
+        known_names=known_names,
+        allow=allow,
+        span_filter=span_filter,
+        filter_threshold=filter_threshold,
+    )
 
 
 def find_structured(text: str) -> list[Span]:
