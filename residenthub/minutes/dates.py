@@ -140,7 +140,9 @@ _END_OF_NAMED = re.compile(
     r"\b(?:end (?:of|on|in)|by|before|during|in)\s+(?P<m>" + _MONTH_RE + r")\b", re.IGNORECASE
 )
 _END_OF_THIS = re.compile(
-    r"\bend of (?:the |this )?(?P<next>next |the next |following )?(?P<unit>month|week|quarter|year)\b",
+    # "end on next month": "of" misheard, as _END_OF_NAMED allows (tune-actions, ADR 0167)
+    r"\bend (?:of|on) (?:the |this )?(?P<next>next |the next |following )?"
+    r"(?P<unit>month|week|quarter|year)\b",
     re.IGNORECASE,
 )
 _WITHIN = re.compile(
@@ -161,7 +163,10 @@ _DAY_ONLY = re.compile(
     r"(?=\s*(?:$|[.,;:?!)]|(?:of\s+)?(?:this|the|next)\s+month\b|(?:and|please|if|so|at|to|for|with)\b))",
     re.IGNORECASE,
 )
-_FORTNIGHT = re.compile(r"\b(?:within|in)\s+a\s+fortnight\b|\bfortnight'?s? time\b", re.IGNORECASE)
+# "within a four-night": how the recogniser hears "fortnight" on synthetic voices (tune-actions, ADR 0167).
+_FORTNIGHT = re.compile(
+    r"\b(?:within|in)\s+a\s+(?:fortnight|four[- ]?nights?)\b|\bfortnight'?s? time\b", re.IGNORECASE
+)
 _WEEKDAY_WEEK = re.compile(r"\b(?P<day>" + _DAY_RE + r")\s+week\b", re.IGNORECASE)
 _NEXT_WEEKDAY = re.compile(r"\b(?:next|the following)\s+(?P<day>" + _DAY_RE + r")\b", re.IGNORECASE)
 _THIS_WEEKDAY = re.compile(
@@ -176,7 +181,14 @@ _NEXT_WEEK = re.compile(
 _NEXT_MONTH = re.compile(
     r"\b(?:by|before|during|for|in)\s+(?:the\s+)?(?:next|following)\s+month\b", re.IGNORECASE
 )
-_NEXT_MEETING = re.compile(r"\b(?:by|before|at|for|to) the next (?:meeting|committee)\b", re.IGNORECASE)
+# "ahead of / in advance of / in time for the next meeting" too (tune-actions scripts, ADR 0167).
+# "next meeting" with its "by the" misheard ("my next meeting", "either next meeting"): not after "the",
+# "our", "this", "your" ("our next meeting is in May" names a meeting, not a deadline).
+_NEXT_MEETING = re.compile(
+    r"\b(?:(?:by|before|at|for|to|on|ahead of|in advance of|prior to) the next"
+    r"|(?<!\bthe )(?<!\bour )(?<!\bthis )(?<!\byour )(?<!\bits )next) (?:meeting|committee)\b",
+    re.IGNORECASE,
+)
 
 
 def _dated(year: int | None, month: int, day: int, base: dt.date) -> dt.date | None:

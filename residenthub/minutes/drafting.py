@@ -752,13 +752,17 @@ def _fuzzy_attendee(text: str, attendees: list[Attendee]) -> Attendee | None:
 
 
 def _names_attendee(text: str, attendees: list[Attendee]) -> bool:
+    """An attendee named in ``text``: a name form of four letters or more in any case, or a
+    three-letter one written with its capital ("Tom", not "tom"): chairs name officers by first
+    name ("It was agreed that Tom would ...": tune-actions scripts, ADR 0167)."""
     lowered = text.lower()
     return (
         any(
             re.search(r"\b" + re.escape(form.lower()) + r"\b", lowered)
+            if len(form) > 3
+            else re.search(r"\b" + re.escape(form) + r"\b", text)
             for a in attendees
             for form in _name_forms(a)
-            if len(form) > 3
         )
         or _fuzzy_attendee(text, attendees) is not None
     )
@@ -781,6 +785,49 @@ def _agreed_someone_will(text: str, attendees: list[Attendee]) -> bool:
         r"\bagreed that\s+(?P<who>[\w' -]{2,60}?)\s+(?:would|will|should|is to|was to)\s+\w+", text, re.I
     )
     return bool(match) and _names_attendee(match.group("who"), attendees)
+
+
+def _requested_from(text: str, attendees: list[Attendee]) -> bool:
+    """ "Members requested a note on the staffing position from Tom by the next meeting": a task for
+    the attendee it is asked of, the owner after the verb (tune-actions scripts, ADR 0167). Only when
+    an attendee is named after "from", not "requested more money from the government"."""
+    match = re.search(
+        r"\b(?:requested|asked for|sought|would like|wanted)\b[^.?!]{3,90}?\bfrom\s+(?P<who>[\w' -]{2,50})",
+        text,
+        re.IGNORECASE,
+    )
+    return bool(match) and _names_attendee(match.group("who"), attendees) and not _REPORTED.search(text)
+
+
+# The owner after a passive task: "The figures for each ward to be circulated to members by Sarah
+# Whitfield" (tune-actions speech, ADR 0167); only with an attendee after "by".
+_PASSIVE_BY = re.compile(
+    r"\bto be (?:circulated|provided|sent|shared|forwarded|emailed|made available|brought back|reported back|"
+    r"arranged|prepared|produced)\b[^.?!]{0,60}?\bby\s+(?P<who>[\w' -]{2,50})",
+    re.IGNORECASE,
+)
+# An attendee who agreed, undertook, offered or volunteered to do something, whatever the verb
+# ("Grace Mensah has agreed to chaise ...": the verb misheard; tune-actions speech). Not "had agreed"
+# (history), not agreeing to a proposal ("agreed to the amendment").
+_UNDERTAKES = re.compile(
+    r"(?<!\bhad )(?<!\bhad previously )\b(?:has |have )?(?:kindly )?(?:agreed|undertook|offered|volunteered)"
+    r" to (?!(?:the|this|that|a|an|it|these|those|be|its|their|his|her)\b)[a-z]{3,}",
+    re.IGNORECASE,
+)
+
+
+def _owner_named_for_task(text: str, attendees: list[Attendee]) -> bool:
+    """ "X to be circulated ... by <attendee>", or "<attendee> (has) agreed to <verb>": a task with its
+    owner named, whatever the verb (ADR 0167). Not reported speech."""
+    if _REPORTED.search(text):
+        return False
+    passive = _PASSIVE_BY.search(text)
+    if passive and _names_attendee(passive.group("who"), attendees):
+        return True
+    undertakes = _UNDERTAKES.search(text)
+    return bool(undertakes) and _names_attendee(
+        text[max(0, undertakes.start() - 60) : undertakes.start()], attendees
+    )
 
 
 def _deadline_only(text: str, attendees: list[Attendee], detector: Detector) -> bool:
@@ -942,8 +989,11 @@ def draft(
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
-            elif detector.decision_score(s.text) >= detector.threshold and not _agreed_someone_will(
-                s.text, attendees
+            elif (
+                detector.decision_score(s.text) >= detector.threshold
+                and not _agreed_someone_will(s.text, attendees)
+                and not _requested_from(s.text, attendees)
+                and not _owner_named_for_task(s.text, attendees)
             ):
                 resolution = resolution_text(s.text)
                 vote = find_vote(s.text)
@@ -957,6 +1007,8 @@ def draft(
             elif (
                 detector.action_score(s.text) >= detector.threshold
                 or _agreed_someone_will(s.text, attendees)
+                or _requested_from(s.text, attendees)
+                or _owner_named_for_task(s.text, attendees)
                 or (
                     (_ACTION_PATTERNS[_DATE_PATTERN].search(s.text) or find_due(s.text, meeting_date))
                     and _names_attendee(s.text, attendees)
