@@ -517,6 +517,8 @@ def latency(args) -> list[str]:
         ("early", "pieces + early tail (ADR 0140), the agent's default"),
     ]
     for how, label in ways:
+        if how not in args.ways:
+            continue
         times = []
         for a in audio:
             took, reply, pieces, parts = one_turn(a, how)
@@ -570,6 +572,19 @@ def main() -> None:
     parser.add_argument("--conditions", nargs="+", choices=("clean", "noisy"), default=["clean", "noisy"])
     parser.add_argument("--utterances", type=int, default=6)
     parser.add_argument("--show", action="store_true", help="print every reference and hypothesis")
+    parser.add_argument(
+        "--ways", nargs="+", choices=("whole", "pieces", "early"), default=["whole", "pieces", "early"]
+    )
+    parser.add_argument(
+        "--one-hearing",
+        action="store_true",
+        help="the agent without other hearings (ADR 0166), for comparison",
+    )
+    parser.add_argument("--alternatives", type=int, help="latency: the beam's runners-up asked for (tuning)")
+    parser.add_argument(
+        "--rehear", nargs="*", choices=("none", "urgent"), help="latency: re-decodings (tuning)"
+    )
+    parser.add_argument("--route-all", action="store_true", help="latency: routing over hearings (tuning)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     if args.show and not shows_misses(args.split):
@@ -577,6 +592,21 @@ def main() -> None:
     if args.split == "tune":
         args.no_record = True  # tuning figures are never reported as results
 
+    from residenthub.voice import pipeline
+
+    if args.one_hearing:
+        pipeline.CALL_ALTERNATIVES, pipeline.CALL_REHEAR = 0, ()
+    if args.alternatives is not None or args.rehear is not None:  # a candidate timed before it is chosen
+        args.no_record = True
+        prompts = {"none": "", "urgent": vocabulary.PROMPT_URGENT}
+        pipeline.CALL_ALTERNATIVES = args.alternatives or 0
+        pipeline.CALL_REHEAR = tuple(prompts[r] for r in args.rehear or ())
+        pipeline.ROUTE_OVER_HEARINGS = pipeline.ROUTE_OVER_HEARINGS or args.route_all
+    print(
+        f"hearings: {pipeline.CALL_ALTERNATIVES} runners-up, re-decoded {pipeline.CALL_REHEAR}, "
+        f"routing over them {pipeline.ROUTE_OVER_HEARINGS}",
+        flush=True,
+    )
     before, head = machine_line(), commit()  # the code this process loaded
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115

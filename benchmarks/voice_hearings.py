@@ -41,7 +41,7 @@ def decode(engine, items, audio, cond: str, prompt: str) -> list[dict]:
     if path.exists():
         return pickle.loads(path.read_bytes())  # noqa: S301 (our own cache)
     out, started = [], time.perf_counter()
-    for a in audio:
+    for a in audio():
         t = time.perf_counter()
         heard = engine.transcribe(
             a,
@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--routing", type=int, default=40)
     parser.add_argument("--other-urgent", type=int, default=20)
     parser.add_argument("--misses", default="", help="print tune misses for this variant")
+    parser.add_argument("--only", nargs="*", help="score only these variants")
     args = parser.parse_args()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -140,10 +141,13 @@ def main() -> None:
     prompt = vocabulary.prompt()
     for cond in args.conditions:
         snr = None if cond == "clean" else bench.SNR_DB
-        audio = [
-            bench.resample(bench.line_audio(t, v, snr, n), 8000, 16000)
-            for n, (_k, _i, t, v) in enumerate(items)
-        ]
+
+        def audio(snr=snr):  # synthesised only when not cached
+            return [
+                bench.resample(bench.line_audio(t, v, snr, n), 8000, 16000)
+                for n, (_k, _i, t, v) in enumerate(items)
+            ]
+
         decoded = decode(engine, items, audio, cond, prompt)
         mean = sum(d["seconds"] for d in decoded) / len(decoded)
         print(f"{cond}: {len(decoded)} items, {mean:.2f} s each with every hearing", flush=True)
@@ -151,6 +155,8 @@ def main() -> None:
             "| hearings | kinds | routing | urgent | false alarms | scripts routed | reports routed | other |"
         )
         for name, hearings in VARIANTS.items():
+            if args.only is not None and name not in args.only:
+                continue
             for kinds in (frozenset({"urgent", "vulnerable"}), frozenset({"urgent"})):
                 for route_all in (False, True):
                     if name.startswith("one") and (route_all or len(kinds) == 1):
