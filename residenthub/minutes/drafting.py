@@ -989,12 +989,12 @@ def draft(
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
-            elif (
-                detector.decision_score(s.text) >= detector.threshold
-                and not _agreed_someone_will(s.text, attendees)
-                and not _requested_from(s.text, attendees)
-                and not _owner_named_for_task(s.text, attendees)
+            elif detector.decision_score(s.text) >= detector.threshold and not _agreed_someone_will(
+                s.text, attendees
             ):
+                # The owner-named task forms below (ADR 0167) only add actions: a sentence the
+                # detector reads as a resolution stays one ("Councillor Lee moved and the committee
+                # agreed to note the report" names an attendee before "agreed to").
                 resolution = resolution_text(s.text)
                 vote = find_vote(s.text)
                 # A vote is often announced in the sentence after the resolution.

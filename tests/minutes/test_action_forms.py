@@ -130,3 +130,16 @@ def test_agreeing_to_a_proposal_a_history_or_others_tasks_are_not_actions(text):
 
 def test_end_on_next_month_is_the_end_of_next_month():
     assert dates.find_due_date("let members know by the end on next month", MEETING) == dt.date(2027, 7, 31)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Councillor Lloyd moved the recommendation and the committee agreed to approve the revised fees.",
+        "On the proposal of Councillor Pryce, the committee agreed to adopt the empty homes strategy.",
+    ],
+)
+def test_a_resolution_naming_an_attendee_before_agreed_to_stays_a_resolution(text):
+    """The owner-named task forms only add actions; they never take a resolution away."""
+    item = _one(text)
+    assert len(item.decisions) == 1, text
