@@ -562,7 +562,28 @@ class HubAddressRecognizer(EntityRecognizer):
             lettered = [w for w in words if len(w) >= 3 and not _MONTH_WORD.fullmatch(w)]
             if numbers and lettered and not all(_YEAR.fullmatch(n) for n in numbers):
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.5, self.name))
-        return [self._extend(original, res) for res in out]
+        return [
+            piece for res in out for piece in self._without_line_marks(original, self._extend(original, res))
+        ]
+
+    def _without_line_marks(self, text: str, res: RecognizerResult) -> list[RecognizerResult]:
+        """An address over several quoted lines, cut into one span a line, leaving out the "> " marks:
+        they are the email's, not the address."""
+        pieces, start = [], res.start
+        for mark in _LINE_MARKS.finditer(text, res.start, res.end):
+            if mark.start() > start:
+                pieces.append((start, mark.start()))
+            start = mark.end()
+        pieces.append((start, res.end))
+        if len(pieces) == 1:
+            return [res]
+        out = []
+        for a, b in pieces:
+            a += len(text[a:b]) - len(text[a:b].lstrip())
+            b -= len(text[a:b]) - len(text[a:b].rstrip(" \t\n,"))
+            if b > a:
+                out.append(_result(ADDRESS, a, b, res.score, self.name))
+        return out
 
     @staticmethod
     def _extend(text: str, res: RecognizerResult) -> RecognizerResult:
