@@ -28,11 +28,11 @@ def test_tagger_loads_from_the_committed_weights_without_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", no_network)
     tagger = nt.NameTagger()
     width = 384 + 3 * nt.N_SHAPE
-    assert tagger.mean.shape == (width,)
-    if tagger.hidden_coef is not None:  # the MLP head
-        assert tagger.hidden_coef.shape == (width, tagger.coef.shape[0])
+    assert tagger.head.mean.shape == (width,)
+    if tagger.head.hidden_coef is not None:  # the MLP head
+        assert tagger.head.hidden_coef.shape == (width, tagger.head.coef.shape[0])
     else:
-        assert tagger.coef.shape == (width,)
+        assert tagger.head.coef.shape == (width,)
     ws, p = tagger.probabilities("my neighbour wayne keeps parking on the kerb")
     assert [w.text for w in ws][:3] == ["my", "neighbour", "wayne"]
     assert p[2] > nt.THRESHOLD > max(p[0], p[1], p[3])
@@ -118,7 +118,7 @@ def test_both_weight_formats_load_and_score_as_the_trained_model_does(tmp_path, 
     path = tmp_path / f"{head}.npz"
     np.savez(path, **_export(model, mean, scale))
     loaded = nt.NameTagger(path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    assert (loaded.hidden_coef is not None) == (head == "mlp")
+    assert (loaded.head.hidden_coef is not None) == (head == "mlp")
     _, p = loaded.probabilities(text)
     expected = model.predict_proba((x - mean) / scale)[:, 1]
     np.testing.assert_allclose(p, expected, rtol=1e-3, atol=1e-5)

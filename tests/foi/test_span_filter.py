@@ -33,7 +33,7 @@ class _Fixed(sf.SpanFilter):
 
 def test_filter_loads_from_the_committed_weights():
     filt = sf.SpanFilter()
-    assert filt.mean.shape == (len(sf.FEATURES),)
+    assert filt.head.mean.shape == (len(sf.FEATURES),)
     x = np.zeros((2, len(sf.FEATURES)), dtype=np.float32)
     q = filt.probability(x)
     assert q.shape == (2,) and ((q > 0) & (q < 1)).all()

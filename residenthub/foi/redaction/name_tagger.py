@@ -134,27 +134,56 @@ def features(text: str, encoder, person_chars: set[int] | None = None) -> tuple[
     return ws, np.hstack([contextual(ws, encoder), shape(ws, person_chars)])
 
 
-class NameTagger:
-    def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
-        expected = WEIGHTS_SHA256 if sha256 is None else sha256
+@dataclass(frozen=True)
+class Head:
+    """A scikit-learn head exported to numpy: a logistic regression, or an MLP with one relu hidden
+    layer (``hidden_coef``) before the sigmoid output. The tagger and the span filter (ADR 0165) each
+    have one; the weights file is refused unless its SHA-256 is the committed one."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    hidden_coef: np.ndarray | None = None
+    hidden_intercept: np.ndarray | None = None
+
+    @classmethod
+    def load(cls, path: Path, sha256: str, error: type[Exception], what: str, script: str) -> Head:
         if not path.exists():
-            raise TaggerWeightsError(f"the name tagger's weights are missing: {path}")
+            raise error(f"{what}'s weights are missing: {path}")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != expected:
-            raise TaggerWeightsError(
-                f"the name tagger's weights {path.name} have SHA-256 {digest}, not the committed {expected}: "
-                "refusing them (retrain with benchmarks/train_name_tagger.py and update WEIGHTS_SHA256)"
+        if digest != sha256:
+            raise error(
+                f"{what}'s weights {path.name} have SHA-256 {digest}, not the committed {sha256}: "
+                f"refusing them (retrain with {script} and update WEIGHTS_SHA256)"
             )
         with np.load(path) as data:
-            self.mean = data["mean"]
-            self.scale = data["scale"]
-            if "hidden_coef" in data:  # the MLP head: one relu hidden layer, then a sigmoid output
-                self.hidden_coef: np.ndarray | None = data["hidden_coef"]
-                self.hidden_intercept = data["hidden_intercept"]
-            else:  # the logistic head
-                self.hidden_coef = None
-            self.coef = data["coef"]
-            self.intercept = float(data["intercept"][0])
+            mlp = "hidden_coef" in data
+            return cls(
+                mean=data["mean"],
+                scale=data["scale"],
+                coef=data["coef"],
+                intercept=float(data["intercept"][0]),
+                hidden_coef=data["hidden_coef"] if mlp else None,
+                hidden_intercept=data["hidden_intercept"] if mlp else None,
+            )
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        h = (x - self.mean) / self.scale
+        if self.hidden_coef is not None:
+            h = np.maximum(h @ self.hidden_coef + self.hidden_intercept, 0.0)
+        return 1.0 / (1.0 + np.exp(-(h @ self.coef + self.intercept)))
+
+
+class NameTagger:
+    def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
+        self.head = Head.load(
+            path,
+            WEIGHTS_SHA256 if sha256 is None else sha256,
+            TaggerWeightsError,
+            "the name tagger",
+            "benchmarks/train_name_tagger.py",
+        )
         from residenthub.triage.embedding import get_encoder
 
         self.encoder = get_encoder()
@@ -163,11 +192,7 @@ class NameTagger:
         ws, x = features(text, self.encoder, person_chars)
         if not ws:
             return ws, np.zeros(0)
-        h = (x - self.mean) / self.scale
-        if self.hidden_coef is not None:
-            h = np.maximum(h @ self.hidden_coef + self.hidden_intercept, 0.0)
-        z = h @ self.coef + self.intercept
-        return ws, 1.0 / (1.0 + np.exp(-z))
+        return ws, self.head.probability(x)
 
     @staticmethod
     def runs(ws: list[Word], p: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:

@@ -17,12 +17,13 @@ Their SHA-256 is checked at load, like the tagger's.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from pathlib import Path
 
 import numpy as np
+
+from .name_tagger import Head
 
 WEIGHTS = Path(__file__).with_name("span_filter.npz")
 WEIGHTS_SHA256 = "ffedee7a8b6265e9c623febb11f0d79de8d5701124fda85315bf9d70b4b3cbb4"
@@ -148,30 +149,16 @@ def features(text: str, res, results, ws, p, informal: tuple[float, float, float
 
 class SpanFilter:
     def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
-        expected = WEIGHTS_SHA256 if sha256 is None else sha256
-        if not path.exists():
-            raise FilterWeightsError(f"the span filter's weights are missing: {path}")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != expected:
-            raise FilterWeightsError(
-                f"the span filter's weights {path.name} have SHA-256 {digest}, not the committed {expected}: "
-                "refusing them (retrain with benchmarks/train_span_filter.py and update WEIGHTS_SHA256)"
-            )
-        with np.load(path) as data:
-            self.mean = data["mean"]
-            self.scale = data["scale"]
-            mlp = "hidden_coef" in data
-            self.hidden_coef = data["hidden_coef"] if mlp else None
-            self.hidden_intercept = data["hidden_intercept"] if mlp else None
-            self.coef = data["coef"]
-            self.intercept = float(data["intercept"][0])
+        self.head = Head.load(
+            path,
+            WEIGHTS_SHA256 if sha256 is None else sha256,
+            FilterWeightsError,
+            "the span filter",
+            "benchmarks/train_span_filter.py",
+        )
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        h = (x - self.mean) / self.scale
-        if self.hidden_coef is not None:  # a small MLP head (one relu layer), as the tagger's
-            h = np.maximum(h @ self.hidden_coef + self.hidden_intercept, 0.0)
-        z = h @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.head.probability(x)
 
 
 def candidates(results, spacy_strong: bool | None = None) -> list:
