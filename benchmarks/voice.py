@@ -456,7 +456,8 @@ def paced(samples: np.ndarray, frame: int = 160):
 
 
 def one_turn(samples: np.ndarray, how: str) -> tuple[float, str, int]:
-    """End of speech -> reply audio ready, as ``sip.handle_call`` does one turn; (seconds, reply, pieces)."""
+    """End of speech -> the reply's first sentence ready to send, as ``sip.handle_call`` does one turn
+    (``tts.speak_sentences``); (seconds, reply, pieces)."""
     from django.db import transaction
 
     from residenthub.voice import actions, dialog, sip, tts
@@ -484,7 +485,7 @@ def one_turn(samples: np.ndarray, how: str) -> tuple[float, str, int]:
         understood = time.monotonic()
         reply = dialog.hear(call, heard)
         answered = time.monotonic()
-        tts.speak(reply.say)
+        next(tts.speak_sentences(reply.say))  # the reply starts when its first sentence is ready
         took = time.monotonic() - ended_at
         transaction.set_rollback(True)
     pieces = (partial.cuts + 1) if partial else 1
@@ -493,7 +494,7 @@ def one_turn(samples: np.ndarray, how: str) -> tuple[float, str, int]:
         "text": text_at - decided,  # the rest of the speech to text
         "triage": understood - text_at,
         "dialog": answered - understood,
-        "speech": ended_at + took - answered,  # the reply synthesised
+        "speech": ended_at + took - answered,  # the reply's first sentence synthesised
     }
     return took, reply.say, pieces, parts
 

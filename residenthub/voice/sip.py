@@ -96,10 +96,17 @@ class Line:
         """Bytes written but not yet sent (pyVoIP paces sending itself, slower on a busy machine)."""
         return self._left("pmout")
 
-    def play(self, samples: np.ndarray) -> None:
-        """Send the audio and wait until it has all gone out (not just its nominal length)."""
-        self.voip.write_audio(to_wire(samples))
-        limit = time.monotonic() + 3 * len(samples) / tts.RATE + 5
+    def play(self, parts) -> None:
+        """Send the audio, part by part as each is ready (``tts.speak_sentences``: the caller hears
+        the first sentence while the next is synthesised), and wait until it has all gone out (not
+        just its nominal length)."""
+        if isinstance(parts, np.ndarray):
+            parts = [parts]
+        sent = 0
+        for samples in parts:
+            self.voip.write_audio(to_wire(samples))
+            sent += len(samples)
+        limit = time.monotonic() + 3 * sent / tts.RATE + 5
         while self.up and time.monotonic() < limit and self._unsent() > 0:
             time.sleep(0.02)
 
@@ -226,7 +233,7 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
         while True:
             if on_turn:
                 on_turn(reply, latency)
-            line.play(tts.speak(reply.say))
+            line.play(tts.speak_sentences(reply.say))
             if not line.up:
                 break
             if reply.action in {"hangup", "transfer"}:

@@ -1,10 +1,13 @@
 """What the agent says, as 8 kHz audio: a recorded WAV when the council has one, else synthesised
-with Debian's flite or espeak-ng (``VOICE_TTS_VOICE``). Repeated prompts are synthesised once."""
+with Debian's flite or espeak-ng (``VOICE_TTS_VOICE``). Repeated prompts are synthesised once; a
+reply is synthesised a sentence at a time, so the caller hears the first sentence sooner."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -39,3 +42,22 @@ def speak(text: str) -> np.ndarray:
     if recorded is not None:
         return load_audio(recorded, sample_rate=RATE)
     return _speak(text, settings.VOICE_TTS_VOICE)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """The reply's sentences: "If anyone is in danger now, ... call 9 9 9. Call the gas emergency
+    line on ..." is two."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def speak_sentences(text: str) -> Iterator[np.ndarray]:
+    """``speak`` a sentence at a time (a recording of the whole reply, when there is one, in one
+    piece): the first sentence is ready after its own synthesis, not the whole reply's (ADR 0166)."""
+    if _recorded(text) is not None:
+        yield speak(text)
+        return
+    for sentence in sentences(text):
+        yield speak(sentence)

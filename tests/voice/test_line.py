@@ -82,3 +82,26 @@ def test_a_line_that_stays_empty_is_heard_as_quiet_after_one_wait(monkeypatch, l
     loud = heard(monkeypatch, jitter=0.25, late_by=late_by)
     assert loud.count(False) >= 10
     assert time.monotonic() - started < 3.0
+
+
+def test_a_reply_is_sent_a_sentence_at_a_time_first_sentence_first(monkeypatch):
+    """The caller hears the first sentence as soon as it is synthesised: the line writes each part
+    when it is ready, before the next is made (``tts.speak_sentences``)."""
+    from residenthub.voice import tts
+
+    reply = (
+        "If anyone is in danger now, hang up and call 9 9 9. A member of our staff will call you back first."
+    )
+    assert tts.sentences(reply) == [
+        "If anyone is in danger now, hang up and call 9 9 9.",
+        "A member of our staff will call you back first.",
+    ]
+    events: list[str] = []
+    monkeypatch.setattr(tts, "speak", lambda text: events.append(f"made {text.split()[1]}") or np.zeros(80))
+
+    class Sending(FakeCall):
+        def write_audio(self, data: bytes) -> None:
+            events.append(f"sent {len(data)}")
+
+    sip.Line(Sending()).play(tts.speak_sentences(reply))
+    assert events == ["made anyone", "sent 80", "made member", "sent 80"]
