@@ -93,9 +93,49 @@ def start(call: Call, *, can_transfer: bool = True) -> Reply:
     return reply
 
 
-def _service_phrase(service: Service) -> str:
+# Service names that start with what the resident does ("Report a street light fault", "Apply for a
+# resident parking permit") follow "I think you want to"; the others ("Council tax - tell us you are
+# moving home", "School admissions enquiry") are said as what the call is about.
+_DOING = frozenset(
+    [
+        "apply",
+        "ask",
+        "book",
+        "borrow",
+        "buy",
+        "cancel",
+        "challenge",
+        "change",
+        "check",
+        "claim",
+        "complain",
+        "contact",
+        "find",
+        "get",
+        "give",
+        "join",
+        "make",
+        "order",
+        "pay",
+        "register",
+        "renew",
+        "replace",
+        "report",
+        "request",
+        "tell",
+        "update",
+    ]
+)
+
+
+def _service_sentence(service: Service) -> str:
+    """ "I think you want to report a street light fault" or "I think this is about council tax: tell
+    us you are moving home" (not "I think you want to council tax - ...")."""
     name = service.name.strip().rstrip(".")
-    return name[:1].lower() + name[1:]
+    name = name[:1].lower() + name[1:]
+    if name.split(" ", 1)[0] in _DOING:
+        return f"I think you want to {name}"
+    return "I think this is about " + re.sub(r"\s+-\s+", ": ", name)
 
 
 def _spoken_answer(question, value: Any) -> str:
@@ -332,7 +372,7 @@ def _problem(call: Call, heard: Understanding) -> Reply:
     state.update({"step": "confirm", "service": service.code, "prefilled": filled})
     actions.set_service(call, service, best.confidence)
     about = f", {'; '.join(spoken)}" if spoken else ""
-    say = f"I think you want to {_service_phrase(service)}{about}. Is that right?"
+    say = f"{_service_sentence(service)}{about}. Is that right?"
     actions.say(call, say)
     return Reply(say, expect="yesno")
 

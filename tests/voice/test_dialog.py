@@ -177,3 +177,19 @@ def test_spoken_numbers():
 )
 def test_yes_or_no(said, meaning):
     assert dialog.yes_or_no(said) is meaning
+
+
+def test_a_service_named_as_a_topic_is_not_read_as_a_verb():
+    """ "I think you want to council tax - tell us ..." was what a caller heard for a service whose name
+    does not start with what the resident does."""
+    from residenthub.services.models import Service
+
+    assert dialog._service_sentence(Service(name="Report a street light fault")) == (
+        "I think you want to report a street light fault"
+    )
+    assert dialog._service_sentence(Service(name="Council tax - tell us you are moving home")) == (
+        "I think this is about council tax: tell us you are moving home"
+    )
+    assert dialog._service_sentence(Service(name="School admissions enquiry")) == (
+        "I think this is about school admissions enquiry"
+    )
