@@ -682,16 +682,12 @@ def finish_many(
     allow_words = {w for a in allow if a and "@" not in a for w in _norm(a).split() if not w.isdigit()}
     if span_filter is None:
         span_filter = USE_SPAN_FILTER
-    filt = None
-    if span_filter and scored is not None:
-        from . import span_filter as sf
+    from . import span_filter as sf
 
-        filt = sf.get_filter()
+    filt = sf.get_filter() if span_filter and scored is not None else None
     out = []
     for i, (text, found) in enumerate(zip(texts, results, strict=True)):
         if filt is not None:
-            from . import span_filter as sf
-
             ws, p = scored[i]  # type: ignore[index]
             found = sf.keep(text, list(found), ws, p, filt, filter_threshold)
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
