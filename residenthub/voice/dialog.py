@@ -26,7 +26,7 @@ from residenthub.triage.prefill import prefill
 
 from . import actions, speaking
 from .models import Call, Callback
-from .pipeline import Understanding
+from .pipeline import Understanding, flag_phrase
 
 YES = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|aye|correct|right|that's right|that is right|it is|sure|ok|okay|please|"
@@ -282,7 +282,7 @@ def _emergency(call: Call, heard: Understanding) -> Reply:
             lines.append(
                 f"Call the {contact.name} on {speaking.phone_number(contact.number)}, {contact.when}."
             )
-    phrases = "; ".join(f.get("phrase", "") for f in heard.flag_dicts() if f.get("phrase"))
+    phrases = "; ".join(flag_phrase(f) for f in heard.flag_dicts() if f.get("phrase"))
     actions.book_callback(call, reason=Callback.Reason.URGENT, detail=phrases, rank=0)
     actions.set_outcome(call, Call.Outcome.EMERGENCY)
     if settings.VOICE_PRIORITY_TRANSFER and call.state.get("can_transfer", True):
@@ -353,7 +353,7 @@ def _problem(call: Call, heard: Understanding) -> Reply:
     result = heard.result
     if heard.urgent and not state.get("vulnerable_noted"):
         state["vulnerable_noted"] = True
-        phrases = "; ".join(f.get("phrase", "") for f in heard.flag_dicts() if f.get("phrase"))
+        phrases = "; ".join(flag_phrase(f) for f in heard.flag_dicts() if f.get("phrase"))
         actions.book_callback(call, reason=Callback.Reason.VULNERABLE, detail=phrases, rank=1, final=False)
     best = result.best if result else None
     service = Service.objects.filter(code=best.code, active=True).first() if best else None

@@ -172,12 +172,32 @@ HEARING_KINDS = frozenset({"urgent"})
 ROUTE_OVER_HEARINGS = True
 
 
+@dataclass(frozen=True)
+class OtherHearingFlag(urgency.Flag):
+    """A flag whose phrase only another hearing of the call holds: the caller may not have said it,
+    so staff see it marked "possibly heard" beside the words of the transcript."""
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "possibly": True}
+
+
+def flag_phrase(flag: dict) -> str:
+    """How a flag's phrase is shown to staff (callback reason, flags list)."""
+    phrase = flag.get("phrase", "")
+    return f"possibly heard: {phrase}" if phrase and flag.get("possibly") else phrase
+
+
 def hearing_flags(result: Result, alternatives: list[str], kinds=HEARING_KINDS) -> list:
     """Flags triage's rules raise on another hearing of the call (read as ``spoken_flags`` reads
-    the best one, after the correction pass too) that the best hearing did not raise."""
+    the best one, after the correction pass too) that the best hearing did not raise, marked as
+    from another hearing."""
     have = {f.category for f in result.flags}
     texts = [spoken_forms(_SENTENCE_END.sub(" ", t)) for a in alternatives for t in (a, clean_text(a)) if t]
-    return [f for f in urgency.find_flags(*texts) if f.category not in have and f.kind in kinds]
+    return [
+        OtherHearingFlag(f.category, f.phrase, f.kind)
+        for f in urgency.find_flags(*texts)
+        if f.category not in have and f.kind in kinds
+    ]
 
 
 def route_over_hearings(result: Result, alternatives: list[str]) -> None:

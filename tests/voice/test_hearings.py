@@ -79,3 +79,32 @@ def test_routing_over_hearings_averages_the_services():
     alone = understand(best, route_all=False).result
     assert result.best.code == alone.best.code
     assert all(0.0 <= s.confidence <= 1.0 for s in result.suggestions)
+
+
+def test_a_flag_from_another_hearing_is_marked_possibly_heard():
+    call = understand(
+        "A man is lying in the rude outside the shop", "A man is lying in the road outside the shop"
+    )
+    from_other = [f for f in call.flag_dicts() if f["category"] == "fallen"]
+    assert from_other and from_other[0]["possibly"] is True
+    assert pipeline.flag_phrase(from_other[0]).startswith("possibly heard: ")
+    # What the best hearing itself holds is shown as said.
+    said = understand("A man is lying in the road outside the shop", "A man is lying in the rude")
+    assert all("possibly" not in f for f in said.flag_dicts())
+    assert pipeline.flag_phrase(said.flag_dicts()[0]) == said.flag_dicts()[0]["phrase"]
+
+
+def test_the_callback_says_possibly_heard_for_another_hearings_phrase(catalogue, client):
+    from residenthub.voice import actions, dialog
+    from residenthub.voice.models import Call, Callback
+    from tests.conftest import _staff
+
+    call = actions.start_call(via=Call.Via.SIMULATOR)
+    dialog.start(call)
+    best = "A man is lying in the rude outside the shop"
+    dialog.hear(call, understand(best, "A man is lying in the road outside the shop"))
+    callback = Callback.objects.get(call=call)
+    assert callback.rank == 0 and "possibly heard: lying in the road" in callback.detail, callback.detail
+    client.force_login(_staff("cs.officer", "customer-services"))
+    page = client.get(f"/voice/staff/callbacks/{callback.pk}/").content.decode()
+    assert "possibly heard: “" in page
