@@ -28,6 +28,11 @@ PERSON = (
     r"pedestrians?|caller|kid|boy|girl)"
 )
 W = r"[^.!?\n]{0,%d}"  # a short gap inside one sentence
+# "a boy about eight", "a little girl of five": a child by the age the caller gives.
+CHILD_AGED = (
+    r"(?:boy|girl|lad|child|kid|toddler)s? (?:of |about |around |aged |maybe |no more than |only )?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[2-9]|1[0-2])(?: years? old)?"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ RULES: tuple[Rule, ...] = (
         _("A child may be at risk"),
         "urgent",
         _p(
+            # A child of an age the caller says, out alone or at night (ADR 0169).
+            rf"\b{CHILD_AGED}\b{W % 60}\b(?:on (?:his|her|their) own|alone|midnight|middle of the night|"
+            r"in the dark|at night)\b",
             rf"\b{CHILD}\b{W % 60}\b(?:left (?:alone|on (?:their|its|his|her) own|home alone|unattended|"
             r"by (?:them|him|her)sel(?:f|ves))|on (?:their|its|his|her) own|home alone|unattended|"
             r"hit(?:s|ting)?|beat(?:s|ing|en)?|slapp?\w*|punch\w*|kick(?:s|ed|ing)|scream\w*|abus\w*|"
@@ -66,6 +74,17 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:nobody|no one|no adult)(?:'s| has| is)? "
             r"(?:come|came|coming|turned up) (?:for|to (?:get|collect|fetch)) (?:her|him)\b",
             r"\b(?:child|children|kids?|baby) (?:abuse|neglect|protection|sexual exploitation|cruelty)\b",
+            # Shut in, or left while the adult goes out; never fed (ADR 0169).
+            rf"\block(?:s|ed|ing)? (?:the|her|his|their|my) {CHILD} in\b",
+            rf"\b{CHILD}\b{W % 40}\b(?:while|when) (?:she|he|they|(?:their|the) (?:mum|mother|dad|father|"
+            r"parents?)) "
+            r"(?:goes|go|went|is|are|'s|'re) out\b",
+            rf"\b{CHILD}\b{W % 40}\b(?:(?:never|don'?t|doesn'?t|do not) (?:seem to )?(?:have|get) (?:any |"
+            r"enough )?food|"
+            r"(?:always|constantly) hungry|look(?:s|ing)? (?:really |very |so )?(?:thin|starved|starving|"
+            r"neglected))",
+            r"\b(?:she|he|they|niece|nephew|son|daughter|girl|boy|child)(?:'s| is| are|'re)? being groomed\b",
+            r"\b(?:made|forced|used|groomed) to (?:sell|deliver|carry|move|run) drugs\b|\bcounty lines\b",
             r"\b(?:touch(?:es|ed|ing) (?:her|him|them) (?:inappropriately|down there)|"
             r"sexual(?:ly)? (?:abus\w*|exploit\w*|assault\w*))",
             rf"\b(?:hit(?:s|ting)?|beat(?:s|ing)?|hurt(?:s|ing)?|abus(?:es|ing)|neglect(?:s|ing)|starv\w*)\b"
@@ -88,6 +107,21 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:tak\w+|took|steal\w*|stole) "
             r"(?:all )?(?:her|his|their|my) (?:money|cards?|pension|savings|benefits)",
             r"\bvulnerable (?:adult|man|woman|person|neighbour)\b",
+            # Someone with dementia gone missing or lost (ADR 0169).
+            r"\b(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|"
+            r"grandfather|"
+            r"husband|wife|partner|uncle|aunt|brother|sister|son|daughter|neighbour|man|woman|"
+            rf"lady)\b{W % 40}"
+            r"\b(?:gone missing|went missing|is missing|'s missing|wander(?:ed|s|ing)? off|"
+            r"(?:not|hasn'?t|has not|never) (?:come|came) (?:back|home))\b",
+            r"\b(?:lost and confused|confused and lost|disorientated|disoriented)\b|"
+            r"\bdoesn'?t know where (?:she|he|they) (?:lives?|is|are)\b",
+            # Held, or money given away (modern slavery, financial abuse).
+            r"\b(?:isn'?t|aren'?t|is not|are not|not|never) (?:allowed|let) (?:to )?(?:leave|go out)\b|"
+            r"\b(?:took|taken|kept|keep|keeps|got|has|have)(?: got)? (?:her|his|their|my) passports?\b",
+            r"\b(?:giving|given|gave|sending|sent|handing|handed) (?:all |most of )?(?:her|his|their) "
+            r"(?:money|savings|pension)\b",
+            rf"\b(?:got hold of|has|kept|keeps)\b{W % 5}\b(?:her|his|their) (?:bank )?cards?\b",
             r"\b(?:lives?|life) (?:is |are )?(?:in danger|at risk)\b",
             r"\b(?:modern )?slavery\b",
         ),
@@ -106,6 +140,15 @@ RULES: tuple[Rule, ...] = (
             r"husband|wife|boyfriend|domestic)",
             r"\b(?:scared|afraid|frightened) (?:to go|of going) home\b",
             r"\bcoercive control\b",
+            # What control sounds like said (ADR 0169).
+            r"\b(?:he|she|my (?:partner|husband|wife|boyfriend|girlfriend|ex))(?:'s| is| has)? "
+            r"(?:lock(?:s|ed|ing)? me (?:in|out)|(?:took|takes|taken|smashed|smashes|broke|breaks) my phone|"
+            r"won'?t let me (?:leave|go|see|out|have)|check(?:s|ing)? everything i do)",
+            r"\b(?:get|getting|got|run|running) away from (?:him|her|my (?:partner|husband|wife|boyfriend|"
+            r"girlfriend|ex))\b",
+            r"\bif i (?:leave|go|tell)\w*,? (?:him |her |anyone )?(?:he|she|they)(?:'ll| will| would|'d) "
+            r"(?:kill|hurt|find)\b",
+            r"\b(?:a |somewhere )?safe (?:place|somewhere) (?:to stay |to go )?(?:for (?:me|us)|tonight)\b",
             r"\brefuge\b",
         ),
     ),
@@ -126,6 +169,24 @@ RULES: tuple[Rule, ...] = (
             r"\bbetter off dead\b",
             r"\bwant(?:s)? to die\b",
             r"\bharm(?:ing)? (?:my|him|her)self\b",
+            # Hurting oneself on purpose, not by a fall (ADR 0169).
+            r"\b(?:going|gonna|wants?|threaten\w*|trying|tried|try) to (?:hurt|harm) (?:my|him|her|"
+            r"them)sel(?:f|ves)\b",
+            # Said without the words above (ADR 0169).
+            r"\bcan'?t (?:go on|carry on|keep going)(?: like this)?(?: any ?more)?(?=\s*(?:$|[.,!?]|and\b|"
+            r"i\b))",
+            r"\bwant (?:it all|everything|it) to (?:stop|end)\b|\bend(?:ing)? (?:things|everything)\b",
+            r"\bbetter off without me\b|\bno point (?:in )?(?:any ?more|carrying on|going on|living|"
+            r"being here)\b",
+            r"\b(?:don'?t|do not|can'?t) see (?:the|any) point (?:in|of) (?:carrying on|going on|living|"
+            r"anything|being here)\b",
+            r"\bcutting (?:her|his|my|their) (?:arms?|wrists?|legs?)\b|\bsuicide note\b|"
+            r"\b(?:left|leaving|wrote|written) (?:a )?notes? saying goodbye\b",
+            r"\bnever wake up\b|\bi'?m (?:stood|standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof|"
+            r"railings?)\b",
+            r"\b(?:taken|took|swallowed|had) (?:a load of|loads of|a lot of|too many|all (?:my|her|his|the)|"
+            r"a (?:whole )?(?:bottle|packet|box|handful) of|too much of (?:my|her|his)) ?(?:pills|tablets|"
+            r"medication|meds|paracetamol)\b",
             r"\bsays? (?:he|she|they)(?:'s| is| are| will|'ll)? (?:going to )?jump\b",
             # A threat to jump, with where from or said at the end of a clause (callers' words often
             # lose the "off the bridge", ADR 0156).
@@ -149,6 +210,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:sleeping|sleeps|slept) (?:outside|outdoors|"
             r"out) in (?:the )?(?:cold|snow|rain|freezing|-?\d+ degrees)",
             r"\b(?:street|streets) tonight\b",
+            # (ADR 0169)
+            r"\b(?:sleeping|asleep|slept|sleeps|kipping) (?:in|on|under) (?:the|a) (?:bridge|bus shelter|"
+            r"shelter|"
+            r"underpass|subway|church steps|steps|stairs|bench|park|car park|field|woods)\b",
+            r"\b(?:spent|spend|spending) the night (?:on|in|at|under) (?:a|the) (?:bench|street|station|"
+            r"park|car|"
+            r"bus|doorway|bridge)",
+            r"\b(?:kicked|thrown|chucked|threw|put|turfed) (?:me|us) out\b|\bchanged the locks\b",
+            r"\bsofa[- ]?surf\w*|\bnobody (?:can|will|could) put (?:me|us) up\b",
+            r"\b(?:got|have|with) nowhere(?=\s*(?:$|[.,!?]|tonight\b|now\b))",
         ),
     ),
     Rule(
@@ -257,6 +328,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:i|we) (?:care|caring) for (?:my|our)\b|\bcaring for (?:my|our|her|his)\b",
             r"\b(?:i|we) look after (?:my|our) (?:disabled|elderly|sick|ill|poorly)\b",
             r"\byoung carers?\b|\bher carers?\b|\bhis carers?\b|\bcarers? (?:comes?|visits?)\b",
+            # The carer has not come, or is ill: the person cared for is on their own (ADR 0169).
+            rf"\bcarers?\b{W % 20}\b(?:hasn'?t|has not|haven'?t|didn'?t|did not|not|never) (?:been|come|came|"
+            r"turned up|shown up|arrived)\b|\bcarers?(?:'s| has| is| have| are)? (?:been )?(?:taken ill|ill|"
+            r"in hospital|off sick|poorly|rushed)\b",
         ),
     ),
     Rule(
@@ -281,7 +356,19 @@ RULES: tuple[Rule, ...] = (
             r"(?:hostile|aggressive|abusive|violent)\b",
             r"\bdeath threats?\b|\b(?:said|says) (?:he|she|"
             r"they)(?:'?d| would| will|'ll) (?:kill|hurt|stab|burn)\b",
-            r"\b(?:pulled|carrying|waving|has) an? (?:knife|gun|machete|weapon)\b",
+            r"\b(?:pulled|carrying|waving|has|has got|got|holding) an? (?:knife|gun|machete|weapon|blade|"
+            r"baseball bat|axe|hammer)\b",
+            # A threat or an attack under way, said plainly (ADR 0169).
+            r"\b(?:said|says|saying) (?:he|she|they)(?:'s| is|'re| are) going to (?:kill|hurt|stab|burn|"
+            r"shoot)\b",
+            r"\b(?:trying to|going to|tried to) break in\b|\bbreaking in\b|"
+            r"\bkick(?:ing|ed|s)? (?:my|the|our|her|his) (?:front |back )?door (?:in|down)\b",
+            r"\b(?:thrown|threw|throwing) (?:a |bricks?|stones?|rocks?)\w*(?: \w+){0,2} (?:through|at) "
+            r"(?:my|our|the|her|his) (?:window|door|car|house)",
+            r"\bsmash(?:ing|ed)? (?:up )?(?:cars|windows|the windows|my windows|car windows)\b",
+            r"\b(?:racist|homophobic|transphobic|hate) (?:abuse|attack|crime)\b",
+            r"\b(?:he|she|they|someone|somebody) (?:grabbed|pushed|pushes|shoved|strangled|choked|kicked|"
+            r"punched|slapped|hit|hits|beat|beats|attacked) me\b",
             r"\b(?:assault\w*|attacked|beat(?:en)? up|punched|stabbed|shot at)\b",
             r"\b(?:harass\w*|intimidat\w*|stalk(?:ed|ing))\b",
         ),
@@ -294,6 +381,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:smell(?:s|ing)?|odou?r|stench) (?:of )?(?:natural )?gas\b",
             r"\bgas (?:leak\w*|smell\w*|escape)\b",
             r"\bsmells? like gas\b",
+            # (ADR 0169)
+            r"\b(?:stinks?|reeks?|whiff|smells?|stink|reek) (?:of |like )?gas\b|\brotten eggs?\b",
+            rf"\bgas\b{W % 40}\bhiss\w*|\bhiss\w*{W % 40}\bgas\b",
             r"\bleaking gas\b|\bgas is leaking\b",
             r"\bcarbon monoxide\b|\bco alarm\b",
         ),
@@ -310,8 +400,11 @@ RULES: tuple[Rule, ...] = (
             rf"{W % 20}\bflood\w*",
             r"\bwater (?:is )?(?:pouring|gushing|coming|flooding|pour(?:s|ed)|rushing|streaming) "
             r"(?:in|into|through|down)\b",
-            r"\bburst (?:its )?banks\b|\bburst (?:water )?(?:main|pipe)s?\b|\bpipes? (?:has |have )?burst\b",
-            rf"\bwater\b{W % 30}\b(?:electrics|sockets|light fittings?|fuse ?box)",
+            r"\bburst (?:its )?banks\b|\bburst (?:water )?(?:main|pipe)s?\b|\bpipes?(?:'s| has|"
+            r" have)? burst\b",
+            rf"\bwater\b{W % 30}\b(?:electrics|sockets|light fittings?|fuse ?box|ceiling lights?|"
+            r"electric meter|meter cupboard|lights? (?:have |has |'ve )?(?:all )?(?:gone|went) (?:off|out))",
+            r"\bwater (?:is |'s )?(?:running|pouring|streaming) down (?:inside )?(?:the|my|our) walls?\b",
             r"\b(?:road|street|house|flat) is flooded\b|\bunder water\b|\bunderwater\b",
             r"\bflash flood\w*",
         ),
@@ -348,6 +441,92 @@ RULES: tuple[Rule, ...] = (
             r"(?:could|might|will|may) (?:fall|come down|collapse)|ready to fall|fall hazard|"
             r"leaning (?:over|into|onto))",
             r"\bsink ?holes?\b",
+            # (ADR 0169)
+            r"\bcav(?:ed|ing) in\b|\bhanging off (?:the|its) (?:building|wall|house|front)\b",
+            rf"\b(?:wall|ceiling|building|house|chimney|stairs?|staircase|floor|bridge|balcony)\b{W % 40}"
+            r"\b(?:crack(?:ed|ing)? (?:right )?(?:through|open)|getting wider|widening|"
+            r"bits (?:are )?(?:dropping|"
+            r"falling) off|sagging|going to (?:go through|give way|collapse))",
+            r"\b(?:got|had|getting|gets|given) (?:a|an) (?:electric(?:al)? )?shocks? (?:off|from) (?:the|"
+            r"a)\b",
+            rf"\b(?:wires?|cables?)\b{W % 30}\b(?:sticking out|hanging out|showing|bare)\b",
+        ),
+    ),
+    # Four situations the rules had no words for (ADR 0169): fire, a medical emergency, a dangerous dog,
+    # and someone who lives alone not answering (a welfare check).
+    Rule(
+        "fire",
+        _("Fire or smoke"),
+        "urgent",
+        _p(
+            r"\bon fire\b(?! (?:hydrant|door|exit|escape|station|lane|alarm))|\b(?:caught fire|"
+            r"catching fire|set (?:fire|light) to|set alight|ablaze|in flames|"
+            r"burst into flames)\b|\b(?:is|are|'s|was|been) alight\b|\bflames\b",
+            r"\bsmoke (?:is |'s )?(?:coming|pouring|billowing|coming out|pouring out) (?:out|from|through|"
+            r"under|of)\b"
+            r"(?![^.!?\n]{0,40}\b(?:bonfire|barbecue|bbq|chimney|burner|garden))",
+            r"\b(?:full of|filling with|filled with|thick) smoke\b",
+            r"\b(?:smell(?:s|ing)? (?:of |like )?burning|burning smell)\b",
+            r"\bfire (?:in|at) (?:the|my|our|a|his|her|their) (?:kitchen|flat|house|building|block|stairwell|"
+            r"bins?|garage|shed|loft|bedroom|room|park|common|field|woods)\b|\bfire next door\b",
+            r"\b(?:house|flat|kitchen|building|car|bin|grass|shed|garage|roof|chip pan) fires?\b",
+            r"\b(?:chip pan|pan|fryer|heater|oven|cooker|tumble dryer|e-?bike|scooter|battery) (?:went up|"
+            r"has gone up|exploded|caught)\b",
+            r"\b(?:kitchen|house|flat|room|building|car|block|shed|garage)(?:'s| is) burning\b",
+            rf"\b(?:socket|plug|switch|fuse ?box|meter|charger|wiring)\b{W % 20}\b(?:smoking|smouldering|"
+            r"melt\w*)",
+        ),
+    ),
+    Rule(
+        "medical_emergency",
+        _("Someone is seriously ill"),
+        "urgent",
+        _p(
+            r"\bchest pains?\b|\bpains? in (?:his|her|my|their|the) chest\b|\bheart attack\b",
+            r"\b(?:stopped|isn'?t|is not|not) breathing\b|\b(?:struggling|fighting|gasping) (?:to breathe|"
+            r"for "
+            r"(?:breath|air))\b|\bcan'?t (?:get (?:her|his|my|their) )?(?:breath|words out)\b",
+            r"\b(?:lips|face|he|she|baby)\b(?: \w+){0,3} (?:gone|going|turning|turned) (?:blue|grey|gray)\b",
+            r"\bface\b(?: \w+){0,3} dropped\b|\bslurr(?:ed|ing)\b|\bhaving a stroke\b",
+            r"\b(?:having|had|has) (?:a )?(?:fit|seizure|convulsion)s?\b|\bseizures?\b|\bconvuls\w*|"
+            r"\b(?:'s|is|are|now|started|keeps?) fitting\b(?! (?:a|an|the|new|his|her|my|our|some))",
+            r"\bchok(?:ing|ed) on\b|\b(?:he|she|they|baby|son|daughter)(?:'s| is| are) choking\b",
+            rf"\b(?:throat|tongue|face|lips)\b{W % 30}\bswell(?:ing|ed|s)? up\b|\banaphyla\w*|"
+            r"\ballergic reaction\b",
+            r"\bwon'?t wake up\b|\bcan'?t wake (?:him|her|them)\b|"
+            r"\binject\w* (?:something|himself|herself)",
+            rf"\b(?:eaten|ate|swallowed|drunk|drank)\b{W % 20}\b(?:tablets|pills|medicine|bleach|detergent|"
+            r"capsules)\b",
+        ),
+    ),
+    Rule(
+        "dangerous_dog",
+        _("Dangerous dog"),
+        "urgent",
+        _p(
+            rf"\bdogs?\b{W % 40}\b(?:bit(?:ten)?|bites|biting|attack\w*|went for|go(?:es)? for|"
+            r"savag\w*|maul\w*|cornered)\b",
+            r"\b(?:dangerous|aggressive|vicious|savage|out of control) dogs?\b|\bdog attack\w*",
+        ),
+    ),
+    Rule(
+        "welfare_concern",
+        _("Someone not seen or not answering"),
+        "urgent",
+        _p(
+            r"\b(?:she|he|mum|dad|mother|father|nan|gran|grandma|grandad|neighbour|brother|sister|husband|"
+            r"wife|son|daughter|aunt|uncle)(?:'s| is| are| has)? (?:not|isn'?t|hasn'?t been|hasn'?t) "
+            r"(?:answering|picking up|responding|coming to the door|opening the door|answered)\b"
+            r"(?! (?:my|our|the) (?:texts|emails|messages|letters))",
+            rf"\b(?:post|mail|letters|milk|newspapers?)\b{W % 20}\b(?:pil(?:ing|ed) up|still (?:on|at|"
+            r"in) the "
+            r"(?:door|step|mat))",
+            r"\bcurtains (?:haven'?t|have not|hasn'?t|not) (?:moved|been (?:opened|drawn))\b",
+            r"\b(?:haven'?t|have not|hasn'?t|has not|not|nobody'?s|no one'?s|nobody has|no one has) "
+            r"(?:seen|heard from) (?:him|her|the (?:old|elderly)\b|my (?:mum|dad|mother|father|nan|gran|"
+            r"brother|sister|neighbour))(?: \w+){0,4} (?:for|since|in)\b",
+            rf"\bcalling out\b{W % 40}\b(?:nobody|no one|no answer)\b|\b(?:calling|crying|shouting) (?:out )?"
+            r"for help\b",
         ),
     ),
     Rule(
@@ -357,7 +536,9 @@ RULES: tuple[Rule, ...] = (
         _p(
             rf"\b{PERSON}\b{W % 40}"
             r"\b(?:has fallen|have fallen|had a fall|"
-            r"fell(?! (?:asleep|in love|silent|through|behind|apart))\b|"
+            r"fell(?! (?:asleep|in love|silent|through|behind|apart))\b|(?:'s|'ve) fallen\b(?! (?:asleep|"
+            r"behind|out|"
+            r"through|apart|off))|"
             r"fallen (?:over|down|and|on)|falling (?:over|down)|has had a fall|taken a fall|collapsed)",
             r"\b(?:sustained|suffered|has|have|had|got) (?:\w+ ){0,2}(?:injur(?:y|ies)|cuts?|bruis\w*|"
             r"broken (?:arm|leg|wrist|hip|ankle|nose))\b",
@@ -374,6 +555,14 @@ RULES: tuple[Rule, ...] = (
             r"\bgot a concussion\b|\b(?:was|were|got|been) (?:badly |seriously )?(?:injured|hurt)\b|"
             r"\b(?:watched|saw) (?:\w+ ){0,3}(?:fall|fell|slip)\w*\b",
             r"\b(?:lying|lay) on the (?:floor|ground)\b",
+            # (ADR 0169)
+            rf"\b{PERSON}(?:'s| is| was| has been|'s been| had been)? (?:lying |stuck |"
+            r"still )?on the (?:floor|ground)\b",
+            rf"\b{PERSON}\b{W % 40}\b(?:won'?t wake|(?:isn'?t|is not|not) (?:moving|responding)(?! (?:his|"
+            r"her|their|the|"
+            r"it|my|out|in|away|on))|fainted|blacked out|dropped to the (?:ground|floor)|"
+            r"(?:gone|went) down on the (?:floor|ground))",
+            r"\b(?:hit|banged|cracked|split) (?:his|her|their|my) head\b|\bblood everywhere\b|\bslumped\b",
         ),
     ),
 )
@@ -490,6 +679,10 @@ CONTACTS_FOR = {
     "gas": ["gas", "999"],
     "flooding": ["999", "out_of_hours"],
     "dangerous_structure": ["999", "out_of_hours"],
+    "fire": ["999"],
+    "medical_emergency": ["999"],
+    "dangerous_dog": ["999", "out_of_hours"],
+    "welfare_concern": ["999", "out_of_hours"],
     "fallen": ["999"],
     "possible_vulnerability": [],
 }
