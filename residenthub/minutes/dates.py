@@ -108,6 +108,64 @@ def _cardinal_days_as_digits(text: str) -> str:
     return _CARDINAL_DAY.sub(digits, text)
 
 
+# A day said as a number word and heard as a word that sounds like it ("by sick March 2028" for
+# "by sixth March 2028", "my for April" for "by fourth April": tune meetings, ADR 0170). Only before a
+# month name and after "by/before/on/until" (or "my", a misheard "by") or with a year after the month,
+# so "plans for March" and "moved to April" stay as they are.
+_SOUNDS_LIKE_DAY = {
+    "won": 1,
+    "fist": 1,
+    "to": 2,
+    "too": 2,
+    "tree": 3,
+    "free": 3,
+    "for": 4,
+    "fore": 4,
+    "forth": 4,
+    "fifths": 5,
+    "fith": 5,
+    "sick": 6,
+    "sicks": 6,
+    "sixt": 6,
+    "sixed": 6,
+    "ate": 8,
+    "eights": 8,
+    "nights": 9,
+    "tents": 10,
+    "tense": 10,
+}
+_MONTH_AHEAD = r"(?=(?:of\s+)?" + _MONTH_RE + r"\b)"
+# Words that are prepositions too ("plans for March 2028", "moving on to April") only after "by".
+_PREPOSITION_DAYS = ("to", "too", "for", "fore", "forth")
+_OTHER_DAYS = "|".join(w for w in _SOUNDS_LIKE_DAY if w not in _PREPOSITION_DAYS)
+_MISHEARD_DAY = re.compile(
+    r"\b(?P<lead>(?:by|my|before|until|than)\s+(?:the\s+)?)(?P<n>"
+    + "|".join(_SOUNDS_LIKE_DAY)
+    + r")\s+"
+    + _MONTH_AHEAD
+    + r"|\b(?P<lead2>on\s+(?:the\s+)?)(?P<n2>"
+    + _OTHER_DAYS
+    + r")\s+"
+    + _MONTH_AHEAD
+    + r"|\b(?P<n3>"
+    + _OTHER_DAYS
+    + r")\s+(?=(?:of\s+)?"
+    + _MONTH_RE
+    + r",?\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def _misheard_days_as_digits(text: str) -> str:
+    """ "by sick March" -> "by 6 March" (``_SOUNDS_LIKE_DAY``)."""
+
+    def digits(match: re.Match) -> str:
+        word = (match.group("n") or match.group("n2") or match.group("n3")).lower()
+        return f"{match.group('lead') or match.group('lead2') or ''}{_SOUNDS_LIKE_DAY[word]} "
+
+    return _MISHEARD_DAY.sub(digits, text)
+
+
 def _month_number(word: str) -> int:
     word = word.lower().rstrip(".")
     return MONTHS.get(word) or _SHORT_MONTHS[word[:4] if word[:4] == "sept" else word[:3]]
@@ -167,6 +225,27 @@ _DAY_ONLY = re.compile(
 _FORTNIGHT = re.compile(
     r"\b(?:within|in)\s+a\s+(?:fortnight|four[- ]?nights?)\b|\bfortnight'?s? time\b", re.IGNORECASE
 )
+# "within a fort-ite", "in a fortnite": "fortnight" heard as a word that is no English word but sounds
+# like it (one sound change, or two for a word that is no English word; tune-actions speech, ADR 0170).
+# Not "within a forthright ...", "in a fortress"; only after "within / in a".
+_A_FORT = re.compile(r"\b(?:within|in)\s+a\s+(?P<w>fo[a-z]*(?:[- ][a-z]+)?)\b", re.IGNORECASE)
+
+
+def _sounds_like_fortnight(text: str) -> bool:
+    from residenthub.speech.soundalike import edit_distance, sound_key
+
+    from .vocabulary import is_known
+
+    for match in _A_FORT.finditer(text):
+        word = match.group("w").lower()
+        joined = re.sub(r"[- ]", "", word)
+        distance = edit_distance(sound_key(joined), sound_key("fortnight"))
+        known = is_known(joined) or all(is_known(part) for part in re.split(r"[- ]", word))
+        if distance <= 1 or (distance == 2 and not known):  # "Fortnite", "fort night"; "fort-ite"
+            return True
+    return False
+
+
 _WEEKDAY_WEEK = re.compile(r"\b(?P<day>" + _DAY_RE + r")\s+week\b", re.IGNORECASE)
 _NEXT_WEEKDAY = re.compile(r"\b(?:next|the following)\s+(?P<day>" + _DAY_RE + r")\b", re.IGNORECASE)
 _THIS_WEEKDAY = re.compile(
@@ -211,7 +290,8 @@ def _first_after(base: dt.date, weekday: int) -> dt.date:
 def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 28) -> dt.date | None:
     """The date an action is due by, or None when the text names none."""
     base = meeting_date
-    text = _THE_NEXT_UNIT.sub(r"\1 one ", _cardinal_days_as_digits(_ordinal_words_as_digits(text)))
+    text = _cardinal_days_as_digits(_ordinal_words_as_digits(text))
+    text = _THE_NEXT_UNIT.sub(r"\1 one ", _misheard_days_as_digits(text))
     for pattern in (_NUMERIC, _ISO):
         match = pattern.search(text)
         if match:
@@ -252,7 +332,7 @@ def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 
         month = _month_number(match.group("m"))
         year = base.year + (1 if month < base.month else 0)
         return month_end(year, month)
-    if _FORTNIGHT.search(text):
+    if _FORTNIGHT.search(text) or _sounds_like_fortnight(text):
         return base + dt.timedelta(days=14)
     match = _WITHIN.search(text)
     if match:

@@ -842,6 +842,94 @@ def _deadline_only(text: str, attendees: list[Attendee], detector: Detector) -> 
     )
 
 
+def _is_action(
+    text: str, attendees: list[Attendee], detector: Detector, meeting_date: dt.date | None
+) -> bool:
+    """An action by the detector or by one of the owner-named task forms (ADR 0167). A deadline (any
+    date form ``dates`` reads) with an attendee named in the same sentence is an action too, even
+    when the verb was misheard ("Grace Mensah at a circuit ... by 11 May")."""
+    return bool(
+        detector.action_score(text) >= detector.threshold
+        or _agreed_someone_will(text, attendees)
+        or _requested_from(text, attendees)
+        or _owner_named_for_task(text, attendees)
+        or (
+            (_ACTION_PATTERNS[_DATE_PATTERN].search(text) or find_due(text, meeting_date))
+            and _names_attendee(text, attendees)
+            and not _REPORTED.search(text)
+        )
+    )
+
+
+# "I will hand over to Grace Mensah, the strategy was approved in October ...": the chair's hand-over
+# run into the report after it names an attendee beside the report's dates, which read as an action.
+_HANDOVER = re.compile(
+    r"^\s*(?:so,?\s+)?(?:i will|i'll|i'd like to|let me|i'm going to)\s+hand(?:ing)?\s+over\s+to\s+"
+    r"[^,.;?!]{2,40},",
+    re.IGNORECASE,
+)
+
+
+def split_merged(
+    sentences: list[Sentence], attendees: list[Attendee], detector: Detector, meeting_date: dt.date | None
+) -> list[Sentence]:
+    """Sentences the recogniser ran together, an action and a resolution with only a comma between
+    ("Tom agreed to share the figures by Thursday, with hope at the recommendations be approved"),
+    cut at that comma when one side is a resolution and the other an action on its own, so both
+    lines are drafted; the clause cues of ``split_sentences`` only know the resolution's own words,
+    which are the ones misheard (ADR 0170). Each side keeps four words or more; times are shared
+    out by characters."""
+    out: list[Sentence] = []
+    for s in sentences:
+        handover = _HANDOVER.match(s.text)
+        if handover and len(s.text[handover.end() :].split()) >= _CLAUSE_MIN_WORDS:
+            cut: int | None = handover.end() - 1
+        else:
+            cut = _merged_cut(s.text, attendees, detector, meeting_date)
+        if cut is None:
+            out.append(s)
+            continue
+        left, right = s.text[:cut].strip(" ,;"), s.text[cut + 1 :].strip()
+        at = s.start + (s.end - s.start) * cut / max(len(s.text), 1)
+        out += [
+            Sentence(left, s.start, round(at, 2), s.speaker),
+            Sentence(right, round(at, 2), s.end, s.speaker),
+        ]
+    return out
+
+
+def _merged_cut(
+    text: str, attendees: list[Attendee], detector: Detector, meeting_date: dt.date | None
+) -> int | None:
+    """Where a run-on sentence holds an action and a resolution, each on its own side of a comma."""
+
+    def decision(part: str) -> bool:
+        return detector.decision_score(part) >= detector.threshold and not _agreed_someone_will(
+            part, attendees
+        )
+
+    def action(part: str) -> bool:
+        return not decision(part) and _is_action(part, attendees, detector, meeting_date)
+
+    action_first: list[int] = []  # an action, then the resolution: cut at the last such comma
+    decision_first: list[int] = []  # the resolution, then an action: cut at the first
+    for match in re.finditer(r"[,;]\s", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if len(left.split()) < _CLAUSE_MIN_WORDS or len(right.split()) < _CLAUSE_MIN_WORDS:
+            continue
+        if decision(text) and not (decision(left) or decision(right)):
+            continue  # the resolution's words span the comma: one sentence
+        if action(left) and decision(right):
+            action_first.append(match.start())
+        elif decision(left) and action(right):
+            decision_first.append(match.start())
+    # "Officers were asked to ... by June, with Sarah leading, it was agreed that ...": the owner stays
+    # with the action.
+    if action_first:
+        return action_first[-1]
+    return decision_first[0] if decision_first else None
+
+
 def action_text(text: str) -> str:
     text = " ".join(text.split()).strip()
     text = re.sub(r"^(action( point| item)?\s*[:\-]\s*)", "", text, flags=re.IGNORECASE)
@@ -930,7 +1018,7 @@ def draft(
         from . import vocabulary
 
         segments = vocabulary.correct_segments(segments, vocabulary.for_meeting(attendees, agenda))
-    sentences = split_sentences(segments)
+    sentences = split_merged(split_sentences(segments), attendees, detector, meeting_date)
     titles = [t for t in agenda if t.strip()]
     warnings: list[str] = []
     if not sentences:
@@ -1004,20 +1092,7 @@ def draft(
                     item.decisions.append(Decision(resolution, vote, s.start, s.end))
                     decided_at = i
                 used.add(i)
-            elif (
-                detector.action_score(s.text) >= detector.threshold
-                or _agreed_someone_will(s.text, attendees)
-                or _requested_from(s.text, attendees)
-                or _owner_named_for_task(s.text, attendees)
-                or (
-                    (_ACTION_PATTERNS[_DATE_PATTERN].search(s.text) or find_due(s.text, meeting_date))
-                    and _names_attendee(s.text, attendees)
-                    and not _REPORTED.search(s.text)
-                )
-            ):
-                # A deadline (any date form ``dates`` reads) with an attendee named in the same
-                # sentence is an action too, even when the verb was misheard ("Grace Mensah at a
-                # circuit ... by 11 May").
+            elif _is_action(s.text, attendees, detector, meeting_date):
                 due = find_due(s.text, meeting_date)
                 if not due and i + 1 < len(own) and _deadline_only(own[i + 1].text, attendees, detector):
                     # "Helen, can you pick that up? By the end of next week, please.": the deadline

@@ -1,0 +1,122 @@
+"""Decisions, actions and due dates through recognition errors (ADR 0170): a day number heard as a
+word that sounds like it, an action and a resolution run together with only a comma between, and the
+chair's hand-over run into the report after it. Our own sentences, other names and topics than the
+benchmark's; each rule beside a look-alike it must not fire on."""
+
+import datetime as dt
+
+import pytest
+
+from residenthub.minutes import dates, drafting
+
+PEOPLE = drafting.parse_attendees(
+    """Councillor Bethan Morgan, chair
+Councillor Idris Vaughan, member
+Nia Pritchard, officer, Head of Housing
+Gareth Lewis, officer, Head of Finance"""
+)
+MEETING = dt.date(2028, 2, 2)
+
+
+def _item(text: str) -> drafting.DraftItem:
+    segments = [{"start": 0.0, "end": 10.0, "speaker": "", "text": text}]
+    return drafting.draft(segments, [], PEOPLE, meeting_date=MEETING, correct=False).items[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Gareth to report back on the arrears my sick March 2028.", "2028-03-06"),
+        ("Nia will send the list by sick April.", "2028-04-06"),
+        ("Nia to confirm the figures by the for of May.", "2028-05-04"),
+        ("Circulate the options on sick April.", "2028-04-06"),
+        ("The survey closes tree March 2028.", "2028-03-03"),
+    ],
+)
+def test_a_day_heard_as_a_word_that_sounds_like_it(text, due):
+    assert dates.find_due_date(text, MEETING).isoformat() == due
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The budget for March 2028 is on track.",
+        "We are moving on to April's figures.",
+        "The plans for March were agreed with residents.",
+        "Fees moved to April 2028 after the review.",
+        "He was sick March and April.",
+    ],
+)
+def test_prepositions_and_words_before_a_month_are_not_days(text):
+    assert dates.find_due_date(text, MEETING) is None
+
+
+def test_an_action_run_into_the_resolution_gives_both_lines():
+    item = _item(
+        "Nia Pritchard agreed to share the voids figures with members by next Friday, "
+        "so revolting the tenancy strategy be approved."
+    )
+    assert [a.owner for a in item.actions] == ["Nia Pritchard"]
+    assert item.actions[0].due == "2028-02-11"
+    assert item.decisions and "tenancy strategy be approved" in item.decisions[0].text
+
+
+def test_a_resolution_run_into_an_action_gives_both_lines():
+    item = _item(
+        "The committee resolved that the arrears report be noted, Gareth Lewis to circulate the "
+        "collection rates by 1 March."
+    )
+    assert len(item.decisions) == 1 and "arrears report be noted" in item.decisions[0].text
+    assert [(a.owner, a.due) for a in item.actions] == [("Gareth Lewis", "2028-03-01")]
+
+
+def test_the_owner_stays_with_the_action_when_cut():
+    item = _item(
+        "Officers were asked to bring the ward figures back by the end of March, with Nia leading, "
+        "it was agreed that the allocations policy be noted."
+    )
+    assert "Nia leading" in item.actions[0].text
+    assert "allocations policy be noted" in item.decisions[0].text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One resolution whose words span a comma: not cut, no action.
+        "The committee resolved that the report be noted, and that officers review the charges.",
+        # A resolution that names an officer and a date but gives nobody a task.
+        "It was agreed that the housing plan, presented by Nia Pritchard in January, be approved.",
+    ],
+)
+def test_one_resolution_with_commas_is_not_cut(text):
+    item = _item(text)
+    assert len(item.decisions) == 1
+    assert not item.actions
+
+
+def test_the_chairs_hand_over_run_into_the_report_is_not_an_action():
+    item = _item(
+        "I will hand over to Nia Pritchard, the allocations policy was approved in October and "
+        "lettings have risen within twelve months."
+    )
+    assert not item.actions
+
+
+def test_a_hand_over_with_a_task_after_it_keeps_the_task():
+    item = _item("I will hand over to Gareth, Nia Pritchard to circulate the rent figures by 1 March.")
+    assert [(a.owner, a.due) for a in item.actions] == [("Nia Pritchard", "2028-03-01")]
+
+
+@pytest.mark.parametrize(
+    "text", ["within a fort-ite", "within a Fortnite", "in a fort night", "within a fortnight"]
+)
+def test_a_fortnight_heard_as_a_sound_alike(text):
+    assert dates.find_due_date(f"Nia to send the list {text}.", MEETING) == MEETING + dt.timedelta(days=14)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["within a forthright manner", "in a fortress", "in a fortnightly report", "within a fortified area"],
+)
+def test_words_near_fortnight_are_not_one(text):
+    assert dates.find_due_date(f"The team spoke {text}.", MEETING) is None
