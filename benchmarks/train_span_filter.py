@@ -14,8 +14,15 @@ counts them. Logistic regression, or with ``--hidden N`` a one-layer MLP (scikit
 kept in a file between runs, valid while the detectors and the tagger do not change), then the filter at
 several thresholds, with spaCy's own results filtered or not, scored as ``benchmarks/redaction.py`` does.
 
-    .venv/bin/python benchmarks/train_span_filter.py --oof /tmp/oof.npz [--ours 300] [--out PATH.npz]
-    .venv/bin/python benchmarks/train_span_filter.py --dev --weights PATH.npz
+``--vectors`` (ADR 0168; the shipped filter): each candidate's features are followed by the mean frozen
+MiniLM vector of its words (the encoder is frozen, so these need no folds). ``--examples``: the training
+candidates kept in a file, so other C or heads train in seconds (kept with vectors, they also train the
+filter without them).
+
+    .venv/bin/python benchmarks/train_span_filter.py --oof /tmp/oof.npz --vectors --c 0.1 [--ours 300]
+        [--examples /tmp/examples.npz] [--out PATH.npz]
+    .venv/bin/python benchmarks/train_span_filter.py --dev --cache /tmp/dev.pkl --weights A.npz B.npz
+        [--thresholds 0.03 0.08]
 """
 
 from __future__ import annotations
@@ -43,9 +50,10 @@ from residenthub.foi.redaction import span_filter as sf  # noqa: E402
 OURS_SEED = 11  # neither the tuning seed (7) nor the evaluation seed (2026)
 
 
-def examples(docs, results, scored) -> tuple[list[np.ndarray], list[int]]:
+def examples(docs, results, scored, vectors: bool = False) -> tuple[list[np.ndarray], list[int]]:
+    """One row per candidate; with ``vectors`` the span's mean encoder vector follows its features."""
     xs, ys = [], []
-    for (text, gold), found, (ws, p) in zip(docs, results, scored, strict=True):
+    for (text, gold), found, (ws, p, *vec) in zip(docs, results, scored, strict=True):
         personal = [False] * (len(text) + 1)
         for a, b, kind in gold:
             if kind is not None:
@@ -63,12 +71,21 @@ def examples(docs, results, scored) -> tuple[list[np.ndarray], list[int]]:
             if not tokens:
                 continue
             good = sum(any(personal[a:b]) for a, b in tokens)
-            xs.append(sf.features(text, res, found, ws, p, informal))
+            x = sf.features(text, res, found, ws, p, informal)
+            if vectors:
+                x = np.concatenate([x, sf.span_vector(res, ws, vec[0] if vec else None)])
+            xs.append(x)
             ys.append(int(2 * good >= len(tokens)))
     return xs, ys
 
 
-def train(args) -> None:
+def training_examples(args) -> tuple[np.ndarray, np.ndarray]:
+    """The training candidates' features and labels (``--examples``: kept in a file between runs, valid
+    while the detectors, the out-of-fold file and the features do not change)."""
+    cache = Path(args.examples) if args.examples else None
+    if cache and cache.exists():
+        with np.load(cache) as data:
+            return data["x"], data["y"]
     t0 = time.perf_counter()
     oof = np.load(args.oof)
     corpora = [str(c) for c in oof["corpora"]]
@@ -77,23 +94,35 @@ def train(args) -> None:
     assert len(lengths) == len(docs), "the out-of-fold file is for other training texts"
     bounds = np.concatenate([[0], np.cumsum(lengths)])
     scored = []
+    encoder = nt.get_tagger().encoder if args.vectors else None
     for i, (text, _) in enumerate(docs):
         ws = nt.words(text)
         assert len(ws) == lengths[i]
-        scored.append((ws, oof["p"][bounds[i] : bounds[i + 1]]))
+        p = oof["p"][bounds[i] : bounds[i + 1]]
+        # the encoder is frozen, so its vectors need no folds
+        scored.append((ws, p, nt.contextual(ws, encoder)) if encoder is not None else (ws, p))
     texts = [t for t, _ in docs]
     results, _ = d.analyse_many(texts, use_tagger=False)
     results = d.add_tagger_results(results, scored)
-    xs, ys = examples(docs, results, scored)
+    xs, ys = examples(docs, results, scored, args.vectors)
     if args.ours:
         ours = bench.generate(OURS_SEED, args.ours)
         texts = [t for t, _ in ours]
         results, scored_ours = d.analyse_many(texts)
-        x2, y2 = examples(ours, results, scored_ours)
+        x2, y2 = examples(ours, results, scored_ours, args.vectors)
         xs += x2
         ys += y2
     x, y = np.vstack(xs), np.array(ys)
     print(f"examples: {len(y)} ({int(y.sum())} names); {time.perf_counter() - t0:.0f} s")
+    if cache:
+        np.savez(cache, x=x, y=y)
+    return x, y
+
+
+def train(args) -> None:
+    x, y = training_examples(args)
+    if not args.vectors:
+        x = x[:, : len(sf.FEATURES)]  # examples kept with vectors also train the filter without them
     mean, scale = x.mean(0), x.std(0) + 1e-6
     if args.hidden:
         from sklearn.neural_network import MLPClassifier
@@ -113,7 +142,7 @@ def train(args) -> None:
 
         model = LogisticRegression(C=args.c, max_iter=5000)
         model.fit((x - mean) / scale, y)
-        for name, w in sorted(zip(sf.FEATURES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
+        for name, w in sorted(zip(sf.FEATURES, model.coef_[0], strict=False), key=lambda t: -abs(t[1])):
             print(f"  {name:18s} {w:+.3f}")
         arrays = {
             "coef": model.coef_[0].astype(np.float32),
@@ -124,11 +153,15 @@ def train(args) -> None:
 
 
 def dev(args) -> None:
-    """Development side only: names recall, precision and F2 per corpus at each threshold; with
-    ``--old-tagger``, the detector with those tagger weights and no filter too, in the same process (the
-    other detectors may change between processes)."""
-    weights = Path(args.weights)
-    sf._filter = sf.SpanFilter(weights, sha256=hashlib.sha256(weights.read_bytes()).hexdigest())
+    """Development side only: names recall, precision and F2 per corpus, without the filter and with each
+    ``--weights`` file at each threshold, in ONE process (the other detectors may change between
+    processes); with ``--old-tagger``, the detector with those tagger weights and no filter too."""
+    filters = []
+    for path in args.weights:
+        weights = Path(path)
+        filters.append(
+            (weights.name, sf.SpanFilter(weights, sha256=hashlib.sha256(weights.read_bytes()).hexdigest()))
+        )
     corpora = {
         "presidio-research": bench.load_presidio(),
         "pii-anon": bench.load_pii_anon(),
@@ -154,53 +187,46 @@ def dev(args) -> None:
             if key not in saved:
                 saved[key] = d.analyse_many(texts)
             results, scored = saved[key]
+            if scored and len(scored[0]) == 2:  # cached before the filter read vectors: the encoder is frozen
+                encoder = nt.get_tagger().encoder
+                scored = [(ws, p, nt.contextual(ws, encoder)) for ws, p in scored]
+                saved[key] = (results, scored)
             rows = [("off", None, None)]
             if tagger is None:
-                rows += [
-                    (f"t={t} spacy {'strong' if s else 'weak'}", t, s)
-                    for s in (True, False)
-                    for t in args.thresholds
-                ]
-            for label, t, s in rows:
-                spans = (
-                    d.finish_many(texts, results, scored, span_filter=False)
-                    if s is None
-                    else _finish(texts, results, scored, t, s)
+                rows += [(f"{label} t={t}", filt, t) for label, filt in filters for t in args.thresholds]
+            for label, filt, t in rows:
+                sf._filter = filt
+                spans = d.finish_many(
+                    texts, results, scored, span_filter=filt is not None, filter_threshold=t
                 )
                 sc = bench.score(docs, [[(x.start, x.end) for x in ss] for ss in spans])
                 names = sc["groups"]["names"][0]
                 print(
-                    f"{tagger_name:10s} {name:18s} {label:24s} names {names:.3f} P {sc['precision']:.3f} "
+                    f"{tagger_name:10s} {name:18s} {label:32s} names {names:.3f} P {sc['precision']:.3f} "
                     f"F2 {sc['f2']:.3f}",
                     flush=True,
                 )
     nt._tagger = None
+    sf._filter = None
     if cache:
         cache.write_bytes(pickle.dumps(saved))
-
-
-def _finish(texts, results, scored, threshold, spacy_strong):
-    old = sf.SPACY_STRONG
-    sf.SPACY_STRONG = spacy_strong
-    try:
-        return d.finish_many(texts, results, scored, span_filter=True, filter_threshold=threshold)
-    finally:
-        sf.SPACY_STRONG = old
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--oof", default="")
+    parser.add_argument("--examples", default="", help="keep the training candidates' features in this file")
     parser.add_argument("--ours", type=int, default=300)
     parser.add_argument("--c", type=float, default=1.0)
     parser.add_argument("--hidden", type=int, default=0, help="an MLP head of this many relu units")
     parser.add_argument("--alpha", type=float, default=0.01)
     parser.add_argument("--out", default=str(sf.WEIGHTS))
     parser.add_argument("--dev", action="store_true")
-    parser.add_argument("--weights", default=str(sf.WEIGHTS))
+    parser.add_argument("--weights", nargs="+", default=[str(sf.WEIGHTS)], help="--dev: filters to compare")
+    parser.add_argument("--vectors", action="store_true", help="read the span's encoder vector")
     parser.add_argument("--old-tagger", default="", help="--dev: also these tagger weights, no filter")
     parser.add_argument("--cache", default="", help="--dev: keep the detectors' raw results in this file")
-    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.05, 0.1, 0.2, 0.3, 0.4])
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.05, 0.08, 0.1, 0.15, 0.2])
     args = parser.parse_args()
     if args.dev:
         dev(args)

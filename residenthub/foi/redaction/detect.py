@@ -626,7 +626,7 @@ def add_tagger_results(results: list, scored: list, threshold: float | None = No
     from . import name_tagger
 
     limit = name_tagger.THRESHOLD if threshold is None else threshold
-    tagged = [name_tagger.NameTagger.runs(ws, p, limit) for ws, p in scored]
+    tagged = [name_tagger.NameTagger.runs(ws, p, limit) for ws, p, *_ in scored]
     return [
         list(found)
         + [
@@ -688,8 +688,10 @@ def finish_many(
     out = []
     for i, (text, found) in enumerate(zip(texts, results, strict=True)):
         if filt is not None:
-            ws, p = scored[i]  # type: ignore[index]
-            found = sf.keep(text, list(found), ws, p, filt, filter_threshold)
+            ws, p, *vectors = scored[i]  # type: ignore[index]
+            found = sf.keep(
+                text, list(found), ws, p, filt, filter_threshold, vectors=vectors[0] if vectors else None
+            )
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
         spans += _record_dates(text, spans)

@@ -189,10 +189,17 @@ class NameTagger:
         self.encoder = get_encoder()
 
     def probabilities(self, text: str, person_chars: set[int] | None = None) -> tuple[list[Word], np.ndarray]:
+        ws, p, _ = self.scored(text, person_chars)
+        return ws, p
+
+    def scored(
+        self, text: str, person_chars: set[int] | None = None
+    ) -> tuple[list[Word], np.ndarray, np.ndarray]:
+        """The words, their probabilities and their encoder vectors (the span filter reads those too)."""
         ws, x = features(text, self.encoder, person_chars)
         if not ws:
-            return ws, np.zeros(0)
-        return ws, self.head.probability(x)
+            return ws, np.zeros(0), np.zeros((0, 384), dtype=np.float32)
+        return ws, self.head.probability(x), x[:, :384]
 
     @staticmethod
     def runs(ws: list[Word], p: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
@@ -240,7 +247,8 @@ def get_tagger() -> NameTagger:
 
 def probabilities_many(
     texts: Sequence[str], person_chars: Sequence[set[int]] | None = None
-) -> list[tuple[list[Word], np.ndarray]]:
+) -> list[tuple[list[Word], np.ndarray, np.ndarray]]:
+    """Each text's words, their name probabilities and their encoder vectors (``NameTagger.scored``)."""
     tagger = get_tagger()
     chars = person_chars or [set() for _ in texts]
-    return [tagger.probabilities(t, c) for t, c in zip(texts, chars, strict=True)]
+    return [tagger.scored(t, c) for t, c in zip(texts, chars, strict=True)]

@@ -9,7 +9,11 @@ which detectors found it or overlap it, the tagger's word probabilities inside i
 (capitals, lower case, digits), gazetteer first names, surnames, common and stop words, its place in the
 sentence, and how informal the whole text is (share of lower-case and all-caps words, handles).
 
-The weights (``span_filter.npz``, a few hundred bytes) are trained by ``benchmarks/train_span_filter.py``
+Since ADR 0168 it also reads the mean of the frozen MiniLM vectors of the result's words (the tagger's own
+inputs, no extra encoder pass), which say what kind of thing the words name: a club, a brand, a band or a
+town that is capitalised and unknown to the word lists looks like a name to every other feature.
+
+The weights (``span_filter.npz``, about 6 KB) are trained by ``benchmarks/train_span_filter.py --vectors``
 on TRAINING corpora only (Broad Twitter Corpus B+E+G, WikiGold, SEC filings, and text from our own
 generator), with the tagger's out-of-fold scores on them; the threshold is chosen on the development side.
 Their SHA-256 is checked at load, like the tagger's.
@@ -26,11 +30,12 @@ import numpy as np
 from .name_tagger import Head
 
 WEIGHTS = Path(__file__).with_name("span_filter.npz")
-WEIGHTS_SHA256 = "ffedee7a8b6265e9c623febb11f0d79de8d5701124fda85315bf9d70b4b3cbb4"
+WEIGHTS_SHA256 = "8913ff5deb92f96d30304f4ed9f11f186f460fc1e186cf251246104c5bef0501"
 # A result is dropped when the filter's probability that it is a name is below this: chosen on the
-# development side (ADR 0165: the best BTC A+H F2 that costs no formal corpus more than 0.005 names recall;
-# 0.09 would cost presidio-research 0.005, 0.1 costs it 0.013).
-THRESHOLD = 0.08
+# development side (ADR 0168, the filter that reads vectors: the best BTC A+H F2 that costs no formal corpus
+# more than 0.005 names recall or precision and BTC A+H at most 0.010 names recall; 0.05 costs BTC 0.016
+# and presidio-research 0.007). ADR 0165's filter without vectors had 0.08.
+THRESHOLD = 0.03
 # Name-rule results at or above this score read context (title, greeting, sign-off, "named"): strong.
 STRONG_SCORE = 0.7
 # Whether spaCy's own PERSON results count as strong (never filtered): no, on the development side filtering
@@ -72,6 +77,11 @@ FEATURES = [
     "text_caps",
     "text_handles",
 ]
+# Since ADR 0168 the filter also reads the candidate's meaning: the mean of the frozen MiniLM vectors of its
+# words (the tagger's own inputs, so no extra encoder pass). Shape and lexicon features cannot tell a
+# band, a brand, a show or a town from a person when all are capitalised, unknown words; the vectors carry
+# what kind of thing the words name. A weights file of ``len(FEATURES)`` inputs (ADR 0165's) still loads.
+VECTOR_SIZE = 384
 
 
 class FilterWeightsError(RuntimeError):
@@ -147,6 +157,16 @@ def features(text: str, res, results, ws, p, informal: tuple[float, float, float
     )
 
 
+def span_vector(res, ws, vectors: np.ndarray | None) -> np.ndarray:
+    """The mean encoder vector of the result's words (zeros when it covers none or none are given)."""
+    inside = [
+        i for i, w in enumerate(ws) if res.start <= w.start and w.end <= res.end and w.text[0].isalnum()
+    ]
+    if vectors is None or not inside or len(vectors) != len(ws):
+        return np.zeros(VECTOR_SIZE, dtype=np.float32)
+    return vectors[inside].mean(0).astype(np.float32)
+
+
 class SpanFilter:
     def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
         self.head = Head.load(
@@ -157,16 +177,33 @@ class SpanFilter:
             "benchmarks/train_span_filter.py",
         )
 
+    @property
+    def reads_vectors(self) -> bool:
+        return len(self.head.mean) == len(FEATURES) + VECTOR_SIZE
+
     def probability(self, x: np.ndarray) -> np.ndarray:
         return self.head.probability(x)
 
 
-def candidates(results, spacy_strong: bool | None = None) -> list:
-    """The person results no strong detector supports (the filter's only business)."""
+def candidates(results, spacy_strong: bool | None = None, text: str | None = None) -> list:
+    """The person results no strong detector supports (the filter's only business). With ``text``, a result
+    whose every word is a gazetteer first name is no candidate either (ADR 0168: the vectors know little of
+    rarer first names, "ROSALIND", and a missed name is a breach)."""
     spacy_strong = SPACY_STRONG if spacy_strong is None else spacy_strong
     persons = [r for r in results if r.entity_type == "PERSON"]
     backed = [r for r in persons if strong(r) or (spacy_strong and _source(r) == SPACY)]
-    return [r for r in persons if not any(b.start < r.end and r.start < b.end for b in backed)]
+    weak = [r for r in persons if not any(b.start < r.end and r.start < b.end for b in backed)]
+    if text is None:
+        return weak
+    return [r for r in weak if not _first_names_only(text[r.start : r.end])]
+
+
+def _first_names_only(value: str) -> bool:
+    from . import gazetteer
+
+    first = gazetteer.first_names()
+    found = re.findall(r"\w+", value)
+    return bool(found) and all(w.lower() in first for w in found)
 
 
 def keep(
@@ -177,14 +214,18 @@ def keep(
     filt: SpanFilter,
     threshold: float | None = None,
     spacy_strong: bool | None = None,
+    vectors: np.ndarray | None = None,
 ) -> list:
-    """``results`` without the unsupported person results the filter scores below ``threshold``."""
+    """``results`` without the unsupported person results the filter scores below ``threshold``;
+    ``vectors``: the encoder vectors of ``ws`` (``name_tagger.NameTagger.scored``)."""
     threshold = THRESHOLD if threshold is None else threshold
-    weak = candidates(results, spacy_strong)
+    weak = candidates(results, spacy_strong, text)
     if not weak:
         return results
     informal = text_features(text)
     x = np.vstack([features(text, r, results, ws, p, informal) for r in weak])
+    if filt.reads_vectors:
+        x = np.hstack([x, np.vstack([span_vector(r, ws, vectors) for r in weak])])
     drop = {id(r) for r, q in zip(weak, filt.probability(x), strict=True) if q < threshold}
     return [r for r in results if id(r) not in drop]
 
