@@ -927,7 +927,21 @@ def _merged_cut(
     # with the action.
     if action_first:
         return action_first[-1]
-    return decision_first[0] if decision_first else None
+    if decision_first:
+        return decision_first[0]
+    # No comma heard at all: "... come back to the committee within four weeks with hope that the
+    # revised library opening hours will be approved" ("RESOLVED: That" misheard). Cut where the
+    # resolution's "that the" clause starts (up to two words before it), when the action stands alone.
+    for match in reversed(list(_THAT_THE_CLAUSE.finditer(text))):
+        left, right = text[: match.start()], text[match.end() :]
+        if len(left.split()) < _CLAUSE_MIN_WORDS or len(right.split()) < _CLAUSE_MIN_WORDS:
+            continue
+        if action(left) and decision(right):
+            return match.start()
+    return None
+
+
+_THAT_THE_CLAUSE = re.compile(r"\s(?=(?:[a-z]+\s){0,2}(?:that|at)\s+the\b)", re.IGNORECASE)
 
 
 def action_text(text: str) -> str:

@@ -70,6 +70,31 @@ def test_a_resolution_run_into_an_action_gives_both_lines():
     assert [(a.owner, a.due) for a in item.actions] == [("Gareth Lewis", "2028-03-01")]
 
 
+def test_an_action_run_into_a_misheard_resolution_with_no_comma_gives_both_lines():
+    # "RESOLVED: That" heard as "with hope that", and no pause heard before it (ADR 0171's note).
+    item = _item(
+        "Nia Pritchard will bring the voids figures back to the committee within four weeks with hope "
+        "that the tenancy strategy will be approved for April."
+    )
+    assert [(a.owner, a.due) for a in item.actions] == [("Nia Pritchard", "2028-03-01")]
+    assert "tenancy strategy" not in item.actions[0].text
+    assert item.decisions and "tenancy strategy will be approved" in item.decisions[0].text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The action's own "that the": nothing after it is a resolution.
+        "Gareth Lewis will check that the arrears figures are right by 1 March.",
+        # One resolution naming an officer's report: no task, not cut.
+        "The committee agreed that the report Nia Pritchard brought in January be approved.",
+    ],
+)
+def test_a_that_clause_without_a_comma_is_not_cut_without_both_sides(text):
+    item = _item(text)
+    assert len(item.decisions) + len(item.actions) == 1
+
+
 def test_the_owner_stays_with_the_action_when_cut():
     item = _item(
         "Officers were asked to bring the ward figures back by the end of March, with Nia leading, "
