@@ -287,8 +287,23 @@ def _first_after(base: dt.date, weekday: int) -> dt.date:
     return base + dt.timedelta(days=(weekday - base.weekday() - 1) % 7 + 1)
 
 
+# Where an action names two dates, the deadline is the one after "by" ("a note on the fifth of November
+# by 20 March"): the first date said is often what the task is about.
+_DEADLINE_CUE = re.compile(r"\b(?:by|before|until|no\s+later\s+than)\s", re.IGNORECASE)
+
+
 def find_due_date(text: str, meeting_date: dt.date, *, next_meeting_days: int = 28) -> dt.date | None:
-    """The date an action is due by, or None when the text names none."""
+    """The date an action is due by, or None when the text names none: the first date after a
+    deadline word ("by", "before", "until", "no later than") where there is one, else the first."""
+    for cue in _DEADLINE_CUE.finditer(text):
+        if cue.start() > 0:
+            due = _first_date(text[cue.start() :], meeting_date, next_meeting_days)
+            if due:
+                return due
+    return _first_date(text, meeting_date, next_meeting_days)
+
+
+def _first_date(text: str, meeting_date: dt.date, next_meeting_days: int) -> dt.date | None:
     base = meeting_date
     text = _cardinal_days_as_digits(_ordinal_words_as_digits(text))
     text = _THE_NEXT_UNIT.sub(r"\1 one ", _misheard_days_as_digits(text))

@@ -49,3 +49,19 @@ def test_due_dates(text, due):
 def test_month_arithmetic_keeps_to_the_month_end():
     assert dates.find_due_date("within one month", dt.date(2026, 1, 31)) == dt.date(2026, 2, 28)
     assert dates.find_due_date("by the end of next month", dt.date(2026, 12, 10)) == dt.date(2027, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # Two dates: the deadline is the one after "by" / "before" / "no later than".
+        ("prepare a note on the 5th of November by 20 March", "2026-03-20"),
+        ("share the 1 April figures before the end of the month", "2026-03-31"),
+        ("on 10 March, circulate the survey results no later than 24 March", "2026-03-24"),
+        # A "by" with no date after it: the date said elsewhere stands.
+        ("update the plan set by the board on 12 March", "2026-03-12"),
+        ("present the report on 10 March, delayed by two weeks", "2026-03-10"),
+    ],
+)
+def test_the_deadline_is_the_date_after_by(text, due):
+    assert dates.find_due_date(text, MONDAY).isoformat() == due
