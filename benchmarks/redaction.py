@@ -643,10 +643,10 @@ VARIANTS = {
     "spaCy NER only (in Presidio)": {"name_patterns": False, "use_first_names": False, "use_tagger": False},
     "spaCy + rules": {"use_first_names": False, "use_tagger": False},
     "spaCy + rules + gazetteer (previous default, no tagger)": {"use_tagger": False},
-    "spaCy + rules + gazetteer + name tagger, no span filter (the default without ADR 0165's filter)": {
+    "spaCy + rules + gazetteer + name tagger, no span filter (the default without its span filter)": {
         "span_filter": False
     },
-    "spaCy + rules + gazetteer + name tagger + span filter (default, ADR 0165)": {},
+    "spaCy + rules + gazetteer + name tagger + span filter (default, ADR 0165 and 0168)": {},
     "rules + gazetteer, no model": {"use_model": False},
 }
 
