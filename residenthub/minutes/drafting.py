@@ -863,11 +863,34 @@ def _is_action(
 
 # "I will hand over to Grace Mensah, the strategy was approved in October ...": the chair's hand-over
 # run into the report after it names an attendee beside the report's dates, which read as an action.
-_HANDOVER = re.compile(
+_HANDOVER_TO = (
     r"^\s*(?:so,?\s+)?(?:i will|i'll|i'd like to|let me|i'm going to)\s+hand(?:ing)?\s+over\s+to\s+"
-    r"[^,.;?!]{2,40},",
-    re.IGNORECASE,
 )
+_HANDOVER = re.compile(_HANDOVER_TO + r"[^,.;?!]{2,40},", re.IGNORECASE)
+_HANDOVER_NO_COMMA = re.compile(
+    _HANDOVER_TO + r"(?:the\s+)?(?:(?:cllr|councillor|mr|mrs|ms|dr)\.?\s+)?", re.IGNORECASE
+)
+
+
+def _handover_cut(text: str, attendees: list[Attendee]) -> int | None:
+    """Where the chair's hand-over ends: at its comma, or, with no comma heard ("I will hand over to
+    Tom Reynolds the strategy was approved in October"), after the attendee's name or title that
+    follows it (not before "to ...": "hand over to Nia to present" is left as it is)."""
+    comma = _HANDOVER.match(text)
+    if comma:
+        return comma.end() - 1 if len(text[comma.end() :].split()) >= _CLAUSE_MIN_WORDS else None
+    opening = _HANDOVER_NO_COMMA.match(text)
+    if not opening:
+        return None
+    rest = text[opening.end() :]
+    forms = sorted({f for a in attendees for f in _name_forms(a)}, key=len, reverse=True)
+    for form in forms:
+        if rest[: len(form)].lower() == form.lower() and rest[len(form) : len(form) + 1] == " ":
+            after = rest[len(form) + 1 :]
+            if len(after.split()) >= _CLAUSE_MIN_WORDS and not re.match(r"to\b", after, re.IGNORECASE):
+                return opening.end() + len(form)
+            return None
+    return None
 
 
 def split_merged(
@@ -881,10 +904,8 @@ def split_merged(
     out by characters."""
     out: list[Sentence] = []
     for s in sentences:
-        handover = _HANDOVER.match(s.text)
-        if handover and len(s.text[handover.end() :].split()) >= _CLAUSE_MIN_WORDS:
-            cut: int | None = handover.end() - 1
-        else:
+        cut = _handover_cut(s.text, attendees)
+        if cut is None:
             cut = _merged_cut(s.text, attendees, detector, meeting_date)
         if cut is None:
             out.append(s)

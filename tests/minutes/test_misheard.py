@@ -127,6 +127,25 @@ def test_the_chairs_hand_over_run_into_the_report_is_not_an_action():
     assert not item.actions
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will hand over to Nia Pritchard the allocations policy was approved in October and lettings "
+        "have risen within twelve months.",
+        "So I'll hand over to Councillor Morgan the arrears fell by March and collection is up.",
+        "I'd like to hand over to the Head of Finance rent arrears fell within six months of the change.",
+    ],
+)
+def test_a_hand_over_with_no_comma_run_into_the_report_is_not_an_action(text):
+    # No comma heard after the name (ADR 0171): the cut falls after the attendee's name or title.
+    assert not _item(text).actions
+
+
+def test_a_hand_over_with_no_comma_keeps_a_task_said_after_it():
+    item = _item("I will hand over to Gareth Nia Pritchard to circulate the rent figures by 1 March.")
+    assert [(a.owner, a.due) for a in item.actions] == [("Nia Pritchard", "2028-03-01")]
+
+
 def test_a_hand_over_with_a_task_after_it_keeps_the_task():
     item = _item("I will hand over to Gareth, Nia Pritchard to circulate the rent figures by 1 March.")
     assert [(a.owner, a.due) for a in item.actions] == [("Nia Pritchard", "2028-03-01")]
