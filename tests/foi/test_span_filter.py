@@ -175,9 +175,16 @@ def test_filter_keeps_names(text, name):
 # ADR 0168: written for these tests (not evidence of quality). A club and a brand that every shape and
 # word-list feature reads as a name (capitalised, unknown, a weak rule's result) are dropped by what the
 # encoder's vectors say the words mean; ADR 0165's filter without vectors kept both. Beside each, a
-# person's name in the same frame.
+# person's name in the same frame. The encoder's int8 kernels differ by CPU (AVX-512 VNNI or AVX2), so
+# the scores do too: "Fulham" scored under 0.03 where this was written and 0.046 on an AVX-512 VNNI
+# machine (2026-11-27); "Brentford" scored 0.008 there. Examples sit well below the threshold.
 BY_MEANING = [
-    ("Fulham away on saturday, who is coming", "Fulham", "Fulton away on saturday, who is coming", "Fulton"),
+    (
+        "Brentford away on saturday, who is coming",
+        "Brentford",
+        "Fulton away on saturday, who is coming",
+        "Fulton",
+    ),
     ("just bought some Crocs lol", "Crocs", "just met Kofi lol", "Kofi"),
 ]
 
