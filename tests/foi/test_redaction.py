@@ -118,6 +118,18 @@ def test_address_block_in_a_quoted_email_reply():
     assert addresses == ["9 Mill Road, Leeds LS6 2AB"]
 
 
+def test_a_senders_organisation_line_above_the_address_block_is_not_redacted():
+    """A letter's sender line ("Demo Borough Council"), read just above the recipient's block, is the
+    council's name, not the resident's address; the name and address lines below it still are."""
+    text = "Demo Borough Council\nWilhelmina Ofori\nFlat 2\n14 Station Road\nLondon SW1A 1AA\n\nDear Ms Ofori"
+    found = {(s.text, s.entity_type) for s in d.detect(text, use_model=False)}
+    assert ("Wilhelmina Ofori\nFlat 2\n14 Station Road\nLondon SW1A 1AA", d.ADDRESS) in found
+    assert not any("Council" in value for value, _ in found)
+    # A job title above a name is no organisation's name: the block is redacted whole, as before.
+    titled = "Housing Officer\nWilhelmina Ofori\nFlat 2\n14 Station Road\nLondon SW1A 1AA"
+    assert (titled, d.ADDRESS) in {(s.text, s.entity_type) for s in d.detect(titled, use_model=False)}
+
+
 def test_street_and_number_then_a_flat_is_an_address_but_rooms_and_versions_are_not():
     found = d.detect("Ms Virtanen 4471 Pellervo 8 Apt. 41 Lahti Finland", use_model=False)
     assert ("4471 Pellervo 8 Apt. 41 Lahti Finland", d.ADDRESS) in {(s.text, s.entity_type) for s in found}

@@ -49,6 +49,20 @@ _AFTER_CAPITAL = re.compile(
     + _ROLE
     + r")\b)"
 )
+# A whole line that is an organisation's name: capitalised words closed by such a word ("Demo Borough
+# Council", "Acme Housing Ltd"), as a letter's sender line above the recipient's address block.
+_ORGANISATION_LINE = re.compile(
+    r"^[ \t,]*(?:[A-Z][\w'’&.-]*[ \t]+){0,5}(?:"
+    + "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
+    + r"|LTD|LLP|PLC|LLC|INC)\.?[ \t,]*$"
+)
+
+
+def is_organisation_line(line: str) -> bool:
+    """The line is an organisation's name and nothing else ("Demo Borough Council")."""
+    return bool(_ORGANISATION_LINE.match(line))
+
+
 # A list of capitalised names, as law firms and orchestras are named ("Jones, Mitchell and Williams").
 LIST = re.compile(
     r"(?<![\w-])[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+)+,?[ \t]+(?:and|&)[ \t]+[A-Z][\w'’-]+(?![\w-])"

@@ -14,7 +14,7 @@ import re
 import phonenumbers
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from . import gazetteer
+from . import gazetteer, organisations
 from .entities import (  # noqa: F401  (the names are part of this module's interface)
     ACCOUNT,
     ADDRESS,
@@ -533,7 +533,12 @@ class HubAddressRecognizer(EntityRecognizer):
                 and _BLOCK_POST.search(block)
             ):
                 start = m.start() + (len(block) - len(block.lstrip(" \t,\n")))
-                value = block.strip(" \t,\n")
+                rows = block.strip(" \t,\n").split("\n")
+                # A sender's name line above the recipient's block ("Demo Borough Council") is not theirs.
+                while len(rows) > 2 and organisations.is_organisation_line(rows[0]):
+                    start += len(rows.pop(0)) + 1
+                value = "\n".join(rows).lstrip(" \t,")
+                start += len("\n".join(rows)) - len(value)
                 out.append(_result(ADDRESS, start, start + len(value), 0.5, self.name))
         for m in [*_ADDRESS_GENERIC.finditer(text), *_ADDRESS_CONTINENTAL.finditer(text)]:
             tail = m.group("tail")
