@@ -27,12 +27,14 @@ ORGANISATION_WORDS = (
     "|investments|securities|management|movers|lines|ratings|hotel|hotels|restaurant|cafe|stores|store"
     "|supermarket|pharmacies|charity|ngo|llp"
 )
+# The same words written with a capital, as they close a name ("Lloyds Bank", "Demo Borough Council").
+_CAPITALISED_WORDS = "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
 _AFTER = re.compile(r"[ \t]*(?:,[ \t]*)?(?:&[ \t]*)?(?i:" + ORGANISATION_WORDS + r")\b\.?")
 # A chain of capitalised names joined by commas, "and" or "&", closed by such a word written with a
 # capital ("Davis, Reynolds and Williamson Orchestra", "Hicks & Brown Ltd").
 _CHAIN_AFTER = re.compile(
     r"(?:[ \t]*(?:,|and|&)[ \t]*[A-Z][\w'’-]+(?:[ \t][A-Z][\w'’-]+)?){1,4}[ \t]+(?:"
-    + "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
+    + _CAPITALISED_WORDS
     + r"|LTD|LLP|PLC|LLC|INC)\b"
 )
 # Capitalised words closed by such a word ("Kroll Bond Ratings Agency", "Thomas and Sons"), unless it is a
@@ -44,7 +46,7 @@ _ROLE = (
 )
 _AFTER_CAPITAL = re.compile(
     r"(?:[ \t]+[A-Z][\w'’-]+){0,2}[ \t]+(?:(?:&|and)[ \t]+)?(?:"
-    + "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
+    + _CAPITALISED_WORDS
     + r"|LTD|LLP|PLC|LLC|INC)\b(?![ \t]+(?i:"
     + _ROLE
     + r")\b)"
@@ -52,9 +54,7 @@ _AFTER_CAPITAL = re.compile(
 # A whole line that is an organisation's name: capitalised words closed by such a word ("Demo Borough
 # Council", "Acme Housing Ltd"), as a letter's sender line above the recipient's address block.
 _ORGANISATION_LINE = re.compile(
-    r"^[ \t,]*(?:[A-Z][\w'’&.-]*[ \t]+){0,5}(?:"
-    + "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
-    + r"|LTD|LLP|PLC|LLC|INC)\.?[ \t,]*$"
+    r"^[ \t,]*(?:[A-Z][\w'’&.-]*[ \t]+){0,5}(?:" + _CAPITALISED_WORDS + r"|LTD|LLP|PLC|LLC|INC)\.?[ \t,]*$"
 )
 
 

@@ -537,8 +537,9 @@ class HubAddressRecognizer(EntityRecognizer):
                 # A sender's name line above the recipient's block ("Demo Borough Council") is not theirs.
                 while len(rows) > 2 and organisations.is_organisation_line(rows[0]):
                     start += len(rows.pop(0)) + 1
-                value = "\n".join(rows).lstrip(" \t,")
-                start += len("\n".join(rows)) - len(value)
+                value = "\n".join(rows)
+                lead = len(value) - len(value.lstrip(" \t,"))
+                start, value = start + lead, value[lead:]
                 out.append(_result(ADDRESS, start, start + len(value), 0.5, self.name))
         for m in [*_ADDRESS_GENERIC.finditer(text), *_ADDRESS_CONTINENTAL.finditer(text)]:
             tail = m.group("tail")
