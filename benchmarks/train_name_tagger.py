@@ -1,4 +1,7 @@
-"""Train the person-name tagger (``residenthub/foi/redaction/name_tagger.py``, ADR 0160); write its weights.
+"""Train the person-name tagger's head over the FROZEN encoder (``residenthub/foi/redaction/name_tagger.py``,
+ADR 0160); write its weights. Since ADR 0172 the shipped weights come from ``finetune_name_tagger.py`` (the
+encoder's top layers fine-tuned with the head); this script stays as the frozen baseline and for files in
+the head-only format, which the tagger still loads.
 
 Training data (TRAINING only, never scored; SOURCES.md):
 

@@ -168,6 +168,48 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf)
 
 
+def _block(w: dict[str, np.ndarray], p: str) -> dict:
+    """One transformer layer's weights (prefix ``p``) for the numpy forward pass."""
+    q, k, v = (w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value"))
+    qb, kb, vb = (w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value"))
+    f32 = {name: np.asarray(w[p + name], dtype=np.float32) for name in (
+        "attention.output.dense.weight", "attention.output.dense.bias",
+        "attention.output.LayerNorm.weight", "attention.output.LayerNorm.bias",
+        "intermediate.dense.weight", "intermediate.dense.bias", "output.dense.weight", "output.dense.bias",
+        "output.LayerNorm.weight", "output.LayerNorm.bias",
+    )}  # fmt: skip
+    return {
+        # One product for query, key and value: weights stored (out, in), used as (in, out).
+        "qkv": np.ascontiguousarray(np.concatenate([q, k, v], 0).T, dtype=np.float32),
+        "qkv_b": np.concatenate([qb, kb, vb]).astype(np.float32),
+        "out": np.ascontiguousarray(f32["attention.output.dense.weight"].T),
+        "out_b": f32["attention.output.dense.bias"],
+        "ln1": (f32["attention.output.LayerNorm.weight"], f32["attention.output.LayerNorm.bias"]),
+        "up": np.ascontiguousarray(f32["intermediate.dense.weight"].T),
+        "up_b": f32["intermediate.dense.bias"],
+        "down": np.ascontiguousarray(f32["output.dense.weight"].T),
+        "down_b": f32["output.dense.bias"],
+        "ln2": (f32["output.LayerNorm.weight"], f32["output.LayerNorm.bias"]),
+    }
+
+
+def _run_block(hidden: np.ndarray, b: dict, bias: np.ndarray, heads: int) -> np.ndarray:
+    batch, length, width = hidden.shape
+    size = width // heads
+    qkv = hidden @ b["qkv"] + b["qkv_b"]
+    q, k, v = np.split(qkv, 3, axis=-1)
+    q = q.reshape(batch, length, heads, size).transpose(0, 2, 1, 3)
+    k = k.reshape(batch, length, heads, size).transpose(0, 2, 3, 1)
+    v = v.reshape(batch, length, heads, size).transpose(0, 2, 1, 3)
+    scores = (q @ k) / np.sqrt(size) + bias
+    scores = np.exp(scores - scores.max(-1, keepdims=True))
+    scores /= scores.sum(-1, keepdims=True)
+    context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
+    hidden = _layer_norm(hidden + context @ b["out"] + b["out_b"], *b["ln1"])
+    inner = _gelu(hidden @ b["up"] + b["up_b"])
+    return _layer_norm(hidden + inner @ b["down"] + b["down_b"], *b["ln2"])
+
+
 class Encoder:
     """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-dimensional sentence vectors.
 
@@ -175,8 +217,19 @@ class Encoder:
     reference); ``onnx`` falls back to ``numpy`` when onnxruntime is not installed.
     """
 
-    def __init__(self, directory: Path | None = None, backend: str = "onnx"):
+    def __init__(
+        self,
+        directory: Path | None = None,
+        backend: str = "onnx",
+        tuned: dict[str, np.ndarray] | None = None,
+        tuned_from: int = 0,
+    ):
+        """``tuned``/``tuned_from``: fine-tuned weights of the top layers (redaction's name tagger, ADR 0172);
+        ``piece_vectors_both`` then also gives those layers' vectors, from the same pass."""
         directory = directory or model_dir()
+        self.tuned_from = tuned_from
+        self.has_tuned = bool(tuned)
+        self.tuned_blocks: list[dict] = []
         config = json.loads((directory / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
@@ -197,13 +250,20 @@ class Encoder:
                 options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
                 options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
                 options.log_severity_level = 3
-                graph = onnx_graph.build(w, self.heads, self.layers, quantize=True)
+                graph = onnx_graph.build(
+                    w, self.heads, self.layers, quantize=True, tuned=tuned, tuned_from=tuned_from
+                )
                 self.session = onnxruntime.InferenceSession(
                     graph, options, providers=["CPUExecutionProvider"]
                 )
         self.backend = backend
         if self.session is None:
             self._load_numpy(w)
+            self.tuned_blocks = (
+                [_block(tuned, f"encoder.layer.{i}.") for i in range(tuned_from, self.layers)]
+                if tuned
+                else []
+            )
 
     def _load_numpy(self, w: dict[str, np.ndarray]) -> None:
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
@@ -211,29 +271,7 @@ class Encoder:
         self.position = w[f"{prefix}embeddings.position_embeddings.weight"]
         self.token_type = w[f"{prefix}embeddings.token_type_embeddings.weight"][0]
         self.emb_ln = (w[f"{prefix}embeddings.LayerNorm.weight"], w[f"{prefix}embeddings.LayerNorm.bias"])
-        self.blocks = []
-        for i in range(self.layers):
-            p = f"{prefix}encoder.layer.{i}."
-            q, k, v = (w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value"))
-            qb, kb, vb = (w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value"))
-            self.blocks.append(
-                {
-                    # One product for query, key and value: weights stored (out, in), used as (in, out).
-                    "qkv": np.ascontiguousarray(np.concatenate([q, k, v], 0).T),
-                    "qkv_b": np.concatenate([qb, kb, vb]),
-                    "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
-                    "out_b": w[p + "attention.output.dense.bias"],
-                    "ln1": (
-                        w[p + "attention.output.LayerNorm.weight"],
-                        w[p + "attention.output.LayerNorm.bias"],
-                    ),
-                    "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
-                    "up_b": w[p + "intermediate.dense.bias"],
-                    "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),
-                    "down_b": w[p + "output.dense.bias"],
-                    "ln2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
-                }
-            )
+        self.blocks = [_block(w, f"{prefix}encoder.layer.{i}.") for i in range(self.layers)]
 
     def piece_vectors(self, piece_ids: list[int]) -> np.ndarray:
         """The last layer's vector of each word piece of one sequence (no more than 510 pieces):
@@ -241,11 +279,22 @@ class Encoder:
         ids = np.array([[self.tokenizer.cls, *piece_ids, self.tokenizer.sep]], dtype=np.int64)
         return self._hidden(ids, np.ones(ids.shape, dtype=np.float32))[0][1:-1]
 
+    def piece_vectors_both(self, piece_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """As ``piece_vectors``, with the tuned layers' vectors beside the frozen ones (an encoder built
+        with ``tuned``)."""
+        ids = np.array([[self.tokenizer.cls, *piece_ids, self.tokenizer.sep]], dtype=np.int64)
+        frozen, tuned = self._hidden_both(ids, np.ones(ids.shape, dtype=np.float32))
+        return frozen[0][1:-1], tuned[0][1:-1]
+
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The last layer's token vectors (batch, length, 384)."""
+        return self._hidden_both(ids, mask)[0]
+
+    def _hidden_both(self, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The last layer's token vectors and, with tuned layers, the tuned branch's (else None)."""
         batch, length = ids.shape
         if self.session is not None:
-            return self.session.run(
+            out = self.session.run(
                 None,
                 {
                     "input_ids": ids,
@@ -254,25 +303,21 @@ class Encoder:
                     ).copy(),
                     "mask_bias": ((1.0 - mask) * -1e4)[:, None, None, :].astype(np.float32),
                 },
-            )[0]
+            )
+            return out[0], (out[1] if len(out) > 1 else None)
         hidden = self.word[ids] + self.position[:length][None] + self.token_type
         hidden = _layer_norm(hidden, *self.emb_ln)
-        size = hidden.shape[-1] // self.heads
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        for b in self.blocks:
-            qkv = hidden @ b["qkv"] + b["qkv_b"]
-            q, k, v = np.split(qkv, 3, axis=-1)
-            q = q.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
-            k = k.reshape(batch, length, self.heads, size).transpose(0, 2, 3, 1)
-            v = v.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
-            scores = (q @ k) / np.sqrt(size) + bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            hidden = _layer_norm(hidden + context @ b["out"] + b["out_b"], *b["ln1"])
-            inner = _gelu(hidden @ b["up"] + b["up_b"])
-            hidden = _layer_norm(hidden + inner @ b["down"] + b["down_b"], *b["ln2"])
-        return hidden
+        branch = hidden
+        for i, b in enumerate(self.blocks):
+            hidden = _run_block(hidden, b, bias, self.heads)
+            if i == self.tuned_from - 1:
+                branch = hidden
+        if not self.tuned_blocks:
+            return hidden, None
+        for b in self.tuned_blocks:
+            branch = _run_block(branch, b, bias, self.heads)
+        return hidden, branch
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return _pool(self._hidden(ids, mask), mask)

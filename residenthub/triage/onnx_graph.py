@@ -115,10 +115,10 @@ class Graph:
         self.nodes.append(node)
         return outputs if n_out > 1 else outputs[0]
 
-    def model(self, inputs: list[bytes], outputs: list[bytes], rename_output: tuple[str, str]) -> bytes:
-        # The last node's output takes the graph output's name.
-        source, target = rename_output
-        self.nodes[-1] = self.nodes[-1].replace(_bytes(2, source), _bytes(2, target))
+    def model(self, inputs: list[bytes], outputs: list[bytes], renames: list[tuple[str, str]]) -> bytes:
+        # Each graph output's producing node takes the output's name (outputs feed no other node).
+        for source, target in renames:
+            self.nodes = [n.replace(_bytes(2, source), _bytes(2, target)) for n in self.nodes]
         graph = (
             b"".join(_bytes(1, n) for n in self.nodes)
             + _bytes(2, "minilm")
@@ -130,12 +130,25 @@ class Graph:
         return _int(1, IR_VERSION) + _bytes(2, "residenthub") + _bytes(7, graph) + opsets
 
 
-def build(weights: dict[str, np.ndarray], heads: int, layers: int, *, quantize: bool = False) -> bytes:
+def build(
+    weights: dict[str, np.ndarray],
+    heads: int,
+    layers: int,
+    *,
+    quantize: bool = False,
+    tuned: dict[str, np.ndarray] | None = None,
+    tuned_from: int = 0,
+) -> bytes:
     """The serialised model. Inputs: ``input_ids`` and ``position_ids`` (int64, batch x length) and
     ``mask_bias`` (float, batch x 1 x 1 x length: 0 for tokens, a large negative number for padding).
     Output: ``hidden`` (batch x length x 384), the last layer's token vectors; pooling is done by the
-    caller, so one pass can give the message's vector and each clause's."""
+    caller, so one pass can give the message's vector and each clause's.
+
+    ``tuned``: fine-tuned weights of layers ``tuned_from`` and up (``encoder.layer.{i}.*``, the redaction
+    name tagger's, ADR 0172): a second output ``tuned`` runs those layers on the frozen layer
+    ``tuned_from - 1``'s output, so one pass gives both the frozen and the tuned vectors."""
     w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in weights.items()}
+    w |= {f"tuned.{k}": v.astype(np.float32) for k, v in (tuned or {}).items()}
     g = Graph()
     hidden_size = w["embeddings.word_embeddings.weight"].shape[1]
     size = hidden_size // heads
@@ -175,10 +188,7 @@ def build(weights: dict[str, np.ndarray], heads: int, layers: int, *, quantize: 
             )
         return g.op("Add", [g.op("MatMul", [x, g.const(f"{prefix}.w", kernel)]), shift])
 
-    x = g.op("Add", [g.op("Gather", [word, "input_ids"]), g.op("Gather", [position, "position_ids"])])
-    x = layer_norm(g.op("Add", [x, token_type]), "embeddings.LayerNorm")
-    for i in range(layers):
-        p = f"encoder.layer.{i}"
+    def block(x: str, p: str) -> str:
         q, k, v = (w[f"{p}.attention.self.{n}.weight"] for n in ("query", "key", "value"))
         qb, kb, vb = (w[f"{p}.attention.self.{n}.bias"] for n in ("query", "key", "value"))
         qkv = dense(x, f"{p}.qkv", np.concatenate([q, k, v], 0).T, np.concatenate([qb, kb, vb]))
@@ -200,11 +210,25 @@ def build(weights: dict[str, np.ndarray], heads: int, layers: int, *, quantize: 
             "Mul", [g.op("Mul", [up, g.op("Add", [g.op("Erf", [g.op("Div", [up, root2])]), one])]), half]
         )
         down = dense(gelu, f"{p}.output.dense")
-        x = layer_norm(g.op("Add", [x, down]), f"{p}.output.LayerNorm")
+        return layer_norm(g.op("Add", [x, down]), f"{p}.output.LayerNorm")
+
+    x = g.op("Add", [g.op("Gather", [word, "input_ids"]), g.op("Gather", [position, "position_ids"])])
+    x = layer_norm(g.op("Add", [x, token_type]), "embeddings.LayerNorm")
+    branch = x
+    for i in range(layers):
+        x = block(x, f"encoder.layer.{i}")
+        if i == tuned_from - 1:
+            branch = x
     inputs = [
         value_info("input_ids", INT64, ["batch", "length"]),
         value_info("position_ids", INT64, ["batch", "length"]),
         value_info("mask_bias", FLOAT, ["batch", 1, 1, "length"]),
     ]
     outputs = [value_info("hidden", FLOAT, ["batch", "length", hidden_size])]
-    return g.model(inputs, outputs, (x, "hidden"))
+    renames = [(x, "hidden")]
+    if tuned:
+        for i in range(tuned_from, layers):
+            branch = block(branch, f"tuned.encoder.layer.{i}")
+        outputs.append(value_info("tuned", FLOAT, ["batch", "length", hidden_size]))
+        renames.append((branch, "tuned"))
+    return g.model(inputs, outputs, renames)

@@ -33,6 +33,8 @@ def test_tagger_loads_from_the_committed_weights_without_network(monkeypatch):
         assert tagger.head.hidden_coef.shape == (width, tagger.head.coef.shape[0])
     else:
         assert tagger.head.coef.shape == (width,)
+    # ADR 0172: the committed file also holds the fine-tuned top layers, run as a branch of the frozen encoder
+    assert tagger.encoder.has_tuned and 0 < tagger.encoder.tuned_from < tagger.encoder.layers
     ws, p = tagger.probabilities("my neighbour wayne keeps parking on the kerb")
     assert [w.text for w in ws][:3] == ["my", "neighbour", "wayne"]
     assert p[2] > nt.THRESHOLD > max(p[0], p[1], p[3])
@@ -103,9 +105,10 @@ def test_both_weight_formats_load_and_score_as_the_trained_model_does(tmp_path, 
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
 
+    from residenthub.triage.embedding import get_encoder
+
     text = "my neighbour wayne keeps parking on the kerb, says Priya Shah"
-    tagger = nt.get_tagger()
-    _, x = nt.features(text, tagger.encoder)
+    _, x = nt.features(text, get_encoder())  # a head-only file reads the frozen encoder
     rng = np.random.default_rng(0)
     train = rng.normal(size=(200, x.shape[1])).astype(np.float32)
     labels = (train[:, 0] + train[:, 400] > 0).astype(int)
@@ -123,3 +126,11 @@ def test_both_weight_formats_load_and_score_as_the_trained_model_does(tmp_path, 
     expected = model.predict_proba((x - mean) / scale)[:, 1]
     np.testing.assert_allclose(p, expected, rtol=1e-3, atol=1e-5)
     assert p.std() > 1e-3  # the words score differently: the comparison above is not between constants
+
+
+def test_a_full_stop_joins_an_initial_or_a_title_to_the_name_but_ends_a_sentence_otherwise():
+    text = "Iva D. Grusova wrote to John Smith. Mr Wells replied"
+    ws = nt.words(text)
+    p = np.array([1.0 if w.text[0].isupper() else 0.0 for w in ws])  # every capitalised word a name word
+    found = [text[a:b] for a, b, _ in nt.NameTagger.runs(ws, p, 0.5)]
+    assert found == ["Iva D. Grusova", "John Smith", "Mr Wells"]

@@ -86,3 +86,43 @@ def test_a_clause_cut_off_by_the_length_cap_has_no_vector():
 def test_short_messages_are_not_cut_into_clauses():
     assert engine.clause_pieces("potholes and rats") == (["potholes and rats"], [False])
     assert engine.clauses("potholes and rats") == []
+
+
+def _perturbed_top_layers(tuned_from: int) -> dict[str, np.ndarray]:
+    """The shipped weights of layers ``tuned_from`` and up, shifted by seeded noise: a stand-in for the
+    name tagger's fine-tuned layers (ADR 0172)."""
+    weights = embedding.read_safetensors(embedding.model_dir() / "model.safetensors")
+    rng = np.random.default_rng(0)
+    out = {}
+    for key, value in weights.items():
+        name = key.removeprefix("bert.")
+        if name.startswith("encoder.layer.") and int(name.split(".")[2]) >= tuned_from:
+            out[name] = (value + rng.normal(scale=0.02, size=value.shape)).astype(np.float32)
+    return out
+
+
+def test_a_tuned_branch_with_the_shipped_weights_gives_the_frozen_vectors():
+    weights = embedding.read_safetensors(embedding.model_dir() / "model.safetensors")
+    same = {k.removeprefix("bert."): v for k, v in weights.items() if ".layer.4." in k or ".layer.5." in k}
+    encoder = embedding.Encoder(tuned=same, tuned_from=4)
+    pieces = encoder.tokenizer.encode(TEXTS[0])[1:-1]
+    frozen, tuned = encoder.piece_vectors_both(pieces)
+    np.testing.assert_array_equal(frozen, tuned)
+    np.testing.assert_allclose(frozen, embedding.get_encoder().piece_vectors(pieces), atol=1e-5)
+
+
+def test_the_tuned_branch_agrees_between_onnx_and_numpy_and_leaves_the_frozen_output_alone():
+    tuned = _perturbed_top_layers(4)
+    fast = embedding.Encoder(tuned=tuned, tuned_from=4)
+    reference = embedding.Encoder(backend="numpy", tuned=tuned, tuned_from=4)
+    pieces = fast.tokenizer.encode(TEXTS[1])[1:-1]
+    frozen, branch = fast.piece_vectors_both(pieces)
+    ref_frozen, ref_branch = reference.piece_vectors_both(pieces)
+    np.testing.assert_allclose(frozen, embedding.get_encoder().piece_vectors(pieces), atol=1e-5)
+
+    def cosine(a, b):
+        return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+    assert cosine(branch, ref_branch).min() > 0.97  # int8 against float32, as the frozen encoder
+    assert cosine(frozen, ref_frozen).min() > 0.97
+    assert cosine(branch, frozen).mean() < 0.95  # the branch really runs the other weights

