@@ -109,22 +109,15 @@ def prepare(out: str) -> None:
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    import json
-    import struct
+    """The shipped weights, by the app's own reader (``residenthub/triage/embedding.py`` needs only numpy;
+    loaded from its file because the package's ``__init__`` needs Celery, which this venv lacks)."""
+    import importlib.util
 
-    with open(path, "rb") as handle:
-        (length,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(length))
-        data = handle.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        dtype = {"F32": np.float32, "F16": np.float16, "I64": np.int64}[info["dtype"]]
-        array = np.frombuffer(data[a:b], dtype=dtype).reshape(info["shape"])
-        out[name.removeprefix("bert.")] = array.astype(np.float32) if dtype != np.int64 else array
-    return out
+    source = ROOT / "residenthub" / "triage" / "embedding.py"
+    spec = importlib.util.spec_from_file_location("embedding", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name.removeprefix("bert."): array for name, array in module.read_safetensors(path).items()}
 
 
 def build_model(torch, weights: dict[str, np.ndarray], n_layers: int, tune: int, n_shape: int, hidden: int):
