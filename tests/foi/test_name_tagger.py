@@ -134,3 +134,15 @@ def test_a_full_stop_joins_an_initial_or_a_title_to_the_name_but_ends_a_sentence
     p = np.array([1.0 if w.text[0].isupper() else 0.0 for w in ws])  # every capitalised word a name word
     found = [text[a:b] for a, b, _ in nt.NameTagger.runs(ws, p, 0.5)]
     assert found == ["Iva D. Grusova", "John Smith", "Mr Wells"]
+
+
+def test_the_span_filter_still_reads_the_frozen_vectors_and_the_head_the_tuned_ones():
+    """ADR 0172: one pass gives both; the span filter was trained on the frozen encoder's vectors."""
+    from residenthub.triage.embedding import get_encoder
+
+    text = "went to see priya at the clinic today with Dr Okafor"
+    tagger = nt.get_tagger()
+    ws, x, frozen = nt.features_and_frozen(text, tagger.encoder)
+    np.testing.assert_allclose(frozen, nt.contextual(ws, get_encoder()), atol=1e-5)
+    assert not np.allclose(x[:, :384], frozen, atol=1e-2)  # the head reads the tuned branch
+    assert np.array_equal(tagger.scored(text)[2], frozen)
