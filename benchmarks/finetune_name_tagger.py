@@ -117,7 +117,8 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     spec = importlib.util.spec_from_file_location("embedding", source)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {name.removeprefix("bert."): array for name, array in module.read_safetensors(path).items()}
+    # copied: torch wants writable arrays
+    return {name.removeprefix("bert."): np.array(a) for name, a in module.read_safetensors(path).items()}
 
 
 def build_model(torch, weights: dict[str, np.ndarray], n_layers: int, tune: int, n_shape: int, hidden: int):
