@@ -210,8 +210,8 @@ def batches(data, name: str, windows: np.ndarray, size: int):
         yield order[i : i + size]
 
 
-def run(torch, model, data, name: str, starts, chosen, mean, scale, train: bool):
-    """Word probabilities (or a training step's loss) for the windows ``chosen``."""
+def run(torch, model, data, name: str, starts, chosen, mean, scale):
+    """The global ids of the words in the windows ``chosen`` and the model's logits for them."""
     pieces, owners, lengths = data[f"{name}_pieces"], data[f"{name}_owners"], data[f"{name}_lengths"]
     length = int(lengths[chosen].max()) + 2
     ids = np.zeros((len(chosen), length), np.int64)
@@ -275,9 +275,7 @@ def train(args) -> None:
             rng.shuffle(chunks)
             total = 0.0
             for chosen in chunks:
-                word_ids, logits = run(
-                    torch, model, data, "train", starts["train"], chosen, mean, scale, True
-                )
+                word_ids, logits = run(torch, model, data, "train", starts["train"], chosen, mean, scale)
                 y = torch.from_numpy(labels[word_ids])
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(
                     logits, y, pos_weight=torch.tensor(positive)
@@ -304,7 +302,7 @@ def train(args) -> None:
         p = np.zeros(len(data[f"{name}_labels"]), np.float32)
         with torch.no_grad():
             for chosen in batches(data, name, windows, 64):
-                word_ids, logits = run(torch, model, data, name, starts[name], chosen, mean, scale, False)
+                word_ids, logits = run(torch, model, data, name, starts[name], chosen, mean, scale)
                 p[word_ids] = torch.sigmoid(logits).numpy()
         return p
 

@@ -169,27 +169,21 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 
 
 def _block(w: dict[str, np.ndarray], p: str) -> dict:
-    """One transformer layer's weights (prefix ``p``) for the numpy forward pass."""
+    """One transformer layer's float32 weights (prefix ``p``) for the numpy forward pass."""
     q, k, v = (w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value"))
     qb, kb, vb = (w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value"))
-    f32 = {name: np.asarray(w[p + name], dtype=np.float32) for name in (
-        "attention.output.dense.weight", "attention.output.dense.bias",
-        "attention.output.LayerNorm.weight", "attention.output.LayerNorm.bias",
-        "intermediate.dense.weight", "intermediate.dense.bias", "output.dense.weight", "output.dense.bias",
-        "output.LayerNorm.weight", "output.LayerNorm.bias",
-    )}  # fmt: skip
     return {
         # One product for query, key and value: weights stored (out, in), used as (in, out).
-        "qkv": np.ascontiguousarray(np.concatenate([q, k, v], 0).T, dtype=np.float32),
-        "qkv_b": np.concatenate([qb, kb, vb]).astype(np.float32),
-        "out": np.ascontiguousarray(f32["attention.output.dense.weight"].T),
-        "out_b": f32["attention.output.dense.bias"],
-        "ln1": (f32["attention.output.LayerNorm.weight"], f32["attention.output.LayerNorm.bias"]),
-        "up": np.ascontiguousarray(f32["intermediate.dense.weight"].T),
-        "up_b": f32["intermediate.dense.bias"],
-        "down": np.ascontiguousarray(f32["output.dense.weight"].T),
-        "down_b": f32["output.dense.bias"],
-        "ln2": (f32["output.LayerNorm.weight"], f32["output.LayerNorm.bias"]),
+        "qkv": np.ascontiguousarray(np.concatenate([q, k, v], 0).T),
+        "qkv_b": np.concatenate([qb, kb, vb]),
+        "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
+        "out_b": w[p + "attention.output.dense.bias"],
+        "ln1": (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+        "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+        "up_b": w[p + "intermediate.dense.bias"],
+        "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),
+        "down_b": w[p + "output.dense.bias"],
+        "ln2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
     }
 
 

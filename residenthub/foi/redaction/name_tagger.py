@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 WEIGHTS = Path(__file__).with_name("name_tagger.npz")
-# The SHA-256 of the committed weights; benchmarks/train_name_tagger.py prints the new one after training.
+# The SHA-256 of the committed weights; benchmarks/finetune_name_tagger.py prints the new one after training.
 WEIGHTS_SHA256 = "8d945d92c2fbab0de35769657ae0a16e675fc319def50a7da2a30d32e93e06ef"
 WINDOW = 256  # word pieces per encoder pass, [CLS] and [SEP] included
 STRIDE = 128  # a long text's windows start this many pieces apart
@@ -218,7 +218,7 @@ class NameTagger:
             WEIGHTS_SHA256 if sha256 is None else sha256,
             TaggerWeightsError,
             "the name tagger",
-            "benchmarks/train_name_tagger.py",
+            "benchmarks/finetune_name_tagger.py",
         )
         self.encoder = tagger_encoder(path)
 
