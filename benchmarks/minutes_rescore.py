@@ -6,7 +6,8 @@ For tuning on the **tune** set only (the dumps hold the recognised segments, the
 script's seed): word error rate and decisions/actions recall, precision, owner and due date, per
 file kind (clean, noisy), without transcribing again. ``--no-correct`` drafts from the text as
 heard, without the meeting-vocabulary correction (``residenthub/minutes/vocabulary.py``), the
-before figure; ``--show`` prints each correction made and each decision/action missed.
+before figure; ``--show`` prints each correction made, each decision/action missed and each one found that the
+script does not hold.
 """
 
 from __future__ import annotations
@@ -76,6 +77,17 @@ def main() -> int:
                 for a in script.actions:
                     if a["item"] == j and not any(bench._match(a["text"], x.text, 0.5) for x in item.actions):
                         print(f"  {path.name} action missed: {a['text']!r}")
+                truths = [
+                    d["text"].removeprefix("RESOLVED: That ") for d in script.decisions if d["item"] == j
+                ]
+                for x in item.decisions:
+                    if not any(bench._match(t, x.text, 0.7) for t in truths):
+                        print(f"  {path.name} decision not in the script: {x.text!r}")
+                for x in item.actions:
+                    if not any(
+                        bench._match(a["text"], x.text, 0.5) for a in script.actions if a["item"] == j
+                    ):
+                        print(f"  {path.name} action not in the script: {x.text!r}")
     for kind, c in counts.items():
         r = bench.ratios(c)
         print(

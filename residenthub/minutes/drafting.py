@@ -379,6 +379,13 @@ _EARLIER = (
     r"(?:at|in) (?:the|a) (?:previous|last|earlier)\b|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)\b))"
 )
+# A resolution's second part said after a pause, written by the recogniser as a sentence of its own: "And
+# the recovery actions be endorsed." (not "And the committee resolved that ...", a resolution of its own).
+_AND_CONTINUES = re.compile(
+    r"^\s*and,?\s+(?:that\s+)?(?!(?:the\s+)?(?:committee|members|cabinet|panel|board|council)\b)"
+    r"[^.?!]{3,120}?" + _PASSIVE_OUTCOME,
+    re.IGNORECASE,
+)
 _DECISION_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -894,7 +901,11 @@ def _handover_cut(text: str, attendees: list[Attendee]) -> int | None:
 
 
 def split_merged(
-    sentences: list[Sentence], attendees: list[Attendee], detector: Detector, meeting_date: dt.date | None
+    sentences: list[Sentence],
+    attendees: list[Attendee],
+    detector: Detector,
+    meeting_date: dt.date | None,
+    titles: list[str] = (),
 ) -> list[Sentence]:
     """Sentences the recogniser ran together, an action and a resolution with only a comma between
     ("Tom agreed to share the figures by Thursday, with hope at the recommendations be approved"),
@@ -904,7 +915,9 @@ def split_merged(
     out by characters."""
     out: list[Sentence] = []
     for s in sentences:
-        cut = _handover_cut(s.text, attendees)
+        cut = _item_call_cut(s.text, titles, attendees)
+        if cut is None:
+            cut = _handover_cut(s.text, attendees)
         if cut is None:
             cut = _merged_cut(s.text, attendees, detector, meeting_date)
         if cut is None:
@@ -917,6 +930,41 @@ def split_merged(
             Sentence(right, round(at, 2), s.end, s.speaker),
         ]
     return out
+
+
+_ITEM_CALL_START = re.compile(
+    r"^\s*(?:agenda\s+)?item\s+(?:number\s+)?(?:\d{1,2}|" + "|".join(_ORDINALS) + r")\b[,.:;-]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _item_call_cut(text: str, titles: list[str], attendees: list[Attendee] = ()) -> int | None:
+    """After the agenda title in an item call run into what follows it ("Item 3 Digital Transformation
+    Update Tom Reynolds The digital strategy was approved in October ...": the hand-over and the full stop
+    not heard; ADR 0174), so the report's first sentence is not read as the call's, nor as a resolution or
+    an action. The title's words must follow the call in order, one of them at most misheard; an
+    attendee's name straight after the title (what is left of "I will hand over to ...") stays with it."""
+    call = _ITEM_CALL_START.match(text)
+    if not call or not titles:
+        return None
+    words = list(re.finditer(r"[\w'-]+", text[call.end() :]))
+    for title in titles:
+        wanted = [w.lower() for w in re.findall(r"[\w'-]+", title)]
+        if len(wanted) < 2 or len(words) < len(wanted) + _CLAUSE_MIN_WORDS:
+            continue
+        heard = [m.group(0).lower() for m in words[: len(wanted)]]
+        if sum(a != b for a, b in zip(heard, wanted, strict=True)) > (1 if len(wanted) >= 3 else 0):
+            continue
+        cut = call.end() + words[len(wanted) - 1].end()
+        after = text[cut:].lstrip(" ,.;:")
+        for form in sorted((f for a in attendees for f in _name_forms(a)), key=len, reverse=True):
+            if re.match(re.escape(form) + r"\b", after, re.IGNORECASE):
+                rest = after[len(form) :]
+                if len(rest.split()) >= _CLAUSE_MIN_WORDS:
+                    cut = len(text) - len(rest)
+                break
+        return cut
+    return None
 
 
 def _merged_cut(
@@ -1034,6 +1082,39 @@ _DECLARATION = re.compile(
 )
 
 
+def _joined_resolution(previous: str, sentence: str, resolution: str) -> str:
+    """``previous`` (a resolution) and the next sentence's ``resolution`` as one, when the sentence is the
+    rest of it (ADR 0174), else "":
+
+    - its second part after a pause: "... position be noted. And the recovery actions be endorsed.";
+    - the rest of a resolution cut off before its outcome, after a stretch the recogniser skipped:
+      "... resolved at the recommendations of the waste collection." then "The collection review be
+      approved." (the word said on both sides of the cut is kept once).
+    """
+    rest = resolution.removeprefix("RESOLVED: That ").rstrip(".")
+    head = previous.rstrip(".")
+    if _AND_CONTINUES.match(sentence):
+        return f"{head} and {rest}."
+    if re.search(_PASSIVE_OUTCOME, head, re.IGNORECASE) or not re.search(
+        _PASSIVE_OUTCOME, rest, re.IGNORECASE
+    ):
+        return ""
+    if re.search(_RESOLVED_WORD + r"|\b(?:agreed|decided)\b", sentence, re.IGNORECASE):
+        return ""  # a resolution of its own
+    words = re.sub(r"^the\s+", "", rest, flags=re.IGNORECASE).split()
+    if words and head.split()[-1].lower() == words[0].lower():
+        words = words[1:]
+    return f"{head} {' '.join(words)}."
+
+
+def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:
+    """The last item's last resolution when it ended at most ``within`` seconds before ``sentence``."""
+    if not items or not items[-1].decisions:
+        return None
+    last = items[-1].decisions[-1]
+    return last if 0 <= sentence.start - last.end <= within else None
+
+
 def draft(
     segments: list[dict],
     agenda: list[str],
@@ -1053,7 +1134,9 @@ def draft(
         from . import vocabulary
 
         segments = vocabulary.correct_segments(segments, vocabulary.for_meeting(attendees, agenda))
-    sentences = split_merged(split_sentences(segments), attendees, detector, meeting_date)
+    sentences = split_merged(
+        split_sentences(segments), attendees, detector, meeting_date, [t for t in agenda if t.strip()]
+    )
     titles = [t for t in agenda if t.strip()]
     warnings: list[str] = []
     if not sentences:
@@ -1112,6 +1195,13 @@ def draft(
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
+            elif i <= 1 and _vote_only(s.text) and _previous_decision(items, s):
+                # "That was agreed unanimously." placed under the next item (the item call misheard, so
+                # the item's start was put too early; ADR 0174) is the vote on the last item's
+                # resolution, never a resolution of its own.
+                last = _previous_decision(items, s)
+                last.vote = last.vote or find_vote(s.text)
+                used.add(i)
             elif detector.decision_score(s.text) >= detector.threshold and not _agreed_someone_will(
                 s.text, attendees
             ):
@@ -1123,7 +1213,19 @@ def draft(
                 # A vote is often announced in the sentence after the resolution.
                 if not vote and i + 1 < len(own):
                     vote = find_vote(own[i + 1].text)
-                if resolution and not any(d.text == resolution for d in item.decisions):
+                joined = (
+                    _joined_resolution(item.decisions[-1].text, s.text, resolution)
+                    if resolution and item.decisions and decided_at == i - 1
+                    else ""
+                )
+                if joined:
+                    # One resolution the recogniser wrote as two sentences (ADR 0174), as the chair said it.
+                    last = item.decisions[-1]
+                    last.text = joined
+                    last.vote = last.vote or vote
+                    last.end = s.end
+                    decided_at = i
+                elif resolution and not any(d.text == resolution for d in item.decisions):
                     item.decisions.append(Decision(resolution, vote, s.start, s.end))
                     decided_at = i
                 used.add(i)
