@@ -320,6 +320,8 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
     back = np.zeros((n, states), dtype=int)
     best[0] = score[0] - enter
     best[0, 0] = score[0, 0]
+    if 0 in anchors:  # a recording that starts at an item's call ("Item 1, ...") starts in that item
+        best[0, anchors[0] + 1] = score[0, anchors[0] + 1]
     for i in range(1, n):
         entering = enter.copy()
         if i in anchors:

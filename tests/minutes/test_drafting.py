@@ -96,6 +96,23 @@ def test_announced_items_fix_the_boundaries_even_when_words_overlap():
         assert assigned[announce] == index, title
 
 
+def test_a_recording_that_starts_at_the_first_item_call_is_drafted_under_that_item():
+    """Found while writing ADR 0174's tests: a transcript whose first sentence is "Item 1, ..." (the
+    recording started late, or the opening was cut) put every sentence before the first item, and the
+    draft had no resolutions at all."""
+    script = scripted.meeting(1, items=3)
+    segments = timed_segments(script)
+    first_call = next(i for i, s in enumerate(segments) if s["text"].startswith("Item 1,"))
+    late = segments[first_call:]
+    sentences = drafting.split_sentences(late)
+    assert sentences[0].text.startswith("Item 1,")
+    assert drafting.align(sentences, script.agenda)[0] == 0
+    result = drafting.draft(late, script.agenda, drafting.parse_attendees(script.attendees_text()))
+    assert [len(item.decisions) for item in result.items] == [
+        sum(d["item"] == j for d in script.decisions) for j in range(len(script.agenda))
+    ]
+
+
 def test_a_mismatched_agenda_is_reported():
     script = scripted.meeting(2, items=3)
     wrong = ["Cemetery fees", "Allotment waiting lists", "Twinning arrangements with Lille"]
