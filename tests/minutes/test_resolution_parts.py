@@ -3,6 +3,8 @@ sentences, other names and topics than the benchmark's; each rule beside a look-
 
 import datetime as dt
 
+import pytest
+
 from residenthub.minutes import drafting
 
 PEOPLE = drafting.parse_attendees(
@@ -21,22 +23,37 @@ def _draft(*lines: str, agenda: list[str] | None = None) -> drafting.Draft:
     return drafting.draft(_segments(*lines), agenda or [], PEOPLE, meeting_date=MEETING, correct=False)
 
 
-def test_the_second_part_of_a_resolution_said_after_a_pause_joins_the_first():
-    item = _draft(
-        "So the committee resolved that the allotment rents review be noted.",
-        "And the proposed waiting list policy be approved.",
-    ).items[0]
-    assert [d.text for d in item.decisions] == [
-        "RESOLVED: That the allotment rents review be noted and the proposed waiting list policy be approved."
-    ]
+@pytest.mark.parametrize(
+    ("first", "second", "joined"),
+    [
+        (  # the second part said after a pause
+            "So the committee resolved that the allotment rents review be noted.",
+            "And the proposed waiting list policy be approved.",
+            "RESOLVED: That the allotment rents review be noted and the proposed waiting list policy be"
+            " approved.",
+        ),
+        (  # cut before its outcome where the recogniser skipped speech; "waiting" heard on both sides
+            "So the committee resolved at the recommendations of the allotment waiting.",
+            "The waiting list review be approved.",
+            "RESOLVED: That the recommendations of the allotment waiting list review be approved.",
+        ),
+    ],
+)
+def test_one_resolution_heard_as_two_sentences_is_one_line(first, second, joined):
+    item = _draft(first, second).items[0]
+    assert [d.text for d in item.decisions] == [joined]
     assert (item.decisions[0].start, item.decisions[0].end) == (0.0, 7.5)
 
 
-def test_a_new_resolution_starting_with_and_the_committee_stays_separate():
-    item = _draft(
-        "So the committee resolved that the allotment rents review be noted.",
-        "And the committee resolved that the waiting list policy be approved.",
-    ).items[0]
+@pytest.mark.parametrize(
+    "second",
+    [
+        "And the committee resolved that the waiting list policy be approved.",  # a resolution of its own
+        "The waiting list policy be approved.",  # the first was complete: not its rest
+    ],
+)
+def test_a_second_resolution_is_not_joined_to_a_complete_first(second):
+    item = _draft("So the committee resolved that the allotment rents review be noted.", second).items[0]
     assert len(item.decisions) == 2
 
 
@@ -87,24 +104,6 @@ def test_a_vote_long_after_the_last_resolution_is_not_moved_back():
     assert drafting._previous_decision([item], late) is None
     soon = drafting.Sentence("That was agreed unanimously.", 7.0, 9.0, "")
     assert drafting._previous_decision([item], soon) is item.decisions[0]
-
-
-def test_a_resolution_cut_before_its_outcome_joins_the_rest_after_a_skipped_stretch():
-    item = _draft(
-        "So the committee resolved at the recommendations of the allotment waiting.",
-        "The waiting list review be approved.",
-    ).items[0]
-    assert [d.text for d in item.decisions] == [
-        "RESOLVED: That the recommendations of the allotment waiting list review be approved."
-    ]
-
-
-def test_a_complete_resolution_is_not_joined_to_the_next_one():
-    item = _draft(
-        "So the committee resolved that the allotment rents review be noted.",
-        "The waiting list policy be approved.",
-    ).items[0]
-    assert len(item.decisions) == 2
 
 
 def test_an_item_call_run_into_the_report_is_cut_after_the_title_and_the_presenter():
