@@ -306,6 +306,16 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
             best = int(np.argmax(overlaps))
             if overlaps[best] >= 0.5:
                 anchors[i] = best
+            elif len(s.text.split()) <= 4 and i + 1 < n and _item_number(sentences[i + 1].text) is None:
+                # "Moving on." then the title with its call misheard ("Item 3, Digital Transformation
+                # Update" heard as "The digital transformation update."): the title starts the item.
+                following = [_title_overlap(sentences[i + 1].text, t) for t in titles]
+                best = int(np.argmax(following))
+                if (
+                    following[best] >= 0.75
+                    and len(sentences[i + 1].text.split()) <= len(_tokens(titles[best])) + 4
+                ):
+                    anchors[i + 1] = best
     # States 0..k: 0 = before the first item, j = item j-1. A path that only moves forward; entering
     # an item costs little where nothing announces it, and a lot away from its announcement.
     states = k + 1
