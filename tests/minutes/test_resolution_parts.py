@@ -19,6 +19,10 @@ def _segments(*lines: str) -> list[dict]:
     return [{"start": 4.0 * i, "end": 4.0 * i + 3.5, "speaker": "", "text": t} for i, t in enumerate(lines)]
 
 
+def _sentences(*lines: str) -> list[drafting.Sentence]:
+    return [drafting.Sentence(t, 4.0 * i, 4.0 * i + 3.5) for i, t in enumerate(lines)]
+
+
 def _draft(*lines: str, agenda: list[str] | None = None) -> drafting.Draft:
     return drafting.draft(_segments(*lines), agenda or [], PEOPLE, meeting_date=MEETING, correct=False)
 
@@ -151,38 +155,28 @@ def test_no_cut_without_the_title_after_the_call():
 
 def test_a_misheard_item_call_after_moving_on_still_starts_the_item():
     """ "Item 2, Library opening hours" heard as "The library opening hours." after "Moving on."."""
-    sentences = [
-        drafting.Sentence(text, 4.0 * i, 4.0 * i + 3.5)
-        for i, text in enumerate(
-            [
-                "Good evening, everyone.",
-                "Item 1, allotment rents review.",
-                "Rents on the plots rise by two per cent.",
-                "It was agreed that the allotment rents review be noted.",
-                "That was agreed unanimously.",
-                "Thank you.",
-                "Moving on.",
-                "The library opening hours.",
-                "Saturday opening was popular with families.",
-            ]
-        )
-    ]
+    sentences = _sentences(
+        "Good evening, everyone.",
+        "Item 1, allotment rents review.",
+        "Rents on the plots rise by two per cent.",
+        "It was agreed that the allotment rents review be noted.",
+        "That was agreed unanimously.",
+        "Thank you.",
+        "Moving on.",
+        "The library opening hours.",
+        "Saturday opening was popular with families.",
+    )
     assigned = drafting.align(sentences, ["Allotment rents review", "Library opening hours"])
     assert assigned == [-1, 0, 0, 0, 0, 0, 0, 1, 1]
 
 
 def test_moving_on_before_a_sentence_that_only_mentions_a_title_word_is_no_anchor():
-    sentences = [
-        drafting.Sentence(text, 4.0 * i, 4.0 * i + 3.5)
-        for i, text in enumerate(
-            [
-                "Good evening, everyone.",
-                "Item 1, allotment rents review.",
-                "Moving on.",
-                "Some plot holders asked whether library cards could be used to pay the rents online.",
-                "It was agreed that the allotment rents review be noted.",
-            ]
-        )
-    ]
+    sentences = _sentences(
+        "Good evening, everyone.",
+        "Item 1, allotment rents review.",
+        "Moving on.",
+        "Some plot holders asked whether library cards could be used to pay the rents online.",
+        "It was agreed that the allotment rents review be noted.",
+    )
     assigned = drafting.align(sentences, ["Allotment rents review", "Library opening hours"])
     assert assigned == [-1, 0, 0, 0, 0]
