@@ -236,9 +236,8 @@ _ORDINALS = {
     "eleven": 11,
     "twelve": 12,
 }
-_ITEM_CALL = re.compile(
-    r"\b(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE
-)
+_ITEM_CALL_WORDS = r"(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b"
+_ITEM_CALL = re.compile(r"\b" + _ITEM_CALL_WORDS, re.IGNORECASE)
 _MOVE_ON = re.compile(
     r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b|\bnext item\b|\bwe now\b",
     re.IGNORECASE,
@@ -944,10 +943,7 @@ def split_merged(
     return out
 
 
-_ITEM_CALL_START = re.compile(
-    r"^\s*(?:agenda\s+)?item\s+(?:number\s+)?(?:\d{1,2}|" + "|".join(_ORDINALS) + r")\b[,.:;-]?\s*",
-    re.IGNORECASE,
-)
+_ITEM_CALL_START = re.compile(r"^\s*" + _ITEM_CALL_WORDS + r"[,.:;-]?\s*", re.IGNORECASE)
 
 
 def _item_call_cut(text: str, titles: list[str], attendees: list[Attendee] = ()) -> int | None:
@@ -1146,10 +1142,8 @@ def draft(
         from . import vocabulary
 
         segments = vocabulary.correct_segments(segments, vocabulary.for_meeting(attendees, agenda))
-    sentences = split_merged(
-        split_sentences(segments), attendees, detector, meeting_date, [t for t in agenda if t.strip()]
-    )
     titles = [t for t in agenda if t.strip()]
+    sentences = split_merged(split_sentences(segments), attendees, detector, meeting_date, titles)
     warnings: list[str] = []
     if not sentences:
         warnings.append("The transcript has no words in it: there is nothing to draft from.")
@@ -1207,11 +1201,10 @@ def draft(
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
-            elif i <= 1 and _vote_only(s.text) and _previous_decision(items, s):
+            elif i <= 1 and _vote_only(s.text) and (last := _previous_decision(items, s)):
                 # "That was agreed unanimously." placed under the next item (the item call misheard, so
                 # the item's start was put too early; ADR 0174) is the vote on the last item's
                 # resolution, never a resolution of its own.
-                last = _previous_decision(items, s)
                 last.vote = last.vote or find_vote(s.text)
                 used.add(i)
             elif detector.decision_score(s.text) >= detector.threshold and not _agreed_someone_will(
