@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "residenthub.core.context_processors.council",
                 "residenthub.backoffice.context_processors.staff",
+                "residenthub.voice.context_processors.callbacks",
             ],
         },
     },

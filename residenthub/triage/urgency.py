@@ -638,7 +638,7 @@ def _contacts() -> dict[str, EmergencyContact]:
             "gas",
             str(_("National Gas Emergency Service")),
             "0800 111 999",
-            str(_("leave the building, do not use switches or flames, then call free, 24 hours a day")),
+            str(_("free, 24 hours a day: leave the building first, without using switches or flames")),
         ),
         "samaritans": EmergencyContact(
             "samaritans", str(_("Samaritans")), "116 123", str(_("free, 24 hours a day, to talk to someone"))

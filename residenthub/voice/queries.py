@@ -8,7 +8,7 @@ service's team, whoever you are, as for cases (ADR 0006).
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from residenthub.accounts.permissions import can_use_callbacks, in_team_slugs, team_ids_for
 
@@ -30,3 +30,9 @@ def visible_callbacks(user) -> QuerySet[Callback]:
 def callback_list(user) -> QuerySet[Callback]:
     """Waiting callbacks, urgent first, then oldest first."""
     return visible_callbacks(user).filter(status=Callback.Status.WAITING).order_by("rank", "created_at")
+
+
+def waiting_counts(user) -> dict[str, int]:
+    """``{"waiting", "urgent"}`` for the staff menu, in one query: callers waiting that ``user`` may
+    see, and how many of them gave an emergency (rank 0)."""
+    return callback_list(user).order_by().aggregate(waiting=Count("id"), urgent=Count("id", filter=Q(rank=0)))

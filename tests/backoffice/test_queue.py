@@ -176,9 +176,11 @@ def test_counts_are_cached_but_never_stale(make_case, highways_officer):
     assert client.get("/staff/").context["counts"]["unassigned"] == 1
     with CaptureQueriesContext(connection) as cached:
         client.get("/staff/")
-    assert not any("COUNT(" in q["sql"] and "FILTER" in q["sql"] for q in cached), (
+    assert not any(
+        "COUNT(" in q["sql"] and "FILTER" in q["sql"] and "cases_case" in q["sql"] for q in cached
+    ), (
         "counts came from the cache"
-    )
+    )  # (the menu's count of callers waiting is read each time: a caller must show at once)
     actions.assign(case, by=highways_officer, officer=highways_officer)
     counts = client.get("/staff/").context["counts"]
     assert counts["unassigned"] == 0 and counts["mine"] == 1

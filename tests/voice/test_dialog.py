@@ -85,6 +85,9 @@ def test_gas_and_disabled_mum_gets_the_number_at_once_and_first_callback(catalog
     reply = replies[1]
     assert reply.say.startswith("If anyone is in danger now, hang up and call 9 9 9.")
     assert "National Gas Emergency Service on zero eight zero zero, one one one, nine nine nine" in reply.say
+    # What to do, in the order to do it, without a second "call" to confuse a frightened caller.
+    assert "nine, free, 24 hours a day: leave the building first, without using switches" in reply.say
+    assert "then call" not in reply.say
     first = Callback.objects.order_by("rank", "created_at").first()
     assert first.call == call and first.rank == 0 and first.reason == Callback.Reason.URGENT
     assert "gas" in first.detail.lower() and "disabled" in first.detail.lower()

@@ -130,3 +130,52 @@ def test_staff_raise_the_case_for_the_caller_as_assisted_digital(booked, highway
         gas.callback, by=highways_officer, service=service, answers=answers, contact=Contact()
     )
     assert urgent.priority == Priority.URGENT
+
+
+def _menu(client, path="/staff/") -> str:
+    html = client.get(path).content.decode()
+    start = html.index('aria-label="Staff menu"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_staff_menu_counts_the_callers_each_team_may_see(client, booked):
+    light, _gas, _care = booked
+    sign_in(client, "cs.officer", "customer-services")
+    menu = _menu(client)
+    # The restricted service's caller is not counted for the contact centre, as it is not listed.
+    assert "Callbacks (2 waiting, <strong>1 urgent</strong>)" in menu
+    client.logout()
+    sign_in(client, "socialcare.officer", "adult-social-care")
+    assert "Callbacks (1 waiting)" in _menu(client)  # their restricted caller: vulnerable, not urgent
+    client.logout()
+    sign_in(client, "highways.officer", "highways")
+    menu = _menu(client)
+    assert "Callbacks (1 waiting)" in menu and "urgent" not in menu
+    client.post(f"/voice/staff/callbacks/{light.callback.pk}/", {"status": "done"})
+    menu = _menu(client, "/voice/staff/callbacks/")
+    assert ">Callbacks</a>" in menu and 'aria-current="page">Callbacks' in menu  # nobody waits
+
+
+def test_the_callbacks_link_is_only_for_staff_who_may_open_the_list(client, booked):
+    sign_in(client, "no.team", None)  # staff, in no team: the list is not theirs to open
+    assert client.get("/voice/staff/callbacks/").status_code == 404
+    page = client.get("/staff/")
+    assert page.status_code == 200 and "Find a resident" in _menu(client)
+    assert "Callbacks" not in _menu(client)
+
+
+def test_the_demo_puts_two_callers_on_the_list_once(catalogue):
+    import io
+
+    from residenthub.demo.management.commands.load_demo import Command
+
+    command = Command(stdout=io.StringIO())
+    command._phone_callbacks()
+    command._phone_callbacks()  # make run again: nothing added
+    waiting = list(Callback.objects.filter(status=Callback.Status.WAITING).order_by("rank", "created_at"))
+    assert [(c.reason, c.team.slug) for c in waiting] == [
+        (Callback.Reason.URGENT, "customer-services"),
+        (Callback.Reason.HUNG_UP, "highways"),
+    ]
+    assert "smell of gas" in waiting[0].detail and waiting[1].call.service.code == "report-street-light"
+    assert "already loaded" in command.stdout.getvalue()

@@ -23,6 +23,10 @@ from residenthub.core.actions import Actor
 from residenthub.core.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_answer
 from residenthub.core.models import Address
 from residenthub.services.models import Service
+from residenthub.voice import actions as voice_actions
+from residenthub.voice import dialog
+from residenthub.voice.models import Call
+from residenthub.voice.pipeline import understand_text
 
 
 class Command(BaseCommand):
@@ -45,6 +49,7 @@ class Command(BaseCommand):
             self._cases(cases)
         # Insights: five past months of requests, the daily roll-ups, the benefits register, reports.
         call_command("insights", "demo", stdout=self.stdout)
+        self._phone_callbacks()
 
     def _staff(self):
         loader = Actor.system("demo")
@@ -130,3 +135,22 @@ class Command(BaseCommand):
             ),
             channel=Channel.WEB,
         )
+
+    def _phone_callbacks(self):
+        """Two callers on the staff callback list, taken through the phone dialogue as typed words (no
+        audio): a smell of gas with a disabled mother (urgent, first, for the contact centre) and a
+        street light caller who hung up before saying where (for Highways)."""
+        if Call.objects.exists():
+            self.stdout.write("Demo phone calls already loaded.")
+            return
+        for words in (
+            ["There's a smell of gas in the kitchen and my mum is disabled."],
+            ["A street light is broken on my road.", "Yes"],
+        ):
+            call = voice_actions.start_call(via=Call.Via.SIMULATOR)
+            dialog.start(call)
+            for said in words:
+                dialog.hear(call, understand_text(said))
+            if call.outcome == Call.Outcome.IN_PROGRESS:
+                dialog.caller_hung_up(call)
+        self.stdout.write("Two demo callers are waiting on the callback list.")
