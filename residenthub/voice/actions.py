@@ -148,6 +148,23 @@ def take_report(call: Call, *, sms: bool) -> Case:
     return case
 
 
+# Where in the dialogue the caller went, for the staff who ring back (never the caller's words).
+_HUNG_UP_AT = {
+    "confirm": "Hung up before saying whether the service suggested was right",
+    "question": "Hung up when asked: {question}",
+    "confirm_answer": "Hung up before confirming the answer to: {question}",
+    "sms": "Hung up at the end, before the report was sent",
+}
+
+
+def _hung_up_detail(call: Call) -> str:
+    step = call.state.get("step", "")
+    name = call.state.get("question", "")
+    question = call.service.form.question(name) if call.service_id and name else None
+    text = _HUNG_UP_AT.get(step, "Hung up during the call")
+    return text.format(question=question.label if question else "a question about the report")
+
+
 def hung_up(call: Call) -> None:
     """The caller went before the end. Answers stay on the call only; a callback if they needed us."""
     if call.ended_at:
@@ -160,7 +177,7 @@ def hung_up(call: Call) -> None:
             book_callback(
                 call,
                 reason=Callback.Reason.HUNG_UP,
-                detail=f"Hung up at step: {call.state.get('step')}",
+                detail=_hung_up_detail(call),
                 rank=1 if call.urgent else 2,
                 final=False,
             )

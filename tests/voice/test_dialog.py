@@ -138,7 +138,8 @@ def test_hang_up_mid_report_saves_nothing_but_a_callback(catalogue):
     call.refresh_from_db()
     assert call.outcome == Call.Outcome.ABANDONED and call.ended_at
     callback = Callback.objects.get(call=call)
-    assert callback.reason == Callback.Reason.HUNG_UP and "confirm_answer" in callback.detail
+    assert callback.reason == Callback.Reason.HUNG_UP
+    assert callback.detail == "Hung up before confirming the answer to: Where is the street light?"
     assert callback.team.slug == "highways"
 
 

@@ -23,7 +23,9 @@ def booked(catalogue, settings, tmp_path):
     light = actions.start_call(via=Call.Via.SIMULATOR, caller="07700 900123")
     actions.set_service(light, Service.objects.get(code="report-street-light"), 0.9)
     actions.say(light, "I think you want to report a street light fault.")
-    actions.book_callback(light, reason=Callback.Reason.HUNG_UP, detail="Hung up at step: question", rank=2)
+    actions.book_callback(
+        light, reason=Callback.Reason.HUNG_UP, detail="Hung up when asked: Where is the street light?", rank=2
+    )
     actions.save_recording(light, b"RIFF-fake-wav")
     gas = actions.start_call(via=Call.Via.SIMULATOR)
     actions.book_callback(gas, reason=Callback.Reason.URGENT, detail="smell of gas + disabled", rank=0)
@@ -44,7 +46,7 @@ def test_contact_centre_sees_urgent_first_with_the_reason(client, booked):
     page = client.get("/voice/staff/callbacks/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.index("smell of gas + disabled") < html.index("Hung up at step")
+    assert html.index("smell of gas + disabled") < html.index("Hung up when asked")
     assert "restricted" not in html  # a restricted service's callback stays with its team
 
 
@@ -52,7 +54,7 @@ def test_officer_in_the_right_team_sees_theirs_and_the_recording(client, booked)
     light, _gas, _care = booked
     user = sign_in(client, "highways.officer", "highways")
     html = client.get("/voice/staff/callbacks/").content.decode()
-    assert "Hung up at step" in html and "smell of gas" not in html
+    assert "Hung up when asked" in html and "smell of gas" not in html
     detail = client.get(f"/voice/staff/callbacks/{light.callback.pk}/")
     assert detail.status_code == 200 and b"I think you want to report a street light fault." in detail.content
     audio = client.get(f"/voice/staff/callbacks/{light.callback.pk}/recording/")
@@ -178,4 +180,5 @@ def test_the_demo_puts_two_callers_on_the_list_once(catalogue):
         (Callback.Reason.HUNG_UP, "highways"),
     ]
     assert "smell of gas" in waiting[0].detail and waiting[1].call.service.code == "report-street-light"
+    assert waiting[1].detail == "Hung up when asked: Where is the street light?"
     assert "already loaded" in command.stdout.getvalue()
