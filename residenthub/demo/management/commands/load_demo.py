@@ -22,6 +22,10 @@ from residenthub.cases.models import Case, Channel, NotifyBy, Priority
 from residenthub.core.actions import Actor
 from residenthub.core.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_answer
 from residenthub.core.models import Address
+from residenthub.minutes import actions as minutes_actions
+from residenthub.minutes import drafting, scripted
+from residenthub.minutes.agenda import ParsedItem
+from residenthub.minutes.models import Meeting
 from residenthub.services.models import Service
 from residenthub.voice import actions as voice_actions
 from residenthub.voice import dialog
@@ -50,6 +54,7 @@ class Command(BaseCommand):
         # Insights: five past months of requests, the daily roll-ups, the benefits register, reports.
         call_command("insights", "demo", stdout=self.stdout)
         self._phone_callbacks()
+        self._minutes_meeting()
 
     def _staff(self):
         loader = Actor.system("demo")
@@ -154,3 +159,24 @@ class Command(BaseCommand):
             if call.outcome == Call.Outcome.IN_PROGRESS:
                 dialog.caller_hung_up(call)
         self.stdout.write("Two demo callers are waiting on the callback list.")
+
+    def _minutes_meeting(self):
+        """A committee meeting with its draft minutes ready for the clerk's review: a scripted meeting's
+        words as its transcript (no recording: the demo holds no audio), drafted as the app drafts."""
+        if Meeting.objects.exists():
+            self.stdout.write("Demo meeting already loaded.")
+            return
+        today = timezone.localdate()
+        held = today - dt.timedelta(days=today.weekday() + 7)  # a Monday one to two weeks ago
+        script = scripted.meeting(7, items=4, questions=2, variant="tune", date=held)
+        committee = minutes_actions.create_committee(script.committee)
+        meeting = minutes_actions.create_meeting(
+            committee,
+            script.date,
+            agenda=[ParsedItem(title) for title in script.agenda],
+            attendees=drafting.parse_attendees(script.attendees_text()),
+            location="Demo: a scripted meeting, transcript typed from its script",
+        )
+        minutes_actions.save_transcript(meeting, script.segments())
+        minutes_actions.build_draft(meeting)
+        self.stdout.write(f"A demo meeting of the {committee.name} has draft minutes to review.")
