@@ -69,7 +69,7 @@ class Callback(TimeStampedModel):
     """A caller to ring back. ``rank`` orders the list: 0 emergency/urgent, 1 vulnerable, 2 the rest."""
 
     class Reason(models.TextChoices):
-        URGENT = "urgent", "Urgent: emergency numbers given"
+        URGENT = "urgent", "Emergency numbers given"
         VULNERABLE = "vulnerable", "Vulnerable caller"
         DISTRESS = "distress", "Caller in distress"
         INTERPRETER = "interpreter", "Needs an interpreter"

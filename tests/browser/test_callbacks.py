@@ -46,7 +46,7 @@ def test_contact_centre_works_the_callback_list_with_the_keyboard(open_page, che
     tab_to(page, f'a[href="/voice/staff/callbacks/{gas.callback.pk}/"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert heading(page) == "Urgent Urgent: emergency numbers given"
+    assert heading(page) == "Urgent Emergency numbers given"  # the red tag, then the reason
     check_page(page, "urgent callback")
     press(page, "Save", status=400)
     assert_error_summary(page, "status-done", "Choose called back or no answer.")
