@@ -6,43 +6,19 @@ is on every staff page. Nothing is counted for a page that does not show the men
 
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 from residenthub.accounts.permissions import can_use_callbacks
 
 from .queries import waiting_counts
 
 
-class StaffCallbacks:
-    """Read lazily by the staff menu: ``allowed``, then ``waiting`` and ``urgent`` (one query)."""
-
-    def __init__(self, user):
-        self._user = user
-        self._allowed: bool | None = None
-        self._counts: dict[str, int] | None = None
-
-    @property
-    def allowed(self) -> bool:
-        if self._allowed is None:
-            self._allowed = can_use_callbacks(self._user)
-        return self._allowed
-
-    def _count(self, key: str) -> int:
-        if not self.allowed:
-            return 0
-        if self._counts is None:
-            self._counts = waiting_counts(self._user)
-        return self._counts[key]
-
-    @property
-    def waiting(self) -> int:
-        return self._count("waiting")
-
-    @property
-    def urgent(self) -> int:
-        return self._count("urgent")
-
-
 def callbacks(request):
+    """``staff_callbacks``: ``{"waiting", "urgent"}`` for staff who may open the list, else empty
+    (falsy); read lazily, in one query, when the menu is drawn."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return {}
-    return {"staff_callbacks": StaffCallbacks(user)}
+    return {
+        "staff_callbacks": SimpleLazyObject(lambda: waiting_counts(user) if can_use_callbacks(user) else {})
+    }
