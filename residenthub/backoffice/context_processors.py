@@ -3,6 +3,7 @@ from residenthub.accounts.permissions import (
     can_triage,
     can_view_insights,
     can_work_minutes,
+    can_work_requests,
     is_councillor_only,
     is_finance,
     is_manager,
@@ -20,6 +21,7 @@ def staff(request):
         context["staff_in_team"] = lazy_bool(lambda: not is_councillor_only(user))
         context["staff_can_view_insights"] = lazy_bool(lambda: can_view_insights(user))
         context["staff_can_work_minutes"] = lazy_bool(lambda: can_work_minutes(user))
+        context["staff_can_work_requests"] = lazy_bool(lambda: can_work_requests(user))
         context["staff_is_finance"] = lazy_bool(lambda: is_finance(user))
         context["staff_can_manage_retention"] = lazy_bool(lambda: can_manage_retention(user))
         session = getattr(request, "session", None)

@@ -5,6 +5,7 @@ itself (residenthub/demo) sits at the top.
 """
 
 import datetime as dt
+import zlib
 
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ STAFF = [
     ("housing.officer", "Tomasz", "Nowak", "housing-repairs", "officer"),
     ("team.leader", "Priya", "Shah", "highways", "team_leader"),
     ("manager", "Kwame", "Mensah", "highways", "service_manager"),
+    ("foi.officer", "Imogen", "Clarke", "information-governance", "officer"),
 ]
 RESIDENTS = [
     ("Mary O'Brien", "mary.obrien@example.com"),
@@ -29,7 +31,7 @@ RESIDENTS = [
 ]
 
 
-def demo_answer(question, address, rng):
+def demo_answer(question, address, rng, service_code: str = ""):
     kind = question.type
     if kind == "address":
         return {"uprn": address.uprn, "text": address.single_line, "postcode": address.postcode}
@@ -53,4 +55,51 @@ def demo_answer(question, address, rng):
         return address.postcode
     if kind == "file":
         return None
+    texts = DEMO_TEXTS.get(f"{service_code}:{question.name}") or DEMO_TEXTS.get(question.name)
+    if texts:
+        # Chosen by the address, not the shared random stream, so the rest of the demo stays as it was.
+        return texts[zlib.crc32(f"{address.uprn}:{question.name}".encode()) % len(texts)]
     return "Demo answer: please see the details given on the phone."
+
+
+# What residents write in the free-text questions, so the queues read like a council's (by question name, or
+# "service code:question name" where two services share a name).
+DEMO_TEXTS = {
+    "request": [
+        "How much did the council spend on pothole repairs in each year from 2022 to 2025, and how many "
+        "potholes were repaired?",
+        "Please send me the number of complaints about street lights in the borough in 2025, by ward, and "
+        "the average time taken to repair a light.",
+        "How many households were placed in temporary accommodation outside the borough in 2024 to 2025?",
+        "What was the total cost of agency staff in the children's services department in 2024 to 2025?",
+        "Please provide the contract and the performance reports for the waste collection contract since "
+        "April 2023.",
+    ],
+    "complaint": [
+        "My bin has been missed four weeks running and nobody has called me back.",
+        "I reported a leak in my kitchen ceiling in June and the repair has still not been done.",
+        "I was given a parking fine while my permit was clearly displayed, and my challenge was ignored.",
+        "The officer I spoke to on the phone was rude and put the phone down on me.",
+    ],
+    "outcome": [
+        "Fix the problem and tell me what you will do so it does not happen again.",
+        "An apology and the fine cancelled.",
+        "A date for the repair and someone to call me back.",
+    ],
+    "compliment": [
+        "The library staff helped my father set up his email. Thank you.",
+        "The crew cleared the fly-tipping in our alley the same day. Brilliant service.",
+    ],
+    "housing-repair:details": [
+        "There is water coming through the ceiling of the bathroom and the light has stopped working.",
+        "The boiler makes a banging noise and there has been no hot water since Tuesday.",
+    ],
+    "report-noise:details": [
+        "Loud music from the flat upstairs every night until 3am; my children cannot sleep.",
+        "Drilling from the building site starts at 6am, including Sundays.",
+    ],
+    "question": [
+        "Can my son move to a school nearer our new home in the middle of Year 8?",
+        "When will we hear about a primary school place for September?",
+    ],
+}

@@ -7,12 +7,12 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from residenthub.core.calendar import add_working_days
 
-from .models import OPEN_STATUSES, InformationRequest, Kind
+from .models import OPEN_STATUSES, Document, InformationRequest, Kind, Span
 
 _WORD = re.compile(r"[a-z]{3,}")
 _STOP = {
@@ -202,3 +202,19 @@ def person_timeline_items(person: Any, user: Any, records: Any, cases: Any, kind
         )
         for request in InformationRequest.objects.filter(requester_email__in=emails(records, cases))[:50]
     ]
+
+
+def documents_to_redact(req: InformationRequest) -> list[Document]:
+    """The request's documents with how far their review has gone, for the officer's request page: pages
+    reviewed and boxes still to decide (one query)."""
+    docs = list(
+        req.documents.filter(purpose=Document.Purpose.DOCUMENT)
+        .annotate(
+            pages_reviewed=Count("page_reviews", distinct=True),
+            boxes_to_decide=Count("spans", filter=Q(spans__decision=Span.Decision.PENDING), distinct=True),
+        )
+        .order_by("pk")
+    )
+    for doc in docs:
+        doc.review_done = doc.pages_reviewed >= doc.page_count and not doc.boxes_to_decide
+    return docs

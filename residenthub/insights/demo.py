@@ -66,7 +66,7 @@ def _history(count: int, days: int) -> int:
         answers = {}
         for question in service.form.questions:
             if question.is_shown(answers) and question.required:
-                answers[question.name] = _demo_answer(question, address, rng)
+                answers[question.name] = _demo_answer(question, address, rng, service.code)
         with transaction.atomic(), mock.patch("django.utils.timezone.now", return_value=received):
             case = case_actions.create_case(
                 service=service,

@@ -292,6 +292,79 @@ def test_pdf_redaction_keeps_layout_and_removes_text_bytes_metadata_annotations(
         )
 
 
+def _table_pdf() -> bytes:
+    """A memo with a table of complaints: one row a complainant, each cell on its own line in the text."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((40, 60), "The engineer replaced the lamps on 2 March.", fontsize=10, fontname="helv")
+    rows = [
+        ("Date", "Complainant", "Address", "Issue"),
+        ("3 Feb", "Sarah Whitmore", "12 Riverside Close, DB4 2QT", "Light out"),
+        ("9 Feb", "David Okafor", "4 Riverside Close, DB4 2QT", "Fall in the dark"),
+        ("21 Feb", "Ngozi Adeyemi", "31 Mill Lane, DB4 2RA", "Flickering"),
+    ]
+    columns, y = [40, 100, 210, 400, 555], 100
+    for row in rows:
+        for i, cell in enumerate(row):
+            page.draw_rect(
+                pymupdf.Rect(columns[i], y - 12, columns[i + 1], y + 6), color=(0, 0, 0), width=0.5
+            )
+            page.insert_text((columns[i] + 3, y), cell, fontsize=9, fontname="helv")
+        y += 18
+    page.insert_text((40, y + 30), "Yours sincerely,", fontsize=10, fontname="helv")
+    page.insert_text((40, y + 46), "Priya Raman", fontsize=10, fontname="helv")
+    data = doc.tobytes(deflate=True)
+    doc.close()
+    return data
+
+
+def test_a_table_of_complainants_loses_their_names_and_addresses_and_keeps_its_other_cells(tmp_path):
+    """Cells come out of a PDF one to a line: an address cell must not swallow the date cell above it, the
+    column headings, or the next cell ("Light out") and the sign-off below it."""
+    src, out = tmp_path / "memo.pdf", tmp_path / "out.pdf"
+    src.write_bytes(_table_pdf())
+    text = documents.extract("memo.pdf", src.read_bytes()).text
+    found = [s for s in d.detect(text) if s.entity_type == d.ADDRESS]
+    assert sorted(s.text.split("\n")[-1] for s in found) == [
+        "12 Riverside Close, DB4 2QT",
+        "31 Mill Lane, DB4 2RA",
+        "4 Riverside Close, DB4 2QT",
+    ]
+    call_command("redact", "apply", str(src), "--out", str(out), "--reason", "s40_2")
+    redacted, everything = all_text_and_bytes(out.read_bytes())
+    for secret in ("Whitmore", "Okafor", "Adeyemi", "Riverside Close", "Mill Lane", "DB4 2QT", "Priya Raman"):
+        assert secret not in redacted and secret not in everything, secret
+    for kept in (
+        "Date",
+        "Complainant",
+        "Address",
+        "Issue",
+        "3 Feb",
+        "9 Feb",
+        "21 Feb",
+        "Light out",
+        "Fall in the dark",
+        "Flickering",
+        "Yours sincerely",
+        "2 March",
+    ):
+        assert kept in redacted, kept
+
+
+def test_dates_are_not_house_numbers_and_a_uk_postcode_ends_the_address():
+    text = "Repaired on 2 March.\nDate\nOfficer\nNotes\n\nSend it to 9 Mill Lane, Leeds LS6 2AB\nThanks"
+    assert [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS] == [
+        "9 Mill Lane, Leeds LS6 2AB"
+    ]
+    # The country after a UK postcode is still part of the address.
+    text = "Send it to 9 Mill Lane\nLeeds LS6 2AB\nUnited Kingdom\nThanks"
+    assert [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS] == [
+        "9 Mill Lane\nLeeds LS6 2AB\nUnited Kingdom"
+    ]
+
+
 def test_docx_redacted_in_place_with_formatting(tmp_path):
     import docx
 

@@ -114,3 +114,14 @@ def test_officer_adds_a_redaction_by_selecting_or_typing_words(client, ig_office
     added = doc.spans.filter(added_by_officer=True)
     assert added.count() == 2
     assert {doc.text[s.start : s.end] for s in added} == {"Flat 9"}
+
+
+def test_the_staff_menu_leads_information_governance_to_their_requests(client, ig_officer, highways_officer):
+    """The requests' pages had no link in the staff menu: only information governance (and administrators)
+    may open them, so only they see it."""
+    client.force_login(ig_officer)
+    page = client.get("/staff/foi/").content.decode()
+    assert 'href="/staff/foi/" aria-current="page">Information requests</a>' in page
+    assert ">Information requests</a>" in client.get("/staff/").content.decode()
+    client.force_login(highways_officer)
+    assert "Information requests</a>" not in client.get("/staff/").content.decode()

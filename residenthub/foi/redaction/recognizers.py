@@ -414,7 +414,8 @@ _ADDRESS_FOREIGN = re.compile(
 )
 # A number and capitalised words, then a town and a postcode or ZIP: "12 Koningin Julianaplein, 2595 AA Den Haag".  # noqa: E501
 _ADDRESS_GENERIC = re.compile(
-    rf"(?<![\w£$€.,]){_NUM},?[ \t]+{_STOP}{_CAP}(?:[ \t]+{_CAP}){{0,4}}{_UNIT}?(?P<tail>{_TAIL})"
+    rf"(?<![\w£$€.,]){_NUM},?[ \t]+(?!(?i:{_MONTHS})\b){_STOP}{_CAP}(?:[ \t]+{_CAP}){{0,4}}{_UNIT}?"
+    rf"(?P<tail>{_TAIL})"
 )
 # A street then its number, then a postcode and town: "Trädgårdsstigen 794\n26720 Västerås", "Viaducto Sur 159".  # noqa: E501
 _ADDRESS_CONTINENTAL = re.compile(
@@ -501,6 +502,44 @@ _TAIL_HAS_POSTCODE = re.compile(rf"(?<![\w-]){_ZIPISH}(?![\w-])|,[ \t]*[A-Z]{{2}
 _LINE_MARKS = re.compile(r"(?m)^[ \t]*(?:(?:>[ \t]?)+|\?{3})(?=[ \t]|$)")
 
 
+# A line that is only a date: "3 Feb", "21 February 2026", "Feb 3".
+_DATE_LINE = re.compile(
+    rf"\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTHS}\.?(?:[ \t]+\d{{4}})?"
+    rf"|{_MONTHS}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?",
+    re.I,
+)
+# A full UK postcode closing a line, and what may still follow it on the next line: only the country.
+_UK_POSTCODE_LINE_END = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}[ \t,.]*(?=\n)")
+_UK_COUNTRY_LINE = re.compile(
+    r"[ \t>]*(?i:united[ \t]+kingdom|uk|u\.k\.|great[ \t]+britain|gb|england|scotland|wales"
+    r"|northern[ \t]+ireland)"
+    r"[ \t,.]*(?=\n|$)"
+)
+
+
+def _before_date_line(value: str) -> str:
+    """The lines of a run before the first line that is only a date (a table's next row starts there)."""
+    offset = 0
+    for row in value.split("\n"):
+        if _DATE_LINE.fullmatch(row.strip(" \t,.>")):
+            return value[:offset]
+        offset += len(row) + 1
+    return value
+
+
+def _end_at_uk_postcode(text: str, res: RecognizerResult) -> RecognizerResult:
+    """A UK address ends with its postcode: a following line is the country or not the address at all (the
+    next cell of a table, "Yours sincerely"). Lines before the postcode are untouched."""
+    for m in _UK_POSTCODE_LINE_END.finditer(text, res.start, res.end):
+        country = _UK_COUNTRY_LINE.match(text, m.end() + 1)
+        if country and country.end() >= res.end:
+            break
+        if not country:
+            res.end = m.start() + len(m.group(0).rstrip(" \t,."))
+            break
+    return res
+
+
 class HubAddressRecognizer(EntityRecognizer):
     """Street addresses: a house number, up to four words and a street word (UK, US, Commonwealth, German,
     Dutch, Nordic...), or a street then its number (Rue, Via, Calle, -straße, -katu...), with the flat or
@@ -534,6 +573,15 @@ class HubAddressRecognizer(EntityRecognizer):
             ):
                 start = m.start() + (len(block) - len(block.lstrip(" \t,\n")))
                 rows = block.strip(" \t,\n").split("\n")
+                # A date line ("3 Feb", a letter's date, a table's date column) ends whatever was above it:
+                # the address starts below it.
+                dated = [i for i, row in enumerate(rows) if _DATE_LINE.fullmatch(row.strip(" \t,."))]
+                if dated:
+                    for row in rows[: dated[-1] + 1]:
+                        start += len(row) + 1
+                    rows = rows[dated[-1] + 1 :]
+                    if len(rows) < 2 or not _BLOCK_STREET.search("\n".join(rows)):
+                        continue
                 # A sender's name line above the recipient's block ("Demo Borough Council") is not theirs.
                 while len(rows) > 2 and organisations.is_organisation_line(rows[0]):
                     start += len(rows.pop(0)) + 1
@@ -559,6 +607,7 @@ class HubAddressRecognizer(EntityRecognizer):
             value = m.group(0)
             stop = re.search(rf"(?:(?<=\d)|(?<=[a-z]{{3}}))\.(?=[ \t]+{UP})", value)  # a sentence ends
             value = (value[: stop.start()] if stop else value).rstrip(" ,.-\n\t>")
+            value = _before_date_line(value).rstrip(" ,.-\n\t>")
             if cue.group(0).strip().lower().startswith(("is", "are", "was", "were")) and not re.match(
                 rf"\d{{1,6}}[A-Za-z]?[ \t]+(?:\d{{1,5}}[ \t]+)?{_CAP}", value
             ):
@@ -569,7 +618,11 @@ class HubAddressRecognizer(EntityRecognizer):
             if numbers and lettered and not all(_YEAR.fullmatch(n) for n in numbers):
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.5, self.name))
         return [
-            piece for res in out for piece in self._without_line_marks(original, self._extend(original, res))
+            piece
+            for res in out
+            for piece in self._without_line_marks(
+                original, _end_at_uk_postcode(original, self._extend(original, res))
+            )
         ]
 
     def _without_line_marks(self, text: str, res: RecognizerResult) -> list[RecognizerResult]:

@@ -22,6 +22,9 @@ from residenthub.cases.models import Case, Channel, NotifyBy, Priority
 from residenthub.core.actions import Actor
 from residenthub.core.demo import DEMO_PASSWORD, RESIDENTS, STAFF, demo_answer
 from residenthub.core.models import Address
+from residenthub.demo.foi_memo import memo_pdf
+from residenthub.foi import actions as foi_actions
+from residenthub.foi.models import Document, Kind
 from residenthub.minutes import actions as minutes_actions
 from residenthub.minutes import drafting, scripted
 from residenthub.minutes.agenda import ParsedItem
@@ -55,6 +58,7 @@ class Command(BaseCommand):
         call_command("insights", "demo", stdout=self.stdout)
         self._phone_callbacks()
         self._minutes_meeting()
+        self._foi_document()
 
     def _staff(self):
         loader = Actor.system("demo")
@@ -89,7 +93,7 @@ class Command(BaseCommand):
             for question in service.form.questions:
                 if not question.is_shown(answers) or not question.required:
                     continue
-                answers[question.name] = demo_answer(question, address, rng)
+                answers[question.name] = demo_answer(question, address, rng, service.code)
             case = actions.create_case(
                 service=service,
                 answers=answers,
@@ -128,7 +132,7 @@ class Command(BaseCommand):
         answers = {}
         for question in service.form.questions:
             if question.is_shown(answers) and question.required:
-                answers[question.name] = demo_answer(question, address, rng)
+                answers[question.name] = demo_answer(question, address, rng, service.code)
         actions.create_case(
             service=service,
             answers=answers,
@@ -180,3 +184,23 @@ class Command(BaseCommand):
         minutes_actions.save_transcript(meeting, script.segments())
         minutes_actions.build_draft(meeting)
         self.stdout.write(f"A demo meeting of the {committee.name} has draft minutes to review.")
+
+    def _foi_document(self):
+        """An FOI request with a document waiting for its redaction review: the automatic pass has marked
+        the names, addresses and phone number in a memo with a table; an officer decides every box."""
+        if Document.objects.exists():
+            self.stdout.write("Demo FOI document already loaded.")
+            return
+        loader = Actor.system("demo")
+        request = foi_actions.log_request(
+            kind=Kind.FOI,
+            subject="Street light complaints in Riverside Close, 2026",
+            body="Please send me the council's records of complaints about the street lights in Riverside "
+            "Close since January 2026, and what was done about them.",
+            requester_name="Demo Requester",
+            requester_email="requester@example.com",
+            received_on=timezone.localdate() - dt.timedelta(days=9),
+            by=loader,
+        )
+        foi_actions.add_document(request, "riverside-close-memo.pdf", memo_pdf(), by=loader)
+        self.stdout.write(f"FOI request {request.reference} has a document waiting for its redaction review.")

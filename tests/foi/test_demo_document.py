@@ -1,0 +1,80 @@
+"""``make run``'s FOI request with a document waiting for its redaction review (a memo with a table), and
+the request page's account of how far the review has gone."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from residenthub.demo.management.commands.load_demo import Command
+from residenthub.foi import actions
+from residenthub.foi.models import Document, Span
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo_document() -> Document:
+    command = Command(stdout=io.StringIO())
+    command._foi_document()
+    command._foi_document()  # make run again: nothing added
+    assert "already loaded" in command.stdout.getvalue()
+    return Document.objects.get()
+
+
+def test_the_demo_memo_has_every_person_and_address_marked_and_nothing_else(ig_officer):
+    doc = _demo_document()
+    marked = " | ".join(doc.text[s.start : s.end] for s in doc.spans.all())
+    for personal in ("Priya Raman", "David Okafor", "4 Riverside Close", "07700 900456", "Tom Fletcher"):
+        assert personal in marked, personal
+    for row in ("Sarah Whitmore", "12 Riverside Close, DB4 2QT", "Ngozi Adeyemi", "31 Mill Lane, DB4 2RA"):
+        assert row in marked, row
+    # The table's headings, dates and issues, and the sign-off, are the council's record: not marked.
+    for kept in (
+        "Complainant",
+        "Issue",
+        "3 Feb",
+        "21 Feb",
+        "Light out",
+        "Flickering",
+        "Yours sincerely",
+        "2 March",
+    ):
+        assert kept not in marked, kept
+    assert doc.spans.filter(decision=Span.Decision.PENDING).count() == doc.spans.count()
+
+
+def test_the_request_page_says_how_far_each_documents_review_has_gone(client, ig_officer):
+    doc = _demo_document()
+    client.force_login(ig_officer)
+    url = f"/staff/foi/{doc.request.reference}/"
+    page = client.get(url).content.decode()
+    boxes = doc.spans.count()
+    assert f"0 of 1 page reviewed, {boxes} boxes to decide" in page and "To review" in page
+    assert "Document added: riverside-close-memo.pdf" in page  # the timeline in words, not codes
+    for span in doc.spans.all():
+        actions.decide_span(span, decision="accepted", reason="s40_2", by=ig_officer)
+    page = client.get(url).content.decode()
+    assert "0 of 1 page reviewed" in page and "boxes to decide" not in page
+    actions.review_page(doc, 1, by=ig_officer)
+    page = client.get(url).content.decode()
+    assert "Reviewed</strong>" in page and "To review" not in page
+
+
+def test_demo_residents_write_what_the_question_asks(catalogue):
+    """The demo's free-text answers read like residents' (the FOI queue's subjects come from them), and
+    two services sharing a question name get answers about their own subject."""
+    from residenthub.core.demo import DEMO_TEXTS, demo_answer
+    from residenthub.core.models import Address
+    from residenthub.services.models import Service
+
+    address = Address(uprn="100090000057", line1="1 High Street", postcode="DB1 1AA")
+    question = {s.code: s for s in Service.objects.all()}
+
+    def answer(code, name):
+        (q,) = [q for q in question[code].form.questions if q.name == name]
+        return demo_answer(q, address, None, code)
+
+    assert answer("foi-request", "request") in DEMO_TEXTS["request"]
+    assert answer("housing-repair", "details") in DEMO_TEXTS["housing-repair:details"]
+    assert answer("report-noise", "details") in DEMO_TEXTS["report-noise:details"]
