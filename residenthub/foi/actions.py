@@ -366,6 +366,56 @@ def recalculate_open_requests() -> int:
 
 
 # --- the work ---------------------------------------------------------------------------------------
+# Where each step may start from: the actions below check these, and the request page offers a step only
+# where it can work (``possible_actions``).
+DRAFT_FROM = (
+    Status.LOGGED,
+    Status.ACKNOWLEDGED,
+    Status.GATHERING,
+    Status.DRAFT,
+    Status.INTERNAL_REVIEW,
+    Status.AWAITING_APPROVAL,
+)
+SUBMIT_FROM = (Status.DRAFT,)
+APPROVE_FROM = (Status.AWAITING_APPROVAL,)
+RESPOND_FROM = (Status.APPROVED,)
+REVIEW_FROM = (Status.RESPONDED, Status.CLOSED)
+COMPLETE_REVIEW_FROM = (Status.INTERNAL_REVIEW,)
+REFER_FROM = (Status.RESPONDED, Status.CLOSED, Status.INTERNAL_REVIEW)
+CLOSE_FROM = (Status.RESPONDED,)
+
+
+def possible_actions(req: InformationRequest, user: Any) -> set[str]:
+    """The steps the request page offers now, by the same rules the actions check (they still check: a
+    stale page's button gets the action's own message)."""
+    status, possible = req.status, set()
+    if status in OPEN_STATUSES:
+        possible.add("resume" if status == Status.PAUSED else "pause")
+        possible.add("task")
+        if req.kind in (Kind.FOI, Kind.EIR, Kind.SAR):
+            possible.add("extend")
+    steps = {
+        "draft": DRAFT_FROM,
+        "submit": SUBMIT_FROM,
+        "respond": RESPOND_FROM,
+        "refer": REFER_FROM,
+        "close": CLOSE_FROM,
+        "complete_review": COMPLETE_REVIEW_FROM,
+    }
+    possible |= {name for name, allowed in steps.items() if status in allowed}
+    if status in APPROVE_FROM and can_approve(user):
+        possible.add("approve")
+    if req.kind == Kind.COMPLAINT:
+        later = [s for s in clocks.complaint_stages() if int(s["stage"]) > req.stage]
+        if later and status in (Status.RESPONDED, Status.CLOSED):
+            possible.add("escalate")
+    elif status in REVIEW_FROM:
+        possible.add("review")
+    if req.kind in (Kind.FOI, Kind.EIR) and req.responded_on is not None:
+        possible |= {"prepare_publication", "publish"}
+    return possible
+
+
 def _transition(req, to: str, allowed_from: Sequence[str]) -> None:
     if req.status not in allowed_from:
         raise FOIError(
@@ -377,6 +427,12 @@ def _transition(req, to: str, allowed_from: Sequence[str]) -> None:
 def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by: Any = None) -> InternalTask:
     from residenthub.core.calendar import add_working_days
 
+    if team is None:
+        raise FOIError("Choose the team to ask.")
+    if not description.strip():
+        raise FOIError("Say what information the team should send.")
+    if not 1 <= working_days <= 20:
+        raise FOIError("Give the team between 1 and 20 working days.")
     with transaction.atomic():
         due = add_working_days(_today(), working_days)
         task = InternalTask.objects.create(request=req, team=team, description=description, due_date=due)
@@ -395,6 +451,10 @@ def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by
 
 
 def complete_task(task: InternalTask, *, answer: str, by: Any = None) -> InternalTask:
+    if not answer.strip():
+        raise FOIError("Write down what the team sent, or where it is kept.")
+    if task.done_at is not None:
+        raise FOIError("This task is already done.")
     with transaction.atomic():
         task.done_at = timezone.now()
         task.answer = answer
@@ -406,18 +466,7 @@ def complete_task(task: InternalTask, *, answer: str, by: Any = None) -> Interna
 def save_draft(req: Any, text: str, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
-        _transition(
-            req,
-            Status.DRAFT,
-            [
-                Status.LOGGED,
-                Status.ACKNOWLEDGED,
-                Status.GATHERING,
-                Status.DRAFT,
-                Status.INTERNAL_REVIEW,
-                Status.AWAITING_APPROVAL,
-            ],
-        )
+        _transition(req, Status.DRAFT, DRAFT_FROM)
         req.draft_text = text
         req.approved_by = None
         req.approved_at = None
@@ -429,7 +478,7 @@ def save_draft(req: Any, text: str, *, by: Any = None) -> InformationRequest:
 def submit_for_approval(req: Any, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.AWAITING_APPROVAL, [Status.DRAFT])
+        _transition(req, Status.AWAITING_APPROVAL, SUBMIT_FROM)
         req.save()
         _event(req, "submitted_for_approval", by)
     return req
@@ -444,7 +493,7 @@ def approve(req: Any, *, by: Any) -> InformationRequest:
         raise FOIError("Only a team leader or manager of information governance can approve a response.")
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.APPROVED, [Status.AWAITING_APPROVAL])
+        _transition(req, Status.APPROVED, APPROVE_FROM)
         req.approved_by = _user(by)
         req.approved_at = timezone.now()
         req.save()
@@ -473,7 +522,7 @@ def respond(
         _require_reviewed(doc)  # no document is released on the automatic pass alone
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.RESPONDED, [Status.APPROVED])
+        _transition(req, Status.RESPONDED, RESPOND_FROM)
         req.outcome = outcome
         req.exemptions = list(exemptions)
         req.response_text = text if text is not None else req.draft_text
@@ -494,7 +543,7 @@ def request_internal_review(
 ) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.INTERNAL_REVIEW, [Status.RESPONDED, Status.CLOSED])
+        _transition(req, Status.INTERNAL_REVIEW, REVIEW_FROM)
         req.review_requested_on = on or _today()
         req.review_due = clocks.internal_review_due(req.review_requested_on)
         req.save()
@@ -504,9 +553,11 @@ def request_internal_review(
 
 
 def complete_internal_review(req: Any, *, outcome: str, by: Any = None) -> InformationRequest:
+    if not outcome.strip():
+        raise FOIError("Give the outcome of the internal review.")
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.CLOSED, [Status.INTERNAL_REVIEW])
+        _transition(req, Status.CLOSED, COMPLETE_REVIEW_FROM)
         req.review_outcome = outcome[:200]
         req.save()
         _event(req, "internal_review_completed", by, outcome)
@@ -518,7 +569,7 @@ def refer(req: Any, *, to: str, by: Any = None, note: str = "") -> InformationRe
         raise FOIError("Refer to the ICO or the Ombudsman.")
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.REFERRED, [Status.RESPONDED, Status.CLOSED, Status.INTERNAL_REVIEW])
+        _transition(req, Status.REFERRED, REFER_FROM)
         req.referred_to = to
         req.save()
         _event(req, "referred", by, note, to=to)
@@ -529,7 +580,7 @@ def refer(req: Any, *, to: str, by: Any = None, note: str = "") -> InformationRe
 def close(req: Any, *, by: Any = None) -> InformationRequest:
     with transaction.atomic():
         req = _lock(req)
-        _transition(req, Status.CLOSED, [Status.RESPONDED])
+        _transition(req, Status.CLOSED, CLOSE_FROM)
         req.save()
         _event(req, "closed", by)
     return req

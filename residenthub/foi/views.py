@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.auth import staff_required
+from residenthub.accounts.models import Team
 from residenthub.accounts.permissions import can_work_requests
 from residenthub.core import audit
 from residenthub.core.actions import Actor
@@ -111,7 +112,91 @@ def upload_email(request):
     return render(request, "foi/upload_email.html", {"errors": errors, "error_for": first_errors(errors)})
 
 
+class FieldError(actions.FOIError):
+    """An action's error with the field on the page it belongs to (the summary links there)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+# Where each action's own errors are shown on the request page: its main field, or its button.
+ACTION_FIELDS = {
+    "pause": "pause_reason",
+    "resume": "resume",
+    "task": "task_description",
+    "extend": "extend_days",
+    "draft": "draft",
+    "submit": "submit",
+    "approve": "approve",
+    "respond": "outcome",
+    "review": "review_grounds",
+    "complete_review": "review_outcome",
+    "close": "close",
+    "refer": "refer_to",
+    "escalate": "escalate_note",
+    "prepare_publication": "prepare_publication",
+    "publish": "publish",
+    "sar_pack": "sar-pack",
+}
+
+
+def _whole_number(value: str, field: str, message: str) -> int:
+    try:
+        return int(value.strip())
+    except (AttributeError, ValueError):
+        raise FieldError(field, message) from None
+
+
+def _extend(req, post, by):
+    reason = post.get("reason_text", "")
+    if not reason.strip():
+        raise FieldError("extend_reason", "Give the reason for the extension.")
+    if req.kind == "sar":
+        months = _whole_number(
+            post.get("months", ""), "extend_months", "Choose how many months to extend by."
+        )
+        try:
+            return actions.extend(req, months=months, reason=reason, by=by)
+        except actions.FOIError as exc:
+            raise FieldError("extend_months", str(exc)) from exc
+    days = _whole_number(
+        post.get("working_days", ""), "extend_days", "Give the extension in working days, as a number."
+    )
+    return actions.extend(req, working_days=days, reason=reason, by=by)
+
+
+def _add_task(req, post, by):
+    team = Team.objects.filter(slug=post.get("team", "")).first()
+    if team is None:
+        raise FieldError("task_team", "Choose the team to ask.")
+    days = _whole_number(
+        post.get("working_days", ""), "task_days", "Give the team's time in working days, as a number."
+    )
+    if not 1 <= days <= 20:
+        raise FieldError("task_days", "Give the team between 1 and 20 working days.")
+    return actions.add_task(req, team=team, description=post.get("description", ""), working_days=days, by=by)
+
+
+def _task_done(req, post, by):
+    task_id = str(post.get("task", ""))
+    task = req.tasks.filter(pk=int(task_id)).first() if task_id.isdigit() else None
+    if task is None:
+        raise FieldError("tasks", "That task is not one of this request's.")
+    try:
+        return actions.complete_task(task, answer=post.get("answer", ""), by=by)
+    except actions.FOIError as exc:
+        raise FieldError(f"task_answer_{task.pk}", str(exc)) from exc
+
+
 ACTIONS = {
+    "extend": _extend,
+    "task": _add_task,
+    "task_done": _task_done,
+    "complete_review": lambda req, p, u: actions.complete_internal_review(
+        req, outcome=p.get("review_outcome", ""), by=u
+    ),
+    "close": lambda req, p, u: actions.close(req, by=u),
     "pause": lambda req, p, u: actions.pause_clock(req, p.get("reason", ""), by=u, note=p.get("note", "")),
     "resume": lambda req, p, u: actions.resume_clock(req, by=u),
     "draft": lambda req, p, u: actions.save_draft(req, p.get("text", ""), by=u),
@@ -129,6 +214,32 @@ ACTIONS = {
 }
 
 
+def _detail_context(request, req: InformationRequest, errors: list) -> dict:
+    """The request page: its record, what can be done next, its documents and timeline."""
+    error_for = first_errors(errors)
+    tasks = list(req.tasks.select_related("team"))
+    for task in tasks:
+        task.error_field = f"task_answer_{task.pk}"
+        task.error = error_for.get(task.error_field)
+    return {
+        "req": req,
+        "errors": errors,
+        "error_for": error_for,
+        "events": req.events.select_related("actor"),
+        "tasks": tasks,
+        "documents": queries.documents_to_redact(req),
+        "similar": queries.similar_requests(req),
+        "exemptions": EXEMPTIONS,
+        "outcomes": Outcome.choices,
+        "pause_reasons": ClockPause.Reason.choices,
+        "packs": req.sar_packs.all(),
+        "sar_sources": sar.preview(req, request.user) if req.kind == "sar" else [],
+        "publication": actions.publication_document(req),
+        "possible": actions.possible_actions(req, request.user),
+        "teams": Team.objects.order_by("name"),
+    }
+
+
 @ig_required
 @require_http_methods(["GET", "POST"])
 def detail(request, reference):
@@ -142,27 +253,13 @@ def detail(request, reference):
             action(req, request.POST, Actor.from_request(request))
             return redirect("foi:detail", reference=req.reference)
         except actions.FOIError as exc:
-            errors.append(("action", str(exc)))
-        req.refresh_from_db()
-    return render(
-        request,
-        "foi/detail.html",
-        {
-            "req": req,
-            "errors": errors,
-            "error_for": first_errors(errors),
-            "events": req.events.select_related("actor"),
-            "tasks": req.tasks.select_related("team"),
-            "documents": queries.documents_to_redact(req),
-            "similar": queries.similar_requests(req),
-            "exemptions": EXEMPTIONS,
-            "outcomes": Outcome.choices,
-            "pause_reasons": ClockPause.Reason.choices,
-            "packs": req.sar_packs.all(),
-            "sar_sources": sar.preview(req, request.user) if req.kind == "sar" else [],
-            "publication": actions.publication_document(req),
-        },
-    )
+            req.refresh_from_db()
+            name = request.POST.get("action", "")
+            field = getattr(exc, "field", None) or ACTION_FIELDS.get(name, "action")
+            if name not in actions.possible_actions(req, request.user) | {"task_done", "sar_pack"}:
+                field = "action"  # a step the page no longer offers (a stale page): no field to point at
+            errors.append((field, str(exc)))
+    return render(request, "foi/detail.html", _detail_context(request, req, errors))
 
 
 @ig_required
@@ -196,23 +293,8 @@ def upload_document(request, reference):
     try:
         doc = actions.add_document(req, upload.name, upload.read(), by=Actor.from_request(request))
     except actions.FOIError as exc:
-        return render(
-            request,
-            "foi/detail.html",
-            {
-                "req": req,
-                "errors": [("document", str(exc))],
-                "error_for": {"document": str(exc)},
-                "events": req.events.all(),
-                "tasks": req.tasks.all(),
-                "documents": queries.documents_to_redact(req),
-                "similar": [],
-                "exemptions": EXEMPTIONS,
-                "outcomes": Outcome.choices,
-                "pause_reasons": ClockPause.Reason.choices,
-            },
-            status=400,
-        )
+        errors = [("document_file", str(exc))]
+        return render(request, "foi/detail.html", _detail_context(request, req, errors), status=400)
     return redirect("foi:document", pk=doc.pk)
 
 
