@@ -78,3 +78,17 @@ def test_demo_residents_write_what_the_question_asks(catalogue):
     assert answer("foi-request", "request") in DEMO_TEXTS["request"]
     assert answer("housing-repair", "details") in DEMO_TEXTS["housing-repair:details"]
     assert answer("report-noise", "details") in DEMO_TEXTS["report-noise:details"]
+
+
+def test_the_approver_is_told_which_document_still_needs_its_review(client, ig_officer, ig_leader):
+    doc = _demo_document()
+    req = actions.approve(
+        actions.submit_for_approval(actions.save_draft(doc.request, "Attached.")), by=ig_leader
+    )
+    client.force_login(ig_leader)
+    page = client.get(f"/staff/foi/{req.reference}/").content.decode()
+    assert "Review every page of" in page and "riverside-close-memo.pdf</a> before sending" in page
+    for span in doc.spans.all():
+        actions.decide_span(span, decision="accepted", reason="s40_2", by=ig_officer)
+    actions.review_page(doc, 1, by=ig_officer)
+    assert "Review every page of" not in client.get(f"/staff/foi/{req.reference}/").content.decode()
