@@ -659,9 +659,28 @@ def publish(req: Any, *, by: Any = None, title: str = "") -> InformationRequest:
         req.published_title = (title or parts[0])[:300]
         req.published_text = parts[1] + PUBLICATION_SEPARATOR + parts[2]
         req.save()
-        _event(req, "published", by, document=doc.pk)
-        _audit("foi.published", req, by, document=doc.pk, reviewed_pages=doc.page_count)
+        # The documents the response released go on the log too: their redacted copies, made again here from
+        # the officer's decisions (apply_redaction checks every page was reviewed).
+        released = []
+        for other in req.documents.filter(purpose=Document.Purpose.DOCUMENT).order_by("pk"):
+            apply_redaction(other, by=by)
+            other.released_at = req.published_at
+            other.save(update_fields=["released_at", "updated_at"])
+            released.append(other.pk)
+        _event(req, "published", by, document=doc.pk, released=released)
+        _audit("foi.published", req, by, document=doc.pk, reviewed_pages=doc.page_count, released=released)
     return req
+
+
+def released_documents(req: InformationRequest) -> list[Document]:
+    """The redacted documents published with a disclosure log entry, in the order they were added."""
+    return list(
+        req.documents.filter(
+            purpose=Document.Purpose.DOCUMENT, released_at__isnull=False, redacted__isnull=False
+        )
+        .order_by("pk")
+        .defer("original", "text", "layout", "redacted")
+    )
 
 
 # --- documents and redaction --------------------------------------------------------------------------

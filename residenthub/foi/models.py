@@ -263,6 +263,11 @@ class Document(TimeStampedModel):
     fallback = models.BooleanField(
         default=False, help_text="A broken PDF, redacted by rebuilding (ADR 0040)."
     )
+    released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its redacted copy went on the disclosure log with the response.",
+    )
 
     def __str__(self) -> str:
         return self.name

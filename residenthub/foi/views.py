@@ -523,8 +523,41 @@ def disclosure_log(request):
 
 
 def disclosure_item(request, reference):
+    """A published answer: the request, the response, the outcome and the documents released with it."""
     req = get_object_or_404(InformationRequest, reference=reference, publish=True)
-    return render(request, "foi/disclosure_item.html", {"req": req})
+    request_text, _, response_text = req.published_text.partition(actions.PUBLICATION_SEPARATOR)
+    labels = dict(EXEMPTIONS)
+    released = [
+        {"number": number, "type": actions.documents.output_type_for(doc.file_type), "pages": doc.page_count}
+        for number, doc in enumerate(actions.released_documents(req), 1)
+    ]
+    return render(
+        request,
+        "foi/disclosure_item.html",
+        {
+            "req": req,
+            "request_text": request_text,
+            "response_text": response_text,
+            "exemptions": [labels.get(code, code) for code in req.exemptions],
+            "released": released,
+        },
+    )
+
+
+def disclosure_document(request, reference, number):
+    """A released document's redacted copy, named by the entry and its number, never by its own file name
+    (which may hold a name)."""
+    req = get_object_or_404(InformationRequest, reference=reference, publish=True)
+    released = actions.released_documents(req)
+    if not 1 <= number <= len(released):
+        raise Http404
+    doc = Document.objects.only("redacted", "file_type").get(pk=released[number - 1].pk)
+    kind = actions.documents.output_type_for(doc.file_type)
+    response = HttpResponse(
+        bytes(doc.redacted), content_type=CONTENT_TYPES.get(kind, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f'attachment; filename="{req.reference}-document-{number}.{kind}"'
+    return response
 
 
 def _safe_cell(value):

@@ -92,3 +92,40 @@ def test_the_approver_is_told_which_document_still_needs_its_review(client, ig_o
         actions.decide_span(span, decision="accepted", reason="s40_2", by=ig_officer)
     actions.review_page(doc, 1, by=ig_officer)
     assert "Review every page of" not in client.get(f"/staff/foi/{req.reference}/").content.decode()
+
+
+def test_the_disclosure_log_entry_carries_the_released_documents_redacted(client, ig_officer, ig_leader):
+    from .letters import all_text_and_bytes
+    from .test_workflow import review_publication
+
+    doc = _demo_document()
+    for span in doc.spans.all():
+        actions.decide_span(span, decision="accepted", reason="s40_2", by=ig_officer)
+    actions.review_page(doc, 1, by=ig_officer)
+    req = actions.approve(
+        actions.submit_for_approval(
+            actions.save_draft(doc.request, "Dear Ms Osei,\n\nThe memo is attached.")
+        ),
+        by=ig_leader,
+    )
+    req = actions.respond(req, outcome="partial", exemptions=["s40_2"])
+    url = f"/disclosure-log/{req.reference}/"
+    assert client.get(url).status_code == 404  # answered, not yet published
+    assert client.get(f"{url}documents/1/").status_code == 404
+    review_publication(req, ig_officer)
+    actions.publish(req, by=ig_officer)
+
+    page = client.get(url).content.decode()
+    assert "The request" in page and "Our response" in page and "Information provided in part" in page
+    assert "s.40(2) Personal information of third parties" in page
+    assert "Document 1 (PDF, 1 page)" in page and "riverside-close-memo" not in page  # no file name shown
+    assert "Osei" not in page
+    response = client.get(f"{url}documents/1/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{req.reference}-document-1.pdf"'
+    text, everything = all_text_and_bytes(response.content)
+    for secret in ("Whitmore", "Okafor", "Riverside Close, DB4", "07700 900456", "Priya Raman"):
+        assert secret not in text and secret not in everything, secret
+    assert "Light out" in text and "Complainant" in text
+    assert client.get(f"{url}documents/2/").status_code == 404
+    assert client.get(f"{url}documents/0/").status_code == 404

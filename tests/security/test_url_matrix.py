@@ -112,6 +112,7 @@ ACCESS: dict[str, str] = {
     "foi_public:csv": "public",
     "foi_public:json": "public",
     "foi_public:item": "none",  # placeholder reference: nothing published under it
+    "foi_public:document": "none",  # the same: only a published entry's released documents
     "minutes_public:index": "public",
     "minutes_public:committee": "none",
     "minutes_public:meeting": "none",

@@ -197,8 +197,8 @@ class Command(BaseCommand):
             subject="Street light complaints in Riverside Close, 2026",
             body="Please send me the council's records of complaints about the street lights in Riverside "
             "Close since January 2026, and what was done about them.",
-            requester_name="Demo Requester",
-            requester_email="requester@example.com",
+            requester_name="Amara Osei",
+            requester_email="amara.osei@example.com",
             received_on=timezone.localdate() - dt.timedelta(days=9),
             by=loader,
         )
