@@ -236,6 +236,8 @@ def _detail_context(request, req: InformationRequest, errors: list) -> dict:
         "sar_sources": sar.preview(req, request.user) if req.kind == "sar" else [],
         "publication": actions.publication_document(req),
         "possible": actions.possible_actions(req, request.user),
+        # What the officer typed, put back in the form whose step failed.
+        "posted": request.POST if errors and request.method == "POST" else {},
         "teams": Team.objects.order_by("name"),
     }
 

@@ -30,12 +30,16 @@ def test_an_officer_asks_a_service_for_information_with_the_keyboard(open_page, 
     for absent in ("Approve", "Send response", "Publish in the disclosure log", "Close the request"):
         expect(page.get_by_role("button", name=absent, exact=True)).to_have_count(0)
 
+    tab_to(page, "#task_team")
+    page.keyboard.type("Highways")  # the select's own type-ahead
+    expect(page.locator("#task_team")).to_have_value("highways")
     tab_to(page, "#task_days")
     page.keyboard.press("Tab")  # on to "Ask the team", the description left empty
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert_error_summary(page, "task_description", "Say what information the team should send.")
     check_page(page, "information request: error asking a team")
+    expect(page.locator("#task_team")).to_have_value("highways")  # the choice survives the error
     page.keyboard.type("Trees felled in 2025, by ward")
     tab_to(page, "#task_days")
     page.keyboard.press("Tab")
@@ -43,4 +47,5 @@ def test_an_officer_asks_a_service_for_information_with_the_keyboard(open_page, 
         page.keyboard.press("Enter")
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.locator("#tasks + table")).to_contain_text("Trees felled in 2025, by ward")
-    assert req.tasks.get().description == "Trees felled in 2025, by ward"
+    task = req.tasks.get()
+    assert task.description == "Trees felled in 2025, by ward" and task.team.slug == "highways"

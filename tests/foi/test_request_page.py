@@ -189,3 +189,18 @@ def test_an_empty_task_answer_or_review_outcome_is_refused(client, ig_officer, i
     page = _post(client, req, action="complete_review", review_outcome="").content.decode()
     assert "Give the outcome of the internal review" in page and 'id="review_outcome-error"' in page
     assert InformationRequest.objects.get(pk=req.pk).status == Status.INTERNAL_REVIEW
+
+
+def test_what_the_officer_typed_is_kept_when_a_step_fails(client, ig_officer):
+    req = _request()
+    client.force_login(ig_officer)
+    page = _post(
+        client, req, action="task", team="highways", description="Tree counts by ward", working_days="x"
+    )
+    page = page.content.decode()
+    assert '<option value="highways" selected>' in page and ">Tree counts by ward</textarea>" in page
+    assert 'id="task_days" name="working_days" type="text" inputmode="numeric" value="x"' in page
+    page = _post(
+        client, req, action="extend", working_days="30", reason_text="Public interest test"
+    ).content.decode()
+    assert ">Public interest test</textarea>" in page and 'value="30"' in page

@@ -169,3 +169,11 @@ def test_a_retrain_that_is_not_better_is_recorded_but_not_used(
     assert not recorded.active and recorded.note.startswith("not kept")
     assert "held_back_macro_f1" in recorded.scores and os.path.exists(recorded.path)
     assert triage_model.get_model().version == before
+
+
+def test_the_triage_pages_lead_to_the_examples_and_the_models(client, catalogue, customer_services_officer):
+    """The examples to review and the model versions were reachable only from each other."""
+    client.force_login(customer_services_officer)
+    for start in ("/triage/staff/", "/triage/staff/queue/"):
+        page = client.get(start).content.decode()
+        assert 'href="/triage/staff/examples/"' in page and 'href="/triage/staff/models/"' in page, start
