@@ -129,3 +129,13 @@ def test_the_disclosure_log_entry_carries_the_released_documents_redacted(client
     assert "Light out" in text and "Complainant" in text
     assert client.get(f"{url}documents/2/").status_code == 404
     assert client.get(f"{url}documents/0/").status_code == 404
+
+
+def test_words_or_an_area_added_on_the_review_screen_default_to_the_personal_data_exemption(client, ig_officer):
+    """A missed name added in a hurry was labelled s.12 (the list's first exemption) on the black box."""
+    doc = _demo_document()
+    client.force_login(ig_officer)
+    page = client.get(f"/staff/foi/documents/{doc.pk}/pages/1/").content.decode()
+    for select in ('id="add-reason"', 'id="area-reason"'):
+        options = page.split(select, 1)[1].split("</select>", 1)[0]
+        assert '<option value="s40_2" selected>' in options and options.count(" selected") == 1, select
