@@ -131,7 +131,9 @@ def test_the_disclosure_log_entry_carries_the_released_documents_redacted(client
     assert client.get(f"{url}documents/0/").status_code == 404
 
 
-def test_words_or_an_area_added_on_the_review_screen_default_to_the_personal_data_exemption(client, ig_officer):
+def test_words_or_an_area_added_on_the_review_screen_default_to_the_personal_data_exemption(
+    client, ig_officer
+):
     """A missed name added in a hurry was labelled s.12 (the list's first exemption) on the black box."""
     doc = _demo_document()
     client.force_login(ig_officer)
@@ -139,3 +141,38 @@ def test_words_or_an_area_added_on_the_review_screen_default_to_the_personal_dat
     for select in ('id="add-reason"', 'id="area-reason"'):
         options = page.split(select, 1)[1].split("</select>", 1)[0]
         assert '<option value="s40_2" selected>' in options and options.count(" selected") == 1, select
+
+
+def test_the_demo_answers_most_past_requests_once_and_the_figures_read_as_percentages(client, ig_officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from residenthub.foi.models import InformationRequest
+
+    today = timezone.localdate()
+    for days in range(30, 130, 4):  # 25 past requests, none answered
+        actions.log_request(
+            kind="foi",
+            subject=f"Request {days}",
+            body="Numbers, please.",
+            received_on=today - dt.timedelta(days=days),
+        )
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin", "admin@council.example", "x")  # make run's approver
+    command = Command(stdout=io.StringIO())
+    command._answer_past_requests()
+    answered = InformationRequest.objects.filter(responded_on__isnull=False).count()
+    assert 15 <= answered < 25  # a few are left overdue on purpose
+    command._answer_past_requests()  # make run again: nothing more answered
+    assert InformationRequest.objects.filter(responded_on__isnull=False).count() == answered
+    late = InformationRequest.objects.filter(on_time=False).count()
+    assert 0 < late < answered
+    client.force_login(ig_officer)
+    page = client.get("/staff/foi/performance/").content.decode()
+    share = round(100 * (answered - late) / answered)
+    assert f"<strong>{share}%</strong> of requests answered so far" in page
+    assert (
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Share on time</th>' in page
+    )
