@@ -42,3 +42,32 @@ def test_review_a_page_with_the_keyboard_alone(open_page, check_page):
         page.keyboard.press("Space")
     assert heading(page).startswith("Page 2 of 2")
     assert doc.page_reviews.filter(page=1, reviewed_by=officer).exists()
+
+
+def test_an_area_is_drawn_by_dragging_on_the_page(open_page, check_page):
+    """A signature or handwriting the detector cannot read: the officer drags over it on the page image,
+    the corners fill in (in PDF points), and "Add area" redacts that rectangle."""
+    officer = _staff("ig.officer", "information-governance")
+    req = actions.log_request(kind="foi", subject="Refunds", body="Refund letters")
+    doc = actions.add_document(req, "letter.pdf", council_letter_pdf(scan=False), by=officer)
+    page = open_page(viewport=DESKTOP)
+    sign_in(page, officer.username, PASSWORD)
+    visit(page, f"/staff/foi/documents/{doc.pk}/pages/1/")
+    svg = page.locator("svg[data-draw-area]")
+    expect(svg).to_have_attribute("data-draw-ready", "true")  # the module has loaded
+    svg.scroll_into_view_if_needed()
+    frame = svg.bounding_box()
+    width = float(svg.get_attribute("viewBox").split()[2])
+    scale = frame["width"] / width  # screen pixels per PDF point
+    start = (frame["x"] + 100 * scale, frame["y"] + 150 * scale)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(frame["x"] + 250 * scale, frame["y"] + 200 * scale, steps=5)
+    page.mouse.up()
+    corners = [float(page.locator(f"#{name}").input_value()) for name in ("x0", "y0", "x1", "y1")]
+    assert corners == pytest.approx([100, 150, 250, 200], abs=2)
+    check_page(page, "redaction: an area drawn on page 1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add area").click()
+    (area,) = [s for s in doc.spans.filter(added_by_officer=True) if s.is_area]
+    assert area.rects[0] == pytest.approx([100, 150, 250, 200], abs=2) and area.reason == "s40_2"
