@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,7 +18,7 @@ from residenthub.accounts.permissions import can_work_requests
 from residenthub.core import audit
 from residenthub.core.actions import Actor
 from residenthub.core.audit import client_ip
-from residenthub.core.forms import first_errors
+from residenthub.core.forms import date_from_parts, first_errors
 
 from . import actions, queries, sar
 from .models import (
@@ -72,26 +73,45 @@ def new_request(request):
             errors.append(("body", "Enter the request"))
         received = None
         try:
-            received = (
-                dt.date.fromisoformat(values.get("received_on", "")) if values.get("received_on") else None
-            )
+            received = date_from_parts(values, "received_on")
         except ValueError:
-            errors.append(("received_on", "Enter the date received as YYYY-MM-DD"))
+            errors.append(("received_on-day", "Date received must be a real date, like 27 11 2026"))
+        if received is not None and received > dt.date.today():
+            errors.append(("received_on-day", "Date received must be today or in the past"))
+        email = values.get("requester_email", "").strip()
+        address = values.get("requester_address", "").strip()
+        if email and not EMAIL_SHAPE.fullmatch(email):
+            errors.append(
+                ("requester_email", "Enter an email address in the correct format, like name@example.com")
+            )
+        elif not email and not address:
+            errors.append(
+                ("requester_email", "Enter the requester's email or postal address, to send the answer to")
+            )
         if not errors:
             req = actions.log_request(
                 kind=kind,
                 subject=values["subject"],
                 body=values["body"],
                 received_on=received,
-                requester_name=values.get("requester_name", ""),
-                requester_email=values.get("requester_email", ""),
+                requester_name=values.get("requester_name", "").strip(),
+                requester_email=email,
+                requester_address=address,
                 by=Actor.from_request(request),
             )
             return redirect("foi:detail", reference=req.reference)
+    error_for = first_errors(errors)
+    error_for["received_on"] = error_for.get("received_on-day")
     return render(
         request,
         "foi/new.html",
-        {"errors": errors, "error_for": first_errors(errors), "values": values, "kinds": Kind.choices},
+        {
+            "errors": errors,
+            "error_for": error_for,
+            "values": values,
+            "kinds": Kind.choices,
+            "date_parts": [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)],
+        },
     )
 
 
@@ -121,6 +141,9 @@ class FieldError(actions.FOIError):
 
 
 # Where each action's own errors are shown on the request page: its main field, or its button.
+# Enough to catch a typing slip; the address itself is proved by the acknowledgement reaching it.
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
 ACTION_FIELDS = {
     "pause": "pause_reason",
     "resume": "resume",

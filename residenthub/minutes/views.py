@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 import re
 
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.auth import staff_required
 from residenthub.core import audit
+from residenthub.core.forms import date_from_parts
 
 from . import actions, agenda, drafting, queries
 from .models import ActionTask, Committee, Meeting, Recording
@@ -29,16 +29,6 @@ def clerk_required(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-def _date_from(post, prefix: str) -> dt.date | None:
-    """GOV.UK date input: prefix-day, prefix-month, prefix-year. None if blank; ValueError if wrong."""
-    parts = [post.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        raise ValueError
-    return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
 
 
 def _clock(seconds: float | None) -> str:
@@ -80,7 +70,7 @@ def new_meeting(request):
         if committee is None and not name:
             errors.append(("committee", "Choose the committee, or enter the name of a new one"))
         try:
-            date = _date_from(values, "date")
+            date = date_from_parts(values, "date")
             if date is None:
                 errors.append(("date-day", "Enter the date of the meeting"))
         except ValueError:
@@ -373,7 +363,7 @@ def edit_line(request, pk: int, line_id: int):
         else:
             due = None
             try:
-                due = _date_from(values, "due")
+                due = date_from_parts(values, "due")
             except ValueError:
                 errors.append(("due-day", "Due date must be a real date, like 27 3 2026"))
             if not errors:

@@ -44,7 +44,9 @@ def test_who_may_see_the_staff_pages(client, ig_officer, highways_officer, admin
 
 def test_staff_log_a_request_and_pause(client, ig_officer):
     _login(client, ig_officer)
-    response = client.post("/staff/foi/new/", {"kind": "foi", "subject": "", "body": "", "received_on": "x"})
+    response = client.post(
+        "/staff/foi/new/", {"kind": "foi", "subject": "", "body": "", "received_on-day": "x"}
+    )
     assert response.status_code == 200 and b"Enter a subject" in response.content
     response = client.post(
         "/staff/foi/new/",
@@ -52,7 +54,9 @@ def test_staff_log_a_request_and_pause(client, ig_officer):
             "kind": "foi",
             "subject": "Trees",
             "body": "Trees felled in 2024",
-            "received_on": "2025-08-22",
+            "received_on-day": "22",
+            "received_on-month": "8",
+            "received_on-year": "2025",
             "requester_email": "a@example.com",
         },
     )
@@ -125,3 +129,53 @@ def test_the_staff_menu_leads_information_governance_to_their_requests(client, i
     assert ">Information requests</a>" in client.get("/staff/").content.decode()
     client.force_login(highways_officer)
     assert "Information requests</a>" not in client.get("/staff/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"received_on-day": "31", "received_on-month": "2", "received_on-year": "2026"},
+            "received_on-day",
+            "must be a real date",
+        ),
+        (
+            {"received_on-day": "1", "received_on-month": "1", "received_on-year": "2999"},
+            "received_on-day",
+            "today or in the past",
+        ),
+        ({"requester_email": "ann.example.com"}, "requester_email", "in the correct format"),
+        ({"requester_email": ""}, "requester_email", "email or postal address"),
+    ],
+)
+def test_logging_a_request_refuses_a_wrong_date_or_no_way_to_answer(client, ig_officer, data, field, message):
+    from residenthub.foi.models import InformationRequest
+
+    _login(client, ig_officer)
+    form = {
+        "kind": "foi",
+        "subject": "Trees",
+        "body": "Trees felled",
+        "requester_email": "a@example.com",
+        **data,
+    }
+    page = client.post("/staff/foi/new/", form).content.decode()
+    assert (
+        message in page and f'<a href="#{field}">' in page and page.count('class="govuk-error-summary"') == 1
+    )
+    assert 'value="Trees"' in page  # what was typed is kept
+    assert not InformationRequest.objects.exists()
+
+
+def test_a_request_by_post_needs_only_the_postal_address(client, ig_officer):
+    from residenthub.foi.models import InformationRequest
+
+    _login(client, ig_officer)
+    form = {
+        "kind": "foi",
+        "subject": "Trees",
+        "body": "Trees felled",
+        "requester_address": "4 Mill Lane\nLeeds LS6 2AB",
+    }
+    assert client.post("/staff/foi/new/", form).status_code == 302
+    assert InformationRequest.objects.get().requester_address == "4 Mill Lane\nLeeds LS6 2AB"
