@@ -178,4 +178,6 @@ def test_a_request_by_post_needs_only_the_postal_address(client, ig_officer):
         "requester_address": "4 Mill Lane\nLeeds LS6 2AB",
     }
     assert client.post("/staff/foi/new/", form).status_code == 302
-    assert InformationRequest.objects.get().requester_address == "4 Mill Lane\nLeeds LS6 2AB"
+    req = InformationRequest.objects.get()
+    assert req.requester_address == "4 Mill Lane\nLeeds LS6 2AB"
+    assert "4 Mill Lane\nLeeds LS6 2AB</div>" in client.get(f"/staff/foi/{req.reference}/").content.decode()
