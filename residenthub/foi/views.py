@@ -10,6 +10,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from residenthub.accounts.auth import staff_required
@@ -76,7 +77,7 @@ def new_request(request):
             received = date_from_parts(values, "received_on")
         except ValueError:
             errors.append(("received_on-day", "Date received must be a real date, like 27 11 2026"))
-        if received is not None and received > dt.date.today():
+        if received is not None and received > timezone.localdate():
             errors.append(("received_on-day", "Date received must be today or in the past"))
         email = values.get("requester_email", "").strip()
         address = values.get("requester_address", "").strip()
@@ -140,10 +141,10 @@ class FieldError(actions.FOIError):
         self.field = field
 
 
-# Where each action's own errors are shown on the request page: its main field, or its button.
 # Enough to catch a typing slip; the address itself is proved by the acknowledgement reaching it.
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
+# Where each action's own errors are shown on the request page: its main field, or its button.
 ACTION_FIELDS = {
     "pause": "pause_reason",
     "resume": "resume",
