@@ -345,6 +345,11 @@ def escalate_complaint(
         req.on_time = None
         _recompute(req)
         req.save()
+        _tell_the_case(
+            req,
+            "next_stage",
+            f"Your complaint is now at stage {req.stage}. We will answer by {req.due_date:%-d %B %Y}.",
+        )
         _event(req, "escalated", by, reason, stage=req.stage, due_date=str(req.due_date))
         _audit("foi.escalated", req, by, stage=req.stage)
     return req
@@ -416,6 +421,32 @@ def possible_actions(req: InformationRequest, user: Any) -> set[str]:
     return possible
 
 
+# The case statuses a request's steps move the resident's case to, by the case's workflow: the first
+# one its workflow allows from where the case is ("standard" for FOI, "feedback" for complaints).
+CASE_STEPS = {
+    "working": ("in_progress", "investigating"),
+    "answered": ("final_response", "responded", "resolved"),
+    "next_stage": ("stage_two", "in_progress"),
+}
+
+
+def _tell_the_case(req: InformationRequest, step: str, message: str = "") -> None:
+    """A request made through the web form has a case the resident follows on the tracking page: move
+    it in step (being dealt with, answered, a complaint's next stage), with its notification. Nothing
+    happens where its workflow allows none of the step's statuses (a case staff closed by hand stays)."""
+    if req.case_id is None:
+        return
+    from residenthub.cases import actions as case_actions
+
+    case = req.case
+    workflow = case.service.workflow
+    if case.status in CASE_STEPS[step]:
+        return
+    target = next((code for code in CASE_STEPS[step] if workflow.can_move(case.status, code)), None)
+    if target is not None:
+        case_actions.transition(case, target, by=None, public_message=message)
+
+
 def _transition(req, to: str, allowed_from: Sequence[str]) -> None:
     if req.status not in allowed_from:
         raise FOIError(
@@ -439,6 +470,7 @@ def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by
         if req.status in (Status.LOGGED, Status.ACKNOWLEDGED):
             req.status = Status.GATHERING
             req.save(update_fields=["status", "updated_at"])
+        _tell_the_case(req, "working")
         _event(req, "task_added", by, description, team=team.slug, due_date=str(due))
         _audit("foi.task_added", req, by, team=team.slug)
         if team.email:
@@ -471,6 +503,7 @@ def save_draft(req: Any, text: str, *, by: Any = None) -> InformationRequest:
         req.approved_by = None
         req.approved_at = None
         req.save()
+        _tell_the_case(req, "working")
         _event(req, "draft_saved", by)
     return req
 
@@ -529,6 +562,8 @@ def respond(
         req.responded_on = on or _today()
         req.on_time = req.responded_on <= req.due_date
         req.save()
+        sent_to = f" to {req.requester_email}" if req.requester_email else ""
+        _tell_the_case(req, "answered", f"We sent our answer{sent_to} on {req.responded_on:%-d %B %Y}.")
         _event(req, "responded", by, outcome=outcome, exemptions=list(exemptions), on_time=req.on_time)
         _audit("foi.responded", req, by, outcome=outcome, on_time=req.on_time)
         if req.requester_email:

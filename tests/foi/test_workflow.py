@@ -189,3 +189,47 @@ def test_ico_figures_for_a_quarter(ig_leader):
     figures = queries.ico_figures("2025-26 Q2")
     assert figures["foi"]["answered"] == 2 and figures["foi"]["late"] == 1
     assert figures["foi"]["share_within_20"] == 0.5
+
+
+def test_the_residents_case_follows_the_request(make_case, django_capture_on_commit_callbacks, ig_leader):
+    """A request made through the web form: the case the resident tracks moves with it (it stayed
+    "Received" after the answer had gone)."""
+    from residenthub.cases.models import CaseEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(
+            "foi-request",
+            answers={"request": "Spending on parks in 2024", "format": "email", "about_yourself": "no"},
+        )
+    req = InformationRequest.objects.get(case=case)
+    req = actions.save_draft(req, "Dear resident, we spent 12,000 pounds.")
+    case.refresh_from_db()
+    assert case.status == "in_progress"
+    req = actions.approve(actions.submit_for_approval(req), by=ig_leader)
+    req = actions.respond(req, outcome="full", on=D(2026, 11, 27))
+    case.refresh_from_db()
+    assert case.status == "resolved" and not case.is_open
+    last = case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).order_by("-id").first()
+    assert last.public and last.text == "We sent our answer to resident@example.com on 27 November 2026."
+
+
+def test_a_complaints_case_reopens_at_its_next_stage(
+    make_case, django_capture_on_commit_callbacks, ig_leader
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case("make-a-complaint", answers={"complaint": "Bins missed", "outcome": "Collect them"})
+    req = InformationRequest.objects.get(case=case)
+    req = actions.approve(actions.submit_for_approval(actions.save_draft(req, "Sorry.")), by=ig_leader)
+    case.refresh_from_db()
+    assert case.status == "investigating"
+    req = actions.respond(req, outcome="full")
+    case.refresh_from_db()
+    assert case.status == "responded" and not case.is_open
+    req = actions.escalate_complaint(req, reason="Still missed")
+    case.refresh_from_db()
+    assert case.status == "stage_two" and case.is_open
+    assert f"now at stage {req.stage}" in case.events.order_by("-id").first().text
+    req = actions.approve(actions.submit_for_approval(actions.save_draft(req, "Final.")), by=ig_leader)
+    actions.respond(req, outcome="full")
+    case.refresh_from_db()
+    assert case.status == "final_response"
