@@ -433,15 +433,16 @@ CASE_STEPS = {
 def _tell_the_case(req: InformationRequest, step: str, message: str = "") -> None:
     """A request made through the web form has a case the resident follows on the tracking page: move
     it in step (being dealt with, answered, a complaint's next stage), with its notification. Nothing
-    happens where its workflow allows none of the step's statuses (a case staff closed by hand stays)."""
+    happens where its workflow allows none of the step's statuses, and a closed case is reopened only
+    for a complaint's next stage."""
     if req.case_id is None:
         return
     from residenthub.cases import actions as case_actions
 
     case = req.case
     workflow = case.service.workflow
-    if case.status in CASE_STEPS[step]:
-        return
+    if case.status in CASE_STEPS[step] or (not case.is_open and step != "next_stage"):
+        return  # already there, or closed by staff: only a complaint's next stage reopens a case
     target = next((code for code in CASE_STEPS[step] if workflow.can_move(case.status, code)), None)
     if target is not None:
         case_actions.transition(case, target, by=None, public_message=message)

@@ -233,3 +233,17 @@ def test_a_complaints_case_reopens_at_its_next_stage(
     actions.respond(req, outcome="full")
     case.refresh_from_db()
     assert case.status == "final_response"
+
+
+def test_a_case_staff_closed_is_not_reopened_by_the_request(make_case, django_capture_on_commit_callbacks):
+    from residenthub.cases import actions as case_actions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(
+            "foi-request", answers={"request": "Parks", "format": "email", "about_yourself": "no"}
+        )
+    case = case_actions.transition(case, "resolved", by=None, public_message="Answered by letter.")
+    req = InformationRequest.objects.get(case=case)
+    actions.save_draft(req, "Dear resident")
+    case.refresh_from_db()
+    assert case.status == "resolved"
