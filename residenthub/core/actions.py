@@ -21,7 +21,12 @@ from . import audit as _audit
 
 
 class ActionError(Exception):
-    """A change the rules do not allow. The message is written for the person who asked."""
+    """A change the rules do not allow. The message is written for the person who asked; ``field`` names
+    the action's argument that is wrong, when one is, so a page can show the message at that field."""
+
+    def __init__(self, message: str = "", *, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)

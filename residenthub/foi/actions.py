@@ -309,13 +309,13 @@ def extend(
     req: Any, *, working_days: int = 0, months: int = 0, reason: str, by: Any = None
 ) -> InformationRequest:
     if not reason.strip():
-        raise FOIError("Give the reason for the extension.")
+        raise FOIError("Give the reason for the extension.", field="reason")
     with transaction.atomic():
         req = _lock(req)
         try:
             clocks.check_extension(req.kind, req.extra_working_days + working_days, req.extra_months + months)
         except clocks.ClockError as exc:
-            raise FOIError(str(exc)) from exc
+            raise FOIError(str(exc), field="months" if months else "working_days") from exc
         req.extra_working_days += working_days
         req.extra_months += months
         _recompute(req)
@@ -325,14 +325,18 @@ def extend(
     return req
 
 
+def _later_stages(req: InformationRequest) -> list[int]:
+    """A complaint's configured stages after the one it is at, in order."""
+    return sorted(int(s["stage"]) for s in clocks.complaint_stages() if int(s["stage"]) > req.stage)
+
+
 def escalate_complaint(
     req: Any, *, on: dt.date | None = None, by: Any = None, reason: str = ""
 ) -> InformationRequest:
     """Move a complaint to its next configured stage; the new stage's clock runs from ``on``."""
     if req.kind != Kind.COMPLAINT:
         raise FOIError("Only complaints have stages.")
-    stages = sorted(int(s["stage"]) for s in clocks.complaint_stages())
-    later = [s for s in stages if s > req.stage]
+    later = _later_stages(req)
     if not later:
         raise FOIError("This complaint is at its last stage: the next step is the Ombudsman.")
     with transaction.atomic():
@@ -411,8 +415,7 @@ def possible_actions(req: InformationRequest, user: Any) -> set[str]:
     if status in APPROVE_FROM and can_approve(user):
         possible.add("approve")
     if req.kind == Kind.COMPLAINT:
-        later = [s for s in clocks.complaint_stages() if int(s["stage"]) > req.stage]
-        if later and status in (Status.RESPONDED, Status.CLOSED):
+        if _later_stages(req) and status in (Status.RESPONDED, Status.CLOSED):
             possible.add("escalate")
     elif status in REVIEW_FROM:
         possible.add("review")
@@ -460,11 +463,11 @@ def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by
     from residenthub.core.calendar import add_working_days
 
     if team is None:
-        raise FOIError("Choose the team to ask.")
+        raise FOIError("Choose the team to ask.", field="team")
     if not description.strip():
-        raise FOIError("Say what information the team should send.")
+        raise FOIError("Say what information the team should send.", field="description")
     if not 1 <= working_days <= 20:
-        raise FOIError("Give the team between 1 and 20 working days.")
+        raise FOIError("Give the team between 1 and 20 working days.", field="working_days")
     with transaction.atomic():
         due = add_working_days(_today(), working_days)
         task = InternalTask.objects.create(request=req, team=team, description=description, due_date=due)
@@ -485,7 +488,7 @@ def add_task(req: Any, *, team: Any, description: str, working_days: int = 5, by
 
 def complete_task(task: InternalTask, *, answer: str, by: Any = None) -> InternalTask:
     if not answer.strip():
-        raise FOIError("Write down what the team sent, or where it is kept.")
+        raise FOIError("Write down what the team sent, or where it is kept.", field="answer")
     if task.done_at is not None:
         raise FOIError("This task is already done.")
     with transaction.atomic():
@@ -590,7 +593,7 @@ def request_internal_review(
 
 def complete_internal_review(req: Any, *, outcome: str, by: Any = None) -> InformationRequest:
     if not outcome.strip():
-        raise FOIError("Give the outcome of the internal review.")
+        raise FOIError("Give the outcome of the internal review.", field="outcome")
     with transaction.atomic():
         req = _lock(req)
         _transition(req, Status.CLOSED, COMPLETE_REVIEW_FROM)

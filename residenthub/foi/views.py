@@ -133,18 +133,10 @@ def upload_email(request):
     return render(request, "foi/upload_email.html", {"errors": errors, "error_for": first_errors(errors)})
 
 
-class FieldError(actions.FOIError):
-    """An action's error with the field on the page it belongs to (the summary links there)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
 # Enough to catch a typing slip; the address itself is proved by the acknowledgement reaching it.
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-# Where each action's own errors are shown on the request page: its main field, or its button.
+# Where each action's other errors are shown on the request page: its main field, or its button.
 ACTION_FIELDS = {
     "pause": "pause_reason",
     "resume": "resume",
@@ -165,52 +157,61 @@ ACTION_FIELDS = {
 }
 
 
-def _whole_number(value: str, field: str, message: str) -> int:
+# Where an action's error about one of its arguments is shown on the request page.
+ARGUMENT_FIELDS = {
+    ("task", "team"): "task_team",
+    ("task", "description"): "task_description",
+    ("task", "working_days"): "task_days",
+    ("extend", "reason"): "extend_reason",
+    ("extend", "working_days"): "extend_days",
+    ("extend", "months"): "extend_months",
+    ("complete_review", "outcome"): "review_outcome",
+}
+
+
+def _page_field(action: str, argument: str, post) -> str:
+    """The field (or button) on the request page that an action's error belongs to."""
+    if action == "task_done":
+        return f"task_answer_{post.get('task', '')}" if argument == "answer" else "tasks"
+    return ARGUMENT_FIELDS.get((action, argument)) or ACTION_FIELDS.get(action, "action")
+
+
+def _whole_number(value: str, argument: str, message: str) -> int:
     try:
         return int(value.strip())
     except (AttributeError, ValueError):
-        raise FieldError(field, message) from None
+        raise actions.FOIError(message, field=argument) from None
 
 
 def _extend(req, post, by):
-    reason = post.get("reason_text", "")
-    if not reason.strip():
-        raise FieldError("extend_reason", "Give the reason for the extension.")
     if req.kind == "sar":
-        months = _whole_number(
-            post.get("months", ""), "extend_months", "Choose how many months to extend by."
-        )
-        try:
-            return actions.extend(req, months=months, reason=reason, by=by)
-        except actions.FOIError as exc:
-            raise FieldError("extend_months", str(exc)) from exc
+        months = _whole_number(post.get("months", ""), "months", "Choose how many months to extend by.")
+        return actions.extend(req, months=months, reason=post.get("reason_text", ""), by=by)
     days = _whole_number(
-        post.get("working_days", ""), "extend_days", "Give the extension in working days, as a number."
+        post.get("working_days", ""), "working_days", "Give the extension in working days, as a number."
     )
-    return actions.extend(req, working_days=days, reason=reason, by=by)
+    return actions.extend(req, working_days=days, reason=post.get("reason_text", ""), by=by)
 
 
 def _add_task(req, post, by):
-    team = Team.objects.filter(slug=post.get("team", "")).first()
-    if team is None:
-        raise FieldError("task_team", "Choose the team to ask.")
     days = _whole_number(
-        post.get("working_days", ""), "task_days", "Give the team's time in working days, as a number."
+        post.get("working_days", ""), "working_days", "Give the team's time in working days, as a number."
     )
-    if not 1 <= days <= 20:
-        raise FieldError("task_days", "Give the team between 1 and 20 working days.")
-    return actions.add_task(req, team=team, description=post.get("description", ""), working_days=days, by=by)
+    return actions.add_task(
+        req,
+        team=Team.objects.filter(slug=post.get("team", "")).first(),
+        description=post.get("description", ""),
+        working_days=days,
+        by=by,
+    )
 
 
 def _task_done(req, post, by):
     task_id = str(post.get("task", ""))
     task = req.tasks.filter(pk=int(task_id)).first() if task_id.isdigit() else None
     if task is None:
-        raise FieldError("tasks", "That task is not one of this request's.")
-    try:
-        return actions.complete_task(task, answer=post.get("answer", ""), by=by)
-    except actions.FOIError as exc:
-        raise FieldError(f"task_answer_{task.pk}", str(exc)) from exc
+        raise actions.FOIError("That task is not one of this request's.", field="task")
+    return actions.complete_task(task, answer=post.get("answer", ""), by=by)
 
 
 ACTIONS = {
@@ -281,7 +282,7 @@ def detail(request, reference):
         except actions.FOIError as exc:
             req.refresh_from_db()
             name = request.POST.get("action", "")
-            field = getattr(exc, "field", None) or ACTION_FIELDS.get(name, "action")
+            field = _page_field(name, exc.field, request.POST)
             if name not in actions.possible_actions(req, request.user) | {"task_done", "sar_pack"}:
                 field = "action"  # a step the page no longer offers (a stale page): no field to point at
             errors.append((field, str(exc)))
