@@ -253,8 +253,8 @@ def pause_clock(
         raise FOIError("Choose why the clock is paused: clarification, fees notice or identity check.")
     with transaction.atomic():
         req = _lock(req)
-        if req.status not in OPEN_STATUSES or req.status == Status.PAUSED:
-            raise FOIError("Only a running clock can be paused.")
+        if req.status not in PAUSE_FROM:
+            raise FOIError("Only a running clock can be paused, before the response is sent.")
         on = on or _today()
         ClockPause.objects.create(
             request=req,
@@ -312,6 +312,8 @@ def extend(
         raise FOIError("Give the reason for the extension.", field="reason")
     with transaction.atomic():
         req = _lock(req)
+        if req.status not in EXTEND_FROM:
+            raise FOIError("The deadline can only be extended before the response is sent.")
         try:
             clocks.check_extension(req.kind, req.extra_working_days + working_days, req.extra_months + months)
         except clocks.ClockError as exc:
@@ -392,6 +394,17 @@ REVIEW_FROM = (Status.RESPONDED, Status.CLOSED)
 COMPLETE_REVIEW_FROM = (Status.INTERNAL_REVIEW,)
 REFER_FROM = (Status.RESPONDED, Status.CLOSED, Status.INTERNAL_REVIEW)
 CLOSE_FROM = (Status.RESPONDED,)
+# The response clock runs until the answer goes out: pausing or extending it after that (in an internal
+# review, say) would move a deadline nobody is working to, and resuming would drop the review's state.
+PAUSE_FROM = (
+    Status.LOGGED,
+    Status.ACKNOWLEDGED,
+    Status.GATHERING,
+    Status.DRAFT,
+    Status.AWAITING_APPROVAL,
+    Status.APPROVED,
+)
+EXTEND_FROM = (*PAUSE_FROM, Status.PAUSED)
 
 
 def possible_actions(req: InformationRequest, user: Any) -> set[str]:
@@ -399,10 +412,13 @@ def possible_actions(req: InformationRequest, user: Any) -> set[str]:
     stale page's button gets the action's own message)."""
     status, possible = req.status, set()
     if status in OPEN_STATUSES:
-        possible.add("resume" if status == Status.PAUSED else "pause")
         possible.add("task")
-        if req.kind in (Kind.FOI, Kind.EIR, Kind.SAR):
-            possible.add("extend")
+    if status in PAUSE_FROM:
+        possible.add("pause")
+    if status == Status.PAUSED:
+        possible.add("resume")
+    if status in EXTEND_FROM and req.kind in (Kind.FOI, Kind.EIR, Kind.SAR):
+        possible.add("extend")
     steps = {
         "draft": DRAFT_FROM,
         "submit": SUBMIT_FROM,

@@ -118,6 +118,25 @@ def test_refusal_must_cite_exemptions_from_the_list(ig_leader):
     assert req.status == Status.REFERRED
 
 
+def test_the_clock_stops_being_offered_once_the_response_has_gone(ig_leader, ig_officer):
+    """Pausing in an internal review would send it back to 'gathering' on resume; extending would move a
+    deadline already met."""
+    req = _foi()
+    assert {"pause", "extend"} <= actions.possible_actions(req, ig_officer)
+    req = actions.approve(actions.submit_for_approval(actions.save_draft(req, "Yes")), by=ig_leader)
+    req = actions.respond(req, outcome="full", on=D(2025, 9, 10))
+    req = actions.request_internal_review(req, on=D(2025, 9, 24))
+    offered = actions.possible_actions(req, ig_officer)
+    assert not {"pause", "resume", "extend"} & offered and "complete_review" in offered
+    due = req.due_date
+    with pytest.raises(actions.FOIError, match="before the response is sent"):
+        actions.pause_clock(req, "clarification", on=D(2025, 9, 25))
+    with pytest.raises(actions.FOIError, match="before the response is sent"):
+        actions.extend(req, working_days=10, reason="complex")
+    req.refresh_from_db()
+    assert req.status == Status.INTERNAL_REVIEW and req.due_date == due
+
+
 def test_complaint_stages(settings):
     req = _foi(kind="complaint", subject="Missed bins", body="My bins were missed three times")
     assert req.due_date == D(2025, 9, 8)
