@@ -18,6 +18,8 @@ STAFF = [
     ("team.leader", "Priya", "Shah", "highways", "team_leader"),
     ("manager", "Kwame", "Mensah", "highways", "service_manager"),
     ("foi.officer", "Imogen", "Clarke", "information-governance", "officer"),
+    ("contact.centre", "Dev", "Malhotra", "customer-services", "officer"),
+    ("clerk", "Grace", "Adeyemi", "democratic-services", "officer"),
 ]
 RESIDENTS = [
     ("Mary O'Brien", "mary.obrien@example.com"),

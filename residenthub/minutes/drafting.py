@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dates
+from .reported import reported, reported_declaration
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -1075,13 +1076,6 @@ def summarise(sentences: list[Sentence], skip: set[int], *, ratio: float = 0.35,
     return sorted(chosen)
 
 
-def reported(text: str) -> str:
-    """Light touch towards the minutes' reported speech, without inventing anything."""
-    text = " ".join(text.split())
-    text = re.sub(r"^(so|okay|right|well|and|um|uh)\b[, ]*", "", text, flags=re.IGNORECASE)
-    return text[0].upper() + text[1:] if text else text
-
-
 # --- the whole draft -----------------------------------------------------------------------------------
 
 _DECLARATION = re.compile(
@@ -1158,10 +1152,12 @@ def draft(
     present = [a for a in attendees if a.present]
     apologies = [a for a in attendees if not a.present]
     declarations = [
-        SummaryLine(reported(s.text), s.start, s.end)
+        SummaryLine(reported_declaration(s.text), s.start, s.end)
         for s in sentences
-        if s.item == -1 and _DECLARATION.search(s.text)
+        # The chair's "Are there any declarations of interest?" is the question, not a declaration.
+        if s.item == -1 and _DECLARATION.search(s.text) and not s.text.rstrip().endswith("?")
     ]
+    roles = {a.name: a.role for a in attendees}
     items: list[DraftItem] = []
     for j, title in enumerate(titles):
         own = [s for s in sentences if s.item == j]
@@ -1252,7 +1248,8 @@ def draft(
                 )
                 used.add(i)
         for i in summarise(own, used):
-            item.summary.append(SummaryLine(reported(own[i].text), own[i].start, own[i].end))
+            line = reported(own[i].text, roles.get(own[i].speaker, ""))
+            item.summary.append(SummaryLine(line, own[i].start, own[i].end))
         items.append(item)
     return Draft(
         items=items, present=present, apologies=apologies, declarations=declarations, warnings=warnings
