@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
 from residenthub.core.models import Address
-from residenthub.core.validators import normalise_postcode
+from residenthub.core.validators import normalise_postcode, normalise_uk_phone
 from residenthub.services import questions as form_questions
 from residenthub.services.models import Service
 from residenthub.triage import urgency
@@ -55,6 +56,7 @@ LANGUAGE_NAMES = {
     "fa": "Persian", "uk": "Ukrainian", "ru": "Russian", "hi": "Hindi", "bg": "Bulgarian",
 }  # fmt: skip
 MAX_MISSES = 2
+SILENCE = "Silence or noise only"
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Reply:
     say: str
     action: str = "listen"  # "listen", "hangup", "transfer"
     transfer_to: str = ""
-    expect: str = "speech"  # "yesno" when only yes or no will do (shorter listening)
+    expect: str = "speech"  # "yesno" when only yes or no will do (shorter listening); "number": digits
 
     def as_dict(self) -> dict:
         return {
@@ -263,8 +265,75 @@ def _next_question(call: Call, service: Service):
     return None
 
 
-def _callback(call: Call, reason: str, detail: str, rank: int, say: str) -> Reply:
+def _callback(call: Call, reason: str, detail: str, rank: int, say: str, *, ask_number: bool = True) -> Reply:
     actions.book_callback(call, reason=reason, detail=detail, rank=rank)
+    return _goodbye(call, say, ask_number=ask_number)
+
+
+ASK_NUMBER = (
+    "We cannot see the number you are calling from. Please say the phone number we should call you back on."
+)
+ASK_NUMBER_AGAIN = "Sorry, I did not catch a phone number. Please say it one digit at a time."
+_NUMBER_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9",
+}  # fmt: skip
+_REPEATS = {"double": 2, "treble": 3, "triple": 3}
+
+
+def spoken_phone_number(text: str) -> str | None:
+    """A UK phone number said aloud ("oh seven seven double oh, nine oh oh one two three", or the digits
+    the recogniser wrote) as E.164, or None when what was heard is not a valid UK number."""
+    digits, repeat = "", 1
+    for token in re.findall(r"\+|\d+|[a-z]+", (text or "").lower()):
+        if token in {"+", "plus"}:
+            digits += "+"
+        elif token.isdigit() or token in _NUMBER_WORDS:
+            said = token if token.isdigit() else _NUMBER_WORDS[token]
+            digits += said[0] * repeat + said[1:]
+            repeat = 1
+        elif token in _REPEATS:
+            repeat = _REPEATS[token]
+    # "Oh, it's 07700 ...": an exclamation heard as a zero in front.
+    for candidate in (digits, digits[1:] if digits.startswith("00") else ""):
+        number = normalise_uk_phone(candidate) if candidate else None
+        if number:
+            return number
+    return None
+
+
+def _goodbye(call: Call, say: str, *, ask_number: bool = True) -> Reply:
+    """End the call with ``say``; but when a callback is booked and there is no number to ring (the
+    caller's was withheld), ask for one first instead of saying goodbye (not of a caller we could not
+    hear at all: ``ask_number`` False)."""
+    if ask_number and Callback.objects.filter(call=call).exists() and not actions.callback_number(call):
+        call.state.update({"step": "callback_number", "number_misses": 0})
+        say = f"{say.removesuffix('Goodbye.').rstrip()} {ASK_NUMBER}"
+        actions.say(call, say)
+        return Reply(say, expect="number")
+    actions.say(call, say)
+    return Reply(say, "hangup")
+
+
+def _callback_number(call: Call, heard: Understanding) -> Reply:
+    number = spoken_phone_number(heard.text)
+    if number:
+        actions.record_callback_number(call, number)
+        national = phonenumbers.format_number(
+            phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+        say = f"Thank you. We will call you back on {speaking.phone_number(national)}. Goodbye."
+        actions.say(call, say)
+        return Reply(say, "hangup")
+    call.state["number_misses"] = call.state.get("number_misses", 0) + 1
+    if call.state["number_misses"] <= 1:
+        actions.say(call, ASK_NUMBER_AGAIN)
+        return Reply(ASK_NUMBER_AGAIN, expect="number")
+    say = (
+        "I am sorry, I could not take a number. Please call us again on "
+        f"{speaking.phone_number(settings.COUNCIL_PHONE)}, in office hours. Goodbye."
+    )
     actions.say(call, say)
     return Reply(say, "hangup")
 
@@ -289,9 +358,7 @@ def _emergency(call: Call, heard: Understanding) -> Reply:
         say = " ".join(lines) + " I am putting you through to our priority line now."
         actions.say(call, say)
         return Reply(say, "transfer", settings.VOICE_PRIORITY_TRANSFER)
-    say = " ".join(lines) + " A member of our staff will call you back first. Goodbye."
-    actions.say(call, say)
-    return Reply(say, "hangup")
+    return _goodbye(call, " ".join(lines) + " A member of our staff will call you back first. Goodbye.")
 
 
 def _interpreter(call: Call, language: str) -> Reply:
@@ -307,7 +374,8 @@ def _ask_again(call: Call, reason: str, prompt: str) -> Reply:
     call.state["misses"] = call.state.get("misses", 0) + 1
     if call.state["misses"] > MAX_MISSES:
         say = "I am sorry, I could not understand. A member of our staff will call you back. Goodbye."
-        return _callback(call, Callback.Reason.NOT_UNDERSTOOD, reason, 2, say)
+        heard_nothing = reason == SILENCE
+        return _callback(call, Callback.Reason.NOT_UNDERSTOOD, reason, 2, say, ask_number=not heard_nothing)
     actions.say(call, prompt)
     return Reply(prompt)
 
@@ -320,11 +388,13 @@ def hear(call: Call, heard: Understanding) -> Reply:
         state["emergency_given"] = True
         return _emergency(call, heard)
     step = state.get("step", "problem")
+    if step == "callback_number":
+        return _callback_number(call, heard)
     if heard.silent:
         prompt = "Sorry, I did not hear anything. " + (
             "Please tell me in a few words what you need." if step == "problem" else "Please answer again."
         )
-        return _ask_again(call, "Silence or noise only", prompt)
+        return _ask_again(call, SILENCE, prompt)
     if PERSON.search(heard.text) and step in {"problem", "confirm"}:
         say = "Of course. A member of our staff will call you back. Goodbye."
         return _callback(call, Callback.Reason.ASKED, "Asked for a person", 2, say)
@@ -471,8 +541,7 @@ def _finish(call: Call, *, sms: bool) -> Reply:
         + (" We have sent it to you by text message." if sms else "")
         + " Goodbye."
     )
-    actions.say(call, say)
-    return Reply(say, "hangup")
+    return _goodbye(call, say)  # a vulnerable caller's callback still needs a number to ring
 
 
 def caller_hung_up(call: Call) -> None:

@@ -99,6 +99,8 @@ class Callback(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The number the caller gave for the callback when theirs was withheld or cannot be rung (E.164).
+    number = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["rank", "created_at"]

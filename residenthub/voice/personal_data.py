@@ -17,4 +17,4 @@ declare(
     dates={"call_ended": "ended_at"},
     note="Anonymised: outcome, service, language and times stay for insights.",
 )
-declare(Callback, record_class="call", fields=["detail"], links={"call": "call"})
+declare(Callback, record_class="call", fields=["detail", "number"], links={"call": "call"})

@@ -2,7 +2,8 @@
 can drive the same conversation as the SIP agent.
 
 The platform posts ``CallSid``, ``From``, ``CallStatus`` and, after ``<Gather input="speech">``,
-``SpeechResult`` and ``Confidence`` (the platform's own recognition); after ``<Record>``,
+``SpeechResult`` and ``Confidence`` (the platform's own recognition), or ``Digits`` when a callback
+number is keyed (``<Gather input="dtmf speech">``); after ``<Record>``,
 ``RecordingUrl`` (we fetch the audio and transcribe it ourselves, ``VOICE_WEBHOOK_SPEECH=local``).
 Every request must carry ``X-Twilio-Signature``: base64 HMAC-SHA1, keyed with the account's auth
 token, of the full URL followed by each POST parameter's name and value in name order.
@@ -37,6 +38,13 @@ def _say(text: str) -> str:
     return f'<Say voice="alice" language="en-GB">{escape(text)}</Say>'
 
 
+HINTS = {
+    "speech": "bin, pothole, street light, fly-tipping",
+    "yesno": "yes, no",
+    "number": "zero, one, two, three, four, five, six, seven, eight, nine, double, oh",
+}
+
+
 def response(reply, *, action_url: str) -> str:
     """The TwiML for one reply of the conversation."""
     parts = []
@@ -49,9 +57,11 @@ def response(reply, *, action_url: str) -> str:
                 'trim="trim-silence"/>'
             )
         else:
-            hints = "yes, no" if reply.expect == "yesno" else "bin, pothole, street light, fly-tipping"
+            hints = HINTS.get(reply.expect, HINTS["speech"])
+            # A phone number may be keyed as well as said (ended with #: the platform posts ``Digits``).
+            keyed = ' input="dtmf speech" finishOnKey="#"' if reply.expect == "number" else ' input="speech"'
             parts.append(
-                f'<Gather input="speech" action={quoteattr(action_url)} method="POST" speechTimeout="auto" '
+                f'<Gather{keyed} action={quoteattr(action_url)} method="POST" speechTimeout="auto" '
                 f'language="en-GB" hints={quoteattr(hints)}>{_say(reply.say)}</Gather>'
             )
         parts.append(f'<Redirect method="POST">{escape(action_url)}</Redirect>')  # no input: ask again

@@ -85,7 +85,8 @@ def gather(request):
             log.warning("voice webhook: recording not used: %s", exc)
             heard = understand_text("", silent_turns=silent)
     else:
-        heard = understand_text(clean_text(request.POST.get("SpeechResult", "")), silent_turns=silent)
+        said = request.POST.get("Digits") or request.POST.get("SpeechResult", "")  # keyed, or said
+        heard = understand_text(clean_text(said), silent_turns=silent)
     reply = dialog.hear(call, heard)
     if reply.action != "listen":
         actions.end_call(call)

@@ -158,9 +158,68 @@ def test_too_long_call_is_cut_with_a_message(catalogue):
 
 
 def test_not_understood_three_times_gets_a_callback(catalogue):
-    call, replies = call_with("purple monkey dishwasher", "elephant trombone", "kazoo banana", "zebra")
+    call, replies = call_with(
+        "purple monkey dishwasher", "elephant trombone", "kazoo banana", "zebra", caller="07700 900123"
+    )
     assert replies[-1].action == "hangup"
     assert Callback.objects.get(call=call).reason == Callback.Reason.NOT_UNDERSTOOD
+
+
+def test_a_withheld_caller_in_danger_is_asked_for_a_number_after_the_emergency_numbers(catalogue):
+    call, replies = call_with(
+        "there's a smell of gas and my mum is disabled", "oh seven seven double oh, nine oh oh one two three"
+    )
+    asked = replies[1]
+    assert asked.say.startswith("If anyone is in danger now, hang up and call 9 9 9.")
+    assert asked.say.endswith(dialog.ASK_NUMBER) and asked.action == "listen" and asked.expect == "number"
+    assert "Goodbye" not in asked.say
+    final = replies[2]
+    assert final.action == "hangup"
+    assert "call you back on zero seven seven zero zero, nine zero zero one two three" in final.say
+    callback = Callback.objects.get(call=call)
+    assert callback.number == "+447700900123" and callback.rank == 0
+    assert actions.callback_number(call) == "+447700900123"
+    entry = AuditEntry.objects.get(action="voice.callback_number_given")
+    assert "07700" not in str(entry.detail) and "447700" not in str(entry.detail)
+
+
+def test_a_number_not_caught_twice_gets_the_councils_number_and_the_callback_stays(catalogue, settings):
+    call, replies = call_with("I want to speak to a person", "I don't know", "no idea, sorry")
+    assert replies[1].expect == "number"
+    assert replies[2].say == dialog.ASK_NUMBER_AGAIN and replies[2].action == "listen"
+    assert replies[3].action == "hangup" and "call us again on zero two zero" in replies[3].say
+    assert Callback.objects.get(call=call).number == ""  # still on the list, with the number withheld
+
+
+def test_a_vulnerable_caller_who_made_a_report_is_asked_for_a_number_after_the_reference(catalogue):
+    call, replies = call_with(
+        STREET_LIGHT + " and I am disabled and scared to go out in the dark", "yes", "07700 900456"
+    )
+    case = Case.objects.get()
+    asking = next(r for r in replies if r.expect == "number")
+    assert "Your reference is" in asking.say and asking.say.endswith(dialog.ASK_NUMBER)
+    assert Callback.objects.get(call=call).number == "+447700900456" and case.reference
+
+
+def test_a_presented_number_is_never_asked_for(catalogue):
+    _call, replies = call_with("I want to speak to a person", caller="+44 7700 900123")
+    assert replies[-1].action == "hangup" and dialog.ASK_NUMBER not in replies[-1].say
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [
+        ("07700 900123", "+447700900123"),
+        ("It's oh seven seven double oh nine oh oh one two three.", "+447700900123"),
+        ("Oh, 07700 900123", "+447700900123"),
+        ("zero two zero, seven nine four six, treble zero one", "+442079460001"),
+        ("plus four four seven seven double oh nine oh oh one two three", "+447700900123"),
+        ("seven seven double oh", None),
+        ("I don't know it", None),
+    ],
+)
+def test_a_phone_number_said_aloud(said, number):
+    assert dialog.spoken_phone_number(said) == number
 
 
 def test_no_audit_detail_holds_what_the_caller_said(catalogue):

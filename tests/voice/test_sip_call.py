@@ -22,12 +22,14 @@ GAS = "there's a smell of gas and my mum is disabled"
 
 
 class Caller:
-    """A phone placing a call through the proxy, speaking recorded prompts and keeping what it hears."""
+    """A phone placing a call through the proxy, speaking recorded prompts and keeping what it hears. It
+    presents a London landline number (Ofcom's drama range), so the agent has a number to ring back and
+    does not offer a text message."""
 
     def __init__(self, proxy_port: int):
         sip.keep_mulaw()
         self.phone = VoIPPhone(
-            "127.0.0.1", proxy_port, "resident", "", myIP="127.0.0.1", sipPort=free_udp_port(),
+            "127.0.0.1", proxy_port, "02079460123", "", myIP="127.0.0.1", sipPort=free_udp_port(),
             rtpPortLow=12000, rtpPortHigh=12100,
         )  # fmt: skip
         self.phone.start()
@@ -170,3 +172,4 @@ def test_gas_call_gets_the_number_at_once_and_tops_the_callback_list(catalogue, 
     assert "999" in words or "9 9 9" in words or "nine nine nine" in words
     first = Callback.objects.order_by("rank", "created_at").first()
     assert first.rank == 0 and first.call.via == Call.Via.SIP and Callback.objects.count() == earlier + 1
+    assert first.call.caller == "02079460123" and not first.number  # presented: no number asked for

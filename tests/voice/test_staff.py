@@ -50,6 +50,14 @@ def test_contact_centre_sees_urgent_first_with_the_reason(client, booked):
     assert "restricted" not in html  # a restricted service's callback stays with its team
 
 
+def test_the_number_a_withheld_caller_gave_is_shown_to_ring(client, booked):
+    _light, gas, _care = booked
+    actions.record_callback_number(gas, "+447700900999")
+    sign_in(client, "cs.officer", "customer-services")
+    html = client.get(f"/voice/staff/callbacks/{gas.callback.pk}/").content.decode()
+    assert "withheld" in html and "Number to call back" in html and "+447700900999" in html
+
+
 def test_officer_in_the_right_team_sees_theirs_and_the_recording(client, booked):
     light, _gas, _care = booked
     user = sign_in(client, "highways.officer", "highways")

@@ -122,6 +122,20 @@ def test_no_input_redirects_and_silence_ends_in_a_callback(catalogue, platform):
     assert Callback.objects.get().reason == Callback.Reason.NOT_UNDERSTOOD
 
 
+def test_a_withheld_caller_keys_the_number_to_ring_back(catalogue, settings, client):
+    settings.VOICE_WEBHOOK_AUTH_TOKEN = TOKEN
+    platform = Platform(client, caller="anonymous")
+    platform.start()
+    asked = twiml_of(platform.speak("I want to speak to a person"))
+    gather = asked.find("Gather")
+    assert gather.get("input") == "dtmf speech" and gather.get("finishOnKey") == "#"
+    assert "call you back on" in gather.find("Say").text
+    done = twiml_of(platform.post("gather/", {"CallStatus": "in-progress", "Digits": "07700900123"}))
+    assert done.find("Hangup") is not None
+    assert "zero seven seven zero zero, nine zero zero one two three" in done.find("Say").text
+    assert Callback.objects.get().number == "+447700900123"
+
+
 @pytest.fixture
 def recordings(tmp_path):
     """The platform's media server on loopback, serving the caller's recordings."""

@@ -149,13 +149,18 @@ class Command(BaseCommand):
 
     def _phone_callbacks(self):
         """Two callers on the staff callback list, taken through the phone dialogue as typed words (no
-        audio): a smell of gas with a disabled mother (urgent, first, for the contact centre) and a
+        audio): a smell of gas with a disabled mother (urgent, first, for the contact centre; she gives a
+        number to ring, hers being withheld) and a
         street light caller who hung up before saying where (for Highways)."""
         if Call.objects.exists():
             self.stdout.write("Demo phone calls already loaded.")
             return
         for words in (
-            ["There's a smell of gas in the kitchen and my mum is disabled."],
+            # Her number is withheld, so the agent asks for one to ring back on.
+            [
+                "There's a smell of gas in the kitchen and my mum is disabled.",
+                "oh seven seven double oh, nine oh oh nine eight seven",
+            ],
             ["A street light is broken on my road.", "Yes"],
         ):
             call = voice_actions.start_call(via=Call.Via.SIMULATOR)
