@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
 from residenthub.core.models import Address
-from residenthub.core.validators import normalise_postcode, normalise_uk_phone
+from residenthub.core.validators import display_uk_phone, normalise_postcode, normalise_uk_phone
 from residenthub.services import questions as form_questions
 from residenthub.services.models import Service
 from residenthub.triage import urgency
@@ -320,10 +319,9 @@ def _callback_number(call: Call, heard: Understanding) -> Reply:
     number = spoken_phone_number(heard.text)
     if number:
         actions.record_callback_number(call, number)
-        national = phonenumbers.format_number(
-            phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.NATIONAL
+        say = (
+            f"Thank you. We will call you back on {speaking.phone_number(display_uk_phone(number))}. Goodbye."
         )
-        say = f"Thank you. We will call you back on {speaking.phone_number(national)}. Goodbye."
         actions.say(call, say)
         return Reply(say, "hangup")
     call.state["number_misses"] = call.state.get("number_misses", 0) + 1

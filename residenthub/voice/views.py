@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from residenthub.accounts.auth import staff_required
+from residenthub.core.validators import display_uk_phone
 from residenthub.speech import AudioError
 
 from . import actions, dialog, twiml
@@ -149,7 +150,13 @@ def callback_detail(request, pk: int):
     return render(
         request,
         "voice/callback.html",
-        {"callback": callback, "call": callback.call, "error": error, "new_case_url": new_case},
+        {
+            "callback": callback,
+            "call": callback.call,
+            "number_to_ring": display_uk_phone(callback.number) if callback.number else "",
+            "error": error,
+            "new_case_url": new_case,
+        },
         status=400 if error else 200,
     )
 

@@ -55,7 +55,7 @@ def test_the_number_a_withheld_caller_gave_is_shown_to_ring(client, booked):
     actions.record_callback_number(gas, "+447700900999")
     sign_in(client, "cs.officer", "customer-services")
     html = client.get(f"/voice/staff/callbacks/{gas.callback.pk}/").content.decode()
-    assert "withheld" in html and "Number to call back" in html and "+447700900999" in html
+    assert "withheld" in html and "Number to call back" in html and "07700 900999" in html
 
 
 def test_officer_in_the_right_team_sees_theirs_and_the_recording(client, booked):
