@@ -125,8 +125,13 @@ def markdown(doc: dict) -> str:
 
 def html(doc: dict) -> str:
     """The minutes as an HTML fragment (GOV.UK Frontend classes), for the public page."""
+    items = [
+        {**item, "actions": [{**a, "line": _action_line(a)} for a in item["actions"]]}
+        for item in doc["items"]
+    ]  # actions worded as in the PDF and Word document: "(Action: Sam Patel, by 26 November 2026)"
     return render_to_string(
-        "minutes/_document.html", {"doc": doc, "exempt": EXEMPT, "date": _date(doc["date"])}
+        "minutes/_document.html",
+        {"doc": {**doc, "items": items}, "exempt": EXEMPT, "date": _date(doc["date"])},
     )
 
 

@@ -65,6 +65,7 @@ def test_clerk_corrects_a_name_approves_and_the_pdf_is_public(client, drafted, c
     assert page.status_code == 200
     body = page.content.decode()
     assert "Dr Grace Mensah" in body
+    assert "(Action: Grace Mensah, by 1 May 2026)" in body and "2026-05-01" not in body  # as in the PDF
     for decision in script.decisions:
         assert decision["text"] in body
     pdf = client.get(reverse("minutes_public:download", args=[drafted.committee.slug, drafted.pk, "pdf"]))
