@@ -1073,7 +1073,24 @@ def summarise(sentences: list[Sentence], skip: set[int], *, ratio: float = 0.35,
         chosen.append(candidates[int(row)])
         if len(chosen) >= keep:
             break
-    return sorted(chosen)
+    return sorted(chosen + _answers(sentences, candidates, chosen))
+
+
+def _answers(sentences: list[Sentence], candidates: list[int], chosen: list[int]) -> list[int]:
+    """The reply to each question chosen: the next sentence, when it is a candidate and not said by the
+    one who asked (a minuted question without its answer tells the reader little)."""
+    added = []
+    for i in chosen:
+        reply = i + 1
+        if (
+            sentences[i].text.rstrip().endswith("?")
+            and reply in candidates
+            and reply not in chosen
+            and not sentences[reply].text.rstrip().endswith("?")
+            and not (sentences[i].speaker and sentences[reply].speaker == sentences[i].speaker)
+        ):
+            added.append(reply)
+    return added
 
 
 # --- the whole draft -----------------------------------------------------------------------------------

@@ -145,3 +145,32 @@ def test_declarations_are_minuted_in_the_past_and_the_chairs_question_is_not_one
     summary = [line.text for line in result.items[0].summary]
     assert "A Member asked whether the consultation was available on paper as well as online." in summary
     assert all(not line.endswith("?") for line in summary), summary
+
+
+def test_a_question_in_the_summary_comes_with_its_answer():
+    said = [
+        ("Sam Patel", "The library consultation received more than two thousand responses from residents."),
+        ("Sam Patel", "Most respondents asked for longer opening hours on Saturdays and Sundays."),
+        ("Sam Patel", "The proposal keeps every library open while moving staff hours to the weekends."),
+        ("Amina Shah", "Was the library consultation available on paper as well as online?"),
+        ("Sam Patel", "Paper copies were available in every library and at the civic centre."),
+        ("David Brennan", "Will the changes to opening hours affect the homework clubs?"),
+        ("Sam Patel", "Homework clubs will continue at the same times as now."),
+        ("Sam Patel", "Staff have been consulted and most prefer the new weekend rota."),
+    ]
+    segments = [
+        {"start": 10.0 * i, "end": 10.0 * i + 9, "speaker": who, "text": text}
+        for i, (who, text) in enumerate(said)
+    ]
+    attendees = [
+        drafting.Attendee("Amina Shah", "member"),
+        drafting.Attendee("David Brennan", "member"),
+        drafting.Attendee("Sam Patel", "officer"),
+    ]
+    summary = [
+        line.text for line in drafting.draft(segments, ["Library consultation"], attendees).items[0].summary
+    ]
+    for number, line in enumerate(summary):
+        if line.startswith("A Member asked"):
+            assert summary[number + 1].startswith("Members heard that"), summary
+    assert any(line.startswith("A Member asked") for line in summary), summary
