@@ -218,3 +218,17 @@ def documents_to_redact(req: InformationRequest) -> list[Document]:
     for doc in docs:
         doc.review_done = doc.pages_reviewed >= doc.page_count and not doc.boxes_to_decide
     return docs
+
+
+def images_not_read(doc: Document) -> int:
+    """The pictures in a Word document, which detection does not read (0 for other kinds): the review
+    page tells the officer to look at them."""
+    if doc.file_type != "docx":
+        return 0
+    from .redaction import docx_redact
+    from .redaction.documents import DocumentError
+
+    try:
+        return docx_redact.image_count(bytes(doc.original), doc.name)
+    except DocumentError:
+        return 0

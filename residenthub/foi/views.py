@@ -381,6 +381,7 @@ def document(request, pk):
             "all_reviewed": all(p["review"] for p in pages) and not any(p["pending"] for p in pages),
             "errors": errors,
             "log": actions.redaction_log(doc),
+            "images_unread": queries.images_not_read(doc),
             "formats": [
                 doc.file_type if doc.file_type != "eml" else "txt",
                 *(["txt"] if doc.file_type in ("pdf", "docx") else []),

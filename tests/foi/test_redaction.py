@@ -400,6 +400,31 @@ def test_docx_redacted_in_place_with_formatting(tmp_path):
     assert "[REDACTED s40(2)]" in result.tables[0].cell(0, 1).text
 
 
+def _docx_with_a_picture(path):
+    import docx
+    from PIL import Image
+
+    picture = path.parent / "signature.png"
+    Image.new("RGB", (120, 40), "white").save(picture)
+    document = docx.Document()
+    document.add_paragraph("Signed by John Okonkwo.")
+    document.add_picture(str(picture))
+    document.save(path)
+    return path
+
+
+def test_pictures_in_a_word_document_are_named_as_not_read(tmp_path, capsys):
+    from residenthub.foi.redaction import docx_redact
+
+    src = _docx_with_a_picture(tmp_path / "in.docx")
+    assert docx_redact.image_count(src.read_bytes()) == 1
+    out = tmp_path / "out.docx"
+    call_command("redact", "apply", str(src), "--out", str(out))
+    assert "holds 1 picture(s), not read for personal data" in capsys.readouterr().err
+    with zipfile.ZipFile(out) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())  # kept as it was, as told
+
+
 def test_text_and_email_outputs(tmp_path):
     src = tmp_path / "in.eml"
     src.write_bytes(

@@ -80,6 +80,24 @@ def test_upload_document_with_bad_file(client, ig_officer):
     assert not req.documents.exists()
 
 
+def test_the_review_page_warns_of_pictures_in_a_word_document(client, ig_officer, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_redaction import _docx_with_a_picture
+
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="x", body="y")
+    data = _docx_with_a_picture(tmp_path / "letter.docx").read_bytes()
+    client.post(
+        f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("letter.docx", data)}
+    )
+    doc = req.documents.get()
+    page = client.get(f"/staff/foi/documents/{doc.pk}/").content.decode()
+    assert 'id="images-unread"' in page and "holds 1 picture." in page
+    text_doc = actions.add_document(req, "notes.txt", b"Nothing personal here.")
+    assert 'id="images-unread"' not in client.get(f"/staff/foi/documents/{text_doc.pk}/").content.decode()
+
+
 def test_public_disclosure_log_html_csv_json(client, ig_leader):
     req = _published(ig_leader)
     page = client.get("/disclosure-log/?q=parking")

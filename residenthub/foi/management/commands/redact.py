@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from residenthub.foi.redaction import documents
+from residenthub.foi.redaction import documents, docx_redact
 from residenthub.foi.redaction.detect import detect_many
 
 
@@ -120,6 +120,14 @@ class Command(BaseCommand):
             if extracted.fallback
             else ""
         )
-        self.stderr.write(
-            f"Redacted {len(flat)} spans ({summary}); wrote {options['out']} ({out_type}).{note}{fallback}"
+        pictures = (
+            docx_redact.image_count(file.read_bytes(), file.name) if extracted.file_type == "docx" else 0
         )
+        images = (
+            f" The document holds {pictures} picture(s), not read for personal data and kept as they are:"
+            " check them by eye."
+            if pictures and out_type == "docx"
+            else ""
+        )
+        wrote = f"Redacted {len(flat)} spans ({summary}); wrote {options['out']} ({out_type})."
+        self.stderr.write(f"{wrote}{note}{fallback}{images}")
