@@ -454,11 +454,11 @@ def _tell_the_case(req: InformationRequest, step: str, message: str = "") -> Non
     it in step (being dealt with, answered, a complaint's next stage), with its notification. Nothing
     happens where its workflow allows none of the step's statuses, and a closed case is reopened only
     for a complaint's next stage."""
-    if req.case_id is None:
+    case = req.case if req.case_id is not None else None
+    if case is None:
         return
     from residenthub.cases import actions as case_actions
 
-    case = req.case
     workflow = case.service.workflow
     if case.status in CASE_STEPS[step] or (not case.is_open and step != "next_stage"):
         return  # already there, or closed by staff: only a complaint's next stage reopens a case

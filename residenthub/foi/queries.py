@@ -207,7 +207,7 @@ def person_timeline_items(person: Any, user: Any, records: Any, cases: Any, kind
 def documents_to_redact(req: InformationRequest) -> list[Document]:
     """The request's documents with how far their review has gone, for the officer's request page: pages
     reviewed and boxes still to decide (one query)."""
-    docs = list(
+    docs: list[Any] = list(  # annotated rows: the two counts above, and ``review_done`` below
         req.documents.filter(purpose=Document.Purpose.DOCUMENT)
         .annotate(
             pages_reviewed=Count("page_reviews", distinct=True),
