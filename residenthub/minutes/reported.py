@@ -240,6 +240,9 @@ def reported(text: str, role: str = "") -> str:
         return f"A Member asked {body}." if body else text
     if text.count(".") > 1 or text.endswith("!"):
         return text
+    first = text.split(" ", 1)[0].lower().strip(",")
+    if first in _WH or first in _INVERTING or first in {"do", "does", "did"}:
+        return text  # a question the recogniser wrote without its "?", or a clause put first: as said
     return _statement(text, role)
 
 

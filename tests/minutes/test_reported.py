@@ -78,6 +78,8 @@ def test_a_statement_is_reported_in_the_past(said, role, minuted):
         "How are people with urgent needs identified while they wait?",  # where the subject ends
         "How are residents who are not online being supported?",  # a relative clause
         "The first point. The second point.",
+        "How many homes are still waiting for an inspection",  # a question heard without its "?"
+        "Is the project on budget.",
     ],
 )
 def test_what_cannot_be_reported_for_certain_stays_as_said(said):
