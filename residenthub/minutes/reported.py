@@ -9,7 +9,7 @@ quotations. A sentence is rewritten only in shapes whose grammar is certain:
   "Members heard that" for an officer, "The Chair noted that" for the chair and "It was noted that"
   for anyone else;
 - a question from anyone but an officer: "A Member asked whether ..." for a yes/no question and "A
-  Member asked how/why/what ..." for a question word, with the subject put back before its verb by
+  Member asked how/why/what ..." for a question word ("The Chair asked ..." for the chair), with the subject put back before its verb by
   the part-of-speech tags of spaCy's small English model (the one Presidio already ships for
   redaction), and the tense moved back likewise.
 
@@ -79,6 +79,8 @@ _STATEMENT_OPENERS = {
     "chair": "The Chair noted that",
     "vice-chair": "The Vice-Chair noted that",
 }
+
+_ASKERS = {"chair": "The Chair", "vice-chair": "The Vice-Chair"}
 
 _lock = threading.Lock()
 _nlp = None
@@ -237,7 +239,8 @@ def reported(text: str, role: str = "") -> str:
         if role == "officer" or text.count("?") > 1:
             return text
         body = _question(text)
-        return f"A Member asked {body}." if body else text
+        asker = _ASKERS.get(role, "A Member")
+        return f"{asker} asked {body}." if body else text
     if text.count(".") > 1 or text.endswith("!"):
         return text
     first = text.split(" ", 1)[0].lower().strip(",")

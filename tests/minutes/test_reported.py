@@ -86,6 +86,13 @@ def test_what_cannot_be_reported_for_certain_stays_as_said(said):
     assert reported(said, "member") == said
 
 
+def test_the_chairs_question_is_the_chairs():
+    assert (
+        reported("Is the report on the website?", "chair")
+        == "The Chair asked whether the report was on the website."
+    )
+
+
 def test_an_officers_question_stays_as_said():
     assert reported("Is the report on the website?", "officer") == "Is the report on the website?"
 
