@@ -9,9 +9,9 @@ quotations. A sentence is rewritten only in shapes whose grammar is certain:
   "Members heard that" for an officer, "The Chair noted that" for the chair and "It was noted that"
   for anyone else;
 - a question from anyone but an officer: "A Member asked whether ..." for a yes/no question and "A
-  Member asked how/why/what ..." for a question word ("The Chair asked ..." for the chair), with the subject put back before its verb by
-  the part-of-speech tags of spaCy's small English model (the one Presidio already ships for
-  redaction), and the tense moved back likewise.
+  Member asked how/why/what ..." for a question word ("The Chair asked ..." for the chair), with the
+  subject put back before its verb by the part-of-speech tags of spaCy's small English model (the one
+  Presidio already ships for redaction), and the tense moved back likewise.
 
 Anything else (a "do" question, whose verb would need a new ending; a sentence whose subject the tags
 do not show) stays as it was said: the clerk edits every line anyway, and a verbatim
