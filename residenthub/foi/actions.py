@@ -262,6 +262,7 @@ def pause_clock(
             started_on=on,
             effect=_pause_effect(req.kind, reason),
             due_before=req.due_date,
+            status_before=req.status,
         )
         req.status = Status.PAUSED
         req.save(update_fields=["status", "updated_at"])
@@ -276,6 +277,16 @@ def pause_clock(
                 case=req.case,
             )
     return req
+
+
+def _status_after_pause(pause: ClockPause) -> str:
+    """Back to the draft, the approval or the approved answer the pause interrupted (a fee paid or an
+    identity checked leaves the answer as it was); after a clarification, or from earlier steps, to
+    gathering: a clarified request may need a different answer."""
+    kept = (Status.DRAFT, Status.AWAITING_APPROVAL, Status.APPROVED)
+    if pause.reason != ClockPause.Reason.CLARIFICATION and pause.status_before in kept:
+        return pause.status_before
+    return Status.GATHERING
 
 
 def resume_clock(req: Any, *, on: dt.date | None = None, by: Any = None) -> InformationRequest:
@@ -298,7 +309,7 @@ def resume_clock(req: Any, *, on: dt.date | None = None, by: Any = None) -> Info
         else:
             req.paused_working_days += clocks.working_days_paused(req.kind, pause.started_on, on)
         _recompute(req)
-        req.status = Status.GATHERING
+        req.status = _status_after_pause(pause)
         req.save()
         _event(req, "clock_resumed", by, effect=pause.effect, due_date=str(req.due_date))
         _audit("foi.clock_resumed", req, by, effect=pause.effect)

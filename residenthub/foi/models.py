@@ -212,6 +212,7 @@ class ClockPause(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     effect = models.CharField(max_length=8)  # "restart" or "pause"
     due_before = models.DateField()
+    status_before = models.CharField(max_length=20, blank=True)  # where resuming may take the request back
 
     def __str__(self) -> str:
         return f"{self.reason} from {self.started_on}"

@@ -79,6 +79,17 @@ def test_fee_pause_stops_without_restarting():
     assert req.due_date == D(2025, 9, 26)
 
 
+def test_resuming_goes_back_to_the_draft_a_fees_notice_interrupted_but_not_after_a_clarification(ig_leader):
+    req = actions.save_draft(_foi(), "Dear requester, the figures are attached.")
+    actions.pause_clock(req, "fee", on=D(2025, 9, 1))
+    req = actions.resume_clock(req, on=D(2025, 9, 5))
+    assert req.status == Status.DRAFT and req.draft_text.startswith("Dear requester")
+    req = actions.approve(actions.submit_for_approval(req), by=ig_leader)
+    actions.pause_clock(req, "clarification", on=D(2025, 9, 8))
+    req = actions.resume_clock(req, on=D(2025, 9, 9))
+    assert req.status == Status.GATHERING  # the clarified request may need another answer
+
+
 def test_sar_identity_check_restarts_and_extension():
     req = _foi(kind="sar", received_on=D(2026, 1, 31))
     assert req.due_date == D(2026, 3, 2)
