@@ -221,14 +221,15 @@ def documents_to_redact(req: InformationRequest) -> list[Document]:
 
 
 def images_not_read(doc: Document) -> int:
-    """The pictures in a Word document, which detection does not read (0 for other kinds): the review
-    page tells the officer to look at them."""
+    """The pictures in a Word document that gave no words to read (photos, drawings, or every picture
+    where Tesseract is missing); 0 for other kinds. The review page asks the officer to look at them."""
     if doc.file_type != "docx":
         return 0
     from .redaction import docx_redact
     from .redaction.documents import DocumentError
 
     try:
-        return docx_redact.image_count(bytes(doc.original), doc.name)
+        total = docx_redact.image_count(bytes(doc.original), doc.name)
     except DocumentError:
         return 0
+    return max(0, total - docx_redact.pictures_read(doc.text))

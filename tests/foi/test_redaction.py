@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 import zipfile
 
 import pytest
@@ -400,29 +401,62 @@ def test_docx_redacted_in_place_with_formatting(tmp_path):
     assert "[REDACTED s40(2)]" in result.tables[0].cell(0, 1).text
 
 
-def _docx_with_a_picture(path):
+def _docx_with_a_picture(path, words: str = ""):
+    """A Word document with one picture: blank, or a scan-like image of ``words``."""
     import docx
-    from PIL import Image
+    from PIL import Image, ImageDraw, ImageFont
 
-    picture = path.parent / "signature.png"
-    Image.new("RGB", (120, 40), "white").save(picture)
+    picture = path.parent / "picture.png"
+    image = Image.new("RGB", (900, 160), "white")
+    if words:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+        ImageDraw.Draw(image).text((30, 50), words, fill=(20, 20, 20), font=font)
+    image.save(picture)
     document = docx.Document()
-    document.add_paragraph("Signed by John Okonkwo.")
+    document.add_paragraph("Signed by the resident.")
     document.add_picture(str(picture))
     document.save(path)
     return path
 
 
-def test_pictures_in_a_word_document_are_named_as_not_read(tmp_path, capsys):
+def _words_in_the_pictures(docx_path) -> str:
+    from residenthub.foi.redaction import docx_redact
+
+    with zipfile.ZipFile(docx_path) as z:
+        parts = [n for n in z.namelist() if n.startswith("word/media/")]
+        return " ".join((docx_redact._read_picture(z.read(n)) or ("",))[0] for n in parts)
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
+def test_a_name_in_a_word_documents_picture_is_read_and_blacked_out(tmp_path, capsys):
+    from residenthub.foi.redaction import docx_redact
+
+    src = _docx_with_a_picture(tmp_path / "in.docx", "Signed: Margaret Okonkwo 07700 900123")
+    assert "Okonkwo" in _words_in_the_pictures(src)
+    text, _ = docx_redact.read(src.read_bytes())
+    assert "[Picture 1: the words read from it]" in text and "Okonkwo" in text.split("[Picture 1")[1]
+    out = tmp_path / "out.docx"
+    call_command("redact", "apply", str(src), "--out", str(out))
+    assert "picture(s) had no words" not in capsys.readouterr().err
+    left = _words_in_the_pictures(out)
+    assert "Okonkwo" not in left and "900123" not in left, left
+    assert "Sign" in left  # only the words found were covered (a black box next to it blurs its reading)
+    with zipfile.ZipFile(out) as z:
+        blob = b"".join(z.read(n) for n in z.namelist())
+    assert b"Okonkwo" not in blob
+
+
+def test_pictures_with_no_words_in_a_word_document_are_named_for_the_officer(tmp_path, capsys):
     from residenthub.foi.redaction import docx_redact
 
     src = _docx_with_a_picture(tmp_path / "in.docx")
     assert docx_redact.image_count(src.read_bytes()) == 1
     out = tmp_path / "out.docx"
     call_command("redact", "apply", str(src), "--out", str(out))
-    assert "holds 1 picture(s), not read for personal data" in capsys.readouterr().err
-    with zipfile.ZipFile(out) as z:
-        assert any(n.startswith("word/media/") for n in z.namelist())  # kept as it was, as told
+    assert "1 picture(s) had no words to read and are kept as they are" in capsys.readouterr().err
+    with zipfile.ZipFile(src) as before, zipfile.ZipFile(out) as after:
+        media = [n for n in before.namelist() if n.startswith("word/media/")]
+        assert [before.read(n) for n in media] == [after.read(n) for n in media]  # untouched
 
 
 def test_text_and_email_outputs(tmp_path):

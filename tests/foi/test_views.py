@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import shutil
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_upload_document_with_bad_file(client, ig_officer):
     assert not req.documents.exists()
 
 
-def test_the_review_page_warns_of_pictures_in_a_word_document(client, ig_officer, tmp_path):
+def test_the_review_page_warns_of_pictures_with_no_words_in_a_word_document(client, ig_officer, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .test_redaction import _docx_with_a_picture
@@ -93,9 +94,28 @@ def test_the_review_page_warns_of_pictures_in_a_word_document(client, ig_officer
     )
     doc = req.documents.get()
     page = client.get(f"/staff/foi/documents/{doc.pk}/").content.decode()
-    assert 'id="images-unread"' in page and "holds 1 picture." in page
+    assert 'id="images-unread"' in page and "holds 1 picture with no words that could be read" in page
     text_doc = actions.add_document(req, "notes.txt", b"Nothing personal here.")
     assert 'id="images-unread"' not in client.get(f"/staff/foi/documents/{text_doc.pk}/").content.decode()
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
+def test_a_name_in_a_word_documents_picture_is_a_box_to_review(client, ig_officer, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_redaction import _docx_with_a_picture
+
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="x", body="y")
+    data = _docx_with_a_picture(tmp_path / "letter.docx", "Signed: Margaret Okonkwo").read_bytes()
+    client.post(
+        f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("letter.docx", data)}
+    )
+    doc = req.documents.get()
+    assert any("Okonkwo" in doc.text[s.start : s.end] for s in doc.spans.all())
+    page = client.get(f"/staff/foi/documents/{doc.pk}/pages/1/").content.decode()
+    assert "[Picture 1: the words read from it]" in page
+    assert 'id="images-unread"' not in client.get(f"/staff/foi/documents/{doc.pk}/").content.decode()
 
 
 def test_public_disclosure_log_html_csv_json(client, ig_leader):

@@ -6,6 +6,11 @@ text alike, since a deletion is still in the file). Redacting replaces the cover
 runs that hold them, so each run keeps its font, size and style; the marker goes in the first run of a span.
 Authors of comments and tracked changes, the people list and the document properties (author, last
 modified by, title, subject, keywords, description, company, manager) are cleared.
+
+Pictures (PNG, JPEG, GIF, BMP, TIFF) are read with Tesseract, as scanned PDF pages are: the words found
+in each follow the document's text under a heading "[Picture N: the words read from it]", so they are
+detected and reviewed like any other text, and redacting one blacks out its pixels in the picture.
+Drawings (EMF, WMF) and pictures without words are kept as they are; the officer is told to look at them.
 """
 
 from __future__ import annotations
@@ -57,12 +62,64 @@ def _open(data: bytes, name: str) -> zipfile.ZipFile:
 
 
 _IMAGE = re.compile(r"^word/media/.+\.(png|jpe?g|gif|bmp|tiff?|emf|wmf)$", re.IGNORECASE)
+_RASTER = re.compile(r"^word/media/.+\.(png|jpe?g|gif|bmp|tiff?)$", re.IGNORECASE)
+PICTURE_HEADING = "[Picture {number}: the words read from it]"
+_PICTURE_HEADING = re.compile(r"^\[Picture \d+: the words read from it\]$", re.MULTILINE)
+MOST_PICTURES = 40  # read at most this many (logos repeated in every header are one part each anyway)
+_SMALLEST = 24  # pixels high: an icon or a rule holds no words worth reading
+
+
+@dataclass
+class Picture:
+    part: str  # "word/media/image1.png"
+    start: int  # where the words read from it start in the document's text
+    text: str
+    words: list  # pdf.Word, with ``rect`` in the picture's own pixels
 
 
 def image_count(data: bytes, name: str = "document.docx") -> int:
-    """How many pictures the document holds (``word/media``). Their pixels are not read for personal
-    data (a photo of a letter, a scanned signature): the officer is told to look at them (ADR 0045)."""
+    """How many pictures the document holds (``word/media``), read or not."""
     return sum(1 for n in _open(data, name).namelist() if _IMAGE.match(n))
+
+
+def pictures_read(text: str) -> int:
+    """How many pictures gave words to the document's ``text`` (their headings in it)."""
+    return len(_PICTURE_HEADING.findall(text))
+
+
+def _read_picture(content: bytes):
+    """The words Tesseract reads in a picture: (text, words with pixel boxes), or None when it cannot be
+    read (no Tesseract here, not an image Pillow opens, too small to hold words)."""
+    from PIL import Image, UnidentifiedImageError
+
+    from . import pdf
+
+    if not pdf.ocr_available():
+        return None
+    try:
+        image = Image.open(io.BytesIO(content))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    if image.height < _SMALLEST:
+        return None
+    if image.mode in ("RGBA", "LA", "P"):  # transparent parts are white paper, not black
+        image = image.convert("RGBA")
+        paper = Image.new("RGBA", image.size, "white")
+        paper.alpha_composite(image)
+        image = paper
+    grey = image.convert("L")
+    scale = min(3.0, 1200 / grey.width) if grey.width < 1200 else 1.0  # Tesseract wants ~30 px letters
+    if scale != 1.0:
+        grey = grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.LANCZOS)
+    buffer = io.BytesIO()
+    grey.save(buffer, format="PPM")
+    raw = pdf.tesseract_words(buffer.getvalue(), dpi=72)  # at 72 dpi its boxes are in pixels
+    text, words = pdf.assemble_words([(w, r, k) for w, r, k, _ in raw])
+    for word, (_, rect, _, conf) in zip(words, raw, strict=True):
+        word.rect = tuple(v / scale for v in rect)
+        word.conf = conf
+    return text, words
 
 
 def _parse(xml: bytes):
@@ -81,7 +138,14 @@ def _texts(paragraph) -> list:
 
 
 def read(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragraph]]:
-    """The document's text (paragraphs joined by newlines) and where each paragraph starts."""
+    """The document's text (paragraphs joined by newlines, then the words read from its pictures) and
+    where each paragraph starts."""
+    text, paragraphs, _ = read_all(data, name)
+    return text, paragraphs
+
+
+def read_all(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragraph], list[Picture]]:
+    """``read``, with the pictures whose words follow the paragraphs in the text."""
     archive = _open(data, name)
     paragraphs: list[Paragraph] = []
     lines: list[str] = []
@@ -98,7 +162,22 @@ def read(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragraph]
         if isinstance(exc, DocumentError):
             raise
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
-    return "\n".join(lines), paragraphs
+    text = "\n".join(lines)
+    pictures: list[Picture] = []
+    parts = sorted((n for n in archive.namelist() if _RASTER.match(n)), key=_natural)[:MOST_PICTURES]
+    for number, part in enumerate(parts, start=1):
+        read_picture = _read_picture(archive.read(part))
+        if not read_picture or not read_picture[0].strip():
+            continue
+        text += "\n" + PICTURE_HEADING.format(number=number) + "\n"
+        pictures.append(Picture(part, len(text), *read_picture))
+        text += read_picture[0]
+    return text, paragraphs, pictures
+
+
+def _natural(name: str) -> tuple:
+    """image2.png before image10.png."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
 
 def redact(data: bytes, spans: Sequence[tuple[int, int, str]], name: str = "document.docx") -> bytes:
@@ -106,7 +185,8 @@ def redact(data: bytes, spans: Sequence[tuple[int, int, str]], name: str = "docu
     from lxml import etree
 
     archive = _open(data, name)
-    _, paragraphs = read(data, name)
+    _, paragraphs, pictures = read_all(data, name)
+    by_picture = {picture.part: picture for picture in pictures}
     by_part: dict[str, list[Paragraph]] = {}
     for paragraph in paragraphs:
         by_part.setdefault(paragraph.part, []).append(paragraph)
@@ -131,11 +211,42 @@ def redact(data: bytes, spans: Sequence[tuple[int, int, str]], name: str = "docu
                         _replace(nodes[paragraph.index], local)
                 _clear_authors(root)
                 content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif info.filename in by_picture:
+                content = _black_out(content, by_picture[info.filename], spans)
             elif info.filename in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
                 content = _clear_properties(content)
             elif info.filename in ("word/people.xml", "word/commentsExtended.xml", "word/commentsIds.xml"):
                 content = _clear_people(content)
             target.writestr(info, content)
+    return out.getvalue()
+
+
+def _black_out(content: bytes, picture: Picture, spans: Sequence[tuple[int, int, str]]) -> bytes:
+    """The picture with a black box over every word a span covers (its pixels replaced, so the words
+    are gone from the file), saved in its own format; unchanged when no span reaches it."""
+    end = picture.start + len(picture.text)
+    covered = [
+        w.rect
+        for w in picture.words
+        for s, e, _ in spans
+        if s < end and e > picture.start and s - picture.start < w.end and e - picture.start > w.start
+    ]
+    if not covered:
+        return content
+    from PIL import Image, ImageDraw
+
+    image = Image.open(io.BytesIO(content))
+    kind = image.format or "PNG"
+    image.load()
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode == "P" else "RGB")
+    draw = ImageDraw.Draw(image)
+    black = (0, 0, 0, 255) if image.mode == "RGBA" else 0 if image.mode == "L" else (0, 0, 0)
+    for x0, y0, x1, y1 in covered:
+        draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), fill=black)
+    out = io.BytesIO()
+    # Saved without the original's metadata (EXIF, text chunks): only the pixels are kept.
+    image.save(out, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
     return out.getvalue()
 
 

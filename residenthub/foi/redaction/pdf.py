@@ -218,7 +218,7 @@ def tesseract_words(
 
 
 def _page_from_ocr(number: int, width: float, height: float, raw) -> PageText:
-    text, words = _assemble([(w, r, k) for w, r, k, _ in raw])
+    text, words = assemble_words([(w, r, k) for w, r, k, _ in raw])
     for word, (_, _, _, conf) in zip(words, raw, strict=True):
         word.conf = conf
     confidences = [w.conf for w in words if w.conf is not None]
@@ -233,7 +233,7 @@ def ocr_page(page, dpi: int = OCR_DPI) -> PageText:
     return _page_from_ocr(page.number, page.rect.width, page.rect.height, raw)
 
 
-def _assemble(items) -> tuple[str, list[Word]]:
+def assemble_words(items) -> tuple[str, list[Word]]:
     """Join words into page text: a space within a line, a newline between lines."""
     parts: list[str] = []
     words: list[Word] = []
@@ -260,7 +260,7 @@ def read_pages(doc, ocr: bool = True) -> list[PageText]:
         items = _text_layer_words(page)
         rect = page.rect
         if items:
-            text, words = _assemble(items)
+            text, words = assemble_words(items)
             pages.append(PageText(page.number, text, words, rect.width, rect.height))
         elif ocr and ocr_available() and (page.get_images() or page.get_drawings()):
             pages.append(None)

@@ -120,13 +120,13 @@ class Command(BaseCommand):
             if extracted.fallback
             else ""
         )
-        pictures = (
-            docx_redact.image_count(file.read_bytes(), file.name) if extracted.file_type == "docx" else 0
-        )
+        unread = 0
+        if extracted.file_type == "docx":
+            total = docx_redact.image_count(file.read_bytes(), file.name)
+            unread = total - docx_redact.pictures_read(extracted.text)
         images = (
-            f" The document holds {pictures} picture(s), not read for personal data and kept as they are:"
-            " check them by eye."
-            if pictures and out_type == "docx"
+            f" {unread} picture(s) had no words to read and are kept as they are: check them by eye."
+            if unread and out_type == "docx"
             else ""
         )
         wrote = f"Redacted {len(flat)} spans ({summary}); wrote {options['out']} ({out_type})."
