@@ -207,6 +207,15 @@ def test_known_names_and_allowed_identifiers():
     assert [s.text for s in allowed] == ["Sandra Okonedo"]
 
 
+def test_a_known_names_word_after_the_or_a_is_a_word():
+    """A requester called "Rose Hill": "the hill" and "a rose" are words; "Hill", "HILL" and the full name
+    in any case stay redacted."""
+    text = "Rose Hill wrote about the hill and a rose bed. HILL again; rose hill said so."
+    found = [s.text for s in d.detect(text, known_names=["Rose Hill"], use_model=False)]
+    assert "Rose Hill" in found and "HILL" in found and "rose hill" in found
+    assert "hill" not in found and "rose" not in found
+
+
 def test_overlapping_spans_merge_so_nothing_is_left_half_redacted():
     spans = d.resolve_overlaps(
         [

@@ -515,8 +515,15 @@ def _known_name_spans(text: str, known_names: Iterable[str]) -> list[Span]:
         words.update(part for part in name.split() if len(part) >= 3)
     for value in sorted(fulls | words, key=len, reverse=True):
         for m in re.finditer(r"(?<![\w])" + re.escape(value) + r"(?![\w])", text, re.I):
+            if value not in fulls and m.group().islower() and _DETERMINER_BEFORE.search(text[: m.start()]):
+                continue  # "the resident", "a baker": a word, though a known name ("Demo Resident") holds it
             spans.append(Span(m.start(), m.end(), PERSON, text[m.start() : m.end()]))
     return spans
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|each|every|any|our|your|their|its|his|her|my)\s+$", re.IGNORECASE
+)
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
