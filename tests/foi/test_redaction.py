@@ -207,6 +207,19 @@ def test_known_names_and_allowed_identifiers():
     assert [s.text for s in allowed] == ["Sandra Okonedo"]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("mr baker said the shop was shut", "mr baker"),
+        ("i spoke to mrs jones yesterday about it", "mrs jones"),
+        ("dr patel told me to rest", "dr patel"),
+        ("ask for mrs sarah jones please", "mrs sarah jones"),
+    ],
+)
+def test_a_name_in_lower_case_after_a_title_ends_before_the_verb(text, name):
+    assert [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.PERSON] == [name]
+
+
 def test_a_known_names_word_after_the_or_a_is_a_word():
     """A requester called "Rose Hill": "the hill" and "a rose" are words; "Hill", "HILL" and the full name
     in any case stay redacted."""

@@ -670,9 +670,17 @@ _WORD = rf"(?:Mc|Mac|O['’]|D['’])?{UP}{LO}+(?:[-'’]{UP}?{LO}+)?"
 _UPPER = rf"{UP}{{2,}}(?:[-'’]{UP}{{2,}})?"
 _INITIAL = r"[A-Z]\.?"
 _NAME = rf"(?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})(?:[ \t](?:{_INITIAL}[ \t])?(?:{_WORD}|{_UPPER})){{0,2}}"
+# Words that follow a name written in lower case ("mr baker said", "mrs jones yesterday"), never its
+# second word: the lower-case title pattern stops before them.
+_NOT_A_SURNAME = (
+    "said|says|told|tells|asked|asks|wrote|writes|called|calls|phoned|rang|rings|came|comes|went|goes"
+    "|was|is|has|had|have|will|would|can|could|should|did|does|and|or|but|about|yesterday|today|tomorrow"
+    "|at|on|in|from|to|for|with|who|which|that|then|when|again|also|too|mentioned|replied|explained"
+    "|agreed|emailed|texted|visited|lives|lived|left|please|thanks|here|there|now"
+)
 _TITLED = re.compile(
     rf"\b(?i:{_TITLES})\.?[ \t]+(?P<name>(?:{_INITIAL}[ \t]){{0,2}}(?:{_WORD}|{_UPPER})(?:[ \t](?:{_WORD}|{_UPPER}))?"  # noqa: E501
-    rf"|(?-i:[a-z]{{2,}})(?:[ \t][a-z]{{2,}})?)"
+    rf"|(?-i:[a-z]{{2,}})(?:[ \t](?!(?:{_NOT_A_SURNAME})\b)[a-z]{{2,}})?)"
 )
 _DEAR = re.compile(rf"\b(?i:dear|hi|hello)[ \t]+(?P<name>{_NAME})")
 _SIGN_OFF = re.compile(
