@@ -112,14 +112,6 @@ def book_callback(
     return callback
 
 
-def callback_number(call: Call) -> str | None:
-    """The number to ring the caller back on: the one they gave, else the one their call came from."""
-    callback = Callback.objects.filter(call=call).first()
-    if callback is not None and callback.number:
-        return callback.number
-    return normalise_uk_phone(call.caller) if call.caller else None
-
-
 def record_callback_number(call: Call, number: str) -> Callback:
     """Keep the number a caller whose own number was withheld gave for their callback."""
     with transaction.atomic():

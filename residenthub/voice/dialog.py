@@ -24,7 +24,7 @@ from residenthub.triage import urgency
 from residenthub.triage.extract import find_dates
 from residenthub.triage.prefill import prefill
 
-from . import actions, speaking
+from . import actions, queries, speaking
 from .models import Call, Callback
 from .pipeline import Understanding, flag_phrase
 
@@ -306,7 +306,7 @@ def _goodbye(call: Call, say: str, *, ask_number: bool = True) -> Reply:
     """End the call with ``say``; but when a callback is booked and there is no number to ring (the
     caller's was withheld), ask for one first instead of saying goodbye (not of a caller we could not
     hear at all: ``ask_number`` False)."""
-    if ask_number and Callback.objects.filter(call=call).exists() and not actions.callback_number(call):
+    if ask_number and Callback.objects.filter(call=call).exists() and not queries.callback_number(call):
         call.state.update({"step": "callback_number", "number_misses": 0})
         say = f"{say.removesuffix('Goodbye.').rstrip()} {ASK_NUMBER}"
         actions.say(call, say)

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from residenthub.accounts.permissions import can_use_callbacks, in_team_slugs, team_ids_for
+from residenthub.core.validators import normalise_uk_phone
 
-from .models import Callback
+from .models import Call, Callback
 
 
 def visible_callbacks(user) -> QuerySet[Callback]:
@@ -36,3 +37,9 @@ def waiting_counts(user) -> dict[str, int]:
     """``{"waiting", "urgent"}`` for the staff menu, in one query: callers waiting that ``user`` may
     see, and how many of them gave an emergency (rank 0)."""
     return callback_list(user).order_by().aggregate(waiting=Count("id"), urgent=Count("id", filter=Q(rank=0)))
+
+
+def callback_number(call: Call) -> str | None:
+    """The number to ring the caller back on: the one they gave on the call, else the one it came from."""
+    given = Callback.objects.filter(call=call).values_list("number", flat=True).first()
+    return given or (normalise_uk_phone(call.caller) if call.caller else None)

@@ -6,7 +6,7 @@ import pytest
 
 from residenthub.cases.models import Case, Channel, NotifyBy, Priority
 from residenthub.core.models import AuditEntry
-from residenthub.voice import actions, dialog
+from residenthub.voice import actions, dialog, queries
 from residenthub.voice.models import Call, Callback
 from residenthub.voice.pipeline import understand_text
 from residenthub.voice.speaking import phone_number, reference
@@ -178,7 +178,7 @@ def test_a_withheld_caller_in_danger_is_asked_for_a_number_after_the_emergency_n
     assert "call you back on zero seven seven zero zero, nine zero zero one two three" in final.say
     callback = Callback.objects.get(call=call)
     assert callback.number == "+447700900123" and callback.rank == 0
-    assert actions.callback_number(call) == "+447700900123"
+    assert queries.callback_number(call) == "+447700900123"
     entry = AuditEntry.objects.get(action="voice.callback_number_given")
     assert "07700" not in str(entry.detail) and "447700" not in str(entry.detail)
 

@@ -181,7 +181,10 @@ def _natural(name: str) -> tuple:
 
 
 def redact(data: bytes, spans: Sequence[tuple[int, int, str]], name: str = "document.docx") -> bytes:
-    """Replace each (start, end, marker) span of ``read``'s text in place; clear authors and properties."""
+    """Replace each (start, end, marker) span of ``read``'s text in place; clear authors and properties.
+
+    The pictures are read again here for their words' boxes (Tesseract gives the same words for the same
+    pixels, so the offsets the officer reviewed still hold); only the document's text is stored."""
     from lxml import etree
 
     archive = _open(data, name)
