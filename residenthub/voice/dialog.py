@@ -270,9 +270,12 @@ def _callback(call: Call, reason: str, detail: str, rank: int, say: str, *, ask_
 
 
 ASK_NUMBER = (
-    "We cannot see the number you are calling from. Please say the phone number we should call you back on."
+    "We cannot see the number you are calling from. Please say the phone number we should call you back on,"
+    " or key it in and then press the hash key."
 )
-ASK_NUMBER_AGAIN = "Sorry, I did not catch a phone number. Please say it one digit at a time."
+ASK_NUMBER_AGAIN = (
+    "Sorry, I did not catch a phone number. Please say it one digit at a time, or key it in and press hash."
+)
 _NUMBER_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3",
     "four": "4", "five": "5", "six": "6", "seven": "7",

@@ -8,6 +8,10 @@ decode them ourselves to float samples.
 
 Each call runs in its own thread: play the prompt, listen until the caller stops speaking
 (energy-based end-pointing on 20 ms frames), understand, reply, until the conversation ends.
+
+Keys pressed on the caller's keypad arrive as RFC 4733 telephone events (RTP payload type 101, what
+SIP trunks, PBXs and Teams Direct Routing send); pyVoIP collects them. When a phone number is asked
+for, a caller may key it instead of saying it (ADR 0092).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from residenthub.speech.synth import mulaw_decode, mulaw_encode, resample
 
 from . import actions, dialog, tts
 from .models import Call
-from .pipeline import hear, prompt_for, understand, understand_transcript
+from .pipeline import hear, prompt_for, understand, understand_text, understand_transcript
 from .streaming import PartialTranscriber
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ START_TIMEOUT = 8.0  # seconds to wait for the caller to start speaking
 END_SILENCE = 0.7  # seconds of quiet that end an utterance
 MIN_SPEECH = 0.1  # seconds of sound that count as speech (shorter is a click)
 JITTER = 0.25  # seconds of late audio waited for before a gap in the line is heard as quiet
+KEY_WAIT = 5.0  # seconds after the last key before a keyed number counts as finished (# ends it at once)
+MAX_KEYS = 20
 _patched = False
 
 
@@ -55,8 +61,20 @@ def keep_mulaw() -> None:
     def encode_pcmu(self, packet: bytes) -> bytes:
         return packet.translate(table)
 
+    original_event = RTP.RTPClient.parse_telephone_event
+
+    def parse_telephone_event(self, packet):
+        """One key per event: senders may repeat an event's first packet (marker set each time, same
+        RTP timestamp) to survive packet loss; pyVoIP would take each copy as another key press."""
+        if packet.marker and getattr(self, "last_event_timestamp", None) == packet.timestamp:
+            return
+        if packet.marker:
+            self.last_event_timestamp = packet.timestamp
+        original_event(self, packet)
+
     RTP.RTPClient.parse_pcmu = parse_pcmu
     RTP.RTPClient.encode_pcmu = encode_pcmu
+    RTP.RTPClient.parse_telephone_event = parse_telephone_event
     _patched = True
 
 
@@ -76,6 +94,7 @@ class Line:
 
     def __init__(self, voip_call):
         self.voip = voip_call
+        self.pressed = ""  # keys that stopped the last listen (see ``frames``)
 
     @property
     def up(self) -> bool:
@@ -111,11 +130,31 @@ class Line:
             time.sleep(0.02)
 
     def drain(self) -> None:
-        """Forget what arrived while we were talking (no barge-in)."""
+        """Forget what arrived while we were talking (no barge-in), keys pressed too."""
         self.voip.read_audio(8000 * 120, blocking=False)
+        self.keys()
+        self.pressed = ""
 
-    def frames(self):
-        """20 ms frames as they arrive, paced in real time.
+    def keys(self) -> str:
+        """Keys pressed since the last look."""
+        return self.voip.get_dtmf(length=64)
+
+    def keyed_entry(self) -> str:
+        """A number keyed on the keypad: the keys that stopped listening and those after them, until
+        # (not part of the entry) or ``KEY_WAIT`` seconds without a key."""
+        entry, last = self.pressed, time.monotonic()
+        self.pressed = ""
+        while self.up and "#" not in entry and len(entry) < MAX_KEYS and time.monotonic() - last < KEY_WAIT:
+            pressed = self.keys()
+            if pressed:
+                entry, last = entry + pressed, time.monotonic()
+            else:
+                time.sleep(0.05)
+        return entry.split("#")[0].replace("*", "")
+
+    def frames(self, *, keys: bool = False):
+        """20 ms frames as they arrive, paced in real time; with ``keys``, they stop at the first key
+        pressed (kept in ``pressed``).
 
         A small jitter buffer: when the caller's audio is late (a busy network or machine) the line
         waits up to ``JITTER`` for it rather than hearing silence, which would be a pause inside a word
@@ -124,6 +163,10 @@ class Line:
         next_at = time.monotonic()
         starved = False
         while self.up:
+            if keys:
+                self.pressed = self.keys()
+                if self.pressed:
+                    return
             next_at += FRAME / tts.RATE
             delay = next_at - time.monotonic()
             if delay > 0:
@@ -135,9 +178,9 @@ class Line:
             starved = self._left("pmin") < FRAME
             yield from_wire(self.voip.read_audio(FRAME, blocking=False))
 
-    def listen(self, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:
-        """One utterance from the line (see ``endpoint``)."""
-        return endpoint(self.frames(), max_seconds, on_frame)
+    def listen(self, max_seconds: float, on_frame=None, *, keys: bool = False) -> tuple[np.ndarray, float]:
+        """One utterance from the line (see ``endpoint``); with ``keys``, cut short by a key press."""
+        return endpoint(self.frames(keys=keys), max_seconds, on_frame)
 
 
 def endpoint(frames, max_seconds: float, on_frame=None) -> tuple[np.ndarray, float]:
@@ -246,11 +289,20 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
             step = call.state.get("step")
             language = call.language if step != "problem" else None
             partial = PartialTranscriber(_pieces(prompt_for(step)), language=language or None)
-            samples, ended_at = line.listen(settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add)
+            samples, ended_at = line.listen(
+                settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add, keys=reply.expect == "number"
+            )
             if not line.up:
                 partial.close()
                 break
             recording.append(samples)
+            if line.pressed:  # the caller keys the number instead of saying it
+                partial.close()
+                entry = line.keyed_entry()
+                reply = dialog.hear(call, understand_text(entry, silent_turns=0))
+                latency = None
+                silent = 0
+                continue
             silent = silent + 1 if samples.size == 0 else 0
             if samples.size:
                 heard = understand_transcript(partial.finish(), silent_turns=silent)

@@ -105,3 +105,68 @@ def test_a_reply_is_sent_a_sentence_at_a_time_first_sentence_first(monkeypatch):
 
     sip.Line(Sending()).play(tts.speak_sentences(reply))
     assert events == ["made anyone", "sent 80", "made member", "sent 80"]
+
+
+# --- Keys pressed on the caller's keypad (RFC 4733 telephone events) --------------------------------
+
+
+def event_packet(key: str, *, marker: bool, end: bool, timestamp: int, sequence: int) -> bytes:
+    header = bytes([0x80, (0x80 if marker else 0) | 101]) + sequence.to_bytes(2, "big")
+    header += timestamp.to_bytes(4, "big") + (4321).to_bytes(4, "big")
+    return header + bytes(["0123456789*#".index(key), 0x8A if end else 0x0A]) + (400).to_bytes(2, "big")
+
+
+def test_a_key_whose_first_packet_comes_three_times_is_one_key():
+    from pyVoIP.RTP import PayloadType, RTPClient, TransmitType
+
+    sip.keep_mulaw()
+    keys: list[str] = []
+    client = RTPClient(
+        {0: PayloadType.PCMU, 101: PayloadType.EVENT}, "127.0.0.1", 0, "127.0.0.1", 0,
+        TransmitType.SENDRECV, dtmf=keys.append,
+    )  # fmt: skip
+    sequence = 1
+    for timestamp, key in ((1600, "0"), (3200, "7"), (4800, "7")):  # the same key twice is two events
+        for marker, end in [(True, False)] * 3 + [(False, True)] * 3:
+            client.parse_packet(event_packet(key, marker=marker, end=end, timestamp=timestamp, sequence=sequence))
+            sequence += 1
+    assert keys == ["0", "7", "7"]
+
+
+class KeyedCall(FakeCall):
+    """A call whose caller presses ``keys`` at the given seconds from now."""
+
+    def __init__(self, presses: list[tuple[float, str]]):
+        super().__init__()
+        self.start, self.presses = time.monotonic(), list(presses)
+
+    def get_dtmf(self, length: int = 1) -> str:
+        now = time.monotonic() - self.start
+        due = [keys for at, keys in self.presses if at <= now]
+        self.presses = [(at, keys) for at, keys in self.presses if at > now]
+        return "".join(due)[:length]
+
+
+def test_a_keyed_number_stops_listening_and_ends_at_the_hash_key():
+    line = sip.Line(KeyedCall([(0.1, "0770"), (0.5, "09001"), (0.9, "23#"), (1.0, "999")]))
+    samples, _ = line.listen(10, keys=True)
+    assert samples.size == 0 and line.pressed == "0770"
+    assert line.keyed_entry() == "07700900123"
+
+
+def test_a_keyed_number_without_the_hash_key_ends_after_a_pause(monkeypatch):
+    monkeypatch.setattr(sip, "KEY_WAIT", 0.4)
+    line = sip.Line(KeyedCall([(0.0, "0*7700"), (0.2, "900123")]))
+    line.listen(10, keys=True)
+    started = time.monotonic()
+    assert line.keyed_entry() == "07700900123"
+    assert time.monotonic() - started < 2
+
+
+def test_keys_are_not_listened_for_unless_a_number_is_asked():
+    call = KeyedCall([(0.0, "5")])
+    call.state = CallState.ANSWERED
+    threading.Timer(0.3, lambda: setattr(call, "state", CallState.ENDED)).start()
+    line = sip.Line(call)
+    line.listen(10)
+    assert line.pressed == ""

@@ -12,7 +12,7 @@ from pyVoIP.VoIP import CallState, VoIPPhone
 from residenthub.cases.models import Case, Channel
 from residenthub.speech import transcribe
 from residenthub.speech.synth import resample
-from residenthub.voice import sip
+from residenthub.voice import dialog, sip, speaking
 from residenthub.voice.models import Call, Callback
 
 from .conftest import caller_audio, free_udp_port
@@ -26,10 +26,10 @@ class Caller:
     presents a London landline number (Ofcom's drama range), so the agent has a number to ring back and
     does not offer a text message."""
 
-    def __init__(self, proxy_port: int):
+    def __init__(self, proxy_port: int, number: str = "02079460123"):
         sip.keep_mulaw()
         self.phone = VoIPPhone(
-            "127.0.0.1", proxy_port, "02079460123", "", myIP="127.0.0.1", sipPort=free_udp_port(),
+            "127.0.0.1", proxy_port, number, "", myIP="127.0.0.1", sipPort=free_udp_port(),
             rtpPortLow=12000, rtpPortHigh=12100,
         )  # fmt: skip
         self.phone.start()
@@ -69,6 +69,25 @@ class Caller:
     def say(self, audio: np.ndarray) -> None:
         self.call.write_audio(sip.to_wire(audio))
         time.sleep(len(audio) / 8000 + 0.1)
+
+    def press(self, keys: str) -> None:
+        """Keys on the keypad, sent as RFC 4733 telephone events (payload type 101) as phones send them:
+        each event's first packet three times with the marker bit and one RTP timestamp, then its end
+        packets; a tenth of a second between keys."""
+        client = self.call.RTPClients[0]
+        sequence, timestamp = 30000, 160000
+        for key in keys:
+            event = "0123456789*#".index(key)
+            timestamp += 1600
+            packets = [(True, 0x0A, 400)] * 3 + [(False, 0x8A, 800)] * 3  # (marker, end bit + volume 10, duration)
+            for marker, flags, duration in packets:
+                header = bytes([0x80, (0x80 if marker else 0) | 101]) + sequence.to_bytes(2, "big")
+                header += timestamp.to_bytes(4, "big") + client.outSSRC.to_bytes(4, "big")
+                client.sout.sendto(header + bytes([event, flags]) + duration.to_bytes(2, "big"),
+                                   (client.outIP, client.outPort))  # fmt: skip
+                sequence += 1
+                time.sleep(0.02)
+            time.sleep(0.1)
 
     def wait_hangup(self, timeout: float = 30) -> None:
         end = time.monotonic() + timeout
@@ -173,3 +192,28 @@ def test_gas_call_gets_the_number_at_once_and_tops_the_callback_list(catalogue, 
     first = Callback.objects.order_by("rank", "created_at").first()
     assert first.rank == 0 and first.call.via == Call.Via.SIP and Callback.objects.count() == earlier + 1
     assert first.call.caller == "02079460123" and not first.number  # presented: no number asked for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withheld_caller_keys_the_number_to_ring_back(catalogue, kamailio, agent):
+    """The gas call from a withheld number: the emergency numbers first, then the number to ring back,
+    keyed on the keypad (each key counted once although its first packet came three times)."""
+    caller = Caller(kamailio, number="anonymous")
+    try:
+        caller.dial()
+        caller.hear()
+        caller.say(caller_audio(GAS))
+        caller.hear(quiet=2.0)
+        caller.press("07700900123#")
+        read_back = caller.hear(quiet=2.0)
+        caller.wait_hangup()
+    finally:
+        caller.stop()
+    agent.done.wait(30)
+    assert agent[1].say.startswith("If anyone is in danger now") and agent[1].say.endswith(dialog.ASK_NUMBER)
+    assert agent[1].expect == "number"
+    assert agent[2].say.startswith("Thank you. We will call you back on") and agent[2].action == "hangup"
+    assert speaking.phone_number("07700 900123") in agent[2].say
+    assert len(read_back) > 4000  # the read-back was heard down the line (half a second at least)
+    first = Callback.objects.order_by("rank", "created_at").first()
+    assert first.rank == 0 and first.call.caller == "" and first.number == "+447700900123"
