@@ -128,7 +128,8 @@ def test_a_key_whose_first_packet_comes_three_times_is_one_key():
     sequence = 1
     for timestamp, key in ((1600, "0"), (3200, "7"), (4800, "7")):  # the same key twice is two events
         for marker, end in [(True, False)] * 3 + [(False, True)] * 3:
-            client.parse_packet(event_packet(key, marker=marker, end=end, timestamp=timestamp, sequence=sequence))
+            packet = event_packet(key, marker=marker, end=end, timestamp=timestamp, sequence=sequence)
+            client.parse_packet(packet)
             sequence += 1
     assert keys == ["0", "7", "7"]
 

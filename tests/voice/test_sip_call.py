@@ -79,7 +79,8 @@ class Caller:
         for key in keys:
             event = "0123456789*#".index(key)
             timestamp += 1600
-            packets = [(True, 0x0A, 400)] * 3 + [(False, 0x8A, 800)] * 3  # (marker, end bit + volume 10, duration)
+            # (marker, end bit + volume 10, duration)
+            packets = [(True, 0x0A, 400)] * 3 + [(False, 0x8A, 800)] * 3
             for marker, flags, duration in packets:
                 header = bytes([0x80, (0x80 if marker else 0) | 101]) + sequence.to_bytes(2, "big")
                 header += timestamp.to_bytes(4, "big") + client.outSSRC.to_bytes(4, "big")
