@@ -24,7 +24,7 @@ from residenthub.triage import urgency
 from residenthub.triage.extract import find_dates
 from residenthub.triage.prefill import prefill
 
-from . import actions, queries, speaking
+from . import actions, languages, queries, speaking
 from .models import Call, Callback
 from .pipeline import Understanding, flag_phrase
 
@@ -64,6 +64,7 @@ class Reply:
     action: str = "listen"  # "listen", "hangup", "transfer"
     transfer_to: str = ""
     expect: str = "speech"  # "yesno" when only yes or no will do (shorter listening); "number": digits
+    first: tuple[str, str] | None = None  # (language, words) said before ``say``: an interpreter caller's
 
     def as_dict(self) -> dict:
         return {
@@ -71,6 +72,7 @@ class Reply:
             "action": self.action,
             "transfer_to": self.transfer_to,
             "expect": self.expect,
+            "first": {"language": self.first[0], "say": self.first[1]} if self.first else None,
         }
 
 
@@ -305,6 +307,18 @@ def spoken_phone_number(text: str) -> str | None:
     return None
 
 
+def _spoken(call: Call, reply: Reply, words) -> Reply:
+    """Say ``reply``; to a caller booked an interpreter, first in their own language, when
+    ``languages`` has it: ``words(phrases)`` builds what is said in it."""
+    language = call.state.get("interpreter_language")
+    found = languages.phrases(language)
+    if found:
+        reply.first = (language, words(found))
+        actions.say(call, reply.first[1])
+    actions.say(call, reply.say)
+    return reply
+
+
 def _goodbye(call: Call, say: str, *, ask_number: bool = True) -> Reply:
     """End the call with ``say``; but when a callback is booked and there is no number to ring (the
     caller's was withheld), ask for one first instead of saying goodbye (not of a caller we could not
@@ -312,31 +326,27 @@ def _goodbye(call: Call, say: str, *, ask_number: bool = True) -> Reply:
     if ask_number and Callback.objects.filter(call=call).exists() and not queries.callback_number(call):
         call.state.update({"step": "callback_number", "number_misses": 0})
         say = f"{say.removesuffix('Goodbye.').rstrip()} {ASK_NUMBER}"
-        actions.say(call, say)
-        return Reply(say, expect="number")
-    actions.say(call, say)
-    return Reply(say, "hangup")
+        return _spoken(call, Reply(say, expect="number"), lambda p: f"{p.callback} {p.key_number}")
+    return _spoken(call, Reply(say, "hangup"), lambda p: f"{p.callback} {p.goodbye}")
 
 
 def _callback_number(call: Call, heard: Understanding) -> Reply:
     number = spoken_phone_number(heard.text)
     if number:
         actions.record_callback_number(call, number)
-        say = (
-            f"Thank you. We will call you back on {speaking.phone_number(display_uk_phone(number))}. Goodbye."
-        )
-        actions.say(call, say)
-        return Reply(say, "hangup")
+        shown = display_uk_phone(number)
+        say = f"Thank you. We will call you back on {speaking.phone_number(shown)}. Goodbye."
+        spoken_digits = languages.digits(shown)
+        return _spoken(call, Reply(say, "hangup"), lambda p: f"{p.thanks} {spoken_digits}. {p.goodbye}")
     call.state["number_misses"] = call.state.get("number_misses", 0) + 1
     if call.state["number_misses"] <= 1:
-        actions.say(call, ASK_NUMBER_AGAIN)
-        return Reply(ASK_NUMBER_AGAIN, expect="number")
+        return _spoken(call, Reply(ASK_NUMBER_AGAIN, expect="number"), lambda p: p.key_number)
     say = (
         "I am sorry, I could not take a number. Please call us again on "
         f"{speaking.phone_number(settings.COUNCIL_PHONE)}, in office hours. Goodbye."
     )
-    actions.say(call, say)
-    return Reply(say, "hangup")
+    council = languages.digits(settings.COUNCIL_PHONE)
+    return _spoken(call, Reply(say, "hangup"), lambda p: f"{p.call_us} {council}. {p.goodbye}")
 
 
 def _emergency(call: Call, heard: Understanding) -> Reply:
@@ -363,11 +373,13 @@ def _emergency(call: Call, heard: Understanding) -> Reply:
 
 
 def _interpreter(call: Call, language: str) -> Reply:
+    """An interpreter callback, said first in the caller's language where we can (``languages``)."""
     name = LANGUAGE_NAMES.get(language, language)
     say = (
         f"I think you are speaking {name}. I can only help in English, so we will call you back "
         f"with a {name} interpreter. Goodbye."
     )
+    call.state["interpreter_language"] = language
     return _callback(call, Callback.Reason.INTERPRETER, f"Language heard: {name} ({language})", 2, say)
 
 

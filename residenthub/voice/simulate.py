@@ -22,7 +22,7 @@ def simulate(audio) -> dict:
         "confidence": round(heard.confidence, 4),
         "urgent": heard.urgent,
         "flags": heard.flag_dicts(),
-        "reply": reply.say,
+        "reply": f"{reply.first[1]} {reply.say}" if reply.first else reply.say,  # as the caller hears it
         "action": reply.action,
         "language": heard.transcript.language,
     }

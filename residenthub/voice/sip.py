@@ -276,7 +276,7 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
         while True:
             if on_turn:
                 on_turn(reply, latency)
-            line.play(tts.speak_sentences(reply.say))
+            line.play(tts.speak_reply(reply))
             if not line.up:
                 break
             if reply.action in {"hangup", "transfer"}:

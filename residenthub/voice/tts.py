@@ -16,6 +16,8 @@ from django.conf import settings
 from residenthub.speech import load_audio
 from residenthub.speech.synth import synthesise
 
+from . import languages
+
 RATE = 8000
 
 
@@ -37,11 +39,11 @@ def _speak(text: str, voice: str) -> np.ndarray:
     return (audio * (0.7 / max(float(np.abs(audio).max()), 1e-3))).astype(np.float32)
 
 
-def speak(text: str) -> np.ndarray:
+def speak(text: str, voice: str | None = None) -> np.ndarray:
     recorded = _recorded(text)
     if recorded is not None:
         return load_audio(recorded, sample_rate=RATE)
-    return _speak(text, settings.VOICE_TTS_VOICE)
+    return _speak(text, voice or settings.VOICE_TTS_VOICE)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9])")
@@ -61,3 +63,12 @@ def speak_sentences(text: str) -> Iterator[np.ndarray]:
         return
     for sentence in sentences(text):
         yield speak(sentence)
+
+
+def speak_reply(reply) -> Iterator[np.ndarray]:
+    """A ``dialog.Reply``: what it says first in an interpreter caller's language (espeak-ng's voice
+    for it), then its English, a sentence at a time."""
+    if reply.first:
+        language, words = reply.first
+        yield speak(words, voice=languages.phrases(language).espeak_voice)
+    yield from speak_sentences(reply.say)

@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 
+from . import languages
+
 RECORDING_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -38,6 +40,15 @@ def _say(text: str) -> str:
     return f'<Say voice="alice" language="en-GB">{escape(text)}</Say>'
 
 
+def _says(reply) -> str:
+    """The reply's ``<Say>``: first in an interpreter caller's language (the platform's voice for it)."""
+    if not reply.first:
+        return _say(reply.say)
+    language, words = reply.first
+    tag = languages.phrases(language).say_language
+    return f"<Say language={quoteattr(tag)}>{escape(words)}</Say>{_say(reply.say)}"
+
+
 HINTS = {
     "speech": "bin, pothole, street light, fly-tipping",
     "yesno": "yes, no",
@@ -50,7 +61,7 @@ def response(reply, *, action_url: str) -> str:
     parts = []
     if reply.action == "listen":
         if settings.VOICE_WEBHOOK_SPEECH == "local":
-            parts.append(_say(reply.say))
+            parts.append(_says(reply))
             parts.append(
                 f'<Record action={quoteattr(action_url)} method="POST" '
                 f'maxLength="{settings.VOICE_MAX_UTTERANCE_SECONDS}" timeout="2" playBeep="false" '
@@ -60,16 +71,17 @@ def response(reply, *, action_url: str) -> str:
             hints = HINTS.get(reply.expect, HINTS["speech"])
             # A phone number may be keyed as well as said (ended with #: the platform posts ``Digits``).
             keyed = ' input="dtmf speech" finishOnKey="#"' if reply.expect == "number" else ' input="speech"'
+            heard_in = languages.phrases(reply.first[0]).say_language if reply.first else "en-GB"
             parts.append(
                 f'<Gather{keyed} action={quoteattr(action_url)} method="POST" speechTimeout="auto" '
-                f'language="en-GB" hints={quoteattr(hints)}>{_say(reply.say)}</Gather>'
+                f'language="{heard_in}" hints={quoteattr(hints)}>{_says(reply)}</Gather>'
             )
         parts.append(f'<Redirect method="POST">{escape(action_url)}</Redirect>')  # no input: ask again
     elif reply.action == "transfer":
-        parts.append(_say(reply.say))
+        parts.append(_says(reply))
         parts.append(f"<Dial>{escape(reply.transfer_to)}</Dial>")
     else:
-        parts.append(_say(reply.say))
+        parts.append(_says(reply))
         parts.append("<Hangup/>")
     return '<?xml version="1.0" encoding="UTF-8"?><Response>' + "".join(parts) + "</Response>"
 

@@ -67,6 +67,7 @@ def test_another_language_gets_an_interpreter_callback(catalogue, wav):
         )
     )
     assert "French interpreter" in data["reply"]
+    assert data["reply"].startswith("Nous vous rappellerons avec un interprète.")  # said first in French
 
 
 def test_unsupported_audio_is_a_clear_error(tmp_path, catalogue):
