@@ -172,7 +172,10 @@ class Command(BaseCommand):
 
     def _minutes_meeting(self):
         """A committee meeting with its draft minutes ready for the clerk's review: a scripted meeting's
-        words as its transcript (no recording: the demo holds no audio), drafted as the app drafts."""
+        words as its transcript, drafted as the app drafts. Where espeak-ng, flite and ffmpeg are
+        installed (``scripts/install_voice_deps.sh``) the script is also spoken into a recording the
+        transcript's times point into, so a line's moment can be played; the words stay the script's
+        (transcribing it would add a minute or two to ``make run``)."""
         if Meeting.objects.exists():
             self.stdout.write("Demo meeting already loaded.")
             return
@@ -187,9 +190,37 @@ class Command(BaseCommand):
             attendees=drafting.parse_attendees(script.attendees_text()),
             location="Demo: a scripted meeting, transcript typed from its script",
         )
-        minutes_actions.save_transcript(meeting, script.segments())
+        spoken = self._spoken(script)
+        if spoken is None:
+            minutes_actions.save_transcript(meeting, script.segments())
+        else:
+            upload, segments, seconds = spoken
+            minutes_actions.add_transcribed_recording(meeting, upload, segments, duration=seconds)
         minutes_actions.build_draft(meeting)
         self.stdout.write(f"A demo meeting of the {committee.name} has draft minutes to review.")
+
+    @staticmethod
+    def _spoken(script):
+        """(a WAV upload, segments timed on it, seconds) for the script spoken by synthetic voices, or
+        None without the speech tools."""
+        import tempfile
+        from pathlib import Path
+
+        from django.core.files.base import ContentFile
+
+        from residenthub.minutes import synth
+
+        try:
+            audio, truth = synth.speak(script)
+        except synth.SynthUnavailable:
+            return None
+        labels = {name: f"SPEAKER_{i}" for i, name in enumerate(script.speakers())}
+        segments = [{**line, "speaker": labels[line["speaker"]]} for line in truth]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "demo-meeting.wav"
+            synth.write_wav(path, audio)
+            upload = ContentFile(path.read_bytes(), name="demo-meeting.wav")
+        return upload, segments, len(audio) / synth.RATE
 
     def _foi_document(self):
         """An FOI request with a document waiting for its redaction review: the automatic pass has marked
