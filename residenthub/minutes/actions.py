@@ -139,7 +139,9 @@ def set_attendees(meeting: Meeting, attendees: list[drafting.Attendee], *, by=No
 
 
 @transaction.atomic
-def _checked_name(upload) -> str:
+def _stored(meeting: Meeting, upload, by, **fields) -> Recording:
+    """The uploaded file checked (type, size) and kept as the meeting's recording, audited."""
+    _unlocked(meeting)
     name = Path(upload.name or "").name
     if Path(name).suffix.lower() not in RECORDING_TYPES:
         raise MinutesError("The recording must be a WAV, MP3, M4A or MP4 file.")
@@ -147,49 +149,36 @@ def _checked_name(upload) -> str:
         raise MinutesError("The recording file is empty.")
     if upload.size > settings.MINUTES_MAX_RECORDING_MB * 1024 * 1024:
         raise MinutesError(f"The recording must be smaller than {settings.MINUTES_MAX_RECORDING_MB} MB.")
-    return name
+    recording = Recording(
+        meeting=meeting,
+        original_name=name[:255],
+        content_type=getattr(upload, "content_type", "")[:100],
+        size=upload.size,
+        **fields,
+    )
+    recording.file.save(name, upload, save=False)
+    recording.save()
+    _audit("minutes.recording_added", recording, by, meeting=meeting.pk, bytes=upload.size)
+    return recording
 
 
 @transaction.atomic
 def add_transcribed_recording(meeting: Meeting, upload, segments: list[dict], *, duration: float, by=None):
     """A recording whose transcript is already known, kept as processed without transcribing it again
     (``make run``'s demo meeting, spoken from its script: the clerk can play each line's moment)."""
-    _unlocked(meeting)
-    name = _checked_name(upload)
-    recording = Recording(
-        meeting=meeting,
-        original_name=name[:255],
-        content_type=getattr(upload, "content_type", "")[:100],
-        size=upload.size,
-        status=Recording.Status.DONE,
-        progress=100,
-        stage="Done",
-        duration=duration,
+    recording = _stored(
+        meeting, upload, by, status=Recording.Status.DONE, progress=100, stage="Done", duration=duration,
         language="en",
-    )
-    recording.file.save(name, upload, save=False)
-    recording.save()
-    _audit("minutes.recording_added", recording, by, meeting=meeting.pk, bytes=upload.size, transcribed=True)
+    )  # fmt: skip
     save_transcript(meeting, segments, recording=recording, by=by)
     return recording
 
 
 def add_recording(meeting: Meeting, upload, *, by=None) -> Recording:
     """Store the uploaded recording and queue its processing (inline in the embedded default)."""
-    _unlocked(meeting)
-    name = _checked_name(upload)
-    recording = Recording(
-        meeting=meeting,
-        original_name=name[:255],
-        content_type=getattr(upload, "content_type", "")[:100],
-        size=upload.size,
-        stage="Waiting to be processed",
-    )
-    recording.file.save(name, upload, save=False)
-    recording.save()
+    recording = _stored(meeting, upload, by, stage="Waiting to be processed")
     meeting.status = Meeting.Status.PROCESSING
     meeting.save(update_fields=["status", "updated_at"])
-    _audit("minutes.recording_added", recording, by, meeting=meeting.pk, bytes=upload.size)
 
     from .jobs import process_recording
 
