@@ -36,6 +36,16 @@ YES = re.compile(
 NO = re.compile(r"\b(?:no|nope|not right|wrong|incorrect|that's not|that is not|isn't|nah)\b", re.I)
 PERSON = re.compile(r"\b(?:person|human|someone|somebody|operator|advisor|adviser|agent|real person)\b", re.I)
 SKIP = re.compile(r"\b(?:skip|don't know|do not know|not sure|no idea|pass)\b", re.I)
+# "Sorry, can you say that again?": the last question is asked again, not counted as a miss.
+REPEAT = re.compile(
+    r"\b(?:repeat(?: that| it| the question| yourself)?|say (?:that|it) again|pardon|come again|"
+    r"what did you say|(?:didn't|did not) (?:catch|hear|get|understand) (?:that|it|you|what you said))\b",
+    re.I,
+)
+MAX_REPEATS = 3
+# Keys on the phone's keypad when yes or no is asked (offered when a yes or no was not understood).
+KEYS_YES_NO = {"1": True, "2": False}
+YES_NO_AGAIN = "Sorry, please say yes or no, or press 1 for yes and 2 for no."
 SPOKEN_TYPES = {
     "text",
     "textarea",
@@ -77,6 +87,9 @@ class Reply:
 
 
 def yes_or_no(text: str) -> bool | None:
+    keyed = (text or "").strip().rstrip(".")
+    if keyed in KEYS_YES_NO:
+        return KEYS_YES_NO[keyed]
     if NO.search(text or ""):
         return False
     if YES.search(text or ""):
@@ -383,14 +396,28 @@ def _interpreter(call: Call, language: str) -> Reply:
     return _callback(call, Callback.Reason.INTERPRETER, f"Language heard: {name} ({language})", 2, say)
 
 
-def _ask_again(call: Call, reason: str, prompt: str) -> Reply:
+def _ask_again(call: Call, reason: str, prompt: str, *, expect: str = "speech") -> Reply:
     call.state["misses"] = call.state.get("misses", 0) + 1
     if call.state["misses"] > MAX_MISSES:
         say = "I am sorry, I could not understand. A member of our staff will call you back. Goodbye."
         heard_nothing = reason == SILENCE
         return _callback(call, Callback.Reason.NOT_UNDERSTOOD, reason, 2, say, ask_number=not heard_nothing)
     actions.say(call, prompt)
-    return Reply(prompt)
+    return Reply(prompt, expect=expect)
+
+
+_EXPECTED = {"confirm": "yesno", "confirm_answer": "yesno", "sms": "yesno", "callback_number": "number"}
+
+
+def _repeat(call: Call) -> Reply | None:
+    """The agent's last words again, when the caller asks ("pardon?"), up to ``MAX_REPEATS`` a call."""
+    said = [turn["text"] for turn in call.turns if turn["who"] == "hub"]
+    if not said or call.state.get("repeats", 0) >= MAX_REPEATS:
+        return None
+    call.state["repeats"] = call.state.get("repeats", 0) + 1
+    say = f"Of course. {said[-1]}"
+    actions.say(call, say)
+    return Reply(say, expect=_EXPECTED.get(call.state.get("step", ""), "speech"))
 
 
 def hear(call: Call, heard: Understanding) -> Reply:
@@ -408,6 +435,10 @@ def hear(call: Call, heard: Understanding) -> Reply:
             "Please tell me in a few words what you need." if step == "problem" else "Please answer again."
         )
         return _ask_again(call, SILENCE, prompt)
+    if REPEAT.search(heard.text) and len(heard.text.split()) <= 8:
+        again = _repeat(call)
+        if again is not None:
+            return again
     if PERSON.search(heard.text) and step in {"problem", "confirm"}:
         say = "Of course. A member of our staff will call you back. Goodbye."
         return _callback(call, Callback.Reason.ASKED, "Asked for a person", 2, say)
@@ -464,7 +495,7 @@ def _confirm(call: Call, heard: Understanding) -> Reply:
     state = call.state
     answer = yes_or_no(heard.text)
     if answer is None:
-        return _ask_again(call, "No yes or no", "Sorry, please say yes or no.")
+        return _ask_again(call, "No yes or no", YES_NO_AGAIN, expect="yesno")
     if not answer:
         state.update({"step": "problem", "service": "", "prefilled": {}})
         state["attempts"] = state.get("attempts", 0) + 1
@@ -520,7 +551,7 @@ def _confirm_answer(call: Call, heard: Understanding) -> Reply:
     service = _service(call)
     question = service.form.question(call.state["question"])
     if answer is None:
-        return _ask_again(call, "No yes or no", "Sorry, please say yes or no.")
+        return _ask_again(call, "No yes or no", YES_NO_AGAIN, expect="yesno")
     if not answer:
         call.state["step"] = "question"
         say = "Sorry. " + _question_prompt(question)
@@ -542,7 +573,7 @@ def _offer_sms(call: Call) -> Reply:
 def _sms(call: Call, heard: Understanding) -> Reply:
     answer = yes_or_no(heard.text)
     if answer is None:
-        return _ask_again(call, "No yes or no", "Sorry, please say yes or no.")
+        return _ask_again(call, "No yes or no", YES_NO_AGAIN, expect="yesno")
     return _finish(call, sms=answer)
 
 

@@ -10,8 +10,8 @@ Each call runs in its own thread: play the prompt, listen until the caller stops
 (energy-based end-pointing on 20 ms frames), understand, reply, until the conversation ends.
 
 Keys pressed on the caller's keypad arrive as RFC 4733 telephone events (RTP payload type 101, what
-SIP trunks, PBXs and Teams Direct Routing send); pyVoIP collects them. When a phone number is asked
-for, a caller may key it instead of saying it (ADR 0092).
+SIP trunks, PBXs and Teams Direct Routing send); pyVoIP collects them. When a phone number, or yes or
+no, is asked for, a caller may key it instead of saying it (ADR 0092).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ MIN_SPEECH = 0.1  # seconds of sound that count as speech (shorter is a click)
 JITTER = 0.25  # seconds of late audio waited for before a gap in the line is heard as quiet
 KEY_WAIT = 5.0  # seconds after the last key before a keyed number counts as finished (# ends it at once)
 MAX_KEYS = 20
+KEYED = {"number", "yesno"}  # what the caller may key instead of saying: a phone number, 1 or 2
 _patched = False
 
 
@@ -139,11 +140,14 @@ class Line:
         """Keys pressed since the last look."""
         return self.voip.get_dtmf(length=64)
 
-    def keyed_entry(self) -> str:
+    def keyed_entry(self, *, single: bool = False) -> str:
         """A number keyed on the keypad: the keys that stopped listening and those after them, until
-        # (not part of the entry) or ``KEY_WAIT`` seconds without a key."""
+        # (not part of the entry) or ``KEY_WAIT`` seconds without a key; with ``single``, one key
+        (1 for yes, 2 for no)."""
         entry, last = self.pressed, time.monotonic()
         self.pressed = ""
+        if single:
+            return entry[:1]
         while self.up and "#" not in entry and len(entry) < MAX_KEYS and time.monotonic() - last < KEY_WAIT:
             pressed = self.keys()
             if pressed:
@@ -290,15 +294,15 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
             language = call.language if step != "problem" else None
             partial = PartialTranscriber(_pieces(prompt_for(step)), language=language or None)
             samples, ended_at = line.listen(
-                settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add, keys=reply.expect == "number"
+                settings.VOICE_MAX_UTTERANCE_SECONDS, on_frame=partial.add, keys=reply.expect in KEYED
             )
             if not line.up:
                 partial.close()
                 break
             recording.append(samples)
-            if line.pressed:  # the caller keys the number instead of saying it
+            if line.pressed:  # the caller keys the number (or 1 for yes, 2 for no) instead of saying it
                 partial.close()
-                entry = line.keyed_entry()
+                entry = line.keyed_entry(single=reply.expect == "yesno")
                 reply = dialog.hear(call, understand_text(entry, silent_turns=0))
                 latency = None
                 silent = 0

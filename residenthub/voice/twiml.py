@@ -70,7 +70,10 @@ def response(reply, *, action_url: str) -> str:
         else:
             hints = HINTS.get(reply.expect, HINTS["speech"])
             # A phone number may be keyed as well as said (ended with #: the platform posts ``Digits``).
-            keyed = ' input="dtmf speech" finishOnKey="#"' if reply.expect == "number" else ' input="speech"'
+            keyed = {
+                "number": ' input="dtmf speech" finishOnKey="#"',
+                "yesno": ' input="dtmf speech" numDigits="1"',  # 1 for yes, 2 for no
+            }.get(reply.expect, ' input="speech"')
             heard_in = languages.phrases(reply.first[0]).say_language if reply.first else "en-GB"
             parts.append(
                 f'<Gather{keyed} action={quoteattr(action_url)} method="POST" speechTimeout="auto" '

@@ -256,3 +256,25 @@ def test_a_service_named_as_a_topic_is_not_read_as_a_verb():
     assert dialog._service_sentence(Service(name="School admissions enquiry")) == (
         "I think this is about school admissions enquiry"
     )
+
+
+def test_a_yes_or_no_not_understood_offers_the_keypad_and_takes_a_key(catalogue):
+    call, replies = call_with(STREET_LIGHT, "purple monkey", "1")
+    assert replies[2].say == dialog.YES_NO_AGAIN and replies[2].expect == "yesno"
+    assert call.state["step"] != "confirm" and Case.objects.count() == 1  # 1 was yes: the report is made
+    call, replies = call_with(STREET_LIGHT, "hmm", "2")
+    assert replies[-1].say.startswith("Sorry. Please tell me again") and call.state["step"] == "problem"
+
+
+def test_pardon_repeats_the_last_question_without_counting_a_miss(catalogue):
+    call, replies = call_with(STREET_LIGHT, "Sorry, can you say that again?")
+    assert replies[2].say == f"Of course. {replies[1].say}" and replies[2].expect == "yesno"
+    assert call.state.get("misses", 0) == 0 and call.state["step"] == "confirm"
+    dialog.hear(call, understand_text("yes"))
+    assert Case.objects.count() == 1
+
+
+def test_repeats_are_limited_so_a_call_cannot_go_round_for_ever(catalogue):
+    call, replies = call_with(STREET_LIGHT, *["pardon?"] * (dialog.MAX_REPEATS + 1))
+    assert [r.say.startswith("Of course.") for r in replies[2:]] == [True] * dialog.MAX_REPEATS + [False]
+    assert replies[-1].say == dialog.YES_NO_AGAIN  # the fourth is a miss like any other

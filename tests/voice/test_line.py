@@ -171,3 +171,10 @@ def test_keys_are_not_listened_for_unless_a_number_is_asked():
     line = sip.Line(call)
     line.listen(10)
     assert line.pressed == ""
+
+
+def test_one_key_answers_yes_or_no_without_waiting_for_more():
+    line = sip.Line(KeyedCall([(0.1, "1"), (0.2, "2")]))
+    line.listen(10, keys=True)
+    started = time.monotonic()
+    assert line.keyed_entry(single=True) == "1" and time.monotonic() - started < 0.5

@@ -71,6 +71,8 @@ def test_street_light_by_webhook(catalogue, platform):
     )
     assert "I think you want to report a street light fault" in confirm.find("Gather/Say").text
     assert confirm.find("Gather").get("hints") == "yes, no"
+    assert confirm.find("Gather").get("input") == "dtmf speech"  # 1 for yes, 2 for no, as well as said
+    assert confirm.find("Gather").get("numDigits") == "1"
     sms = twiml_of(platform.speak("yes"))
     assert "text message" in sms.find("Gather/Say").text
     done = twiml_of(platform.speak("no thanks"))
@@ -120,6 +122,16 @@ def test_no_input_redirects_and_silence_ends_in_a_callback(catalogue, platform):
         last = twiml_of(platform.post("gather/", {"CallStatus": "in-progress"}))
     assert last.find("Hangup") is not None
     assert Callback.objects.get().reason == Callback.Reason.NOT_UNDERSTOOD
+
+
+def test_a_caller_not_understood_at_yes_or_no_may_press_1(catalogue, platform):
+    platform.start()
+    platform.speak("the street light outside number 4 Riverside Close has been out for a week")
+    again = twiml_of(platform.speak("mmm"))
+    assert "press 1 for yes and 2 for no" in again.find("Gather/Say").text
+    assert again.find("Gather").get("numDigits") == "1"
+    after = twiml_of(platform.post("gather/", {"CallStatus": "in-progress", "Digits": "1"}))
+    assert "text message" in after.find("Gather/Say").text  # 1 was yes: the report is ready to send
 
 
 def test_a_withheld_caller_keys_the_number_to_ring_back(catalogue, settings, client):
