@@ -487,6 +487,7 @@ VOICE_MAX_UTTERANCE_SECONDS = env_int("VOICE_MAX_UTTERANCE_SECONDS", 30, minimum
 VOICE_PRIORITY_TRANSFER = env_str("VOICE_PRIORITY_TRANSFER", "")  # SIP URI or number of the priority queue
 VOICE_RECORDING_DIR = env_str("VOICE_RECORDING_DIR", str(VAR_DIR / "voice" / "recordings"))
 VOICE_RECORDING_RETENTION_DAYS = env_int("VOICE_RECORDING_RETENTION_DAYS", 30, minimum=0)
+VOICE_CALLBACK_ATTEMPTS = env_int("VOICE_CALLBACK_ATTEMPTS", 3, minimum=1)  # tries before it leaves the list
 # SIP user agent (hub voice agent): registers to the council's PBX or SIP trunk.
 VOICE_SIP_SERVER = env_str("VOICE_SIP_SERVER", "127.0.0.1")
 VOICE_SIP_PORT = env_int("VOICE_SIP_PORT", 5060, minimum=1)

@@ -272,14 +272,26 @@ def raise_case(
 
 
 def close_callback(callback: Callback, *, by, status: str, ip: str | None = None) -> Callback:
+    """Called back, or no answer: a caller not reached stays on the list, tried again later, until
+    ``VOICE_CALLBACK_ATTEMPTS`` tries; the last unanswered try closes it as "No answer"."""
     if status not in {Callback.Status.DONE, Callback.Status.NO_ANSWER}:
         raise VoiceError("Choose called back or no answer.")
     if callback.status != Callback.Status.WAITING:
         raise VoiceError("This callback has already been dealt with.")
     with transaction.atomic():
+        if status == Callback.Status.NO_ANSWER:
+            callback.attempts += 1
+            callback.last_attempt_at = timezone.now()
+            if callback.attempts < settings.VOICE_CALLBACK_ATTEMPTS:
+                callback.save(update_fields=["attempts", "last_attempt_at", "updated_at"])
+                audit.record(
+                    "voice.callback_attempt", callback, actor=by, detail={"attempt": callback.attempts}, ip=ip
+                )
+                return callback
         callback.status = status
         callback.done_at = timezone.now()
         callback.done_by = by
         callback.save()
-        audit.record("voice.callback_closed", callback, actor=by, detail={"status": status}, ip=ip)
+        detail = {"status": status, "attempts": callback.attempts}
+        audit.record("voice.callback_closed", callback, actor=by, detail=detail, ip=ip)
     return callback

@@ -101,6 +101,9 @@ class Callback(TimeStampedModel):
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The number the caller gave for the callback when theirs was withheld or cannot be rung (E.164).
     number = models.CharField(max_length=20, blank=True)
+    # Rung without an answer: the callback stays on the list until VOICE_CALLBACK_ATTEMPTS tries.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["rank", "created_at"]

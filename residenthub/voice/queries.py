@@ -8,7 +8,7 @@ service's team, whoever you are, as for cases (ADR 0006).
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from residenthub.accounts.permissions import can_use_callbacks, in_team_slugs, team_ids_for
 from residenthub.core.validators import normalise_uk_phone
@@ -29,8 +29,13 @@ def visible_callbacks(user) -> QuerySet[Callback]:
 
 
 def callback_list(user) -> QuerySet[Callback]:
-    """Waiting callbacks, urgent first, then oldest first."""
-    return visible_callbacks(user).filter(status=Callback.Status.WAITING).order_by("rank", "created_at")
+    """Waiting callbacks, urgent first; within a rank, callers not yet tried before those rung without an
+    answer (longest ago first), then oldest first."""
+    return (
+        visible_callbacks(user)
+        .filter(status=Callback.Status.WAITING)
+        .order_by("rank", F("last_attempt_at").asc(nulls_first=True), "created_at")
+    )
 
 
 def waiting_counts(user) -> dict[str, int]:

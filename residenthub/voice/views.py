@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from residenthub.core.validators import display_uk_phone
 from residenthub.speech import AudioError
 
 from . import actions, dialog, twiml
-from .models import Call
+from .models import Call, Callback
 from .pipeline import clean_text, prompt_for, understand, understand_text
 from .queries import callback_list, can_use_callbacks, visible_callbacks
 
@@ -127,7 +128,8 @@ def _allowed(request):
 def callbacks(request):
     _allowed(request)
     items = list(callback_list(request.user)[:200])
-    return render(request, "voice/callbacks.html", {"callbacks": items})
+    context = {"callbacks": items, "attempts_allowed": settings.VOICE_CALLBACK_ATTEMPTS}
+    return render(request, "voice/callbacks.html", context)
 
 
 @staff_required
@@ -141,6 +143,9 @@ def callback_detail(request, pk: int):
             actions.close_callback(
                 callback, by=request.user, status=status_value, ip=request.META.get("REMOTE_ADDR")
             )
+            if status_value == Callback.Status.NO_ANSWER and callback.status == Callback.Status.WAITING:
+                tries = f"{callback.attempts} of {settings.VOICE_CALLBACK_ATTEMPTS} tries"
+                messages.info(request, f"No answer noted: the callback stays on the list ({tries}).")
             return redirect("voice:callbacks")
         except actions.VoiceError as exc:
             error = str(exc)
@@ -156,6 +161,8 @@ def callback_detail(request, pk: int):
             "number_to_ring": display_uk_phone(callback.number) if callback.number else "",
             "error": error,
             "new_case_url": new_case,
+            "attempts_allowed": settings.VOICE_CALLBACK_ATTEMPTS,
+            "last_try": callback.attempts + 1 >= settings.VOICE_CALLBACK_ATTEMPTS,
         },
         status=400 if error else 200,
     )

@@ -105,6 +105,49 @@ def test_closing_a_callback_and_bad_input(client, booked):
     assert "Hung up" not in client.get("/voice/staff/callbacks/").content.decode()
 
 
+def test_no_answer_keeps_the_caller_on_the_list_until_the_last_try(client, booked, settings):
+    settings.VOICE_CALLBACK_ATTEMPTS = 3
+    light, gas, _care = booked
+    actions.book_callback(
+        actions.start_call(via=Call.Via.SIMULATOR),
+        reason=Callback.Reason.URGENT,
+        detail="fallen, alone",
+        rank=0,
+    )
+    sign_in(client, "cs.officer", "customer-services")
+    url = f"/voice/staff/callbacks/{gas.callback.pk}/"
+    assert "It stays on the list to be tried again (1 of 3 tries)" in client.get(url).content.decode()
+    tried = client.post(url, {"status": "no_answer"}, follow=True)
+    assert "No answer noted: the callback stays on the list (1 of 3 tries)" in tried.content.decode()
+    gas.callback.refresh_from_db()
+    assert gas.callback.status == Callback.Status.WAITING and gas.callback.attempts == 1
+    html = tried.content.decode()
+    # Still urgent, but after the urgent caller nobody has tried yet; before every lower rank.
+    assert html.index("fallen, alone") < html.index("smell of gas") < html.index("Hung up when asked")
+    assert "No answer 1 time" in html
+    client.post(url, {"status": "no_answer"})
+    last = client.get(url).content.decode()
+    assert "This is the last try (3 in all)" in last and "welfare-check procedure" in last
+    client.post(url, {"status": "no_answer"})
+    gas.callback.refresh_from_db()
+    assert gas.callback.status == Callback.Status.NO_ANSWER and gas.callback.attempts == 3
+    assert "smell of gas" not in client.get("/voice/staff/callbacks/").content.decode()
+    assert "No answer after 3 tries" in client.get(url).content.decode()
+    logged = AuditEntry.objects.filter(object_id=str(gas.callback.pk)).values_list("action", flat=True)
+    assert list(logged).count("voice.callback_attempt") == 2 and "voice.callback_closed" in logged
+    assert client.post(url, {"status": "no_answer"}).status_code == 400  # already dealt with
+
+
+def test_a_caller_reached_on_a_later_try_is_called_back(client, booked):
+    light, _gas, _care = booked
+    sign_in(client, "highways.officer", "highways")
+    url = f"/voice/staff/callbacks/{light.callback.pk}/"
+    client.post(url, {"status": "no_answer"})
+    client.post(url, {"status": "done"})
+    light.callback.refresh_from_db()
+    assert light.callback.status == Callback.Status.DONE and light.callback.attempts == 1
+
+
 def test_recordings_are_deleted_after_the_retention_period(booked):
     light, _gas, _care = booked
     assert actions.purge_recordings() == 0
