@@ -37,9 +37,11 @@ NO = re.compile(r"\b(?:no|nope|not right|wrong|incorrect|that's not|that is not|
 PERSON = re.compile(r"\b(?:person|human|someone|somebody|operator|advisor|adviser|agent|real person)\b", re.I)
 SKIP = re.compile(r"\b(?:skip|don't know|do not know|not sure|no idea|pass)\b", re.I)
 # "Sorry, can you say that again?": the last question is asked again, not counted as a miss.
+# Not at the first question, where "a repeat prescription" or "they didn't come again" is the problem.
 REPEAT = re.compile(
-    r"\b(?:repeat(?: that| it| the question| yourself)?|say (?:that|it) again|pardon|come again|"
-    r"what did you say|(?:didn't|did not) (?:catch|hear|get|understand) (?:that|it|you|what you said))\b",
+    r"\b(?:repeat (?:that|it|the question|yourself|please)|say (?:that|it) again|pardon|"
+    r"what did you say|(?:didn't|did not) (?:catch|hear|get|understand) (?:that|it|you|what you said))\b"
+    r"|^\W*(?:sorry\W*)?(?:repeat|come again)\W*$",
     re.I,
 )
 MAX_REPEATS = 3
@@ -435,7 +437,7 @@ def hear(call: Call, heard: Understanding) -> Reply:
             "Please tell me in a few words what you need." if step == "problem" else "Please answer again."
         )
         return _ask_again(call, SILENCE, prompt)
-    if REPEAT.search(heard.text) and len(heard.text.split()) <= 8:
+    if step != "problem" and REPEAT.search(heard.text) and len(heard.text.split()) <= 8:
         again = _repeat(call)
         if again is not None:
             return again

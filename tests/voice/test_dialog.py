@@ -278,3 +278,17 @@ def test_repeats_are_limited_so_a_call_cannot_go_round_for_ever(catalogue):
     call, replies = call_with(STREET_LIGHT, *["pardon?"] * (dialog.MAX_REPEATS + 1))
     assert [r.say.startswith("Of course.") for r in replies[2:]] == [True] * dialog.MAX_REPEATS + [False]
     assert replies[-1].say == dialog.YES_NO_AGAIN  # the fourth is a miss like any other
+
+
+@pytest.mark.parametrize("said", ["I need a repeat prescription", "The bin men didn't come again"])
+def test_a_problem_with_repeat_words_in_it_is_not_a_request_to_repeat(catalogue, said):
+    _call, replies = call_with(said)
+    assert not replies[1].say.startswith("Of course.")
+
+
+@pytest.mark.parametrize(
+    "said", ["Sorry, come again?", "Repeat.", "Could you repeat that please?", "Pardon?"]
+)
+def test_ways_of_asking_to_hear_the_question_again(catalogue, said):
+    _call, replies = call_with(STREET_LIGHT, said)
+    assert replies[2].say == f"Of course. {replies[1].say}"
