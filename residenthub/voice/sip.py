@@ -130,11 +130,13 @@ class Line:
         while self.up and time.monotonic() < limit and self._unsent() > 0:
             time.sleep(0.02)
 
-    def drain(self) -> None:
-        """Forget what arrived while we were talking (no barge-in), keys pressed too."""
+    def drain(self, *, keep_keys: bool = False) -> None:
+        """Forget what arrived while we were talking (no barge-in); keys pressed too, unless the prompt
+        asked for keys (``keep_keys``): a caller may start keying before it ends."""
         self.voip.read_audio(8000 * 120, blocking=False)
-        self.keys()
-        self.pressed = ""
+        if not keep_keys:
+            self.keys()
+            self.pressed = ""
 
     def keys(self) -> str:
         """Keys pressed since the last look."""
@@ -285,7 +287,7 @@ def handle_call(voip_call, *, on_turn=None) -> Call | None:
                 break
             if reply.action in {"hangup", "transfer"}:
                 break
-            line.drain()
+            line.drain(keep_keys=reply.expect in KEYED)
             if time.monotonic() - started > settings.VOICE_MAX_CALL_SECONDS:
                 reply = dialog.too_long(call)
                 continue

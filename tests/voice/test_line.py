@@ -178,3 +178,19 @@ def test_one_key_answers_yes_or_no_without_waiting_for_more():
     line.listen(10, keys=True)
     started = time.monotonic()
     assert line.keyed_entry(single=True) == "1" and time.monotonic() - started < 0.5
+
+
+def test_keys_pressed_while_the_agent_speaks_are_kept_only_when_keys_were_asked_for():
+    early = KeyedCall([(0.0, "0770")])
+    line = sip.Line(early)
+    time.sleep(0.05)
+    line.drain(keep_keys=True)  # "... or key it in and then press the hash key": typed ahead
+    early.presses.append((0.0, "0900123#"))
+    line.listen(10, keys=True)
+    assert line.keyed_entry() == "07700900123"
+    stray = sip.Line(KeyedCall([(0.0, "5")]))
+    time.sleep(0.05)
+    stray.drain()
+    stray.voip.state = CallState.ENDED
+    stray.listen(1, keys=True)
+    assert stray.pressed == ""
