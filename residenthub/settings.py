@@ -488,6 +488,11 @@ VOICE_PRIORITY_TRANSFER = env_str("VOICE_PRIORITY_TRANSFER", "")  # SIP URI or n
 VOICE_RECORDING_DIR = env_str("VOICE_RECORDING_DIR", str(VAR_DIR / "voice" / "recordings"))
 VOICE_RECORDING_RETENTION_DAYS = env_int("VOICE_RECORDING_RETENTION_DAYS", 30, minimum=0)
 VOICE_CALLBACK_ATTEMPTS = env_int("VOICE_CALLBACK_ATTEMPTS", 3, minimum=1)  # tries before it leaves the list
+# How soon a callback should be made, from when it was booked: urgent (emergency numbers given),
+# vulnerable caller, anyone else. The list marks callers waiting longer as overdue.
+VOICE_CALLBACK_URGENT_MINUTES = env_int("VOICE_CALLBACK_URGENT_MINUTES", 60, minimum=1)
+VOICE_CALLBACK_VULNERABLE_MINUTES = env_int("VOICE_CALLBACK_VULNERABLE_MINUTES", 240, minimum=1)
+VOICE_CALLBACK_OTHER_MINUTES = env_int("VOICE_CALLBACK_OTHER_MINUTES", 1440, minimum=1)
 # SIP user agent (hub voice agent): registers to the council's PBX or SIP trunk.
 VOICE_SIP_SERVER = env_str("VOICE_SIP_SERVER", "127.0.0.1")
 VOICE_SIP_PORT = env_int("VOICE_SIP_PORT", 5060, minimum=1)

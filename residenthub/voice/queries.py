@@ -7,6 +7,8 @@ service's team, whoever you are, as for cases (ADR 0006).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 
@@ -36,6 +38,14 @@ def callback_list(user) -> QuerySet[Callback]:
         .filter(status=Callback.Status.WAITING)
         .order_by("rank", F("last_attempt_at").asc(nulls_first=True), "created_at")
     )
+
+
+def ring_by(callback: Callback) -> dt.datetime:
+    """When the caller should have been rung by: booked + the target for its rank (settings)."""
+    minutes = {0: settings.VOICE_CALLBACK_URGENT_MINUTES, 1: settings.VOICE_CALLBACK_VULNERABLE_MINUTES}.get(
+        callback.rank, settings.VOICE_CALLBACK_OTHER_MINUTES
+    )
+    return callback.created_at + dt.timedelta(minutes=minutes)
 
 
 def waiting_counts(user) -> dict[str, int]:

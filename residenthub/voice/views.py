@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from residenthub.accounts.auth import staff_required
@@ -19,7 +20,7 @@ from residenthub.speech import AudioError
 from . import actions, dialog, twiml
 from .models import Call, Callback
 from .pipeline import clean_text, prompt_for, understand, understand_text
-from .queries import callback_list, can_use_callbacks, visible_callbacks
+from .queries import callback_list, can_use_callbacks, ring_by, visible_callbacks
 
 log = logging.getLogger(__name__)
 XML = "application/xml"
@@ -124,11 +125,29 @@ def _allowed(request):
         raise Http404
 
 
+def _duration(minutes: int) -> str:
+    """60 -> "1 hour", 1440 -> "24 hours", 90 -> "90 minutes"."""
+    if minutes % 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 @staff_required
 def callbacks(request):
     _allowed(request)
-    items = list(callback_list(request.user)[:200])
-    context = {"callbacks": items, "attempts_allowed": settings.VOICE_CALLBACK_ATTEMPTS}
+    now = timezone.now()
+    rows = [(cb, ring_by(cb)) for cb in callback_list(request.user)[:200]]
+    rows = [{"cb": cb, "ring_by": due, "overdue": due < now} for cb, due in rows]
+    targets = [
+        _duration(m)
+        for m in (
+            settings.VOICE_CALLBACK_URGENT_MINUTES,
+            settings.VOICE_CALLBACK_VULNERABLE_MINUTES,
+            settings.VOICE_CALLBACK_OTHER_MINUTES,
+        )
+    ]
+    context = {"rows": rows, "attempts_allowed": settings.VOICE_CALLBACK_ATTEMPTS, "targets": targets}
     return render(request, "voice/callbacks.html", context)
 
 

@@ -50,6 +50,23 @@ def test_contact_centre_sees_urgent_first_with_the_reason(client, booked):
     assert "restricted" not in html  # a restricted service's callback stays with its team
 
 
+def test_each_caller_has_a_time_to_ring_by_and_late_ones_are_marked_overdue(client, booked, settings):
+    settings.VOICE_CALLBACK_URGENT_MINUTES = 60
+    settings.VOICE_CALLBACK_OTHER_MINUTES = 1440
+    light, gas, _care = booked
+    two_hours_ago = timezone.now() - dt.timedelta(hours=2)
+    Callback.objects.filter(pk=gas.callback.pk).update(created_at=two_hours_ago)
+    sign_in(client, "cs.officer", "customer-services")
+    html = client.get("/voice/staff/callbacks/").content.decode()
+    assert "Ring urgent callers within 1 hour" in html and "anyone else within 24 hours" in html
+    gas_row = html[html.index("smell of gas") : html.index("Hung up when asked")]
+    light_row = html[html.index("Hung up when asked") :]
+    assert "Overdue" in gas_row and "waiting 2\xa0hours" in gas_row
+    assert "Overdue" not in light_row
+    due = timezone.localtime(two_hours_ago + dt.timedelta(hours=1))
+    assert due.strftime("%H:%M") in gas_row
+
+
 def test_the_number_a_withheld_caller_gave_is_shown_to_ring(client, booked):
     _light, gas, _care = booked
     actions.record_callback_number(gas, "+447700900999")
