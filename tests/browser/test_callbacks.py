@@ -61,3 +61,19 @@ def test_contact_centre_works_the_callback_list_with_the_keyboard(open_page, che
     expect(page.locator("tbody tr")).to_have_count(1)
     gas.callback.refresh_from_db()
     assert gas.callback.status == Callback.Status.DONE and gas.callback.done_by == officer
+
+    # The other caller does not answer: a try, noted in a banner; the caller stays on the list.
+    tab_to(page, f'a[href="/voice/staff/callbacks/{light.callback.pk}/"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#status-no-answer-hint")).to_contain_text("tried again (1 of 3 tries)")
+    tab_to(page, "#status-done")  # into the radio group; the arrow keys move between its choices
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#status-no-answer")).to_be_checked()
+    tab_to(page, "button.govuk-button:not(.govuk-button--secondary)")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("stays on the list (1 of 3 tries)")
+    expect(page.locator("tbody tr")).to_contain_text("No answer 1 time")
+    expect(menu_link).to_have_text("Callbacks (1 waiting)")
+    check_page(page, "callback list after a try without an answer")
