@@ -125,6 +125,12 @@ def _allowed(request):
         raise Http404
 
 
+def _language(callback) -> str:
+    """ "Polish (pl)"; "English" for the default."""
+    code = callback.language or "en"
+    return "English" if code == "en" else f"{dialog.LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
 def _duration(minutes: int) -> str:
     """60 -> "1 hour", 1440 -> "24 hours", 90 -> "90 minutes"."""
     if minutes % 60:
@@ -138,7 +144,7 @@ def callbacks(request):
     _allowed(request)
     now = timezone.now()
     rows = [(cb, ring_by(cb)) for cb in callback_list(request.user)[:200]]
-    rows = [{"cb": cb, "ring_by": due, "overdue": due < now} for cb, due in rows]
+    rows = [{"cb": cb, "ring_by": due, "overdue": due < now, "language": _language(cb)} for cb, due in rows]
     targets = [
         _duration(m)
         for m in (
@@ -178,6 +184,7 @@ def callback_detail(request, pk: int):
             "callback": callback,
             "call": callback.call,
             "number_to_ring": display_uk_phone(callback.number) if callback.number else "",
+            "language": _language(callback),
             "error": error,
             "new_case_url": new_case,
             "attempts_allowed": settings.VOICE_CALLBACK_ATTEMPTS,

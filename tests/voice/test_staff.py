@@ -250,3 +250,11 @@ def test_the_demo_puts_two_callers_on_the_list_once(catalogue):
     assert "smell of gas" in waiting[0].detail and waiting[1].call.service.code == "report-street-light"
     assert waiting[1].detail == "Hung up when asked: Where is the street light?"
     assert "already loaded" in command.stdout.getvalue()
+
+
+def test_the_language_is_named_for_staff(client, booked):
+    light, _gas, _care = booked
+    Callback.objects.filter(pk=light.callback.pk).update(language="pl", reason=Callback.Reason.INTERPRETER)
+    sign_in(client, "cs.officer", "customer-services")
+    assert "Polish (pl)" in client.get("/voice/staff/callbacks/").content.decode()
+    assert "Polish (pl)" in client.get(f"/voice/staff/callbacks/{light.callback.pk}/").content.decode()
