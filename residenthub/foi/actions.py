@@ -847,6 +847,30 @@ def decide_span(span: Span, *, decision: str, reason: str = "", by: Any = None) 
     return span
 
 
+def same_words_pending(span: Span) -> list[Span]:
+    """The document's other boxes still to review over the same words as ``span`` (case aside): the
+    name found thirty times in a bundle is decided once, not thirty times."""
+    if span.is_area:
+        return []
+    doc = span.document
+    words = doc.text[span.start : span.end].strip().lower()
+    candidates = (
+        doc.spans.filter(decision=Span.Decision.PENDING).exclude(pk=span.pk).exclude(entity_type="AREA")
+    )
+    return [s for s in candidates.order_by("start") if doc.text[s.start : s.end].strip().lower() == words]
+
+
+def decide_same_words(span: Span, *, decision: str, reason: str = "", by: Any = None) -> int:
+    """``decide_span`` for ``span`` and every box still to review over the same words, in one go; pages
+    stay to be reviewed one by one (the boxes there are decided, the page is not). The number decided."""
+    with transaction.atomic():
+        others = same_words_pending(span)
+        decide_span(span, decision=decision, reason=reason, by=by)
+        for other in others:
+            decide_span(other, decision=decision, reason=reason, by=by)
+    return 1 + len(others)
+
+
 def add_span(
     doc: Document, *, start: int, end: int, reason: str, by: Any = None, entity_type: str = "OFFICER"
 ) -> Span:

@@ -447,7 +447,8 @@ def document_page(request, pk, page):
                 return redirect("foi:document", pk=doc.pk)
             else:
                 span = get_object_or_404(Span, pk=request.POST.get("span"), document=doc)
-                actions.decide_span(
+                decide = actions.decide_same_words if request.POST.get("everywhere") else actions.decide_span
+                decide(
                     span,
                     decision=request.POST.get("decision", ""),
                     reason=request.POST.get("reason", ""),
@@ -468,6 +469,7 @@ def document_page(request, pk, page):
         for r in s.rects
     ]
     review = doc.page_reviews.filter(page=page).select_related("reviewed_by").first()
+    pending = _pending_words(doc)
     audit.record(
         "foi.page_viewed",
         doc.request or doc,
@@ -488,7 +490,12 @@ def document_page(request, pk, page):
             "height": height,
             "boxes": boxes,
             "spans": [
-                (n, s, "(area drawn on the page)" if s.is_area else doc.text[s.start : s.end])
+                (
+                    n,
+                    s,
+                    "(area drawn on the page)" if s.is_area else doc.text[s.start : s.end],
+                    _same_words_elsewhere(doc, s, pending),
+                )
                 for n, s in spans
             ],
             "marked": _marked(text, offset, spans),
@@ -499,6 +506,26 @@ def document_page(request, pk, page):
             "next": page + 1 if page < doc.page_count else None,
         },
     )
+
+
+def _pending_words(doc: Document) -> dict[str, list[int]]:
+    """The document's boxes still to review, by their words (lower case): span ids."""
+    groups: dict[str, list[int]] = {}
+    for pk, start, end in (
+        doc.spans.filter(decision=Span.Decision.PENDING)
+        .exclude(entity_type="AREA")
+        .values_list("pk", "start", "end")
+    ):
+        groups.setdefault(doc.text[start:end].strip().lower(), []).append(pk)
+    return groups
+
+
+def _same_words_elsewhere(doc: Document, span: Span, pending: dict[str, list[int]]) -> int:
+    """How many other boxes still to review are over the same words as ``span`` (0 for an area)."""
+    if span.is_area:
+        return 0
+    ids = pending.get(doc.text[span.start : span.end].strip().lower(), [])
+    return len([pk for pk in ids if pk != span.pk])
 
 
 @ig_required

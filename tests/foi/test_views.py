@@ -219,3 +219,57 @@ def test_a_request_by_post_needs_only_the_postal_address(client, ig_officer):
     req = InformationRequest.objects.get()
     assert req.requester_address == "4 Mill Lane\nLeeds LS6 2AB"
     assert "4 Mill Lane\nLeeds LS6 2AB</div>" in client.get(f"/staff/foi/{req.reference}/").content.decode()
+
+
+def test_a_name_found_many_times_is_decided_once_for_every_box_over_it(client, ig_officer):
+    """Boxes still to review over the same words are decided together when the officer asks; each page
+    must still be reviewed on its own, and boxes already decided are left as they were."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from residenthub.core.models import AuditEntry
+    from residenthub.foi.models import Span
+
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
+    text = (
+        b"Margaret Okonkwo reported noise on 3 May. Officers visited Margaret Okonkwo the next day.\f"
+        b"A letter was sent to MARGARET OKONKWO and to Peter Lindqvist about the noise."
+    )
+    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
+    doc = req.documents.get()
+    boxes = [s for s in doc.spans.order_by("start") if "okonkwo" in doc.text[s.start : s.end].lower()]
+    assert len(boxes) == 3 and {b.page for b in boxes} == {1, 2}
+    other = next(s for s in doc.spans.all() if "Lindqvist" in doc.text[s.start : s.end])
+    first, second, third = boxes
+    actions.decide_span(third, decision=Span.Decision.REJECTED, reason="requester's own", by=ig_officer)
+
+    url = f"/staff/foi/documents/{doc.pk}/pages/1/"
+    page = client.get(url).content.decode()
+    assert "The same for the 1 other box over “Margaret Okonkwo” still to review" in page
+    client.post(url, {"span": first.pk, "decision": "accepted", "reason": "s40_2", "everywhere": "yes"})
+    decided = {s.pk: (s.decision, s.reason) for s in doc.spans.all()}
+    assert decided[first.pk] == decided[second.pk] == (Span.Decision.ACCEPTED, "s40_2")
+    assert decided[third.pk] == (Span.Decision.REJECTED, "requester's own")  # already decided: left alone
+    assert decided[other.pk][0] == Span.Decision.PENDING  # other words: left alone
+    logged = AuditEntry.objects.filter(action="foi.span_decided")
+    assert logged.count() == 3  # one per box: the one decided earlier, and the two decided together
+    assert {entry.detail["page"] for entry in logged} == {1, 2}  # each on its own page (its review undone)
+    assert actions.unreviewed_pages(doc)  # the pages are still the officer's to review
+    assert "other box over" not in client.get(url).content.decode()  # nothing left to decide with it
+
+
+def test_without_the_box_ticked_only_that_box_is_decided(client, ig_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from residenthub.foi.models import Span
+
+    _login(client, ig_officer)
+    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
+    text = b"Margaret Okonkwo reported noise. Officers visited Margaret Okonkwo the next day."
+    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
+    doc = req.documents.get()
+    first, second = doc.spans.order_by("start")
+    page_url = f"/staff/foi/documents/{doc.pk}/pages/1/"
+    client.post(page_url, {"span": first.pk, "decision": "accepted", "reason": "s40_2"})
+    second.refresh_from_db()
+    assert second.decision == Span.Decision.PENDING
