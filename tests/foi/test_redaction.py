@@ -468,6 +468,68 @@ def test_a_name_in_a_word_documents_picture_is_read_and_blacked_out(tmp_path, ca
     assert b"Okonkwo" not in blob
 
 
+def _docx_with_two_pictures(path, first: str, second: str):
+    import docx
+    from PIL import Image, ImageDraw, ImageFont
+
+    document = docx.Document()
+    document.add_paragraph("Signed by the resident.")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    for number, words in enumerate((first, second), start=1):
+        image = Image.new("RGB", (900, 160), "white")
+        ImageDraw.Draw(image).text((30, 50), words, fill=(20, 20, 20), font=font)
+        picture = path.parent / f"picture{number}.png"
+        image.save(picture)
+        document.add_picture(str(picture))
+    document.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
+def test_applying_reads_again_only_the_pictures_a_redaction_reaches(tmp_path, monkeypatch):
+    from residenthub.foi.redaction import documents, docx_redact
+
+    data = _docx_with_two_pictures(
+        tmp_path / "in.docx", "Signed: Margaret Okonkwo", "Riverside depot opening hours"
+    )
+    extracted = documents.extract("in.docx", data)
+    start = extracted.text.index("Okonkwo")
+    reads = []
+    real = docx_redact._read_picture
+    monkeypatch.setattr(docx_redact, "_read_picture", lambda content: reads.append(1) or real(content))
+    out, kind = documents.redact_file("in.docx", data, extracted, [(start, start + len("Okonkwo"), "s40_2")])
+    assert kind == "docx" and len(reads) == 1  # the depot picture, with nothing to cover, was not read
+    with zipfile.ZipFile(io.BytesIO(out)) as z, zipfile.ZipFile(io.BytesIO(data)) as before:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        assert z.read(media[1]) == before.read(media[1])  # untouched
+        assert "Okonkwo" not in (docx_redact._read_picture(z.read(media[0])) or ("",))[0]
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
+def test_a_picture_that_reads_differently_from_its_review_stops_the_redaction(tmp_path, monkeypatch):
+    from residenthub.foi.redaction import documents, docx_redact
+
+    data = _docx_with_two_pictures(
+        tmp_path / "in.docx", "Signed: Margaret Okonkwo", "Riverside depot opening hours"
+    )
+    extracted = documents.extract("in.docx", data)
+    start = extracted.text.index("Okonkwo")
+    spans = [(start, start + len("Okonkwo"), "s40_2")]
+    real = docx_redact._read_picture
+
+    def another_tesseract(content):
+        text, words = real(content)
+        return "Signed Margaret Okonkwo", words  # the colon read differently: every offset after it moves
+
+    monkeypatch.setattr(docx_redact, "_read_picture", another_tesseract)
+    with pytest.raises(documents.DocumentError, match="picture 1 does not read now as it did"):
+        documents.redact_file("in.docx", data, extracted, spans)
+    monkeypatch.setattr(docx_redact, "_read_picture", real)
+    other = documents.Extracted("docx", "A different letter.\n" + extracted.text, extracted.pages)
+    with pytest.raises(documents.DocumentError, match="not the document that was reviewed"):
+        documents.redact_file("in.docx", data, other, spans)
+
+
 def test_pictures_with_no_words_in_a_word_document_are_named_for_the_officer(tmp_path, capsys):
     from residenthub.foi.redaction import docx_redact
 

@@ -338,7 +338,8 @@ def redact_file(
     if kind == "docx" and out_type == "docx":
         from . import docx_redact
 
-        return docx_redact.redact(data, [(s, e, marker(pdf.label(r))) for s, e, r in spans], name), "docx"
+        marked = [(s, e, marker(pdf.label(r))) for s, e, r in spans]
+        return docx_redact.redact(data, marked, name, reviewed=extracted.text), "docx"
     if kind == "pdf" and extracted.fallback:
         logger.warning("Redacting by rebuilding the PDF from its text (fallback for a broken file)")
     text = redact_text(extracted.text, [(s, e, pdf.label(r)) for s, e, r in spans])

@@ -147,6 +147,24 @@ def read(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragraph]
 def read_all(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragraph], list[Picture]]:
     """``read``, with the pictures whose words follow the paragraphs in the text."""
     archive = _open(data, name)
+    text, paragraphs = _read_paragraphs(archive, name)
+    pictures: list[Picture] = []
+    for number, part in enumerate(_raster_parts(archive), start=1):
+        read_picture = _read_picture(archive.read(part))
+        if not read_picture or not read_picture[0].strip():
+            continue
+        text += "\n" + PICTURE_HEADING.format(number=number) + "\n"
+        pictures.append(Picture(part, len(text), *read_picture))
+        text += read_picture[0]
+    return text, paragraphs, pictures
+
+
+def _raster_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The pictures read for words, in the order their numbers in the text follow."""
+    return sorted((n for n in archive.namelist() if _RASTER.match(n)), key=_natural)[:MOST_PICTURES]
+
+
+def _read_paragraphs(archive: zipfile.ZipFile, name: str) -> tuple[str, list[Paragraph]]:
     paragraphs: list[Paragraph] = []
     lines: list[str] = []
     pos = 0
@@ -162,17 +180,42 @@ def read_all(data: bytes, name: str = "document.docx") -> tuple[str, list[Paragr
         if isinstance(exc, DocumentError):
             raise
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
-    text = "\n".join(lines)
-    pictures: list[Picture] = []
-    parts = sorted((n for n in archive.namelist() if _RASTER.match(n)), key=_natural)[:MOST_PICTURES]
-    for number, part in enumerate(parts, start=1):
-        read_picture = _read_picture(archive.read(part))
-        if not read_picture or not read_picture[0].strip():
+    return "\n".join(lines), paragraphs
+
+
+_NUMBERED_HEADING = re.compile(r"^\[Picture (\d+): the words read from it\]$", re.MULTILINE)
+
+
+def _reviewed_pictures(
+    archive: zipfile.ZipFile,
+    reviewed: str,
+    paragraphs_text: str,
+    spans: Sequence[tuple[int, int, str]],
+    name: str,
+) -> list[Picture]:
+    """The pictures a span reaches in the ``reviewed`` text, read again for their words' boxes, each
+    checked to read exactly as it did when it was reviewed: a picture no span reaches is not read at
+    all, and one that reads differently now (another Tesseract) stops the redaction rather than
+    blacking out the wrong words."""
+    if not reviewed.startswith(paragraphs_text):
+        raise DocumentError(f"{name} is not the document that was reviewed: upload it again and review it.")
+    parts = _raster_parts(archive)
+    headings = [h for h in _NUMBERED_HEADING.finditer(reviewed) if h.start() > len(paragraphs_text)]
+    pictures = []
+    for i, heading in enumerate(headings):
+        start = heading.end() + 1
+        end = headings[i + 1].start() - 1 if i + 1 < len(headings) else len(reviewed)
+        if not any(s < end and e > start for s, e, _ in spans):
             continue
-        text += "\n" + PICTURE_HEADING.format(number=number) + "\n"
-        pictures.append(Picture(part, len(text), *read_picture))
-        text += read_picture[0]
-    return text, paragraphs, pictures
+        number = int(heading.group(1))
+        read_again = _read_picture(archive.read(parts[number - 1])) if 1 <= number <= len(parts) else None
+        if read_again is None or read_again[0] != reviewed[start:end]:
+            raise DocumentError(
+                f"{name}: picture {number} does not read now as it did when it was reviewed (the OCR software"
+                " may have changed). Upload the document again and review it."
+            )
+        pictures.append(Picture(parts[number - 1], start, *read_again))
+    return pictures
 
 
 def _natural(name: str) -> tuple:
@@ -180,15 +223,26 @@ def _natural(name: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
 
-def redact(data: bytes, spans: Sequence[tuple[int, int, str]], name: str = "document.docx") -> bytes:
+def redact(
+    data: bytes,
+    spans: Sequence[tuple[int, int, str]],
+    name: str = "document.docx",
+    *,
+    reviewed: str | None = None,
+) -> bytes:
     """Replace each (start, end, marker) span of ``read``'s text in place; clear authors and properties.
 
-    The pictures are read again here for their words' boxes (Tesseract gives the same words for the same
-    pixels, so the offsets the officer reviewed still hold); only the document's text is stored."""
+    Only the document's text is stored, so the pictures' words' boxes come from reading them again:
+    given the ``reviewed`` text, only the pictures a span reaches, each checked against it; without it,
+    every picture (the command line, which reads and redacts in one go)."""
     from lxml import etree
 
     archive = _open(data, name)
-    _, paragraphs, pictures = read_all(data, name)
+    if reviewed is None:
+        _, paragraphs, pictures = read_all(data, name)
+    else:
+        paragraphs_text, paragraphs = _read_paragraphs(archive, name)
+        pictures = _reviewed_pictures(archive, reviewed, paragraphs_text, spans, name)
     by_picture = {picture.part: picture for picture in pictures}
     by_part: dict[str, list[Paragraph]] = {}
     for paragraph in paragraphs:
