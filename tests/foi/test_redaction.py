@@ -485,19 +485,28 @@ def _docx_with_two_pictures(path, first: str, second: str):
     return path.read_bytes()
 
 
-@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
-def test_applying_reads_again_only_the_pictures_a_redaction_reaches(tmp_path, monkeypatch):
-    from residenthub.foi.redaction import documents, docx_redact
-
+@pytest.fixture
+def two_pictures(tmp_path):
+    """A Word document with a signed picture and a picture of opening hours: (bytes, extracted, a span
+    over the surname in the first picture)."""
+    if not shutil.which("tesseract"):
+        pytest.skip("needs tesseract (scripts/install_ocr.sh)")
     data = _docx_with_two_pictures(
         tmp_path / "in.docx", "Signed: Margaret Okonkwo", "Riverside depot opening hours"
     )
     extracted = documents.extract("in.docx", data)
     start = extracted.text.index("Okonkwo")
+    return data, extracted, [(start, start + len("Okonkwo"), "s40_2")]
+
+
+def test_applying_reads_again_only_the_pictures_a_redaction_reaches(two_pictures, monkeypatch):
+    from residenthub.foi.redaction import docx_redact
+
+    data, extracted, spans = two_pictures
     reads = []
     real = docx_redact._read_picture
     monkeypatch.setattr(docx_redact, "_read_picture", lambda content: reads.append(1) or real(content))
-    out, kind = documents.redact_file("in.docx", data, extracted, [(start, start + len("Okonkwo"), "s40_2")])
+    out, kind = documents.redact_file("in.docx", data, extracted, spans)
     assert kind == "docx" and len(reads) == 1  # the depot picture, with nothing to cover, was not read
     with zipfile.ZipFile(io.BytesIO(out)) as z, zipfile.ZipFile(io.BytesIO(data)) as before:
         media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
@@ -505,16 +514,10 @@ def test_applying_reads_again_only_the_pictures_a_redaction_reaches(tmp_path, mo
         assert "Okonkwo" not in (docx_redact._read_picture(z.read(media[0])) or ("",))[0]
 
 
-@pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract (scripts/install_ocr.sh)")
-def test_a_picture_that_reads_differently_from_its_review_stops_the_redaction(tmp_path, monkeypatch):
-    from residenthub.foi.redaction import documents, docx_redact
+def test_a_picture_that_reads_differently_from_its_review_stops_the_redaction(two_pictures, monkeypatch):
+    from residenthub.foi.redaction import docx_redact
 
-    data = _docx_with_two_pictures(
-        tmp_path / "in.docx", "Signed: Margaret Okonkwo", "Riverside depot opening hours"
-    )
-    extracted = documents.extract("in.docx", data)
-    start = extracted.text.index("Okonkwo")
-    spans = [(start, start + len("Okonkwo"), "s40_2")]
+    data, extracted, spans = two_pictures
     real = docx_redact._read_picture
 
     def another_tesseract(content):

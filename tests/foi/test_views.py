@@ -15,6 +15,16 @@ def _login(client, user):
     client.force_login(user)
 
 
+def _uploaded(client, officer, text: bytes, name: str = "notes.txt"):
+    """A new request with one document uploaded by ``officer`` (signed in): the document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, officer)
+    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
+    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile(name, text)})
+    return req.documents.get()
+
+
 def _published(leader):
     req = actions.log_request(
         kind="foi",
@@ -140,13 +150,8 @@ def test_performance_page(client, ig_leader):
 
 
 def test_officer_adds_a_redaction_by_selecting_or_typing_words(client, ig_officer):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    _login(client, ig_officer)
-    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
     text = b"Officers spoke to the tenant at Flat 9. The tenant at Flat 9 agreed to turn it down."
-    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
-    doc = req.documents.get()
+    doc = _uploaded(client, ig_officer, text)
     url = f"/staff/foi/documents/{doc.pk}/pages/1/"
     page = client.get(url)
     assert page.status_code == 200 and b"Words to redact" in page.content
@@ -224,19 +229,14 @@ def test_a_request_by_post_needs_only_the_postal_address(client, ig_officer):
 def test_a_name_found_many_times_is_decided_once_for_every_box_over_it(client, ig_officer):
     """Boxes still to review over the same words are decided together when the officer asks; each page
     must still be reviewed on its own, and boxes already decided are left as they were."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from residenthub.core.models import AuditEntry
     from residenthub.foi.models import Span
 
-    _login(client, ig_officer)
-    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
     text = (
         b"Margaret Okonkwo reported noise on 3 May. Officers visited Margaret Okonkwo the next day.\f"
         b"A letter was sent to MARGARET OKONKWO and to Peter Lindqvist about the noise."
     )
-    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
-    doc = req.documents.get()
+    doc = _uploaded(client, ig_officer, text)
     boxes = [s for s in doc.spans.order_by("start") if "okonkwo" in doc.text[s.start : s.end].lower()]
     assert len(boxes) == 3 and {b.page for b in boxes} == {1, 2}
     other = next(s for s in doc.spans.all() if "Lindqvist" in doc.text[s.start : s.end])
@@ -259,15 +259,13 @@ def test_a_name_found_many_times_is_decided_once_for_every_box_over_it(client, i
 
 
 def test_without_the_box_ticked_only_that_box_is_decided(client, ig_officer):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from residenthub.foi.models import Span
 
-    _login(client, ig_officer)
-    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
-    text = b"Margaret Okonkwo reported noise. Officers visited Margaret Okonkwo the next day."
-    client.post(f"/staff/foi/{req.reference}/documents/", {"document": SimpleUploadedFile("notes.txt", text)})
-    doc = req.documents.get()
+    doc = _uploaded(
+        client,
+        ig_officer,
+        b"Margaret Okonkwo reported noise. Officers visited Margaret Okonkwo the next day.",
+    )
     first, second = doc.spans.order_by("start")
     page_url = f"/staff/foi/documents/{doc.pk}/pages/1/"
     client.post(page_url, {"span": first.pk, "decision": "accepted", "reason": "s40_2"})
