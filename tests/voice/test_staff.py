@@ -68,11 +68,14 @@ def test_each_caller_has_a_time_to_ring_by_and_late_ones_are_marked_overdue(clie
 
 
 def test_the_number_a_withheld_caller_gave_is_shown_to_ring(client, booked):
-    _light, gas, _care = booked
+    light, gas, _care = booked
     actions.record_callback_number(gas, "+447700900999")
     sign_in(client, "cs.officer", "customer-services")
     html = client.get(f"/voice/staff/callbacks/{gas.callback.pk}/").content.decode()
     assert "withheld" in html and "Number to call back" in html and "07700 900999" in html
+    assert 'href="tel:+447700900999"' in html  # one click on a softphone
+    light_page = client.get(f"/voice/staff/callbacks/{light.callback.pk}/").content.decode()
+    assert 'href="tel:+447700900123">07700 900123</a>' in light_page  # the number it came from
 
 
 def test_officer_in_the_right_team_sees_theirs_and_the_recording(client, booked):
