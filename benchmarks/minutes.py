@@ -261,6 +261,12 @@ def main() -> int:
         default="eval",
         help="which scripts and voices (tune-actions: the tune meetings with other action phrasings)",
     )
+    parser.add_argument(
+        "--voices",
+        choices=("set", "other"),
+        default="set",
+        help="set: the --set's own voices; other: a third set for tuning runs (synth.OTHER_VOICES)",
+    )
     parser.add_argument("--meetings", type=int, default=7, help="scripted meetings (about 5 minutes each)")
     parser.add_argument(
         "--noisy", type=int, default=4, help="of which also with room noise (and the baseline)"
@@ -335,7 +341,15 @@ def main() -> int:
     spk = Counter()
     by_voice = Counter()
     first_seed = {"eval": 300, "tune": 100, "tune-actions": 200}[args.set]
-    voices = synth.EVAL_VOICES if args.set == "eval" else synth.VOICES
+    if args.voices == "other" and args.set == "eval":
+        parser.error("--voices other is for tuning runs: the eval meetings keep their own voices")
+    voices = (
+        synth.EVAL_VOICES
+        if args.set == "eval"
+        else synth.OTHER_VOICES
+        if args.voices == "other"
+        else synth.VOICES
+    )
     load_start = os.getloadavg()
     log(f"load average at the start: {load_start}")
     started_all = time.perf_counter()

@@ -439,6 +439,10 @@ _DECISION_PATTERNS = [
         # "be" misheard as "being" in a resolution's own shape ("... at the report being noted"):
         # tune meetings with room noise (ADR 0151).
         r"\b(?:that|at)\s+the\b[^.?!]{3,120}?\bbeing\s+(?:noted|approved|agreed|adopted|endorsed|accepted|ratified)\b",
+        # The same with its "agreed that the" lost too ("It was a great idea to update on ... being noted"):
+        # a report, update or plan "being noted" (or approved...) at the very end of the sentence.
+        r"\b(?:update|report|recommendations?|minutes|position|plan|strategy|policy|proposals?|review)\b"
+        r"[^.?!]{0,80}?\bbeing\s+(?:noted|approved|agreed|adopted|endorsed|accepted|ratified)\s*[.!]?\s*$",
         # Minutes' headings other than RESOLVED ("AGREED: That ...", "DECISION: To approve ..."),
         # approval given ("Approval was given to ...", "The Committee gave its approval to ..."),
         # and any short subject at the start of a sentence with a passive outcome ("The revised
@@ -882,8 +886,11 @@ def _is_action(
 
 # "I will hand over to Grace Mensah, the strategy was approved in October ...": the chair's hand-over
 # run into the report after it names an attendee beside the report's dates, which read as an action.
+# "Hand over" is heard as "end over" or "and over" on synthetic voices (a tune run with a third voice
+# set, benchmarks/minutes.py --voices other): only after "I will" and before "to".
 _HANDOVER_TO = (
-    r"^\s*(?:so,?\s+)?(?:i will|i'll|i'd like to|let me|i'm going to)\s+hand(?:ing)?\s+over\s+to\s+"
+    r"^\s*(?:so,?\s+)?(?:i will|i'll|i'd like to|let me|i'm going to)\s+(?:hand(?:ing)?|end|and)\s+(?:it\s+)?"
+    r"over\s+to\s+"
 )
 _HANDOVER = re.compile(_HANDOVER_TO + r"[^,.;?!]{2,40},", re.IGNORECASE)
 _HANDOVER_NO_COMMA = re.compile(
@@ -926,21 +933,21 @@ def split_merged(
     which are the ones misheard (ADR 0170). Each side keeps four words or more; times are shared
     out by characters."""
     out: list[Sentence] = []
-    for s in sentences:
-        cut = _item_call_cut(s.text, titles, attendees)
-        if cut is None:
-            cut = _handover_cut(s.text, attendees)
-        if cut is None:
-            cut = _merged_cut(s.text, attendees, detector, meeting_date)
-        if cut is None:
-            out.append(s)
-            continue
-        left, right = s.text[:cut].strip(" ,;"), s.text[cut + 1 :].strip()
-        at = s.start + (s.end - s.start) * cut / max(len(s.text), 1)
-        out += [
-            Sentence(left, s.start, round(at, 2), s.speaker),
-            Sentence(right, round(at, 2), s.end, s.speaker),
-        ]
+    for sentence in sentences:
+        s = sentence
+        for _ in range(3):  # "Item 2, Parking, I will hand over to Grace, the number of ...": two cuts
+            cut = _item_call_cut(s.text, titles, attendees)
+            if cut is None:
+                cut = _handover_cut(s.text, attendees)
+            if cut is None:
+                cut = _merged_cut(s.text, attendees, detector, meeting_date)
+            if cut is None:
+                break
+            left, right = s.text[:cut].strip(" ,;"), s.text[cut + 1 :].strip()
+            at = s.start + (s.end - s.start) * cut / max(len(s.text), 1)
+            out.append(Sentence(left, s.start, round(at, 2), s.speaker))
+            s = Sentence(right, round(at, 2), s.end, s.speaker)
+        out.append(s)
     return out
 
 

@@ -27,6 +27,18 @@ VOICES = [
     ("flite", "awb", 0),
     ("espeak", "en-gb-x-rp+m7", 145),
 ]
+# OTHER_VOICES: a third set, neither the tune nor the eval voices (other variants of espeak-ng's English
+# accents), for tuning runs that need recognition as hard as the eval voices give without using them
+# (benchmarks/minutes.py --voices other; never with --set eval).
+OTHER_VOICES = [
+    ("espeak", "en-gb-x-gbcwmd+m3", 150),
+    ("espeak", "en-029+f3", 145),
+    ("espeak", "en-us-nyc+f4", 145),
+    ("espeak", "en-gb-x-gbclan+m5", 150),
+    ("espeak", "en-gb-scotland+m4", 145),
+    ("espeak", "en-us+f5", 150),
+    ("espeak", "en-gb+f4", 150),
+]
 EVAL_VOICES = [
     ("espeak", "en-gb-x-gbclan+f4", 150),
     ("flite", "kal16", 0),

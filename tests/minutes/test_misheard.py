@@ -164,3 +164,36 @@ def test_a_fortnight_heard_as_a_sound_alike(text):
 )
 def test_words_near_fortnight_are_not_one(text):
     assert dates.find_due_date(f"The team spoke {text}.", MEETING) is None
+
+
+@pytest.mark.parametrize("heard", ["hand", "end", "and"])
+def test_an_item_called_then_handed_over_is_cut_twice(heard):
+    # "Item 2, <title>, I will hand over to X, <the report>" run together: the item call and the
+    # hand-over are both cut, so "by 6 percent" in the report is not read as a deadline of X's.
+    segments = [
+        {
+            "start": 0.0,
+            "end": 10.0,
+            "speaker": "",
+            "text": f"Item 2, Empty Homes, I will {heard} over to Nia Pritchard, the number of empty homes "
+            "fell by 6 percent this year.",
+        }
+    ]
+    draft = drafting.draft(segments, ["Rents", "Empty Homes"], PEOPLE, meeting_date=MEETING, correct=False)
+    assert not [a for item in draft.items for a in item.actions]
+
+
+def test_end_over_elsewhere_is_not_a_hand_over():
+    # Not after "I will" and before "to": no cut, the action stays.
+    item = _item("Nia to end overtime claims for the repairs team by 1 March.")
+    assert [a.owner for a in item.actions] == ["Nia Pritchard"]
+
+
+def test_a_resolution_whose_agreed_that_was_lost_is_still_a_resolution():
+    item = _item("It was a great idea to update on the empty homes strategy being noted.")
+    assert len(item.decisions) == 1 and not item.actions
+
+
+def test_being_noted_inside_a_sentence_is_not_a_resolution():
+    item = _item("Members asked whether the plan being approved by Cabinet would delay the lettings.")
+    assert not item.decisions
