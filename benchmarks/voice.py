@@ -94,6 +94,9 @@ VOICES = {
     "eval": ("en-gb", "flite:slt", "en-us", "flite:kal", "en-gb-x-rp", "flite:awb"),
     "tune": ("en-gb-scotland+f3", "flite:rms", "en-029", "en-gb-x-gbclan"),
 }
+# A third set, neither the tune nor the eval voices (other variants of espeak-ng's accents): tuning runs
+# with ``--voices other`` (never with ``--split eval``) hear the tune scripts as hard as new voices make them.
+OTHER_VOICES = ("en-gb+m3", "en-us+f2", "en-gb-x-rp+f4", "en-gb-x-gbcwmd")
 SCRIPTS = {
     "eval": (CALLS / "voice_calls_eval.csv",),
     "tune": (CALLS / "voice_calls_tune.csv", CALLS / "voice_tune_urgent.csv"),
@@ -245,7 +248,8 @@ def commit() -> str:
 
 
 def accuracy(args, engine: LocalWhisper) -> list[str]:
-    split, voices = args.split, VOICES[args.split]
+    split = args.split
+    voices = OTHER_VOICES if getattr(args, "voices", "split") == "other" else VOICES[split]
     scripts = load_scripts(split)
     routed = load_routing(split, args.routing)
     others = load_other_urgent(split, args.other_urgent)
@@ -566,6 +570,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", choices=("eval", "tune"), default="eval")
     parser.add_argument("--part", choices=("accuracy", "latency"), required=True)
+    parser.add_argument(
+        "--voices", choices=("split", "other"), default="split", help="other: a third voice set, tune only"
+    )
     parser.add_argument("--routing", type=int, default=40)
     parser.add_argument("--other-urgent", type=int, default=20)
     parser.add_argument("--configs", nargs="+", default=["plain", "previous", "current"])
@@ -588,6 +595,8 @@ def main() -> None:
     parser.add_argument("--route-all", action="store_true", help="latency: routing over hearings (tuning)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
+    if args.voices == "other" and args.split == "eval":
+        parser.error("--voices other is for tuning runs: the eval split keeps its own voices")
     if args.show and not shows_misses(args.split):
         parser.error("--show prints every hypothesis: tuning split only")
     if args.split == "tune":
