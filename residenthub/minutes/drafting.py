@@ -420,7 +420,8 @@ _DECISION_PATTERNS = [
         r"\s+(?:duly\s+|therefore\s+|then\s+)?(?:noted|approved|agreed|adopted|endorsed|carried|accepted|"
         r"refused|granted|deferred|rejected|lost|confirmed|ratified|withdrawn)\b"
         r"(?!\s+(?:" + _BEFORE_NOW + r"))",
-        r"(?<!\bbe )(?<!\bwas )(?<!\bbeen )\bcarried\b(?!\s+(?:out|over|forward|on)\b)",
+        # Not in a question: "All those in favour, and against?" misheard with "carried" in it.
+        r"(?<!\bbe )(?<!\bwas )(?<!\bbeen )\bcarried\b(?!\s+(?:out|over|forward|on)\b)(?![^.!?]*\?)",
         r"\b(?:that's|that is|that was|we're|we are|we've|we have|it's|it is|are we|is that|so)"
         r"\s+(?:all\s+)?agreed\b"
         r"(?!\s+(?:last|before|previously|in (?:19|20)\d\d))",
@@ -804,8 +805,10 @@ _REPORTED = re.compile(
 def _agreed_someone_will(text: str, attendees: list[Attendee]) -> bool:
     """ "It was agreed that Lucy Fairbairn would arrange a briefing": an action for a named person,
     though it reads like a decision. Only when an attendee (or job title) is the subject."""
-    match = re.search(
-        r"\bagreed that\s+(?P<who>[\w' -]{2,60}?)\s+(?:would|will|should|is to|was to)\s+\w+", text, re.I
+    match = re.search(  # "that" is heard as "at" ("It was agreed at Tom would circulate ...")
+        r"\bagreed (?:that|at)\s+(?P<who>[\w' -]{2,60}?)\s+(?:would|will|should|is to|was to)\s+\w+",
+        text,
+        re.I,
     )
     return bool(match) and _names_attendee(match.group("who"), attendees)
 
@@ -880,8 +883,17 @@ def _is_action(
             (_ACTION_PATTERNS[_DATE_PATTERN].search(text) or find_due(text, meeting_date))
             and _names_attendee(text, attendees)
             and not _REPORTED.search(text)
+            and not _DONE.search(text)
         )
     )
+
+
+# What has been done, not a task: "A new team has been recruited to inspect homes with Tom within 10 days"
+# ("with damp" heard as "with Tom": an attendee beside a deadline). Not "has been asked to".
+_DONE = re.compile(
+    r"\b(?:has|have) been (?!(?:asked|requested|instructed|tasked|invited|told)\b)[a-z]+(?:ed|en|wn|lt|ung)\b",
+    re.IGNORECASE,
+)
 
 
 # "I will hand over to Grace Mensah, the strategy was approved in October ...": the chair's hand-over

@@ -197,3 +197,27 @@ def test_a_resolution_whose_agreed_that_was_lost_is_still_a_resolution():
 def test_being_noted_inside_a_sentence_is_not_a_resolution():
     item = _item("Members asked whether the plan being approved by Cabinet would delay the lettings.")
     assert not item.decisions
+
+
+def test_a_misheard_vote_question_is_not_a_resolution():
+    item = _item("At what carried we seek spoke in favour and what against?")
+    assert not item.decisions
+
+
+def test_carried_said_as_a_statement_is_still_the_vote():
+    assert _item("The recommendation was put to the vote and carried.").decisions
+
+
+def test_an_agreed_task_with_that_heard_as_at_is_an_action():
+    item = _item("It was agreed at Nia Pritchard would circulate the lettings figures within four weeks.")
+    assert [a.owner for a in item.actions] == ["Nia Pritchard"] and not item.decisions
+
+
+def test_what_has_been_done_beside_a_name_and_a_deadline_is_not_an_action():
+    item = _item("A new surveying team has been recruited to inspect homes with Gareth within 10 days.")
+    assert not item.actions
+
+
+def test_has_been_asked_to_with_a_deadline_is_still_an_action():
+    item = _item("Gareth Lewis has been asked to send the arrears figures within 10 days.")
+    assert [a.owner for a in item.actions] == ["Gareth Lewis"]
