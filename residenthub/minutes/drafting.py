@@ -891,7 +891,8 @@ def _is_action(
 # What has been done, not a task: "A new team has been recruited to inspect homes with Tom within 10 days"
 # ("with damp" heard as "with Tom": an attendee beside a deadline). Not "has been asked to".
 _DONE = re.compile(
-    r"\b(?:has|have) been (?!(?:asked|requested|instructed|tasked|invited|told)\b)[a-z]+(?:ed|en|wn|lt|ung)\b",
+    r"\b(?:has|have) been (?!(?:asked|requested|instructed|tasked|invited|told)\b)"
+    r"[a-z]+(?:ed|en|wn|lt|ung)\b",
     re.IGNORECASE,
 )
 
