@@ -99,12 +99,22 @@ def main() -> None:
                         print(f"   FALSE  [{r['situation']}] {r['text']}")
     if args.no_real:
         return
-    total = fired = 0
+    # Typed (triage's reading) and as perfectly heard speech (the phone's spoken forms too).
+    total, fired = 0, {False: 0, True: 0}
     for name, texts in ordinary_messages().items():
-        hits = [t for t in texts if urgent(t, False)]
-        total, fired = total + len(texts), fired + len(hits)
-        print(f"real ordinary, {name}: raised urgent {len(hits)}/{len(texts)} = {len(hits) / len(texts):.4f}")
-    print(f"real ordinary, all: raised urgent {fired}/{total} = {fired / total:.4f}")
+        total += len(texts)
+        for spoken in (False, True):
+            hits = [t for t in texts if urgent(t, spoken)]
+            fired[spoken] += len(hits)
+            how = "spoken" if spoken else "typed"
+            print(
+                f"real ordinary, {name}, {how}: raised urgent {len(hits)}/{len(texts)} = {len(hits) / len(texts):.4f}"
+            )
+    for spoken in (False, True):
+        how = "spoken" if spoken else "typed"
+        print(
+            f"real ordinary, all, {how}: raised urgent {fired[spoken]}/{total} = {fired[spoken] / total:.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -133,6 +133,14 @@ SPOKEN_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\bwater (?:is |in |all )?everywhere\b", "water is pouring in"),
         # Whisper spells it "granddad"; triage's rule knows "grandfather".
         (r"\bgrand-?d?dad\b", "grandfather"),
+        # "Alzheimer's" heard as "out heimers", "alt-heimer's" (a tune run with other voices, 2026-11-28).
+        (r"\b(?:al[tz]?|out|alls?|old)[ -]?h[ae]imer'?s\b", "Alzheimer's"),
+        # Someone on a bridge and a jump in one breath, whatever was heard between ("they may be
+        # enjoying the jump"): triage's rule reads "going to jump off the bridge".
+        (
+            r"\b(?:(?:on|off|from|at|onto) the bridge|the bridge over)\b(?=[^.!?]{0,60}\bjump\b)",
+            "on the bridge, going to jump off the bridge,",
+        ),
         # Sleeping in a car, said without the "-ing" or with a pause the recogniser wrote as a comma.
         (
             r"\b(?:sleep|sleeps|sleeping|slept)\b,? (?:in|on) (?:the|a|my|our) (car|van|tent|doorway)\b",

@@ -116,6 +116,15 @@ def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
         ("I'd be in sleep, in my car for a week.", "homeless_tonight"),
         # ADR 0162
         ("Man is wearing a knife outside the shop on the High Street.", "threats"),
+        # A tune run with other voices (2026-11-28)
+        (
+            "My nan went out and we can't find her. She got out heimers and it's freezing.",
+            "older_or_disabled",
+        ),
+        (
+            "So that day I saw a lad on the bridge over the canal and they may be enjoying the jump.",
+            "self_harm",
+        ),
     ],
 )
 def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
@@ -135,6 +144,9 @@ def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
         "The electric cable to the lamp post was replaced last week.",
         "I have a feeling it has been fouled again.",
         "He was wearing a knitted hat.",
+        "The bridge is where the kids jump into the river in summer.",
+        "The kids jump over the wall by the bridge to get to the park.",
+        "The old heating system makes a noise at night.",
     ],
 )
 def test_spoken_forms_leave_ordinary_words_alone(text):
