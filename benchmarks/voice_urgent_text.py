@@ -108,7 +108,8 @@ def main() -> None:
             fired[spoken] += len(hits)
             how = "spoken" if spoken else "typed"
             print(
-                f"real ordinary, {name}, {how}: raised urgent {len(hits)}/{len(texts)} = {len(hits) / len(texts):.4f}"
+                f"real ordinary, {name}, {how}: raised urgent {len(hits)}/{len(texts)} "
+                f"= {len(hits) / len(texts):.4f}"
             )
     for spoken in (False, True):
         how = "spoken" if spoken else "typed"
