@@ -71,3 +71,25 @@ def test_an_area_is_drawn_by_dragging_on_the_page(open_page, check_page):
         page.get_by_role("button", name="Add area").click()
     (area,) = [s for s in doc.spans.filter(added_by_officer=True) if s.is_area]
     assert area.rects[0] == pytest.approx([100, 150, 250, 200], abs=2) and area.reason == "s40_2"
+
+
+def test_a_name_found_twice_is_redacted_once_with_the_keyboard(open_page, check_page):
+    officer = _staff("ig.officer", "information-governance")
+    req = actions.log_request(kind="foi", subject="Noise", body="Noise complaints")
+    text = b"Margaret Okonkwo reported noise. Officers visited Margaret Okonkwo the next day."
+    doc = actions.add_document(req, "notes.txt", text, by=officer)
+    first, second = doc.spans.order_by("start")
+    page = open_page(viewport=DESKTOP)
+    sign_in(page, officer.username, PASSWORD)
+    visit(page, f"/staff/foi/documents/{doc.pk}/pages/1/")
+    same = page.locator(f"#everywhere-{first.pk}")
+    expect(page.locator(f'label[for="everywhere-{first.pk}"]')).to_contain_text("the 1 other box over")
+    check_page(page, "redaction: a box with the same words elsewhere")
+    tab_to(page, f"#everywhere-{first.pk}")
+    page.keyboard.press("Space")
+    expect(same).to_be_checked()
+    tab_to(page, "#redact-1")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    decided = set(doc.spans.values_list("decision", flat=True))
+    assert decided == {Span.Decision.ACCEPTED} and second.pk in doc.spans.values_list("pk", flat=True)
