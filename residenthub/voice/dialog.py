@@ -9,6 +9,7 @@ half-saved, only a callback for staff.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -301,15 +302,18 @@ _NUMBER_WORDS = {
 _REPEATS = {"double": 2, "treble": 3, "triple": 3}
 
 
-def spoken_phone_number(text: str) -> str | None:
+def spoken_phone_number(text: str, language: str | None = None) -> str | None:
     """A UK phone number said aloud ("oh seven seven double oh, nine oh oh one two three", or the digits
-    the recogniser wrote) as E.164, or None when what was heard is not a valid UK number."""
+    the recogniser wrote, in any script: Arabic-Indic, Devanagari, Bengali...) as E.164, or None when
+    what was heard is not a valid UK number. With an interpreter caller's ``language``, its digit words
+    count too ("zero siedem siedem ...")."""
+    words = {**_NUMBER_WORDS, **languages.digit_words(language)}
     digits, repeat = "", 1
-    for token in re.findall(r"\+|\d+|[a-z]+", (text or "").lower()):
+    for token in re.findall(r"\+|\d+|[^\W\d_]+", (text or "").lower()):
         if token in {"+", "plus"}:
             digits += "+"
-        elif token.isdigit() or token in _NUMBER_WORDS:
-            said = token if token.isdigit() else _NUMBER_WORDS[token]
+        elif token.isdecimal() or token in words:
+            said = "".join(str(unicodedata.decimal(c)) for c in token) if token.isdecimal() else words[token]
             digits += said[0] * repeat + said[1:]
             repeat = 1
         elif token in _REPEATS:
@@ -346,7 +350,7 @@ def _goodbye(call: Call, say: str, *, ask_number: bool = True) -> Reply:
 
 
 def _callback_number(call: Call, heard: Understanding) -> Reply:
-    number = spoken_phone_number(heard.text)
+    number = spoken_phone_number(heard.text, call.state.get("interpreter_language"))
     if number:
         actions.record_callback_number(call, number)
         shown = display_uk_phone(number)

@@ -174,3 +174,26 @@ def digits(number: str) -> str:
     """ "0800 111 999" -> "0 8 0 0, 1 1 1, 9 9 9": numerals, so each language's voice says its own
     digit names."""
     return ", ".join(" ".join(ch for ch in group if ch.isdigit()) for group in number.split())
+
+
+# Digit words 0-9 in the languages above written in Latin script, for a number an interpreter caller says
+# in their own language (the recogniser writes what it hears in that language). Only the caller's own
+# language is read beside English: "um" is a Portuguese one and an English hesitation.
+DIGIT_WORDS: dict[str, tuple[str, ...]] = {
+    "cy": ("dim", "un", "dau", "tri", "pedwar", "pump", "chwech", "saith", "wyth", "naw"),
+    "pl": ("zero", "jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć"),
+    "ro": ("zero", "unu", "doi", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă"),
+    "tr": ("sıfır", "bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz"),
+    "pt": ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    "it": ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
+    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
+    "lt": ("nulis", "vienas", "du", "trys", "keturi", "penki", "šeši", "septyni", "aštuoni", "devyni"),
+}
+
+
+def digit_words(language: str | None) -> dict[str, str]:
+    """{"siedem": "7", ...} for ``language``; empty for English and languages not listed."""
+    words = DIGIT_WORDS.get((language or "").split("-")[0].lower(), ())
+    return {word: str(digit) for digit, word in enumerate(words)}

@@ -111,3 +111,35 @@ def test_a_sip_call_speaks_the_callers_language_with_its_own_voice(catalogue, mo
     parts = list(tts.speak_reply(reply))
     assert voices[0] == "pl" and set(voices[1:]) == {tts.settings.VOICE_TTS_VOICE}
     assert all(isinstance(p, np.ndarray) and p.size > 4000 for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "number"),
+    [
+        ("zero siedem siedem zero zero, dziewięć zero zero, jeden dwa trzy", "pl", "+447700900123"),
+        ("cero siete siete cero cero nueve cero cero uno dos tres", "es", "+447700900123"),
+        ("null sieben sieben null null neun null null eins zwei drei", "de", "+447700900123"),
+        ("٠٧٧٠٠ ٩٠٠١٢٣", "ar", "+447700900123"),  # Arabic-Indic digits, as Whisper writes Arabic
+        ("०७७०० ९००१२३", "hi", "+447700900123"),  # Devanagari
+        ("07700 900123", "pl", "+447700900123"),
+    ],
+)
+def test_an_interpreter_caller_may_say_the_number_in_their_language(said, language, number):
+    assert dialog.spoken_phone_number(said, language) == number
+
+
+def test_another_languages_digit_words_are_not_read_in_an_english_call():
+    # "um" is one in Portuguese and a hesitation in English.
+    assert (
+        dialog.spoken_phone_number("um, oh seven seven double oh, nine oh oh, one two three")
+        == "+447700900123"
+    )
+    assert dialog.spoken_phone_number("siedem siedem") is None
+
+
+def test_a_polish_caller_says_the_number_in_polish(catalogue):
+    call, _reply = first_turn("pl", POLISH)
+    final = dialog.hear(
+        call, understand_text("zero siedem siedem zero zero dziewięć zero zero jeden dwa trzy")
+    )
+    assert final.action == "hangup" and Callback.objects.get(call=call).number == "+447700900123"
