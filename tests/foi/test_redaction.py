@@ -796,3 +796,50 @@ def test_plurals_and_days_or_months_beside_numbers_are_not_names():
     text = "Fixtures: Sun 29 Jan at the rec. Gardening Tipsters for Brambleworths, due Feb 2027."
     people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
     assert not ({"Sun", "Jan", "Feb", "Tipsters"} & people), people
+
+
+def test_pictures_in_a_released_word_document_lose_their_metadata_not_their_pixels(tmp_path):
+    """A photo's Exif (who took it, where) and a PNG's text chunks are personal data nobody reviews:
+    every JPEG and PNG leaves without them, its compressed pixels byte for byte the same."""
+    import docx
+    from PIL import Image, PngImagePlugin
+
+    from residenthub.foi.redaction import docx_redact
+
+    photo, chart = tmp_path / "photo.jpg", tmp_path / "chart.png"
+    exif = Image.Exif()
+    exif[0x013B] = "Margaret Okonkwo"  # Artist
+    exif[0x010E] = "Outside 12 Riverside Close"  # ImageDescription
+    Image.new("RGB", (320, 200), (120, 160, 90)).save(photo, exif=exif.tobytes(), comment=b"Okonkwo's phone")
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Margaret Okonkwo")
+    info.add_itxt("Comment", "07700 900123")
+    Image.new("RGB", (320, 200), "white").save(chart, pnginfo=info)
+    document = docx.Document()
+    document.add_paragraph("Photographs of the fly-tipping.")
+    document.add_picture(str(photo))
+    document.add_picture(str(chart))
+    source = tmp_path / "in.docx"
+    document.save(source)
+
+    out = docx_redact.redact(source.read_bytes(), [])
+    with zipfile.ZipFile(io.BytesIO(out)) as after, zipfile.ZipFile(source) as before:
+        media = sorted(n for n in after.namelist() if n.startswith("word/media/"))
+        assert len(media) == 2
+        for name in media:
+            kept, original = after.read(name), before.read(name)
+            assert b"Okonkwo" in original and b"Okonkwo" not in kept and b"900123" not in kept
+            assert kept != original
+            with Image.open(io.BytesIO(kept)) as clean, Image.open(io.BytesIO(original)) as old:
+                assert clean.tobytes() == old.tobytes()  # the same pixels
+            if name.endswith((".jpg", ".jpeg")):
+                scan = original.index(b"\xff\xda")
+                assert kept.endswith(original[scan:])  # the compressed picture itself untouched
+
+
+def test_a_picture_that_cannot_be_parsed_is_left_as_it_is():
+    from residenthub.foi.redaction import docx_redact
+
+    broken = b"\xff\xd8\xff\xe1\x00\xff" + b"short"
+    assert docx_redact.without_metadata(broken) == broken
+    assert docx_redact.without_metadata(b"GIF89a...") == b"GIF89a..."
