@@ -838,8 +838,36 @@ def test_pictures_in_a_released_word_document_lose_their_metadata_not_their_pixe
 
 
 def test_a_picture_that_cannot_be_parsed_is_left_as_it_is():
-    from residenthub.foi.redaction import docx_redact
+    from residenthub.foi.redaction import image_metadata
 
     broken = b"\xff\xd8\xff\xe1\x00\xff" + b"short"
-    assert docx_redact.without_metadata(broken) == broken
-    assert docx_redact.without_metadata(b"GIF89a...") == b"GIF89a..."
+    assert image_metadata.without_metadata(broken) == broken
+    assert image_metadata.without_metadata(b"GIF89a...") == b"GIF89a..."
+
+
+def test_a_photo_in_a_redacted_pdf_loses_its_exif_not_its_pixels(tmp_path):
+    import pymupdf
+    from PIL import Image
+
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x013B] = "Margaret Okonkwo"  # Artist
+    Image.new("RGB", (320, 200), (120, 160, 90)).save(photo, format="JPEG", exif=exif.tobytes())
+    source = pymupdf.open()
+    page = source.new_page()
+    page.insert_text((72, 72), "Photograph of the fly-tipping reported on 3 May.")
+    page.insert_image(pymupdf.Rect(72, 100, 392, 300), stream=photo.getvalue())
+    data = source.tobytes()
+    assert b"Okonkwo" in data  # the photo's Exif travels inside the PDF
+
+    out = pdfredact.redact_pdf(data).data
+    assert b"Okonkwo" not in out
+    after, before = pymupdf.open(stream=out), pymupdf.open(stream=data)
+    [(xref_after, *_)] = after[0].get_images(full=True)
+    [(xref_before, *_)] = before[0].get_images(full=True)
+    kept, original = after.extract_image(xref_after), before.extract_image(xref_before)
+    assert kept["ext"] == "jpeg" and kept["image"] != original["image"]
+    scan = original["image"].index(b"\xff\xda")
+    assert kept["image"].endswith(original["image"][scan:])  # the compressed pixels untouched
+    with Image.open(io.BytesIO(kept["image"])) as clean, Image.open(io.BytesIO(original["image"])) as old:
+        assert clean.tobytes() == old.tobytes()

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import image_metadata
 from .documents import DocumentError, max_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -270,9 +271,9 @@ def redact(
                 content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             elif info.filename in by_picture:
                 content = _black_out(content, by_picture[info.filename], spans)
-                content = without_metadata(content)  # unchanged by the black-out: still its own
+                content = image_metadata.without_metadata(content)  # unchanged by the black-out
             elif _RASTER.match(info.filename):
-                content = without_metadata(content)
+                content = image_metadata.without_metadata(content)
             elif info.filename in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
                 content = _clear_properties(content)
             elif info.filename in ("word/people.xml", "word/commentsExtended.xml", "word/commentsIds.xml"):
@@ -308,54 +309,6 @@ def _black_out(content: bytes, picture: Picture, spans: Sequence[tuple[int, int,
     # Saved without the original's metadata (EXIF, text chunks): only the pixels are kept.
     image.save(out, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
     return out.getvalue()
-
-
-# Metadata a picture carries besides its pixels: a camera's owner, a place (GPS), an author, a comment.
-_JPEG_DROPPED = {0xE1, 0xED, 0xFE}  # APP1 (Exif, XMP), APP13 (IPTC, Photoshop), COM
-_PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
-
-
-def without_metadata(content: bytes) -> bytes:
-    """A JPEG or PNG picture without its metadata, its pixels' bytes untouched (no re-encoding: a
-    released photo loses nothing but who took it, where and when). Other formats come back as they are;
-    a file that cannot be parsed too."""
-    if content[:2] == b"\xff\xd8":
-        return _jpeg_without_metadata(content)
-    if content[:8] == b"\x89PNG\r\n\x1a\n":
-        return _png_without_metadata(content)
-    return content
-
-
-def _jpeg_without_metadata(content: bytes) -> bytes:
-    out, pos = bytearray(content[:2]), 2
-    while pos + 4 <= len(content) and content[pos] == 0xFF:
-        marker = content[pos + 1]
-        if marker == 0xDA:  # start of scan: the compressed pixels follow, kept as they are
-            return bytes(out + content[pos:])
-        length = int.from_bytes(content[pos + 2 : pos + 4], "big")
-        segment = content[pos : pos + 2 + length]
-        if len(segment) < 2 + length:
-            return content
-        if marker not in _JPEG_DROPPED:
-            out += segment
-        pos += 2 + length
-    return content
-
-
-def _png_without_metadata(content: bytes) -> bytes:
-    out, pos = bytearray(content[:8]), 8
-    while pos + 12 <= len(content):
-        length = int.from_bytes(content[pos : pos + 4], "big")
-        kind = content[pos + 4 : pos + 8]
-        chunk = content[pos : pos + 12 + length]
-        if len(chunk) < 12 + length:
-            return content
-        if kind not in _PNG_DROPPED:
-            out += chunk
-        pos += 12 + length
-        if kind == b"IEND":
-            return bytes(out)
-    return content
 
 
 def _replace(paragraph, spans: list[tuple[int, int, str]]) -> None:

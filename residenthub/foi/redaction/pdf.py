@@ -383,6 +383,27 @@ def scrub(doc) -> None:
         doc.embfile_del(name)
     doc.set_metadata({"producer": "Resident Hub redaction", "creator": "", "author": "", "title": ""})
     _flatten_layers(doc)
+    _strip_jpeg_metadata(doc)
+
+
+def _strip_jpeg_metadata(doc) -> None:
+    """A JPEG image keeps its own Exif (a camera's owner, a place) inside the PDF's DCTDecode stream:
+    dropped, the compressed pixels unchanged (``image_metadata``)."""
+    from .image_metadata import without_metadata
+
+    for xref in range(1, doc.xref_length()):
+        if (
+            doc.xref_get_key(xref, "Subtype")[1] != "/Image"
+            or doc.xref_get_key(xref, "Filter")[1] != "/DCTDecode"
+        ):
+            continue
+        raw = doc.xref_stream_raw(xref)
+        if not raw:
+            continue
+        clean = without_metadata(raw)
+        if clean != raw:
+            doc.update_stream(xref, clean, compress=False)
+            doc.xref_set_key(xref, "Filter", "/DCTDecode")
 
 
 def _flatten_layers(doc) -> None:
