@@ -19,7 +19,7 @@ from residenthub.core.calendar import council_closure_days, forget_closure_days
 from residenthub.core.outbox import queue_email
 from residenthub.core.references import generate
 
-from . import clocks
+from . import clocks, queries
 from .models import (
     EXEMPTION_CODES,
     OPEN_STATUSES,
@@ -847,24 +847,11 @@ def decide_span(span: Span, *, decision: str, reason: str = "", by: Any = None) 
     return span
 
 
-def same_words_pending(span: Span) -> list[Span]:
-    """The document's other boxes still to review over the same words as ``span`` (case aside): the
-    name found thirty times in a bundle is decided once, not thirty times."""
-    if span.is_area:
-        return []
-    doc = span.document
-    words = doc.text[span.start : span.end].strip().lower()
-    candidates = (
-        doc.spans.filter(decision=Span.Decision.PENDING).exclude(pk=span.pk).exclude(entity_type="AREA")
-    )
-    return [s for s in candidates.order_by("start") if doc.text[s.start : s.end].strip().lower() == words]
-
-
 def decide_same_words(span: Span, *, decision: str, reason: str = "", by: Any = None) -> int:
     """``decide_span`` for ``span`` and every box still to review over the same words, in one go; pages
     stay to be reviewed one by one (the boxes there are decided, the page is not). The number decided."""
     with transaction.atomic():
-        others = same_words_pending(span)
+        others = list(Span.objects.filter(pk__in=queries.same_words_pending_ids(span)).order_by("start"))
         decide_span(span, decision=decision, reason=reason, by=by)
         for other in others:
             decide_span(other, decision=decision, reason=reason, by=by)

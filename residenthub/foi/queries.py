@@ -233,3 +233,22 @@ def images_not_read(doc: Document) -> int:
     except DocumentError:
         return 0
     return max(0, total - docx_redact.pictures_read(doc.text))
+
+
+def pending_by_words(doc: Document) -> dict[str, list[int]]:
+    """The document's boxes still to review (not drawn areas), grouped by their words in lower case: span
+    ids in document order. The name found thirty times in a bundle is one group."""
+    groups: dict[str, list[int]] = {}
+    pending = doc.spans.filter(decision=Span.Decision.PENDING).exclude(entity_type="AREA").order_by("start")
+    for pk, start, end in pending.values_list("pk", "start", "end"):
+        groups.setdefault(doc.text[start:end].strip().lower(), []).append(pk)
+    return groups
+
+
+def same_words_pending_ids(span: Span, groups: dict[str, list[int]] | None = None) -> list[int]:
+    """The other boxes still to review over ``span``'s words (none for an area)."""
+    if span.is_area:
+        return []
+    doc = span.document
+    groups = pending_by_words(doc) if groups is None else groups
+    return [pk for pk in groups.get(doc.text[span.start : span.end].strip().lower(), []) if pk != span.pk]

@@ -469,7 +469,7 @@ def document_page(request, pk, page):
         for r in s.rects
     ]
     review = doc.page_reviews.filter(page=page).select_related("reviewed_by").first()
-    pending = _pending_words(doc)
+    pending = queries.pending_by_words(doc)
     audit.record(
         "foi.page_viewed",
         doc.request or doc,
@@ -494,7 +494,7 @@ def document_page(request, pk, page):
                     n,
                     s,
                     "(area drawn on the page)" if s.is_area else doc.text[s.start : s.end],
-                    _same_words_elsewhere(doc, s, pending),
+                    len(queries.same_words_pending_ids(s, pending)),
                 )
                 for n, s in spans
             ],
@@ -506,26 +506,6 @@ def document_page(request, pk, page):
             "next": page + 1 if page < doc.page_count else None,
         },
     )
-
-
-def _pending_words(doc: Document) -> dict[str, list[int]]:
-    """The document's boxes still to review, by their words (lower case): span ids."""
-    groups: dict[str, list[int]] = {}
-    for pk, start, end in (
-        doc.spans.filter(decision=Span.Decision.PENDING)
-        .exclude(entity_type="AREA")
-        .values_list("pk", "start", "end")
-    ):
-        groups.setdefault(doc.text[start:end].strip().lower(), []).append(pk)
-    return groups
-
-
-def _same_words_elsewhere(doc: Document, span: Span, pending: dict[str, list[int]]) -> int:
-    """How many other boxes still to review are over the same words as ``span`` (0 for an area)."""
-    if span.is_area:
-        return 0
-    ids = pending.get(doc.text[span.start : span.end].strip().lower(), [])
-    return len([pk for pk in ids if pk != span.pk])
 
 
 @ig_required

@@ -57,4 +57,13 @@ def waiting_counts(user) -> dict[str, int]:
 def callback_number(call: Call) -> str | None:
     """The number to ring the caller back on: the one they gave on the call, else the one it came from."""
     given = Callback.objects.filter(call=call).values_list("number", flat=True).first()
+    return _given_or_presented(given, call)
+
+
+def number_to_ring(callback: Callback) -> str | None:
+    """``callback_number`` for a callback already in hand (no query)."""
+    return _given_or_presented(callback.number, callback.call)
+
+
+def _given_or_presented(given: str | None, call: Call) -> str | None:
     return given or (normalise_uk_phone(call.caller) if call.caller else None)

@@ -20,7 +20,7 @@ from residenthub.speech import AudioError
 from . import actions, dialog, twiml
 from .models import Call, Callback
 from .pipeline import clean_text, prompt_for, understand, understand_text
-from .queries import callback_list, callback_number, can_use_callbacks, ring_by, visible_callbacks
+from .queries import callback_list, can_use_callbacks, number_to_ring, ring_by, visible_callbacks
 
 log = logging.getLogger(__name__)
 XML = "application/xml"
@@ -184,7 +184,7 @@ def callback_detail(request, pk: int):
             "callback": callback,
             "call": callback.call,
             "number_to_ring": display_uk_phone(callback.number) if callback.number else "",
-            "dial": callback_number(callback.call) or "",  # E.164 for a tel: link (softphones, Teams)
+            "dial": number_to_ring(callback) or "",  # E.164 for a tel: link (softphones, Teams)
             "language": _language(callback),
             "error": error,
             "new_case_url": new_case,
