@@ -388,6 +388,16 @@ def test_dates_are_not_house_numbers_and_a_uk_postcode_ends_the_address():
     ]
 
 
+def test_a_postcode_in_lower_case_is_found_where_it_is_called_a_postcode():
+    def postcodes(text):
+        return [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.POSTCODE]
+
+    assert postcodes("my postcode is sw1a1aa") == ["sw1a1aa"]
+    assert postcodes("Post code: bs8 1th, thanks") == ["bs8 1th"]
+    # Without the word, the lower-case shape is an ordinary token: "m1 1am" could be a time.
+    assert postcodes("meet at m1 1am tomorrow") == []
+
+
 def test_docx_redacted_in_place_with_formatting(tmp_path):
     import docx
 

@@ -100,6 +100,10 @@ _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(GIR ?0AA|(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)) ?\d[ABD-HJLNP-UW-Z]{2})"  # noqa: E501
     r"(?![A-Za-z0-9])"
 )
+# The same shape in any case ("sw1a 1aa"), taken only where the writer says it is a postcode: in lower
+# case the shape alone also fits ordinary tokens such as "m1 1am".
+_POSTCODE_ANY_CASE = re.compile(_POSTCODE.pattern, re.I)
+_POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
 _SORT_CONTEXT = re.compile(r"sort[ -]?code|\bbank\b|\baccount\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
@@ -148,6 +152,9 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
                 out.append(_result(NI_NUMBER, m.start(), m.end(), 0.9, name))
         for m in _POSTCODE.finditer(text):
             out.append(_result(POSTCODE, m.start(), m.end(), 0.85, name))
+        for m in _POSTCODE_ANY_CASE.finditer(text):
+            if not m.group(0).isupper() and _context(text, m.start(), m.end(), _POSTCODE_CONTEXT, before=25):
+                out.append(_result(POSTCODE, m.start(), m.end(), 0.8, name))
         for m in _LICENCE.finditer(text):
             if _licence_ok(m.group(1)):
                 out.append(_result(DRIVING_LICENCE, m.start(), m.end(), 0.9, name))
