@@ -6,14 +6,16 @@ forms (``voice/pipeline.SPOKEN_FORMS``) read it as urgent when the words are hea
 (``understand_text(text, spoken=False)``, triage's reading) and as perfectly heard speech
 (``spoken=True``), and counts false alarms on real ordinary messages, in one process::
 
-    .venv/bin/python benchmarks/voice_urgent_text.py [--misses]
+    .venv/bin/python benchmarks/voice_urgent_text.py [--misses] [--file CSV]
 
-The file's ``part`` column: ``tune`` rows may be read and tuned on (``--misses`` prints their misses
-and false alarms); ``check`` rows are reported as figures only, never listed. Real ordinary messages:
-``triage/data/test.csv`` rows without flags, ``real/train.csv`` reports with a service and the
-``vulnerable=0`` rows of ``real/vulnerability.csv`` (outside its test half) and
-``real/vulnerability_more.csv``; a rate is the share raised urgent (``Result.urgent``: an urgent flag,
-or a vulnerability flag outside the Blue Badge). No evaluation file is read.
+``--file`` reads another file with the same columns instead (``voice_tune_urgent_blind.csv``: calls
+written by a helper who never saw the rules). The file's ``part`` column: ``tune`` rows may be read and
+tuned on (``--misses`` prints their misses and false alarms); ``check`` rows are reported as figures
+only, never listed. Real ordinary messages: ``triage/data/test.csv`` rows without flags,
+``real/train.csv`` reports with a service and the ``vulnerable=0`` rows of ``real/vulnerability.csv``
+(outside its test half) and ``real/vulnerability_more.csv``; a rate is the share raised urgent
+(``Result.urgent``: an urgent flag, or a vulnerability flag outside the Blue Badge). No evaluation file
+is read.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ def ordinary_messages() -> dict[str, list[str]]:
     }
 
 
+def _share(hits: int, total: int) -> str:
+    return f"{hits}/{total} = {hits / total:.3f}" if total else "0/0"
+
+
 def urgent(text: str, spoken: bool) -> bool:
     return understand_text(text, spoken=spoken).urgent
 
@@ -72,11 +78,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list the tune part's misses and false alarms")
     parser.add_argument("--no-real", action="store_true", help="skip the real ordinary messages")
+    parser.add_argument(
+        "--file", type=Path, default=TUNE_FILE, help="calls to read (text,urgent,situation,part)"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     vocabulary.forget()
-    rows = _rows(TUNE_FILE)
+    rows = _rows(args.file)
     for part in ("tune", "check"):
         mine = [r for r in rows if r["part"] == part]
         pos = [r for r in mine if r["urgent"] == "1"]
@@ -86,8 +95,8 @@ def main() -> None:
             alarms = [urgent(r["text"], spoken) for r in neg]
             how = "spoken" if spoken else "typed"
             print(
-                f"{part} {how}: urgent caught {sum(caught)}/{len(pos)} = {sum(caught) / len(pos):.3f}; "
-                f"false alarms {sum(alarms)}/{len(neg)} = {sum(alarms) / len(neg):.3f}",
+                f"{part} {how}: urgent caught {_share(sum(caught), len(pos))}; "
+                f"false alarms {_share(sum(alarms), len(neg))}",
                 flush=True,
             )
             if args.misses and part == "tune":  # never the check part's rows

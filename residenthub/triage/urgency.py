@@ -89,6 +89,11 @@ RULES: tuple[Rule, ...] = (
             r"sexual(?:ly)? (?:abus\w*|exploit\w*|assault\w*))",
             rf"\b(?:hit(?:s|ting)?|beat(?:s|ing)?|hurt(?:s|ing)?|abus(?:es|ing)|neglect(?:s|ing)|starv\w*)\b"
             rf"{W % 20}\b{CHILD}\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bnever (?:see|get) (?:her|him|them|my (?:son|daughter|kids?|children|baby)) (?:back|again)\b",
+            r"\b(?:says?|said) (?:she|he|they) (?:can'?t|cannot|daren'?t|won'?t) go (?:back )?home\b",
+            rf"\b(?:foster|looked[- ]after) (?:child|kid|son|daughter|boy|girl)\b{W % 40}"
+            r"\b(?:didn'?t|did not|hasn'?t|has not|not|never) (?:come|came|gone|got) (?:back|home)\b",
         ),
     ),
     Rule(
@@ -124,6 +129,12 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?:got hold of|has|kept|keeps)\b{W % 5}\b(?:her|his|their) (?:bank )?cards?\b",
             r"\b(?:lives?|life) (?:is |are )?(?:in danger|at risk)\b",
             r"\b(?:modern )?slavery\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:bed|pressure) sores?\b",
+            r"\b(?:gave|give|given|gives|giving|handed|hand) (?:her|his|their) (?:bank )?(?:cards?|pin)\b",
+            r"\b(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|"
+            r"husband|wife|partner|uncle|aunt|brother|sister|son|daughter|neighbour|man|woman|lady|kid|child|"
+            rf"boy|girl)\b{W % 40}\b(?:didn'?t|did not) (?:come|came) (?:back|home)\b",
         ),
     ),
     Rule(
@@ -150,6 +161,11 @@ RULES: tuple[Rule, ...] = (
             r"(?:kill|hurt|find)\b",
             r"\b(?:a |somewhere )?safe (?:place|somewhere) (?:to stay |to go )?(?:for (?:me|us)|tonight)\b",
             r"\brefuge\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:hands?|arms?) (?:round|around) (?:my|her|his) (?:neck|throat)\b",
+            r"\bblack eye\b",
+            r"\b(?:scared|afraid|frightened) to (?:leave|go out of) (?:the|her|his|my|our) (?:flat|house|"
+            r"home)\b",
         ),
     ),
     Rule(
@@ -192,6 +208,16 @@ RULES: tuple[Rule, ...] = (
             # lose the "off the bridge", ADR 0156).
             r"\b(?:going|gonna|threaten\w*|wants?|about) to jump(?: (?:off|from|in front|out of)\b|"
             r"(?=\s*(?:$|[.,!?])))",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bbetter off (?:not (?:here|around|alive|being here)|gone)\b",
+            r"\b(?:don'?t|doesn'?t|do not|does not|didn'?t) want to wake up\b",
+            r"\b(?:don'?t|do not|can'?t|cannot) see (?:the |any )?point (?:any ?more|in anything)\b",
+            r"\bcan'?t see (?:a|any) way (?:out|through|forward)\b",
+            r"\bhurting (?:my|him|her|them)sel(?:f|ves)\b|\bburning (?:her|his|my|their) (?:arms?|legs?|"
+            r"skin)\b",
+            r"\b(?:written|wrote|left|writing) (?:a |me a )?(?:letter|note) saying (?:sorry|goodbye)\b",
+            r"\bgiv(?:en|ing|e) away (?:all )?(?:her|his|my|their) (?:things|stuff|belongings|cat|dog|"
+            r"pets?)\b",
         ),
     ),
     Rule(
@@ -220,6 +246,12 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:kicked|thrown|chucked|threw|put|turfed) (?:me|us) out\b|\bchanged the locks\b",
             r"\bsofa[- ]?surf\w*|\bnobody (?:can|will|could) put (?:me|us) up\b",
             r"\b(?:got|have|with) nowhere(?=\s*(?:$|[.,!?]|tonight\b|now\b))",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:chucked|thrown|threw|put|kicked|turfed) (?:all )?(?:my|our) (?:stuff|things|belongings|"
+            r"bags)"
+            r"(?: out)?\b",
+            r"\b(?:don'?t|do not) (?:know|have) (?:where|anywhere) to (?:go|sleep|stay)\b",
+            r"\b(?:sleep|slept|sleeping) (?:in|on) (?:the|a) (?:park|street|car|station|bench)\b",
         ),
     ),
     Rule(
@@ -233,6 +265,8 @@ RULES: tuple[Rule, ...] = (
             r"off|cut off|died|failed)",
             r"\b(?:boiler|heating)'?s? (?:broken|broke|not working|died|gone)",
             r"\bfreezing\b",
+            r"\b(?:electric|gas|meter|key|card)(?:'s| has| have)? (?:run|ran|gone) out\b|\bno (?:credit|"
+            r"money) (?:on|for) the (?:meter|key|electric|gas)\b",
         ),
         requires=_p(rf"\b{CHILD}\b"),
     ),
@@ -265,6 +299,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:can'?t|cannot|unable to) (?:leave|get out of) (?:the|"
             r"her|his|my|their|our) (?:house|home|flat|bed)\b",
             r"\bstuck (?:indoors|inside|at home|in (?:the|her|his|my) (?:flat|house|home))\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"(?:'s|\bi'?m|\bi am|\bis|\baged) (?:over |nearly |almost )?"
+            r"(?:seventy|eighty|ninety|a hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?\b",
+            r"\b(?:seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+            r"[- ]years?[- ]old\b",
+            r"\b(?:she|he|they)(?:'s| is|'re| are) (?:very |really |so |quite |a bit )?confused\b|\bvery"
+            r" old\b",
+            r"\b(?:can'?t|cannot|can not|unable to) (?:eat|wash|dress|go (?:to )?(?:the )?toilet|get to the "
+            r"toilet)(?: (?:alone|on (?:her|his|their|my) own|by (?:her|him|my)self))?\b",
+            r"\bstuck (?:upstairs|downstairs|in (?:bed|the bath|(?:her|his|my) chair))\b",
         ),
     ),
     Rule(
@@ -291,6 +335,10 @@ RULES: tuple[Rule, ...] = (
             r"cut off|died|failed)",
             r"\b(?:boiler|heating)'?s? (?:broken|broke|not working|died|gone)",
             r"\bfreezing (?:cold )?(?:in|at) (?:the|my|our|her|his) (?:flat|house|home)\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:electric|gas|meter|key|card)(?:'s| has| have)? (?:run|ran|gone) out\b|\bno (?:credit|"
+            r"money) (?:on|for) the (?:meter|key|electric|gas)\b",
+            rf"\b(?:radiators?|heating|boiler)\b{W % 30}\b(?:been )?off for (?:\w+ )?(?:days|a week|weeks)\b",
         ),
     ),
     Rule(
@@ -304,6 +352,13 @@ RULES: tuple[Rule, ...] = (
             r"\bjust (?:had|come out of) (?:an )?(?:operation|surgery|hospital)\b",
             r"\b(?:heart|cancer|kidney|dialysis|transplant|stroke|lung) patient\b|\bdiabetic\b|"
             r"\b(?:pacemaker|oxygen tank|insulin)\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:ventilator|feeding (?:pump|tube)|oxygen concentrator|suction machine|life support|hoist|"
+            r"through[- ]floor lift|stair ?lift|pendant alarm|care ?line alarm|lifeline alarm)\b",
+            r"\b(?:mnd|motor neurone disease|multiple sclerosis|cerebral palsy|muscular dystrophy|"
+            r"sickle cell)\b",
+            r"\b(?:run out of|ran out of|not taken|hasn'?t taken|without) (?:her |his |my |their |any )?"
+            r"(?:medication|meds|insulin|inhaler)\b",
         ),
     ),
     Rule(
@@ -332,6 +387,8 @@ RULES: tuple[Rule, ...] = (
             rf"\bcarers?\b{W % 20}\b(?:hasn'?t|has not|haven'?t|didn'?t|did not|not|never) (?:been|come|came|"
             r"turned up|shown up|arrived)\b|\bcarers?(?:'s| has| is| have| are)? (?:been )?(?:taken ill|ill|"
             r"in hospital|off sick|poorly|rushed)\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            rf"\bcarers?\b{W % 40}\b(?:nobody|no one|no carer)(?: has| have)? (?:come|came|turned up|been)\b",
         ),
     ),
     Rule(
@@ -369,6 +426,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:racist|homophobic|transphobic|hate) (?:abuse|attack|crime)\b",
             r"\b(?:he|she|they|someone|somebody) (?:grabbed|pushed|pushes|shoved|strangled|choked|kicked|"
             r"punched|slapped|hit|hits|beat|beats|attacked) me\b",
+            # (ADR 0175)
+            r"\b(?:dad|father|mum|mother|stepdad|stepfather|stepmum|brother|uncle)\b (?:hits|beats|hurts|"
+            r"slaps|punches|kicks) (?:her|him|them|me|us)\b",
+            r"\b(?:being )?followed (?:home|everywhere)\b|\b(?:is|keeps|been|he'?s|she'?s) following me\b|"
+            r"\b(?:he'?s|she'?s|they'?re|is|are) watching me\b|\bknows where i live\b",
             r"\b(?:assault\w*|attacked|beat(?:en)? up|punched|stabbed|shot at)\b",
             r"\b(?:harass\w*|intimidat\w*|stalk(?:ed|ing))\b",
         ),
@@ -386,6 +448,10 @@ RULES: tuple[Rule, ...] = (
             rf"\bgas\b{W % 40}\bhiss\w*|\bhiss\w*{W % 40}\bgas\b",
             r"\bleaking gas\b|\bgas is leaking\b",
             r"\bcarbon monoxide\b|\bco alarm\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bco (?:alarm|detector)s?\b|\bcarbon monoxide (?:alarm|detector)s?\b",
+            rf"\bsulph?ur\w*\b{W % 30}\bsmell|\bsmell\w*\b{W % 30}\bsulph?ur\w*|\beggy smell\b",
+            r"\bblow (?:the (?:block|building|house|flats?|street)|us all|everyone|everybody) up\b",
         ),
     ),
     Rule(
@@ -407,6 +473,10 @@ RULES: tuple[Rule, ...] = (
             r"\bwater (?:is |'s )?(?:running|pouring|streaming) down (?:inside )?(?:the|my|our) walls?\b",
             r"\b(?:road|street|house|flat) is flooded\b|\bunder water\b|\bunderwater\b",
             r"\bflash flood\w*",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:river|torrent|waterfall) (?:running |pouring |coming )?(?:down|through|into) (?:the|our|"
+            r"my) "
+            r"(?:stairs|stairwell|hall|ceiling|kitchen|walls?)\b",
         ),
     ),
     Rule(
@@ -450,6 +520,19 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:got|had|getting|gets|given) (?:a|an) (?:electric(?:al)? )?shocks? (?:off|from) (?:the|"
             r"a)\b",
             rf"\b(?:wires?|cables?)\b{W % 30}\b(?:sticking out|hanging out|showing|bare)\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:afraid|scared|worried|frightened) (?:that )?(?:it|the (?:ceiling|wall|roof|floor|balcony))"
+            r"(?:'s| is| will|'ll)? (?:going to |gonna )?(?:fall|come down|collapse|give way)\b",
+            r"\b(?:could|might|will|going to|gonna) (?:go|come down|give way|collapse) any (?:minute|second|"
+            r"moment|time)\b",
+            rf"\b(?:wall|front|fa[cç]ade|building|house|chimney)\b{W % 30}\bbowing\b",
+            rf"\b(?:landing|concrete|steps|floor)\b{W % 30}\b(?:crack(?:ed|ing)? (?:right )?(?:through|open)|"
+            r"moves when)",
+            rf"\bhole\b{W % 60}\b(?:fell|fallen|gone|went|go|falls) (?:straight |right )?(?:in|into|down)\b",
+            rf"\b(?:wires?|cables?|light fitting)\b{W % 40}\b(?:spitting|fizzing|crackling|sparks?|smoking|"
+            r"dangling|snapped|hanging (?:off|down|loose|low))",
+            rf"\b(?:water|rain)\b{W % 30}\b(?:dripping|pouring|running) (?:onto|into|on) (?:the )?(?:wires?|"
+            r"cables?|electrics|sockets?|light)",
         ),
     ),
     # Four situations the rules had no words for (ADR 0169): fire, a medical emergency, a dangerous dog,
@@ -475,6 +558,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:kitchen|house|flat|room|building|car|block|shed|garage)(?:'s| is) burning\b",
             rf"\b(?:socket|plug|switch|fuse ?box|meter|charger|wiring)\b{W % 20}\b(?:smoking|smouldering|"
             r"melt\w*)",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bsmoulder\w*|\bsmolder\w*",
+            r"\b(?:car|van|bins?|house|flat|shed|tree|vehicle|bike|scooter)s? (?:is |are )?alight\b",
+            rf"\bsmoke\b{W % 40}\b(?:window|door|flat|block|stairs|stairwell|roof)\b|\b(?:window|door|"
+            rf"flat|stairwell)\b{W % 40}\bsmoke\b(?! alarm)",
         ),
     ),
     Rule(
@@ -497,6 +585,13 @@ RULES: tuple[Rule, ...] = (
             r"\binject\w* (?:something|himself|herself)",
             rf"\b(?:eaten|ate|swallowed|drunk|drank)\b{W % 20}\b(?:tablets|pills|medicine|bleach|detergent|"
             r"capsules)\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bbreathing (?:weird|funny|strange|strangely|oddly|badly|really heavy|all wrong)\b|"
+            r"\b(?:can'?t|cannot|struggling to|can hardly) breathe\b",
+            r"\bblood (?:coming|pouring|gushing|running) (?:from|out of|down)\b|\bbleeding (?:heavily|badly|"
+            r"a lot|loads)\b|\blosing (?:a lot of )?blood\b",
+            r"\bout cold\b|\bknocked (?:out|unconscious)\b",
+            r"(?:'s| has|'ve| have) taken something\b(?! (?:to|from|back|out|off))",
         ),
     ),
     Rule(
@@ -507,6 +602,14 @@ RULES: tuple[Rule, ...] = (
             rf"\bdogs?\b{W % 40}\b(?:bit(?:ten)?|bites|biting|attack\w*|went for|go(?:es)? for|"
             r"savag\w*|maul\w*|cornered)\b",
             r"\b(?:dangerous|aggressive|vicious|savage|out of control) dogs?\b|\bdog attack\w*",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            rf"\b(?:xl bull(?:y|ies)|bull ?dogs?|staff(?:y|ie|ies)|pit ?bulls?|rottweilers?|alsatians?|"
+            rf"german shepherds?|dobermann?s?|akitas?)\b{W % 50}\b(?:bit(?:ten)?|bites|biting|lung\w*|"
+            r"attack\w*|went for|go(?:es)? for|off (?:the|its|a) lead|snarl\w*|setting it on|set it on)\b",
+            r"\bset(?:ting|s)? (?:it|them|(?:the|his|her|their|a) [\w ]{1,20}?) on (?:people|passers-?by|me|"
+            r"us|him|her|them|(?:the )?kids|(?:the )?children|everyone|anyone)\b",
+            r"\b(?:i'?ve|i have|i was|i got|he'?s|she'?s|he was|she was|been|got) (?:been )?bitten\b"
+            r"(?! by (?:bed ?bugs|insects|mosquito\w*|fleas|mites))",
         ),
     ),
     Rule(
@@ -527,6 +630,14 @@ RULES: tuple[Rule, ...] = (
             r"brother|sister|neighbour))(?: \w+){0,4} (?:for|since|in)\b",
             rf"\bcalling out\b{W % 40}\b(?:nobody|no one|no answer)\b|\b(?:calling|crying|shouting) (?:out )?"
             r"for help\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\b(?:she|he|mum|dad|nan|gran|neighbour|brother|sister)(?:'s| has| is)? (?:not|hasn'?t|never) "
+            r"(?:picked up|answered|responded)\b(?! (?:my|our|the) (?:texts|emails|messages|letters))",
+            rf"\b(?:door|knock\w*)\b{W % 40}\b(?:no answer|nobody (?:open|answer)\w*|no one (?:open|"
+            r"answer)\w*)|"
+            rf"\bno answer\b{W % 40}\b(?:door|worried)\b",
+            r"\bnobody'?s? (?:has )?(?:been|gone|come) in or out\b|\b(?:flies|bluebottles) (?:at|on|in) "
+            r"the windows?\b",
         ),
     ),
     Rule(
@@ -563,6 +674,28 @@ RULES: tuple[Rule, ...] = (
             r"it|my|out|in|away|on))|fainted|blacked out|dropped to the (?:ground|floor)|"
             r"(?:gone|went) down on the (?:floor|ground))",
             r"\b(?:hit|banged|cracked|split) (?:his|her|their|my) head\b|\bblood everywhere\b|\bslumped\b",
+            # Callers' own words from calls written blind to these rules (ADR 0175).
+            r"\bcan'?t put (?:any )?weight on\b|\b(?:my|her|his) legs? (?:won'?t|will not|wouldn'?t) "
+            r"(?:work|hold me|hold (?:her|him)|move)\b",
+            r"\b(?:i'?m|i am|she'?s|he'?s|she is|he is|they'?re|i'?ve been|been) (?:down|sat|sitting|stuck|"
+            r"lying)"
+            r" on the (?:\w+ )?(?:floor|lino|carpet|ground|tiles)\b",
+            r"\bpressed (?:my|her|his|the) (?:pendant|alarm|button)\b|\b(?:slipped|fell) (?:off|out of)"
+            r" (?:the|"
+            r"my|her|his) (?:bed|chair|toilet|bath)\b",
+        ),
+    ),
+    # Shut in with no way out: a lift between floors, a jammed door, a garage door down (ADR 0175).
+    Rule(
+        "trapped",
+        _("Someone is trapped"),
+        "urgent",
+        _p(
+            r"\b(?:stuck|trapped|shut) in (?:the|a|my|her|his|their|our) lift\b",
+            r"\bbetween (?:the )?(?:\w+ ){0,3}floors\b",
+            r"\btrapped\b(?! (?:wind|nerve))",
+            r"\b(?:locked|shut|stuck|i'?m|i am|we'?re|she'?s|he'?s) (?:in|inside)\b[^.!?\n]{0,60}"
+            r"\b(?:can'?t|cannot|unable to|won'?t) (?:get out|open|get the door open)\b",
         ),
     ),
 )
@@ -591,7 +724,17 @@ class Flag:
         return {"category": self.category, "phrase": self.phrase, "kind": self.kind, "label": self.label}
 
 
-RULE_BY_CATEGORY = {rule.category: rule for rule in (*RULES, MODEL_CHECK)}
+# The phone's learned reading of a caller's first words (``voice/caller_urgency.py``, ADR 0175): no
+# patterns; the phrase is the caller's words and the model's score. Kind "vulnerable": the caller goes to
+# the top of the callback list and hears the 999 line once, but the call is not ended on a model's guess.
+CALLER_MODEL = Rule(
+    "possible_emergency",
+    _("Sounds like an emergency or a person at risk (model: please listen)"),
+    "vulnerable",
+    (),
+)
+
+RULE_BY_CATEGORY = {rule.category: rule for rule in (*RULES, MODEL_CHECK, CALLER_MODEL)}
 
 
 def find_flags(*texts: str) -> list[Flag]:
@@ -684,7 +827,9 @@ CONTACTS_FOR = {
     "dangerous_dog": ["999", "out_of_hours"],
     "welfare_concern": ["999", "out_of_hours"],
     "fallen": ["999"],
+    "trapped": ["999", "out_of_hours"],
     "possible_vulnerability": [],
+    "possible_emergency": ["999"],
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -449,7 +449,9 @@ def hear(call: Call, heard: Understanding) -> Reply:
         say = "Of course. A member of our staff will call you back. Goodbye."
         return _callback(call, Callback.Reason.ASKED, "Asked for a person", 2, say)
     if step == "problem":
-        return _problem(call, heard)
+        lead = _danger_line(call, heard)
+        reply = _problem(call, heard)
+        return replace(reply, say=f"{lead} {reply.say}") if lead else reply
     if step == "confirm":
         return _confirm(call, heard)
     if step == "question":
@@ -459,6 +461,20 @@ def hear(call: Call, heard: Understanding) -> Reply:
     if step == "sms":
         return _sms(call, heard)
     return Reply("Goodbye.", "hangup")
+
+
+DANGER_LINE = "If anyone is in danger now, hang up and call 9 9 9."
+
+
+def _danger_line(call: Call, heard: Understanding) -> str:
+    """Once a call, the 999 line, when only the learned model heard an emergency or a person at risk in
+    the caller's words (ADR 0175); the rules' emergencies end the call with their numbers instead."""
+    learned = any(f.category == urgency.CALLER_MODEL.category for f in heard.flags)
+    if not learned or call.state.get("danger_line_given"):
+        return ""
+    call.state["danger_line_given"] = True
+    actions.say(call, DANGER_LINE)
+    return DANGER_LINE
 
 
 def _problem(call: Call, heard: Understanding) -> Reply:

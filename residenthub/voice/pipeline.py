@@ -16,7 +16,7 @@ from residenthub.speech import Transcript, transcribe
 from residenthub.triage import urgency
 from residenthub.triage.engine import Result, Suggestion, analyse
 
-from . import streets, vocabulary
+from . import caller_urgency, streets, vocabulary
 from .signals import CallSignal, find_signals
 
 # The hand-written prompt used until 2026-11-26, kept as the benchmark's baseline. The agent now
@@ -259,6 +259,10 @@ def understand_text(
         more = hearing_flags(result, transcript.alternatives, kinds)
         if more:
             result.flags = [*result.flags, *more]
+    if spoken:
+        learned = caller_urgency.flag(text, result.flags)  # only when no rule spoke (ADR 0175)
+        if learned is not None:
+            result.flags = [*result.flags, learned]
     signals = find_signals(_SENTENCE_END.sub(" ", text) if spoken else text, silent_turns=silent_turns)
     return Understanding(text, transcript, result, signals)
 

@@ -54,6 +54,7 @@ EXAMPLES = [
     ("flooding", "water is pouring through the ceiling into the kitchen", "water is pouring through"),
     ("dangerous_structure", "the garden wall has collapsed onto the pavement", "collapsed"),
     ("fallen", "my mum has fallen and can't get up", "mum has fallen"),
+    ("trapped", "my dad is stuck in the lift at Elm House", "stuck in the lift"),
     ("fire", "the flat below is on fire", "on fire"),
     ("medical_emergency", "my dad has chest pains and feels sick", "chest pains"),
     ("dangerous_dog", "a dog has bitten my little boy", "dog has bitten"),

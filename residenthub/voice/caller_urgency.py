@@ -1,0 +1,94 @@
+"""A learned second opinion on a caller's first words: does this sound like an emergency? (ADR 0175)
+
+Triage's rules (``triage/urgency.py``) are explainable but read phrases: on calls written by someone
+who never saw them they caught about three urgent callers in four ("he's out cold on the sofa", "the
+through-floor lift has jammed with my wife in it"). This model reads what the words mean instead: a
+logistic regression over the same sentence vector the service model uses (all-MiniLM-L6-v2), trained
+by ``benchmarks/train_caller_urgency.py`` on callers' words (urgent and ordinary, tune rows only) and
+on real residents' ordinary messages, with its bar set so that it adds one false alarm in a hundred
+ordinary messages.
+
+It speaks only when no rule did, and only on the phone: its flag is of the "vulnerable" kind, so the
+caller is put at the top of the callback list with the words that scored, and told once to call 999
+if anyone is in danger now; the call then goes on. It never ends a call with emergency numbers on its
+own, which stay with the rules.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from residenthub.triage import linear_file
+from residenthub.triage.urgency import CALLER_MODEL, Flag
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "caller_urgency.json"
+PHRASE_CHARS = 160
+
+_lock = threading.Lock()
+_loaded: dict[Path, CallerUrgency | None] = {}
+
+
+class CallerUrgencyError(ValueError):
+    """The model file is missing a part or has the wrong shape."""
+
+
+@dataclass
+class CallerUrgency:
+    weights: np.ndarray
+    bias: float
+    bar: float
+    scores: dict = field(default_factory=dict)
+
+    def score(self, vector: np.ndarray) -> float:
+        value = float(np.asarray(vector, dtype=np.float64) @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-value))
+
+    def save(self, path: Path = MODEL_FILE) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return linear_file.save(path, self.weights, self.bias, self.bar, self.scores)
+
+    @classmethod
+    def from_file(cls, path: Path) -> CallerUrgency:
+        weights, bias, bar, scores, _ = linear_file.load(path, CallerUrgencyError, "caller urgency model")
+        return cls(weights, bias, bar, scores)
+
+
+def get_model(path: Path | None = None) -> CallerUrgency | None:
+    """The shipped model, read once; None when the file is absent (the rules still run)."""
+    path = path or MODEL_FILE
+    if path not in _loaded:
+        with _lock:
+            if path not in _loaded:
+                _loaded[path] = CallerUrgency.from_file(path) if path.exists() else None
+    return _loaded[path]
+
+
+def set_model(model: CallerUrgency | None, path: Path | None = None) -> None:
+    """Replace the process-wide model (after a refit, and in tests)."""
+    _loaded[path or MODEL_FILE] = model
+
+
+def vector_of(text: str) -> np.ndarray:
+    from residenthub.triage.model import embed
+
+    return embed([text])[0]
+
+
+def flag(text: str, existing: list) -> Flag | None:
+    """The model's flag for a caller's words, when no urgent or vulnerable rule already spoke."""
+    if not text.strip() or any(f.kind in {"urgent", "vulnerable"} for f in existing):
+        return None
+    model = get_model()
+    if model is None:
+        return None
+    value = model.score(vector_of(text))
+    if value < model.bar:
+        return None
+    words = " ".join(text.split())
+    if len(words) > PHRASE_CHARS:
+        words = words[: PHRASE_CHARS - 3] + "..."
+    return Flag(CALLER_MODEL.category, f"{words} (model {value:.2f})", CALLER_MODEL.kind)
