@@ -881,3 +881,38 @@ def test_a_photo_in_a_redacted_pdf_loses_its_exif_not_its_pixels(tmp_path):
     assert kept["image"].endswith(original["image"][scan:])  # the compressed pixels untouched
     with Image.open(io.BytesIO(kept["image"])) as clean, Image.open(io.BytesIO(original["image"])) as old:
         assert clean.tobytes() == old.tobytes()
+
+
+def test_council_file_references_and_team_mailboxes_are_not_personal_data():
+    text = (
+        "Re FOI-2027-0412 and case 2027-1187. Write to foi@southwark.gov.uk or revenues@haringey.gov.uk, "
+        "or to jane.okafor@southwark.gov.uk; call 020 7946 0958."
+    )
+    found = {(s.entity_type, s.text) for s in d.detect(text, use_model=False)}
+    assert (d.EMAIL, "jane.okafor@southwark.gov.uk") in found and (d.PHONE, "020 7946 0958") in found
+    assert not any("2027-" in value or value.startswith(("foi@", "revenues@")) for _, value in found)
+
+
+def test_contractors_and_boroughs_are_not_people_but_residents_named_like_places_are():
+    text = (
+        "Kier and Amey crews cleared the site in Haringey for Mrs Achterberg; Mr Sutton from Lewisham called."
+    )
+    persons = [s.text for s in d.detect(text) if s.entity_type == d.PERSON]
+    assert not {"Kier", "Amey", "Haringey", "Lewisham"} & set(persons)
+    assert any("Achterberg" in p for p in persons) and any("Sutton" in p for p in persons)
+
+
+def test_addresses_typed_in_lower_case_and_rooms_in_shared_houses():
+    def addresses(text):
+        return [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS]
+
+    assert addresses("hi its from 18b albion st. boiler gone again") == ["18b albion st"]
+    assert addresses("skip outside 9 harcourt rd, thanks") == ["9 harcourt rd"]
+    assert addresses("collected from 4 station rd, harrow ha1 2ab, paid online") == [
+        "4 station rd, harrow ha1 2ab"
+    ]
+    assert addresses("Tenant: Room 4, 61 Seven Sisters Road, London N7 6BH") == [
+        "Room 4, 61 Seven Sisters Road, London N7 6BH"
+    ]
+    # Numbers before ordinary words are not house numbers.
+    assert addresses("at 10 the street was closed and we walked 2 miles down the road") == []

@@ -479,12 +479,25 @@ def _tag_or_handle(text: str, start: int, end: int) -> bool:
     return bool(hump) and hump.group("head").lower() not in _NAME_HEADS
 
 
+# A public body's team mailbox is not a person's: "foi@southwark.gov.uk", "revenues@haringey.gov.uk".
+_ROLE_MAILBOX = re.compile(
+    r"(?:foi|info|enquiries|enquiry|contact|contactus|customerservices?|customer\.services|revenues|benefits|"
+    r"counciltax|council\.tax|housing|planning|licensing|parking|complaints|feedback|admin|office|reception|"
+    r"noreply|no-reply|donotreply|dpo|dataprotection|data\.protection|privacy|press|media|democratic\.services|"
+    r"democraticservices|streetcare|highways|environmental\.health|waste|recycling|[a-z]+\.team|team\.[a-z]+)"
+    r"@(?:[\w-]+\.)*(?:gov\.uk|nhs\.uk|nhs\.net|police\.uk|sch\.uk|parliament\.uk)",
+    re.I,
+)
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
         if res.score < MIN_SCORE or res.entity_type not in PRIORITY:
             continue
         start, end = res.start, res.end
+        if res.entity_type == EMAIL and _ROLE_MAILBOX.fullmatch(text[start:end]):
+            continue
         if res.entity_type == PERSON:
             trimmed = _clean_person(text, start, end)
             if trimmed is None:

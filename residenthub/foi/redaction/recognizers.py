@@ -277,6 +277,16 @@ def _is_numeric_date(raw: str) -> bool:
 
 
 _PHONE_SHAPE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,20}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?!\w)")
+# A case or file reference, not a phone: digits after a letter prefix and a hyphen ("FOI-2027-0412",
+# "TA-5523-118"), or a year, a hyphen and a serial ("2027-1187"), as councils number their files.
+_REFERENCE_PREFIX = re.compile(r"[A-Za-z]{1,10}[-/]$")
+_YEAR_SERIAL = re.compile(r"(?:19|20)\d\d-\d{3,6}")
+
+
+def _reference(text: str, start: int, raw: str) -> bool:
+    return bool(_REFERENCE_PREFIX.search(text[max(0, start - 11) : start])) or bool(
+        _YEAR_SERIAL.fullmatch(raw.strip())
+    )
 
 
 class HubPhoneRecognizer(EntityRecognizer):
@@ -311,7 +321,7 @@ class HubPhoneRecognizer(EntityRecognizer):
                     continue
                 if "." in raw and not valid:  # version numbers, amounts
                     continue
-                if _is_numeric_date(raw):
+                if _is_numeric_date(raw) or (not valid and _reference(text, match.start, raw)):
                     continue
                 if len(set(digits)) == 1:  # "0000000": a placeholder or a branch code's padding
                     continue
@@ -322,7 +332,11 @@ class HubPhoneRecognizer(EntityRecognizer):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
             digits = re.sub(r"\D", "", m.group(0))
-            if _is_numeric_date(m.group(0)) or len(set(digits)) == 1:
+            if (
+                _is_numeric_date(m.group(0))
+                or len(set(digits)) == 1
+                or _reference(text, m.start(), m.group(0))
+            ):
                 continue
             if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
                 out.append(_result(PHONE, m.start(), m.end(), 0.5, self.name))
@@ -409,7 +423,7 @@ _SEP = r"(?:,[ \t]*|[ \t]*\n[ \t]*,?[ \t]*|[ \t]+-[ \t]+|[ \t]*/[ \t]*)"
 _UNIT_PART = r"(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Room)[ \t]*\d[\w-]*"
 _TAIL = rf"(?:{_SEP}(?:{_UNIT_PART}|{_PLACE}(?:[ \t]+{_PLACE}){{0,3}})){{0,5}}"
 _ADDRESS = re.compile(
-    rf"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)[ \t]+\d+[A-Za-z]?,?[ \t]+)?(?<![\w£$€.,]){_NUM},?[ \t]+"
+    rf"(?:(?i:Flat|Apartment|Apt\.?|Unit|Suite|Room)[ \t]+\d+[A-Za-z]?,?[ \t]+)?(?<![\w£$€.,]){_NUM},?[ \t]+"
     rf"(?:(?:{_CAP}|of|the|de|la|du|von|van)[ \t]+){{0,4}}"
     rf"(?:{_STREET_WORDS})\b\.?{_UNIT}?{_TAIL}"
 )
@@ -435,6 +449,18 @@ _ADDRESS_LOWER_LEAD = re.compile(
     rf"(?<![\w£$€.,]){_NUM},?[ \t]+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|route|calle|via|viale|"  # noqa: E501
     rf"rua|avenida|travessa|ulica|ul\.)[ \t]+(?:(?:{_CAP}|de|del|la|las|los|da|do|dos|das|des|di|du|d['’]\w+)[ \t]*){{1,5}}"  # noqa: E501
     rf"{_UNIT}?{_TAIL}"
+)
+# A house number and a street written all in lower case, as people type them in a message ("from 18b albion
+# st", "outside 9 harcourt rd"): the street word must close it, and the first word must not be one that
+# starts ordinary phrases ("at 10 the street was closed").
+_ADDRESS_LOWER = re.compile(
+    r"(?:(?:flat|room|unit)[ \t]+\d{1,4}[a-z]?,?[ \t]+)?(?<![\w£$€.,])\d{1,4}[a-z]?[ \t]+"
+    r"(?!(?:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
+    r"this|that|these|those|every|each|more|other|different|same|main|side|back|new|old|miles?|km|metres?|"
+    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)(?:[a-z][a-z'-]+[ \t]+){1,2}"
+    r"(?:st|rd|road|street|ave|avenue|lane|ln|close|drive|dr|way|gardens|gdns|terrace|tce|crescent|cres|"
+    r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq)\b(?![ \t]*(?:is|was|were|are)\b)\.?"
+    r"(?:,[ \t]*[a-z]+\b(?:[ \t]+[a-z]+\b)?,?[ \t]+[a-z]{1,2}\d[a-z\d]?[ \t]*\d[a-z]{2}\b)?"  # town, postcode
 )
 # A house number, a street and its number, then a flat or suite: "9721 Dalmatinova 43 Apt. 678". The flat or
 # suite word is what makes a number-word-number run an address; the town after it on the same line is taken
@@ -565,7 +591,14 @@ class HubAddressRecognizer(EntityRecognizer):
         # blanking them keeps every offset, so the spans still point into the original text.
         original, text = text, _LINE_MARKS.sub(lambda m: " " * len(m.group(0)), text)
         out = []
-        for pattern in (_ADDRESS, _ADDRESS_FOREIGN, _PO_BOX, _ADDRESS_LOWER_LEAD, _ADDRESS_NUMBER_UNIT):
+        for pattern in (
+            _ADDRESS,
+            _ADDRESS_FOREIGN,
+            _PO_BOX,
+            _ADDRESS_LOWER_LEAD,
+            _ADDRESS_NUMBER_UNIT,
+            _ADDRESS_LOWER,
+        ):
             for m in pattern.finditer(text):
                 value = m.group(0).rstrip(" ,.-\n\t")
                 out.append(_result(ADDRESS, m.start(), m.start() + len(value), 0.7, self.name))

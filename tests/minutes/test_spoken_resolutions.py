@@ -1,0 +1,113 @@
+"""Decisions and actions as committees say them aloud (ADR 0176): the chair's question or announcement
+becomes the minuted resolution, a vote takes the motion put before it, and "leave that with me" gives the
+task just asked for to whoever said it. Sentences of our own, not the tuning meetings'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from residenthub.minutes import drafting
+
+MEETING = dt.date(2027, 3, 3)
+PEOPLE = drafting.parse_attendees(
+    "Councillor Ruth Ambrose, chair\nCouncillor Dev Patel, member\nCouncillor Ines Duarte, member\n"
+    "Callum Reid, officer, Head of Parks\n"
+)
+
+
+def draft(*turns: tuple[str, str], title: str = "Parks and Open Spaces Update"):
+    turns = (("Councillor Ruth Ambrose", f"Item one, the {title.lower()}. Callum."), *turns)
+    segments = [
+        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
+        for k, (who, said) in enumerate(turns)
+    ]
+    return drafting.draft(segments, [title], PEOPLE, meeting_date=MEETING).items[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "after", "minuted"),
+    [
+        (
+            "Can I take it we're happy to note the update?",
+            "",
+            "RESOLVED: That the Parks and Open Spaces Update be noted.",
+        ),
+        (
+            "Are members content to approve the report?",
+            "",
+            "RESOLVED: That the Parks and Open Spaces Update report be approved.",
+        ),
+        ("So we endorse the plan.", "", "RESOLVED: That the Parks and Open Spaces Update plan be endorsed."),
+        (
+            "I propose we defer the item to the April meeting.",
+            "Agreed.",
+            "RESOLVED: That consideration of the Parks and Open Spaces Update be deferred to the April meeting.",
+        ),
+        (
+            "I think we should approve the new opening hours for the lido.",
+            "Is everyone happy with that?",
+            "RESOLVED: That the new opening hours for the lido be approved.",
+        ),
+        (
+            "So we recommend to Cabinet that they fund the second phase of the play area works.",
+            "",
+            "RESOLVED: That Cabinet be recommended to fund the second phase of the play area works.",
+        ),
+    ],
+)
+def test_the_chairs_words_become_the_minuted_resolution(said, after, minuted):
+    assert minuted in drafting.spoken_resolutions(said, "Parks and Open Spaces Update", after)
+
+
+def test_a_proposal_said_as_a_statement_needs_assent():
+    assert drafting.spoken_resolutions("I think we should approve the new opening hours.", "Parks") == []
+    assert drafting.spoken_resolutions("We will note that the lido was busy last summer.", "Parks") == []
+
+
+def test_a_vote_takes_the_motion_put_before_it():
+    item = draft(
+        (
+            "Callum Reid",
+            "The recommendation is that Cabinet approve a five per cent rise in allotment rents from April.",
+        ),
+        ("Councillor Dev Patel", "I'll move that."),
+        ("Councillor Ines Duarte", "Seconded."),
+        (
+            "Councillor Ruth Ambrose",
+            "All those in favour? Thank you. That's four in favour, one against, so that's carried.",
+        ),
+    )
+    texts = [d.text for d in item.decisions]
+    assert texts == ["RESOLVED: That Cabinet approve a five per cent rise in allotment rents from April."]
+    assert item.decisions[0].vote
+
+
+def test_a_decision_recalled_from_before_the_meeting_is_not_this_meetings():
+    item = draft(
+        ("Callum Reid", "Members will recall that Cabinet approved the tree strategy back in October."),
+        ("Councillor Ruth Ambrose", "Can I take it we're happy to note the update?"),
+    )
+    assert [d.text for d in item.decisions] == ["RESOLVED: That the Parks and Open Spaces Update be noted."]
+
+
+def test_a_promise_takes_the_task_just_asked_for_and_its_owner():
+    item = draft(
+        (
+            "Councillor Dev Patel",
+            "Could we have the figures for vandalism in each park before the next meeting?",
+        ),
+        ("Callum Reid", "That's a fair question. Leave that with me."),
+    )
+    (action,) = item.actions
+    assert "vandalism" in action.text and action.owner == "Callum Reid"
+    assert action.due == (MEETING + dt.timedelta(days=28)).isoformat()
+
+
+def test_an_action_said_with_ill_is_found():
+    item = draft(
+        ("Callum Reid", "I'll circulate the play inspection reports to members by the end of next week.")
+    )
+    (action,) = item.actions
+    assert action.owner == "Callum Reid" and action.due
