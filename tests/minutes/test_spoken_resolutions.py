@@ -43,7 +43,8 @@ def draft(*turns: tuple[str, str], title: str = "Parks and Open Spaces Update"):
         (
             "I propose we defer the item to the April meeting.",
             "Agreed.",
-            "RESOLVED: That consideration of the Parks and Open Spaces Update be deferred to the April meeting.",
+            "RESOLVED: That consideration of the Parks and Open Spaces Update be deferred to the April "
+            "meeting.",
         ),
         (
             "I think we should approve the new opening hours for the lido.",
