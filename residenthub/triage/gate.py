@@ -21,7 +21,6 @@ The fitted gate is tiny (384 weights, a bias and the bar) and ships as JSON
 from __future__ import annotations
 
 import csv
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +35,6 @@ CHATTER_SOURCES = ("uci-sms", "btc-tweets-general")  # each left out in turn
 MAX_CIVIC_LOSS = 0.01  # routed civic reports the gate may send to a person, out of place
 BARS = [round(0.5 + 0.025 * k, 3) for k in range(20)]  # 0.5 ... 0.975
 C = 0.5
-
-_lock = threading.Lock()
-_loaded: dict[Path, Gate | None] = {}
 
 
 class GateError(ValueError):
@@ -69,14 +65,12 @@ class Gate:
         return cls(weights, bias, bar, scores)
 
 
+_shipped = linear_file.Shipped(Gate.from_file, GATE_FILE)
+
+
 def get_gate(path: Path | None = None) -> Gate | None:
     """The shipped gate, read once; None when the file is absent (the front door works without)."""
-    path = path or GATE_FILE
-    if path not in _loaded:
-        with _lock:
-            if path not in _loaded:
-                _loaded[path] = Gate.from_file(path) if path.exists() else None
-    return _loaded[path]
+    return _shipped.get(path)
 
 
 # --- Fitting and the bar ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ way; one reader keeps their validation and error messages alike."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -43,3 +45,24 @@ def load(path: Path, error: type[Exception], what: str, matrices: dict[str, tupl
     if not 0.0 < bar <= 1.0:
         raise error(f"{path}: the bar must be in (0, 1], found {bar}")
     return weights, bias, bar, data.get("scores", {}), found
+
+
+class Shipped:
+    """A fitted model read from its file once per process (threads share the read); None when the file is
+    absent, so whatever uses it runs without it. ``put`` replaces it after a refit, and in tests."""
+
+    def __init__(self, read: Callable[[Path], object], default: Path):
+        self._read, self._default = read, default
+        self._lock = threading.Lock()
+        self._loaded: dict[Path, object] = {}
+
+    def get(self, path: Path | None = None):
+        path = path or self._default
+        if path not in self._loaded:
+            with self._lock:
+                if path not in self._loaded:
+                    self._loaded[path] = self._read(path) if path.exists() else None
+        return self._loaded[path]
+
+    def put(self, value, path: Path | None = None) -> None:
+        self._loaded[path or self._default] = value

@@ -16,7 +16,6 @@ own, which stay with the rules.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +26,6 @@ from residenthub.triage.urgency import CALLER_MODEL, Flag
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "caller_urgency.json"
 PHRASE_CHARS = 160
-
-_lock = threading.Lock()
-_loaded: dict[Path, CallerUrgency | None] = {}
 
 
 class CallerUrgencyError(ValueError):
@@ -57,19 +53,17 @@ class CallerUrgency:
         return cls(weights, bias, bar, scores)
 
 
+_shipped = linear_file.Shipped(CallerUrgency.from_file, MODEL_FILE)
+
+
 def get_model(path: Path | None = None) -> CallerUrgency | None:
     """The shipped model, read once; None when the file is absent (the rules still run)."""
-    path = path or MODEL_FILE
-    if path not in _loaded:
-        with _lock:
-            if path not in _loaded:
-                _loaded[path] = CallerUrgency.from_file(path) if path.exists() else None
-    return _loaded[path]
+    return _shipped.get(path)
 
 
 def set_model(model: CallerUrgency | None, path: Path | None = None) -> None:
     """Replace the process-wide model (after a refit, and in tests)."""
-    _loaded[path or MODEL_FILE] = model
+    _shipped.put(model, path)
 
 
 def vector_of(text: str) -> np.ndarray:

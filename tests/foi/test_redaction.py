@@ -916,3 +916,13 @@ def test_addresses_typed_in_lower_case_and_rooms_in_shared_houses():
     ]
     # Numbers before ordinary words are not house numbers.
     assert addresses("at 10 the street was closed and we walked 2 miles down the road") == []
+
+
+def test_surname_comma_first_name_lines_of_a_register():
+    text = "Register:\n1. Okonjo, Grace – British\nSmith, John\nHussein, Abdi | Flat 2\n"
+    persons = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.PERSON]
+    assert {"Okonjo, Grace", "Hussein, Abdi", "Smith, John"} <= set(persons)
+    # A street before the comma is not a surname, even when the word after it is also a first name.
+    assert not any(
+        "Road" in s.text for s in d.detect("Deliveries:\nVictoria Road, Kingston\n", use_model=False)
+    )

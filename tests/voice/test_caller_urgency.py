@@ -19,14 +19,9 @@ NEVER = caller_urgency.CallerUrgency(np.zeros(384), -5.0, 0.5)
 @pytest.fixture
 def model():
     """Put a model in place for one test, and the shipped one back afterwards."""
-    saved = dict(caller_urgency._loaded)
-
-    def use(value):
-        caller_urgency.set_model(value)
-
-    yield use
-    caller_urgency._loaded.clear()
-    caller_urgency._loaded.update(saved)
+    saved = caller_urgency.get_model()
+    yield caller_urgency.set_model
+    caller_urgency.set_model(saved)
 
 
 def learned(heard) -> list:

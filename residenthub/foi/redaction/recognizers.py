@@ -973,12 +973,32 @@ class HubNameRecognizer(EntityRecognizer):
                 out.append(_result(PERSON, m.start("name"), m.end("name"), 0.5, self.name))
         if self.use_gazetteer:
             out += self._gazetteer_runs(text)
+            out += self._register_names(text)
             doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
             if doc is not None and hasattr(doc, "ents"):
                 out += self._mislabelled(doc)
                 out += self._proper_nouns(doc)
                 out += self._lower_case_names(doc)
                 out += self._unknown_proper_nouns(doc)
+        return out
+
+    # "ADEBAYO, Folasade – Nigerian", "Hussein, Abdi | Flat 2 ...": a surname, a comma and a first name at
+    # the start of a line of a register or a table (numbered or not), then a separator or the line's end.
+    _REGISTER = re.compile(
+        r"(?m)^[ \t]*(?:\d{1,3}[.)][ \t]+|\|[ \t]*)?(?P<name>[A-ZÀ-Þ][\w'’-]+(?:[ -][A-ZÀ-Þ][\w'’-]+)?,[ \t]+"
+        r"(?P<first>[A-ZÀ-Þ][\w'’-]+)(?:[ \t]+[A-ZÀ-Þ][\w'’-]+)?)(?=[ \t]*(?:[–—|\t(]|-[ \t]|,|$))"
+    )
+
+    def _register_names(self, text: str) -> list[RecognizerResult]:
+        first, common, surnames = gazetteer.first_names(), gazetteer.common_words(), gazetteer.surnames()
+        out = []
+        for m in self._REGISTER.finditer(text):
+            family = re.split(r"[ -]", m.group("name").split(",")[0].lower())
+            # "Victoria Road, Kingston": a street, not a surname, before the comma
+            if m.group("first").lower() in first and not any(
+                w in common and w not in surnames for w in family
+            ):
+                out.append(_result(PERSON, m.start("name"), m.end("name"), 0.6, self.name))
         return out
 
     _PLACE_LABELS = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT", "LANGUAGE", "LAW"}
