@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -776,11 +777,17 @@ def _object_for(found: str, title: str) -> str:
     return f"the {name}"
 
 
-def spoken_resolutions(text: str, title: str = "", after: str = "") -> list[str]:
+def spoken_resolutions(
+    text: str, title: str = "", after: str = "", attendees: Sequence[Attendee] = ()
+) -> list[str]:
     """Resolutions a chair says aloud in ``text`` ("can I take it we're happy to note the update?"), in
     the minutes' form. A statement ("we should note the report") counts only with assent in the same
     sentence or in ``after`` (the next sentence): "Is everyone content with that? Good."."""
     found = []
+    for m in _SPOKEN_DELEGATION.finditer(text):
+        question = "?" in text[m.end() : m.end() + 3] or bool(_QUESTION_LEAD.match(m.group(0).strip()))
+        if question or _ASSENT.search(text[m.end() :]) or _ASSENT.search(after):
+            found.append(_delegation(m, attendees))
     for m in _SPOKEN_RESOLUTION.finditer(text):
         lead = m.group(0)
         question = bool(_QUESTION_LEAD.match(lead.strip())) or "?" in text[m.end() : m.end() + 3]
@@ -804,6 +811,36 @@ def spoken_resolutions(text: str, title: str = "", after: str = "") -> list[str]
             f"RESOLVED: That {body[0].upper() + body[1:]} be recommended to {m.group('object').strip()}."
         )
     return found
+
+
+# "are we agreeing to delegate authority to Rebecca, in consultation with me as Chair, to agree the
+# extension?": "That authority be delegated to the Head of Culture and Leisure, in consultation with the
+# Chair, to agree the extension." (an officer named by the job title the attendance list gives).
+_SPOKEN_DELEGATION = re.compile(
+    r"\b(?:" + _SPOKEN_LEAD + r"|are we agreeing to\s+|we(?:'re| are) agreeing to\s+)?delegat\w*\s+"
+    r"(?:the\s+)?(?:authority|powers?|the decision)\s+to\s+(?P<who>[^,.;?!]{2,60}?),?\s+"
+    r"(?:(?P<consult>in consultation with\s+[^,.;?!]{2,60}?),\s+)?to\s+(?P<what>[^.;?!]{5,200}?)"
+    r"(?=\s*(?:[.;?!]|$))",
+    re.IGNORECASE,
+)
+
+
+def _delegation(m: re.Match, attendees: Sequence[Attendee]) -> str:
+    who = m.group("who").strip()
+    person = next(
+        (a for a in attendees if who.lower() in {a.name.lower(), a.name.split()[0].lower()} and a.title), None
+    )
+    if person is not None:
+        who = f"the {person.title}"
+    elif who.lower() in {"me", "myself", "us"}:
+        who = "the Chair"
+    consult = m.group("consult") or ""
+    if consult:
+        consult = re.sub(
+            r"\b(?:me|myself)(?: as (?:the )?chair)?\b", "the Chair", consult, flags=re.IGNORECASE
+        )
+        consult = f", {consult},"
+    return f"RESOLVED: That authority be delegated to {who}{consult} to {m.group('what').strip()}."
 
 
 # "we recommend to Cabinet that they consider extending the programme", "are we happy to recommend to full
@@ -1460,7 +1497,7 @@ def draft(
             if i in used:  # the deadline of the action before it (below)
                 continue
             after = " ".join(x.text for x in own[i + 1 : i + 4])  # assent may follow a mover and a seconder
-            spoken = spoken_resolutions(s.text, title, after)
+            spoken = spoken_resolutions(s.text, title, after, attendees)
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".

@@ -112,3 +112,13 @@ def test_an_action_said_with_ill_is_found():
     )
     (action,) = item.actions
     assert action.owner == "Callum Reid" and action.due
+
+
+def test_a_delegation_names_the_officer_by_job_title_and_the_chair_by_office():
+    said = (
+        "Are we agreeing to delegate authority to Callum, in consultation with me as Chair, to let the kiosk?"
+    )
+    assert drafting.spoken_resolutions(said, "Parks", "", PEOPLE) == [
+        "RESOLVED: That authority be delegated to the Head of Parks, in consultation with the Chair, "
+        "to let the kiosk."
+    ]
