@@ -713,7 +713,7 @@ _SPOKEN_LEAD = (
     r"|(?:i think |so |then |right,? )?we(?: should| shall|'ll| will|'re going to| are going to| can| need to"
     r"| just need to)\s+"
     r"|i'?d (?:like|ask) (?:us|the committee|members) to\s+"
-    r"|shall we\s+|do we (?:agree|want) to\s+|so we(?: also)?\s+"
+    r"|shall we\s+|do we (?:agree|want) to\s+|can we(?: all)?\s+|so we(?: also)?\s+"
     r"|(?:i|we)(?:'d like to)? (?:propose|move|suggest) (?:that )?we(?: also)?\s+"
     r"|(?:,\s*|\b)(?:and|but) (?:that )?we(?: also)?\s+)"
 )
@@ -731,12 +731,13 @@ _SPOKEN_RESOLUTION = re.compile(
 _ASSENT = re.compile(
     r"\b(?:is (?:everyone|everybody|that|the committee)|are (?:we|members|you|people|colleagues)(?: all)?|"
     r"everyone|everybody)\s+(?:happy|content|agreed|okay|ok|in agreement)\b|\bagreed\b|\b(?:that'?s|so)\s+"
-    r"(?:noted|carried|agreed)\b|\bcarried\b|\bseconded\b|\bin favour\b|\bi(?:'ll)? move (?:it|that)\b",
+    r"(?:noted|carried|agreed)\b|\bcarried\b|\bseconded\b|\bin favour\b|\bi(?:'ll)? move (?:it|that)\b"
+    r"|(?:^|[.!?]\s+)(?:noted|endorsed|approved|deferred)\b",
     re.IGNORECASE,
 )
 # A question to the room, or the chair announcing what was decided ("So we note the report"): no assent
 # needs to follow.
-_QUESTION_LEAD = re.compile(r"^(?:can i take it|are |is |shall we|do we|so we )", re.IGNORECASE)
+_QUESTION_LEAD = re.compile(r"^(?:can i take it|are |is |shall we|do we|can we|so we )", re.IGNORECASE)
 _GENERIC_OBJECT = re.compile(
     r"^(?:the |this |that |these |those )?(?:(?P<noun>report|update|item|paper|recommendations?|proposals?|"
     r"strategy|plan|policy|review|position)s?|it|them|that|this)$",
@@ -749,7 +750,8 @@ _PROPOSAL = re.compile(
     r"(?:the report|you|members|us))? (?:is|are|would be) (?:that |to |simply to )?(?P<body>[^.;?!]{10,220})"
     r"|\b(?:we(?:'re| are)|officers are|i'?m) (?:asking|recommending|proposing) (?:that )?(?:members |the "
     r"committee |you |cabinet )?(?:to )?(?P<body2>[^.;?!]{10,220})"
-    r"|\bi(?:'ll| will|'m happy to| would like to)? (?:move|propose) that (?P<body3>[^.;?!]{10,220})",
+    r"|\bi(?:'ll| will|'m happy to|'d like to| would like to)? (?:move|propose) (?:an amendment:?,? )?that "
+    r"(?P<body3>[^.;?!]{10,220})",
     re.IGNORECASE,
 )
 _VOTE_CUE_WORDS = re.compile(
@@ -760,14 +762,27 @@ _VOTE_CUE_WORDS = re.compile(
 _TO_CABINET = re.compile(r"\brecommend\w*\b[^.?!]{0,60}\b(?P<body>(?:full )?(?:council|cabinet))\b", re.I)
 
 
+_STATE_WORDS = ("revised", "refreshed", "updated", "draft", "proposed", "new", "final", "amended")
+# The chair's summary after a vote, in the present: "The revised policy's approved, with the transition";
+# "So the criteria are approved".
+_SPOKEN_OUTCOME = re.compile(
+    r"^\s*(?:so,?\s+|okay,?\s+|right,?\s+|then,?\s+)?(?P<object>the\s[^,.;?!]{3,80}?)(?:'s|\s+is|\s+are)\s+"
+    r"(?:now\s+)?(?P<verb>approved|agreed|endorsed|noted|adopted|deferred)\b(?P<rest>[^.;?!]{0,160})",
+    re.IGNORECASE,
+)
+
+
 def _object_for(found: str, title: str) -> str:
     """The thing decided, with "the report" or "it" made the agenda item's own ("the fly-tipping
     enforcement update")."""
     found = " ".join(found.split()).strip(" ,")
     generic = _GENERIC_OBJECT.match(found)
     said = set(re.findall(r"[a-z]+", found.lower())) - {"the", "this", "that", "these", "those", "our", "its"}
+    kept = [w for w in _STATE_WORDS if w in said]  # "the revised policy" -> "the revised ... Policy"
+    said -= set(_STATE_WORDS)
     if title and said and said <= set(re.findall(r"[a-z]+", title.lower())):
-        return f"the {title.strip().rstrip('.')}"  # "the action plan" under "Carers' Strategy Action Plan"
+        # "the action plan" under "Carers' Strategy Action Plan"
+        return " ".join(["the", *kept, title.strip().rstrip(".")])
     if not generic or not title:
         return found
     noun = (generic.group("noun") or "").lower()
@@ -802,6 +817,11 @@ def spoken_resolutions(
         if verb == "deferred":
             thing = f"consideration of {thing}"
         found.append(f"RESOLVED: That {thing} be {verb}{where}.")
+    outcome = _SPOKEN_OUTCOME.match(text)
+    if outcome and not found:
+        thing = _object_for(outcome.group("object"), title)
+        rest = re.split(r"\s+and\s+(?=the\b)", outcome.group("rest"))[0].rstrip(" ,")
+        found.append(f"RESOLVED: That {thing} be {outcome.group('verb').lower()}{rest}.")
     for m in _SPOKEN_RECOMMEND.finditer(text):
         question = "?" in text[m.end() : m.end() + 3] or bool(_QUESTION_LEAD.match(m.group(0).strip()))
         if not question and not (_ASSENT.search(text[m.end() :]) or _ASSENT.search(after)):
@@ -953,6 +973,16 @@ def _asker(own: list[Sentence], i: int) -> int | None:
     return None
 
 
+def _same_motion(one: str, other: str) -> bool:
+    """Two writings of one motion: the shorter's words all in the longer ("That increase the charge" and
+    "That Cabinet be recommended to increase the charge")."""
+    words = [
+        set(re.findall(r"[a-z0-9'-]+", t.lower())) - {"resolved", "that", "be", "to"} for t in (one, other)
+    ]
+    small, large = sorted(words, key=len)
+    return bool(small) and small <= large
+
+
 def motion_resolution(text: str, earlier: list[str]) -> str:
     """A vote with no resolution in it ("All those in favour? ... that's carried, we'll recommend the
     increase to Cabinet"): the motion as it was put before the vote, from the last proposal said."""
@@ -967,7 +997,11 @@ def motion_resolution(text: str, earlier: list[str]) -> str:
         body = re.sub(r"^(?:that|to)\s+", "", body, flags=re.IGNORECASE)
         cabinet = _TO_CABINET.search(text) or _TO_CABINET.search(before)
         if cabinet and not re.search(r"\b(?:cabinet|council)\b", body, re.IGNORECASE):
-            return f"RESOLVED: That {cabinet.group('body').capitalize()} be recommended to {body}."
+            to = cabinet.group("body").capitalize()
+            if re.match(r"(?:the|a|an|all|our|its|their|this|these)\b", body, re.IGNORECASE):
+                # a clause, not a task: "the fees are frozen"
+                return f"RESOLVED: That it be recommended to {to} that {body}."
+            return f"RESOLVED: That {to} be recommended to {body}."
         proper = re.match(r"(?:Cabinet|Council|Full Council|[A-Z][a-z]+ [A-Z])\b", body)
         return f"RESOLVED: That {body if proper else body[0].lower() + body[1:]}." if body else ""
     return ""
@@ -1511,12 +1545,16 @@ def draft(
             motion = motion_resolution(s.text, [x.text for x in own[:i]])
             if motion and detector.decision_score(s.text) >= detector.threshold:
                 # A vote on a motion put earlier ("All those in favour? ... that's carried"): the motion.
-                if not any(d.text == motion for d in item.decisions):
+                last = item.decisions[-1] if item.decisions and i - decided_at <= 4 else None
+                if last is not None and _same_motion(last.text, motion):
+                    # "All those in favour?" then "carried, we'll recommend it to Cabinet": one motion,
+                    # written the fuller way.
+                    last.text = max(last.text, motion, key=len)
+                    last.vote = last.vote or find_vote(s.text)
+                elif not any(d.text == motion for d in item.decisions):
                     item.decisions.append(
                         Decision(motion, find_vote(s.text) or find_vote(after), s.start, s.end)
                     )
-                elif item.decisions and not item.decisions[-1].vote:
-                    item.decisions[-1].vote = find_vote(s.text)
                 decided_at = i
                 used.add(i)
                 continue
@@ -1564,9 +1602,13 @@ def draft(
                 # agreed to note the report" names an attendee before "agreed to").
                 resolution = resolution_text(s.text)
                 vote = find_vote(s.text)
-                if not _has_content(resolution) and item.decisions and i - decided_at <= 4:
-                    # "Is that agreed? ... Thank you." after the chair's resolution: its assent, not another.
-                    item.decisions[-1].vote = item.decisions[-1].vote or vote
+                if not _has_content(resolution) and (
+                    (item.decisions and i - decided_at <= 4) or "?" in resolution
+                ):
+                    # "Is that agreed? ... Thank you." after the chair's resolution: its assent, not another;
+                    # "All those in favour?" with no resolution before it: a call to vote, not a resolution.
+                    if item.decisions and i - decided_at <= 4:
+                        item.decisions[-1].vote = item.decisions[-1].vote or vote
                     used.add(i)
                     continue
                 # A vote is often announced in the sentence after the resolution.

@@ -122,3 +122,31 @@ def test_a_delegation_names_the_officer_by_job_title_and_the_chair_by_office():
         "RESOLVED: That authority be delegated to the Head of Parks, in consultation with the Chair, "
         "to let the kiosk."
     ]
+
+
+def test_more_ways_a_committee_decides_aloud():
+    assert drafting.spoken_resolutions(
+        "So, can we agree the work plan with a visit to the lido in June?", "Work Plan", "Agreed."
+    ) == ["RESOLVED: That the work plan with a visit to the lido in June be agreed."]
+    assert drafting.spoken_resolutions("I think we should note the report.", "Parks", "Noted.") == [
+        "RESOLVED: That the Parks report be noted."
+    ]
+    # The chair's summary after the vote, in the present tense; "revised" is kept before the item's title.
+    assert drafting.spoken_resolutions(
+        "The revised strategy's approved, with the review in two years.", "Tree Strategy"
+    ) == ["RESOLVED: That the revised Tree Strategy be approved, with the review in two years."]
+
+
+def test_an_amendment_is_the_motion_and_one_motion_is_minuted_once():
+    item = draft(
+        (
+            "Councillor Ines Duarte",
+            "I'd like to move an amendment: that the fees are frozen for the whole of next year.",
+        ),
+        ("Councillor Dev Patel", "Seconded."),
+        ("Councillor Ruth Ambrose", "All in favour of the amendment?"),
+        ("Councillor Ruth Ambrose", "That's carried, and we'll recommend it to Cabinet."),
+    )
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That it be recommended to Cabinet that the fees are frozen for the whole of next year."
+    ]
