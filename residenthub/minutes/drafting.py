@@ -792,21 +792,24 @@ def _object_for(found: str, title: str) -> str:
     return f"the {name}"
 
 
+def _put_to(text: str, found: re.Match, after: str) -> bool:
+    """A proposal the room has decided on: asked as a question, announced ("so we ..."), or followed by
+    assent in the rest of the sentence or in ``after``."""
+    question = (
+        bool(_QUESTION_LEAD.match(found.group(0).strip())) or "?" in text[found.end() : found.end() + 3]
+    )
+    return question or bool(_ASSENT.search(text[found.end() :]) or _ASSENT.search(after))
+
+
 def spoken_resolutions(
     text: str, title: str = "", after: str = "", attendees: Sequence[Attendee] = ()
 ) -> list[str]:
     """Resolutions a chair says aloud in ``text`` ("can I take it we're happy to note the update?"), in
     the minutes' form. A statement ("we should note the report") counts only with assent in the same
-    sentence or in ``after`` (the next sentence): "Is everyone content with that? Good."."""
-    found = []
-    for m in _SPOKEN_DELEGATION.finditer(text):
-        question = "?" in text[m.end() : m.end() + 3] or bool(_QUESTION_LEAD.match(m.group(0).strip()))
-        if question or _ASSENT.search(text[m.end() :]) or _ASSENT.search(after):
-            found.append(_delegation(m, attendees))
+    sentence or in ``after`` (the sentences that follow): "Is everyone content with that? Good."."""
+    found = [_delegation(m, attendees) for m in _SPOKEN_DELEGATION.finditer(text) if _put_to(text, m, after)]
     for m in _SPOKEN_RESOLUTION.finditer(text):
-        lead = m.group(0)
-        question = bool(_QUESTION_LEAD.match(lead.strip())) or "?" in text[m.end() : m.end() + 3]
-        if not question and not (_ASSENT.search(text[m.end() :]) or _ASSENT.search(after)):
+        if not _put_to(text, m, after):
             continue
         thing, where = _object_for(m.group("object"), title), ""
         verb = _PARTICIPLE[m.group("verb").lower()]
@@ -823,8 +826,7 @@ def spoken_resolutions(
         rest = re.split(r"\s+and\s+(?=the\b)", outcome.group("rest"))[0].rstrip(" ,")
         found.append(f"RESOLVED: That {thing} be {outcome.group('verb').lower()}{rest}.")
     for m in _SPOKEN_RECOMMEND.finditer(text):
-        question = "?" in text[m.end() : m.end() + 3] or bool(_QUESTION_LEAD.match(m.group(0).strip()))
-        if not question and not (_ASSENT.search(text[m.end() :]) or _ASSENT.search(after)):
+        if not _put_to(text, m, after):
             continue
         body = m.group("body")
         found.append(

@@ -21,7 +21,6 @@ The fitted gate is tiny (384 weights, a bias and the bar) and ships as JSON
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,28 +40,17 @@ class GateError(ValueError):
     """The gate file is missing a part or has the wrong shape."""
 
 
-@dataclass
-class Gate:
-    weights: np.ndarray
-    bias: float
-    bar: float
-    scores: dict = field(default_factory=dict)
+class Gate(linear_file.Linear):
+    FILE = GATE_FILE
+    ERROR = GateError
+    WHAT = "gate"
 
     def chatter(self, vector: np.ndarray) -> float:
         """The probability that the text of this sentence vector is general chatter."""
-        z = float(np.asarray(vector, dtype=np.float64) @ self.weights + self.bias)
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.probability(vector)
 
     def blocks(self, vector: np.ndarray) -> bool:
         return self.chatter(vector) >= self.bar
-
-    def save(self, path: Path = GATE_FILE) -> Path:
-        return linear_file.save(path, self.weights, self.bias, self.bar, self.scores)
-
-    @classmethod
-    def from_file(cls, path: Path) -> Gate:
-        weights, bias, bar, scores, _ = linear_file.load(path, GateError, "gate")
-        return cls(weights, bias, bar, scores)
 
 
 _shipped = linear_file.Shipped(Gate.from_file, GATE_FILE)

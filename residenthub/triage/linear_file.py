@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -66,3 +68,32 @@ class Shipped:
 
     def put(self, value, path: Path | None = None) -> None:
         self._loaded[path or self._default] = value
+
+
+@dataclass
+class Linear:
+    """A logistic regression over one sentence vector and the bar its probability is compared with. A
+    subclass names its file, the error its loading raises and what to call it in that error."""
+
+    weights: np.ndarray
+    bias: float
+    bar: float
+    scores: dict = field(default_factory=dict)
+
+    FILE: ClassVar[Path]
+    ERROR: ClassVar[type[Exception]] = ValueError
+    WHAT: ClassVar[str] = "linear model"
+
+    def probability(self, vector: np.ndarray) -> float:
+        value = float(np.asarray(vector, dtype=np.float64) @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-value))
+
+    def save(self, path: Path | None = None) -> Path:
+        path = path or self.FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return save(path, self.weights, self.bias, self.bar, self.scores)
+
+    @classmethod
+    def from_file(cls, path: Path):
+        weights, bias, bar, scores, _ = load(path, cls.ERROR, cls.WHAT)
+        return cls(weights, bias, bar, scores)

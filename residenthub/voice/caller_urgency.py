@@ -16,7 +16,6 @@ own, which stay with the rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,25 +31,13 @@ class CallerUrgencyError(ValueError):
     """The model file is missing a part or has the wrong shape."""
 
 
-@dataclass
-class CallerUrgency:
-    weights: np.ndarray
-    bias: float
-    bar: float
-    scores: dict = field(default_factory=dict)
+class CallerUrgency(linear_file.Linear):
+    FILE = MODEL_FILE
+    ERROR = CallerUrgencyError
+    WHAT = "caller urgency model"
 
     def score(self, vector: np.ndarray) -> float:
-        value = float(np.asarray(vector, dtype=np.float64) @ self.weights + self.bias)
-        return 1.0 / (1.0 + np.exp(-value))
-
-    def save(self, path: Path = MODEL_FILE) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return linear_file.save(path, self.weights, self.bias, self.bar, self.scores)
-
-    @classmethod
-    def from_file(cls, path: Path) -> CallerUrgency:
-        weights, bias, bar, scores, _ = linear_file.load(path, CallerUrgencyError, "caller urgency model")
-        return cls(weights, bias, bar, scores)
+        return self.probability(vector)
 
 
 _shipped = linear_file.Shipped(CallerUrgency.from_file, MODEL_FILE)
