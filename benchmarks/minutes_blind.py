@@ -133,6 +133,7 @@ def main() -> int:
         counts, notes = score(result, gold, bench._match)
         part = meta["part"]
         totals.setdefault(part, Counter()).update(counts)
+        totals.setdefault(f"{part}, batch {meta.get('batch', 1)}", Counter()).update(counts)
         print(
             f"{folder.name} ({part}): decisions {counts['decisions_hit']}/{counts['decisions_true']} "
             f"({counts['decisions_found']} found), actions {counts['actions_hit']}/{counts['actions_true']} "

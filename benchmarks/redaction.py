@@ -418,13 +418,16 @@ BLIND_LABELS = {
 }
 
 
-def load_blind(part: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """``pii/blind_council_texts.jsonl``: the ``tune`` part may be read miss by miss, ``check`` never."""
+BLIND_BATCHES = {1: "blind_council_texts.jsonl", 2: "blind_council_texts_2.jsonl"}  # ADR 0175, ADR 0177
+
+
+def load_blind(part: str, batch: int = 1) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """``pii/blind_council_texts*.jsonl``: the ``tune`` part may be read miss by miss, ``check`` never."""
     import json
     import re
 
     docs = []
-    for line in (DATA / "blind_council_texts.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / BLIND_BATCHES[batch]).read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if item["part"] != part:
             continue
@@ -894,10 +897,16 @@ def main() -> None:
             "DEVELOPMENT council texts written blind to the detector, tune part (80 texts)": load_blind(
                 "tune"
             ),
+            "DEVELOPMENT council texts written blind, second batch, tune part (100 texts)": load_blind(
+                "tune", 2
+            ),
         }
-        if not args.show_misses:  # the check part gives figures only
+        if not args.show_misses:  # the check parts give figures only
             corpora["DEVELOPMENT council texts written blind to the detector, check part (40 texts)"] = (
                 load_blind("check")
+            )
+            corpora["DEVELOPMENT council texts written blind, second batch, check part (50 texts)"] = (
+                load_blind("check", 2)
             )
     else:
         if args.show_misses:

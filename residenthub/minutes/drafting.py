@@ -765,9 +765,21 @@ _TO_CABINET = re.compile(r"\brecommend\w*\b[^.?!]{0,60}\b(?P<body>(?:full )?(?:c
 _STATE_WORDS = ("revised", "refreshed", "updated", "draft", "proposed", "new", "final", "amended")
 # The chair's summary after a vote, in the present: "The revised policy's approved, with the transition";
 # "So the criteria are approved".
+# After the vote too: "So that's carried and planning permission is granted" (ADR 0177).
 _SPOKEN_OUTCOME = re.compile(
-    r"^\s*(?:so,?\s+|okay,?\s+|right,?\s+|then,?\s+)?(?P<object>the\s[^,.;?!]{3,80}?)(?:'s|\s+is|\s+are)\s+"
-    r"(?:now\s+)?(?P<verb>approved|agreed|endorsed|noted|adopted|deferred)\b(?P<rest>[^.;?!]{0,160})",
+    r"^\s*(?:so,?\s+|okay,?\s+|right,?\s+|then,?\s+)?"
+    r"(?:that(?:'s| is| was)\s+(?:carried|agreed)(?:\s+unanimously)?,?\s+(?:and|so)\s+)?"
+    r"(?P<object>the\s[^,.;?!]{3,80}?|(?:planning\s+)?permission|consent)(?:'s|\s+is|\s+are)\s+"
+    r"(?:now\s+|therefore\s+)?(?P<verb>approved|agreed|endorsed|noted|adopted|deferred|granted|refused)\b"
+    r"(?P<rest>[^.;?!]{0,160})",
+    re.IGNORECASE,
+)
+
+
+# The chair's outcome as a bare participle: "So, deferred to June, so the risk can be rescored. Agreed?"
+_BARE_OUTCOME = re.compile(
+    r"^\W*(?:(?:so|right|okay|ok|then|good),?\s+)*(?P<verb>deferred|noted|approved|endorsed|refused|granted)"
+    r"\b(?P<rest>(?:,?\s+(?:to|until|for|with|subject)\b[^.;?!]{0,160})?)[.;?!]?\s*$",
     re.IGNORECASE,
 )
 
@@ -792,24 +804,33 @@ def _object_for(found: str, title: str) -> str:
     return f"the {name}"
 
 
-def _put_to(text: str, found: re.Match, after: str) -> bool:
-    """A proposal the room has decided on: asked as a question, announced ("so we ..."), or followed by
-    assent in the rest of the sentence or in ``after``."""
+# The chair announcing a decision at the head of a sentence: "And we note the report." (ADR 0177).
+_CHAIR_ANNOUNCES = re.compile(r"^\W*(?:and|so|then|right)?,?\s*we\s", re.IGNORECASE)
+
+
+def _put_to(text: str, found: re.Match, after: str, chair: bool = False) -> bool:
+    """A proposal the room has decided on: asked as a question, announced ("so we ...", or the chair's
+    "and we note the report" at a sentence's head), or followed by assent in the rest of the sentence or
+    in ``after``."""
+    lead = found.group(0).strip()
     question = (
-        bool(_QUESTION_LEAD.match(found.group(0).strip())) or "?" in text[found.end() : found.end() + 3]
+        bool(_QUESTION_LEAD.match(lead))
+        or "?" in text[found.end() : found.end() + 3]
+        or (chair and found.start() == 0 and bool(_CHAIR_ANNOUNCES.match(text)))
     )
     return question or bool(_ASSENT.search(text[found.end() :]) or _ASSENT.search(after))
 
 
 def spoken_resolutions(
-    text: str, title: str = "", after: str = "", attendees: Sequence[Attendee] = ()
+    text: str, title: str = "", after: str = "", attendees: Sequence[Attendee] = (), chair: bool = False
 ) -> list[str]:
     """Resolutions a chair says aloud in ``text`` ("can I take it we're happy to note the update?"), in
     the minutes' form. A statement ("we should note the report") counts only with assent in the same
-    sentence or in ``after`` (the sentences that follow): "Is everyone content with that? Good."."""
+    sentence or in ``after`` (the sentences that follow): "Is everyone content with that? Good.", or
+    when the chair (``chair``) announces it."""
     found = [_delegation(m, attendees) for m in _SPOKEN_DELEGATION.finditer(text) if _put_to(text, m, after)]
     for m in _SPOKEN_RESOLUTION.finditer(text):
-        if not _put_to(text, m, after):
+        if not _put_to(text, m, after, chair):
             continue
         thing, where = _object_for(m.group("object"), title), ""
         verb = _PARTICIPLE[m.group("verb").lower()]
@@ -820,6 +841,12 @@ def spoken_resolutions(
         if verb == "deferred":
             thing = f"consideration of {thing}"
         found.append(f"RESOLVED: That {thing} be {verb}{where}.")
+    bare = _BARE_OUTCOME.match(text)
+    if bare and not found and chair and (bare.group("rest").strip() or _ASSENT.search(after)):
+        verb = bare.group("verb").lower()
+        thing = _object_for("the item", title)
+        thing = f"consideration of {thing}" if verb == "deferred" else thing
+        found.append(f"RESOLVED: That {thing} be {verb}{bare.group('rest').rstrip(' ,')}.")
     outcome = _SPOKEN_OUTCOME.match(text)
     if outcome and not found:
         thing = _object_for(outcome.group("object"), title)
@@ -1533,7 +1560,7 @@ def draft(
             if i in used:  # the deadline of the action before it (below)
                 continue
             after = " ".join(x.text for x in own[i + 1 : i + 4])  # assent may follow a mover and a seconder
-            spoken = spoken_resolutions(s.text, title, after, attendees)
+            spoken = spoken_resolutions(s.text, title, after, attendees, roles.get(s.speaker) == "chair")
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".

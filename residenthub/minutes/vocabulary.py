@@ -92,8 +92,23 @@ NEAR_COMMITTEE_WORDS = frozenset(
 
 
 def is_known(word: str) -> bool:
+    """An everyday word, or the plural of one ("licences": Whisper's vocabulary has "licence")."""
     word = word.lower().strip("'")
-    return word in COMMON or word in NEAR_COMMITTEE_WORDS or word in known_words()
+    words = COMMON | NEAR_COMMITTEE_WORDS | known_words()
+    return word in words or (len(word) > 4 and word.endswith("s") and word[:-1] in words)
+
+
+_SUFFIXES = ("ation", "ations", "ion", "ions", "ing", "ings", "ment", "ments", "ed", "s")
+
+
+def _stem_of(term: str, run: list[str]) -> bool:
+    """The run begins with a real word the term is made from by a suffix: "recommend to" is the verb
+    and a word, not a misheard "recommendation" (but "Hollow Way" is still "Holloway")."""
+    word, term = run[0], term.lower()
+    stems = {word, word[:-1]} if word.endswith("s") else {word}  # "recommends to" too
+    return is_known(word) and any(
+        len(stem) >= 5 and term.startswith(stem) and term[len(stem) :] in _SUFFIXES for stem in stems
+    )
 
 
 @dataclass
@@ -204,6 +219,8 @@ def correct(text: str, vocab: Vocabulary, *, max_share: float = 0.25) -> str:
                 shorter = sound_key(" ".join(run[:-1]))
                 if near(shorter, key, max_share) and edit_distance(shorter, key) <= edit_distance(heard, key):
                     continue
+            if len(matches) == 1 and n > 1 and _stem_of(next(iter(matches.values())), run):
+                continue
             if len(matches) == 1:
                 term = next(iter(matches.values()))
                 first = tokens[i].lstrip("\"'(")

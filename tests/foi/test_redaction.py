@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 import zipfile
 
@@ -926,3 +927,60 @@ def test_surname_comma_first_name_lines_of_a_register():
     assert not any(
         "Road" in s.text for s in d.detect("Deliveries:\nVictoria Road, Kingston\n", use_model=False)
     )
+
+
+def test_initials_that_stand_for_people_in_case_notes():
+    text = (
+        "Home visit 03/02 – JT & MW\nMum (FR) present, dad at work. FR says the heating failed.\n"
+        "Action: JT to email the landlord. Checked by: SP\nReferred by the GP; the UK team and IT copied."
+    )
+    persons = [(s.text, s.start) for s in d.detect(text, use_model=False) if s.entity_type == d.PERSON]
+    found = [t for t, _ in persons]
+    assert found.count("JT") == 2 and found.count("FR") == 2 and "MW" in found and "SP" in found
+    # Acronyms are not people, wherever they stand.
+    assert not {"GP", "UK", "IT"} & set(found)
+
+
+def test_a_name_found_once_is_found_wherever_the_document_repeats_it():
+    text = (
+        "Dear Mr Zubrowsky,\nThank you for your call.\n\nFile note: Zubrowsky rang twice. "
+        "Seen with Mrs Victoria Kestrelle; Kestrelle to be told."
+        " Victoria Road is closed."
+    )
+    spans = [s for s in d.detect(text, use_model=False) if s.entity_type == d.PERSON]
+    covered = lambda i: any(s.start <= i < s.end for s in spans)  # noqa: E731
+    for m in re.finditer("Zubrowsky|Kestrelle", text):
+        assert covered(m.start()), text[m.start() : m.end()]
+    # "Victoria" of a name found is not every Victoria: the road keeps its name.
+    assert not covered(text.index("Victoria Road"))
+
+
+def test_ages_of_people_and_dates_of_birth_under_a_table_heading():
+    text = (
+        "Client: Edith Rowntree (87) | ID 4471\nHer grandson is 6, and my nan (92) lives alone.\n"
+        "Referral for 15yo male, Jordan Pike, 16, seen today. Neighbour aged 70 and 74, turned 75.\n"
+        "Name            Relationship   DOB\nEdith Rowntree  Applicant      03/02/1939\n"
+    )
+    found = {s.text: s.entity_type for s in d.detect(text, use_model=False)}
+    assert {"87", "6", "92", "15", "16", "70 and 74", "75"} <= {t for t, k in found.items() if k == d.AGE}
+    assert found["03/02/1939"] == d.DOB
+    # Durations, amounts and plans are not ages.
+    for text in (
+        "We waited 3 years for the repair.",
+        "A 5 year plan costs 45 pounds.",
+        "Room (4) is free.",
+        "Dear Ann Lee, 12,000 fines were issued.",
+    ):
+        assert not [s for s in d.detect(text, use_model=False) if s.entity_type == d.AGE], text
+
+
+def test_the_address_a_postcode_closes_is_read_back_along_its_line():
+    def addresses(text):
+        return [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS]
+
+    assert addresses("Lives 71 Gladstone St HG5 1LB, per the tenancy.") == ["71 Gladstone St HG5 1LB"]
+    assert addresses("Landlord: 8 The Ridings, Eastbrook EB10 2AS, tel 0117 496 0912") == [
+        "8 The Ridings, Eastbrook EB10 2AS"
+    ]
+    # A town and a postcode alone (the council's office) are not taken back into the words before them.
+    assert addresses("The council office in Eastbrook EB1 1AA is open.") == []

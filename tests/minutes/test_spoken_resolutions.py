@@ -150,3 +150,36 @@ def test_an_amendment_is_the_motion_and_one_motion_is_minuted_once():
     assert [d.text for d in item.decisions] == [
         "RESOLVED: That it be recommended to Cabinet that the fees are frozen for the whole of next year."
     ]
+
+
+def test_the_chair_announcing_a_decision_or_saying_the_outcome_alone():
+    """ADR 0177: the chair's "And we note the update." is minuted with the item's name (it was "That we
+    note the update"); "Deferred to May, so ... Agreed?" is the item deferred."""
+    item = draft(
+        ("Callum Reid", "The tree survey is finished and the results are in the appendix."),
+        ("Councillor Ruth Ambrose", "Thank you. And we note the update."),
+    )
+    assert [d.text for d in item.decisions] == ["RESOLVED: That the Parks and Open Spaces Update be noted."]
+    deferred = draft(
+        ("Callum Reid", "I would rather bring this back once the costs are known."),
+        ("Councillor Ruth Ambrose", "So, deferred to May, so the costs can be checked. Agreed?"),
+        ("Councillor Dev Patel", "Agreed."),
+        title="Play Area Refurbishment",
+    )
+    assert [d.text for d in deferred.decisions] == [
+        "RESOLVED: That consideration of the Play Area Refurbishment be deferred to May, so the costs can "
+        "be checked."
+    ]
+    # "Noted, thanks." with nothing after it is an acknowledgement, not a resolution.
+    assert not draft(("Councillor Ruth Ambrose", "Noted, thanks.")).decisions
+
+
+def test_the_outcome_said_after_the_vote_is_the_resolution():
+    """ADR 0177: "So that's carried and planning permission is granted."."""
+    item = draft(
+        ("Councillor Dev Patel", "I move approval as recommended."),
+        ("Councillor Ruth Ambrose", "All those in favour? Five. Against? Two."),
+        ("Councillor Ruth Ambrose", "So that's carried and planning permission is granted."),
+        title="Land at Mill Farm",
+    )
+    assert "RESOLVED: That planning permission be granted." in [d.text for d in item.decisions]

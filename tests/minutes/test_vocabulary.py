@@ -34,8 +34,17 @@ def test_real_words_near_a_name_or_a_term_are_not_corrected():
         "Are there any declaration of interest?",  # not "declarations interest"
         "The discussion revolved around the cost of temporary accommodation.",
         "It was agreed at the last meeting that the review would wait.",
+        # A verb and a word are not the noun they make (written blind, ADR 0177).
+        "Are we all happy to recommend to full council that we keep it?",
+        "Our recommendation is that the committee recommends to full council that it is retained.",
     ):
         assert vocabulary.correct(text, VOCAB) == text
+
+
+def test_the_plural_of_an_everyday_word_is_taken_as_meant():
+    licensing = vocabulary.for_meeting(PEOPLE, ["Taxi and Private Hire Licensing Policy"])
+    text = "We've granted nine new premises licences in the area."
+    assert vocabulary.correct(text, licensing) == text
 
 
 def test_words_of_minutes_and_the_resolution_shape_are_restored():

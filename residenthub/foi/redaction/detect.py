@@ -28,6 +28,7 @@ POSTCODE = r.POSTCODE
 PHONE = r.PHONE
 EMAIL = r.EMAIL
 DOB = r.DOB
+AGE = r.AGE
 DATE = r.DATE
 SORT_CODE = r.SORT_CODE
 ACCOUNT = r.ACCOUNT
@@ -58,7 +59,7 @@ STRUCTURED = [
     IP,
     URL,
 ]
-ENTITY_TYPES = [*STRUCTURED, DATE, PERSON, ADDRESS]
+ENTITY_TYPES = [*STRUCTURED, DATE, AGE, PERSON, ADDRESS]
 # When spans overlap, the lower number wins; then the longer span.
 PRIORITY = {
     t: i
@@ -78,6 +79,7 @@ PRIORITY = {
             PHONE,
             DOB,
             DATE,
+            AGE,
             ADDRESS,
             POSTCODE,
             VEHICLE,
@@ -371,6 +373,8 @@ def _not_a_name(value: str, res) -> bool:
     commonest names, unless they read as a first name and a surname ("Sofia Lima")."""
     from . import gazetteer
 
+    if (res.recognition_metadata or {}).get("initials"):
+        return False  # the line's shape said a person (recognizers._initials)
     bare = _TITLE.sub("", value)
     words = bare.split()
     if not words or all(w.lower() in gazetteer._stop_words() for w in words):
@@ -428,6 +432,65 @@ def _name_lists(text: str, spans: list[Span]) -> list[Span]:
         for (a, b), hit in zip(items, found, strict=True):
             if not hit and all(_is_name_token(w) for w in text[a:b].split()):
                 out.append(Span(a, b, PERSON, text[a:b], 0.45))
+    return out
+
+
+_AGE_AFTER_NAME = re.compile(
+    r"[ \t]*(?:" + r.AGE_IN_BRACKETS + r"|,[ \t]*(?P<listed>\d{1,3})(?=[ \t]*(?:[;)\n]|[,.](?!\d)))"
+    r"|[ \t]+(?P<glued>\d{1,3}[ \t]?yrs?)\b)"
+)
+
+
+def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
+    """A number right after a person's name is their age: "Dorothy Finch (90)", "Ryan Tolley, 24,",
+    "Mr Wilfred Ansah 78yrs" (ADR 0177); the span is the number."""
+    out = []
+    for p in spans:
+        if p.entity_type != PERSON:
+            continue
+        m = _AGE_AFTER_NAME.match(text, p.end)
+        if not m:
+            continue
+        group = next(g for g in ("age", "listed", "glued") if m.group(g))
+        number = re.match(r"\d+", m.group(group)).group()
+        if 0 < int(number) <= 110:
+            start = m.start(group)  # the number alone, as the field marks an age
+            out.append(Span(start, start + len(number), AGE, number, 0.6))
+    return out
+
+
+def _repeated_names(text: str, spans: list[Span]) -> list[Span]:
+    """Every other place the document writes a name found once: the same words (case as found), and a
+    multi-word name's surname or first name standing alone when it is no English word ("Kaya" after
+    "Mustafa Kaya"). Case notes name someone once in full and then by initials or a first name; one
+    occurrence left in a published response is the breach (ADR 0177)."""
+    from . import gazetteer
+
+    persons = [s for s in spans if s.entity_type == PERSON]
+    if not persons:
+        return []
+    common = gazetteer.common_words()
+    values: set[str] = set()
+
+    def telling(word: str) -> bool:  # a capitalised word that is no English word ("Kaya", not "Hill")
+        return len(word) >= 3 and word[:1].isupper() and word.lower() not in common
+
+    for p in persons:
+        value = " ".join(p.text.split())
+        parts = [w.strip(".,'’") for w in value.split()]
+        initials = len(value) <= 5 and value.replace(".", "").replace(" ", "").isupper()
+        if (len(parts) > 1 and value[:1].isupper()) or initials or (len(parts) == 1 and telling(parts[0])):
+            values.add(value)
+        if len(parts) > 1:
+            values.update(w for w in parts if telling(w))
+    out = []
+    for value in sorted(values, key=len, reverse=True):
+        pattern = r"(?<![\w@#])" + re.escape(value) + r"(?![\w])"
+        for m in re.finditer(pattern, text):
+            if " " not in value and re.match(r"[ \t]+[A-Z][a-z]", text[m.end() :]):
+                continue  # "Victoria" of "Victoria Brown" is not "Victoria Road"
+            if not any(s.start < m.end() and m.start() < s.end for s in spans):
+                out.append(Span(m.start(), m.end(), PERSON, m.group(), 0.45))
     return out
 
 
@@ -600,6 +663,97 @@ def _record_dates(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_STREET_WORD = re.compile(r"\b(?:" + r._STREET_WORDS + r")\b")
+_SEGMENT = re.compile(
+    r"^(?:(?:Flat|Apartment|Apt|Room|Unit)[ \t]+\w{1,4}[ \t]+)?(?:(?:no\.?[ \t]*)?\d{1,5}[A-Za-z]?[ \t]+)?"
+    r"(?:[A-Z][\w'’-]*|of|on|the|upon|under|in|le|la|de)(?:[ \t]+(?:[A-Z][\w'’-]*|of|on|the|upon|under|in|le|"
+    r"la|de))*$"
+    r"|^(?:Flat|Apartment|Apt|Room|Unit)[ \t]+\w{1,4}$|^\d{1,5}[A-Za-z]?$"
+)
+_NUMBERED = re.compile(
+    r"^(?:(?:Flat|Apartment|Apt|Room|Unit)[ \t]+\w{1,4}|(?:no\.?[ \t]*)?\d{1,5}[A-Za-z]?)\b"
+)
+
+
+def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
+    """The address a postcode closes, read backwards along its line: comma-separated parts made of
+    capitalised words, house numbers and flat numbers ("8 The Ridings, Eastbrook EB10 2AS", "Rose Cottage,
+    Back Lane, Lower Fenby AV9 4TF", "71 Gladstone St HG5 1LB"), at least one of them numbered or a street
+    (ADR 0177). A part that runs into other words keeps only its capitalised end ("Mr Alan Dunmore of Rose
+    Cottage": "Rose Cottage"); a person's name is never taken into the address."""
+    persons = [s for s in spans if s.entity_type == PERSON]
+    out = []
+    for code in (s for s in spans if s.entity_type in (POSTCODE, ADDRESS)):
+        tail = re.search(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}$", code.text)
+        if not tail:
+            continue
+        line_start = text.rfind("\n", 0, code.start) + 1
+        before = text[line_start : code.start]
+        parts = re.split(r",[ \t]*", before.rstrip(" \t,"))
+        taken: list[str] = []
+        for part in reversed(parts):
+            part = part.strip()
+            if _SEGMENT.match(part):
+                taken.insert(0, part)
+                continue
+            words = part.split()
+            keep = []
+            for w in reversed(words):  # the capitalised end of a part that runs into other words
+                if re.fullmatch(r"\d{1,5}[A-Za-z]?", w):
+                    keep.insert(0, w)  # a house number begins the address: "Lives 71 Gladstone St"
+                    break
+                if re.fullmatch(r"[A-Z][\w'’-]*", w) and w not in {"Mr", "Mrs", "Ms", "Dr", "At"}:
+                    keep.insert(0, w)
+                else:
+                    break
+            if keep:
+                taken.insert(0, " ".join(keep))
+            break
+        if not taken or len(taken) > 5:
+            continue
+        if not any(_NUMBERED.match(t) or _STREET_WORD.search(t) for t in taken):
+            continue
+        start = line_start + before.rfind(taken[0])
+        named = [p.end for p in persons if p.start < code.start and start < p.end]
+        if named:  # "Mr Alan Dunmore of Rose Cottage, ...": the address begins after the name
+            after = re.search(r"\b(?=[A-Z0-9])", text[max(named) : code.start])
+            if not after:
+                continue
+            start = max(named) + after.start()
+        if start >= code.start:
+            continue
+        out.append(Span(start, code.end, ADDRESS, text[start : code.end], 0.6))
+    return out
+
+
+# A table's heading: no digits, a date-of-birth column, and columns set apart (|, a tab, two spaces).
+_DOB_HEADER = re.compile(
+    r"^(?=[^\n]*(?:\||\t|\S {2,}\S))[^\d\n]*(?:\bD\.?O\.?B\b|\bdate of birth\b)[^\d\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _dates_under_dob_header(text: str, spans: list[Span]) -> list[Span]:
+    """A table whose heading names a date of birth ("Name  Relationship  DOB  NI number"): a date on any of
+    the next 15 lines that also names a person is that person's date of birth, however the columns are
+    aligned (ADR 0177)."""
+    persons = [s for s in spans if s.entity_type == PERSON]
+    out = []
+    for head in _DOB_HEADER.finditer(text):
+        start = head.end()
+        stop = start
+        for _ in range(15):
+            nxt = text.find("\n", stop + 1)
+            stop = len(text) if nxt == -1 else nxt
+        for m in r._DATE.finditer(text, start, stop):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end == -1 else line_end
+            if any(line_start <= p.start < line_end for p in persons):
+                out.append(Span(m.start(), m.end(), DOB, m.group(), 0.7))
+    return out
+
+
 def detect(
     text: str,
     known_names: Sequence[str] = (),
@@ -714,7 +868,11 @@ def finish_many(
             )
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
+        spans += _repeated_names(text, spans)
+        spans += _ages_after_names(text, spans)
         spans += _record_dates(text, spans)
+        spans += _dates_under_dob_header(text, spans)
+        spans += _addresses_before_postcodes(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
         spans = _organisations(text, spans)

@@ -18,6 +18,7 @@ from . import gazetteer, organisations
 from .entities import (  # noqa: F401  (the names are part of this module's interface)
     ACCOUNT,
     ADDRESS,
+    AGE,
     CARD,
     DATE,
     DOB,
@@ -362,11 +363,47 @@ _PERSONAL_DATE_CONTEXT = re.compile(
 )
 
 
+# A person's age, as case notes, forms and residents write it (ADR 0177): "aged 88", "aged 2, 5 and 8",
+# "79 years old", "13yo", "14 y/o", "he's 4", "my nan (89)", "18/10/2008 (15 years)". A bare "3 years" is
+# a duration ("waited 3 years"), never an age here; after a name, ``detect._ages_after_names`` reads
+# "Dorothy Finch (90)", "Ryan Tolley, 24," and "Mr Wilfred Ansah 78yrs".
+_RELATIVE = (
+    r"(?i:mum|mom|mother|dad|father|nan|nana|gran|grandma|grandmother|grandad|grandfather|son|daughter|"
+    r"brother|sister|husband|wife|partner|aunt|uncle|baby|child|boy|girl)"
+)
+_AGE = re.compile(
+    r"\b(?:aged|age of|age)[ \t]+(?P<list>\d{1,3}(?:(?:,[ \t]+|[ \t]+and[ \t]+)\d{1,3})*)(?![\d%,.]\d|[\d%])"
+    r"|(?<![\d£$€.,:/-])\b(?P<unit>\d{1,3})[ \t-]?(?:years?[ -]old|yrs?[ -]old|y\.o\.|y/o|yo)(?![\w/])"
+    r"|\bturned[ \t]+(?P<turned>\d{1,3})(?=[ \t]*(?:[;)!]|[,.](?!\d)|$|years|this|last|in\b|on\b))"
+    r"|\b(?:(?i:he|she)(?:'s|’s|[ \t]+is)|(?:[A-Z][a-z]+|" + _RELATIVE + r"|grandson|granddaughter)[ \t]+is)"
+    r"[ \t]+(?P<bare>\d{1,2})"
+    r"(?=[ \t]*(?:[;)!]|[,.](?!\d)|and\b|$))",
+    re.MULTILINE,
+)
+AGE_IN_BRACKETS = r"\((?P<age>\d{1,3})(?:[ \t]*(?:years?|yrs?))?\)"
+# A number in brackets after a relation or a date: "my nan (89)", "DOB: 18/10/2008 (15 years)".
+_AGE_BRACKETED = re.compile(r"(?:\b" + _RELATIVE + r"|\d{4})[ \t]*" + AGE_IN_BRACKETS)
+
+
+def ages(text: str) -> list[tuple[int, int]]:
+    """Spans of people's ages, the numbers only, as the field marks them ("a 79 year old": "79"); not
+    amounts, times or durations."""
+    out = []
+    for m in _AGE.finditer(text):
+        group = next(g for g in ("list", "unit", "turned", "bare") if m.group(g))
+        out.append((m.start(group), m.end(group)))
+    for m in _AGE_BRACKETED.finditer(text):
+        if 0 < int(m.group("age")) <= 110:
+            out.append((m.start("age"), m.end("age")))
+    return out
+
+
 class HubPersonalDateRecognizer(EntityRecognizer):
     """A date next to "date of birth"/"born" is a date of birth; a full date next to words about a person
-    (died, admitted, married, his/her/my...) is personal; other dates (meetings, invoices) are not flagged."""
+    (died, admitted, married, his/her/my...) is personal; other dates (meetings, invoices) are not flagged.
+    A person's age is personal too ("aged 88", "Dorothy Finch (90)")."""
 
-    ENTITIES = [DOB, DATE]
+    ENTITIES = [DOB, DATE, AGE]
 
     def __init__(self):
         super().__init__(supported_entities=self.ENTITIES, name="HubPersonalDateRecognizer")
@@ -381,6 +418,7 @@ class HubPersonalDateRecognizer(EntityRecognizer):
                 out.append(_result(DOB, m.start(), m.end(), 0.9, self.name))
             elif _context(text, m.start(), m.end(), _PERSONAL_DATE_CONTEXT, before=50, after=10):
                 out.append(_result(DATE, m.start(), m.end(), 0.5, self.name))
+        out += [_result(AGE, a, b, 0.6, self.name) for a, b in ages(text)]
         return out
 
 
@@ -921,6 +959,64 @@ def _miss_the_verb(title: str, name: str) -> bool:
     return title.lower().rstrip(".") == "miss" and (title[0].islower() or name[:1].islower())
 
 
+# Staff and family written as initials, as case notes and meeting notes do ("Home visit – KD & BW",
+# "Action: KD to email PSH", "Mum (YO) present", "Checked by: RT"; ADR 0177). Two or three capitals,
+# or dotted ("A.M."), only where the line's shape says a person is meant.
+_INITIALS_TOKEN = r"(?:[A-Z]{2,3}|[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)(?![\w&])"  # noqa: S105
+_AFTER_INITIALS = r"(?:[ \t]*\([^)\n]{1,30}\))?"  # "PD (Director), SJ"
+_INITIALS_LIST = (
+    rf"{_INITIALS_TOKEN}{_AFTER_INITIALS}(?:[ \t]*(?:&|and|/|,)[ \t]*{_INITIALS_TOKEN}{_AFTER_INITIALS})*"
+)
+_INITIALS_LABELLED = re.compile(
+    r"(?im)\b(?:checked|handled|prepared|reviewed|approved|completed|written|signed|taken|authorised|"
+    r"closed|logged|entered|updated|minuted|noted)[ \t]+by[ \t]*:?[ \t]*"
+    r"|\b(?:officer|officers|caseworker|case worker|social worker|worker|author|initials|attendees|present|"
+    r"staff|allocated to|assigned to|duty officer|placing officer|visiting officer|investigating officer)"
+    r"[ \t]*[:\-–][ \t]*"
+    r"|\b(?:visit|call|meeting|seen|interview|contact)\b[^\n:–]{0,24}[ \t][–-][ \t]*"
+)
+_INITIALS_ACTING = re.compile(
+    rf"(?m)(?:^|\bactions?:[ \t]*|[.;][ \t]+)(?P<name>{_INITIALS_TOKEN})[ \t]+(?:to|will|says|said|"
+    r"reports|reported|advised|confirmed|stated|agreed|explained|visited|called|phoned|emailed|attended)\b",
+    re.IGNORECASE,
+)
+_INITIALS_RELATION = re.compile(
+    r"(?i:\b(?:mum|mother|dad|father|son|daughter|child|sister|brother|partner|grandmother|grandfather|nan|"
+    r"carer|tenant|victim|perpetrator|resident|neighbour|landlord|officer|worker|family of|pupil|"
+    rf"parent|guardian|friend|client))[ \t]*(?:\([ \t]*(?P<name>{_INITIALS_TOKEN})[ \t]*\)|"
+    rf"(?P<name2>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?))"
+)
+# Capitals that are not people in council writing: acronyms first, then two-letter words of English.
+NOT_INITIALS = frozenset(
+    """UK US USA EU UN GP PC PS HB DA OT SW IT HR TV ID NI OK AM PM CT DM TA NB RE FW FYI ETA TBC TBA UC
+    PIP ESA JSA MP QC KC LA ASB PSH ASC CIN CP LAC SEN EHC NHS DWP HMRC CRM ICT ICO DPO CEO CFO DOB NOK
+    FOI SAR EIR BBC ITV AI ADHD ASD MH DV A&E ENT ICU BT EE O2 VAT PAYE CV PR QA IOU RSVP ASAP POA HMO
+    DFG OK IN OUT ON OF TO AT BY OR IF IS AN AS BE DO GO HE ME MY NO SO UP US WE AND THE FOR BUT NOT
+    ALL ANY CAN HAS HAD WAS ARE YES NEW OLD""".split()  # noqa: SIM905
+)
+
+
+def _initials(text: str) -> list[tuple[int, int]]:
+    """Spans of initials that stand for a person (see ``_INITIALS_LABELLED``)."""
+    out = []
+    for m in _INITIALS_LABELLED.finditer(text):
+        lead = re.match(_INITIALS_LIST, text[m.end() :])
+        if not lead:
+            continue
+        blanked = re.sub(r"\([^)]*\)", lambda p: " " * len(p.group()), lead.group())  # "(Director)"
+        for i in re.finditer(_INITIALS_TOKEN, blanked):
+            value = i.group()
+            if value.upper() not in NOT_INITIALS or value == "DM":  # a label names a person
+                out.append((m.end() + i.start(), m.end() + i.end()))
+    for pattern, groups in ((_INITIALS_ACTING, ("name",)), (_INITIALS_RELATION, ("name", "name2"))):
+        for m in pattern.finditer(text):
+            for g in groups:
+                value = m.group(g)
+                if value and value.isupper() and ("." in value or value not in NOT_INITIALS):
+                    out.append((m.start(g), m.end(g)))
+    return out
+
+
 class HubNameRecognizer(EntityRecognizer):
     """Names the model misses: after titles and greetings, under sign-offs, after relations, runs led by a
     gazetteer first name or closed by a gazetteer surname (any case), and lines that hold only a name."""
@@ -974,6 +1070,10 @@ class HubNameRecognizer(EntityRecognizer):
         if self.use_gazetteer:
             out += self._gazetteer_runs(text)
             out += self._register_names(text)
+            for a, b in _initials(text):
+                res = _result(PERSON, a, b, 0.6, self.name)
+                res.recognition_metadata["initials"] = True  # "FR" is no English word here
+                out.append(res)
             doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
             if doc is not None and hasattr(doc, "ents"):
                 out += self._mislabelled(doc)
