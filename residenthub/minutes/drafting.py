@@ -1677,7 +1677,10 @@ def draft(
                     last.due = last.due or due
                     last.end = s.end
                 else:
-                    item.actions.append(Action(action_text(asked.text), owner, due, asked.start, s.end))
+                    # The task as asked and as taken on: "Could we see the full report? I'll circulate it
+                    # to all members by Friday." (ADR 0177: the request alone lost where and to whom).
+                    said = action_text(f"{asked.text} {s.text}")
+                    item.actions.append(Action(said, owner, due, asked.start, s.end))
                 used.update({j, i})
             elif _is_action(s.text, attendees, detector, meeting_date):
                 due = find_due(s.text, meeting_date)

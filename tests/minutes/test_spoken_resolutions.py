@@ -183,3 +183,14 @@ def test_the_outcome_said_after_the_vote_is_the_resolution():
         title="Land at Mill Farm",
     )
     assert "RESOLVED: That planning permission be granted." in [d.text for d in item.decisions]
+
+
+def test_a_promise_keeps_where_and_to_whom_beside_the_request():
+    """ADR 0177: the request alone ("Could we see the full report?") lost what the promise added."""
+    item = draft(
+        ("Councillor Ines Duarte", "Could we see the full survey report, Callum?"),
+        ("Callum Reid", "Of course. I'll circulate it to all members of the committee by Friday."),
+    )
+    (action,) = item.actions
+    assert "survey report" in action.text and "all members of the committee" in action.text
+    assert action.owner == "Callum Reid" and action.due
