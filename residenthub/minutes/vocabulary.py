@@ -94,8 +94,11 @@ NEAR_COMMITTEE_WORDS = frozenset(
 def is_known(word: str) -> bool:
     """An everyday word, or the plural of one ("licences": Whisper's vocabulary has "licence")."""
     word = word.lower().strip("'")
-    words = COMMON | NEAR_COMMITTEE_WORDS | known_words()
-    return word in words or (len(word) > 4 and word.endswith("s") and word[:-1] in words)
+
+    def listed(w: str) -> bool:
+        return w in COMMON or w in NEAR_COMMITTEE_WORDS or w in known_words()
+
+    return listed(word) or (len(word) > 4 and word.endswith("s") and listed(word[:-1]))
 
 
 _SUFFIXES = ("ation", "ations", "ion", "ions", "ing", "ings", "ment", "ments", "ed", "s")

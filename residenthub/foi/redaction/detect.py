@@ -684,9 +684,8 @@ def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
     persons = [s for s in spans if s.entity_type == PERSON]
     out = []
     for code in (s for s in spans if s.entity_type in (POSTCODE, ADDRESS)):
-        tail = re.search(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}$", code.text)
-        if not tail:
-            continue
+        if not any(m.end() == len(code.text) for m in r._POSTCODE.finditer(code.text)):
+            continue  # the span does not end in a postcode
         line_start = text.rfind("\n", 0, code.start) + 1
         before = text[line_start : code.start]
         parts = re.split(r",[ \t]*", before.rstrip(" \t,"))
