@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import dates
+from . import dates, motions
 from .reported import reported, reported_declaration
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -691,19 +691,6 @@ def resolution_text(text: str) -> str:
 # content with that?", "All those in favour? ... that's carried, we'll recommend the increase to
 # Cabinet." Read from meetings written by a helper who never saw these rules (benchmarks/data/
 # minutes_blind, tune part; ADR 0176): each becomes the minuted form, "That the update be noted".
-_PARTICIPLE = {
-    "note": "noted",
-    "approve": "approved",
-    "endorse": "endorsed",
-    "agree": "agreed",
-    "accept": "accepted",
-    "adopt": "adopted",
-    "defer": "deferred",
-    "support": "supported",
-    "reject": "rejected",
-    "refuse": "refused",
-    "refer": "referred",
-}
 _SPOKEN_LEAD = (
     r"(?:can i take it (?:that )?(?:we(?:'re| are)? |members are |the committee is |everyone(?:'s| is) )?"
     r"(?:all )?(?:happy |content |agreed )?(?:to |that we )?"
@@ -712,6 +699,7 @@ _SPOKEN_LEAD = (
     r"|is (?:the committee|everyone|everybody) (?:happy|content) (?:to|that we)\s+"
     r"|(?:i think |so |then |right,? )?we(?: should| shall|'ll| will|'re going to| are going to| can| need to"
     r"| just need to)\s+"
+    r"|i think we\s+"
     r"|i'?d (?:like|ask) (?:us|the committee|members) to\s+"
     r"|shall we\s+|do we (?:agree|want) to\s+|can we(?: all)?\s+|so we(?: also)?\s+"
     r"|(?:i|we)(?:'d like to)? (?:propose|move|suggest) (?:that )?we(?: also)?\s+"
@@ -721,7 +709,7 @@ _SPOKEN_RESOLUTION = re.compile(
     r"\b"
     + _SPOKEN_LEAD
     + r"(?P<verb>"
-    + "|".join(_PARTICIPLE)
+    + "|".join(motions.PARTICIPLES)
     + r")\s+(?P<object>(?:the|this|that|these|those|"
     r"it|them|option|officers'?|our|its|both)\b[^.;?!]{0,200}?)"
     r"(?=\s*(?:[.,;?!]|$|\band (?:i|we|can|could|is|are|if)\b|\bthen\b))",
@@ -738,11 +726,6 @@ _ASSENT = re.compile(
 # A question to the room, or the chair announcing what was decided ("So we note the report"): no assent
 # needs to follow.
 _QUESTION_LEAD = re.compile(r"^(?:can i take it|are |is |shall we|do we|can we|so we )", re.IGNORECASE)
-_GENERIC_OBJECT = re.compile(
-    r"^(?:the |this |that |these |those )?(?:(?P<noun>report|update|item|paper|recommendations?|proposals?|"
-    r"strategy|plan|policy|review|position)s?|it|them|that|this)$",
-    re.IGNORECASE,
-)
 # What the motion is, said before the vote: "the proposal is to increase ...", "the recommendation is that
 # Cabinet approve ...", "we're asking members to endorse ...", "I move that ...".
 _PROPOSAL = re.compile(
@@ -762,7 +745,6 @@ _VOTE_CUE_WORDS = re.compile(
 _TO_CABINET = re.compile(r"\brecommend\w*\b[^.?!]{0,60}\b(?P<body>(?:full )?(?:council|cabinet))\b", re.I)
 
 
-_STATE_WORDS = ("revised", "refreshed", "updated", "draft", "proposed", "new", "final", "amended")
 # The chair's summary after a vote, in the present: "The revised policy's approved, with the transition";
 # "So the criteria are approved".
 # After the vote too: "So that's carried and planning permission is granted" (ADR 0177).
@@ -782,26 +764,6 @@ _BARE_OUTCOME = re.compile(
     r"\b(?P<rest>(?:,?\s+(?:to|until|for|with|subject)\b[^.;?!]{0,160})?)[.;?!]?\s*$",
     re.IGNORECASE,
 )
-
-
-def _object_for(found: str, title: str) -> str:
-    """The thing decided, with "the report" or "it" made the agenda item's own ("the fly-tipping
-    enforcement update")."""
-    found = " ".join(found.split()).strip(" ,")
-    generic = _GENERIC_OBJECT.match(found)
-    said = set(re.findall(r"[a-z]+", found.lower())) - {"the", "this", "that", "these", "those", "our", "its"}
-    kept = [w for w in _STATE_WORDS if w in said]  # "the revised policy" -> "the revised ... Policy"
-    said -= set(_STATE_WORDS)
-    if title and said and said <= set(re.findall(r"[a-z]+", title.lower())):
-        # "the action plan" under "Carers' Strategy Action Plan"
-        return " ".join(["the", *kept, title.strip().rstrip(".")])
-    if not generic or not title:
-        return found
-    noun = (generic.group("noun") or "").lower()
-    name = title.strip().rstrip(".")
-    if noun and noun not in {"item", "paper"} and noun.rstrip("s") not in name.lower():
-        return f"the {name} {noun}"
-    return f"the {name}"
 
 
 # The chair announcing a decision at the head of a sentence: "And we note the report." (ADR 0177).
@@ -832,24 +794,24 @@ def spoken_resolutions(
     for m in _SPOKEN_RESOLUTION.finditer(text):
         if not _put_to(text, m, after, chair):
             continue
-        thing, where = _object_for(m.group("object"), title), ""
-        verb = _PARTICIPLE[m.group("verb").lower()]
+        thing, where = motions.object_for(m.group("object"), title), ""
+        verb = motions.PARTICIPLES[m.group("verb").lower()]
         # "defer the item to the next meeting", "refer our concerns to Cabinet": where to follows the verb.
         place = re.search(r"\s+((?:to|until) (?:the )?[\w' -]{3,40})$", m.group("object"))
         if place and verb in {"deferred", "referred"}:
-            thing, where = _object_for(m.group("object")[: place.start()], title), " " + place.group(1)
+            thing, where = motions.object_for(m.group("object")[: place.start()], title), " " + place.group(1)
         if verb == "deferred":
             thing = f"consideration of {thing}"
         found.append(f"RESOLVED: That {thing} be {verb}{where}.")
     bare = _BARE_OUTCOME.match(text)
     if bare and not found and chair and (bare.group("rest").strip() or _ASSENT.search(after)):
         verb = bare.group("verb").lower()
-        thing = _object_for("the item", title)
+        thing = motions.object_for("the item", title)
         thing = f"consideration of {thing}" if verb == "deferred" else thing
         found.append(f"RESOLVED: That {thing} be {verb}{bare.group('rest').rstrip(' ,')}.")
     outcome = _SPOKEN_OUTCOME.match(text)
     if outcome and not found:
-        thing = _object_for(outcome.group("object"), title)
+        thing = motions.object_for(outcome.group("object"), title)
         rest = re.split(r"\s+and\s+(?=the\b)", outcome.group("rest"))[0].rstrip(" ,")
         found.append(f"RESOLVED: That {thing} be {outcome.group('verb').lower()}{rest}.")
     for m in _SPOKEN_RECOMMEND.finditer(text):
@@ -875,21 +837,7 @@ _SPOKEN_DELEGATION = re.compile(
 
 
 def _delegation(m: re.Match, attendees: Sequence[Attendee]) -> str:
-    who = m.group("who").strip()
-    person = next(
-        (a for a in attendees if who.lower() in {a.name.lower(), a.name.split()[0].lower()} and a.title), None
-    )
-    if person is not None:
-        who = f"the {person.title}"
-    elif who.lower() in {"me", "myself", "us"}:
-        who = "the Chair"
-    consult = m.group("consult") or ""
-    if consult:
-        consult = re.sub(
-            r"\b(?:me|myself)(?: as (?:the )?chair)?\b", "the Chair", consult, flags=re.IGNORECASE
-        )
-        consult = f", {consult},"
-    return f"RESOLVED: That authority be delegated to {who}{consult} to {m.group('what').strip()}."
+    return motions.delegation(m.group("who"), m.group("consult") or "", "to " + m.group("what"), attendees)
 
 
 # "we recommend to Cabinet that they consider extending the programme", "are we happy to recommend to full
@@ -978,7 +926,11 @@ def _has_content(resolution: str) -> bool:
     """A resolution says what was decided: "That all those in favour?" or "That is that agreed? ... Thank
     you" says nothing (the vote or the assent is read as such elsewhere)."""
     words = re.findall(r"[a-z][a-z'-]+", resolution.lower())
-    return "?" not in resolution and any(w not in _CONTENT_STOP for w in words)
+    # "That's, yes, that's all five." is a count of hands.
+    said = [
+        w for w in words if w not in _CONTENT_STOP and w not in _NUMBER_WORDS and not w.startswith("unanim")
+    ]
+    return "?" not in resolution and bool(said)
 
 
 # An attendee taking on what was just asked, in so many words, with nothing else said.
@@ -1499,6 +1451,46 @@ def _joined_resolution(previous: str, sentence: str, resolution: str) -> str:
     return f"{head} {' '.join(words)}."
 
 
+_BARE_ASSENT = re.compile(
+    r"^\W*(?:(?:right|okay|ok|so|good|lovely|thank you|thanks|yes|no|and|then)\W+)*"
+    r"(?:anyone against\W+(?:no\W+)?)?"
+    r"(?:agreed|all agreed|carried|that'?s (?:agreed|carried)|is that agreed|are we agreed"
+    r"|everyone (?:happy|content|okay)(?: with that)?)\b",
+    re.IGNORECASE,
+)
+_ANYONE_AGAINST = re.compile(
+    r"^\W*(?:(?:right|okay|ok|so)\W+)*(?:is )?any(?:one|body|) (?:against|object)", re.I
+)
+
+
+def _recommendations_put(
+    text: str,
+    i: int,
+    said: str,
+    proposed: list[tuple[int, str]],
+    after: str,
+    chair: bool,
+    decided_at: int,
+) -> list[str]:
+    """The recommendations the chair's sentence ``i`` puts to the room and the room agrees, or []:
+    by reference ("are we agreed on the recommendations? ... Agreed?"), said by the chair with assent
+    following ("So the recommendation is to award ..., and to delegate .... Agreed?"), or as bare assent
+    just after an officer said them ("Anyone against? No. Agreed then.")."""
+    if not chair or not proposed:
+        return []
+    if said:
+        tail = text[text.find(said) + len(said) :]
+        return [said] if _ASSENT.search(tail) or _ASSENT.search(after) else []
+    by_reference = motions.PUTS_RECOMMENDATIONS.search(text)
+    if by_reference and (_ASSENT.search(text[by_reference.end() :]) or _ASSENT.search(after)):
+        return [body for _, body in proposed]
+    last = proposed[-1][0]
+    no_objection = _ANYONE_AGAINST.match(text) and re.match(r"\W*no\b", after, re.IGNORECASE)
+    if (_BARE_ASSENT.match(text) or no_objection) and i - last <= 4 and decided_at < last:
+        return [body for _, body in proposed]
+    return []
+
+
 def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:
     """The last item's last resolution when it ended at most ``within`` seconds before ``sentence``."""
     if not items or not items[-1].decisions:
@@ -1556,11 +1548,29 @@ def draft(
             item.start, item.end = own[0].start, own[-1].end
         used: set[int] = set()
         decided_at = -10  # index of the sentence the last decision came from
+        proposed: list[tuple[int, str]] = []  # recommendations said and not yet decided: (sentence, body)
         for i, s in enumerate(own):
             if i in used:  # the deadline of the action before it (below)
                 continue
             after = " ".join(x.text for x in own[i + 1 : i + 4])  # assent may follow a mover and a seconder
-            spoken = spoken_resolutions(s.text, title, after, attendees, roles.get(s.speaker) == "chair")
+            chair = roles.get(s.speaker) == "chair"
+            said = motions.recommendation_in(s.text)
+            if said:
+                proposed.append((i, said))
+            put = _recommendations_put(s.text, i, said, proposed, after, chair, decided_at)
+            if put:
+                # The recommendations put to the room and agreed (ADR 0178): each act they ask for, as
+                # the clerk minutes it.
+                vote = find_vote(s.text) or find_vote(after)
+                for body in put:
+                    for resolution in motions.recommended_resolutions(body, title, attendees):
+                        if not any(d.text == resolution for d in item.decisions):
+                            item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                proposed.clear()
+                decided_at = i
+                used.add(i)
+                continue
+            spoken = spoken_resolutions(s.text, title, after, attendees, chair)
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".
@@ -1611,7 +1621,7 @@ def draft(
                 # before the vote is the resolution, for the officer to check (ADR 0151).
                 before = own[i - 1]
                 resolution = resolution_text(before.text)
-                if resolution and not any(d.text == resolution for d in item.decisions):
+                if _has_content(resolution) and not any(d.text == resolution for d in item.decisions):
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
@@ -1631,11 +1641,10 @@ def draft(
                 # agreed to note the report" names an attendee before "agreed to").
                 resolution = resolution_text(s.text)
                 vote = find_vote(s.text)
-                if not _has_content(resolution) and (
-                    (item.decisions and i - decided_at <= 4) or "?" in resolution
-                ):
+                if not _has_content(resolution):
                     # "Is that agreed? ... Thank you." after the chair's resolution: its assent, not another;
-                    # "All those in favour?" with no resolution before it: a call to vote, not a resolution.
+                    # "All those in favour?" or "That's all five." with no resolution before it: a call to
+                    # vote or a count, not a resolution.
                     if item.decisions and i - decided_at <= 4:
                         item.decisions[-1].vote = item.decisions[-1].vote or vote
                     used.add(i)

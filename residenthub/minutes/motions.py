@@ -1,0 +1,301 @@
+"""What a committee was asked to decide, written the way a clerk minutes it.
+
+Officers put recommendations in their own words ("the recommendation is to approve the plan as set out,
+and to delegate authority to me as Director of Adult Social Care ... to make any final changes"; "the ask
+today is that the board endorses the strategy and refers it to Cabinet"), and chairs put them to the room
+by reference ("are we agreed on the recommendations?"). Minutes record each as a resolution in the
+passive, naming the thing decided and the people by their posts: "That the Better Care Fund Plan 2027/28
+be approved as set out." and "That authority be delegated to the Director of Adult Social Care, in
+consultation with the Chair, to make any final changes". Read from meetings written by helpers who never
+saw the drafting rules (``benchmarks/data/minutes_blind``, tune part; ADR 0178).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class _Person(Protocol):
+    name: str
+    title: str
+
+
+# The verbs a committee decides with, and how minutes write them.
+PARTICIPLES = {
+    "note": "noted",
+    "approve": "approved",
+    "endorse": "endorsed",
+    "agree": "agreed",
+    "accept": "accepted",
+    "adopt": "adopted",
+    "defer": "deferred",
+    "support": "supported",
+    "reject": "rejected",
+    "refuse": "refused",
+    "refer": "referred",
+}
+_MORE_DECISION_VERBS = {
+    "recommend": "recommended",
+    "award": "awarded",
+    "launch": "launched",
+    "add": "added",
+    "retain": "retained",
+    "renew": "renewed",
+    "extend": "extended",
+    "grant": "granted",
+    "establish": "established",
+    "commission": "commissioned",
+    "allocate": "allocated",
+    "release": "released",
+    "increase": "increased",
+    "reduce": "reduced",
+    "freeze": "frozen",
+    "publish": "published",
+    "submit": "submitted",
+    "authorise": "authorised",
+    "confirm": "confirmed",
+    "ratify": "ratified",
+    "keep": "kept",
+    "introduce": "introduced",
+    "implement": "implemented",
+    "appoint": "appointed",
+    "amend": "amended",
+    "set": "set",
+    "procure": "procured",
+    "acquire": "acquired",
+    "transfer": "transferred",
+    "include": "included",
+    "delegate": "delegated",
+}
+DECISION_VERBS = {**PARTICIPLES, **_MORE_DECISION_VERBS}
+_VERB_FORMS = sorted(
+    {form for verb in DECISION_VERBS for form in (verb, verb + "s", verb + "es")}, key=len, reverse=True
+)
+_VERB = r"(?:" + "|".join(_VERB_FORMS) + r")"
+
+STATE_WORDS = ("revised", "refreshed", "updated", "draft", "proposed", "new", "final", "amended")
+GENERIC_OBJECT = re.compile(
+    r"^(?:the |this |that |these |those )?(?:(?P<noun>report|update|item|paper|recommendations?|proposals?|"
+    r"strategy|plan|policy|review|position|criteria|scheme|programme|statement|assessment|contract|framework|"
+    r"budget|charter|application|register)s?|it|them|that|this)$",
+    re.IGNORECASE,
+)
+# An agenda title naming the act rather than the thing: "Award of Highways Maintenance Term Contract" is
+# minuted as "That the Highways Maintenance Term Contract be awarded ...".
+_ACT_OF = re.compile(
+    r"^(?:award|review|approval|adoption|acquisition|renewal|extension|consideration|update on|refresh of)"
+    r"\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def object_for(found: str, title: str) -> str:
+    """The thing decided, with "the report" or "it" made the agenda item's own ("the fly-tipping
+    enforcement update")."""
+    found = " ".join(found.split()).strip(" ,")
+    generic = GENERIC_OBJECT.match(found)
+    said = set(re.findall(r"[a-z]+", found.lower())) - {"the", "this", "that", "these", "those", "our", "its"}
+    kept = [w for w in STATE_WORDS if w in said]  # "the revised policy" -> "the revised ... Policy"
+    said -= set(STATE_WORDS)
+    if title and said and said <= set(re.findall(r"[a-z]+", title.lower())):
+        # "the action plan" under "Carers' Strategy Action Plan"
+        return " ".join(["the", *kept, title.strip().rstrip(".")])
+    if not generic or not title:
+        return found
+    noun = (generic.group("noun") or "").lower()
+    name = title.strip().rstrip(".")
+    if noun and noun not in {"item", "paper"} and noun.rstrip("s") not in name.lower():
+        return f"the {name} {noun}"
+    return f"the {name}"
+
+
+def thing_decided(found: str, title: str) -> str:
+    """``object_for``, with an agenda title that names the act ("Award of ...") read as the thing."""
+    return object_for(found, _ACT_OF.sub("", title.strip()) if title else title)
+
+
+def as_minuted(who: str, attendees: Sequence[_Person]) -> str:
+    """A person as minutes name them: by post where the attendance list gives one ("Gemma as Director of
+    Place" and "Gemma" are "the Director of Place"; "me as Chair" is "the Chair")."""
+    who = " ".join(who.split()).strip(" ,")
+    said_as = re.match(r"(?P<name>.+?)\s+as\s+(?:the\s+)?(?P<post>.+)$", who, re.IGNORECASE)
+    if said_as:
+        post = said_as.group("post")
+        return "the Chair" if post.lower() == "chair" else f"the {post}"
+    if who.lower() in {"me", "myself", "us"}:
+        return "the Chair"
+    person = next((a for a in attendees if a.title and who.lower() in _name_forms(a.name)), None)
+    return f"the {person.title}" if person is not None else who
+
+
+_HONORIFIC = {"cllr", "councillor", "mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "professor"}
+
+
+def _name_forms(name: str) -> set[str]:
+    """ "Councillor Owen Griffiths" is also "Owen Griffiths", "Owen" and "Griffiths", never "Councillor"."""
+    parts = [p for p in name.lower().split() if p.strip(".") not in _HONORIFIC]
+    return {name.lower(), " ".join(parts), *parts}
+
+
+def _people_as_minuted(text: str, attendees: Sequence[_Person]) -> str:
+    """Each person in a list ("the Chair and with Anil as ICB place director") by post."""
+    parts = re.split(r"(\s*,\s*|\s+and\s+(?:with\s+)?)", text)
+    return "".join(
+        part if i % 2 else as_minuted(part, attendees) if part.strip() else part
+        for i, part in enumerate(parts)
+    )
+
+
+# --- recommendations put to the committee ---------------------------------------------------------------
+
+# "the recommendation is to ...", "the recommendations are that ...", "members are (also) asked to ...",
+# "the ask today is that ...": what the room is asked to decide.
+_RECOMMENDATION = re.compile(
+    r"\b(?:(?:the|our|my|officers'?|report'?s) )?(?:officer )?"
+    r"(?:recommendations?|ask(?: today| of (?:you|members))?)"
+    r"(?: (?:in|before) (?:the report|you|members|us))? (?:is|are|would be) (?:that |to |simply to )?"
+    r"(?P<body>[^.;?!]{8,260})"
+    r"|\b(?:members|the (?:committee|board|cabinet|panel|sub-committee)|you|cabinet)(?: are| is) (?:also )?"
+    r"(?:being )?asked to (?P<body2>[^.;?!]{8,260})",
+    re.IGNORECASE,
+)
+# Who is asked, at the head of a recommendation: "that Cabinet recommends ...", "that the board endorses".
+_SUBJECT = re.compile(
+    r"^(?:that\s+)?(?:the\s+)?(?:committee|board|cabinet|members?|council|panel|sub-committee|you|we)\s+"
+    r"(?:is\s+|are\s+)?(?:asked\s+to\s+|should\s+|will\s+|would\s+|agrees?\s+to\s+)?(?=" + _VERB + r"\b)",
+    re.IGNORECASE,
+)
+_NEXT_CLAUSE = re.compile(
+    r",?\s+(?:and|also)\s+(?:also\s+)?(?:to\s+)?(?:agrees?\s+to\s+)?(?=" + _VERB + r"\b)", re.IGNORECASE
+)
+# Where the thing decided ends and the rest of the clause begins: "approve it | for inclusion with ...".
+_OBJECT_END = re.compile(
+    r",|(?:^|\s)(?=(?:as|for|to|subject to|with|by|until|from|at|following|pending)\s)"
+    r"|(?:^|\s)(?=in\s+(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|\d|the next|the new))",
+    re.IGNORECASE,
+)
+_DELEGATE = re.compile(
+    r"^delegat\w*\s+(?:the\s+)?(?:authority|powers?|the decision)?\s*to\s+(?P<who>[^,]{2,60}?),?\s+"
+    r"(?:(?P<consult>in consultation with\s+[^.;?!]{2,90}?),\s+)?to\s+(?P<what>.{5,200})$"
+    r"|^delegat\w*\s+to\s+(?P<who2>(?:the\s+)?[A-Z][\w ]{2,60}?)\s+(?P<what2>the\s.{5,200})$",
+    re.IGNORECASE,
+)
+
+
+def recommendation_in(text: str) -> str:
+    """The body of a recommendation said in ``text``, or ""."""
+    found = _RECOMMENDATION.search(text)
+    return (found.group("body") or found.group("body2")).strip(" ,") if found else ""
+
+
+_IRREGULAR = {
+    "take": "taken",
+    "make": "made",
+    "give": "given",
+    "hold": "held",
+    "bring": "brought",
+    "send": "sent",
+    "write": "written",
+    "put": "put",
+    "run": "run",
+    "begin": "begun",
+    "seek": "sought",
+    "build": "built",
+    "buy": "bought",
+    "sell": "sold",
+    "lead": "led",
+    "meet": "met",
+    "spend": "spent",
+    "draw": "drawn",
+    "undertake": "undertaken",
+    "set": "set",
+    "keep": "kept",
+    "let": "let",
+    "pay": "paid",
+}
+
+
+def participle(verb: str) -> tuple[str, str]:
+    """``(base, participle)`` of a verb as said ("recommends" -> "recommend", "recommended"; "open" ->
+    "opened")."""
+    word = verb.lower()
+    for base in (word, word[:-1], word[:-2]):
+        if base in DECISION_VERBS:
+            return base, DECISION_VERBS[base]
+    if word in _IRREGULAR:
+        return word, _IRREGULAR[word]
+    if word.endswith("e"):
+        return word, word + "d"
+    if re.search(r"[^aeiou]y$", word):
+        return word, word[:-1] + "ied"
+    return word, word + "ed"
+
+
+def delegation(who: str, consult: str, what: str, attendees: Sequence[_Person]) -> str:
+    """ "That authority be delegated to the Director of Place, in consultation with ..., to ..."."""
+    if consult:
+        people = re.sub(r"^in consultation with\s+", "", consult.strip(), flags=re.IGNORECASE)
+        consult = f", in consultation with {_people_as_minuted(people, attendees)},"
+    return f"RESOLVED: That authority be delegated to {as_minuted(who, attendees)}{consult} {what.strip()}."
+
+
+def clause_resolution(clause: str, title: str, attendees: Sequence[_Person]) -> str:
+    """One recommended act ("approve the plan as set out") as a resolution ("That the ... Plan be approved
+    as set out."), or "" when the clause does not start with a decision verb."""
+    clause = " ".join(clause.split()).strip(" ,")
+    head = re.match(_VERB + r"\b", clause, re.IGNORECASE)
+    if not head:
+        return ""
+    base, done = participle(head.group(0))
+    rest = clause[head.end() :].strip()
+    agreed_to = re.match(r"to\s+(?P<verb>[a-z]+)\s+(?=\S)", rest) if base == "agree" else None
+    if agreed_to and agreed_to.group("verb") not in {"the", "a", "an", "this", "that", "it"}:
+        # "agrees to open a register of interest": what is agreed is the opening.
+        base, done = participle(agreed_to.group("verb"))
+        rest = rest[agreed_to.end() :]
+    if base == "delegate":
+        found = _DELEGATE.match(clause)
+        if not found:
+            return ""
+        if found.group("who"):
+            return delegation(
+                found.group("who"), found.group("consult") or "", "to " + found.group("what"), attendees
+            )
+        return delegation(found.group("who2"), "", "for " + found.group("what2"), attendees)
+    cut = _OBJECT_END.search(rest)
+    thing, tail = (rest[: cut.start()], rest[cut.start() :]) if cut else (rest, "")
+    thing = thing_decided(thing or "it", title)
+    if not thing or not re.search(r"[A-Za-z]", thing):
+        return ""
+    if base == "defer":
+        thing = f"consideration of {thing}"
+    tail = tail.rstrip(" ,")
+    if tail and not tail.startswith(","):
+        tail = " " + tail.strip()
+    return f"RESOLVED: That {thing} be {done}{tail}."
+
+
+def recommended_resolutions(body: str, title: str, attendees: Sequence[_Person] = ()) -> list[str]:
+    """Each act a recommendation asks for, as a resolution ("that Cabinet recommends the strategy to full
+    Council, and agrees to launch a public consultation in September" is two)."""
+    body = _SUBJECT.sub("", " ".join(body.split()).strip(" ,"), count=1)
+    body = re.sub(r"^(?:that|to)\s+", "", body, flags=re.IGNORECASE)
+    clauses, start = [], 0
+    for split in _NEXT_CLAUSE.finditer(body):
+        clauses.append(body[start : split.start()])
+        start = split.end()
+    clauses.append(body[start:])
+    found = [clause_resolution(c, title, attendees) for c in clauses]
+    return [f for f in found if f]
+
+
+# The chair putting the recommendations to the room by reference: "are we agreed on the recommendations?",
+# "I'll move the officer recommendation", "all those in favour of the recommendations".
+PUTS_RECOMMENDATIONS = re.compile(
+    r"\b(?:agreed?|agreeing|move|moving|support|approve|accept|happy|content|okay|in favour)\b[^.?!]{0,20}?"
+    r"\b(?:the |these |those |both )?(?:officers?'? )?recommendations?\b",
+    re.IGNORECASE,
+)

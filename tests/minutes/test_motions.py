@@ -1,0 +1,132 @@
+"""Recommendations put to a committee, minuted as resolutions (ADR 0178): each act a recommendation asks
+for becomes "That ... be approved", the thing named by its agenda title and people by their posts, and
+only once the room has agreed. Sentences of our own, not the tuning meetings'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from residenthub.minutes import drafting, motions
+
+MEETING = dt.date(2027, 6, 9)
+PEOPLE = drafting.parse_attendees(
+    "Councillor Nia Rowlands, chair, Leader of the Council\n"
+    "Councillor Tom Hesketh, member, Cabinet Member for Environment\n"
+    "Councillor Ada Obi, member\n"
+    "Priya Lal, officer, Director of Housing\n"
+    "Sam Cole, officer, Head of Finance\n"
+)
+
+
+def draft(*turns: tuple[str, str], title: str = "Tenancy Strategy 2027-2030"):
+    turns = (("Councillor Nia Rowlands", f"Item one, the {title.lower()}. Priya."), *turns)
+    segments = [
+        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
+        for k, (who, said) in enumerate(turns)
+    ]
+    return drafting.draft(segments, [title], PEOPLE, meeting_date=MEETING).items[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "minuted"),
+    [
+        (
+            "that Cabinet recommends the strategy to full Council in October, and agrees to open a "
+            "register of interest and to commission an independent review of rents",
+            "Tenancy Strategy 2027-2030",
+            [
+                "RESOLVED: That the Tenancy Strategy 2027-2030 be recommended to full Council in October.",
+                "RESOLVED: That a register of interest be opened.",
+                "RESOLVED: That an independent review of rents be commissioned.",
+            ],
+        ),
+        (
+            "to approve it for publication, and to note the consultation responses",
+            "Air Quality Action Plan",
+            [
+                "RESOLVED: That the Air Quality Action Plan be approved for publication.",
+                "RESOLVED: That the consultation responses be noted.",
+            ],
+        ),
+        (
+            "award to the highest scoring tenderer",
+            "Award of Grounds Maintenance Contract",
+            ["RESOLVED: That the Grounds Maintenance Contract be awarded to the highest scoring tenderer."],
+        ),
+        (
+            "that the board defers the item to September",
+            "Community Safety Plan",
+            ["RESOLVED: That consideration of the Community Safety Plan be deferred to September."],
+        ),
+        ("the report sets out three options for members", "Budget Monitoring", []),
+    ],
+)
+def test_each_act_a_recommendation_asks_for_is_one_resolution(body, title, minuted):
+    assert motions.recommended_resolutions(body, title, PEOPLE) == minuted
+
+
+def test_a_delegation_names_people_by_their_posts():
+    said = (
+        "delegate authority to me as Director of Housing, in consultation with Tom and with the Chair, "
+        "to agree the final allocations"
+    )
+    assert motions.recommended_resolutions(said, "Tenancy Strategy 2027-2030", PEOPLE) == [
+        "RESOLVED: That authority be delegated to the Director of Housing, in consultation with the Cabinet "
+        "Member for Environment and with the Chair, to agree the final allocations."
+    ]
+    # "Councillor" is a courtesy, not a name: it never stands for the first attendee it appears in.
+    assert motions.as_minuted("Councillor", PEOPLE) == "Councillor"
+    assert motions.as_minuted("Sam", PEOPLE) == "the Head of Finance"
+    assert motions.as_minuted("Ada", PEOPLE) == "Ada"  # no post on the list: as said
+
+
+def test_recommendations_put_by_reference_and_agreed():
+    item = draft(
+        (
+            "Priya Lal",
+            "The recommendation is to approve the strategy and to delegate to the Head of Finance "
+            "the setting of the rent bands.",
+        ),
+        ("Councillor Ada Obi", "I support it."),
+        ("Councillor Nia Rowlands", "Are we agreed on the recommendations? Agreed."),
+    )
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the Tenancy Strategy 2027-2030 be approved.",
+        "RESOLVED: That authority be delegated to the Head of Finance for the setting of the rent bands.",
+    ]
+
+
+def test_bare_assent_after_an_officers_recommendation_decides_it():
+    item = draft(
+        ("Priya Lal", "So the recommendation is to adopt the strategy."),
+        ("Councillor Nia Rowlands", "Anyone against?"),
+        ("Councillor Ada Obi", "No."),
+    )
+    assert [d.text for d in item.decisions] == ["RESOLVED: That the Tenancy Strategy 2027-2030 be adopted."]
+
+
+def test_a_recommendation_nobody_agreed_is_not_a_resolution():
+    item = draft(
+        ("Priya Lal", "The recommendation is to adopt the strategy."),
+        ("Councillor Ada Obi", "I have real doubts about the rent bands."),
+        ("Councillor Nia Rowlands", "Let's hear from Sam on the figures first."),
+    )
+    assert item.decisions == []
+
+
+def test_a_count_of_hands_is_not_a_resolution():
+    item = draft(
+        ("Councillor Nia Rowlands", "All those in favour of the strategy?"),
+        ("Councillor Nia Rowlands", "That's, yes, that's all four."),
+        ("Councillor Nia Rowlands", "Unanimous."),
+    )
+    assert all("all four" not in d.text for d in item.decisions)
+
+
+def test_the_chair_thinking_aloud_then_agreed():
+    item = draft(("Councillor Nia Rowlands", "I think we note the report. Agreed."))
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the Tenancy Strategy 2027-2030 report be noted."
+    ]
