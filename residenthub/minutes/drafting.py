@@ -926,11 +926,14 @@ def _has_content(resolution: str) -> bool:
     """A resolution says what was decided: "That all those in favour?" or "That is that agreed? ... Thank
     you" says nothing (the vote or the assent is read as such elsewhere)."""
     words = re.findall(r"[a-z][a-z'-]+", resolution.lower())
-    # "That's, yes, that's all five." is a count of hands.
-    said = [
-        w for w in words if w not in _CONTENT_STOP and w not in _NUMBER_WORDS and not w.startswith("unanim")
-    ]
-    return "?" not in resolution and bool(said)
+    return "?" not in resolution and any(w not in _CONTENT_STOP for w in words)
+
+
+def _count_of_hands(resolution: str) -> bool:
+    """ "That's, yes, that's all five." counts hands: numbers and assent, nothing decided."""
+    words = re.findall(r"[a-z][a-z'-]+", resolution.lower())
+    said = [w for w in words if w not in _CONTENT_STOP and not w.startswith("unanim")]
+    return bool(said) and all(w in _NUMBER_WORDS for w in said)
 
 
 # An attendee taking on what was just asked, in so many words, with nothing else said.
@@ -1621,7 +1624,11 @@ def draft(
                 # before the vote is the resolution, for the officer to check (ADR 0151).
                 before = own[i - 1]
                 resolution = resolution_text(before.text)
-                if _has_content(resolution) and not any(d.text == resolution for d in item.decisions):
+                if (
+                    resolution
+                    and not _count_of_hands(resolution)
+                    and not any(d.text == resolution for d in item.decisions)
+                ):
                     item.decisions.append(Decision(resolution, find_vote(s.text), before.start, before.end))
                     decided_at = i - 1
                 used.update({i - 1, i})
@@ -1641,10 +1648,13 @@ def draft(
                 # agreed to note the report" names an attendee before "agreed to").
                 resolution = resolution_text(s.text)
                 vote = find_vote(s.text)
-                if not _has_content(resolution):
+                if _count_of_hands(resolution) or (
+                    not _has_content(resolution)
+                    and ((item.decisions and i - decided_at <= 4) or "?" in resolution)
+                ):
                     # "Is that agreed? ... Thank you." after the chair's resolution: its assent, not another;
-                    # "All those in favour?" or "That's all five." with no resolution before it: a call to
-                    # vote or a count, not a resolution.
+                    # "All those in favour?" with no resolution before it: a call to vote, not a resolution;
+                    # "That's all five.": a count.
                     if item.decisions and i - decided_at <= 4:
                         item.decisions[-1].vote = item.decisions[-1].vote or vote
                     used.add(i)
