@@ -241,7 +241,7 @@ _ORDINALS = {
 _ITEM_CALL_WORDS = r"(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b"
 _ITEM_CALL = re.compile(r"\b" + _ITEM_CALL_WORDS, re.IGNORECASE)
 _MOVE_ON = re.compile(
-    r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b|\bnext item\b|\bwe now\b",
+    r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b|\b(?:next|last|final) item\b|\bwe now\b",
     re.IGNORECASE,
 )
 _STOP = frozenset(
@@ -496,6 +496,15 @@ _ACTION_PATTERNS = [
         r"(?:asked|requested|instructed) to\b",
         r"\b(?:can|could) (?:we|members|the committee) (?:have|get|see) (?:an?|the) (?:written )?"
         r"(?:update|note|briefing|report|breakdown|response|answer|figures|details|list)\b",
+        # An attendee's own promise, with where or when it is going: "I can bring the footfall figures back
+        # to committee in the autumn", "I'll get some dates out to members", "we'll get you a briefing
+        # note before the next meeting" (meetings written blind, tune part; ADR 0178).
+        r"\b(?:i|we)(?:'ll| will| can| shall|'m going to| am going to)\s+(?:also\s+|certainly\s+)?"
+        r"(?:ask|get|bring|take|circulate|send|share|provide|write|arrange|set up|organise|organize|produce|"
+        r"prepare|email|forward|put together|pull together|draft|update|report)\b[^.?!]{3,120}?"
+        r"(?:\b(?:to|with) (?:you|members|all members|the committee|committee|the board|the panel|"
+        r"everyone|all)\b|\bback to\b|\b(?:by|before|within|after) (?:the |next |this |a |\d)"
+        r"|\bnext (?:week|month|meeting)\b|\bin the (?:autumn|spring|summer|new year)\b)",
         # The passive form minutes use when the owner is implied: "A briefing note will be circulated
         # to members by the end of the month", not "asked whether the figures would be circulated".
         r"\b(?:will|shall|is to|are to) be (?:circulated|provided|sent|shared|forwarded|emailed|"

@@ -130,3 +130,63 @@ def test_the_chair_thinking_aloud_then_agreed():
     assert [d.text for d in item.decisions] == [
         "RESOLVED: That the Tenancy Strategy 2027-2030 report be noted."
     ]
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "I can take the tenancy figures back to committee in March.",
+        "I'll get a short note out to members on the void numbers.",
+        "We'll send you the consultation responses before the next meeting.",
+        "I can circulate the rent modelling by the end of the month.",
+    ],
+)
+def test_an_attendees_own_promise_with_where_or_when_is_an_action(promise):
+    item = draft(("Councillor Ada Obi", "How many homes are empty?"), ("Priya Lal", promise))
+    assert [a.owner for a in item.actions] == ["Priya Lal"], promise
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "I can tell you that voids are down this year.",
+        "We'll see how the new lettings policy beds in.",
+        "I'll be brief.",
+    ],
+)
+def test_saying_what_one_can_do_is_not_a_promise(statement):
+    item = draft(("Councillor Ada Obi", "How many homes are empty?"), ("Priya Lal", statement))
+    assert item.actions == [], statement
+
+
+def test_the_last_item_called_as_such_starts_it():
+    segments = [
+        {
+            "start": 0.0,
+            "end": 5.0,
+            "speaker": "Councillor Nia Rowlands",
+            "text": "Item one, the rent review.",
+        },
+        {"start": 5.0, "end": 9.0, "speaker": "Sam Cole", "text": "Rents rise by the formula this year."},
+        {
+            "start": 9.0,
+            "end": 12.0,
+            "speaker": "Councillor Ada Obi",
+            "text": "Will we see the final figures?",
+        },
+        {
+            "start": 12.0,
+            "end": 15.0,
+            "speaker": "Sam Cole",
+            "text": "Yes, I'll circulate them to all members.",
+        },
+        {
+            "start": 15.0,
+            "end": 19.0,
+            "speaker": "Councillor Nia Rowlands",
+            "text": "Lovely. Last item, the garden waste charge.",
+        },
+        {"start": 19.0, "end": 25.0, "speaker": "Priya Lal", "text": "The garden waste charge is unchanged."},
+    ]
+    draft = drafting.draft(segments, ["Rent Review", "Garden Waste Charge"], PEOPLE, meeting_date=MEETING)
+    assert [len(item.actions) for item in draft.items] == [1, 0]
