@@ -241,7 +241,8 @@ _ORDINALS = {
 _ITEM_CALL_WORDS = r"(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b"
 _ITEM_CALL = re.compile(r"\b" + _ITEM_CALL_WORDS, re.IGNORECASE)
 _MOVE_ON = re.compile(
-    r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b|\b(?:next|last|final) item\b|\bwe now\b",
+    r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b"
+    r"|\b(?:next|last|final) item\b|\bwe now\b",
     re.IGNORECASE,
 )
 _STOP = frozenset(
