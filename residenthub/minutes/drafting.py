@@ -241,7 +241,9 @@ _ORDINALS = {
 _ITEM_CALL_WORDS = r"(?:agenda\s+)?item\s+(?:number\s+)?(\d{1,2}|" + "|".join(_ORDINALS) + r")\b"
 _ITEM_CALL = re.compile(r"\b" + _ITEM_CALL_WORDS, re.IGNORECASE)
 _MOVE_ON = re.compile(
+    # Not "come to a different view", "going to be": a verb of moving on, not to an item.
     r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b"
+    r"(?!\s+(?:a|an|be|do|have|work|happen|say|need|see|get|make|take)\b)"
     r"|\b(?:next|last|final) item\b|\bwe now\b",
     re.IGNORECASE,
 )
@@ -270,6 +272,9 @@ def _title_overlap(sentence: str, title: str) -> float:
     if not words:
         return 0.0
     return len(words & set(_tokens(sentence))) / len(words)
+
+
+ANNOUNCED_ENTRY = 8.0  # the cost of starting an announced item anywhere but at its announcement
 
 
 def align(sentences: list[Sentence], titles: list[str], *, method: str = "monotonic") -> list[int]:
@@ -325,7 +330,7 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
     score[:, 1:] = smooth
     score[:, 0] = 0.02  # opening business (apologies, declarations) unless an item is clearly discussed
     announced = set(anchors.values())
-    enter = np.array([0.0] + [8.0 if j in announced else 0.15 for j in range(k)])
+    enter = np.array([0.0] + [ANNOUNCED_ENTRY if j in announced else 0.15 for j in range(k)])
     for i, j in anchors.items():
         score[i, j + 1] += 2.0
     best = np.full((n, states), -np.inf)
@@ -555,9 +560,19 @@ def _num(word: str | None) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
+# The count as the chair calls it: "All those in favour? Seven. Against? Two. Abstentions? None."
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|no|none|zero)"
+_CALLED_VOTE = re.compile(
+    r"\bin favour(?: of [^?]{0,80})?\?\s*(?:that'?s\s+)?(?P<for>" + _COUNT + r")\b[^?]{0,20}?"
+    r"\bagainst\?\s*(?:that'?s\s+)?(?P<against>" + _COUNT + r")\b"
+    r"(?:[^?]{0,20}?\babstentions?\?\s*(?:that'?s\s+)?(?P<abst>" + _COUNT + r")\b)?",
+    re.IGNORECASE,
+)
+
+
 def find_vote(text: str) -> str:
     """ "For 7, against 2, abstentions 1" or "unanimous" or ""."""
-    match = _VOTE.search(text)
+    match = _VOTE.search(text) or _CALLED_VOTE.search(text)
     if match and _num(match.group("for")) is not None:
         parts = [f"For {_num(match.group('for'))}"]
         if _num(match.group("against")) is not None:
@@ -977,7 +992,7 @@ def _same_motion(one: str, other: str) -> bool:
     return bool(small) and small <= large
 
 
-def motion_resolution(text: str, earlier: list[str]) -> str:
+def motion_resolution(text: str, earlier: list[str], title: str = "") -> str:
     """A vote with no resolution in it ("All those in favour? ... that's carried, we'll recommend the
     increase to Cabinet"): the motion as it was put before the vote, from the last proposal said."""
     if not _VOTE_CUE_WORDS.search(text):
@@ -989,6 +1004,9 @@ def motion_resolution(text: str, earlier: list[str]) -> str:
         m = said[-1]
         body = (m.group("body") or m.group("body2") or m.group("body3")).strip(" ,")
         body = re.sub(r"^(?:that|to)\s+", "", body, flags=re.IGNORECASE)
+        nominal = motions.nominal_resolution(body, title)
+        if nominal:  # "the recommendation is approval subject to ...": planning permission granted
+            return nominal
         cabinet = _TO_CABINET.search(text) or _TO_CABINET.search(before)
         if cabinet and not re.search(r"\b(?:cabinet|council)\b", body, re.IGNORECASE):
             to = cabinet.group("body").capitalize()
@@ -1471,6 +1489,43 @@ _BARE_ASSENT = re.compile(
     r"|everyone (?:happy|content|okay)(?: with that)?)\b",
     re.IGNORECASE,
 )
+
+
+def _moved(proposed: list[tuple[int, str]], title: str) -> list[str]:
+    """The resolutions of the motions and recommendations still before the room, the latest first; a
+    refusal where officers recommended approval says so, as minutes do."""
+    moved = [r for _, body in reversed(proposed) for r in motions.recommended_resolutions(body, title)]
+    if any(" be granted" in motions.nominal_resolution(body, title) for _, body in proposed):
+        moved = [
+            r.replace(
+                "planning permission be refused",
+                "planning permission be refused, contrary to the officer recommendation,",
+            )
+            for r in moved
+        ]
+    return moved
+
+
+def _as_moved(spoken: list[str], proposed: list[tuple[int, str]], title: str) -> list[str]:
+    """The chair's outcome ("That's carried, so the application is refused") in the words of the motion
+    that was moved ("refusal on the grounds that ..."), which carry its reasons and conditions."""
+    moved = _moved(proposed, title)
+    out = []
+    for resolution in spoken:
+        act = re.search(r" be (\w+)", resolution)
+        fuller = next(
+            (r for r in moved if act and f" be {act.group(1)}" in r and len(r) > len(resolution)), None
+        )
+        out.append(fuller or resolution)
+        if fuller:
+            # "the motion to refuse, with the wording of the reasons delegated to the Development
+            # Management Manager": the delegation put with the motion is decided with it.
+            out += [
+                r for r in moved if r.startswith("RESOLVED: That authority be delegated") and r not in out
+            ]
+    return out
+
+
 _ANYONE_AGAINST = re.compile(
     r"^\W*(?:(?:right|okay|ok|so)\W+)*(?:is )?any(?:one|body|) (?:against|object)", re.I
 )
@@ -1567,9 +1622,11 @@ def draft(
                 continue
             after = " ".join(x.text for x in own[i + 1 : i + 4])  # assent may follow a mover and a seconder
             chair = roles.get(s.speaker) == "chair"
-            said = motions.recommendation_in(s.text)
+            said = motions.recommendation_in(s.text) or motions.motion_moved(s.text)
             if said:
                 proposed.append((i, said))
+            elif put_with := motions.delegation_put_with(s.text):
+                proposed.append((i, put_with))  # decided with the motion it was put with
             put = _recommendations_put(s.text, i, said, proposed, after, chair, decided_at)
             if put:
                 # The recommendations put to the room and agreed (ADR 0178): each act they ask for, as
@@ -1583,7 +1640,7 @@ def draft(
                 decided_at = i
                 used.add(i)
                 continue
-            spoken = spoken_resolutions(s.text, title, after, attendees, chair)
+            spoken = _as_moved(spoken_resolutions(s.text, title, after, attendees, chair), proposed, title)
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".
@@ -1591,10 +1648,14 @@ def draft(
                 for resolution in spoken:
                     if not any(d.text == resolution for d in item.decisions):
                         item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                proposed.clear()
                 decided_at = i
                 used.add(i)
                 continue
-            motion = motion_resolution(s.text, [x.text for x in own[:i]])
+            motion = motion_resolution(s.text, [x.text for x in own[:i]], title)
+            latest = [r for r in _moved(proposed, title) if "authority be delegated" not in r]
+            if motion and latest:
+                motion = latest[0]  # the motion last moved, not an earlier recommendation it replaced
             if motion and detector.decision_score(s.text) >= detector.threshold:
                 # A vote on a motion put earlier ("All those in favour? ... that's carried"): the motion.
                 last = item.decisions[-1] if item.decisions and i - decided_at <= 4 else None
@@ -1604,9 +1665,7 @@ def draft(
                     last.text = max(last.text, motion, key=len)
                     last.vote = last.vote or find_vote(s.text)
                 elif not any(d.text == motion for d in item.decisions):
-                    item.decisions.append(
-                        Decision(motion, find_vote(s.text) or find_vote(after), s.start, s.end)
-                    )
+                    item.decisions.append(Decision(motion, find_vote(f"{s.text} {after}"), s.start, s.end))
                 decided_at = i
                 used.add(i)
                 continue

@@ -167,6 +167,14 @@ _SUBJECT = re.compile(
     r"(?:is\s+|are\s+)?(?:asked\s+to\s+|should\s+|will\s+|would\s+|agrees?\s+to\s+)?(?=" + _VERB + r"\b)",
     re.IGNORECASE,
 )
+# A recommendation that another body act, its verb in the base form ("that Cabinet approve ..."), unlike
+# the deciding body's own ("that Cabinet recommends the strategy to Council", "that the board endorses").
+_ANOTHER_BODY = re.compile(
+    r"^(?:that\s+)?(?P<said>(?:the\s+)?(?:full\s+)?(?:cabinet|council|executive)\s+(?:"
+    + "|".join(sorted(DECISION_VERBS, key=len, reverse=True))
+    + r")\b.+)$",
+    re.IGNORECASE,
+)
 _NEXT_CLAUSE = re.compile(
     r",?\s+(?:and|also)\s+(?:also\s+)?(?:to\s+)?(?:agrees?\s+to\s+)?(?=" + _VERB + r"\b)", re.IGNORECASE
 )
@@ -278,9 +286,74 @@ def clause_resolution(clause: str, title: str, attendees: Sequence[_Person]) -> 
     return f"RESOLVED: That {thing} be {done}{tail}."
 
 
+_PLANNING_ITEM = re.compile(r"\bapplication\b|\bplanning\b|\b\d{2}/\d{3,6}/[A-Z]{2,6}\b", re.IGNORECASE)
+# A recommendation or motion said as a noun: "approval subject to the conditions", "refusal on the grounds
+# that ...". On a planning application, what is granted or refused is planning permission.
+_NOMINAL = re.compile(
+    r"^(?P<act>approval|refusal|deferral)\b(?:\s+of\s+(?P<thing>[^,;]+?))?(?=[\s,]|$)", re.I
+)
+_NOMINAL_VERBS = {"approval": "approve", "refusal": "refuse", "deferral": "defer"}
+
+
+def nominal_resolution(clause: str, title: str) -> str:
+    """A recommendation said as a noun ("approval subject to the conditions in the report") as a
+    resolution, or ""."""
+    found = _NOMINAL.match(clause)
+    if not found:
+        return ""
+    act = found.group("act").lower()
+    tail = clause[found.end() :].rstrip(" ,")
+    if tail and not tail.startswith(","):
+        tail = " " + tail.strip()
+    if _PLANNING_ITEM.search(title) and not found.group("thing") and act != "deferral":
+        done = "granted" if act == "approval" else "refused"
+        return f"RESOLVED: That planning permission be {done}{tail}."
+    return clause_resolution(f"{_NOMINAL_VERBS[act]} {found.group('thing') or 'it'}{tail}", title, ())
+
+
+# A member moving a motion: "I'd like to move refusal on the grounds that ...", "I propose that we defer".
+_MOVED = re.compile(
+    r"\b(?:i(?:'d like to| would like to|'ll| will|'m going to)?|can i|may i)\s+(?:formally\s+)?"
+    r"(?:move|propose)\s+(?:that\s+(?:we\s+)?)?(?P<body>(?:refusal|approval|deferral|"
+    + _VERB
+    + r")\b[^.;?!]{0,260})",
+    re.IGNORECASE,
+)
+
+
+# A delegation put with a motion: "the motion to refuse, with the wording of the reasons delegated to the
+# Development Management Manager".
+_DELEGATED_WITH = re.compile(
+    r"\bwith\s+(?P<what>the\s[^,.;?!]{3,80}?)\s+delegated\s+to\s+(?P<who>(?:the\s+)?[A-Z][\w ]{2,60}?|me|us)"
+    r"(?=\s*(?:[,.;?!]|$))",
+    re.IGNORECASE,
+)
+
+
+def delegation_put_with(text: str) -> str:
+    """A delegation said as part of a motion, as a recommendation body ("delegate to the ... the ..."), or
+    ""."""
+    found = _DELEGATED_WITH.search(text)
+    return f"delegate to {found.group('who')} {found.group('what')}" if found else ""
+
+
+def motion_moved(text: str) -> str:
+    """The body of a motion a member moves in ``text``, or ""."""
+    found = _MOVED.search(text)
+    return found.group("body").strip(" ,") if found else ""
+
+
 def recommended_resolutions(body: str, title: str, attendees: Sequence[_Person] = ()) -> list[str]:
     """Each act a recommendation asks for, as a resolution ("that Cabinet recommends the strategy to full
     Council, and agrees to launch a public consultation in September" is two)."""
+    nominal = nominal_resolution(" ".join(body.split()).strip(" ,"), title)
+    if nominal:
+        return [nominal]
+    other_body = _ANOTHER_BODY.match(" ".join(body.split()).strip(" ,"))
+    if other_body:
+        # "that Cabinet approve a rise in rents": what another body is asked to do, minuted as said.
+        said = other_body.group("said")
+        return [f"RESOLVED: That {said[0].upper() + said[1:]}."]
     body = _SUBJECT.sub("", " ".join(body.split()).strip(" ,"), count=1)
     body = re.sub(r"^(?:that|to)\s+", "", body, flags=re.IGNORECASE)
     clauses, start = [], 0

@@ -190,3 +190,62 @@ def test_the_last_item_called_as_such_starts_it():
     ]
     draft = drafting.draft(segments, ["Rent Review", "Garden Waste Charge"], PEOPLE, meeting_date=MEETING)
     assert [len(item.actions) for item in draft.items] == [1, 0]
+
+
+PLANNING = "Application 27/00412/FUL - 9 Quarry Row - Two-storey rear extension"
+
+
+def test_a_planning_recommendation_said_as_a_noun():
+    assert motions.recommended_resolutions(
+        "approval subject to the nine conditions in the report", PLANNING
+    ) == ["RESOLVED: That planning permission be granted subject to the nine conditions in the report."]
+    assert motions.recommended_resolutions("approval of the revised fees", "Fees and Charges") == [
+        "RESOLVED: That the revised Fees and Charges be approved."
+    ]
+
+
+def test_refusal_moved_against_the_officers_recommendation_with_its_reasons_and_delegation():
+    segments = [
+        ("Councillor Nia Rowlands", "Item one, the application at Quarry Row. Priya."),
+        ("Priya Lal", "The recommendation is approval subject to the nine conditions in the report."),
+        (
+            "Councillor Ada Obi",
+            "I'd like to move refusal on the grounds that the extension would overshadow the neighbouring "
+            "garden.",
+        ),
+        ("Councillor Tom Hesketh", "I'll second that."),
+        (
+            "Councillor Nia Rowlands",
+            "Then I'll put the motion to refuse, with the wording of the reasons delegated to the Director "
+            "of Housing.",
+        ),
+        (
+            "Councillor Nia Rowlands",
+            "All those in favour? Five. Against? Two. That's carried, so the application is refused.",
+        ),
+    ]
+    rows = [
+        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
+        for k, (who, said) in enumerate(segments)
+    ]
+    item = drafting.draft(rows, [PLANNING], PEOPLE, meeting_date=MEETING).items[0]
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That planning permission be refused, contrary to the officer recommendation, on the "
+        "grounds that the extension would overshadow the neighbouring garden.",
+        "RESOLVED: That authority be delegated to the Director of Housing for the wording of the reasons.",
+    ]
+    assert item.decisions[0].vote
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Members are entitled to come to a different view on planning matters.", "It's going to be tight."],
+)
+def test_coming_to_a_view_is_not_moving_on_to_an_item(said):
+    sentences = drafting.split_sentences(
+        [
+            {"start": 0.0, "end": 4.0, "speaker": "", "text": "Item one, the rent review."},
+            {"start": 4.0, "end": 8.0, "speaker": "", "text": said},
+        ]
+    )
+    assert drafting.align(sentences, ["Rent Review", "Planning Matters Update"]) == [0, 0]
