@@ -506,8 +506,8 @@ _ACTION_PATTERNS = [
         # to committee in the autumn", "I'll get some dates out to members", "we'll get you a briefing
         # note before the next meeting" (meetings written blind, tune part; ADR 0178).
         r"\b(?:i|we)(?:'ll| will| can| shall|'m going to| am going to)\s+(?:also\s+|certainly\s+)?"
-        r"(?:ask|get|bring|take|circulate|send|share|provide|write|arrange|set up|organise|organize|produce|"
-        r"prepare|email|forward|put together|pull together|draft|update|report)\b[^.?!]{3,120}?"
+        r"(?:ask|get|bring|take|include|circulate|send|share|provide|write|arrange|set up|organise|organize|"
+        r"produce|prepare|email|forward|put together|pull together|draft|update|report)\b[^.?!]{3,120}?"
         r"(?:\b(?:to|with) (?:you|members|all members|the committee|committee|the board|the panel|"
         r"everyone|all)\b|\bback to\b|\b(?:by|before|within|after) (?:the |next |this |a |\d)"
         r"|\bnext (?:week|month|meeting)\b|\bin the (?:autumn|spring|summer|new year)\b)",
@@ -964,8 +964,9 @@ def _count_of_hands(resolution: str) -> bool:
 # An attendee taking on what was just asked, in so many words, with nothing else said.
 _BARE_PROMISE = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|of course|sure|certainly|absolutely|happy to|no problem|okay|ok)\W+"
-    r"(?:chair\W+)?)*"
+    r"(?:(?:chair|leader|mayor|madam chair|mr chairman)\W+)?)*"
     r"(?:leave (?:that|it|this) with me|i'?ll (?:pick|take) (?:that|it|this) (?:up|away|on)|will do\b|"
+    r"we(?:'ll| will| can) do (?:that|it|this)\b|"
     r"i'?d be (?:very |more than )?happy to (?:do|arrange|circulate|send|share|look into|pick up|take) "
     r"(?:that|it|this)\b|i can do that|i'?ll (?:do|sort|arrange|check|find out|look into|get|send|"
     r"circulate|share) (?:that|it|this)\b)",
@@ -980,6 +981,35 @@ def _asker(own: list[Sentence], i: int) -> int | None:
         if own[j].speaker and own[j].speaker != own[i].speaker:
             return j
     return None
+
+
+def _asking_run(own: list[Sentence], j: int) -> list[int]:
+    """Sentence ``j`` and the same speaker's sentences just before it (at most three in all): a request
+    and what its asker added ("Can you come back to us with a sensitivity analysis? Three and a half,
+    four, four and a half. I want it before full Council.")."""
+    run = [j]
+    while len(run) < 3 and run[0] > 0 and own[run[0] - 1].speaker == own[j].speaker:
+        run.insert(0, run[0] - 1)
+    return run
+
+
+# Where a promise names attendees only as those it goes to ("I'll send that round to all Cabinet members
+# and to Councillor Stott", "I'll let you and Councillor Walsh know"), the one promising owns it.
+_FIRST_PERSON_PROMISE = re.compile(r"\b(?:i|we)(?:'ll| will| can| shall)\s+(?!be\b|have to\b)\w+", re.I)
+_TO_SOMEONE = r"(?:to|with|and|for|let|tell|copy|ask|cc)\s+(?:you\s+and\s+)?(?:all\s+)?"
+
+
+def _promised_by_speaker(text: str, attendees: list[Attendee], speaker: str) -> bool:
+    if not speaker or not _FIRST_PERSON_PROMISE.search(text):
+        return False
+    lowered = text.lower()
+    for attendee in attendees:
+        for form in _name_forms(attendee):
+            for at in re.finditer(r"\b" + re.escape(form.lower()) + r"\b", lowered):
+                before = lowered[max(0, at.start() - 30) : at.start()]
+                if not re.search(_TO_SOMEONE + r"(?:councillor\s+|cllr\s+|dr\s+)?$", before):
+                    return False
+    return True
 
 
 def _same_motion(one: str, other: str) -> bool:
@@ -1378,8 +1408,17 @@ def _merged_cut(
 _THAT_THE_CLAUSE = re.compile(r"\s(?=(?:[a-z]+\s){0,2}(?:that|at)\s+the\b)", re.IGNORECASE)
 
 
-def action_text(text: str) -> str:
+# "I'll get a revised version to you": minutes name the document ("a revised version of the Joint Health
+# and Wellbeing Strategy").
+_VERSION = re.compile(
+    r"\b(?P<said>(?:the|a|an)\s+(?:(?:final|revised|updated|draft|new|full)\s+)?version)\b(?!\s+of\b)", re.I
+)
+
+
+def action_text(text: str, title: str = "") -> str:
     text = " ".join(text.split()).strip()
+    if title:
+        text = _VERSION.sub(lambda m: f"{m.group('said')} of the {title.strip().rstrip('.')}", text, count=1)
     text = re.sub(r"^(action( point| item)?\s*[:\-]\s*)", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(so|okay|right|and)\b[, ]*", "", text, flags=re.IGNORECASE)
     return (text[0].upper() + text[1:]).rstrip(".") + "." if text else ""
@@ -1754,22 +1793,28 @@ def draft(
             ):
                 # "Yes, I'll pick that up." / "Leave that with me, I'll have an answer by Friday." (ADR
                 # 0176): the task is the one just asked for, and whoever promised it owns it.
-                asked = own[j]
+                run = _asking_run(own, j)
+                asked = " ".join(own[k].text for k in run)
                 owner = find_owner(s.text, attendees, s.speaker) or next(
                     (a.name for a in attendees if a.name == s.speaker), ""
                 )
-                due = find_due(s.text, meeting_date) or find_due(asked.text, meeting_date)
+                due = find_due(s.text, meeting_date) or find_due(asked, meeting_date)
                 last = item.actions[-1] if item.actions else None
-                if last is not None and last.start == asked.start:
+                if last is not None and any(last.start == own[k].start for k in run):
+                    # The request was taken as an action already: it now has its owner, and the rest
+                    # of what was asked and promised.
+                    start = next(k for k in run if own[k].start == last.start)
+                    said = " ".join(own[k].text for k in run if k >= start)
+                    last.text = action_text(f"{said} {s.text}", title)
                     last.owner = owner or last.owner
                     last.due = last.due or due
                     last.end = s.end
                 else:
                     # The task as asked and as taken on: "Could we see the full report? I'll circulate it
                     # to all members by Friday." (ADR 0177: the request alone lost where and to whom).
-                    said = action_text(f"{asked.text} {s.text}")
-                    item.actions.append(Action(said, owner, due, asked.start, s.end))
-                used.update({j, i})
+                    said = action_text(f"{asked} {s.text}", title)
+                    item.actions.append(Action(said, owner, due, own[run[0]].start, s.end))
+                used.update({*run, i})
             elif _is_action(s.text, attendees, detector, meeting_date):
                 due = find_due(s.text, meeting_date)
                 if not due and i + 1 < len(own) and _deadline_only(own[i + 1].text, attendees, detector):
@@ -1777,15 +1822,39 @@ def draft(
                     # said as a sentence of its own belongs to the action before it.
                     due = find_due(own[i + 1].text, meeting_date)
                     used.add(i + 1)
-                item.actions.append(
-                    Action(
-                        action_text(s.text),
-                        find_owner(s.text, attendees, s.speaker),
-                        due,
-                        s.start,
-                        s.end,
-                    )
+                owner = (
+                    s.speaker
+                    if _promised_by_speaker(s.text, attendees, s.speaker)
+                    and any(a.name == s.speaker for a in attendees)
+                    else find_owner(s.text, attendees, s.speaker)
                 )
+                last = item.actions[-1] if item.actions else None
+                if (
+                    last is not None
+                    and i >= 1
+                    and own[i - 1].speaker == s.speaker
+                    and last.start == own[i - 1].start
+                    and _FIRST_PERSON_PROMISE.search(s.text)
+                ):
+                    # "... and I can split it by provider and by area. I'll provide that to members before
+                    # the next meeting.": one task said in two sentences.
+                    last.text = action_text(f"{last.text} {s.text}", title)
+                    last.due = due or last.due
+                    last.end = s.end
+                    used.add(i)
+                    continue
+                said = s.text
+                if (
+                    len(s.text.split()) <= 10
+                    and i >= 1
+                    and i - 1 not in used
+                    and own[i - 1].speaker == s.speaker
+                    and _FIRST_PERSON_PROMISE.search(s.text)
+                ):
+                    # "There's new guidance on pooling, and the committee would benefit from a session on
+                    # it. I'll get some dates out to members.": the promise with what it is about.
+                    said = f"{own[i - 1].text} {s.text}"
+                item.actions.append(Action(action_text(said, title), owner, due, s.start, s.end))
                 used.add(i)
         for i in summarise(own, used):
             line = reported(own[i].text, roles.get(own[i].speaker, ""))

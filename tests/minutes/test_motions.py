@@ -249,3 +249,52 @@ def test_coming_to_a_view_is_not_moving_on_to_an_item(said):
         ]
     )
     assert drafting.align(sentences, ["Rent Review", "Planning Matters Update"]) == [0, 0]
+
+
+def test_a_request_then_the_promise_is_one_action_owned_by_whoever_promised():
+    item = draft(
+        ("Councillor Ada Obi", "Can you come back to us with a breakdown of arrears by estate?"),
+        ("Councillor Ada Obi", "Quarter by quarter."),
+        ("Sam Cole", "Yes Chair, we'll do that."),
+    )
+    assert len(item.actions) == 1
+    action = item.actions[0]
+    assert action.owner == "Sam Cole"
+    assert "arrears by estate" in action.text and "Quarter by quarter" in action.text
+
+
+def test_those_a_promise_goes_to_do_not_own_it():
+    item = draft(
+        ("Councillor Ada Obi", "Could we have the void figures?"),
+        ("Sam Cole", "I'll send them to Councillor Obi and to Tom by Friday."),
+    )
+    assert [a.owner for a in item.actions] == ["Sam Cole"]
+
+
+def test_a_promise_in_two_sentences_is_one_action():
+    item = draft(
+        ("Councillor Ada Obi", "How many tenants are in arrears?"),
+        (
+            "Sam Cole",
+            "I believe around four hundred, but I'd want to check that, and I can split it by estate.",
+        ),
+        ("Sam Cole", "I'll provide that to members before the next meeting."),
+    )
+    assert len(item.actions) == 1
+    assert "split it by estate" in item.actions[0].text and item.actions[0].due
+
+
+def test_a_short_promise_keeps_what_it_is_about():
+    item = draft(
+        (
+            "Sam Cole",
+            "There's new guidance on rent setting, and members would benefit from a briefing on it.",
+        ),
+        ("Sam Cole", "I'll get some dates out to members."),
+    )
+    assert ["guidance on rent setting" in a.text for a in item.actions] == [True]
+
+
+def test_a_version_is_named_by_the_item():
+    item = draft(("Priya Lal", "I'll get a revised version to members by the end of the month."))
+    assert "a revised version of the Tenancy Strategy 2027-2030" in item.actions[0].text
