@@ -388,3 +388,21 @@ def _first_date(text: str, meeting_date: dt.date, next_meeting_days: int) -> dt.
     if _NEXT_MEETING.search(text):
         return base + dt.timedelta(days=next_meeting_days)
     return None
+
+
+def date_before(text: str, base: dt.date) -> dt.date | None:
+    """The first day and month named in ``text`` as a date on or before ``base`` ("the minutes of the
+    nineteenth of January", said in March 2027, are 19 January 2027; said in January 2027, of a
+    November meeting, 2026)."""
+    text = _cardinal_days_as_digits(_ordinal_words_as_digits(text))
+    found = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
+    if not found:
+        return None
+    year = _year(found.group("y"), base)
+    try:
+        day = dt.date(year or base.year, _month_number(found.group("m")), int(found.group("d")))
+    except (ValueError, KeyError):
+        return None
+    if year is None and day > base:
+        day = day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else None
+    return day

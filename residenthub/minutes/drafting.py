@@ -819,12 +819,22 @@ def spoken_resolutions(
     for m in _SPOKEN_RESOLUTION.finditer(text):
         if not _put_to(text, m, after, chair):
             continue
-        thing, where = motions.object_for(m.group("object"), title), ""
+        said = m.group("object")
         verb = motions.PARTICIPLES[m.group("verb").lower()]
-        # "defer the item to the next meeting", "refer our concerns to Cabinet": where to follows the verb.
-        place = re.search(r"\s+((?:to|until) (?:the )?[\w' -]{3,40})$", m.group("object"))
-        if place and verb in {"deferred", "referred"}:
-            thing, where = motions.object_for(m.group("object")[: place.start()], title), " " + place.group(1)
+        # "defer the item to the next meeting", "refer our concerns to Cabinet": where to follows the verb;
+        # "approve them as a correct record": how.
+        place = (
+            re.search(r"\s+((?:to|until) (?:the )?[\w' -]{3,40})$", said)
+            if verb in {"deferred", "referred"}
+            else None
+        )
+        place = place or re.search(r"\s+(as\s.+)$", said)
+        thing, where = (said[: place.start()], " " + place.group(1)) if place else (said, "")
+        cut = motions.OBJECT_END.search(thing)
+        if cut and motions.GENERIC_OBJECT.match(thing[: cut.start()].strip()):
+            # "approve the report for consultation": the report is the item's, for consultation is how.
+            thing, where = thing[: cut.start()], " " + thing[cut.start() :].strip(" ,") + where
+        thing = motions.object_for(thing, title)
         if verb == "deferred":
             thing = f"consideration of {thing}"
         found.append(f"RESOLVED: That {thing} be {verb}{where}.")
@@ -1521,6 +1531,15 @@ def _joined_resolution(previous: str, sentence: str, resolution: str) -> str:
     return f"{head} {' '.join(words)}."
 
 
+@dataclass
+class _Proposal:
+    """A recommendation or motion said and not yet decided."""
+
+    at: int  # index of the sentence it was said in
+    body: str  # "to approve the plan as set out, and to delegate ..."
+    by: str  # who said it ("me" in it is them)
+
+
 _BARE_ASSENT = re.compile(
     r"^\W*(?:(?:right|okay|ok|so|good|lovely|thank you|thanks|yes|no|and|then)\W+)*"
     r"(?:anyone against\W+(?:no\W+)?)?"
@@ -1530,11 +1549,17 @@ _BARE_ASSENT = re.compile(
 )
 
 
-def _moved(proposed: list[tuple[int, str]], title: str) -> list[str]:
-    """The resolutions of the motions and recommendations still before the room, the latest first; a
-    refusal where officers recommended approval says so, as minutes do."""
-    moved = [r for _, body in reversed(proposed) for r in motions.recommended_resolutions(body, title)]
-    if any(" be granted" in motions.nominal_resolution(body, title) for _, body in proposed):
+def _moved(
+    proposed: list[_Proposal], title: str, attendees: Sequence[Attendee] = (), *, latest_first: bool = True
+) -> list[str]:
+    """The resolutions of the motions and recommendations still before the room, the latest first (or in
+    the order said); a refusal where officers recommended approval says so, as minutes do."""
+    moved = [
+        r
+        for p in (reversed(proposed) if latest_first else proposed)
+        for r in motions.recommended_resolutions(p.body, title, attendees, speaker=p.by)
+    ]
+    if any(" be granted" in motions.nominal_resolution(p.body, title) for p in proposed):
         moved = [
             r.replace(
                 "planning permission be refused",
@@ -1545,16 +1570,20 @@ def _moved(proposed: list[tuple[int, str]], title: str) -> list[str]:
     return moved
 
 
-def _as_moved(spoken: list[str], proposed: list[tuple[int, str]], title: str) -> list[str]:
+def _as_moved(
+    spoken: list[str], proposed: list[_Proposal], title: str, attendees: Sequence[Attendee] = ()
+) -> list[str]:
     """The chair's outcome ("That's carried, so the application is refused") in the words of the motion
     that was moved ("refusal on the grounds that ..."), which carry its reasons and conditions."""
-    moved = _moved(proposed, title)
+    moved = _moved(proposed, title, attendees)
     out = []
     for resolution in spoken:
         act = re.search(r" be (\w+)", resolution)
         fuller = next(
             (r for r in moved if act and f" be {act.group(1)}" in r and len(r) > len(resolution)), None
         )
+        if "authority be delegated" in resolution:
+            fuller = None  # a delegation said in full is already the motion's own words
         out.append(fuller or resolution)
         if fuller:
             # "the motion to refuse, with the wording of the reasons delegated to the Development
@@ -1574,11 +1603,11 @@ def _recommendations_put(
     text: str,
     i: int,
     said: str,
-    proposed: list[tuple[int, str]],
+    proposed: list[_Proposal],
     after: str,
     chair: bool,
     decided_at: int,
-) -> list[str]:
+) -> list[_Proposal]:
     """The recommendations the chair's sentence ``i`` puts to the room and the room agrees, or []:
     by reference ("are we agreed on the recommendations? ... Agreed?"), said by the chair with assent
     following ("So the recommendation is to award ..., and to delegate .... Agreed?"), or as bare assent
@@ -1586,16 +1615,40 @@ def _recommendations_put(
     if not chair or not proposed:
         return []
     if said:
+        # The chair saying the recommendations and the room agreeing: what officers said before is part
+        # of what is agreed ("... and the delegation for minor changes").
         tail = text[text.find(said) + len(said) :]
-        return [said] if _ASSENT.search(tail) or _ASSENT.search(after) else []
+        return proposed if _ASSENT.search(tail) or _ASSENT.search(after) else []
     by_reference = motions.PUTS_RECOMMENDATIONS.search(text)
     if by_reference and (_ASSENT.search(text[by_reference.end() :]) or _ASSENT.search(after)):
-        return [body for _, body in proposed]
-    last = proposed[-1][0]
+        return proposed
+    last = proposed[-1].at
     no_objection = _ANYONE_AGAINST.match(text) and re.match(r"\W*no\b", after, re.IGNORECASE)
     if (_BARE_ASSENT.match(text) or no_objection) and i - last <= 4 and decided_at < last:
-        return [body for _, body in proposed]
+        return proposed
     return []
+
+
+_MINUTES_ITEM = re.compile(r"\bminutes\b", re.IGNORECASE)
+_CONFIRMED = re.compile(
+    r"\bbe (?:approved|agreed|confirmed|signed|accepted|adopted)\b|\bcorrect record\b", re.I
+)
+
+
+def _as_minutes_confirmed(item: DraftItem, own: list[Sentence], meeting_date: dt.date | None) -> None:
+    """The previous meeting's minutes confirmed, in the form minutes use: "That the minutes of the meeting
+    held on 19 January 2027 be approved as a correct record and signed by the Chair." The date is the
+    one said for them ("Item one, the minutes of the nineteenth of January")."""
+    held = next(
+        (d for s in own if (d := dates.date_before(s.text, meeting_date or dt.date.today())) is not None),
+        None,
+    )
+    which = f"the meeting held on {held.day} {held:%B %Y}" if held else "the previous meeting"
+    for decision in item.decisions:
+        if _CONFIRMED.search(decision.text):
+            confirmed = "be approved as a correct record and signed by the Chair"
+            decision.text = f"RESOLVED: That the minutes of {which} {confirmed}."
+            break
 
 
 def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:
@@ -1630,6 +1683,7 @@ def draft(
     warnings: list[str] = []
     if not sentences:
         warnings.append("The transcript has no words in it: there is nothing to draft from.")
+    agenda_given = bool(titles)
     if not titles:
         titles = ["Minutes"]
         assigned = [0] * len(sentences)
@@ -1655,7 +1709,7 @@ def draft(
             item.start, item.end = own[0].start, own[-1].end
         used: set[int] = set()
         decided_at = -10  # index of the sentence the last decision came from
-        proposed: list[tuple[int, str]] = []  # recommendations said and not yet decided: (sentence, body)
+        proposed: list[_Proposal] = []  # recommendations said and not yet decided
         for i, s in enumerate(own):
             if i in used:  # the deadline of the action before it (below)
                 continue
@@ -1663,23 +1717,27 @@ def draft(
             chair = roles.get(s.speaker) == "chair"
             said = motions.recommendation_in(s.text) or motions.motion_moved(s.text)
             if said:
-                proposed.append((i, said))
+                proposed.append(_Proposal(i, said, s.speaker))
             elif put_with := motions.delegation_put_with(s.text):
-                proposed.append((i, put_with))  # decided with the motion it was put with
+                proposed.append(_Proposal(i, put_with, s.speaker))  # decided with the motion put with it
             put = _recommendations_put(s.text, i, said, proposed, after, chair, decided_at)
             if put:
                 # The recommendations put to the room and agreed (ADR 0178): each act they ask for, as
                 # the clerk minutes it.
                 vote = find_vote(s.text) or find_vote(after)
-                for body in put:
-                    for resolution in motions.recommended_resolutions(body, title, attendees):
-                        if not any(d.text == resolution for d in item.decisions):
-                            item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                for resolution in _moved(put, title, attendees, latest_first=False):
+                    same = next((d for d in item.decisions if _same_motion(d.text, resolution)), None)
+                    if same is None:
+                        item.decisions.append(Decision(resolution, vote, s.start, s.end))
+                    elif len(resolution) > len(same.text):  # one act said twice: the fuller saying
+                        same.text = resolution
                 proposed.clear()
                 decided_at = i
                 used.add(i)
                 continue
-            spoken = _as_moved(spoken_resolutions(s.text, title, after, attendees, chair), proposed, title)
+            spoken = _as_moved(
+                spoken_resolutions(s.text, title, after, attendees, chair), proposed, title, attendees
+            )
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".
@@ -1692,7 +1750,7 @@ def draft(
                 used.add(i)
                 continue
             motion = motion_resolution(s.text, [x.text for x in own[:i]], title)
-            latest = [r for r in _moved(proposed, title) if "authority be delegated" not in r]
+            latest = [r for r in _moved(proposed, title, attendees) if "authority be delegated" not in r]
             if motion and latest:
                 motion = latest[0]  # the motion last moved, not an earlier recommendation it replaced
             if motion and detector.decision_score(s.text) >= detector.threshold:
@@ -1856,6 +1914,8 @@ def draft(
                     said = f"{own[i - 1].text} {s.text}"
                 item.actions.append(Action(action_text(said, title), owner, due, s.start, s.end))
                 used.add(i)
+        if agenda_given and _MINUTES_ITEM.search(title):
+            _as_minutes_confirmed(item, own, meeting_date)
         for i in summarise(own, used):
             line = reported(own[i].text, roles.get(own[i].speaker, ""))
             item.summary.append(SummaryLine(line, own[i].start, own[i].end))

@@ -116,10 +116,15 @@ def thing_decided(found: str, title: str) -> str:
     return object_for(found, _ACT_OF.sub("", title.strip()) if title else title)
 
 
-def as_minuted(who: str, attendees: Sequence[_Person]) -> str:
+def as_minuted(who: str, attendees: Sequence[_Person], speaker: str = "") -> str:
     """A person as minutes name them: by post where the attendance list gives one ("Gemma as Director of
-    Place" and "Gemma" are "the Director of Place"; "me as Chair" is "the Chair")."""
+    Place" and "Gemma" are "the Director of Place"; "me as Chair" is "the Chair"; "me" said by an officer
+    is that officer's post)."""
     who = " ".join(who.split()).strip(" ,")
+    if who.lower() in {"me", "myself"} and speaker:
+        said_by = next((a for a in attendees if a.name == speaker and a.title), None)
+        if said_by is not None:
+            return f"the {said_by.title}"
     said_as = re.match(r"(?P<name>.+?)\s+as\s+(?:the\s+)?(?P<post>.+)$", who, re.IGNORECASE)
     if said_as:
         post = said_as.group("post")
@@ -158,7 +163,9 @@ _RECOMMENDATION = re.compile(
     r"(?: (?:in|before) (?:the report|you|members|us))? (?:is|are|would be) (?:that |to |simply to )?"
     r"(?P<body>[^.;?!]{8,260})"
     r"|\b(?:members|the (?:committee|board|cabinet|panel|sub-committee)|you|cabinet)(?: are| is) (?:also )?"
-    r"(?:being )?asked to (?P<body2>[^.;?!]{8,260})",
+    r"(?:being )?asked to (?P<body2>[^.;?!]{8,260})"
+    r"|\b(?:we(?:'re| are)|officers are|i'?m) (?:asking|recommending) (?:the (?:committee|board|panel|"
+    r"sub-committee)|members|you|cabinet|council) to (?P<body3>[^.;?!]{8,260})",
     re.IGNORECASE,
 )
 # Who is asked, at the head of a recommendation: "that Cabinet recommends ...", "that the board endorses".
@@ -176,10 +183,13 @@ _ANOTHER_BODY = re.compile(
     re.IGNORECASE,
 )
 _NEXT_CLAUSE = re.compile(
-    r",?\s+(?:and|also)\s+(?:also\s+)?(?:to\s+)?(?:agrees?\s+to\s+)?(?=" + _VERB + r"\b)", re.IGNORECASE
+    r",?\s+(?:and|also)\s+(?:also\s+)?(?:that\s+)?(?:we\s+)?(?:to\s+)?(?:agrees?\s+to\s+)?(?="
+    + _VERB
+    + r"\b)",
+    re.IGNORECASE,
 )
 # Where the thing decided ends and the rest of the clause begins: "approve it | for inclusion with ...".
-_OBJECT_END = re.compile(
+OBJECT_END = re.compile(
     r",|(?:^|\s)(?=(?:as|for|to|subject to|with|by|until|from|at|following|pending)\s)"
     r"|(?:^|\s)(?=in\s+(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|\d|the next|the new))",
@@ -188,7 +198,8 @@ _OBJECT_END = re.compile(
 _DELEGATE = re.compile(
     r"^delegat\w*\s+(?:the\s+)?(?:authority|powers?|the decision)?\s*to\s+(?P<who>[^,]{2,60}?),?\s+"
     r"(?:(?P<consult>in consultation with\s+[^.;?!]{2,90}?),\s+)?to\s+(?P<what>.{5,200})$"
-    r"|^delegat\w*\s+to\s+(?P<who2>(?:the\s+)?[A-Z][\w ]{2,60}?)\s+(?P<what2>the\s.{5,200})$",
+    r"|^delegat\w*\s+(?:authority\s+)?to\s+(?P<who2>(?:the\s+)?[A-Z][\w ]{2,60}?|me|us),?\s+"
+    r"(?:(?P<consult2>in consultation with\s+[^,]{2,90}?),\s+)?(?P<what2>(?:the|any|all)\s.{5,200})$",
     re.IGNORECASE,
 )
 
@@ -196,7 +207,9 @@ _DELEGATE = re.compile(
 def recommendation_in(text: str) -> str:
     """The body of a recommendation said in ``text``, or ""."""
     found = _RECOMMENDATION.search(text)
-    return (found.group("body") or found.group("body2")).strip(" ,") if found else ""
+    if not found:
+        return ""
+    return (found.group("body") or found.group("body2") or found.group("body3")).strip(" ,")
 
 
 _IRREGULAR = {
@@ -242,15 +255,16 @@ def participle(verb: str) -> tuple[str, str]:
     return word, word + "ed"
 
 
-def delegation(who: str, consult: str, what: str, attendees: Sequence[_Person]) -> str:
+def delegation(who: str, consult: str, what: str, attendees: Sequence[_Person], speaker: str = "") -> str:
     """ "That authority be delegated to the Director of Place, in consultation with ..., to ..."."""
     if consult:
         people = re.sub(r"^in consultation with\s+", "", consult.strip(), flags=re.IGNORECASE)
         consult = f", in consultation with {_people_as_minuted(people, attendees)},"
-    return f"RESOLVED: That authority be delegated to {as_minuted(who, attendees)}{consult} {what.strip()}."
+    to = as_minuted(who, attendees, speaker)
+    return f"RESOLVED: That authority be delegated to {to}{consult} {what.strip()}."
 
 
-def clause_resolution(clause: str, title: str, attendees: Sequence[_Person]) -> str:
+def clause_resolution(clause: str, title: str, attendees: Sequence[_Person], speaker: str = "") -> str:
     """One recommended act ("approve the plan as set out") as a resolution ("That the ... Plan be approved
     as set out."), or "" when the clause does not start with a decision verb."""
     clause = " ".join(clause.split()).strip(" ,")
@@ -269,11 +283,11 @@ def clause_resolution(clause: str, title: str, attendees: Sequence[_Person]) -> 
         if not found:
             return ""
         if found.group("who"):
-            return delegation(
-                found.group("who"), found.group("consult") or "", "to " + found.group("what"), attendees
-            )
-        return delegation(found.group("who2"), "", "for " + found.group("what2"), attendees)
-    cut = _OBJECT_END.search(rest)
+            what = "to " + found.group("what")
+            return delegation(found.group("who"), found.group("consult") or "", what, attendees, speaker)
+        what = "for " + found.group("what2")
+        return delegation(found.group("who2"), found.group("consult2") or "", what, attendees, speaker)
+    cut = OBJECT_END.search(rest)
     thing, tail = (rest[: cut.start()], rest[cut.start() :]) if cut else (rest, "")
     thing = thing_decided(thing or "it", title)
     if not thing or not re.search(r"[A-Za-z]", thing):
@@ -343,7 +357,9 @@ def motion_moved(text: str) -> str:
     return found.group("body").strip(" ,") if found else ""
 
 
-def recommended_resolutions(body: str, title: str, attendees: Sequence[_Person] = ()) -> list[str]:
+def recommended_resolutions(
+    body: str, title: str, attendees: Sequence[_Person] = (), speaker: str = ""
+) -> list[str]:
     """Each act a recommendation asks for, as a resolution ("that Cabinet recommends the strategy to full
     Council, and agrees to launch a public consultation in September" is two)."""
     nominal = nominal_resolution(" ".join(body.split()).strip(" ,"), title)
@@ -361,7 +377,7 @@ def recommended_resolutions(body: str, title: str, attendees: Sequence[_Person] 
         clauses.append(body[start : split.start()])
         start = split.end()
     clauses.append(body[start:])
-    found = [clause_resolution(c, title, attendees) for c in clauses]
+    found = [clause_resolution(c, title, attendees, speaker) for c in clauses]
     return [f for f in found if f]
 
 
