@@ -247,6 +247,7 @@ _MOVE_ON = re.compile(
     r"|\b(?:next|last|final) item\b|\bwe now\b",
     re.IGNORECASE,
 )
+_LAST_ITEM = re.compile(r"\b(?:last|final) item\b", re.IGNORECASE)
 _STOP = frozenset(
     """a an the and or of to in on for at by with from as is are was were be been it this that these
     those we you i he she they our your their its item agenda report update committee council members
@@ -313,6 +314,8 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
             best = int(np.argmax(overlaps))
             if overlaps[best] >= 0.5:
                 anchors[i] = best
+            elif _LAST_ITEM.search(s.text) and k > 1:
+                anchors[i] = k - 1  # "Last item, the allocations policy.": the agenda's last
             elif len(s.text.split()) <= 4 and i + 1 < n and _item_number(sentences[i + 1].text) is None:
                 # "Moving on." then the title with its call misheard ("Item 3, Digital Transformation
                 # Update" heard as "The digital transformation update."): the title starts the item.
@@ -533,6 +536,14 @@ _VOTE = re.compile(
 )
 _UNANIMOUS = re.compile(r"\bunanimous(ly)?\b", re.IGNORECASE)
 _NUMBER_WORDS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
     "no": 0,
     "none": 0,
     "zero": 0,
@@ -957,6 +968,17 @@ _CONTENT_STOP = frozenset(
 )
 
 
+# Said about a decision without being one: "I just didn't agree with that bit", "we'll vote on the
+# amendment", "the amendment is lost" (a lost amendment is not minuted as a resolution).
+_NOT_A_RESOLUTION = re.compile(
+    r"\b(?:didn'?t|did not|don'?t|do not|wouldn'?t|would not|can'?t|cannot|couldn'?t|won'?t)\s+(?:really\s+)?"
+    r"(?:agree|approve|support|accept)\b"
+    r"|\b(?:vote|voting)\s+on\s+the\s+(?:amendment|motion|substantive)\b"
+    r"|\bamendment\s+(?:is|was|has been)\s+(?:lost|defeated|not carried|withdrawn)\b|\bamendment\s+falls\b",
+    re.IGNORECASE,
+)
+
+
 def _has_content(resolution: str) -> bool:
     """A resolution says what was decided: "That all those in favour?" or "That is that agreed? ... Thank
     you" says nothing (the vote or the assent is read as such elsewhere)."""
@@ -967,7 +989,8 @@ def _has_content(resolution: str) -> bool:
 def _count_of_hands(resolution: str) -> bool:
     """ "That's, yes, that's all five." counts hands: numbers and assent, nothing decided."""
     words = re.findall(r"[a-z][a-z'-]+", resolution.lower())
-    said = [w for w in words if w not in _CONTENT_STOP and not w.startswith("unanim")]
+    said = [w.strip("-") for w in words if w not in _CONTENT_STOP and not w.startswith("unanim")]
+    said = [w for w in said if w not in {"madam", "mayor", "chair", "chairman", "mr", "lord"}]
     return bool(said) and all(w in _NUMBER_WORDS for w in said)
 
 
@@ -1308,6 +1331,20 @@ def _handover_cut(text: str, attendees: list[Attendee]) -> int | None:
     return None
 
 
+# "So we, er, we note the review": hesitations and the words they repeat, which minutes never keep.
+_FILLER = re.compile(r"\b(?:um+|uh+|er+m*|erm|ah+|hmm+)\b[,.]?(?:\s+|$)", re.IGNORECASE)
+_REPEATED = re.compile(r"\b(\w+(?:'\w+)?)(?:,\s+\1\b)+", re.IGNORECASE)  # "we, we"; not "had had"
+
+
+def without_fillers(text: str) -> str:
+    """``text`` without "um", "er" and the words a speaker said twice over them ("we, er, we note")."""
+    cleaned = _FILLER.sub("", text)
+    cleaned = _REPEATED.sub(r"\1", cleaned)
+    cleaned = re.sub(r"\s+([,.?!])", r"\1", " ".join(cleaned.split()))
+    cleaned = re.sub(r"^[,\s]+", "", cleaned)
+    return cleaned[:1].upper() + cleaned[1:] if cleaned and text[:1].isupper() else cleaned
+
+
 def split_merged(
     sentences: list[Sentence],
     attendees: list[Attendee],
@@ -1618,7 +1655,9 @@ def _recommendations_put(
         # The chair saying the recommendations and the room agreeing: what officers said before is part
         # of what is agreed ("... and the delegation for minor changes").
         tail = text[text.find(said) + len(said) :]
-        return proposed if _ASSENT.search(tail) or _ASSENT.search(after) else []
+        if not (_ASSENT.search(tail) or _ASSENT.search(after)):
+            return []
+        return proposed[:-1] or proposed  # the recommendations as officers put them, where they did
     by_reference = motions.PUTS_RECOMMENDATIONS.search(text)
     if by_reference and (_ASSENT.search(text[by_reference.end() :]) or _ASSENT.search(after)):
         return proposed
@@ -1630,6 +1669,11 @@ def _recommendations_put(
 
 
 _MINUTES_ITEM = re.compile(r"\bminutes\b", re.IGNORECASE)
+_MINUTES_AGREED = re.compile(
+    r"\b(?:move (?:them|the minutes)|second(?:ed)?|correct record|(?:we(?:'re| are)|all) agreed|agreed\b"
+    r"|happy (?:with|to (?:approve|agree|sign)) (?:them|the minutes))",
+    re.IGNORECASE,
+)
 _CONFIRMED = re.compile(
     r"\bbe (?:approved|agreed|confirmed|signed|accepted|adopted)\b|\bcorrect record\b", re.I
 )
@@ -1644,11 +1688,17 @@ def _as_minutes_confirmed(item: DraftItem, own: list[Sentence], meeting_date: dt
         None,
     )
     which = f"the meeting held on {held.day} {held:%B %Y}" if held else "the previous meeting"
+    confirmed = (
+        f"RESOLVED: That the minutes of {which} be approved as a correct record and signed by the Chair."
+    )
     for decision in item.decisions:
         if _CONFIRMED.search(decision.text):
-            confirmed = "be approved as a correct record and signed by the Chair"
-            decision.text = f"RESOLVED: That the minutes of {which} {confirmed}."
-            break
+            decision.text = confirmed
+            return
+    agreed = next((s for s in own if _MINUTES_AGREED.search(s.text)), None)
+    if agreed is not None:
+        # "I'm happy to move them." "I think we're agreed then?": the minutes item's one decision.
+        item.decisions.insert(0, Decision(confirmed, "", agreed.start, agreed.end))
 
 
 def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:
@@ -1680,6 +1730,8 @@ def draft(
         segments = vocabulary.correct_segments(segments, vocabulary.for_meeting(attendees, agenda))
     titles = [t for t in agenda if t.strip()]
     sentences = split_merged(split_sentences(segments), attendees, detector, meeting_date, titles)
+    for s in sentences:
+        s.text = without_fillers(s.text)
     warnings: list[str] = []
     if not sentences:
         warnings.append("The transcript has no words in it: there is nothing to draft from.")
@@ -1808,11 +1860,13 @@ def draft(
                 detector.decision_score(s.text) >= detector.threshold
                 and not _agreed_someone_will(s.text, attendees)
                 and not _history(s.text)
+                and not _NOT_A_RESOLUTION.search(s.text)
             ):
                 # The owner-named task forms below (ADR 0167) only add actions: a sentence the
                 # detector reads as a resolution stays one ("Councillor Lee moved and the committee
                 # agreed to note the report" names an attendee before "agreed to").
-                resolution = resolution_text(s.text)
+                as_said = motions.decided_as_said(s.text, title, attendees, s.speaker)
+                resolution = as_said[0] if len(as_said) == 1 else resolution_text(s.text)
                 vote = find_vote(s.text)
                 if _count_of_hands(resolution) or (
                     not _has_content(resolution)
@@ -1914,6 +1968,7 @@ def draft(
                     said = f"{own[i - 1].text} {s.text}"
                 item.actions.append(Action(action_text(said, title), owner, due, s.start, s.end))
                 used.add(i)
+        item.decisions = [d for d in item.decisions if not _NOT_A_RESOLUTION.search(d.text)]
         if agenda_given and _MINUTES_ITEM.search(title):
             _as_minutes_confirmed(item, own, meeting_date)
         for i in summarise(own, used):

@@ -93,12 +93,18 @@ _ACT_OF = re.compile(
 
 def object_for(found: str, title: str) -> str:
     """The thing decided, with "the report" or "it" made the agenda item's own ("the fly-tipping
-    enforcement update")."""
+    enforcement update"); each of two things joined by "and" on its own ("the report and the actual
+    prudential indicators")."""
     found = " ".join(found.split()).strip(" ,")
+    parts = re.split(r"\s+and\s+(?=(?:the|this|that|these|those|it|them)\b)", found)
+    if len(parts) > 1:
+        return " and ".join(object_for(part, title) if i == 0 else part for i, part in enumerate(parts))
     generic = GENERIC_OBJECT.match(found)
     said = set(re.findall(r"[a-z]+", found.lower())) - {"the", "this", "that", "these", "those", "our", "its"}
     kept = [w for w in STATE_WORDS if w in said]  # "the revised policy" -> "the revised ... Policy"
     said -= set(STATE_WORDS)
+    if title and kept and not said:
+        return " ".join(["the", *kept, title.strip().rstrip(".")])  # "the draft": the item's, in draft
     if title and said and said <= set(re.findall(r"[a-z]+", title.lower())):
         # "the action plan" under "Carers' Strategy Action Plan"
         return " ".join(["the", *kept, title.strip().rstrip(".")])
@@ -202,6 +208,32 @@ _DELEGATE = re.compile(
     r"(?:(?P<consult2>in consultation with\s+[^,]{2,90}?),\s+)?(?P<what2>(?:the|any|all)\s.{5,200})$",
     re.IGNORECASE,
 )
+
+
+# A decision reported as taken, in the sentence that takes it: "we have decided to grant the licence, with
+# the hours as applied for", "Council approves the report and the actual prudential indicators".
+_DECIDED_AS_SAID = re.compile(
+    r"^\W*(?:(?:so|right|okay|then|and|well)\W+)*(?:we|the\s+(?:committee|sub-committee|panel|board|council"
+    r"|cabinet)|council|cabinet)\s+(?:have\s+|has\s+)?(?:decided|agreed|resolved)\s+to\s+(?P<clause>"
+    + _VERB
+    + r"\b.+)$"
+    r"|^\W*(?:that\s+)?(?:the\s+)?(?:council|cabinet|committee|board|panel|sub-committee)\s+(?P<own>"
+    + _VERB
+    + r"\b.+)$",
+    re.IGNORECASE,
+)
+
+
+def decided_as_said(text: str, title: str, attendees: Sequence[_Person] = (), speaker: str = "") -> list[str]:
+    """The resolutions a sentence takes in so many words, or []: "we have decided to grant the licence"
+    is "That the licence be granted"."""
+    found = _DECIDED_AS_SAID.match(" ".join(text.split()).rstrip(" ."))
+    if not found:
+        return []
+    clause = found.group("clause") or found.group("own")
+    if found.group("own") and not re.match(r"\w+?(?:s|es)\b", clause):
+        return []  # "Council approve ..." is a request to it, not its own act
+    return recommended_resolutions(clause, title, attendees, speaker)
 
 
 def recommendation_in(text: str) -> str:

@@ -298,3 +298,62 @@ def test_a_short_promise_keeps_what_it_is_about():
 def test_a_version_is_named_by_the_item():
     item = draft(("Priya Lal", "I'll get a revised version to members by the end of the month."))
     assert "a revised version of the Tenancy Strategy 2027-2030" in item.actions[0].text
+
+
+def test_confirming_the_previous_minutes_in_their_own_form():
+    segments = [
+        ("Councillor Nia Rowlands", "Item one, the minutes of the third of May."),
+        ("Councillor Ada Obi", "I'm happy to move them."),
+        ("Councillor Nia Rowlands", "So, um, I think we're agreed then?"),
+        ("Councillor Nia Rowlands", "Item two, the tenancy strategy."),
+        ("Priya Lal", "The strategy is attached."),
+    ]
+    rows = [
+        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
+        for k, (who, said) in enumerate(segments)
+    ]
+    result = drafting.draft(
+        rows, ["Minutes of the Previous Meeting", "Tenancy Strategy"], PEOPLE, meeting_date=MEETING
+    )
+    assert [d.text for d in result.items[0].decisions] == [
+        "RESOLVED: That the minutes of the meeting held on 3 May 2027 be approved as a correct record and "
+        "signed by the Chair."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("So we, er, we note the review.", "So we note the review."),
+        ("I'll, um, I'll withdraw that.", "I'll withdraw that."),
+        ("We had had enough of it.", "We had had enough of it."),
+        ("I think that that is right.", "I think that that is right."),
+    ],
+)
+def test_hesitations_are_not_minuted(said, kept):
+    assert drafting.without_fillers(said) == kept
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I just didn't agree with that bit.",
+        "Right, we'll vote on the amendment first.",
+        "So the amendment is lost.",
+    ],
+)
+def test_said_about_a_decision_without_being_one(said):
+    item = draft(("Councillor Nia Rowlands", said))
+    assert item.decisions == []
+
+
+def test_a_decision_taken_in_so_many_words():
+    item = draft(
+        ("Councillor Nia Rowlands", "We have decided to approve the strategy, with the changes Sam set out."),
+    )
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the Tenancy Strategy 2027-2030 be approved, with the changes Sam set out."
+    ]
+    assert motions.decided_as_said(
+        "Council approves the report and the indicators.", "Treasury Report 2026", []
+    ) == ["RESOLVED: That the Treasury Report 2026 and the indicators be approved."]
