@@ -481,7 +481,8 @@ _ACTION_PATTERNS = [
         # "Action, Sarah Whitfield to ...": speech recognisers write the colon as a comma.
         r"^\s*action\s*,\s+[A-Z]",
         r"\baction (for|on)\b",
-        r"(?<!\bcouncil )(?<!\bit )(?<!\bthis )(?<!\bwhich )(?<!\bthere )"
+        # Not "we have to review it every three years": a duty, not a task taken on.
+        r"(?<!\bcouncil )(?<!\bit )(?<!\bthis )(?<!\bwhich )(?<!\bthere )(?<!\bhave )(?<!\bhas )(?<!\bhad )"
         r"(?:\b(?:will|would|to|agreed to|undertook to|undertake to|asked to|requested to)|"
         r"\b(?:i|we|he|she|they)'ll) (circulate|provide|report|bring|send|write|review|prepare|share|arrange|update|investigate|contact|confirm|look into|follow up|produce|draft|liaise|present|publish|set up|organise|organize|consult|check|explore|come back)\b",  # noqa: E501
         r"\b(by|before) (the )?(next meeting|end of|\d{1,2}(st|nd|rd|th)? \w+|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december)\b",  # noqa: E501
@@ -513,7 +514,8 @@ _ACTION_PATTERNS = [
         r"produce|prepare|email|forward|put together|pull together|draft|update|report)\b[^.?!]{3,120}?"
         r"(?:\b(?:to|with) (?:you|members|all members|the committee|committee|the board|the panel|"
         r"everyone|all)\b|\bback to\b|\b(?:by|before|within|after) (?:the |next |this |a |\d)"
-        r"|\bnext (?:week|month|meeting)\b|\bin the (?:autumn|spring|summer|new year)\b)",
+        r"|\bnext (?:week|month|meeting)\b|\bin the (?:autumn|spring|summer|new year)\b"
+        r"|\bin (?:january|february|march|april|may|june|july|august|september|october|november|december)\b)",
         # The passive form minutes use when the owner is implied: "A briefing note will be circulated
         # to members by the end of the month", not "asked whether the figures would be circulated".
         r"\b(?:will|shall|is to|are to) be (?:circulated|provided|sent|shared|forwarded|emailed|"
@@ -524,8 +526,12 @@ _ACTION_PATTERNS = [
     # Not a gerund's capitals: "Extending Food Waste to flats would cost ..." (Whisper capitalises
     # service names; tune meetings, ADR 0151).
     re.compile(
-        r"^\s*(?![A-Z]\w*ing\b)(?:[A-Z][\w'/-]*(?:\s+[A-Z][\w'/-]*){0,3}|(?:[Tt]he\s+)?[\w ]{0,30}"
-        r"(?:[Tt]eam|[Oo]fficers?|[Cc]lerk|[Ss]ecretariat))\s+to\s+(?!be\b)[a-z]{3,}\b"
+        r"^\s*(?![A-Z]\w*ing\b)(?!(?:Just|First|Second|Third|Only|Also|So|And|But|Then|Now|Yes|No|Happy|"
+        r"Nice|Good|Right|Okay|Sorry|Time|Back|Able|Due|Up|Hard|Fair|Going|Easy|Worth)\b)"
+        r"(?:[A-Z][\w'/-]*(?:\s+[A-Z][\w'/-]*){0,3}|(?:[Tt]he\s+)?[\w ]{0,30}"
+        r"(?:[Tt]eam|[Oo]fficers?|[Cc]lerk|[Ss]ecretariat))\s+to\s+(?!be\b)"
+        # Not "Councillor Ashdown to move.": who speaks next, not a task.
+        r"(?!(?:move|second|speak|reply|respond|introduce|present|sum up|open)\b)[a-z]{3,}\b"
     )
 ]
 _DATE_PATTERN = 4  # a deadline alone is weak evidence: "all will be inspected by the end of May"
@@ -1029,7 +1035,7 @@ def _asking_run(own: list[Sentence], j: int) -> list[int]:
 # Where a promise names attendees only as those it goes to ("I'll send that round to all Cabinet members
 # and to Councillor Stott", "I'll let you and Councillor Walsh know"), the one promising owns it.
 _FIRST_PERSON_PROMISE = re.compile(r"\b(?:i|we)(?:'ll| will| can| shall)\s+(?!be\b|have to\b)\w+", re.I)
-_TO_SOMEONE = r"(?:to|with|and|for|let|tell|copy|ask|cc)\s+(?:you\s+and\s+)?(?:all\s+)?"
+_TO_SOMEONE = r"(?:to|with|and|for|let|tell|copy|ask|cc|visit)\s+(?:you\s+and\s+)?(?:all\s+)?"
 
 
 def _promised_by_speaker(text: str, attendees: list[Attendee], speaker: str) -> bool:
@@ -1040,7 +1046,9 @@ def _promised_by_speaker(text: str, attendees: list[Attendee], speaker: str) -> 
         for form in _name_forms(attendee):
             for at in re.finditer(r"\b" + re.escape(form.lower()) + r"\b", lowered):
                 before = lowered[max(0, at.start() - 30) : at.start()]
-                if not re.search(_TO_SOMEONE + r"(?:councillor\s+|cllr\s+|dr\s+)?$", before):
+                if not re.search(
+                    _TO_SOMEONE + r"(?:councillor\s+|cllr\s+|dr\s+|mrs?\s+|ms\s+|miss\s+)?$", before
+                ):
                     return False
     return True
 
@@ -1929,7 +1937,13 @@ def draft(
                 used.update({*run, i})
             elif _is_action(s.text, attendees, detector, meeting_date):
                 due = find_due(s.text, meeting_date)
-                if not due and i + 1 < len(own) and _deadline_only(own[i + 1].text, attendees, detector):
+                answer = i + 1 < len(own) and own[i + 1].speaker != s.speaker
+                if (
+                    not due
+                    and i + 1 < len(own)
+                    and _deadline_only(own[i + 1].text, attendees, detector)
+                    and not (answer and _FIRST_PERSON_PROMISE.search(own[i + 1].text))  # taken on, below
+                ):
                     # "Helen, can you pick that up? By the end of next week, please.": the deadline
                     # said as a sentence of its own belongs to the action before it.
                     due = find_due(own[i + 1].text, meeting_date)
@@ -1941,6 +1955,28 @@ def draft(
                     else find_owner(s.text, attendees, s.speaker)
                 )
                 last = item.actions[-1] if item.actions else None
+                asked_at = next(
+                    (
+                        k
+                        for k in range(max(0, i - 3), i)
+                        if last is not None and own[k].start == last.start and own[k].speaker != s.speaker
+                    ),
+                    None,
+                )
+                if (
+                    asked_at is not None
+                    and _FIRST_PERSON_PROMISE.search(s.text)
+                    and last.owner in ("", s.speaker)
+                    and any(a.name == s.speaker for a in attendees)
+                ):
+                    # "Can members have a briefing before the consultation closes?" "Yes, we'll arrange a
+                    # members' briefing in April.": the request, taken on by whoever answered it.
+                    last.text = action_text(f"{last.text} {s.text}", title)
+                    last.owner = s.speaker
+                    last.due = due or last.due
+                    last.end = s.end
+                    used.add(i)
+                    continue
                 if (
                     last is not None
                     and i >= 1

@@ -357,3 +357,26 @@ def test_a_decision_taken_in_so_many_words():
     assert motions.decided_as_said(
         "Council approves the report and the indicators.", "Treasury Report 2026", []
     ) == ["RESOLVED: That the Treasury Report 2026 and the indicators be approved."]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Just to see whether the new lettings policy is working.",
+        "Councillor Obi to move.",
+        "Under the Housing Act we have to review it every five years.",
+    ],
+)
+def test_not_a_task(said):
+    item = draft(("Councillor Nia Rowlands", said))
+    assert item.actions == [], said
+
+
+def test_a_request_answered_with_a_fuller_promise_is_one_action():
+    item = draft(
+        ("Councillor Ada Obi", "Can members have a briefing before the consultation closes?"),
+        ("Priya Lal", "Yes, we'll arrange a members' briefing, probably in April."),
+    )
+    assert [(a.owner, "briefing before the consultation" in a.text) for a in item.actions] == [
+        ("Priya Lal", True)
+    ]
