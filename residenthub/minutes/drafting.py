@@ -980,7 +980,9 @@ _NOT_A_RESOLUTION = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|wouldn'?t|would not|can'?t|cannot|couldn'?t|won'?t)\s+(?:really\s+)?"
     r"(?:agree|approve|support|accept)\b"
     r"|\b(?:vote|voting)\s+on\s+the\s+(?:amendment|motion|substantive)\b"
-    r"|\bamendment\s+(?:is|was|has been)\s+(?:lost|defeated|not carried|withdrawn)\b|\bamendment\s+falls\b",
+    r"|\bamendment\s+(?:is|was|has been)\s+(?:lost|defeated|not carried|withdrawn)\b|\bamendment\s+falls\b"
+    # "three were resolved informally": complaints settled, not a resolution ("it was resolved that" is one)
+    r"|\b(?:were|have been|had been)\s+resolved\s+(?:informally|locally|satisfactorily|without)\b",
     re.IGNORECASE,
 )
 
@@ -1078,6 +1080,9 @@ def motion_resolution(text: str, earlier: list[str], title: str = "") -> str:
         nominal = motions.nominal_resolution(body, title)
         if nominal:  # "the recommendation is approval subject to ...": planning permission granted
             return nominal
+        own = motions.decided_as_said(body, title)
+        if len(own) == 1:  # "I move that Council approves the report": "That the ... Report be approved"
+            return own[0]
         cabinet = _TO_CABINET.search(text) or _TO_CABINET.search(before)
         if cabinet and not re.search(r"\b(?:cabinet|council)\b", body, re.IGNORECASE):
             to = cabinet.group("body").capitalize()
@@ -1702,11 +1707,14 @@ def _as_minutes_confirmed(item: DraftItem, own: list[Sentence], meeting_date: dt
     for decision in item.decisions:
         if _CONFIRMED.search(decision.text):
             decision.text = confirmed
+            # What else was said is a correction to the record ("Page three, where it says we agreed
+            # to freeze garage rents"), not a decision of this meeting.
+            item.decisions = [decision]
             return
     agreed = next((s for s in own if _MINUTES_AGREED.search(s.text)), None)
     if agreed is not None:
         # "I'm happy to move them." "I think we're agreed then?": the minutes item's one decision.
-        item.decisions.insert(0, Decision(confirmed, "", agreed.start, agreed.end))
+        item.decisions = [Decision(confirmed, "", agreed.start, agreed.end)]
 
 
 def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:

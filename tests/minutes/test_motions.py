@@ -380,3 +380,32 @@ def test_a_request_answered_with_a_fuller_promise_is_one_action():
     assert [(a.owner, "briefing before the consultation" in a.text) for a in item.actions] == [
         ("Priya Lal", True)
     ]
+
+
+def test_a_correction_to_the_minutes_is_not_a_decision_of_this_meeting():
+    segments = [
+        ("Councillor Nia Rowlands", "Item one, the minutes of the third of May."),
+        ("Councillor Ada Obi", "Page two, where it says we agreed to close the depot."),
+        ("Councillor Nia Rowlands", "Are we happy to approve them as a correct record?"),
+    ]
+    rows = [
+        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
+        for k, (who, said) in enumerate(segments)
+    ]
+    result = drafting.draft(rows, ["Minutes", "Tenancy Strategy"], PEOPLE, meeting_date=MEETING)
+    assert [d.text for d in result.items[0].decisions] == [
+        "RESOLVED: That the minutes of the meeting held on 3 May 2027 be approved as a correct record and "
+        "signed by the Chair."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "decided"),
+    [
+        ("Three complaints were resolved informally.", False),
+        ("It was resolved that the report be noted.", True),
+    ],
+)
+def test_settled_complaints_are_not_resolutions(said, decided):
+    item = draft(("Councillor Nia Rowlands", said))
+    assert bool(item.decisions) is decided
