@@ -244,10 +244,16 @@ _MOVE_ON = re.compile(
     # Not "come to a different view", "going to be": a verb of moving on, not to an item.
     r"\b(move|moving|turn|turning|come|coming|go|going)\s+(on\s+)?(to|on)\b"
     r"(?!\s+(?:a|an|be|do|have|work|happen|say|need|see|get|make|take)\b)"
-    r"|\b(?:next|last|final) item\b|\bwe now\b",
+    r"|\bnext item\b|\bwe now\b",
     re.IGNORECASE,
 )
-_LAST_ITEM = re.compile(r"\b(?:last|final) item\b", re.IGNORECASE)
+# The chair calling the last item at the head of a sentence ("Lovely. Last item, the allocations policy."),
+# not a member's "Chair, the last item, the community centre" when declaring an interest in it.
+_LAST_ITEM = re.compile(
+    r"^\W*(?:(?:right|okay|ok|so|now|and|lovely|good|great|thank you|thanks)\W+)*(?:the\s+|our\s+)?"
+    r"(?:last|final) item\b",
+    re.IGNORECASE,
+)
 _STOP = frozenset(
     """a an the and or of to in on for at by with from as is are was were be been it this that these
     those we you i he she they our your their its item agenda report update committee council members
@@ -309,7 +315,7 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
         number = _item_number(s.text)
         if number is not None and 1 <= number <= k:
             anchors[i] = number - 1
-        elif _MOVE_ON.search(s.text):
+        elif _MOVE_ON.search(s.text) or _LAST_ITEM.search(s.text):
             overlaps = [_title_overlap(s.text, t) for t in titles]
             best = int(np.argmax(overlaps))
             if overlaps[best] >= 0.5:
@@ -1593,7 +1599,7 @@ class _Proposal:
 _BARE_ASSENT = re.compile(
     r"^\W*(?:(?:right|okay|ok|so|good|lovely|thank you|thanks|yes|no|and|then)\W+)*"
     r"(?:anyone against\W+(?:no\W+)?)?"
-    r"(?:agreed|all agreed|carried|that'?s (?:agreed|carried)|is that agreed|are we agreed"
+    r"(?:agreed|all agreed|carried|that'?s (?:agreed|carried)|is that agreed|are we (?:all )?agreed"
     r"|everyone (?:happy|content|okay)(?: with that)?)\b",
     re.IGNORECASE,
 )
@@ -1806,6 +1812,9 @@ def draft(
             spoken = _as_moved(
                 spoken_resolutions(s.text, title, after, attendees, chair), proposed, title, attendees
             )
+            if not spoken and chair:
+                # The chair's formal "Then the Committee notes the Corporate Risk Register." (ADR 0178)
+                spoken = motions.decided_as_said(s.text, title, attendees, s.speaker)
             if spoken:
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".

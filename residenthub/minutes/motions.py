@@ -68,6 +68,8 @@ _MORE_DECISION_VERBS = {
     "transfer": "transferred",
     "include": "included",
     "delegate": "delegated",
+    "invite": "invited",
+    "request": "requested",
 }
 DECISION_VERBS = {**PARTICIPLES, **_MORE_DECISION_VERBS}
 _VERB_FORMS = sorted(
@@ -170,8 +172,11 @@ _RECOMMENDATION = re.compile(
     r"(?P<body>[^.;?!]{8,260})"
     r"|\b(?:members|the (?:committee|board|cabinet|panel|sub-committee)|you|cabinet)(?: are| is) (?:also )?"
     r"(?:being )?asked to (?P<body2>[^.;?!]{8,260})"
-    r"|\b(?:we(?:'re| are)|officers are|i'?m) (?:asking|recommending) (?:the (?:committee|board|panel|"
-    r"sub-committee)|members|you|cabinet|council) to (?P<body3>[^.;?!]{8,260})",
+    r"|\b(?:we(?:'re| are)|officers are|i'?m|the report|it|the paper) "
+    r"(?:asking|recommending|asks|recommends) (?:the (?:committee|board|panel|sub-committee)|members|you|"
+    r"cabinet|council) to (?P<body3>[^.;?!]{8,260})"
+    # A recommendation read out as a list item: "To approve the strategy, and to delegate to ..."
+    r"|^\W*to\s+(?P<body4>(?:" + _VERB + r")\b[^.;?!]{4,260})",
     re.IGNORECASE,
 )
 # Who is asked, at the head of a recommendation: "that Cabinet recommends ...", "that the board endorses".
@@ -205,7 +210,10 @@ _DELEGATE = re.compile(
     r"^delegat\w*\s+(?:the\s+)?(?:authority|powers?|the decision)?\s*to\s+(?P<who>[^,]{2,60}?),?\s+"
     r"(?:(?P<consult>in consultation with\s+[^.;?!]{2,90}?),\s+)?to\s+(?P<what>.{5,200})$"
     r"|^delegat\w*\s+(?:authority\s+)?to\s+(?P<who2>(?:the\s+)?[A-Z][\w ]{2,60}?|me|us),?\s+"
-    r"(?:(?P<consult2>in consultation with\s+[^,]{2,90}?),\s+)?(?P<what2>(?:the|any|all)\s.{5,200})$",
+    r"(?:(?P<consult2>in consultation with\s+[^,]{2,90}?),\s+)?(?P<what2>(?:the|any|all)\s.{5,200})$"
+    # "delegate the contract award to me, in consultation with the Cabinet member"
+    r"|^delegat\w*\s+(?P<what3>the\s[^,]{3,80}?)\s+to\s+(?P<who3>[^,]{2,60}?)"
+    r"(?:,?\s+(?P<consult3>in consultation with\s+.{2,120}?))?$",
     re.IGNORECASE,
 )
 
@@ -217,9 +225,8 @@ _DECIDED_AS_SAID = re.compile(
     r"|cabinet)|council|cabinet)\s+(?:have\s+|has\s+)?(?:decided|agreed|resolved)\s+to\s+(?P<clause>"
     + _VERB
     + r"\b.+)$"
-    r"|^\W*(?:that\s+)?(?:the\s+)?(?:council|cabinet|committee|board|panel|sub-committee)\s+(?P<own>"
-    + _VERB
-    + r"\b.+)$",
+    r"|^\W*(?:(?:so|right|okay|then|and|well)\W+)*(?:that\s+)?(?:the\s+)?(?:council|cabinet|committee|board|"
+    r"panel|sub-committee|forum)\s+(?P<own>" + _VERB + r"\b.+)$",
     re.IGNORECASE,
 )
 
@@ -241,7 +248,8 @@ def recommendation_in(text: str) -> str:
     found = _RECOMMENDATION.search(text)
     if not found:
         return ""
-    return (found.group("body") or found.group("body2") or found.group("body3")).strip(" ,")
+    said = found.group("body") or found.group("body2") or found.group("body3") or found.group("body4")
+    return said.strip(" ,")
 
 
 _IRREGULAR = {
@@ -310,6 +318,19 @@ def clause_resolution(clause: str, title: str, attendees: Sequence[_Person], spe
         # "agrees to open a register of interest": what is agreed is the opening.
         base, done = participle(agreed_to.group("verb"))
         rest = rest[agreed_to.end() :]
+    to_body = re.match(
+        r"to\s+(?P<body>(?:full\s+)?(?:council|cabinet))\s+(?P<what>(?!that\b).+)$", rest, re.I
+    )
+    if to_body and re.search(r"\b(?:is|are|be|will|should)\b", to_body.group("what")):
+        to_body = None  # "recommend to Council the assessment is retained": a clause, said as it was
+    if base == "recommend" and to_body:
+        # "recommend to Council a capital allocation of £3.2 million": "That Council be recommended to
+        # approve a capital allocation ..."
+        what = to_body.group("what").strip(" ,")
+        if not re.match(_VERB + r"\b|consider\b|agree\b", what, re.IGNORECASE):
+            what = f"approve {what}"
+        body = to_body.group("body")
+        return f"RESOLVED: That {body[0].upper() + body[1:]} be recommended to {what}."
     if base == "delegate":
         found = _DELEGATE.match(clause)
         if not found:
@@ -317,6 +338,9 @@ def clause_resolution(clause: str, title: str, attendees: Sequence[_Person], spe
         if found.group("who"):
             what = "to " + found.group("what")
             return delegation(found.group("who"), found.group("consult") or "", what, attendees, speaker)
+        if found.group("who3"):
+            what = "for " + found.group("what3")
+            return delegation(found.group("who3"), found.group("consult3") or "", what, attendees, speaker)
         what = "for " + found.group("what2")
         return delegation(found.group("who2"), found.group("consult2") or "", what, attendees, speaker)
     cut = OBJECT_END.search(rest)

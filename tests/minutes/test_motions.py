@@ -409,3 +409,33 @@ def test_a_correction_to_the_minutes_is_not_a_decision_of_this_meeting():
 def test_settled_complaints_are_not_resolutions(said, decided):
     item = draft(("Councillor Nia Rowlands", said))
     assert bool(item.decisions) is decided
+
+
+def test_the_committees_formal_noting():
+    item = draft(("Councillor Nia Rowlands", "Any further questions? Then the Committee notes the strategy."))
+    assert [d.text for d in item.decisions] == ["RESOLVED: That the Tenancy Strategy 2027-2030 be noted."]
+
+
+def test_recommendations_read_out_as_a_list_then_agreed():
+    item = draft(
+        ("Councillor Nia Rowlands", "The recommendations are in the report."),
+        ("Councillor Nia Rowlands", "To approve the strategy, and to delegate to Sam any minor changes."),
+        ("Councillor Nia Rowlands", "Are we all agreed? Agreed."),
+    )
+    assert [d.text for d in item.decisions] == [
+        "RESOLVED: That the Tenancy Strategy 2027-2030 be approved.",
+        "RESOLVED: That authority be delegated to the Head of Finance for any minor changes.",
+    ]
+
+
+def test_a_report_asking_for_a_recommendation_to_council_and_a_delegation():
+    said = (
+        "The report asks Cabinet to recommend to Council a capital allocation of two million pounds for new "
+        "vehicles, and to delegate the contract award to me, in consultation with Tom."
+    )
+    assert motions.recommended_resolutions(motions.recommendation_in(said), "Fleet", PEOPLE, "Priya Lal") == [
+        "RESOLVED: That Council be recommended to approve a capital allocation of two million pounds for new "
+        "vehicles.",
+        "RESOLVED: That authority be delegated to the Director of Housing, in consultation with the Cabinet "
+        "Member for Environment, for the contract award.",
+    ]
