@@ -249,6 +249,13 @@ _MOVE_ON = re.compile(
 )
 # The chair calling the last item at the head of a sentence ("Lovely. Last item, the allocations policy."),
 # not a member's "Chair, the last item, the community centre" when declaring an interest in it.
+# A member declaring an interest in a later item names it ("Yes, Leader, just for transparency, on item
+# three"; "Chair, I'm a governor at ..., which is item two"): the item is not being called.
+_DECLARING = re.compile(
+    r"^\W*(?:yes,?\s+)?(?:chair|leader|mayor|madam chair|madam mayor|mr chairman)\b,|\bfor transparency\b"
+    r"|\b(?:i'?m|i am) (?:a|the) (?:governor|trustee|member|director|chair|employee|tenant)\b|\bdeclare\b",
+    re.IGNORECASE,
+)
 _LAST_ITEM = re.compile(
     r"^\W*(?:(?:right|okay|ok|so|now|and|lovely|good|great|thank you|thanks)\W+)*(?:the\s+|our\s+)?"
     r"(?:last|final) item\b",
@@ -313,7 +320,9 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
     anchors: dict[int, int] = {}
     for i, s in enumerate(sentences):
         number = _item_number(s.text)
-        if number is not None and 1 <= number <= k:
+        if number is not None and 1 <= number <= k and _DECLARING.search(s.text):
+            pass  # "Chair, I'm a governor at one of the schools in item two": an interest, not the call
+        elif number is not None and 1 <= number <= k:
             anchors[i] = number - 1
         elif _MOVE_ON.search(s.text) or _LAST_ITEM.search(s.text):
             overlaps = [_title_overlap(s.text, t) for t in titles]

@@ -439,3 +439,20 @@ def test_a_report_asking_for_a_recommendation_to_council_and_a_delegation():
         "RESOLVED: That authority be delegated to the Director of Housing, in consultation with the Cabinet "
         "Member for Environment, for the contract award.",
     ]
+
+
+def test_an_interest_declared_in_a_later_item_does_not_start_it():
+    sentences = drafting.split_sentences(
+        [
+            {"start": 0.0, "end": 3.0, "speaker": "", "text": "Item one, declarations of interest."},
+            {
+                "start": 3.0,
+                "end": 7.0,
+                "speaker": "",
+                "text": "Chair, I'm a governor at the school in item two.",
+            },
+            {"start": 7.0, "end": 9.0, "speaker": "", "text": "Thank you, noted."},
+            {"start": 9.0, "end": 12.0, "speaker": "", "text": "Item two, the school transport review."},
+        ]
+    )
+    assert drafting.align(sentences, ["Declarations of Interest", "School Transport Review"]) == [0, 0, 0, 1]
