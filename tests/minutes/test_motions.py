@@ -20,13 +20,17 @@ PEOPLE = drafting.parse_attendees(
 )
 
 
-def draft(*turns: tuple[str, str], title: str = "Tenancy Strategy 2027-2030"):
-    turns = (("Councillor Nia Rowlands", f"Item one, the {title.lower()}. Priya."), *turns)
-    segments = [
+def as_segments(turns) -> list[dict]:
+    """Transcript segments from (speaker, words) turns, ten seconds apart."""
+    return [
         {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
         for k, (who, said) in enumerate(turns)
     ]
-    return drafting.draft(segments, [title], PEOPLE, meeting_date=MEETING).items[0]
+
+
+def draft(*turns: tuple[str, str], title: str = "Tenancy Strategy 2027-2030"):
+    turns = (("Councillor Nia Rowlands", f"Item one, the {title.lower()}. Priya."), *turns)
+    return drafting.draft(as_segments(turns), [title], PEOPLE, meeting_date=MEETING).items[0]
 
 
 @pytest.mark.parametrize(
@@ -224,10 +228,7 @@ def test_refusal_moved_against_the_officers_recommendation_with_its_reasons_and_
             "All those in favour? Five. Against? Two. That's carried, so the application is refused.",
         ),
     ]
-    rows = [
-        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
-        for k, (who, said) in enumerate(segments)
-    ]
+    rows = as_segments(segments)
     item = drafting.draft(rows, [PLANNING], PEOPLE, meeting_date=MEETING).items[0]
     assert [d.text for d in item.decisions] == [
         "RESOLVED: That planning permission be refused, contrary to the officer recommendation, on the "
@@ -308,10 +309,7 @@ def test_confirming_the_previous_minutes_in_their_own_form():
         ("Councillor Nia Rowlands", "Item two, the tenancy strategy."),
         ("Priya Lal", "The strategy is attached."),
     ]
-    rows = [
-        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
-        for k, (who, said) in enumerate(segments)
-    ]
+    rows = as_segments(segments)
     result = drafting.draft(
         rows, ["Minutes of the Previous Meeting", "Tenancy Strategy"], PEOPLE, meeting_date=MEETING
     )
@@ -388,10 +386,7 @@ def test_a_correction_to_the_minutes_is_not_a_decision_of_this_meeting():
         ("Councillor Ada Obi", "Page two, where it says we agreed to close the depot."),
         ("Councillor Nia Rowlands", "Are we happy to approve them as a correct record?"),
     ]
-    rows = [
-        {"start": 10.0 * k, "end": 10.0 * k + 8, "speaker": who, "text": said}
-        for k, (who, said) in enumerate(segments)
-    ]
+    rows = as_segments(segments)
     result = drafting.draft(rows, ["Minutes", "Tenancy Strategy"], PEOPLE, meeting_date=MEETING)
     assert [d.text for d in result.items[0].decisions] == [
         "RESOLVED: That the minutes of the meeting held on 3 May 2027 be approved as a correct record and "
