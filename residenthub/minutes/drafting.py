@@ -118,7 +118,7 @@ class Draft:
 
 # Not after "...": Whisper writes it where a sentence runs on into the next window ("undertook to
 # prepare a sum of... Committee on the cost by 3 April": an action cut from its date; tune meetings).
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+(?=[A-Z0-9\"'‘“(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+(?:(?:\.\.\.|…)\s+)?(?=[A-Z0-9\"'‘“(])")
 # Speech recognisers often leave out the full stop between two sentences, so an action and the
 # resolution after it, or a resolution and the chair's "Thank you, moving on, item 4", come out as
 # one sentence and only one of them is found (tune meetings of benchmarks/minutes.py: 6 of 15
@@ -709,7 +709,8 @@ def resolution_text(text: str) -> str:
     body = re.sub(r"^(at|and|not)\s+(?=the\b)", "", body, flags=re.IGNORECASE)  # "that" misheard
     body = re.sub(r"^(so|okay|right|then|and)\b[, ]*", "", body, flags=re.IGNORECASE)
     match = re.search(
-        r"\b(?:agreed|resolved|decided|moved|recommended|proposed)\s+that\s+(.+)$|^that\s+(.+)$",
+        r"\b(?:agreed|resolved|decided|moved|move|recommended|proposed)(?:\s+(?:an?\s+|the\s+)?(?:amendment|motion))?"
+        r":?\s+that\s+(.+)$|^that\s+(.+)$",
         body,
         re.IGNORECASE,
     )
@@ -804,10 +805,12 @@ _TO_CABINET = re.compile(r"\brecommend\w*\b[^.?!]{0,60}\b(?P<body>(?:full )?(?:c
 
 # The chair's summary after a vote, in the present: "The revised policy's approved, with the transition";
 # "So the criteria are approved".
-# After the vote too: "So that's carried and planning permission is granted" (ADR 0177).
+# After the vote too: "So that's carried and planning permission is granted" (ADR 0177), "The motion is
+# carried and the budget is approved".
 _SPOKEN_OUTCOME = re.compile(
     r"^\s*(?:so,?\s+|okay,?\s+|right,?\s+|then,?\s+)?"
-    r"(?:that(?:'s| is| was)\s+(?:carried|agreed)(?:\s+unanimously)?,?\s+(?:and|so)\s+)?"
+    r"(?:(?:that|the\s+(?:motion|substantive\s+motion|recommendations?))(?:'s| is| are| was| were)\s+"
+    r"(?:carried|agreed)(?:\s+unanimously)?,?\s+(?:and|so)\s+)?"
     r"(?P<object>the\s[^,.;?!]{3,80}?|(?:planning\s+)?permission|consent)(?:'s|\s+is|\s+are)\s+"
     r"(?:now\s+|therefore\s+)?(?P<verb>approved|agreed|endorsed|noted|adopted|deferred|granted|refused)\b"
     r"(?P<rest>[^.;?!]{0,160})",
@@ -985,6 +988,16 @@ _CONTENT_STOP = frozenset(
         "no",
         "is",
         "that",
+        # A result announced ("the motion is carried", "the vote is closed") decides nothing of its own.
+        "motion",
+        "vote",
+        "closed",
+        "duly",
+        "therefore",
+        "then",
+        "madam",
+        "chair",
+        "mayor",
     ]
 )
 
@@ -1000,6 +1013,10 @@ _NOT_A_RESOLUTION = re.compile(
     r"|\b(?:were|have been|had been)\s+resolved\s+(?:informally|locally|satisfactorily|without)\b",
     re.IGNORECASE,
 )
+
+
+# A result announced on its own ("That's carried.", "The motion is carried with six votes for").
+_CARRIED_ALONE = re.compile(r"\b(?:carried|agreed)\b", re.IGNORECASE)
 
 
 def _has_content(resolution: str) -> bool:
@@ -1828,6 +1845,8 @@ def draft(
                 # The chair's own words for a decision (ADR 0176): "Can I take it we're happy to note the
                 # update?" is "That the ... Update be noted".
                 vote = find_vote(s.text) or find_vote(after)
+                if not vote and i >= 1 and _vote_only(own[i - 1].text):
+                    vote = find_vote(own[i - 1].text)  # the clerk's count, then "The motion is carried ..."
                 for resolution in spoken:
                     if not any(d.text == resolution for d in item.decisions):
                         item.decisions.append(Decision(resolution, vote, s.start, s.end))
@@ -1841,7 +1860,9 @@ def draft(
                 motion = latest[0]  # the motion last moved, not an earlier recommendation it replaced
             if motion and detector.decision_score(s.text) >= detector.threshold:
                 # A vote on a motion put earlier ("All those in favour? ... that's carried"): the motion.
-                last = item.decisions[-1] if item.decisions and i - decided_at <= 4 else None
+                recent = item.decisions[-1] if item.decisions and i - decided_at <= 4 else None
+                # The motion as moved earlier in the item, however many sentences of debate came between.
+                last = next((d for d in reversed(item.decisions) if _same_motion(d.text, motion)), recent)
                 if last is not None and _same_motion(last.text, motion):
                     # "All those in favour?" then "carried, we'll recommend it to Cabinet": one motion,
                     # written the fuller way.
@@ -1878,6 +1899,7 @@ def draft(
                 resolution = resolution_text(before.text)
                 if (
                     resolution
+                    and _has_content(resolution)
                     and not _count_of_hands(resolution)
                     and not any(d.text == resolution for d in item.decisions)
                 ):
@@ -1902,15 +1924,27 @@ def draft(
                 as_said = motions.decided_as_said(s.text, title, attendees, s.speaker)
                 resolution = as_said[0] if len(as_said) == 1 else resolution_text(s.text)
                 vote = find_vote(s.text)
-                if _count_of_hands(resolution) or (
-                    not _has_content(resolution)
-                    and ((item.decisions and i - decided_at <= 4) or "?" in resolution)
-                ):
+                if _count_of_hands(resolution) or not _has_content(resolution):
                     # "Is that agreed? ... Thank you." after the chair's resolution: its assent, not another;
                     # "All those in favour?" with no resolution before it: a call to vote, not a resolution;
-                    # "That's all five.": a count.
+                    # "That's all five.": a count. "That's carried." or "The motion is carried." says
+                    # nothing of its own: it decides what is still before the room, or nothing at all.
                     if item.decisions and i - decided_at <= 4:
                         item.decisions[-1].vote = item.decisions[-1].vote or vote
+                    elif proposed and "?" not in resolution and not _count_of_hands(resolution):
+                        vote = vote or find_vote(after)
+                        for put_resolution in _moved(proposed, title, attendees, latest_first=False):
+                            if not any(_same_motion(d.text, put_resolution) for d in item.decisions):
+                                item.decisions.append(Decision(put_resolution, vote, s.start, s.end))
+                        proposed.clear()
+                        decided_at = i
+                    elif _CARRIED_ALONE.search(resolution) and "?" not in resolution:
+                        # Nothing heard was before the room: say so rather than minute "That that's carried".
+                        minute, second = divmod(int(s.start), 60)
+                        warnings.append(
+                            f"{title}: a vote was carried at {minute}:{second:02d} but what was put to it "
+                            "was not heard. Check the recording and write the resolution by hand."
+                        )
                     used.add(i)
                     continue
                 # A vote is often announced in the sentence after the resolution.

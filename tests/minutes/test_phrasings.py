@@ -29,19 +29,61 @@ def _one(text: str, speaker: str = "") -> drafting.DraftItem:
 
 
 @pytest.mark.parametrize(
+    "text", ["That is agreed, thank you.", "the motion was carried", "So that's carried."]
+)
+def test_a_result_with_nothing_heard_before_it_is_a_warning_not_a_resolution(text):
+    """Nothing was put that the draft heard, so there is nothing to minute: "That that's carried" helps
+    no clerk. The draft says where a vote was carried instead."""
+    segments = [{"start": 65.0, "end": 68.0, "speaker": "", "text": text}]
+    draft = drafting.draft(segments, [], PEOPLE, meeting_date=MEETING)
+    assert draft.items[0].decisions == []
+    assert any(w.startswith("Minutes: a vote was carried at 1:05") for w in draft.warnings)
+
+
+def test_a_result_decides_the_recommendation_still_before_the_room():
+    segments = [
+        {
+            "start": 0.0,
+            "end": 6.0,
+            "speaker": "",
+            "text": "The recommendation is to approve the parks strategy.",
+        },
+        {"start": 7.0, "end": 9.0, "speaker": "", "text": "Any questions? ... None. So that's carried."},
+    ]
+    draft = drafting.draft(segments, ["Parks Strategy"], PEOPLE, meeting_date=MEETING)
+    assert [d.text for d in draft.items[0].decisions] == ["RESOLVED: That the Parks Strategy be approved."]
+    assert not any("vote was carried" in w for w in draft.warnings)
+
+
+def test_the_motion_carried_and_the_act_said_after_it():
+    chair = "Councillor Nadia Ferreira"
+    segments = [
+        {"start": 0.0, "end": 3.0, "speaker": chair, "text": "Item one, the revenue budget."},
+        {
+            "start": 4.0,
+            "end": 9.0,
+            "speaker": chair,
+            "text": "The motion is carried and the budget is approved.",
+        },
+    ]
+    draft = drafting.draft(segments, ["Revenue Budget 2027/28"], PEOPLE, meeting_date=MEETING)
+    assert [d.text for d in draft.items[0].decisions] == [
+        "RESOLVED: That the Revenue Budget 2027/28 be approved."
+    ]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The minutes of the meeting on 12 May were confirmed as a correct record.",
         "The highways report was duly noted.",
         "The amendment was put to the vote and lost.",
         "Members supported the recommendation to close the depot.",
-        "That is agreed, thank you.",
         "Can I take it that the committee is content to endorse the plan?",
         "We'll note the update.",
         "Delegated authority was given to the Director of Place.",
         "Authority is delegated to the Head of Revenues to set the final discount.",
         "That Cabinet be recommended to approve the fees.",
-        "the motion was carried",
         "AGREED: That the depot closure be consulted on over the summer.",
         "Decision - to accept the lowest tender for the towpath lighting.",
         "Approval was given to the revised discretionary rate relief scheme.",
@@ -292,3 +334,29 @@ def test_a_vote_two_sentences_after_a_resolution_is_its_vote():
     assert [(d.text, d.vote) for d in item.decisions] == [
         ("RESOLVED: That the depot report be noted.", "For 6, against 1")
     ]
+
+
+def test_a_pause_after_a_question_ends_the_sentence():
+    """ "Any further questions? ... Then the Committee notes the report." is two sentences: the chair's
+    formal noting is read on its own."""
+    said = drafting.split_sentences(
+        [
+            {
+                "start": 0.0,
+                "end": 6.0,
+                "speaker": "",
+                "text": "Any further questions? ... Then the Committee notes the report.",
+            }
+        ]
+    )
+    assert [s.text for s in said] == ["Any further questions?", "... Then the Committee notes the report."]
+
+
+def test_an_amendment_moved_is_minuted_without_the_mover_s_words():
+    assert (
+        drafting.resolution_text(
+            "Then Chair, I'd like to move an amendment: that the recommendation is approved, "
+            "subject to Saturday opening."
+        )
+        == "RESOLVED: That the recommendation is approved, subject to Saturday opening."
+    )
