@@ -273,8 +273,16 @@ def _tokens(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if w not in _STOP and len(w) > 2]
 
 
+# "The first item of business is the appointment of a chair": the item called by its place, not its number.
+_ITEM_BY_PLACE = re.compile(
+    r"\b(?:the|our)\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+item"
+    r"(?:\s+of\s+business|\s+on\s+(?:the|our|today'?s)\s+agenda)?\s+(?:is|will be)\b",
+    re.IGNORECASE,
+)
+
+
 def _item_number(text: str) -> int | None:
-    match = _ITEM_CALL.search(text)
+    match = _ITEM_CALL.search(text) or _ITEM_BY_PLACE.search(text)
     if not match:
         return None
     raw = match.group(1).lower()
@@ -929,7 +937,10 @@ _SPOKEN_RECOMMEND = re.compile(
 _HISTORY = re.compile(
     r"\b(?:will (?:remember|recall)|as (?:you|members) (?:know|will (?:know|recall))"
     r"|didn'?t (?:it|they|we|he|she)"
-    r"|back in\b|last (?:year|month|week|time|spring|summer|autumn|winter)|years? ago|previously"
+    r"|back in\b|last (?:year|month|week|time|spring|summer|autumn|winter|january|february|march|april|may"
+    r"|june|july|august|september|october|november|december)\b|years? ago|previously"
+    r"|already (?:agreed|approved|decided)"
+    r"|at (?:its|our|the|their) (?:last|previous) meeting"
     r"|in (?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
@@ -1008,6 +1019,9 @@ _NOT_A_RESOLUTION = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|wouldn'?t|would not|can'?t|cannot|couldn'?t|won'?t)\s+(?:really\s+)?"
     r"(?:agree|approve|support|accept)\b"
     r"|\b(?:vote|voting)\s+on\s+the\s+(?:amendment|motion|substantive)\b"
+    # An officer's advice is what the room may decide, not its decision: "my advice would be that the item
+    # is deferred".
+    r"|\bmy advice (?:would be|is)\b|\bi(?:'d| would) advise\b"
     r"|\bamendment\s+(?:is|was|has been)\s+(?:lost|defeated|not carried|withdrawn)\b|\bamendment\s+falls\b"
     # "three were resolved informally": complaints settled, not a resolution ("it was resolved that" is one)
     r"|\b(?:were|have been|had been)\s+resolved\s+(?:informally|locally|satisfactorily|without)\b",
@@ -1159,6 +1173,37 @@ def _name_forms(attendee: Attendee) -> list[str]:
     if attendee.title:
         forms.append(attendee.title)
     return [f for f in forms if len(f) > 2]
+
+
+# A chair or vice-chair elected by nomination (ADR 0179): "I'd like to nominate Councillor Ambler." "I'll
+# second that." The seconded nomination of a person, under an item about the chair, is the appointment.
+_NOMINATION = re.compile(
+    r"\b(?:nominate|propose)\s+(?P<who>(?:councillor|cllr\.?)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
+    r"(?:\s+(?:as|for)\s+(?:the\s+)?(?P<post>(?:vice[- ])?chair(?:man|person)?))?",
+    re.IGNORECASE,
+)
+_SECONDED = re.compile(r"\bsecond(?:ed)?\b(?!\s+(?:item|time|point|question|thing)\b)", re.IGNORECASE)
+_CHAIR_POST = re.compile(r"\b(vice[- ])?chair(?:man|person)?\b", re.IGNORECASE)
+
+
+def nominated(own: list[Sentence], i: int, title: str, attendees: Sequence[Attendee]) -> str:
+    """The appointment a seconded nomination makes, in the minutes' form, or ""."""
+    found = _NOMINATION.search(own[i].text)
+    if not found:
+        return ""
+    context = " ".join([title, *(x.text for x in own[max(0, i - 3) : i + 1])])
+    post = found.group("post") or (m.group(0) if (m := _CHAIR_POST.search(title)) else "")
+    if not post and not _CHAIR_POST.search(context):
+        return ""  # "I propose Councillor Lee" for something else: not an election read here
+    if not any(_SECONDED.search(x.text) for x in own[i + 1 : i + 3]):
+        return ""
+    said = [w.lower() for w in found.group("who").split()[1:]]  # the name after "Councillor"
+    person = next((a for a in attendees if [p.lower() for p in a.name.split()[-len(said) :]] == said), None)
+    who = person.name if person else " ".join(found.group("who").split())
+    office = "Vice-Chair" if re.match(r"vice", post or "", re.IGNORECASE) else "Chair"
+    term = re.search(r"\bfor\s+(?:this|the)\s+(hearing|meeting|municipal year|year)\b", context, re.I)
+    span = f" for the {term.group(1).lower()}" if term else ""
+    return f"RESOLVED: That {who} be appointed {office}{span}."
 
 
 def find_owner(text: str, attendees: list[Attendee], speaker: str = "") -> str:
@@ -1820,6 +1865,13 @@ def draft(
                 proposed.append(_Proposal(i, said, s.speaker))
             elif put_with := motions.delegation_put_with(s.text):
                 proposed.append(_Proposal(i, put_with, s.speaker))  # decided with the motion put with it
+            appointed = nominated(own, i, title, attendees)
+            if appointed:
+                if not any(d.text == appointed for d in item.decisions):
+                    item.decisions.append(Decision(appointed, find_vote(after), s.start, s.end))
+                decided_at = i
+                used.add(i)
+                continue
             put = _recommendations_put(s.text, i, said, proposed, after, chair, decided_at)
             if put:
                 # The recommendations put to the room and agreed (ADR 0178): each act they ask for, as

@@ -360,3 +360,71 @@ def test_an_amendment_moved_is_minuted_without_the_mover_s_words():
         )
         == "RESOLVED: That the recommendation is approved, subject to Saturday opening."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Obviously Council agreed last March to go to a hundred per cent premium on long-term empty homes.",
+        "My advice would be that the item is deferred.",
+        "The committee already agreed the fees at its last meeting.",
+    ],
+)
+def test_recalled_decisions_and_advice_are_not_resolutions(text):
+    assert not _one(text).decisions, text
+
+
+NOMINATION_PEOPLE = drafting.parse_attendees(
+    """Councillor Geoffrey Ambler, member
+Councillor Lorna Kettering, member
+Councillor Samir Haddad, member
+Bethan Lloyd, clerk, Democratic Services Officer"""
+)
+
+
+def _nomination(lines: list[tuple[str, str]], agenda: list[str]) -> drafting.Draft:
+    segments = [
+        {"start": 4.0 * n, "end": 4.0 * n + 3.5, "speaker": who, "text": text}
+        for n, (who, text) in enumerate(lines)
+    ]
+    return drafting.draft(segments, agenda, NOMINATION_PEOPLE, meeting_date=MEETING)
+
+
+def test_a_seconded_nomination_appoints_the_chair_under_the_item_called_by_its_place():
+    draft = _nomination(
+        [
+            (
+                "Bethan Lloyd",
+                "Good morning. The first item of business is the appointment of a chair for this hearing.",
+            ),
+            ("Bethan Lloyd", "Do I have any nominations?"),
+            ("Councillor Lorna Kettering", "I'd like to nominate Councillor Ambler."),
+            ("Councillor Samir Haddad", "I'll second that."),
+            ("Bethan Lloyd", "Item two, declarations of interest. Any declarations?"),
+        ],
+        ["Appointment of Chair", "Declarations of Interest"],
+    )
+    assert [d.text for d in draft.items[0].decisions] == [
+        "RESOLVED: That Councillor Geoffrey Ambler be appointed Chair for the hearing."
+    ]
+
+
+def test_a_nomination_nobody_seconded_or_for_something_else_appoints_nobody():
+    unseconded = _nomination(
+        [
+            ("Bethan Lloyd", "The first item of business is the appointment of a vice-chair."),
+            ("Councillor Lorna Kettering", "I'd like to nominate Councillor Haddad."),
+            ("Bethan Lloyd", "Any other nominations?"),
+        ],
+        ["Appointment of Vice-Chair"],
+    )
+    assert unseconded.items[0].decisions == []
+    elsewhere = _nomination(
+        [
+            ("Bethan Lloyd", "Item one, the outside bodies. We need a member for the library trust."),
+            ("Councillor Lorna Kettering", "I'd propose Councillor Haddad, he knows the libraries."),
+            ("Councillor Geoffrey Ambler", "I'll second that."),
+        ],
+        ["Appointments to Outside Bodies"],
+    )
+    assert not any("appointed Chair" in d.text for d in elsewhere.items[0].decisions)
