@@ -1175,7 +1175,7 @@ def _name_forms(attendee: Attendee) -> list[str]:
     return [f for f in forms if len(f) > 2]
 
 
-# A chair or vice-chair elected by nomination (ADR 0179): "I'd like to nominate Councillor Ambler." "I'll
+# A chair or vice-chair elected by nomination (ADR 0180): "I'd like to nominate Councillor Ambler." "I'll
 # second that." The seconded nomination of a person, under an item about the chair, is the appointment.
 _NOMINATION = re.compile(
     r"\b(?:nominate|propose)\s+(?P<who>(?:councillor|cllr\.?)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
