@@ -1364,7 +1364,7 @@ def _is_action(
     date form ``dates`` reads) with an attendee named in the same sentence is an action too, even
     when the verb was misheard ("Grace Mensah at a circuit ... by 11 May")."""
     return bool(
-        detector.action_score(text) >= detector.threshold
+        (detector.action_score(text) >= detector.threshold and not _NOT_A_TASK.search(text))
         or _agreed_someone_will(text, attendees)
         or _requested_from(text, attendees)
         or _owner_named_for_task(text, attendees)
@@ -1375,6 +1375,21 @@ def _is_action(
             and not _DONE.search(text)
         )
     )
+
+
+# Said of what is, was or has been, not of what someone will do (the detector's own reading only): a report
+# of engagements ("the Deputy Mayor and I have attended some forty engagements"), a scheme's features listed
+# ("Third, there's a new interest-free loan ..."), a question about the past ("was the survey really done in
+# August?"), the parties' rights read out at a hearing.
+_NOT_A_TASK = re.compile(
+    r"\b(?:i|we)\s+(?:have|'ve)\s+(?:attended|met|visited|received|seen|had|done|completed|held|hosted|"
+    r"opened|launched|delivered|spoken)\b(?![^.!?]*\b(?:will|'ll|shall|going to)\b)"
+    r"|^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth|next|finally|also),?\s+"
+    r"(?:there'?s|there is|there are|we have|we've)\b"
+    r"|^\W*(?:[A-Z][a-z]+,\s+)?(?:was|were|did|has|have|is|are)\b[^.!?]*\?\s*\.?\s*$"
+    r"|\bha(?:ve|s) (?:a|the) right (?:of|to) appeal\b",
+    re.IGNORECASE,
+)
 
 
 # What has been done, not a task: "A new team has been recruited to inspect homes with Tom within 10 days"
