@@ -141,6 +141,14 @@ SPOKEN_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"\b(?:(?:on|off|from|at|onto) the bridge|the bridge over)\b(?=[^.!?]{0,60}\bjump\b)",
             "on the bridge, going to jump off the bridge,",
         ),
+        # Homophones the recogniser writes for a danger (a tune run with the helpers' callers, 2026-11-28):
+        # "bear wires" for bare wires, "the car alive" for a car alight.
+        (r"\bbear (wires?|cables?)\b", r"bare \1"),
+        (
+            r"\b(car|van|bin|bins|shed|fence|house|flat|building|mattress|mattresses|garage|tyres?)"
+            r" (?:is |are )?(?:all )?alive\b",
+            r"\1 alight",
+        ),
         # Sleeping in a car, said without the "-ing" or with a pause the recogniser wrote as a comma.
         (
             r"\b(?:sleep|sleeps|sleeping|slept)\b,? (?:in|on) (?:the|a|my|our) (car|van|tent|doorway)\b",

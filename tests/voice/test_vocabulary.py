@@ -125,6 +125,12 @@ def test_urgency_reads_across_the_recognisers_full_stops(catalogue):
             "So that day I saw a lad on the bridge over the canal and they may be enjoying the jump.",
             "self_harm",
         ),
+        # The helpers' callers as heard (2026-11-28, session 22)
+        (
+            "The traffic light box has been hit by a car and the doors open with bear wires.",
+            "dangerous_structure",
+        ),
+        ("There's the car alive in the car park and it's right up against the block.", "fire"),
     ],
 )
 def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
@@ -147,6 +153,8 @@ def test_callers_spoken_forms_raise_the_flag(catalogue, heard, category):
         "The bridge is where the kids jump into the river in summer.",
         "The kids jump over the wall by the bridge to get to the park.",
         "The old heating system makes a noise at night.",
+        "We saw a bear at the wildlife park on the school trip.",
+        "The car is fine now, my son is alive and well after the crash last year.",
     ],
 )
 def test_spoken_forms_leave_ordinary_words_alone(text):
