@@ -154,6 +154,29 @@ COMMON = frozenset(
 )
 
 
+# A word heard alone that is itself an English word is left as heard ("please", "payment", "post", "free"):
+# rewriting it onto a catalogue term ("place", "pavement", "pest", "fridge") broke more calls than it
+# mended (ADR 0181). Runs of two or three words ("pot hole", "street lie") are still read.
+PROTECT_WORDS = True
+
+
+def _english(word: str) -> bool:
+    """``word`` or its stem (plural, past tense, -ing) is in the English lexicon of spaCy's model, the
+    word list the redaction's gazetteer reads (WordNet's lemmas and spaCy's stop words)."""
+    from residenthub.foi.redaction.gazetteer import common_words
+
+    known = common_words()
+    word = word.strip("'").removesuffix("'s")
+    stems = {word, word[:-1], word[:-2], word[:-3], word[:-3] + "e", word[:-2] + "e"}
+    return any(len(stem) >= 3 and stem in known for stem in stems) if known else False
+
+
+def _inflection(word: str, term: str) -> bool:
+    """ "disable" and "disabled", "light" and "lights": one word in two forms."""
+    stem = word.rstrip("sde")
+    return len(stem) >= 4 and term.startswith(stem) and " " not in term
+
+
 def _close(heard: str, term: str, max_share: float) -> bool:
     return _near(sound_key(heard), sound_key(term), max_share)
 
@@ -193,6 +216,9 @@ def correct(text: str, vocabulary: Vocabulary | None = None, *, max_share: float
             matches = [
                 (t, k) for t, k, size in candidates if abs(size - n) <= 1 and _near(heard, k, max_share)
             ]
+            kept = n == 1 and PROTECT_WORDS and _english(run[0])
+            if matches and kept and not _inflection(run[0], matches[0][0]):
+                continue  # an English word heard is kept, unless the term is only another form of it
             if len({k for _t, k in matches}) == 1:  # one term, however it is spelt ("streetlight")
                 trail = re.sub(r"^.*?([^\w'-]*)$", r"\1", tokens[i + n - 1])
                 out.append(matches[0][0] + trail)

@@ -64,6 +64,27 @@ def test_correct_text_is_left_alone(words, text):
     assert vocabulary.correct(text, words) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please can someone ring me back about the payment",  # not "place", not "pavement"
+        "the post has come off the fence in the past week",  # not "pest"
+        "my neighbour left a free sofa and some stuff out",  # not "fridge", not "staff"
+    ],
+)
+def test_english_words_heard_are_not_rewritten_onto_a_term(text):
+    """ADR 0181: a word heard alone that is an English word stays as heard."""
+    words = vocabulary.build(
+        [
+            *SERVICES,
+            ("Pest control", ["pest"]),
+            ("Bulky waste", ["fridge"]),
+            ("Contact staff", ["staff", "place"]),
+        ]
+    )
+    assert vocabulary.correct(text, words) == text
+
+
 @pytest.mark.django_db
 def test_live_catalogue_is_read_and_cached(catalogue, django_assert_num_queries):
     vocabulary.forget()
