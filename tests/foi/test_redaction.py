@@ -984,3 +984,42 @@ def test_the_address_a_postcode_closes_is_read_back_along_its_line():
     ]
     # A town and a postcode alone (the council's office) are not taken back into the words before them.
     assert addresses("The council office in Eastbrook EB1 1AA is open.") == []
+
+
+# --- session 22 (issue 13): read on the blind council texts' tune rows -----------------------------------
+def _persons(text, **options):
+    return [s.text for s in d.detect(text, **options) if s.entity_type == d.PERSON]
+
+
+def test_streets_buildings_and_saints_named_like_people_are_places():
+    text = (
+        "Bins were missed on Mill Lane and Albert Road again, and the lift at Cobden House is broken. "
+        "Pupils of St Mary's CE Primary and St Joseph's were sent home. Laburnum Grove is flooded."
+    )
+    persons = _persons(text)
+    assert not {"Mill", "Albert", "Cobden", "Mary", "Joseph", "Laburnum Grove"} & set(persons), persons
+    # People named like places stay people: a first name before a word that is also a surname, a titled
+    # name, a name with no street word after it.
+    assert "Grace" in " ".join(_persons("I spoke to Grace Lane about it.")), _persons(
+        "I spoke to Grace Lane."
+    )
+    assert any("Albert" in p for p in _persons("Mr Albert Mill called about the road."))
+
+
+def test_roles_and_headings_are_not_names_but_children_with_ages_are():
+    persons = _persons(
+        "Landlord (Mr Gill): you cant do that\nLandlord: my house my rules\nBill to: Kelbridge Council\n"
+        "Clerk: Nisha Pathan\n"
+    )
+    assert not {"Landlord", "Bill", "Clerk"} & set(persons), persons
+    assert "Mr Gill" in persons and "Nisha Pathan" in persons
+    assert {"Tolu", "Dami"} <= set(_persons("Children Tolu (7) and Dami (4) seen, both well."))
+
+
+def test_role_acronyms_and_letters_after_a_name_are_left_out_of_it():
+    persons = _persons(
+        "Reviewed by DPO Hannah Okoro. Dear HR, please update MARAC.\n\nYours faithfully\n\n"
+        "Dr Harjit Singh Dhillon MBBS MRCGP\n"
+    )
+    assert "Hannah Okoro" in persons and not {"DPO", "HR", "MARAC"} & set(persons), persons
+    assert any(p.endswith("Dhillon") for p in persons) and not any("MBBS" in p for p in persons), persons

@@ -180,6 +180,15 @@ _TITLE_CASE = re.compile(r"[A-Z][a-z]+")
 _HANDLE_OR_LINK = re.compile(r"@|://|^www\.")
 
 
+def _acronym(word: str, after: bool = True) -> bool:
+    """A role's or a team's acronym written in capitals ("DPO", "SENCO"), or, ``after`` a name, its letters
+    ("MBBS")."""
+    bare = word.strip(",.;:()")
+    return (
+        len(bare) > 1 and bare.isupper() and (bare in r.NOT_INITIALS or (after and bare in r.POST_NOMINALS))
+    )
+
+
 def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a PERSON span to the name: the line holding it, no greeting, no title, no punctuation."""
     value = text[start:end]
@@ -202,6 +211,13 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += len(words[0]) + 1
         words = words[1:]
     while words and not r._is_name_token(words[-1].strip(",.;:")):
+        words = words[:-1]
+    # an acronym of a role or a team, or letters after the name, at either end: "DPO Hannah Okoro",
+    # "SENCO Mrs Patel", "Dr Harjit Singh Dhillon MBBS MRCGP", "Mr Bartholomew Quinn - NFA"
+    while len(words) > 1 and _acronym(words[0], after=False):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while len(words) > 1 and (_acronym(words[-1]) or words[-1] in ("-", "–", "|")):
         words = words[:-1]
     value = " ".join(words)
     possessive = re.search(r"['’]s\b", value)
@@ -381,6 +397,8 @@ def _not_a_name(value: str, res) -> bool:
         return True
     if _field_label(bare):
         return True
+    if len(words) == 1 and _acronym(bare, after=False):
+        return True  # "DPO notified", "Dear HR", "update MARAC"
     source = (res.recognition_metadata or {}).get("recognizer_name", "")
     # one Title-case word the model calls a person is kept even when it is "an English word": WordNet, where
     # the word list comes from, holds many famous people ("Putin", "Hitler", "Defoe", "Shaw") (issue 13,
@@ -524,6 +542,63 @@ def _not_a_person_word(text: str, start: int, end: int) -> bool:
     return False
 
 
+# A street or a building named after a word or a person: the name before these words is the place's ("Mill
+# Lane", "Albert Road", "Cobden House", "Rose Cottage"). The first group is never a surname; the
+# second is one too ("Lois Lane", "Glenn Close"), so a lone first name or a full name before it stays a name.
+_DWELLING = "Cottage|Cottages|Farm|Farmhouse|Bungalow|Barn|Forge|Grange|Rectory|Vicarage"
+_STREET_ONLY = (
+    "Road|Rd|Street|Avenue|Ave|Lanes|Gardens|Gdns|Crescent|Terrace|Mews|Parade|Estate|Mansions|Chambers"
+    f"|Buildings|Tower|Towers|{_DWELLING}"
+)
+# A named house is where someone lives: "Rose Cottage", "Holly Farm" is an address, not a person.
+_DWELLING_AFTER = re.compile(rf"(?:[ \t]+(?:{_DWELLING})\b)?")
+_DWELLING_WORD = re.compile(rf"(?:{_DWELLING})\Z")
+_STREET_OR_SURNAME = "Lane|Grove|Close|Court|House|Way|Drive|Place|Square"
+_PLACE_AFTER = re.compile(
+    rf"[ \t]+(?:(?P<street>{_STREET_ONLY})|(?P<either>{_STREET_OR_SURNAME}))\b(?![-'’]\w)"
+)
+_PLACE_LAST = re.compile(rf"(?:^|[ \t])(?:{_STREET_ONLY}|Grove)$")
+_SAINT_BEFORE = re.compile(r"\bSt\.?[ \t]+\Z")
+# A word of a role or a heading, not a name: "Landlord: my house", "Clerk: Nisha", "Bill to:", "the
+# Headteacher (Mrs Hughes)", "Correspondence address:".
+_LABEL_AFTER = re.compile(r"[ \t]*(?::|\((?![ \t]*(?:\d|aged?\b))|[ \t][a-z]+[ \t]*:)")
+_ROLE_BEFORE = re.compile(r"(?:^|[ \t])(?:the|The|a|an|our|your|my|his|her|their)[ \t]+\Z")
+
+
+def _place_or_role(text: str, start: int, end: int) -> bool:
+    """A person span (no title before it) that is a place or a role by the words around it (issue 13,
+    session 22; read on the blind council texts' tune rows): a street or building word right after it
+    ("Mill Lane", "Albert Road", "Cobden House") or closing it ("Ashdown Rd", "Laburnum Grove"); a saint's
+    name ("St Joseph's", "St Mary's CE Primary"); an English word that is no first name heading a field or a
+    role ("Landlord:", "Clerk:", "Bill to:", "the Headteacher (Mrs Hughes)")."""
+    from . import gazetteer
+
+    value = text[start:end]
+    words = value.split()
+    if not words:
+        return False
+    first = words[0].lower().strip(".,")
+    place = _PLACE_AFTER.match(text, end)
+    if place:
+        if place.group("street"):
+            return True
+        surname_last = len(words) > 1 and words[-1].lower().strip(".,") in gazetteer.surnames()
+        if not (first in gazetteer.frequent_names() and (len(words) == 1 or surname_last)):
+            return True
+    last = _PLACE_LAST.search(value) if len(words) > 1 else None
+    if last and (last.group().strip() != "Grove" or first not in gazetteer.frequent_names()):
+        return True
+    if len(words) == 1 and _SAINT_BEFORE.search(text, max(0, start - 5), start):
+        return True
+    if value in ("Bill", "Ship", "Sold", "Deliver", "Invoice") and re.match(r"[ \t]+to[ \t]*:", text[end:]):
+        return True  # an invoice's "Bill to:"
+    return (
+        len(words) == 1
+        and _just_words(value)
+        and bool(_LABEL_AFTER.match(text, end) or _ROLE_BEFORE.search(text, max(0, start - 8), start))
+    )
+
+
 _HUMP = re.compile(r"^(?P<head>[A-Z]?[a-z]+)[A-Z]")
 _NAME_HEADS = {"mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "fitz", "st", "o"}
 
@@ -567,8 +642,14 @@ def _to_spans(text: str, results) -> list[Span]:
                 continue
             start, end = trimmed
             titled = _with_title(text, start)
+            dwelling = _DWELLING_AFTER.match(text, end).end()
+            if titled == start and _DWELLING_WORD.search(text, start, dwelling):
+                spans.append(Span(start, dwelling, ADDRESS, text[start:dwelling], round(float(res.score), 2)))
+                continue
             if titled == start and (
-                _not_a_name(text[start:end], res) or _not_a_person_word(text, start, end)
+                _not_a_name(text[start:end], res)
+                or _not_a_person_word(text, start, end)
+                or _place_or_role(text, start, end)
             ):
                 continue
             if _tag_or_handle(text, start, end):

@@ -993,6 +993,15 @@ NOT_INITIALS = frozenset(
     FOI SAR EIR BBC ITV AI ADHD ASD MH DV A&E ENT ICU BT EE O2 VAT PAYE CV PR QA IOU RSVP ASAP POA HMO
     DFG OK IN OUT ON OF TO AT BY OR IF IS AN AS BE DO GO HE ME MY NO SO UP US WE AND THE FOR BUT NOT
     ALL ANY CAN HAS HAD WAS ARE YES NEW OLD""".split()  # noqa: SIM905
+) | frozenset(
+    # roles, teams and procedures of councils and their partners (issue 13, session 22)
+    """IRO MARAC EDT SENCO NFA LAS DSL YOT PCN IDVA ISVA MASH EHCP PNC CAF NRPF PCSO CCTV MOT DVLA
+    LADO SGO ICPC RCPC PEP HRA EHO""".split()  # noqa: SIM905
+)
+# Letters after a name that are degrees, honours or memberships ("Dr Harjit Singh Dhillon MBBS MRCGP").
+POST_NOMINALS = frozenset(
+    """MBBS MRCGP FRCGP MRCP FRCP FRCS PHD DPHIL MSC BSC LLB LLM OBE MBE CBE KBE DBE QC KC MP MSP RGN RMN
+    CQSW DIPSW FCA ACA MRICS MRTPI CENG""".split()  # noqa: SIM905
 )
 
 
