@@ -1023,3 +1023,42 @@ def test_role_acronyms_and_letters_after_a_name_are_left_out_of_it():
     )
     assert "Hannah Okoro" in persons and not {"DPO", "HR", "MARAC"} & set(persons), persons
     assert any(p.endswith("Dhillon") for p in persons) and not any("MBBS" in p for p in persons), persons
+
+
+def test_references_year_ranges_and_an_organisations_own_number_are_not_phones():
+    text = (
+        "INCIDENT INC0048812. Works order: WO-2027-118342. Stickers GW24-01882, GW24-01883. Log Q4 2023/24.\n"
+        "Lived at 5 Pemberton Gardens (2018–2021). Questions? Call us on 0300 555 0144.\n"
+        "Client ID 2209381\n14/02 tel call from daughter\nLabour Member for Queensbridge\n07700 900 827\n"
+        "Tel:07700 900231"
+    )
+    phones = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.PHONE]
+    assert phones == ["07700 900 827", "07700 900231"], phones
+
+
+def test_team_mailboxes_made_of_words_are_not_personal_but_named_ones_are():
+    text = (
+        "To: housingoptions@kelbridge.gov.uk, adultsocialcare@thornbury.gov.uk, "
+        "planning.enforcement@croydon.gov.uk; cc rose.hill@kelbridge.gov.uk, ola.kolade@croydon.gov.uk, "
+        "housingoptions@gmail.com"
+    )
+    emails = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.EMAIL]
+    assert emails == ["rose.hill@kelbridge.gov.uk", "ola.kolade@croydon.gov.uk", "housingoptions@gmail.com"]
+
+
+def test_sort_codes_with_their_accounts_and_ni_numbers_of_any_prefix():
+    found = {
+        s.text: s.entity_type
+        for s in d.detect(
+            "Salary into: HSBC, sort 40-11-62, acc 90817263\nRefund | 20-11-88 / 73904412\n"
+            "Abdullahi Yusuf | TN 23 90 17 C | QQ 12 34 56 C",
+            use_model=False,
+        )
+    }
+    assert found.get("40-11-62") == d.SORT_CODE and found.get("90817263") == d.ACCOUNT, found
+    assert found.get("20-11-88") == d.SORT_CODE and found.get("73904412") == d.ACCOUNT, found
+    assert found.get("TN 23 90 17 C") == d.NI_NUMBER and found.get("QQ 12 34 56 C") == d.NI_NUMBER, found
+    assert d.detect("It happened on 20-11-88 at the depot.", use_model=False) == [] or all(
+        s.entity_type != d.SORT_CODE
+        for s in d.detect("It happened on 20-11-88 at the depot.", use_model=False)
+    )

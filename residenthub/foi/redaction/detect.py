@@ -628,13 +628,47 @@ _ROLE_MAILBOX = re.compile(
 )
 
 
+_PUBLIC_DOMAIN = re.compile(
+    r"@(?:[\w-]+\.)*(?:gov\.uk|nhs\.uk|nhs\.net|police\.uk|sch\.uk|parliament\.uk)$", re.I
+)
+
+
+def _words_only(piece: str) -> bool:
+    """The piece splits into English words of three letters or more, none of them a first name
+    ("housingoptions", "adultsocialcare"; not "rosehill", "olakolade")."""
+    from . import gazetteer
+
+    common, first = gazetteer.common_words(), gazetteer.first_names()
+
+    def word(w: str) -> bool:
+        return (w in common or (w.endswith("s") and w[:-1] in common)) and w not in first
+
+    n = len(piece)
+    ok = [True] + [False] * n
+    for i in range(3, n + 1):
+        ok[i] = any(ok[j] and word(piece[j:i]) for j in range(max(0, i - 20), i - 2))
+    return ok[n]
+
+
+def _team_mailbox(value: str) -> bool:
+    """A public body's team mailbox: the role list above, or a local part made only of English words that
+    are no first names at a public body's domain ("housingoptions@", "adultsocialcare@",
+    "planning.enforcement@"; issue 13, session 22)."""
+    if _ROLE_MAILBOX.fullmatch(value):
+        return True
+    if not _PUBLIC_DOMAIN.search(value):
+        return False
+    pieces = [p for p in re.split(r"[._-]", value.split("@")[0].lower()) if p]
+    return bool(pieces) and all(p.isalpha() and _words_only(p) for p in pieces)
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
         if res.score < MIN_SCORE or res.entity_type not in PRIORITY:
             continue
         start, end = res.start, res.end
-        if res.entity_type == EMAIL and _ROLE_MAILBOX.fullmatch(text[start:end]):
+        if res.entity_type == EMAIL and _team_mailbox(text[start:end]):
             continue
         if res.entity_type == PERSON:
             trimmed = _clean_person(text, start, end)

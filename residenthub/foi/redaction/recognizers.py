@@ -97,6 +97,9 @@ _NINO = re.compile(
     r"(?![A-Za-z0-9])",
     re.I,
 )
+# The NI number's written shape in capitals, whatever its prefix ("QQ 12 34 56 C", "TN 23 90 17 C"): a
+# mistyped or unallocated number is still the one the form holds (issue 13, session 22).
+_NINO_SHAPE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2} \d{2} \d{2} \d{2} [A-D](?![A-Za-z0-9])")
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(GIR ?0AA|(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)) ?\d[ABD-HJLNP-UW-Z]{2})"  # noqa: E501
     r"(?![A-Za-z0-9])"
@@ -106,9 +109,11 @@ _POSTCODE = re.compile(
 _POSTCODE_ANY_CASE = re.compile(_POSTCODE.pattern, re.I)
 _POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
-_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bbank\b|\baccount\b", re.I)
+_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bsort\b|\bbank\b|\baccount\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
-_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bbank\b", re.I)
+_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacc?t?\b|\bbank\b", re.I)
+# A sort code and an account number written together: "20-11-88 / 73904412", "40-11-62 71203398".
+_SORT_AND_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})[ \t]*[/,]?[ \t]*(\d{8})(?![\d-])")
 _VEHICLE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-HJ-PR-Y][A-HJ-PR-Y]\d{2} ?[A-HJ-PR-Z]{3}|[A-HJ-NP-Y]\d{1,3} ?[A-HJ-PR-Y]{3})(?![A-Za-z0-9])"  # noqa: E501
 )
@@ -151,6 +156,8 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
                 text, m.start(), m.end(), re.compile(r"insurance|\bNI\b|NINO", re.I)
             ):
                 out.append(_result(NI_NUMBER, m.start(), m.end(), 0.9, name))
+        for m in _NINO_SHAPE.finditer(text):
+            out.append(_result(NI_NUMBER, m.start(), m.end(), 0.7, name))
         for m in _POSTCODE.finditer(text):
             out.append(_result(POSTCODE, m.start(), m.end(), 0.85, name))
         for m in _POSTCODE_ANY_CASE.finditer(text):
@@ -168,6 +175,9 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
         for m in _ACCOUNT.finditer(text):
             if _context(text, m.start(), m.end(), _ACCOUNT_CONTEXT, before=50):
                 out.append(_result(ACCOUNT, m.start(), m.end(), 0.8, name))
+        for m in _SORT_AND_ACCOUNT.finditer(text):
+            out.append(_result(SORT_CODE, m.start(1), m.end(1), 0.7, name))
+            out.append(_result(ACCOUNT, m.start(2), m.end(2), 0.7, name))
         for m in _VEHICLE.finditer(text):
             value = m.group(0)
             modern = value[0].isalpha() and value[1].isalpha()
@@ -290,6 +300,30 @@ def _reference(text: str, start: int, raw: str) -> bool:
     )
 
 
+# Never a person's phone, valid or not (issue 13, session 22): digits run on from letters ("INC0048812",
+# "GW24-01882", "Q4 2023/24"), a range of years ("(2018–2021)"), a number broken across lines ("ID
+# 2209381" then "14/02" on the next), and the number an organisation gives as its own ("call us on 0300
+# 555 0144").
+_YEAR_RANGE = re.compile(r"\(?(?:19|20)\d\d[ \t]*[–—-][ \t]*(?:(?:19|20)\d\d|\d\d)\)?")
+_ORGANISATION_NUMBER = re.compile(
+    r"\b(?:call|ring|phone|contact|text)[ \t]+us(?:[ \t]+(?:on|at))?[ \t:]*\Z", re.I
+)
+
+
+_GLUED_REFERENCE = re.compile(
+    r"(?<![A-Za-z])(?!(?i:tel|mob|mobile|phone|fax|ph|t|m|w|h)\b)[A-Za-z]{1,10}[-/]?\Z"
+)
+
+
+def _not_a_phone(text: str, start: int, raw: str) -> bool:
+    return (
+        bool(_GLUED_REFERENCE.search(text[max(0, start - 11) : start]))
+        or bool(_YEAR_RANGE.fullmatch(raw.strip()))
+        or "\n" in raw.strip()
+        or bool(_ORGANISATION_NUMBER.search(text[max(0, start - 20) : start]))
+    )
+
+
 class HubPhoneRecognizer(EntityRecognizer):
     """UK and international numbers through libphonenumber (regions GB, then US, then any number written
     with a + or 00), and digit groups of phone length next to phone words."""
@@ -324,6 +358,8 @@ class HubPhoneRecognizer(EntityRecognizer):
                     continue
                 if _is_numeric_date(raw) or (not valid and _reference(text, match.start, raw)):
                     continue
+                if _not_a_phone(text, match.start, raw):
+                    continue
                 if len(set(digits)) == 1:  # "0000000": a placeholder or a branch code's padding
                     continue
                 score = 0.85 if valid else 0.6
@@ -337,6 +373,7 @@ class HubPhoneRecognizer(EntityRecognizer):
                 _is_numeric_date(m.group(0))
                 or len(set(digits)) == 1
                 or _reference(text, m.start(), m.group(0))
+                or _not_a_phone(text, m.start(), m.group(0))
             ):
                 continue
             if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
