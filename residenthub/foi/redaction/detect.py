@@ -512,6 +512,79 @@ def _repeated_names(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A social media handle names its holder: "@leanne_xo_mummy", "DM me @tobi_bakare_", "u/throwaway_calder_dad"
+# (Reddit). Not in an email address, and not an organisation's account: a council's ("@HaringeyCouncil",
+# "@HarrowgateDC", "@KelbridgeBC"), a public service's or a team's (ADR 0179).
+_HANDLE = re.compile(r"(?<![\w.@/])(?:@|\bu/)(?P<name>[A-Za-z0-9_](?:[\w.]*\w)?)")
+_ORGANISATION_HANDLE = re.compile(
+    r"(?i:council|gov|police|nhs|fire|library|libraries|news|official|team|support|help|info|service)"
+    r"|(?<=[a-z])(?:DC|BC|CC|MBC|LBC|UK)$"
+)
+
+
+def _social_handles(text: str) -> list[Span]:
+    """The handles of social media accounts that are people's (ADR 0179): personal data in an FOI reply,
+    although the tweet corpora do not mark them as names (ADR 0148 scores them "other")."""
+    out = []
+    for m in _HANDLE.finditer(text):
+        name = m.group("name")
+        if _ORGANISATION_HANDLE.search(name):
+            continue
+        if not re.search(r"[A-Za-z]", name):
+            continue
+        out.append(Span(m.start(), m.end(), PERSON, m.group(), 0.6))
+    return out
+
+
+_INITIAL_BEFORE = re.compile(r"(?:(?<=[\s(,;:|\"])|^)(?:[A-Z]\.[ \t]?|[A-Z][ \t]*&[ \t]*(?:[A-Z][ \t]+)?)\Z")
+
+
+_FLAT_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?i:flat|apartment|apt|room|unit|suite)(?:[ \t]+(?:no\.?[ \t]*)?\w{1,4},?)?|(?i:no)\.)"
+    r"[ \t]+\Z"
+)
+
+
+# The next field's label, where an address read on over a line end or a comma stops: "33 Sandringham Road"
+# then "Agent (Chloe): Thank you", "58 Quarry Lane" then "Name: Kevin", "Westmarsh WM6 4FA, Occupation:".
+_LABEL_TAIL = re.compile(r"(?:\n|,)[ \t]*[A-Z][A-Za-z/ -]{0,30}?(?:[ \t]*\([^)\n]{0,30}\))?\Z")
+_LABEL_NEXT = re.compile(r"[A-Za-z-]*(?:[ \t]+[A-Za-z-]+){0,3}?(?:[ \t]*\([^)\n]{0,30}\))?[ \t]*:")
+
+
+def _address_before_label(text: str, span: Span) -> Span:
+    """An address span cut before the label of the next field that it ran into (issue 13, session 22)."""
+    tail = _LABEL_TAIL.search(span.text)
+    if not tail or not _LABEL_NEXT.match(text, span.end):
+        return span
+    label = re.sub(r"\([^)]*\)", " ", tail.group()).strip(" \t\n,")
+    if not (_field_label(label) or _just_words(label)):
+        return span  # a speaker's name ("Sharon McAllister: ..."), not a field's label
+    end = span.start + tail.start()
+    value = text[span.start : end].rstrip(" \t,")
+    return Span(span.start, span.start + len(value), span.entity_type, value, span.score) if value else span
+
+
+def _initials_and_flats(text: str, spans: list[Span]) -> list[Span]:
+    """A person's initials written before the name go with it: "R. Mahmood", "M. Achterberg", "R & J
+    Bennett"; so does the flat before an address ("Flat 6, Victoria Mansions, 14 Hampton Road", "no. 19
+    coronation st"), and an address stops before the next field's label (issue 13, session 22)."""
+    out = []
+    for s in spans:
+        start = s.start
+        if s.entity_type == ADDRESS:
+            s = _address_before_label(text, s)
+            m = _FLAT_BEFORE.search(text, max(0, start - 20), start)
+            start = m.start() if m else start
+        elif s.entity_type == PERSON and not _TITLE.match(s.text):
+            while True:
+                m = _INITIAL_BEFORE.search(text, max(0, start - 8), start)
+                if not m or _TITLE_BEFORE.search(text, max(0, m.start() - 14), m.start()):
+                    break
+                start = m.start()
+        out.append(s if start == s.start else Span(start, s.end, s.entity_type, text[start : s.end], s.score))
+    return out
+
+
 _CALENDAR_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()  # noqa: SIM905
 )
@@ -790,6 +863,12 @@ _NUMBERED = re.compile(
 )
 
 
+_OFFICE = re.compile(
+    r"\b(?:Team|Council|Civic Centre|Town Hall|County Hall|Council Offices|Department|Directorate|Ltd|LLP|PLC"
+    r"|Solicitors|Surgery|Medical Practice|Health Centre)\b"
+)
+
+
 def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
     """The address a postcode closes, read backwards along its line: comma-separated parts made of
     capitalised words, house numbers and flat numbers ("8 The Ridings, Eastbrook EB10 2AS", "Rose Cottage,
@@ -827,8 +906,11 @@ def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not any(_NUMBERED.match(t) or _STREET_WORD.search(t) for t in taken):
             continue
+        if _OFFICE.search(taken[0]):
+            continue  # a council's or a firm's office: "Income Recovery Team, Civic Centre, Market Square"
         start = line_start + before.rfind(taken[0])
-        named = [p.end for p in persons if p.start < code.start and start < p.end]
+        # only a name in the first part bounds the address; one in a later part is the town's ("Lower Fenby")
+        named = [p.end for p in persons if p.start < start + len(taken[0]) and start < p.end]
         if named:  # "Mr Alan Dunmore of Rose Cottage, ...": the address begins after the name
             after = re.search(r"\b(?=[A-Z0-9])", text[max(named) : code.start])
             if not after:
@@ -982,11 +1064,13 @@ def finish_many(
             )
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
+        spans += _social_handles(text)
         spans += _repeated_names(text, spans)
         spans += _ages_after_names(text, spans)
         spans += _record_dates(text, spans)
         spans += _dates_under_dob_header(text, spans)
         spans += _addresses_before_postcodes(text, spans)
+        spans = _initials_and_flats(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
         spans = _organisations(text, spans)

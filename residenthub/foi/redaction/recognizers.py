@@ -819,9 +819,11 @@ _RELATION = re.compile(
 # Someone giving a name: "my name is ...", "call me ...", "maiden name is ...", "last name? ..."; the name may
 # be in lower case there ("my name is vitoria").
 _LOWER_NAME = rf"{LO}{{2,}}(?:[ \t](?:{LO}[ \t])?{LO}{{2,}}){{0,2}}"
+# "my name's kasia", and "my names kasia" as chats write it (not "my names and addresses")
+_NAME_S = r"['’]?s(?=[ \t]+(?!(?:are|were|is|was|and|or|of|on|in|to|for|have|had|the|a|an|will|would)\b))"
 _NAMED = re.compile(
     r"\b(?i:(?:my|his|her|their|your|the)[ \t]+(?:(?:full|first|last|maiden|middle)[ \t]+|sur)?name"
-    r"(?:[ \t]+is|[ \t]+was|\?|:)|(?:first|last|maiden|full|middle)[ \t]+name[ \t]*(?:is|was|\?|:)"
+    rf"(?:[ \t]+is|[ \t]+was|\?|:|{_NAME_S})|(?:first|last|maiden|full|middle)[ \t]+name[ \t]*(?:is|was|\?|:)"
     r"|surname[ \t]*(?:is|was|\?|:)|(?:call|calls|called)[ \t]+me|known[ \t]+as|goes[ \t]+by)"
     rf"[ \t]+(?P<name>{_NAME}|{_LOWER_NAME})"
 )
@@ -1116,8 +1118,10 @@ class HubNameRecognizer(EntityRecognizer):
         if self.use_gazetteer:
             out += self._gazetteer_runs(text)
             out += self._register_names(text)
+            out += self._lower_case_lists(text)
             for a, b in _initials(text):
-                res = _result(PERSON, a, b, 0.6, self.name)
+                # read from the line's shape, as a title is: strong, so the span filter keeps it (session 22)
+                res = _result(PERSON, a, b, 0.7, self.name)
                 res.recognition_metadata["initials"] = True  # "FR" is no English word here
                 out.append(res)
             doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
@@ -1126,6 +1130,42 @@ class HubNameRecognizer(EntityRecognizer):
                 out += self._proper_nouns(doc)
                 out += self._lower_case_names(doc)
                 out += self._unknown_proper_nouns(doc)
+        return out
+
+    # Names in lower case where a chat or a note puts them (issue 13, session 22): the list after "present:"
+    # or "attendees:" ("present: hannah, raj, deb, marcus (TL)") when half its items are first names, and a
+    # word that is no English word after "my dad", "my son"... ("my dad tunde works nights").
+    _ATTENDANCE = re.compile(
+        r"(?im)^[ \t>*-]*(?:present|attendees|attending|in attendance|apologies|attended by)[ \t]*:[ \t]*"
+        r"(?P<items>[^\n]+)"
+    )
+    _MY_RELATION = re.compile(
+        r"\b(?i:my|his|her|our|their)[ \t]+(?:mum|mom|mother|dad|father|son|daughter|husband|wife|partner"
+        r"|brother|sister|nan|gran|grandad|uncle|aunt|cousin|friend|neighbour|boyfriend|girlfriend)[ \t]+"
+        rf"(?P<name>{LO}{{3,}})(?=['’]s\b|[^\w'’]|$)"
+    )
+
+    def _lower_case_lists(self, text: str) -> list[RecognizerResult]:
+        first, common = gazetteer.first_names(), gazetteer.common_words()
+        out = []
+        for m in self._ATTENDANCE.finditer(text):
+            items = []
+            for i in re.finditer(r"[^,;&/]+", m.group("items")):
+                value = re.sub(r"\([^)]*\)?", "", i.group()).strip()
+                value = re.sub(r"^(?:and)[ \t]+", "", value)
+                if re.fullmatch(rf"{LETTER}+(?:[ \t]{LETTER}+)?", value):
+                    a = m.start("items") + i.start() + i.group().index(value)
+                    items.append((a, a + len(value), value))
+            names = [v for *_, v in items if v.split()[0].lower() in first]
+            if items and len(names) * 2 >= len(items):
+                for a, b, value in items:
+                    low = value.split()[0].lower()
+                    if low in first or low not in common:
+                        out.append(_result(PERSON, a, b, 0.7, self.name))
+        for m in self._MY_RELATION.finditer(text):
+            low = m.group("name")
+            if low not in common and low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS:
+                out.append(_result(PERSON, m.start("name"), m.end("name"), 0.7, self.name))
         return out
 
     # "ADEBAYO, Folasade – Nigerian", "Hussein, Abdi | Flat 2 ...": a surname, a comma and a first name at
