@@ -1025,6 +1025,9 @@ def test_role_acronyms_and_letters_after_a_name_are_left_out_of_it():
     )
     assert "Hannah Okoro" in persons and not {"DPO", "HR", "MARAC"} & set(persons), persons
     assert any(p.endswith("Dhillon") for p in persons) and not any("MBBS" in p for p in persons), persons
+    # Two-letter words that are parts of names in capitals stay in the name.
+    assert "NGUYEN VAN AN" in _persons("Keeper: NGUYEN VAN AN, tel 07700 900111")
+    assert any("DA SILVA" in p for p in _persons("YOURS FAITHFULLY\n\nMRS M. DA SILVA\nFLAT 2"))
 
 
 def test_social_media_handles_of_people_are_redacted_but_not_councils():

@@ -185,7 +185,7 @@ def _acronym(word: str, after: bool = True) -> bool:
     ("MBBS")."""
     bare = word.strip(",.;:()")
     return (
-        len(bare) > 1 and bare.isupper() and (bare in r.NOT_INITIALS or (after and bare in r.POST_NOMINALS))
+        len(bare) > 1 and bare.isupper() and (bare in r.ROLE_ACRONYMS or (after and bare in r.POST_NOMINALS))
     )
 
 

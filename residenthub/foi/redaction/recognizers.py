@@ -111,7 +111,7 @@ _POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
 _SORT_CONTEXT = re.compile(r"sort[ -]?code|\bsort\b|\bbank\b|\baccount\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
-_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacc?t?\b|\bbank\b", re.I)
+_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacct?\b|\bbank\b", re.I)
 # A sort code and an account number written together: "20-11-88 / 73904412", "40-11-62 71203398".
 _SORT_AND_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})[ \t]*[/,]?[ \t]*(\d{8})(?![\d-])")
 _VEHICLE = re.compile(
@@ -1037,6 +1037,13 @@ NOT_INITIALS = frozenset(
     """IRO MARAC EDT SENCO NFA LAS DSL YOT PCN IDVA ISVA MASH EHCP PNC CAF NRPF PCSO CCTV MOT DVLA
     LADO SGO ICPC RCPC PEP HRA EHO""".split()  # noqa: SIM905
 )
+# The acronyms of roles and teams that stand before or after a name ("DPO Hannah Okoro", "SENCO Mrs Patel",
+# "Ruth Abernethy (IRO)"): cut from a name's ends, and never a name alone. Not the two-letter words of
+# NOT_INITIALS: "DA", "DO", "AN", "HE", "LA" are parts of names in capitals ("DA SILVA", "NGUYEN VAN AN").
+ROLE_ACRONYMS = frozenset(
+    """IRO MARAC EDT SENCO NFA DSL YOT PCN IDVA ISVA MASH EHCP PNC CAF NRPF PCSO LADO SGO ICPC RCPC HRA EHO
+    GP OT SW HR DPO CEO CFO PSH ASC CIN LAC SEN NHS DWP HMRC ICO FOI SAR DOB NOK PC MP QC KC""".split()  # noqa: SIM905
+)
 # Letters after a name that are degrees, honours or memberships ("Dr Harjit Singh Dhillon MBBS MRCGP").
 POST_NOMINALS = frozenset(
     """MBBS MRCGP FRCGP MRCP FRCP FRCS PHD DPHIL MSC BSC LLB LLM OBE MBE CBE KBE DBE QC KC MP MSP RGN RMN
@@ -1160,7 +1167,8 @@ class HubNameRecognizer(EntityRecognizer):
             if items and len(names) * 2 >= len(items):
                 for a, b, value in items:
                     low = value.split()[0].lower()
-                    if low in first or low not in common:
+                    # the lower-case items only: the others are the other detectors' (and may be firms)
+                    if value.islower() and (low in first or low not in common):
                         out.append(_result(PERSON, a, b, 0.7, self.name))
         for m in self._MY_RELATION.finditer(text):
             low = m.group("name")
