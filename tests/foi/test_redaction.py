@@ -762,7 +762,9 @@ def test_names_in_informal_text():
     people = {s.text for s in d.detect(text) if s.entity_type == d.PERSON}
     for name in ("rosalind", "gertrude", "Tess", "Ambrose Penhaligon", "Imogen Threlkeld"):
         assert name in people, (name, people)
-    assert not any("@" in p or "http" in p for p in people)
+    # the name is not run into the handle or the link; the handle is a span of its own (ADR 0179)
+    assert "@quillfeather99" in people
+    assert not any(("@" in p and " " in p) or "http" in p for p in people)
 
 
 def test_chat_words_tags_and_the_verb_miss_are_not_names():
@@ -984,3 +986,165 @@ def test_the_address_a_postcode_closes_is_read_back_along_its_line():
     ]
     # A town and a postcode alone (the council's office) are not taken back into the words before them.
     assert addresses("The council office in Eastbrook EB1 1AA is open.") == []
+
+
+# --- session 22 (issue 13): read on the blind council texts' tune rows -----------------------------------
+def _persons(text, **options):
+    return [s.text for s in d.detect(text, **options) if s.entity_type == d.PERSON]
+
+
+def test_streets_buildings_and_saints_named_like_people_are_places():
+    text = (
+        "Bins were missed on Mill Lane and Albert Road again, and the lift at Cobden House is broken. "
+        "Pupils of St Mary's CE Primary and St Joseph's were sent home. Laburnum Grove is flooded."
+    )
+    persons = _persons(text)
+    assert not {"Mill", "Albert", "Cobden", "Mary", "Joseph", "Laburnum Grove"} & set(persons), persons
+    # People named like places stay people: a first name before a word that is also a surname, a titled
+    # name, a name with no street word after it.
+    assert "Grace" in " ".join(_persons("I spoke to Grace Lane about it.")), _persons(
+        "I spoke to Grace Lane."
+    )
+    assert any("Albert" in p for p in _persons("Mr Albert Mill called about the road."))
+
+
+def test_roles_and_headings_are_not_names_but_children_with_ages_are():
+    persons = _persons(
+        "Landlord (Mr Gill): you cant do that\nLandlord: my house my rules\nBill to: Kelbridge Council\n"
+        "Clerk: Nisha Pathan\n"
+    )
+    assert not {"Landlord", "Bill", "Clerk"} & set(persons), persons
+    assert "Mr Gill" in persons and "Nisha Pathan" in persons
+    assert {"Tolu", "Dami"} <= set(_persons("Children Tolu (7) and Dami (4) seen, both well."))
+
+
+def test_role_acronyms_and_letters_after_a_name_are_left_out_of_it():
+    persons = _persons(
+        "Reviewed by DPO Hannah Okoro. Dear HR, please update MARAC.\n\nYours faithfully\n\n"
+        "Dr Harjit Singh Dhillon MBBS MRCGP\n"
+    )
+    assert "Hannah Okoro" in persons and not {"DPO", "HR", "MARAC"} & set(persons), persons
+    assert any(p.endswith("Dhillon") for p in persons) and not any("MBBS" in p for p in persons), persons
+    # Two-letter words that are parts of names in capitals stay in the name.
+    assert "NGUYEN VAN AN" in _persons("Keeper: NGUYEN VAN AN, tel 07700 900111")
+    assert any("DA SILVA" in p for p in _persons("YOURS FAITHFULLY\n\nMRS M. DA SILVA\nFLAT 2"))
+
+
+def test_social_media_handles_of_people_are_redacted_but_not_councils():
+    text = (
+        "Instagram DM to @northcaldercouncil\n@leanne_xo_mummy: the sofa is still there\n"
+        "@northcaldercouncil: Hi Leanne, booked.\nDM me @tobi_bakare_ or @pauline.grady.67. @HarrowgateDC "
+        "and @KelbridgeBC replied. Posted by u/throwaway_calder_dad. Mail jo.bloggs@example.com"
+    )
+    spans = {s.text: s.entity_type for s in d.detect(text, use_model=False)}
+    for handle in ("@leanne_xo_mummy", "@tobi_bakare_", "@pauline.grady.67", "u/throwaway_calder_dad"):
+        assert spans.get(handle) == d.PERSON, (handle, spans)
+    assert not {"@northcaldercouncil", "@HarrowgateDC", "@KelbridgeBC"} & set(spans)
+    assert spans.get("jo.bloggs@example.com") == d.EMAIL
+
+
+def test_initials_before_a_surname_and_the_flat_before_an_address():
+    found = {
+        s.text: s.entity_type
+        for s in d.detect(
+            "Signed by the Tenant: M. Dumitrescu\n2. R & J Bennett, 16 Queen Street\n"
+            "Caller: Hollie Brennan, Flat 6, Victoria Mansions, 14 Hampton Road, Twickenham TW2 5QB\n"
+            "Addr: Flat 22, Beaumont Tower, 1 River Way, Eastbrook EB1 9TP\n"
+        )
+    }
+    assert found.get("M. Dumitrescu") == d.PERSON and found.get("R & J Bennett") == d.PERSON, found
+    assert found.get("Flat 6, Victoria Mansions, 14 Hampton Road, Twickenham TW2 5QB") == d.ADDRESS, found
+    assert found.get("Flat 22, Beaumont Tower, 1 River Way, Eastbrook EB1 9TP") == d.ADDRESS, found
+    assert "Victoria Mansions" not in found
+    assert d.detect("The block has a flat roof and 3 storeys.", use_model=False) == []
+    # An address stops before the next field's label.
+    found = {
+        s.text: s.entity_type
+        for s in d.detect(
+            "Customer: jo, 33 Sandringham Road\nAgent (Chloe): Thanks.\n"
+            "Witness address: 22 Sandpiper Road, Westmarsh WM6 4FA, Occupation: Nurse"
+        )
+    }
+    assert found.get("33 Sandringham Road") == d.ADDRESS, found
+    assert found.get("22 Sandpiper Road, Westmarsh WM6 4FA") == d.ADDRESS, found
+    # A speaker's name after the address is no label: it stays covered.
+    text = "Resident: 23 Hazel Avenue\n  Sharon Mcallister: cheers"
+    spans = d.detect(text)
+    assert all(any(s.start <= i < s.end for s in spans) for i in range(text.index("Sharon"), len(text) - 9))
+
+
+def test_named_houses_are_addresses_and_a_town_is_not_a_name_in_one():
+    found = {
+        s.text: s.entity_type
+        for s in d.detect(
+            "Land off Back Lane, Lower Fenby (120 homes).\n"
+            "From: Jo Hargreaves, The Old Forge, Back Lane, Lower Fenby, AV9 4TF\n"
+            "Mr Alan Dunmore of Rose Cottage, Back Lane, Lower Fenby AV9 4TF spoke. Rose Cottage is flooded."
+        )
+    }
+    assert found.get("The Old Forge, Back Lane, Lower Fenby, AV9 4TF") == d.ADDRESS, found
+    assert found.get("Rose Cottage, Back Lane, Lower Fenby AV9 4TF") == d.ADDRESS, found
+    assert found.get("Rose Cottage") == d.ADDRESS and found.get("Jo Hargreaves") == d.PERSON, found
+    # A council's office is not read back from its postcode.
+    assert not [
+        s
+        for s in d.detect("Income Recovery Team, Civic Centre, Market Square, Thornbury TB1 1AA")
+        if s.entity_type == d.ADDRESS
+    ]
+
+
+def test_initials_after_a_label_survive_the_span_filter():
+    persons = _persons("Home visit 11/11 – KD & BW\nHandled by: SV (Sunil Vyas)\nLogged by SK.\n")
+    assert {"KD", "BW", "SV", "SK"} <= set(persons), persons
+
+
+def test_sort_codes_with_their_accounts_and_ni_numbers_of_any_prefix():
+    found = {
+        s.text: s.entity_type
+        for s in d.detect(
+            "Salary into: HSBC, sort 40-11-62, acc 90817263\nRefund | 20-11-88 / 73904412\n"
+            "Abdullahi Yusuf | TN 23 90 17 C | QQ 12 34 56 C",
+            use_model=False,
+        )
+    }
+    assert found.get("40-11-62") == d.SORT_CODE and found.get("90817263") == d.ACCOUNT, found
+    assert found.get("20-11-88") == d.SORT_CODE and found.get("73904412") == d.ACCOUNT, found
+    assert found.get("TN 23 90 17 C") == d.NI_NUMBER and found.get("QQ 12 34 56 C") == d.NI_NUMBER, found
+    assert d.detect("It happened on 20-11-88 at the depot.", use_model=False) == [] or all(
+        s.entity_type != d.SORT_CODE
+        for s in d.detect("It happened on 20-11-88 at the depot.", use_model=False)
+    )
+
+
+def test_names_in_lower_case_in_chat_lists_and_after_a_relation():
+    persons = _persons(
+        "team catch up (informal) 14/3\npresent: hannah, raj, deb, marcus (TL)\n- deb off 25/3\n"
+        "nobody replies. my dad tunde works nights. my dad ronald's blue badge. my names kasia, ring me"
+    )
+    assert {"hannah", "raj", "deb", "marcus", "tunde", "ronald", "kasia"} <= set(persons), persons
+    # Ordinary words in the same places are not names.
+    assert (
+        _persons("Present: the chair, the clerk and two officers. my dad works nights. his names are long")
+        == []
+    )
+
+
+def test_references_year_ranges_and_an_organisations_own_number_are_not_phones():
+    text = (
+        "INCIDENT INC0048812. Works order: WO-2027-118342. Stickers GW24-01882, GW24-01883. Log Q4 2023/24.\n"
+        "Lived at 5 Pemberton Gardens (2018–2021). Questions? Call us on 0300 555 0144.\n"
+        "Client ID 2209381\n14/02 tel call from daughter\nLabour Member for Queensbridge\n07700 900 827\n"
+        "Tel:07700 900231"
+    )
+    phones = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.PHONE]
+    assert phones == ["07700 900 827", "07700 900231"], phones
+
+
+def test_team_mailboxes_made_of_words_are_not_personal_but_named_ones_are():
+    text = (
+        "To: housingoptions@kelbridge.gov.uk, adultsocialcare@thornbury.gov.uk, "
+        "planning.enforcement@croydon.gov.uk; cc rose.hill@kelbridge.gov.uk, ola.kolade@croydon.gov.uk, "
+        "housingoptions@gmail.com"
+    )
+    emails = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.EMAIL]
+    assert emails == ["rose.hill@kelbridge.gov.uk", "ola.kolade@croydon.gov.uk", "housingoptions@gmail.com"]

@@ -180,6 +180,15 @@ _TITLE_CASE = re.compile(r"[A-Z][a-z]+")
 _HANDLE_OR_LINK = re.compile(r"@|://|^www\.")
 
 
+def _acronym(word: str, after: bool = True) -> bool:
+    """A role's or a team's acronym written in capitals ("DPO", "SENCO"), or, ``after`` a name, its letters
+    ("MBBS")."""
+    bare = word.strip(",.;:()")
+    return (
+        len(bare) > 1 and bare.isupper() and (bare in r.ROLE_ACRONYMS or (after and bare in r.POST_NOMINALS))
+    )
+
+
 def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a PERSON span to the name: the line holding it, no greeting, no title, no punctuation."""
     value = text[start:end]
@@ -202,6 +211,13 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += len(words[0]) + 1
         words = words[1:]
     while words and not r._is_name_token(words[-1].strip(",.;:")):
+        words = words[:-1]
+    # an acronym of a role or a team, or letters after the name, at either end: "DPO Hannah Okoro",
+    # "SENCO Mrs Patel", "Dr Harjit Singh Dhillon MBBS MRCGP", "Mr Bartholomew Quinn - NFA"
+    while len(words) > 1 and _acronym(words[0], after=False):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while len(words) > 1 and (_acronym(words[-1]) or words[-1] in ("-", "–", "|")):
         words = words[:-1]
     value = " ".join(words)
     possessive = re.search(r"['’]s\b", value)
@@ -381,6 +397,8 @@ def _not_a_name(value: str, res) -> bool:
         return True
     if _field_label(bare):
         return True
+    if len(words) == 1 and _acronym(bare, after=False):
+        return True  # "DPO notified", "Dear HR", "update MARAC"
     source = (res.recognition_metadata or {}).get("recognizer_name", "")
     # one Title-case word the model calls a person is kept even when it is "an English word": WordNet, where
     # the word list comes from, holds many famous people ("Putin", "Hitler", "Defoe", "Shaw") (issue 13,
@@ -494,6 +512,79 @@ def _repeated_names(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A social media handle names its holder: "@leanne_xo_mummy", "DM me @tobi_bakare_", "u/throwaway_calder_dad"
+# (Reddit). Not in an email address, and not an organisation's account: a council's ("@HaringeyCouncil",
+# "@HarrowgateDC", "@KelbridgeBC"), a public service's or a team's (ADR 0179).
+_HANDLE = re.compile(r"(?<![\w.@/])(?:@|\bu/)(?P<name>[A-Za-z0-9_](?:[\w.]*\w)?)")
+_ORGANISATION_HANDLE = re.compile(
+    r"(?i:council|gov|police|nhs|fire|library|libraries|news|official|team|support|help|info|service)"
+    r"|(?<=[a-z])(?:DC|BC|CC|MBC|LBC|UK)$"
+)
+
+
+def _social_handles(text: str) -> list[Span]:
+    """The handles of social media accounts that are people's (ADR 0179): personal data in an FOI reply,
+    although the tweet corpora do not mark them as names (ADR 0148 scores them "other")."""
+    out = []
+    for m in _HANDLE.finditer(text):
+        name = m.group("name")
+        if _ORGANISATION_HANDLE.search(name):
+            continue
+        if not re.search(r"[A-Za-z]", name):
+            continue
+        out.append(Span(m.start(), m.end(), PERSON, m.group(), 0.6))
+    return out
+
+
+_INITIAL_BEFORE = re.compile(r"(?:(?<=[\s(,;:|\"])|^)(?:[A-Z]\.[ \t]?|[A-Z][ \t]*&[ \t]*(?:[A-Z][ \t]+)?)\Z")
+
+
+_FLAT_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?i:flat|apartment|apt|room|unit|suite)(?:[ \t]+(?:no\.?[ \t]*)?\w{1,4},?)?|(?i:no)\.)"
+    r"[ \t]+\Z"
+)
+
+
+# The next field's label, where an address read on over a line end or a comma stops: "33 Sandringham Road"
+# then "Agent (Chloe): Thank you", "58 Quarry Lane" then "Name: Kevin", "Westmarsh WM6 4FA, Occupation:".
+_LABEL_TAIL = re.compile(r"(?:\n|,)[ \t]*[A-Z][A-Za-z/ -]{0,30}?(?:[ \t]*\([^)\n]{0,30}\))?\Z")
+_LABEL_NEXT = re.compile(r"[A-Za-z-]*(?:[ \t]+[A-Za-z-]+){0,3}?(?:[ \t]*\([^)\n]{0,30}\))?[ \t]*:")
+
+
+def _address_before_label(text: str, span: Span) -> Span:
+    """An address span cut before the label of the next field that it ran into (issue 13, session 22)."""
+    tail = _LABEL_TAIL.search(span.text)
+    if not tail or not _LABEL_NEXT.match(text, span.end):
+        return span
+    label = re.sub(r"\([^)]*\)", " ", tail.group()).strip(" \t\n,")
+    if not (_field_label(label) or _just_words(label)):
+        return span  # a speaker's name ("Sharon McAllister: ..."), not a field's label
+    end = span.start + tail.start()
+    value = text[span.start : end].rstrip(" \t,")
+    return Span(span.start, span.start + len(value), span.entity_type, value, span.score) if value else span
+
+
+def _initials_and_flats(text: str, spans: list[Span]) -> list[Span]:
+    """A person's initials written before the name go with it: "R. Mahmood", "M. Achterberg", "R & J
+    Bennett"; so does the flat before an address ("Flat 6, Victoria Mansions, 14 Hampton Road", "no. 19
+    coronation st"), and an address stops before the next field's label (issue 13, session 22)."""
+    out = []
+    for s in spans:
+        start = s.start
+        if s.entity_type == ADDRESS:
+            s = _address_before_label(text, s)
+            m = _FLAT_BEFORE.search(text, max(0, start - 20), start)
+            start = m.start() if m else start
+        elif s.entity_type == PERSON and not _TITLE.match(s.text):
+            while True:
+                m = _INITIAL_BEFORE.search(text, max(0, start - 8), start)
+                if not m or _TITLE_BEFORE.search(text, max(0, m.start() - 14), m.start()):
+                    break
+                start = m.start()
+        out.append(s if start == s.start else Span(start, s.end, s.entity_type, text[start : s.end], s.score))
+    return out
+
+
 _CALENDAR_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()  # noqa: SIM905
 )
@@ -522,6 +613,63 @@ def _not_a_person_word(text: str, start: int, end: int) -> bool:
         if any(_CODE_PART.match(p) for p in parts) and not all(p.isupper() for p in parts):
             return True
     return False
+
+
+# A street or a building named after a word or a person: the name before these words is the place's ("Mill
+# Lane", "Albert Road", "Cobden House", "Rose Cottage"). The first group is never a surname; the
+# second is one too ("Lois Lane", "Glenn Close"), so a lone first name or a full name before it stays a name.
+_DWELLING = "Cottage|Cottages|Farm|Farmhouse|Bungalow|Barn|Forge|Grange|Rectory|Vicarage"
+_STREET_ONLY = (
+    "Road|Rd|Street|Avenue|Ave|Lanes|Gardens|Gdns|Crescent|Terrace|Mews|Parade|Estate|Mansions|Chambers"
+    f"|Buildings|Tower|Towers|{_DWELLING}"
+)
+# A named house is where someone lives: "Rose Cottage", "Holly Farm" is an address, not a person.
+_DWELLING_AFTER = re.compile(rf"(?:[ \t]+(?:{_DWELLING})\b)?")
+_DWELLING_WORD = re.compile(rf"(?:{_DWELLING})\Z")
+_STREET_OR_SURNAME = "Lane|Grove|Close|Court|House|Way|Drive|Place|Square"
+_PLACE_AFTER = re.compile(
+    rf"[ \t]+(?:(?P<street>{_STREET_ONLY})|(?P<either>{_STREET_OR_SURNAME}))\b(?![-'’]\w)"
+)
+_PLACE_LAST = re.compile(rf"(?:^|[ \t])(?:{_STREET_ONLY}|Grove)$")
+_SAINT_BEFORE = re.compile(r"\bSt\.?[ \t]+\Z")
+# A word of a role or a heading, not a name: "Landlord: my house", "Clerk: Nisha", "Bill to:", "the
+# Headteacher (Mrs Hughes)", "Correspondence address:".
+_LABEL_AFTER = re.compile(r"[ \t]*(?::|\((?![ \t]*(?:\d|aged?\b))|[ \t][a-z]+[ \t]*:)")
+_ROLE_BEFORE = re.compile(r"(?:^|[ \t])(?:the|The|a|an|our|your|my|his|her|their)[ \t]+\Z")
+
+
+def _place_or_role(text: str, start: int, end: int) -> bool:
+    """A person span (no title before it) that is a place or a role by the words around it (issue 13,
+    session 22; read on the blind council texts' tune rows): a street or building word right after it
+    ("Mill Lane", "Albert Road", "Cobden House") or closing it ("Ashdown Rd", "Laburnum Grove"); a saint's
+    name ("St Joseph's", "St Mary's CE Primary"); an English word that is no first name heading a field or a
+    role ("Landlord:", "Clerk:", "Bill to:", "the Headteacher (Mrs Hughes)")."""
+    from . import gazetteer
+
+    value = text[start:end]
+    words = value.split()
+    if not words:
+        return False
+    first = words[0].lower().strip(".,")
+    place = _PLACE_AFTER.match(text, end)
+    if place:
+        if place.group("street"):
+            return True
+        surname_last = len(words) > 1 and words[-1].lower().strip(".,") in gazetteer.surnames()
+        if not (first in gazetteer.frequent_names() and (len(words) == 1 or surname_last)):
+            return True
+    last = _PLACE_LAST.search(value) if len(words) > 1 else None
+    if last and (last.group().strip() != "Grove" or first not in gazetteer.frequent_names()):
+        return True
+    if len(words) == 1 and _SAINT_BEFORE.search(text, max(0, start - 5), start):
+        return True
+    if value in ("Bill", "Ship", "Sold", "Deliver", "Invoice") and re.match(r"[ \t]+to[ \t]*:", text[end:]):
+        return True  # an invoice's "Bill to:"
+    return (
+        len(words) == 1
+        and _just_words(value)
+        and bool(_LABEL_AFTER.match(text, end) or _ROLE_BEFORE.search(text, max(0, start - 8), start))
+    )
 
 
 _HUMP = re.compile(r"^(?P<head>[A-Z]?[a-z]+)[A-Z]")
@@ -553,13 +701,47 @@ _ROLE_MAILBOX = re.compile(
 )
 
 
+_PUBLIC_DOMAIN = re.compile(
+    r"@(?:[\w-]+\.)*(?:gov\.uk|nhs\.uk|nhs\.net|police\.uk|sch\.uk|parliament\.uk)$", re.I
+)
+
+
+def _words_only(piece: str) -> bool:
+    """The piece splits into English words of three letters or more, none of them a first name
+    ("housingoptions", "adultsocialcare"; not "rosehill", "olakolade")."""
+    from . import gazetteer
+
+    common, first = gazetteer.common_words(), gazetteer.first_names()
+
+    def word(w: str) -> bool:
+        return (w in common or (w.endswith("s") and w[:-1] in common)) and w not in first
+
+    n = len(piece)
+    ok = [True] + [False] * n
+    for i in range(3, n + 1):
+        ok[i] = any(ok[j] and word(piece[j:i]) for j in range(max(0, i - 20), i - 2))
+    return ok[n]
+
+
+def _team_mailbox(value: str) -> bool:
+    """A public body's team mailbox: the role list above, or a local part made only of English words that
+    are no first names at a public body's domain ("housingoptions@", "adultsocialcare@",
+    "planning.enforcement@"; issue 13, session 22)."""
+    if _ROLE_MAILBOX.fullmatch(value):
+        return True
+    if not _PUBLIC_DOMAIN.search(value):
+        return False
+    pieces = [p for p in re.split(r"[._-]", value.split("@")[0].lower()) if p]
+    return bool(pieces) and all(p.isalpha() and _words_only(p) for p in pieces)
+
+
 def _to_spans(text: str, results) -> list[Span]:
     spans = []
     for res in results:
         if res.score < MIN_SCORE or res.entity_type not in PRIORITY:
             continue
         start, end = res.start, res.end
-        if res.entity_type == EMAIL and _ROLE_MAILBOX.fullmatch(text[start:end]):
+        if res.entity_type == EMAIL and _team_mailbox(text[start:end]):
             continue
         if res.entity_type == PERSON:
             trimmed = _clean_person(text, start, end)
@@ -567,8 +749,14 @@ def _to_spans(text: str, results) -> list[Span]:
                 continue
             start, end = trimmed
             titled = _with_title(text, start)
+            dwelling = _DWELLING_AFTER.match(text, end).end()
+            if titled == start and _DWELLING_WORD.search(text, start, dwelling):
+                spans.append(Span(start, dwelling, ADDRESS, text[start:dwelling], round(float(res.score), 2)))
+                continue
             if titled == start and (
-                _not_a_name(text[start:end], res) or _not_a_person_word(text, start, end)
+                _not_a_name(text[start:end], res)
+                or _not_a_person_word(text, start, end)
+                or _place_or_role(text, start, end)
             ):
                 continue
             if _tag_or_handle(text, start, end):
@@ -675,6 +863,12 @@ _NUMBERED = re.compile(
 )
 
 
+_OFFICE = re.compile(
+    r"\b(?:Team|Council|Civic Centre|Town Hall|County Hall|Council Offices|Department|Directorate|Ltd|LLP|PLC"
+    r"|Solicitors|Surgery|Medical Practice|Health Centre)\b"
+)
+
+
 def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
     """The address a postcode closes, read backwards along its line: comma-separated parts made of
     capitalised words, house numbers and flat numbers ("8 The Ridings, Eastbrook EB10 2AS", "Rose Cottage,
@@ -712,8 +906,11 @@ def _addresses_before_postcodes(text: str, spans: list[Span]) -> list[Span]:
             continue
         if not any(_NUMBERED.match(t) or _STREET_WORD.search(t) for t in taken):
             continue
+        if _OFFICE.search(taken[0]):
+            continue  # a council's or a firm's office: "Income Recovery Team, Civic Centre, Market Square"
         start = line_start + before.rfind(taken[0])
-        named = [p.end for p in persons if p.start < code.start and start < p.end]
+        # only a name in the first part bounds the address; one in a later part is the town's ("Lower Fenby")
+        named = [p.end for p in persons if p.start < start + len(taken[0]) and start < p.end]
         if named:  # "Mr Alan Dunmore of Rose Cottage, ...": the address begins after the name
             after = re.search(r"\b(?=[A-Z0-9])", text[max(named) : code.start])
             if not after:
@@ -867,11 +1064,13 @@ def finish_many(
             )
         spans = _to_spans(text, found) + _known_name_spans(text, known_names)
         spans += _name_lists(text, spans)
+        spans += _social_handles(text)
         spans += _repeated_names(text, spans)
         spans += _ages_after_names(text, spans)
         spans += _record_dates(text, spans)
         spans += _dates_under_dob_header(text, spans)
         spans += _addresses_before_postcodes(text, spans)
+        spans = _initials_and_flats(text, spans)
         if allow_norm:
             spans = [s for s in spans if not _allowed(s, allow_norm, allow_words)]
         spans = _organisations(text, spans)

@@ -97,6 +97,9 @@ _NINO = re.compile(
     r"(?![A-Za-z0-9])",
     re.I,
 )
+# The NI number's written shape in capitals, whatever its prefix ("QQ 12 34 56 C", "TN 23 90 17 C"): a
+# mistyped or unallocated number is still the one the form holds (issue 13, session 22).
+_NINO_SHAPE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2} \d{2} \d{2} \d{2} [A-D](?![A-Za-z0-9])")
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(GIR ?0AA|(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)) ?\d[ABD-HJLNP-UW-Z]{2})"  # noqa: E501
     r"(?![A-Za-z0-9])"
@@ -106,9 +109,11 @@ _POSTCODE = re.compile(
 _POSTCODE_ANY_CASE = re.compile(_POSTCODE.pattern, re.I)
 _POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
-_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bbank\b|\baccount\b", re.I)
+_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bsort\b|\bbank\b|\baccount\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
-_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bbank\b", re.I)
+_ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacct?\b|\bbank\b", re.I)
+# A sort code and an account number written together: "20-11-88 / 73904412", "40-11-62 71203398".
+_SORT_AND_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})[ \t]*[/,]?[ \t]*(\d{8})(?![\d-])")
 _VEHICLE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-HJ-PR-Y][A-HJ-PR-Y]\d{2} ?[A-HJ-PR-Z]{3}|[A-HJ-NP-Y]\d{1,3} ?[A-HJ-PR-Y]{3})(?![A-Za-z0-9])"  # noqa: E501
 )
@@ -151,6 +156,8 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
                 text, m.start(), m.end(), re.compile(r"insurance|\bNI\b|NINO", re.I)
             ):
                 out.append(_result(NI_NUMBER, m.start(), m.end(), 0.9, name))
+        for m in _NINO_SHAPE.finditer(text):
+            out.append(_result(NI_NUMBER, m.start(), m.end(), 0.7, name))
         for m in _POSTCODE.finditer(text):
             out.append(_result(POSTCODE, m.start(), m.end(), 0.85, name))
         for m in _POSTCODE_ANY_CASE.finditer(text):
@@ -168,6 +175,9 @@ class HubUkIdentifierRecognizer(EntityRecognizer):
         for m in _ACCOUNT.finditer(text):
             if _context(text, m.start(), m.end(), _ACCOUNT_CONTEXT, before=50):
                 out.append(_result(ACCOUNT, m.start(), m.end(), 0.8, name))
+        for m in _SORT_AND_ACCOUNT.finditer(text):
+            out.append(_result(SORT_CODE, m.start(1), m.end(1), 0.7, name))
+            out.append(_result(ACCOUNT, m.start(2), m.end(2), 0.7, name))
         for m in _VEHICLE.finditer(text):
             value = m.group(0)
             modern = value[0].isalpha() and value[1].isalpha()
@@ -290,6 +300,30 @@ def _reference(text: str, start: int, raw: str) -> bool:
     )
 
 
+# Never a person's phone, valid or not (issue 13, session 22): digits run on from letters ("INC0048812",
+# "GW24-01882", "Q4 2023/24"), a range of years ("(2018–2021)"), a number broken across lines ("ID
+# 2209381" then "14/02" on the next), and the number an organisation gives as its own ("call us on 0300
+# 555 0144").
+_YEAR_RANGE = re.compile(r"\(?(?:19|20)\d\d[ \t]*[–—-][ \t]*(?:(?:19|20)\d\d|\d\d)\)?")
+_ORGANISATION_NUMBER = re.compile(
+    r"\b(?:call|ring|phone|contact|text)[ \t]+us(?:[ \t]+(?:on|at))?[ \t:]*\Z", re.I
+)
+
+
+_GLUED_REFERENCE = re.compile(
+    r"(?<![A-Za-z])(?!(?i:tel|mob|mobile|phone|fax|ph|t|m|w|h)\b)[A-Za-z]{1,10}[-/]?\Z"
+)
+
+
+def _not_a_phone(text: str, start: int, raw: str) -> bool:
+    return (
+        bool(_GLUED_REFERENCE.search(text[max(0, start - 11) : start]))
+        or bool(_YEAR_RANGE.fullmatch(raw.strip()))
+        or "\n" in raw.strip()
+        or bool(_ORGANISATION_NUMBER.search(text[max(0, start - 20) : start]))
+    )
+
+
 class HubPhoneRecognizer(EntityRecognizer):
     """UK and international numbers through libphonenumber (regions GB, then US, then any number written
     with a + or 00), and digit groups of phone length next to phone words."""
@@ -324,6 +358,8 @@ class HubPhoneRecognizer(EntityRecognizer):
                     continue
                 if _is_numeric_date(raw) or (not valid and _reference(text, match.start, raw)):
                     continue
+                if _not_a_phone(text, match.start, raw):
+                    continue
                 if len(set(digits)) == 1:  # "0000000": a placeholder or a branch code's padding
                     continue
                 score = 0.85 if valid else 0.6
@@ -337,6 +373,7 @@ class HubPhoneRecognizer(EntityRecognizer):
                 _is_numeric_date(m.group(0))
                 or len(set(digits)) == 1
                 or _reference(text, m.start(), m.group(0))
+                or _not_a_phone(text, m.start(), m.group(0))
             ):
                 continue
             if 7 <= len(digits) <= 15 and _context(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
@@ -782,9 +819,11 @@ _RELATION = re.compile(
 # Someone giving a name: "my name is ...", "call me ...", "maiden name is ...", "last name? ..."; the name may
 # be in lower case there ("my name is vitoria").
 _LOWER_NAME = rf"{LO}{{2,}}(?:[ \t](?:{LO}[ \t])?{LO}{{2,}}){{0,2}}"
+# "my name's kasia", and "my names kasia" as chats write it (not "my names and addresses")
+_NAME_S = r"['’]?s(?=[ \t]+(?!(?:are|were|is|was|and|or|of|on|in|to|for|have|had|the|a|an|will|would)\b))"
 _NAMED = re.compile(
     r"\b(?i:(?:my|his|her|their|your|the)[ \t]+(?:(?:full|first|last|maiden|middle)[ \t]+|sur)?name"
-    r"(?:[ \t]+is|[ \t]+was|\?|:)|(?:first|last|maiden|full|middle)[ \t]+name[ \t]*(?:is|was|\?|:)"
+    rf"(?:[ \t]+is|[ \t]+was|\?|:|{_NAME_S})|(?:first|last|maiden|full|middle)[ \t]+name[ \t]*(?:is|was|\?|:)"
     r"|surname[ \t]*(?:is|was|\?|:)|(?:call|calls|called)[ \t]+me|known[ \t]+as|goes[ \t]+by)"
     rf"[ \t]+(?P<name>{_NAME}|{_LOWER_NAME})"
 )
@@ -993,6 +1032,22 @@ NOT_INITIALS = frozenset(
     FOI SAR EIR BBC ITV AI ADHD ASD MH DV A&E ENT ICU BT EE O2 VAT PAYE CV PR QA IOU RSVP ASAP POA HMO
     DFG OK IN OUT ON OF TO AT BY OR IF IS AN AS BE DO GO HE ME MY NO SO UP US WE AND THE FOR BUT NOT
     ALL ANY CAN HAS HAD WAS ARE YES NEW OLD""".split()  # noqa: SIM905
+) | frozenset(
+    # roles, teams and procedures of councils and their partners (issue 13, session 22)
+    """IRO MARAC EDT SENCO NFA LAS DSL YOT PCN IDVA ISVA MASH EHCP PNC CAF NRPF PCSO CCTV MOT DVLA
+    LADO SGO ICPC RCPC PEP HRA EHO""".split()  # noqa: SIM905
+)
+# The acronyms of roles and teams that stand before or after a name ("DPO Hannah Okoro", "SENCO Mrs Patel",
+# "Ruth Abernethy (IRO)"): cut from a name's ends, and never a name alone. Not the two-letter words of
+# NOT_INITIALS: "DA", "DO", "AN", "HE", "LA" are parts of names in capitals ("DA SILVA", "NGUYEN VAN AN").
+ROLE_ACRONYMS = frozenset(
+    """IRO MARAC EDT SENCO NFA DSL YOT PCN IDVA ISVA MASH EHCP PNC CAF NRPF PCSO LADO SGO ICPC RCPC HRA EHO
+    GP OT SW HR DPO CEO CFO PSH ASC CIN LAC SEN NHS DWP HMRC ICO FOI SAR DOB NOK PC MP QC KC""".split()  # noqa: SIM905
+)
+# Letters after a name that are degrees, honours or memberships ("Dr Harjit Singh Dhillon MBBS MRCGP").
+POST_NOMINALS = frozenset(
+    """MBBS MRCGP FRCGP MRCP FRCP FRCS PHD DPHIL MSC BSC LLB LLM OBE MBE CBE KBE DBE QC KC MP MSP RGN RMN
+    CQSW DIPSW FCA ACA MRICS MRTPI CENG""".split()  # noqa: SIM905
 )
 
 
@@ -1070,8 +1125,10 @@ class HubNameRecognizer(EntityRecognizer):
         if self.use_gazetteer:
             out += self._gazetteer_runs(text)
             out += self._register_names(text)
+            out += self._lower_case_lists(text)
             for a, b in _initials(text):
-                res = _result(PERSON, a, b, 0.6, self.name)
+                # read from the line's shape, as a title is: strong, so the span filter keeps it (session 22)
+                res = _result(PERSON, a, b, 0.7, self.name)
                 res.recognition_metadata["initials"] = True  # "FR" is no English word here
                 out.append(res)
             doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
@@ -1080,6 +1137,43 @@ class HubNameRecognizer(EntityRecognizer):
                 out += self._proper_nouns(doc)
                 out += self._lower_case_names(doc)
                 out += self._unknown_proper_nouns(doc)
+        return out
+
+    # Names in lower case where a chat or a note puts them (issue 13, session 22): the list after "present:"
+    # or "attendees:" ("present: hannah, raj, deb, marcus (TL)") when half its items are first names, and a
+    # word that is no English word after "my dad", "my son"... ("my dad tunde works nights").
+    _ATTENDANCE = re.compile(
+        r"(?im)^[ \t>*-]*(?:present|attendees|attending|in attendance|apologies|attended by)[ \t]*:[ \t]*"
+        r"(?P<items>[^\n]+)"
+    )
+    _MY_RELATION = re.compile(
+        r"\b(?i:my|his|her|our|their)[ \t]+(?:mum|mom|mother|dad|father|son|daughter|husband|wife|partner"
+        r"|brother|sister|nan|gran|grandad|uncle|aunt|cousin|friend|neighbour|boyfriend|girlfriend)[ \t]+"
+        rf"(?P<name>{LO}{{3,}})(?=['’]s\b|[^\w'’]|$)"
+    )
+
+    def _lower_case_lists(self, text: str) -> list[RecognizerResult]:
+        first, common = gazetteer.first_names(), gazetteer.common_words()
+        out = []
+        for m in self._ATTENDANCE.finditer(text):
+            items = []
+            for i in re.finditer(r"[^,;&/]+", m.group("items")):
+                value = re.sub(r"\([^)]*\)?", "", i.group()).strip()
+                value = re.sub(r"^(?:and)[ \t]+", "", value)
+                if re.fullmatch(rf"{LETTER}+(?:[ \t]{LETTER}+)?", value):
+                    a = m.start("items") + i.start() + i.group().index(value)
+                    items.append((a, a + len(value), value))
+            names = [v for *_, v in items if v.split()[0].lower() in first]
+            if items and len(names) * 2 >= len(items):
+                for a, b, value in items:
+                    low = value.split()[0].lower()
+                    # the lower-case items only: the others are the other detectors' (and may be firms)
+                    if value.islower() and (low in first or low not in common):
+                        out.append(_result(PERSON, a, b, 0.7, self.name))
+        for m in self._MY_RELATION.finditer(text):
+            low = m.group("name")
+            if low not in common and low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS:
+                out.append(_result(PERSON, m.start("name"), m.end("name"), 0.7, self.name))
         return out
 
     # "ADEBAYO, Folasade – Nigerian", "Hussein, Abdi | Flat 2 ...": a surname, a comma and a first name at
