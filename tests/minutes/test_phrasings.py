@@ -433,10 +433,10 @@ def test_a_nomination_nobody_seconded_or_for_something_else_appoints_nobody():
 @pytest.mark.parametrize(
     "text",
     [
-        "Since the last meeting the Deputy Mayor and I have attended some forty engagements, including the opening "
-        "of the new library.",
-        "All parties have a right of appeal to the magistrates' court within twenty-one days of receiving the "
-        "written decision, which will be sent out in the usual way.",
+        "Since the last meeting the Deputy Mayor and I have attended some forty engagements, including "
+        "the opening of the new library.",
+        "All parties have a right of appeal to the magistrates' court within twenty-one days of receiving "
+        "the written decision, which will be sent out in the usual way.",
     ],
 )
 def test_reports_and_rights_read_out_are_not_tasks(text):
