@@ -269,6 +269,15 @@ _STOP = frozenset(
 )
 
 
+# The chair calling the next item by its words rather than its number: "Next, twenty-two Heol y Castell,
+# change of use to a six-bed HMO." (blind tune meetings, ADR 0183). Said at the head of a sentence.
+_NEXT_CALLED = re.compile(
+    r"^\W*(?:(?:right|okay|ok|so|now|and|lovely|good|great|fine|thank you|thanks)\W+)*"
+    r"(?:next|then next|and next|moving on|on to|onto)\b(?!\s+(?:week|month|year|meeting|time|steps?)\b)",
+    re.IGNORECASE,
+)
+
+
 def _tokens(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z][a-z'-]+", text.lower()) if w not in _STOP and len(w) > 2]
 
@@ -332,6 +341,13 @@ def align(sentences: list[Sentence], titles: list[str], *, method: str = "monoto
             pass  # "Chair, I'm a governor at one of the schools in item two": an interest, not the call
         elif number is not None and 1 <= number <= k:
             anchors[i] = number - 1
+        elif _NEXT_CALLED.match(s.text) and not _MOVE_ON.search(s.text):
+            # A looser match than "moving on to <title>": the cue is at the head of the sentence, and
+            # one title must stand out.
+            overlaps = sorted(((_title_overlap(s.text, t), j) for j, t in enumerate(titles)), reverse=True)
+            runner_up = overlaps[1][0] if len(overlaps) > 1 else 0.0
+            if overlaps[0][0] >= 0.25 and overlaps[0][0] >= 2 * runner_up:
+                anchors[i] = overlaps[0][1]
         elif _MOVE_ON.search(s.text) or _LAST_ITEM.search(s.text):
             overlaps = [_title_overlap(s.text, t) for t in titles]
             best = int(np.argmax(overlaps))
@@ -717,7 +733,7 @@ def resolution_text(text: str) -> str:
     body = re.sub(r"^(at|and|not)\s+(?=the\b)", "", body, flags=re.IGNORECASE)  # "that" misheard
     body = re.sub(r"^(so|okay|right|then|and)\b[, ]*", "", body, flags=re.IGNORECASE)
     match = re.search(
-        r"\b(?:agreed|resolved|decided|moved|move|recommended|proposed)(?:\s+(?:an?\s+|the\s+)?(?:amendment|motion))?"
+        r"\b(?:agreed|resolved|decided|moved|move|recommended|proposed|propose)(?:\s+(?:an?\s+|the\s+)?(?:amendment|motion))?"
         r":?\s+that\s+(.+)$|^that\s+(.+)$",
         body,
         re.IGNORECASE,
@@ -1033,6 +1049,39 @@ _NOT_A_RESOLUTION = re.compile(
 _CARRIED_ALONE = re.compile(r"\b(?:carried|agreed)\b", re.IGNORECASE)
 
 
+# The room's answer to a call to vote, said as a word of its own: "All in favour? ... Six. Against? ... One.
+# Deferred." / "That's all six. Approved." (blind tune meetings, ADR 0183).
+_RESULT_WORD = re.compile(
+    r"^\W*(?:(?:right|okay|ok|so|good|thank you|thanks|then|that'?s|it'?s|that is|it is|the (?:motion|"
+    r"amendment|recommendations?|application|proposal|report)(?: is| are| has)?|motion)\W+)*"
+    r"(?P<result>carried|agreed|approved|granted|refused|deferred|endorsed|adopted|noted|passed|"
+    r"unanimous(?:ly)?|lost|falls|fails|defeated|not carried)\b",
+    re.IGNORECASE,
+)
+_LOST = frozenset({"lost", "falls", "fails", "defeated", "not carried"})
+_CALL_TO_VOTE = re.compile(r"\bin favour\b|\ball agreed\b|\bthose against\b", re.IGNORECASE)
+
+
+def _result_after_call(own: list[Sentence], i: int, within: int = 6) -> tuple[str, str] | None:
+    """The result of the vote the chair calls in sentence ``i`` ("All in favour?"), as (result word, count
+    said), from the sentences that follow it before anything else is proposed; None when no result is
+    announced. A count with more for than against is carried even with no word for it."""
+    said: list[str] = []
+    for s in own[i + 1 : i + 1 + within]:
+        if motions.recommendation_in(s.text) or motions.motion_moved(s.text) or _ITEM_CALL.search(s.text):
+            break
+        said.append(s.text)
+        found = _RESULT_WORD.match(s.text)
+        if found and len(re.findall(r"[a-z]+", s.text[found.end() :], re.IGNORECASE)) > 2:
+            return None  # "That's carried, so the application is refused.": a result in words of its own
+        if found:
+            return found.group("result").lower(), find_vote(" ".join([own[i].text, *said]))
+    counted = _CALLED_VOTE.search(" ".join([own[i].text, *said]))
+    if counted and (_num(counted.group("for")) or 0) > (_num(counted.group("against")) or 0):
+        return "carried", find_vote(" ".join([own[i].text, *said]))
+    return None
+
+
 def _has_content(resolution: str) -> bool:
     """A resolution says what was decided: "That all those in favour?" or "That is that agreed? ... Thank
     you" says nothing (the vote or the assent is read as such elsewhere)."""
@@ -1105,10 +1154,17 @@ def _same_motion(one: str, other: str) -> bool:
     """Two writings of one motion: the shorter's words all in the longer ("That increase the charge" and
     "That Cabinet be recommended to increase the charge")."""
     words = [
-        set(re.findall(r"[a-z0-9'-]+", t.lower())) - {"resolved", "that", "be", "to"} for t in (one, other)
+        set(re.findall(r"[a-z0-9'-]+", t.lower())) - {"resolved", "that", "be", "to", "we", "us", "our", "i"}
+        for t in (one, other)
     ]
     small, large = sorted(words, key=len)
-    return bool(small) and small <= large
+
+    def within(word: str) -> bool:
+        # "defer" in "deferred", "approve" in "approved": a motion as moved and as minuted (ADR 0183).
+        stem = word[: max(4, len(word) - 2)]
+        return word in large or (len(word) >= 4 and any(w.startswith(stem) for w in large))
+
+    return bool(small) and all(within(w) for w in small)
 
 
 def motion_resolution(text: str, earlier: list[str], title: str = "") -> str:
@@ -1680,6 +1736,7 @@ class _Proposal:
     at: int  # index of the sentence it was said in
     body: str  # "to approve the plan as set out, and to delegate ..."
     by: str  # who said it ("me" in it is them)
+    delegation: bool = False  # a delegation put with a motion ("with the wording delegated to ...")
 
 
 _BARE_ASSENT = re.compile(
@@ -1879,7 +1936,19 @@ def draft(
             if said:
                 proposed.append(_Proposal(i, said, s.speaker))
             elif put_with := motions.delegation_put_with(s.text):
-                proposed.append(_Proposal(i, put_with, s.speaker))  # decided with the motion put with it
+                # Decided with the motion it is put with.
+                proposed.append(_Proposal(i, put_with, s.speaker, delegation=True))
+            lost = _result_after_call(own, i) if "?" in s.text and _CALL_TO_VOTE.search(s.text) else None
+            if lost is not None and lost[0] in _LOST:
+                # "All in favour? ... Two. Against? ... Six. Lost.": what was put is not a resolution,
+                # however it was drafted when moved (ADR 0183); an earlier recommendation it would have
+                # replaced stays before the room.
+                since = own[proposed[-1].at].start if proposed else own[max(decided_at, 0)].start
+                item.decisions = [d for d in item.decisions if d.start < since]
+                if proposed:
+                    proposed.pop()
+                used.add(i)
+                continue
             appointed = nominated(own, i, title, attendees)
             if appointed:
                 if not any(d.text == appointed for d in item.decisions):
@@ -1996,8 +2065,27 @@ def draft(
                     # "All those in favour?" with no resolution before it: a call to vote, not a resolution;
                     # "That's all five.": a count. "That's carried." or "The motion is carried." says
                     # nothing of its own: it decides what is still before the room, or nothing at all.
+                    result = _result_after_call(own, i) if proposed and "?" in s.text else None
                     if item.decisions and i - decided_at <= 4:
                         item.decisions[-1].vote = item.decisions[-1].vote or vote
+                    elif result is not None:
+                        # "The recommendation is approval." ... "All in favour? ... That's all six.
+                        # Approved.": the call to vote decides what is before the room (ADR 0183); a
+                        # motion lost takes only itself off the table.
+                        word, counted = result
+                        if word in _LOST:
+                            proposed.pop()
+                        else:
+                            # The motion last moved (not an earlier one it replaced), with any delegation
+                            # put with it.
+                            last_moved = [proposed[-1], *(p for p in proposed[:-1] if p.delegation)]
+                            for put_resolution in _moved(last_moved, title, attendees):
+                                if not any(_same_motion(d.text, put_resolution) for d in item.decisions):
+                                    item.decisions.append(
+                                        Decision(put_resolution, vote or counted, s.start, s.end)
+                                    )
+                            proposed.clear()
+                            decided_at = i
                     elif proposed and "?" not in resolution and not _count_of_hands(resolution):
                         vote = vote or find_vote(after)
                         for put_resolution in _moved(proposed, title, attendees, latest_first=False):

@@ -383,7 +383,7 @@ def nominal_resolution(clause: str, title: str) -> str:
 
 # A member moving a motion: "I'd like to move refusal on the grounds that ...", "I propose that we defer".
 _MOVED = re.compile(
-    r"\b(?:i(?:'d like to| would like to|'ll| will|'m going to)?|can i|may i)\s+(?:formally\s+)?"
+    r"\b(?:i(?:'d like to| would like to|'ll| will|'m going to|'d| would)?|can i|may i)\s+(?:formally\s+)?"
     r"(?:move|propose)\s+(?:that\s+(?:we\s+)?)?(?P<body>(?:refusal|approval|deferral|"
     + _VERB
     + r")\b[^.;?!]{0,260})",
