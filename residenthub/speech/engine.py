@@ -216,6 +216,8 @@ class LocalWhisper:
                 heard = self._transcribe(samples, language, vad, prompt, fallback, beam_size)
                 others = runners_up(self._hypotheses.heard, alternatives)
                 again = {p: " ".join(" ".join(t).split()) for p, t in self._hypotheses.reheard.items()}
+                # A re-decoding that recites its prompt heard nothing (ADR 0185).
+                again = {p: t for p, t in again.items() if not (p and guards.echoes_prompt(t, p))}
                 self.last_hearings = {"runners_up": others, "reheard": again}
                 best = " ".join(heard.text.split())
                 hearings = [a for a in [*others, *again.values()] if a and a != best]

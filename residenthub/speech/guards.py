@@ -71,6 +71,44 @@ def collapse_repeats(text: str, keep: int = MAX_REPEATS) -> str:
     return " ".join(out)
 
 
+PROMPT_ECHO_TERMS = 5
+
+
+def echoes_prompt(text: str, prompt: str, *, terms: int = PROMPT_ECHO_TERMS) -> bool:
+    """Whisper reciting its prompt instead of hearing the audio: ``terms`` or more of the prompt's
+    comma-separated terms found in ``text`` in the prompt's own order. Seen on unintelligible calls, whose
+    re-decoding with the urgent words (``voice.vocabulary.PROMPT_URGENT``) came back as "Or an emergency,
+    ... flooded, collapsed, disabled, wheelchair, carer, pregnant, domestic abuse, suicide" and raised five
+    flags on a caller asking for a parking permit (ADR 0185). A caller naming five of them in that order is
+    not expected; one who does is still heard by the best hearing."""
+    heard = f" {_normal(text)} "
+    order = []
+    for index, term in enumerate(t for t in (_normal(x) for x in re.split(r"[,.:;]", prompt)) if t):
+        where = heard.find(f" {term} ")
+        if where >= 0:
+            order.append((where, index))
+    # The terms heard in the prompt's order: the longest increasing run of their places in the prompt.
+    return _longest_increasing([index for _where, index in sorted(order)]) >= terms
+
+
+def _longest_increasing(values: list[int]) -> int:
+    """The length of the longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    for v in values:
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tails[mid] < v:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(tails):
+            tails.append(v)
+        else:
+            tails[lo] = v
+    return len(tails)
+
+
 def clean(transcript: Transcript) -> Transcript:
     segments: list[Segment] = []
     notes = list(transcript.notes)

@@ -180,3 +180,49 @@ def test_other_hearings_only_when_asked_and_the_best_unchanged(audio_dir):
     assert heard.alternatives and all(a != heard.text for a in heard.alternatives)
     assert all("riverside" in words(a) or "river" in words(a) for a in heard.alternatives), heard.alternatives
     assert "alternatives" not in heard.as_dict()
+
+
+URGENT_PROMPT = (
+    "Or an emergency: smell of gas, carbon monoxide, flooded, collapsed, fallen, disabled, carer, knife."
+)
+
+
+def test_a_re_decoding_that_recites_its_prompt_is_an_echo():
+    from residenthub.speech.guards import echoes_prompt
+
+    recited = "Or an emergency, or an emergency, flooded, collapsed, disabled, carer, knife, knife."
+    assert echoes_prompt(recited, URGENT_PROMPT)
+    # Callers naming some of the prompt's words, or many out of its order, are heard, not echoes.
+    assert not echoes_prompt(
+        "There's a smell of gas and the carbon monoxide alarm is going off.", URGENT_PROMPT
+    )
+    assert not echoes_prompt("My dad has fallen, he's disabled and his carer hasn't come.", URGENT_PROMPT)
+    assert not echoes_prompt("Knife, carer, disabled, fallen, collapsed, flooded.", URGENT_PROMPT)
+
+
+def test_a_reciting_re_decoding_is_not_passed_on_as_another_hearing():
+    """On an unintelligible call the urgent-prompted re-decoding came back as the prompt's list and raised
+    five flags on a parking permit request (ADR 0185); the runners-up and other re-decodings stay."""
+    import threading
+    from types import SimpleNamespace
+
+    from residenthub.speech.engine import LocalWhisper
+
+    piece = SimpleNamespace(
+        start=0.0, end=1.0, text="Calls about a permit.", avg_logprob=-0.5, no_speech_prob=0.1
+    )
+    piece.temperature = 0.0
+    model = SimpleNamespace(
+        transcribe=lambda *a, **k: (iter([piece]), SimpleNamespace(language="en", language_probability=0.9)),
+        feature_extractor=SimpleNamespace(sampling_rate=16000, hop_length=160, n_samples=0, nb_max_frames=0),
+    )
+    engine = object.__new__(LocalWhisper)
+    engine.model, engine.multilingual, engine.beam_size, engine._lock = model, True, 1, threading.Lock()
+    recited = ["Or an emergency, flooded, collapsed, fallen, disabled, carer, knife."]
+    engine._hypotheses = SimpleNamespace(
+        reset=lambda *a: None,
+        heard=[],
+        reheard={URGENT_PROMPT: recited, "": ["Call about a permit."]},
+    )
+    heard = engine.transcribe(np.zeros(16000, dtype=np.float32), language="en", vad=False, prompt=None)
+    assert heard.alternatives == ["Call about a permit."]
