@@ -59,7 +59,9 @@ RULES: tuple[Rule, ...] = (
             r"in the dark|at night)\b",
             rf"\b{CHILD}\b{W % 60}\b(?:left (?:alone|on (?:their|its|his|her) own|home alone|unattended|"
             r"by (?:them|him|her)sel(?:f|ves))|on (?:their|its|his|her) own|home alone|unattended|"
-            r"hit(?:s|ting)?|beat(?:s|ing|en)?|slapp?\w*|punch\w*|kick(?:s|ed|ing)|scream\w*|abus\w*|"
+            # Not a ball: "the kids next door kicked their football against my fence" (session 23).
+            r"(?:hit(?:s|ting)?|kick(?:s|ed|ing))\b(?!\s+(?:(?:a|the|their|his|her|its|my|our)\s+)?"
+            r"(?:foot)?balls?\b)|beat(?:s|ing|en)?|slapp?\w*|punch\w*|scream\w*|abus\w*|"
             r"neglect\w*|touch(?:es|ed|ing)|hurt\w*|bruis\w*|wander\w*|starv\w*|locked (?:in|out)|"
             r"in danger|at risk|not safe|unsafe|groom\w*|exploit\w*|trafficked|burn(?:s|ed|t)|"
             r"(?:nobody|no one|no adult)(?:'s| has| is)? (?:come|came|coming|turned up) "

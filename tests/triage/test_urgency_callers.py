@@ -126,7 +126,14 @@ LOOK_ALIKES = [
     ("I want to give you a gas meter reading", {"gas"}),
     ("a car is parked on the pavement outside the school every morning", {"threats"}),
     ("my wife's carer visits every Tuesday and wants a parking permit", {"adult_at_risk"}),
+    ("the boys from number four kicked their football over my hedge again", {"child_at_risk"}),
+    ("the children keep hitting a ball against our garage door", {"child_at_risk"}),
 ]
+
+
+def test_a_child_hit_or_kicked_is_still_at_risk():
+    assert "child_at_risk" in categories("my neighbour's kids are being hit and kicked by their dad")
+    assert "child_at_risk" in categories("a little boy was kicked by an older lad at the bus stop")
 
 
 @pytest.mark.parametrize(("text", "not_these"), LOOK_ALIKES, ids=[c[0][:40] for c in LOOK_ALIKES])
