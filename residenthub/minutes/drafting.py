@@ -1866,6 +1866,27 @@ def _as_minutes_confirmed(item: DraftItem, own: list[Sentence], meeting_date: dt
         item.decisions = [Decision(confirmed, "", agreed.start, agreed.end)]
 
 
+UNHEARD_VOTE_GAP = 20.0  # seconds: a resolution drafted this soon after a result is what it decided
+
+
+def _unheard_vote_warnings(title: str, votes: list[tuple[float, str]], decisions: list) -> list[str]:
+    """One warning for each vote whose result was heard with nothing put to it, unless a resolution was
+    drafted just after it ("All in favour? ... That's carried. So the criteria are approved.") or the same
+    vote was already warned of ("All in favour? ... That's carried.", a call and its result)."""
+    out: list[str] = []
+    last = -UNHEARD_VOTE_GAP
+    for when, what in votes:
+        decided = any(0 <= d.start - when <= UNHEARD_VOTE_GAP for d in decisions)
+        if not decided and when - last > UNHEARD_VOTE_GAP:
+            minute, second = divmod(int(when), 60)
+            out.append(
+                f"{title}: {what.format(at=f'{minute}:{second:02d}')} but what was put to it was not heard. "
+                "Check the recording and write the resolution by hand."
+            )
+        last = when
+    return out
+
+
 def _previous_decision(items: list[DraftItem], sentence: Sentence, within: float = 10.0) -> Decision | None:
     """The last item's last resolution when it ended at most ``within`` seconds before ``sentence``."""
     if not items or not items[-1].decisions:
@@ -1926,6 +1947,7 @@ def draft(
             item.start, item.end = own[0].start, own[-1].end
         used: set[int] = set()
         decided_at = -10  # index of the sentence the last decision came from
+        unheard_votes: list[tuple[float, str]] = []  # (when, what): a result with nothing heard put to it
         proposed: list[_Proposal] = []  # recommendations said and not yet decided
         for i, s in enumerate(own):
             if i in used:  # the deadline of the action before it (below)
@@ -2093,13 +2115,18 @@ def draft(
                                 item.decisions.append(Decision(put_resolution, vote, s.start, s.end))
                         proposed.clear()
                         decided_at = i
+                    elif (
+                        "?" in s.text
+                        and _CALL_TO_VOTE.search(s.text)
+                        and (called := _result_after_call(own, i)) is not None
+                        and called[0] not in _LOST
+                    ):
+                        # "All in favour? ... Approved." with nothing heard put to the room: the clerk is
+                        # told where to listen rather than given "That approved" (ADR 0183).
+                        unheard_votes.append((s.start, f"a vote was taken at {{at}} ({called[0]})"))
                     elif _CARRIED_ALONE.search(resolution) and "?" not in resolution:
                         # Nothing heard was before the room: say so rather than minute "That that's carried".
-                        minute, second = divmod(int(s.start), 60)
-                        warnings.append(
-                            f"{title}: a vote was carried at {minute}:{second:02d} but what was put to it "
-                            "was not heard. Check the recording and write the resolution by hand."
-                        )
+                        unheard_votes.append((s.start, "a vote was carried at {at}"))
                     used.add(i)
                     continue
                 # A vote is often announced in the sentence after the resolution.
@@ -2220,6 +2247,7 @@ def draft(
                 item.actions.append(Action(action_text(said, title), owner, due, s.start, s.end))
                 used.add(i)
         item.decisions = [d for d in item.decisions if not _NOT_A_RESOLUTION.search(d.text)]
+        warnings += _unheard_vote_warnings(title, unheard_votes, item.decisions)
         if agenda_given and _MINUTES_ITEM.search(title):
             _as_minutes_confirmed(item, own, meeting_date)
         for i in summarise(own, used):

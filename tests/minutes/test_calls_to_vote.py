@@ -64,13 +64,17 @@ def test_a_motion_lost_is_not_minuted():
     assert item.decisions == []
 
 
-def test_a_call_to_vote_with_nothing_before_the_room_decides_nothing():
-    item = _draft(
+def test_a_call_to_vote_with_nothing_before_the_room_decides_nothing_and_says_where_to_listen():
+    draft = _draft(
         f"{OFFICER}: Plot holders have asked about water butts.",
         f"{CHAIR}: All in favour?",
         f"{CHAIR}: Approved.",
-    ).items[0]
-    assert item.decisions == []
+    )
+    assert draft.items[0].decisions == []
+    assert draft.warnings == [
+        "Allotment Rents Review: a vote was taken at 0:08 (approved) but what was put to it was not heard. "
+        "Check the recording and write the resolution by hand."
+    ]
 
 
 def test_a_result_said_in_words_of_its_own_keeps_its_own_reading():
