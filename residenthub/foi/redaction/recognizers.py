@@ -1172,7 +1172,9 @@ class HubNameRecognizer(EntityRecognizer):
                         out.append(_result(PERSON, a, b, 0.7, self.name))
         for m in self._MY_RELATION.finditer(text):
             low = m.group("name")
-            if low not in common and low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS:
+            # "my mum noticing", "my son complaining": a verb's form, unless a first name ("my dad james")
+            verb = gazetteer.inflected_word(low) and low not in gazetteer.census_first_names()
+            if low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS and not verb:
                 out.append(_result(PERSON, m.start("name"), m.end("name"), 0.7, self.name))
         return out
 
