@@ -270,6 +270,9 @@ def _just_words(value: str, strict: bool = True) -> bool:
     return bool(words) and all(common_word(w) and w not in first for w in words)
 
 
+_ROYAL = re.compile(r"\bRoyal[ \t]+\Z")
+
+
 def _organisation(text: str, span: Span, persons: list[Span], known: list[tuple[int, int]]) -> bool:
     """A person span that is an organisation's name or part of one (``organisations.py``): a known
     organisation ("Morgan Stanley"), a name in a company's name ("Loveland Technologies", "Davis, Reynolds and
@@ -284,6 +287,8 @@ def _organisation(text: str, span: Span, persons: list[Span], known: list[tuple[
         return False
     if any(a <= span.start and span.end <= b for a, b in known):
         return True
+    if _ROYAL.search(text, max(0, span.start - 7), span.start) or span.text.startswith("Royal "):
+        return True  # "the Royal Marsden", "Royal Brompton": a hospital or a body named after someone
     words = [w.lower().strip(".,") for w in span.text.split()]
     full_name = (
         len(words) > 1 and words[0] in gazetteer.frequent_names() and words[-1] in gazetteer.surnames()

@@ -44,12 +44,28 @@ _ROLE = (
     r"|co-ordinator|consultant|specialist|analyst|engineer|executive|head|partner|secretary|supervisor"
     r"|surveyor|technician|member|chair|representative|rep|contact|tax|department|services|manager's"
 )
+# Words that close the name of a hospital, a school or a public building named after someone, written with a
+# capital only ("Whittington Health", "Queen Elizabeth Infirmary", "St Thomas' Hospital", "Keats Library";
+# issue 13, session 23): lower-case "health" or "practice" after a name is ordinary English.
+_PLACE_NAME_WORDS = (
+    "Health|Infirmary|Hospice|Hospitals|Centre|Center|Practice|Library|Museum|Gallery|Theatre|Stadium"
+    "|Primary|Nursery|Infants|Juniors|Cathedral|Mosque|Synagogue|Gurdwara"
+)
 _AFTER_CAPITAL = re.compile(
-    r"(?:[ \t]+[A-Z][\w'’-]+){0,2}[ \t]+(?:(?:&|and)[ \t]+)?(?:"
+    r"(?:['’]s?(?=[ \t]))?(?:[ \t]+[A-Z][\w'’-]+){0,2}[ \t]+(?:(?:&|and)[ \t]+)?(?:"
     + _CAPITALISED_WORDS
+    + "|"
+    + _PLACE_NAME_WORDS
     + r"|LTD|LLP|PLC|LLC|INC)\b(?![ \t]+(?i:"
     + _ROLE
     + r")\b)"
+)
+# A public place named after a whole person, the word right after the name: "John Radcliffe Hospital",
+# "Elizabeth Garrett Anderson School", "Mary Seacole Library" (issue 13, session 23). A person's full name is
+# never followed straight on by these words written with a capital.
+_NAMED_PLACE_AFTER = re.compile(
+    r"[ \t]+(?:Hospital|Infirmary|Hospice|School|Academy|College|University|Primary|Library|Institute"
+    r"|Foundation|Trust|Centre|Center|Memorial|Museum|Gallery|Theatre|Stadium)\b"
 )
 # A whole line that is an organisation's name: capitalised words closed by such a word ("Demo Borough
 # Council", "Acme Housing Ltd"), as a letter's sender line above the recipient's address block.
@@ -122,7 +138,7 @@ def named_after(text: str, start: int, end: int, strong: bool, full_name: bool) 
     if _CHAIN_AFTER.match(text, end):
         return True
     if full_name:
-        return False
+        return bool(_NAMED_PLACE_AFTER.match(text, end))
     if _AFTER_CAPITAL.match(text, end):
         return True
     return not strong and bool(_AFTER.match(text, end))
