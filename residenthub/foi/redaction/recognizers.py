@@ -109,7 +109,12 @@ _POSTCODE = re.compile(
 _POSTCODE_ANY_CASE = re.compile(_POSTCODE.pattern, re.I)
 _POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
-_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bsort\b|\bbank\b|\baccount\b", re.I)
+# "account" in its banking sense only: "take into account", "on account of", "account for" are English, and
+# a bare "12-34-56" near them is a reference or a score, not a sort code (issue 13, session 23).
+_SORT_CONTEXT = re.compile(
+    r"sort[ -]?code|\bsort\b|\bbank|\b(?<!into )(?<!on )account\b(?![ \t]+(?:for|of)\b)|\ba/c\b|\bacct?\b",
+    re.I,
+)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
 _ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacct?\b|\bbank\b", re.I)
 # A sort code and an account number written together: "20-11-88 / 73904412", "40-11-62 71203398".
