@@ -1148,3 +1148,43 @@ def test_team_mailboxes_made_of_words_are_not_personal_but_named_ones_are():
     )
     emails = [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.EMAIL]
     assert emails == ["rose.hill@kelbridge.gov.uk", "ola.kolade@croydon.gov.uk", "housingoptions@gmail.com"]
+
+
+def test_a_relation_before_a_verb_is_not_a_name_but_before_a_name_is():
+    # "my mum noticing": the lemma list holds "notice", not "noticing" (session 23)
+    assert _persons("Honestly my mum noticing it first was lucky. my son complaining, my wife worried") == []
+    persons = _persons("my dad tunde works nights and my dad james said so")
+    assert {"tunde", "james"} <= set(persons), persons
+
+
+def test_hospitals_and_schools_named_after_people_are_not_people():
+    text = (
+        "She was taken to St Thomas' Hospital and then the Royal Marsden. He was moved to Evelina London "
+        "Children's Hospital, run with Whittington Health. Later the John Radcliffe Hospital took him."
+    )
+    assert _persons(text) == [], _persons(text)
+    # The people around them stay people: a full name before an ordinary word, a titled name, a surname
+    # that is also a hospital's name with a first name.
+    persons = _persons("Royal Marsden consultant Mark Evans wrote. Sarah Whittington is his teacher.")
+    assert {"Mark Evans", "Sarah Whittington"} <= set(persons), persons
+    assert any("Radcliffe" in p for p in _persons("Dr John Radcliffe called about the hospital."))
+
+
+def test_a_sort_code_needs_a_bank_word_in_its_banking_sense():
+    def sort_codes(text):
+        return [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.SORT_CODE]
+
+    assert sort_codes("Please take into account the figures 12-34-56 from the table.") == []
+    assert sort_codes("The score was 12-34-56, on account of the rain.") == []
+    assert sort_codes("Bank: Barclays, 12-34-56. acct 65-43-21") == ["12-34-56", "65-43-21"]
+    assert sort_codes("My account details are 12-34-56 and 31926819.") == ["12-34-56"]
+
+
+def test_addresses_typed_in_lower_case_without_a_postcode():
+    def addresses(text):
+        return [s.text for s in d.detect(text, use_model=False) if s.entity_type == d.ADDRESS]
+
+    assert addresses("i live at 14 elm road and the bins are never collected") == ["14 elm road"]
+    assert addresses("we moved to 4 elm parade, near the shops") == ["4 elm parade"]
+    assert addresses("I live at 14 Elm road since march") == ["14 Elm road"]
+    assert addresses("we waited 3 hours on the road and the 2 main roads were closed") == []

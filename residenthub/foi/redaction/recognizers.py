@@ -531,15 +531,17 @@ _ADDRESS_LOWER_LEAD = re.compile(
     rf"{_UNIT}?{_TAIL}"
 )
 # A house number and a street written all in lower case, as people type them in a message ("from 18b albion
-# st", "outside 9 harcourt rd"): the street word must close it, and the first word must not be one that
-# starts ordinary phrases ("at 10 the street was closed").
+# st", "outside 9 harcourt rd"), or with only the name capitalised ("i live at 14 Elm road"; session 23):
+# the street word, in lower case, must close it, and the first word must not be one that starts ordinary
+# phrases ("at 10 the street was closed").
 _ADDRESS_LOWER = re.compile(
     r"(?:(?:flat|room|unit)[ \t]+\d{1,4}[a-z]?,?[ \t]+)?(?<![\w£$€.,])\d{1,4}[a-z]?[ \t]+"
-    r"(?!(?:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
+    r"(?!(?i:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
     r"this|that|these|those|every|each|more|other|different|same|main|side|back|new|old|miles?|km|metres?|"
-    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)(?:[a-z][a-z'-]+[ \t]+){1,2}"
+    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)(?:[A-Za-z][a-z'-]+[ \t]+){1,2}"
     r"(?:st|rd|road|street|ave|avenue|lane|ln|close|drive|dr|way|gardens|gdns|terrace|tce|crescent|cres|"
-    r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq)\b(?![ \t]*(?:is|was|were|are)\b)\.?"
+    r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq|parade|vale|wharf|mansions)\b"
+    r"(?![ \t]*(?:is|was|were|are)\b)\.?"
     r"(?:,[ \t]*[a-z]+\b(?:[ \t]+[a-z]+\b)?,?[ \t]+[a-z]{1,2}\d[a-z\d]?[ \t]*\d[a-z]{2}\b)?"  # town, postcode
 )
 # A house number, a street and its number, then a flat or suite: "9721 Dalmatinova 43 Apt. 678". The flat or
