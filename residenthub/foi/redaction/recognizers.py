@@ -1174,8 +1174,12 @@ class HubNameRecognizer(EntityRecognizer):
             if items and len(names) * 2 >= len(items):
                 for a, b, value in items:
                     low = value.split()[0].lower()
-                    # the lower-case items only: the others are the other detectors' (and may be firms)
-                    if value.islower() and (low in first or low not in common):
+                    # the lower-case items, and a capitalised one that opens with a first name ("Raj",
+                    # "Deb": short names the model and the filter let go, in a list that is half first
+                    # names); other capitalised items (firms, teams) are left to the other detectors
+                    if (value.islower() and (low in first or low not in common)) or (
+                        not value.islower() and low in first
+                    ):
                         out.append(_result(PERSON, a, b, 0.7, self.name))
         for m in self._MY_RELATION.finditer(text):
             low = m.group("name")
