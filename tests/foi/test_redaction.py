@@ -1188,3 +1188,23 @@ def test_addresses_typed_in_lower_case_without_a_postcode():
     assert addresses("we moved to 4 elm parade, near the shops") == ["4 elm parade"]
     assert addresses("I live at 14 Elm road since march") == ["14 Elm road"]
     assert addresses("we waited 3 hours on the road and the 2 main roads were closed") == []
+
+
+def test_medicines_diagnoses_and_other_languages_greetings_are_not_names():
+    text = (
+        "Medication: Atorvastatin 20mg, Pantoprazole, Amlodipine. Diagnosis: Type 2 Diabetes Mellitus, "
+        "Systemic Lupus Erythematosus. He has Parkinson's disease.\nEstimado Sr. Pérez, le confirmamos su "
+        "reserva. Gracias.\nAdded: two new cases."
+    )
+    persons = _persons(text)
+    words = {w for p in persons for w in p.split()}
+    assert not {"Atorvastatin", "Amlodipine", "Mellitus", "Parkinson", "Estimado", "Added"} & words, persons
+    # Names that are also words of those languages, or a doctor's surname, stay names.
+    persons = _persons("Cara Delaney called; Le Van Thanh came too. Ask James Parkinson about it.")
+    assert {"Cara Delaney", "James Parkinson"} <= set(persons), persons
+
+
+def test_a_surname_initial_keeps_its_full_stop_and_list_names_in_capitals():
+    assert "Ryan M." in _persons("The panel praise Ryan M.'s collaborative approach.")
+    persons = _persons("Present: Deb Okafor, Raj, Tunde Bello, Marcus (TL)")
+    assert {"Deb Okafor", "Raj", "Marcus"} <= set(persons), persons
