@@ -1208,3 +1208,18 @@ def test_a_surname_initial_keeps_its_full_stop_and_list_names_in_capitals():
     assert "Ryan M." in _persons("The panel praise Ryan M.'s collaborative approach.")
     persons = _persons("Present: Deb Okafor, Raj, Tunde Bello, Marcus (TL)")
     assert {"Deb Okafor", "Raj", "Marcus"} <= set(persons), persons
+
+
+def test_towns_before_postcodes_wards_languages_and_local_bodies_are_not_names():
+    text = (
+        "Legal Services, Kelbridge Borough Council, Town Hall, Kelbridge KB1 1TH\n"
+        "Cllr Margaret Hale | Labour | Kelbridge North ward\n"
+        "Dylan uses Thornbury Leisure; the Eastbrook Echo rang. Eastbrook Night Shelter took him.\n"
+        "Tigrinya interpreter needed. Interpreter (Sylheti) booked."
+    )
+    persons = _persons(text)
+    words = {w for p in persons for w in p.split()}
+    assert not {"Kelbridge", "Thornbury", "Eastbrook", "Tigrinya", "Sylheti"} & words, persons
+    assert "Cllr Margaret Hale" in persons, persons
+    # A person's full name before a postcode stays a name.
+    assert any("Okafor" in p for p in _persons("Write to Deborah Okafor SW1A 1AA today."))

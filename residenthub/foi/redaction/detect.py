@@ -695,6 +695,8 @@ def _repeated_names(text: str, spans: list[Span]) -> list[Span]:
         for m in re.finditer(pattern, text):
             if " " not in value and re.match(r"[ \t]+[A-Z][a-z]", text[m.end() :]):
                 continue  # "Victoria" of "Victoria Brown" is not "Victoria Road"
+            if _town_ward_or_language(text, m.start(), m.end()):
+                continue  # "Kelbridge" again in "Town Hall, Kelbridge KB1 1TH"
             if not any(s.start < m.end() and m.start() < s.end for s in spans):
                 out.append(Span(m.start(), m.end(), PERSON, m.group(), 0.45))
     return out
@@ -826,6 +828,28 @@ _LABEL_AFTER = re.compile(r"[ \t]*(?::|\((?![ \t]*(?:\d|aged?\b))|[ \t][a-z]+[ \
 _ROLE_BEFORE = re.compile(r"(?:^|[ \t])(?:the|The|a|an|our|your|my|his|her|their)[ \t]+\Z")
 
 
+# A town, a ward or a language, not a person, by the words right after or before a one-word span (issue 13,
+# session 23; blind council texts' tune rows): a post town before its postcode ("Town Hall, Kelbridge KB1
+# 1TH"), a ward ("Kelbridge North ward"), a language before "interpreter" or in brackets after it
+# ("Tigrinya interpreter", "Interpreter (Sylheti)").
+_POSTCODE_AFTER = re.compile(r"[ \t]+" + r._POSTCODE.pattern)
+_WARD_AFTER = re.compile(r"(?:[ \t]+(?:North|South|East|West|Central|Park|Green))?[ \t]+ward\b")
+_INTERPRETER_AFTER = re.compile(r"[ \t]+(?i:interpreter|interpreting|speaker)\b")
+_INTERPRETER_BEFORE = re.compile(r"(?i:interpreter|language)[ \t]*(?:\(|:|-|–)[ \t]*\Z")
+
+
+def _town_ward_or_language(text: str, start: int, end: int) -> bool:
+    """A one-word span that is a post town before its postcode, a ward's name or an interpreter's language."""
+    if " " in text[start:end].strip():
+        return False
+    return bool(
+        _POSTCODE_AFTER.match(text, end)
+        or _WARD_AFTER.match(text, end)
+        or _INTERPRETER_AFTER.match(text, end)
+        or _INTERPRETER_BEFORE.search(text, max(0, start - 16), start)
+    )
+
+
 def _place_or_role(text: str, start: int, end: int) -> bool:
     """A person span (no title before it) that is a place or a role by the words around it (issue 13,
     session 22; read on the blind council texts' tune rows): a street or building word right after it
@@ -947,6 +971,7 @@ def _to_spans(text: str, results) -> list[Span]:
                 or _place_or_role(text, start, end)
                 or _other_language(text[start:end])
                 or _medical(text, start, end)
+                or _town_ward_or_language(text, start, end)
             ):
                 continue
             if _tag_or_handle(text, start, end):

@@ -25,7 +25,7 @@ ORGANISATION_WORDS = (
     "|union|federation|network|networks|platform|bureau|ministry|department|committee|commission"
     "|housing|homes|estates|properties|logistics|energy|telecom|communications|healthcare|finance|financial"
     "|investments|securities|management|movers|lines|ratings|hotel|hotels|restaurant|cafe|stores|store"
-    "|supermarket|pharmacies|charity|ngo|llp"
+    "|supermarket|pharmacies|charity|ngo|llp|leisure|shelter|noticeboard|echo|gazette|herald|chronicle"
 )
 # The same words written with a capital, as they close a name ("Lloyds Bank", "Demo Borough Council").
 _CAPITALISED_WORDS = "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
