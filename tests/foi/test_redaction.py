@@ -1188,6 +1188,8 @@ def test_addresses_typed_in_lower_case_without_a_postcode():
     assert addresses("we moved to 4 elm parade, near the shops") == ["4 elm parade"]
     assert addresses("I live at 14 Elm road since march") == ["14 Elm road"]
     assert addresses("we waited 3 hours on the road and the 2 main roads were closed") == []
+    # a capitalised street word ends the street; "street" after it is the writer's, not the address's
+    assert addresses("The title refers to 22 Pollen Crescent street in Fitzroy.") == ["22 Pollen Crescent"]
 
 
 def test_medicines_diagnoses_and_other_languages_greetings_are_not_names():

@@ -538,7 +538,9 @@ _ADDRESS_LOWER = re.compile(
     r"(?:(?:flat|room|unit)[ \t]+\d{1,4}[a-z]?,?[ \t]+)?(?<![\w£$€.,])\d{1,4}[a-z]?[ \t]+"
     r"(?!(?i:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
     r"this|that|these|those|every|each|more|other|different|same|main|side|back|new|old|miles?|km|metres?|"
-    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)(?:[A-Za-z][a-z'-]+[ \t]+){1,2}"
+    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)"
+    # a capitalised street word is the street's end, not its name ("22 Pollen Crescent street")
+    rf"(?:(?!(?:{_STREET_WORDS})\b)[A-Za-z][a-z'-]+[ \t]+){{1,2}}"
     r"(?:st|rd|road|street|ave|avenue|lane|ln|close|drive|dr|way|gardens|gdns|terrace|tce|crescent|cres|"
     r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq|parade|vale|wharf|mansions)\b"
     r"(?![ \t]*(?:is|was|were|are)\b)\.?"
