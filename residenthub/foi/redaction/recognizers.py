@@ -1185,9 +1185,10 @@ class HubNameRecognizer(EntityRecognizer):
                         out.append(_result(PERSON, a, b, 0.7, self.name))
         for m in self._MY_RELATION.finditer(text):
             low = m.group("name")
-            # "my mum noticing", "my son complaining": a verb's form, unless a first name ("my dad james")
-            verb = gazetteer.inflected_word(low) and low not in gazetteer.census_first_names()
-            if low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS and not verb:
+            # no English word, nor a verb's form ("my mum noticing", "my son complaining"): the lemma list
+            # holds "notice", not "noticing" (session 23)
+            english = low in common or gazetteer.inflected_word(low)
+            if low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS and not english:
                 out.append(_result(PERSON, m.start("name"), m.end("name"), 0.7, self.name))
         return out
 
