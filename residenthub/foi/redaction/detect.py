@@ -264,15 +264,10 @@ def _just_words(value: str, strict: bool = True) -> bool:
     words = [re.sub(r"['’](?:s|re|ll|ve|d|m)$", "", w.lower()) for w in re.findall(r"[\w'’-]+", value)]
 
     def common_word(w: str) -> bool:
-        stems = [w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w]
-        if w.endswith("ed") and len(w) >= 5:  # "Added", "Moved": past forms are not in the lemma list
-            stems += [w[:-2], w[:-1], w[:-3] if w[-3] == w[-4] else w]
+        stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
         return any(stem in common for stem in stems)
 
     return bool(words) and all(common_word(w) and w not in first for w in words)
-
-
-_ROYAL = re.compile(r"\bRoyal[ \t]+\Z")
 
 
 def _organisation(text: str, span: Span, persons: list[Span], known: list[tuple[int, int]]) -> bool:
@@ -289,8 +284,6 @@ def _organisation(text: str, span: Span, persons: list[Span], known: list[tuple[
         return False
     if any(a <= span.start and span.end <= b for a, b in known):
         return True
-    if _ROYAL.search(text, max(0, span.start - 7), span.start) or span.text.startswith("Royal "):
-        return True  # "the Royal Marsden", "Royal Brompton": a hospital or a body named after someone
     words = [w.lower().strip(".,") for w in span.text.split()]
     full_name = (
         len(words) > 1 and words[0] in gazetteer.frequent_names() and words[-1] in gazetteer.surnames()
@@ -383,187 +376,6 @@ FIELD_WORDS = frozenset(
         "oggetto",
     ]
 )
-
-
-# Greetings, thanks and set phrases of the other languages residents and firms write in ("Estimado Sr.
-# Pérez", "Gracias", "le confirmamos su reserva", "Merci", "Sehr geehrte"): a span made only of them is no
-# person (issue 13, session 23; pii-anon development corpus; general knowledge of letters). Words that are
-# also first names or surnames ("Cara", "Le", "Su") only count written in lower case.
-OTHER_LANGUAGE_WORDS = frozenset(
-    [
-        "estimado",
-        "estimada",
-        "estimados",
-        "estimadas",
-        "querido",
-        "querida",
-        "queridos",
-        "hola",
-        "gracias",
-        "saludos",
-        "atentamente",
-        "cordialmente",
-        "cordiales",
-        "un",
-        "una",
-        "el",
-        "la",
-        "los",
-        "las",
-        "le",
-        "les",
-        "su",
-        "sus",
-        "nos",
-        "confirmamos",
-        "reserva",
-        "reservación",
-        "usted",
-        "ustedes",
-        "de",
-        "del",
-        "por",
-        "para",
-        "con",
-        "muchas",
-        "buenos",
-        "buenas",
-        "dias",
-        "días",
-        "tardes",
-        "noches",
-        "bonjour",
-        "bonsoir",
-        "merci",
-        "cher",
-        "chère",
-        "chers",
-        "madame",
-        "monsieur",
-        "mesdames",
-        "messieurs",
-        "cordialement",
-        "salutations",
-        "amicalement",
-        "bien",
-        "je",
-        "vous",
-        "nous",
-        "votre",
-        "liebe",
-        "lieber",
-        "liebes",
-        "sehr",
-        "geehrte",
-        "geehrter",
-        "geehrten",
-        "danke",
-        "vielen",
-        "grüße",
-        "grüssen",
-        "freundlichen",
-        "hallo",
-        "gentile",
-        "gentili",
-        "egregio",
-        "egregia",
-        "grazie",
-        "saluti",
-        "distinti",
-        "cordiali",
-        "buongiorno",
-        "prezado",
-        "prezada",
-        "obrigado",
-        "obrigada",
-        "olá",
-        "atenciosamente",
-        "szanowny",
-        "szanowna",
-        "szanowni",
-        "dziękuję",
-        "pozdrawiam",
-    ]
-)
-
-
-def _other_language(value: str) -> bool:
-    """The span is only greetings and set words of another language (``OTHER_LANGUAGE_WORDS``)."""
-    from . import gazetteer
-
-    names = gazetteer.first_names() | gazetteer.surnames()
-    words = [w.strip(".,:;!¡¿?") for w in value.split()]
-    return bool(words) and all(
-        w.lower() in OTHER_LANGUAGE_WORDS and (w.islower() or w.lower() not in names) for w in words if w
-    )
-
-
-# Medicines by their international non-proprietary name stems (WHO INN stem book: -statin, -prazole,
-# -dipine, -olol, -pril, -sartan...), and words of diagnoses: "Atorvastatin", "Pantoprazole", "Diabetes
-# Mellitus", "Systemic Lupus Erythematosus". A resident's medicine list is sensitive, but it is not a name.
-_MEDICINE = re.compile(
-    r"\w{3,}(?:statin|prazole|dipine|olol|pril|sartan|cillin|mycin|cycline|floxacin|gliptin|gliflozin|"
-    r"tidine|oxetine|triptan|parin|semide|thiazide|olone|asone|azepam|codone|profen|xaban|gabalin|apentin|"
-    r"formin|lukast|vir|mab|tinib|zolam|pramine)\Z",
-    re.I,
-)
-_DIAGNOSIS_WORDS = frozenset(
-    [
-        "mellitus",
-        "erythematosus",
-        "lupus",
-        "sclerosis",
-        "fibrosis",
-        "arthritis",
-        "rheumatoid",
-        "osteoarthritis",
-        "diabetes",
-        "dementia",
-        "syndrome",
-        "disease",
-        "disorder",
-        "post-traumatic",
-        "traumatic",
-        "hypertension",
-        "asthma",
-        "epilepsy",
-        "insipidus",
-        "hypothyroidism",
-        "hyperthyroidism",
-        "psoriasis",
-        "eczema",
-        "anaemia",
-        "anemia",
-        "depressive",
-        "bipolar",
-        "schizophrenia",
-        "autism",
-        "autistic",
-        "cystic",
-        "multiple",
-        "systemic",
-        "chronic",
-        "acute",
-        "type",
-    ]
-)
-# A person's name before these words is a condition's eponym: "Parkinson's disease", "Down's syndrome".
-_EPONYM_AFTER = re.compile(r"(?:['’]s?)?[ \t]+(?i:disease|syndrome|palsy|sarcoma|lymphoma|chorea)\b")
-
-
-def _medical(text: str, start: int, end: int) -> bool:
-    """A medicine, a diagnosis or a condition named after someone, taken for a person (issue 13, session 23;
-    pii-anon development corpus: "Atorvastatin", "Mellitus"): one word with a medicine's stem, a span of
-    diagnosis words only, or a name right before "'s disease" or "syndrome"."""
-    value = text[start:end]
-    words = [w.strip(".,:;") for w in value.split()]
-    if not words:
-        return False
-    if len(words) == 1 and len(words[0]) >= 7 and _MEDICINE.match(words[0]):
-        return True
-    if all(w.lower() in _DIAGNOSIS_WORDS for w in words):
-        return True
-    return bool(_EPONYM_AFTER.match(text, end))
 
 
 def _field_label(value: str) -> bool:
@@ -695,8 +507,6 @@ def _repeated_names(text: str, spans: list[Span]) -> list[Span]:
         for m in re.finditer(pattern, text):
             if " " not in value and re.match(r"[ \t]+[A-Z][a-z]", text[m.end() :]):
                 continue  # "Victoria" of "Victoria Brown" is not "Victoria Road"
-            if _town_ward_or_language(text, m.start(), m.end()):
-                continue  # "Kelbridge" again in "Town Hall, Kelbridge KB1 1TH"
             if not any(s.start < m.end() and m.start() < s.end for s in spans):
                 out.append(Span(m.start(), m.end(), PERSON, m.group(), 0.45))
     return out
@@ -828,28 +638,6 @@ _LABEL_AFTER = re.compile(r"[ \t]*(?::|\((?![ \t]*(?:\d|aged?\b))|[ \t][a-z]+[ \
 _ROLE_BEFORE = re.compile(r"(?:^|[ \t])(?:the|The|a|an|our|your|my|his|her|their)[ \t]+\Z")
 
 
-# A town, a ward or a language, not a person, by the words right after or before a one-word span (issue 13,
-# session 23; blind council texts' tune rows): a post town before its postcode ("Town Hall, Kelbridge KB1
-# 1TH"), a ward ("Kelbridge North ward"), a language before "interpreter" or in brackets after it
-# ("Tigrinya interpreter", "Interpreter (Sylheti)").
-_POSTCODE_AFTER = re.compile(r"[ \t]+" + r._POSTCODE.pattern)
-_WARD_AFTER = re.compile(r"(?:[ \t]+(?:North|South|East|West|Central|Park|Green))?[ \t]+ward\b")
-_INTERPRETER_AFTER = re.compile(r"[ \t]+(?i:interpreter|interpreting|speaker)\b")
-_INTERPRETER_BEFORE = re.compile(r"(?i:interpreter|language)[ \t]*(?:\(|:|-|–)[ \t]*\Z")
-
-
-def _town_ward_or_language(text: str, start: int, end: int) -> bool:
-    """A one-word span that is a post town before its postcode, a ward's name or an interpreter's language."""
-    if " " in text[start:end].strip():
-        return False
-    return bool(
-        _POSTCODE_AFTER.match(text, end)
-        or _WARD_AFTER.match(text, end)
-        or _INTERPRETER_AFTER.match(text, end)
-        or _INTERPRETER_BEFORE.search(text, max(0, start - 16), start)
-    )
-
-
 def _place_or_role(text: str, start: int, end: int) -> bool:
     """A person span (no title before it) that is a place or a role by the words around it (issue 13,
     session 22; read on the blind council texts' tune rows): a street or building word right after it
@@ -969,15 +757,10 @@ def _to_spans(text: str, results) -> list[Span]:
                 _not_a_name(text[start:end], res)
                 or _not_a_person_word(text, start, end)
                 or _place_or_role(text, start, end)
-                or _other_language(text[start:end])
-                or _medical(text, start, end)
-                or _town_ward_or_language(text, start, end)
             ):
                 continue
             if _tag_or_handle(text, start, end):
                 continue
-            if re.search(r"(?:^|\s)[A-Z]\Z", text[start:end]) and text[end : end + 1] == ".":
-                end += 1  # "Ryan M.": the initial's full stop is part of the name
             start = titled
         if end > start:
             spans.append(Span(start, end, res.entity_type, text[start:end], round(float(res.score), 2)))

@@ -148,31 +148,3 @@ def common_words() -> frozenset[str]:
     except (ImportError, OSError, ValueError):
         pass
     return frozenset(words)
-
-
-def inflected_word(word: str) -> bool:
-    """An English word as inflected in running text ("noticing", "complained", "moans", "worries"): its
-    stem is in ``common_words()``. The lemma index holds base forms only, so a rule that asks "is this no
-    English word?" before taking a lower-case word for a name must also ask this (issue 13, session 23: "my
-    mum noticing" was taken for a mother called Noticing). Names that end like an inflection and are no
-    stem ("Ling", "Ed", "Bess") are not caught: "l" and "b" are no words here."""
-    word = word.lower()
-    common = common_words()
-    if word in common:
-        return True
-    stems: list[str] = []
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)]
-            stems += [stem, stem + "e"]
-            if len(stem) > 2 and stem[-1] == stem[-2]:
-                stems.append(stem[:-1])  # "stopping", "planned"
-            if stem.endswith("i"):
-                stems.append(stem[:-1] + "y")  # "worried"
-    if word.endswith("ies") and len(word) > 5:
-        stems.append(word[:-3] + "y")
-    if word.endswith("es") and len(word) > 4:
-        stems.append(word[:-2])
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        stems.append(word[:-1])
-    return any(len(s) >= 3 and s in common for s in stems)

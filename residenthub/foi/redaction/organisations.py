@@ -25,7 +25,7 @@ ORGANISATION_WORDS = (
     "|union|federation|network|networks|platform|bureau|ministry|department|committee|commission"
     "|housing|homes|estates|properties|logistics|energy|telecom|communications|healthcare|finance|financial"
     "|investments|securities|management|movers|lines|ratings|hotel|hotels|restaurant|cafe|stores|store"
-    "|supermarket|pharmacies|charity|ngo|llp|leisure|shelter|noticeboard|echo|gazette|herald|chronicle"
+    "|supermarket|pharmacies|charity|ngo|llp"
 )
 # The same words written with a capital, as they close a name ("Lloyds Bank", "Demo Borough Council").
 _CAPITALISED_WORDS = "|".join(w[:1].upper() + w[1:] for w in ORGANISATION_WORDS.split("|"))
@@ -44,28 +44,12 @@ _ROLE = (
     r"|co-ordinator|consultant|specialist|analyst|engineer|executive|head|partner|secretary|supervisor"
     r"|surveyor|technician|member|chair|representative|rep|contact|tax|department|services|manager's"
 )
-# Words that close the name of a hospital, a school or a public building named after someone, written with a
-# capital only ("Whittington Health", "Queen Elizabeth Infirmary", "St Thomas' Hospital", "Keats Library";
-# issue 13, session 23): lower-case "health" or "practice" after a name is ordinary English.
-_PLACE_NAME_WORDS = (
-    "Health|Infirmary|Hospice|Hospitals|Centre|Center|Practice|Library|Museum|Gallery|Theatre|Stadium"
-    "|Primary|Nursery|Infants|Juniors|Cathedral|Mosque|Synagogue|Gurdwara"
-)
 _AFTER_CAPITAL = re.compile(
-    r"(?:['’]s?(?=[ \t]))?(?:[ \t]+[A-Z][\w'’-]+){0,2}[ \t]+(?:(?:&|and)[ \t]+)?(?:"
+    r"(?:[ \t]+[A-Z][\w'’-]+){0,2}[ \t]+(?:(?:&|and)[ \t]+)?(?:"
     + _CAPITALISED_WORDS
-    + "|"
-    + _PLACE_NAME_WORDS
     + r"|LTD|LLP|PLC|LLC|INC)\b(?![ \t]+(?i:"
     + _ROLE
     + r")\b)"
-)
-# A public place named after a whole person, the word right after the name: "John Radcliffe Hospital",
-# "Elizabeth Garrett Anderson School", "Mary Seacole Library" (issue 13, session 23). A person's full name is
-# never followed straight on by these words written with a capital.
-_NAMED_PLACE_AFTER = re.compile(
-    r"[ \t]+(?:Hospital|Infirmary|Hospice|School|Academy|College|University|Primary|Library|Institute"
-    r"|Foundation|Trust|Centre|Center|Memorial|Museum|Gallery|Theatre|Stadium)\b"
 )
 # A whole line that is an organisation's name: capitalised words closed by such a word ("Demo Borough
 # Council", "Acme Housing Ltd"), as a letter's sender line above the recipient's address block.
@@ -138,7 +122,7 @@ def named_after(text: str, start: int, end: int, strong: bool, full_name: bool) 
     if _CHAIN_AFTER.match(text, end):
         return True
     if full_name:
-        return bool(_NAMED_PLACE_AFTER.match(text, end))
+        return False
     if _AFTER_CAPITAL.match(text, end):
         return True
     return not strong and bool(_AFTER.match(text, end))

@@ -109,12 +109,7 @@ _POSTCODE = re.compile(
 _POSTCODE_ANY_CASE = re.compile(_POSTCODE.pattern, re.I)
 _POSTCODE_CONTEXT = re.compile(r"post ?code|\bpc\b|\bzip\b", re.I)
 _SORT_CODE = re.compile(r"(?<![\d-])(\d{2})[- ](\d{2})[- ](\d{2})(?![\d-])")
-# "account" in its banking sense only: "take into account", "on account of", "account for" are English, and
-# a bare "12-34-56" near them is a reference or a score, not a sort code (issue 13, session 23).
-_SORT_CONTEXT = re.compile(
-    r"sort[ -]?code|\bsort\b|\bbank|\b(?<!into )(?<!on )account\b(?![ \t]+(?:for|of)\b)|\ba/c\b|\bacct?\b",
-    re.I,
-)
+_SORT_CONTEXT = re.compile(r"sort[ -]?code|\bsort\b|\bbank\b|\baccount\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
 _ACCOUNT_CONTEXT = re.compile(r"\baccount\b|\ba/c\b|\bacc(?:ount)?\.? no\b|\bacct?\b|\bbank\b", re.I)
 # A sort code and an account number written together: "20-11-88 / 73904412", "40-11-62 71203398".
@@ -531,19 +526,15 @@ _ADDRESS_LOWER_LEAD = re.compile(
     rf"{_UNIT}?{_TAIL}"
 )
 # A house number and a street written all in lower case, as people type them in a message ("from 18b albion
-# st", "outside 9 harcourt rd"), or with only the name capitalised ("i live at 14 Elm road"; session 23):
-# the street word, in lower case, must close it, and the first word must not be one that starts ordinary
-# phrases ("at 10 the street was closed").
+# st", "outside 9 harcourt rd"): the street word must close it, and the first word must not be one that
+# starts ordinary phrases ("at 10 the street was closed").
 _ADDRESS_LOWER = re.compile(
     r"(?:(?:flat|room|unit)[ \t]+\d{1,4}[a-z]?,?[ \t]+)?(?<![\w£$€.,])\d{1,4}[a-z]?[ \t]+"
-    r"(?!(?i:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
+    r"(?!(?:the|a|an|of|on|in|at|to|for|and|or|my|our|your|their|his|her|"
     r"this|that|these|those|every|each|more|other|different|same|main|side|back|new|old|miles?|km|metres?|"
-    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)"
-    # a capitalised street word is the street's end, not its name ("22 Pollen Crescent street")
-    rf"(?:(?!(?:{_STREET_WORDS})\b)[A-Za-z][a-z'-]+[ \t]+){{1,2}}"
+    r"meters?|yards?|feet|minutes?|mins?|hours?|days?|weeks?|years?|times?)\b)(?:[a-z][a-z'-]+[ \t]+){1,2}"
     r"(?:st|rd|road|street|ave|avenue|lane|ln|close|drive|dr|way|gardens|gdns|terrace|tce|crescent|cres|"
-    r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq|parade|vale|wharf|mansions)\b"
-    r"(?![ \t]*(?:is|was|were|are)\b)\.?"
+    r"court|ct|place|pl|grove|mews|hill|row|walk|square|sq)\b(?![ \t]*(?:is|was|were|are)\b)\.?"
     r"(?:,[ \t]*[a-z]+\b(?:[ \t]+[a-z]+\b)?,?[ \t]+[a-z]{1,2}\d[a-z\d]?[ \t]*\d[a-z]{2}\b)?"  # town, postcode
 )
 # A house number, a street and its number, then a flat or suite: "9721 Dalmatinova 43 Apt. 678". The flat or
@@ -1176,19 +1167,12 @@ class HubNameRecognizer(EntityRecognizer):
             if items and len(names) * 2 >= len(items):
                 for a, b, value in items:
                     low = value.split()[0].lower()
-                    # the lower-case items, and a capitalised one that opens with a first name ("Raj",
-                    # "Deb": short names the model and the filter let go, in a list that is half first
-                    # names); other capitalised items (firms, teams) are left to the other detectors
-                    if (value.islower() and (low in first or low not in common)) or (
-                        not value.islower() and low in first
-                    ):
+                    # the lower-case items only: the others are the other detectors' (and may be firms)
+                    if value.islower() and (low in first or low not in common):
                         out.append(_result(PERSON, a, b, 0.7, self.name))
         for m in self._MY_RELATION.finditer(text):
             low = m.group("name")
-            # no English word, nor a verb's form ("my mum noticing", "my son complaining"): the lemma list
-            # holds "notice", not "noticing" (session 23)
-            english = low in common or gazetteer.inflected_word(low)
-            if low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS and not english:
+            if low not in common and low not in _NOT_PERSON_WORDS and low not in _CHAT_WORDS:
                 out.append(_result(PERSON, m.start("name"), m.end("name"), 0.7, self.name))
         return out
 
