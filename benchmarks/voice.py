@@ -226,6 +226,32 @@ class Config:
         return understand_text(read, transcript, spoken=self.current)
 
 
+def base_engine() -> LocalWhisper:
+    """Whisper base, int8 on the 2 cores, as every phone benchmark decodes."""
+    from django.conf import settings
+
+    return LocalWhisper(
+        "base", threads=2, compute_type="int8", beam_size=1, model_dir=Path(settings.SPEECH_MODEL_DIR)
+    )
+
+
+def agent_config(engine) -> Config:
+    """The way the agent hears a caller: catalogue prompt, beam search, correction pass, short window and
+    the other hearings (ADR 0166)."""
+    return Config(
+        f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction, {CALL_WINDOW:g}-s window"
+        + (", other hearings (ADR 0166)" if CALL_ALTERNATIVES or CALL_REHEAR else ""),
+        engine,
+        vocabulary.prompt(),
+        current=True,
+        fallback=False,
+        vad=False,
+        beam=CALL_BEAM_SIZE,
+        window=CALL_WINDOW,
+        hearings=bool(CALL_ALTERNATIVES or CALL_REHEAR),
+    )
+
+
 def shows_misses(split: str) -> bool:
     """Which urgent scripts were missed (and ``--show``'s every hypothesis) is printed for the tuning
     split only. Reading the evaluation split's misses would turn it into a second tuning split: the
@@ -275,18 +301,7 @@ def accuracy(args, engine: LocalWhisper) -> list[str]:
         "previous": Config(
             "previous: ADR 0090 prompt, fallback, VAD", engine, PROMPT, current=False, fallback=True, vad=True
         ),
-        "current": Config(
-            f"current: catalogue prompt, beam {CALL_BEAM_SIZE}, correction, {CALL_WINDOW:g}-s window"
-            + (", other hearings (ADR 0166)" if CALL_ALTERNATIVES or CALL_REHEAR else ""),
-            engine,
-            vocabulary.prompt(),
-            current=True,
-            fallback=False,
-            vad=False,
-            beam=CALL_BEAM_SIZE,
-            window=CALL_WINDOW,
-            hearings=bool(CALL_ALTERNATIVES or CALL_REHEAR),
-        ),
+        "current": agent_config(engine),
         "full": Config(  # the same with Whisper's 30-s encoder window (the agent until ADR 0162)
             f"catalogue prompt, beam {CALL_BEAM_SIZE}, correction, 30-s window",
             engine,
@@ -622,15 +637,7 @@ def main() -> None:
     call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     vocabulary.forget()
     started = time.time()
-    if args.part == "accuracy":
-        from django.conf import settings
-
-        engine = LocalWhisper(
-            "base", threads=2, compute_type="int8", beam_size=1, model_dir=Path(settings.SPEECH_MODEL_DIR)
-        )
-        body = accuracy(args, engine)
-    else:
-        body = latency(args)
+    body = accuracy(args, base_engine()) if args.part == "accuracy" else latency(args)
     after = machine_line()
     print("\n".join(body))
     if args.no_record:

@@ -30,12 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice as bench  # noqa: E402  (sets Django up, as the benchmark does)
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from residenthub.speech.engine import LocalWhisper  # noqa: E402
 from residenthub.speech.synth import resample  # noqa: E402
-from residenthub.voice import vocabulary  # noqa: E402
 from residenthub.voice.pipeline import clean_text  # noqa: E402
 
 SOURCES = (
@@ -77,20 +74,7 @@ def main() -> int:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_catalogue", verbosity=0, stdout=sys.stderr)
     voices = (*bench.VOICES["tune"], *bench.OTHER_VOICES)
-    engine = LocalWhisper(
-        "base", threads=2, compute_type="int8", beam_size=1, model_dir=Path(settings.SPEECH_MODEL_DIR)
-    )
-    agent = bench.Config(
-        "current",
-        engine,
-        vocabulary.prompt(),
-        current=True,
-        fallback=False,
-        vad=False,
-        beam=bench.CALL_BEAM_SIZE,
-        window=bench.CALL_WINDOW,
-        hearings=True,
-    )
+    agent = bench.agent_config(bench.base_engine())
     rows = caller_rows()
     if args.limit:
         rows = rows[: args.limit]

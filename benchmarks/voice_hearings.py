@@ -22,11 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice as bench  # noqa: E402  (sets Django up, as the benchmark does)
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from residenthub.speech import guards  # noqa: E402
-from residenthub.speech.engine import LocalWhisper  # noqa: E402
 from residenthub.speech.types import Segment, Transcript  # noqa: E402
 from residenthub.voice import pipeline, vocabulary  # noqa: E402
 
@@ -135,9 +133,7 @@ def main() -> None:
     items = [("script", i, s["text"], v) for i, s in enumerate(scripts) for v in voices]
     items += [("route", i, r["text"], voices[i % len(voices)]) for i, r in enumerate(routed)]
     items += [("other", i, t, voices[(i + 1) % len(voices)]) for i, t in enumerate(others)]
-    engine = LocalWhisper(
-        "base", threads=2, compute_type="int8", beam_size=1, model_dir=Path(settings.SPEECH_MODEL_DIR)
-    )
+    engine = bench.base_engine()
     prompt = vocabulary.prompt()
     for cond in args.conditions:
         snr = None if cond == "clean" else bench.SNR_DB

@@ -1960,8 +1960,8 @@ def draft(
             elif put_with := motions.delegation_put_with(s.text):
                 # Decided with the motion it is put with.
                 proposed.append(_Proposal(i, put_with, s.speaker, delegation=True))
-            lost = _result_after_call(own, i) if "?" in s.text and _CALL_TO_VOTE.search(s.text) else None
-            if lost is not None and lost[0] in _LOST:
+            called = _result_after_call(own, i) if "?" in s.text else None  # a call to vote's result
+            if called is not None and called[0] in _LOST and _CALL_TO_VOTE.search(s.text):
                 # "All in favour? ... Two. Against? ... Six. Lost.": what was put is not a resolution,
                 # however it was drafted when moved (ADR 0183); an earlier recommendation it would have
                 # replaced stays before the room.
@@ -2087,7 +2087,7 @@ def draft(
                     # "All those in favour?" with no resolution before it: a call to vote, not a resolution;
                     # "That's all five.": a count. "That's carried." or "The motion is carried." says
                     # nothing of its own: it decides what is still before the room, or nothing at all.
-                    result = _result_after_call(own, i) if proposed and "?" in s.text else None
+                    result = called if proposed else None
                     if item.decisions and i - decided_at <= 4:
                         item.decisions[-1].vote = item.decisions[-1].vote or vote
                     elif result is not None:
@@ -2118,7 +2118,7 @@ def draft(
                     elif (
                         "?" in s.text
                         and _CALL_TO_VOTE.search(s.text)
-                        and (called := _result_after_call(own, i)) is not None
+                        and called is not None
                         and called[0] not in _LOST
                     ):
                         # "All in favour? ... Approved." with nothing heard put to the room: the clerk is

@@ -8,6 +8,7 @@ non-speech and unlikely text; these rules catch the rest, without hiding a calle
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -95,17 +96,8 @@ def _longest_increasing(values: list[int]) -> int:
     """The length of the longest strictly increasing subsequence (patience sorting)."""
     tails: list[int] = []
     for v in values:
-        lo, hi = 0, len(tails)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if tails[mid] < v:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == len(tails):
-            tails.append(v)
-        else:
-            tails[lo] = v
+        at = bisect.bisect_left(tails, v)
+        tails[at : at + 1] = [v]
     return len(tails)
 
 
